@@ -1,0 +1,1 @@
+//! impish-factory: everything that turns a Squirrel VM into an imp.

@@ -1,0 +1,1 @@
+//! impish-stdlib: the libraries Squirrel scripts and imp firmware call.

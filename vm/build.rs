@@ -1,0 +1,7 @@
+//! Generates the LR parser from `src/syntax/grammar.lalrpop`.
+fn main() {
+    lalrpop::Configuration::new()
+        .use_cargo_dir_conventions()
+        .process()
+        .expect("the Squirrel grammar must generate without conflicts");
+}
