@@ -1,0 +1,223 @@
+//! Newline-sensitive layout: turns the lexer's tokens and newlines into the token
+//! stream the LR grammar reads.
+//!
+//! Squirrel's reference compiler is a recursive-descent parser that looks at whether
+//! a newline came before the current token. An LR grammar cannot, so this pass makes
+//! those decisions explicit, following the reference's rules:
+//! - A statement ends at `;`, `}`, end of input, or a newline before the next token.
+//!   We insert a `Sep` token where a newline (or a closing `}`, after which the
+//!   reference needs no separator either) follows a token that can end an expression
+//!   and comes before a token that cannot continue one. Inside `(...)` and `[...]`
+//!   newlines never separate anything.
+//! - `++`/`--` after a newline start the next statement (`PlusPlusNl`), `[` after a
+//!   newline may not index the previous line (the flag on `LBracket`).
+//! - `return`/`yield` before a newline take no value.
+//! - `if (c) a(); else b()` needs the separator before `else`: a separator followed
+//!   by `else` becomes one `ElseSep` token, so the grammar needs only one token of
+//!   lookahead to tell an `else` branch from the next statement.
+//! - Headers (`if (...)`, `function f(...)`, `class A extends B`) may be followed by
+//!   a newline before their body.
+
+use super::token::{LexError, LineDirective, Num, Tok};
+use logos::Logos;
+
+/// A token with its byte span, as lalrpop consumes it.
+pub type Spanned<'s> = (usize, Tok<'s>, usize);
+
+/// Deeper bracket nesting than this is refused: the tree it would build could not be
+/// compiled or dropped without risking the Rust stack.
+pub const MAX_NESTING: usize = 400;
+
+/// Lexes `source` and lays it out for the parser; also returns the `#line` directives.
+pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, Vec<LineDirective>), LexError> {
+    let mut lexer = Tok::lexer(source);
+    let mut layout = Layout::default();
+    while let Some(token) = lexer.next() {
+        let span = lexer.span();
+        match token {
+            Ok(Tok::Newline) => layout.newline = true,
+            Ok(Tok::Char(c)) => layout.push(span.start, Tok::Num(Num::Int(c)), span.end)?,
+            Ok(tok) => layout.push(span.start, tok, span.end)?,
+            Err(LexError { unexpected: Some(c), offset, .. }) => {
+                layout.push(offset, Tok::Unknown(c), offset + c.len_utf8())?
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok((layout.out, lexer.extras))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Bracket {
+    /// `(`; `header` for `if (`, `while (`, `function f(` ...: no value ends at its `)`.
+    Paren { header: bool },
+    Square,
+    Brace,
+}
+
+#[derive(Default)]
+struct Layout<'s> {
+    out: Vec<Spanned<'s>>,
+    open: Vec<Bracket>,
+    /// A newline was seen since the last token.
+    newline: bool,
+    /// The last token can end an expression or statement.
+    prev_ends: bool,
+    prev_is_rbrace: bool,
+    prev_is_rparen: bool,
+    /// The last token was `return` or `yield`.
+    prev_takes_optional_value: bool,
+    /// The last `)` closed a header paren (so a `;` after it is an empty body).
+    prev_closed_header: bool,
+    /// The last `;` is an empty statement body (`if (c) ;`), not a separator.
+    semi_is_body: bool,
+    /// `if`/`while`/`for`/`foreach`/`switch`/`catch` was seen: the next `(` is a header.
+    control_header: bool,
+    /// `function` (or `@`) was seen at this depth: the next `(` there is a header.
+    function_header: Option<usize>,
+    /// `class`/`enum` was seen at this depth: no separators until its `{`.
+    declaration_header: Option<usize>,
+    /// Depths of `do` statements still waiting for their `while (...)`, whose `)`
+    /// ends the statement rather than opening a body.
+    pending_do: Vec<usize>,
+}
+
+impl<'s> Layout<'s> {
+    fn push(&mut self, lo: usize, tok: Tok<'s>, hi: usize) -> Result<(), LexError> {
+        let newline = std::mem::take(&mut self.newline);
+        let tok = match tok {
+            Tok::PlusPlus if newline => Tok::PlusPlusNl,
+            Tok::MinusMinus if newline => Tok::MinusMinusNl,
+            Tok::LBracket(_) => Tok::LBracket(newline),
+            other => other,
+        };
+        if tok == Tok::Semi {
+            self.semi_is_body = self.prev_closed_header
+                || matches!(self.out.last(), Some((_, Tok::Else | Tok::ElseSep, _)));
+        }
+        if self.wants_separator(&tok, newline) {
+            self.out.push((lo, Tok::Sep, hi));
+        }
+        self.track_brackets(&tok, lo)?;
+        let ends = self.ends_expression(&tok);
+        self.prev_is_rbrace = tok == Tok::RBrace;
+        self.prev_is_rparen = tok == Tok::RParen;
+        self.prev_takes_optional_value = matches!(tok, Tok::Return | Tok::Yield);
+        self.prev_ends = ends;
+        if tok == Tok::Else {
+            self.push_else(lo, hi);
+        } else {
+            self.out.push((lo, tok, hi));
+        }
+        Ok(())
+    }
+
+    fn wants_separator(&self, tok: &Tok<'s>, newline: bool) -> bool {
+        let in_statements = matches!(self.open.last(), None | Some(Bracket::Brace));
+        if !in_statements || self.declaration_header == Some(self.open.len()) {
+            return false;
+        }
+        if self.prev_takes_optional_value {
+            return newline && !is_closer(tok);
+        }
+        (newline || self.prev_is_rbrace) && self.prev_ends && !self.continues(tok)
+    }
+
+    /// Tokens that continue the expression before them, newline or not.
+    fn continues(&self, tok: &Tok<'s>) -> bool {
+        use Tok::*;
+        match tok {
+            LBrace => self.prev_is_rparen,
+            Plus | Minus | Star | Slash | Percent | Eq | Ne | Lt | Le | Gt | Ge | Cmp3 | AndAnd
+            | OrOr | Amp | Pipe | Caret | Shl | Shr | UShr | In | Instanceof | Assign | NewSlot
+            | AddAssign | SubAssign | MulAssign | DivAssign | ModAssign | Question | Colon
+            | Comma | Dot | LParen | LBracket(_) | PlusPlus | MinusMinus | Extends | AttrOpen
+            | AttrClose | Catch => true,
+            other => is_closer(other),
+        }
+    }
+
+    fn ends_expression(&self, tok: &Tok<'s>) -> bool {
+        use Tok::*;
+        match tok {
+            RParen => !self.prev_closed_header,
+            Ident(_) | Num(_) | Str(_) | RBracket | RBrace | This | Null | True | False | Base
+            | Constructor | LineMacro | FileMacro | PlusPlus | MinusMinus | Return | Yield
+            | Break | Continue => true,
+            _ => false,
+        }
+    }
+
+    fn track_brackets(&mut self, tok: &Tok<'s>, lo: usize) -> Result<(), LexError> {
+        let depth = self.open.len();
+        self.prev_closed_header = false;
+        match tok {
+            Tok::LParen => {
+                let header = std::mem::take(&mut self.control_header)
+                    || self.function_header == Some(depth);
+                if header {
+                    self.function_header = None;
+                }
+                self.open_bracket(Bracket::Paren { header }, lo)?;
+            }
+            Tok::LBracket(_) => self.open_bracket(Bracket::Square, lo)?,
+            Tok::LBrace => {
+                // `class extends {} {}`: a `{` right after `extends` opens the base.
+                let opens_base = matches!(self.out.last(), Some((_, Tok::Extends, _)));
+                if self.declaration_header == Some(depth) && !opens_base {
+                    self.declaration_header = None;
+                }
+                self.open_bracket(Bracket::Brace, lo)?;
+            }
+            Tok::RParen => {
+                self.prev_closed_header =
+                    matches!(self.open.pop(), Some(Bracket::Paren { header: true }))
+            }
+            Tok::RBracket | Tok::RBrace => {
+                self.open.pop();
+            }
+            Tok::Do => self.pending_do.push(depth),
+            Tok::While if self.pending_do.last() == Some(&depth) => {
+                self.pending_do.pop();
+            }
+            Tok::If | Tok::While | Tok::For | Tok::Foreach | Tok::Switch | Tok::Catch => {
+                self.control_header = true
+            }
+            Tok::Function | Tok::At => self.function_header = Some(depth),
+            Tok::Class | Tok::Enum => self.declaration_header = Some(depth),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_bracket(&mut self, bracket: Bracket, lo: usize) -> Result<(), LexError> {
+        if self.open.len() >= MAX_NESTING {
+            return Err(LexError { message: "nesting too deep", offset: lo + 1, unexpected: None });
+        }
+        self.open.push(bracket);
+        Ok(())
+    }
+
+    /// `else` after a separator becomes `ElseSep`, absorbing that separator — unless the
+    /// `;` is itself the (empty) body of the `if`, as in `if (c) ; else x()`.
+    fn push_else(&mut self, lo: usize, hi: usize) {
+        let separated = match self.out.last() {
+            Some((_, Tok::Sep, _)) => {
+                self.out.pop();
+                true
+            }
+            Some((_, Tok::Semi, _)) => {
+                if !self.semi_is_body {
+                    self.out.pop();
+                }
+                true
+            }
+            _ => false,
+        };
+        self.out.push((lo, if separated { Tok::ElseSep } else { Tok::Else }, hi));
+    }
+}
+
+fn is_closer(tok: &Tok<'_>) -> bool {
+    matches!(tok, Tok::RParen | Tok::RBracket | Tok::RBrace | Tok::Semi)
+}

@@ -1,0 +1,53 @@
+//! The front end: Squirrel source text to an AST, or a `ParseError` that says what
+//! and where exactly as the reference compiler would.
+//!
+//! `token` lexes (logos), `layout` applies the newline rules, the generated LR parser
+//! (`grammar.lalrpop`, lalrpop) builds the tree with `actions`, `source` maps offsets to
+//! positions, and `error` turns parser failures into the reference's messages.
+
+pub mod actions;
+pub mod ast;
+mod depth;
+mod error;
+pub mod layout;
+pub mod source;
+pub mod token;
+
+#[allow(clippy::all, unused_parens, unused_imports)]
+mod grammar {
+    lalrpop_util::lalrpop_mod!(pub grammar, "/syntax/grammar.rs");
+    pub use grammar::*;
+}
+
+pub use error::ParseError;
+pub use source::{Position, SourceMap};
+
+/// A parsed program and the map from its spans to positions.
+#[derive(Clone, Debug)]
+pub struct Ast {
+    pub program: ast::Program,
+    pub source_map: SourceMap,
+}
+
+/// Parses one compilation unit; `file` names it in positions and `__FILE__`.
+pub fn parse(source: &str, file: &str) -> Result<Ast, ParseError> {
+    let (tokens, directives) = match layout::tokens(source) {
+        Ok(laid_out) => laid_out,
+        Err(lex) => {
+            let map = SourceMap::new(source, file, vec![]);
+            return Err(ParseError::new(&map, lex.message.into(), lex.offset, None));
+        }
+    };
+    let source_map = SourceMap::new(source, file, directives);
+    let context = actions::Context { map: &source_map };
+    let parsed = grammar::ProgramParser::new().parse(&context, tokens.into_iter().map(Ok));
+    match parsed {
+        Ok(program) => {
+            depth::check(&program).map_err(|span| {
+                ParseError::new(&source_map, "expression nested too deeply".into(), span.lo as usize, Some(span))
+            })?;
+            Ok(Ast { program, source_map })
+        }
+        Err(err) => Err(error::from_lalrpop(&source_map, source.len(), err)),
+    }
+}
