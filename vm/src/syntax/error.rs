@@ -89,20 +89,30 @@ pub(super) fn from_lalrpop(map: &SourceMap, source_len: usize, err: LalrpopError
 fn expected_message(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|e| e.trim_matches('"')).collect();
     let has = |name: &str| names.contains(&name);
-    if has("sep") {
-        return "end of statement expected (; or lf)".into();
+    // Keywords that close a statement's own syntax come before the separator check.
+    for keyword in ["while", "catch"] {
+        if has(keyword) {
+            return format!("expected '{keyword}'");
+        }
     }
     if has("ident") && has("num") {
         return "expression expected".into();
     }
+    // Inside a table or class body the next entry starts with its name.
     if has("ident") {
         return "expected 'IDENTIFIER'".into();
     }
-    const REQUIRED: [&str; 14] =
-        [")", "]", "}", ";", ":", "=", "(", "{", "in", "while", "catch", "/>", "num", "string"];
+    if has("sep") {
+        return "end of statement expected (; or lf)".into();
+    }
+    if has("string") {
+        return "scalar expected : integer, float, or string".into();
+    }
+    if has("num") {
+        return "scalar expected : integer, float".into();
+    }
+    const REQUIRED: [&str; 10] = [")", "]", "}", ";", ":", "=", "(", "{", "in", "/>"];
     match REQUIRED.iter().find(|name| has(name)) {
-        Some(&"num") => "scalar expected : integer, float".into(),
-        Some(&"string") => "scalar expected : integer, float, or string".into(),
         Some(name) => format!("expected '{name}'"),
         None => "expression expected".into(),
     }

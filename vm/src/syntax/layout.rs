@@ -49,10 +49,21 @@ pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, Vec<LineDirective>), Le
 
 #[derive(Clone, Copy, PartialEq)]
 enum Bracket {
-    /// `(`; `header` for `if (`, `while (`, `function f(` ...: no value ends at its `)`.
-    Paren { header: bool },
+    /// `(`; a header (`if (`, `function f(` ...) ends no value at its `)`.
+    Paren { header: Header },
     Square,
-    Brace,
+    /// `{`; a function body ends no value at its `}`: a `[` after it starts a new
+    /// entry or statement (`function f() {} [k] = 1` in a class) rather than an index.
+    Brace { function_body: bool },
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Header {
+    None,
+    /// `if (`, `while (`, `for (`, `foreach (`, `switch (`, `catch (`.
+    Control,
+    /// The parameter list of a function, lambda or method.
+    Function,
 }
 
 #[derive(Default)]
@@ -64,6 +75,10 @@ struct Layout<'s> {
     /// The last token can end an expression or statement.
     prev_ends: bool,
     prev_is_rbrace: bool,
+    /// The last `}` closed a function body.
+    prev_closed_function: bool,
+    /// The last `)` closed the parameter list of a function.
+    prev_closed_parameters: bool,
     prev_is_rparen: bool,
     /// The last token was `return` or `yield`.
     prev_takes_optional_value: bool,
@@ -113,14 +128,15 @@ impl<'s> Layout<'s> {
     }
 
     fn wants_separator(&self, tok: &Tok<'s>, newline: bool) -> bool {
-        let in_statements = matches!(self.open.last(), None | Some(Bracket::Brace));
+        let in_statements = matches!(self.open.last(), None | Some(Bracket::Brace { .. }));
         if !in_statements || self.declaration_header == Some(self.open.len()) {
             return false;
         }
         if self.prev_takes_optional_value {
             return newline && !is_closer(tok);
         }
-        (newline || self.prev_is_rbrace) && self.prev_ends && !self.continues(tok)
+        let starts_entry = self.prev_closed_function && matches!(tok, Tok::LBracket(_));
+        (newline || self.prev_is_rbrace) && self.prev_ends && (starts_entry || !self.continues(tok))
     }
 
     /// Tokens that continue the expression before them, newline or not.
@@ -151,13 +167,18 @@ impl<'s> Layout<'s> {
     fn track_brackets(&mut self, tok: &Tok<'s>, lo: usize) -> Result<(), LexError> {
         let depth = self.open.len();
         self.prev_closed_header = false;
+        self.prev_closed_function = false;
+        let after_parameters = std::mem::take(&mut self.prev_closed_parameters);
         match tok {
             Tok::LParen => {
-                let header = std::mem::take(&mut self.control_header)
-                    || self.function_header == Some(depth);
-                if header {
+                let header = if std::mem::take(&mut self.control_header) {
+                    Header::Control
+                } else if self.function_header == Some(depth) {
                     self.function_header = None;
-                }
+                    Header::Function
+                } else {
+                    Header::None
+                };
                 self.open_bracket(Bracket::Paren { header }, lo)?;
             }
             Tok::LBracket(_) => self.open_bracket(Bracket::Square, lo)?,
@@ -167,13 +188,21 @@ impl<'s> Layout<'s> {
                 if self.declaration_header == Some(depth) && !opens_base {
                     self.declaration_header = None;
                 }
-                self.open_bracket(Bracket::Brace, lo)?;
+                self.open_bracket(Bracket::Brace { function_body: after_parameters }, lo)?;
             }
             Tok::RParen => {
-                self.prev_closed_header =
-                    matches!(self.open.pop(), Some(Bracket::Paren { header: true }))
+                let header = match self.open.pop() {
+                    Some(Bracket::Paren { header }) => header,
+                    _ => Header::None,
+                };
+                self.prev_closed_header = header != Header::None;
+                self.prev_closed_parameters = header == Header::Function;
             }
-            Tok::RBracket | Tok::RBrace => {
+            Tok::RBrace => {
+                self.prev_closed_function =
+                    matches!(self.open.pop(), Some(Bracket::Brace { function_body: true }));
+            }
+            Tok::RBracket => {
                 self.open.pop();
             }
             Tok::Do => self.pending_do.push(depth),
@@ -183,9 +212,18 @@ impl<'s> Layout<'s> {
             Tok::If | Tok::While | Tok::For | Tok::Foreach | Tok::Switch | Tok::Catch => {
                 self.control_header = true
             }
-            Tok::Function | Tok::At => self.function_header = Some(depth),
+            // `constructor(` in a class or table body opens a method's parameters.
+            Tok::Function | Tok::At | Tok::Constructor => self.function_header = Some(depth),
             Tok::Class | Tok::Enum => self.declaration_header = Some(depth),
             _ => {}
+        }
+        // Only a name, `::` and `[env]` may come between `function` and its `(`.
+        let still_naming = matches!(
+            tok,
+            Tok::Ident(_) | Tok::DoubleColon | Tok::LBracket(_) | Tok::Function | Tok::At | Tok::Constructor
+        );
+        if self.function_header == Some(depth) && !still_naming {
+            self.function_header = None;
         }
         Ok(())
     }

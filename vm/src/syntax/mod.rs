@@ -8,6 +8,7 @@
 pub mod actions;
 pub mod ast;
 mod depth;
+pub mod sexpr;
 mod error;
 pub mod layout;
 pub mod source;
