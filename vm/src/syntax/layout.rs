@@ -18,7 +18,7 @@
 //! - Headers (`if (...)`, `function f(...)`, `class A extends B`) may be followed by
 //!   a newline before their body.
 
-use super::token::{LexError, LineDirective, Num, Tok};
+use super::token::{LexError, Num, PositionNotes, Tok};
 use logos::Logos;
 
 /// A token with its byte span, as lalrpop consumes it.
@@ -28,21 +28,26 @@ pub type Spanned<'s> = (usize, Tok<'s>, usize);
 /// compiled or dropped without risking the Rust stack.
 pub const MAX_NESTING: usize = 400;
 
-/// Lexes `source` and lays it out for the parser; also returns the `#line` directives.
-pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, Vec<LineDirective>), LexError> {
+/// Lexes `source` and lays it out for the parser; also returns what it noted about
+/// positions. A lexical error comes with the notes gathered up to it.
+pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexError, PositionNotes)> {
     let mut lexer = Tok::lexer(source);
     let mut layout = Layout::default();
     while let Some(token) = lexer.next() {
         let span = lexer.span();
         match token {
-            Ok(Tok::Newline) => layout.newline = true,
-            Ok(Tok::Char(c)) => layout.push(span.start, Tok::Num(Num::Int(c)), span.end)?,
-            Ok(tok) => layout.push(span.start, tok, span.end)?,
-            Err(LexError { unexpected: Some(c), offset, .. }) => {
-                layout.push(offset, Tok::Unknown(c), offset + c.len_utf8())?
+            Ok(Tok::Newline) => {
+                layout.newline = true;
+                Ok(())
             }
-            Err(err) => return Err(err),
+            Ok(Tok::Char(c)) => layout.push(span.start, Tok::Num(Num::Int(c)), span.end),
+            Ok(tok) => layout.push(span.start, tok, span.end),
+            Err(LexError { unexpected: Some(c), offset, .. }) => {
+                layout.push(offset, Tok::Unknown(c), offset + c.len_utf8())
+            }
+            Err(err) => Err(err),
         }
+        .map_err(|err| (err, std::mem::take(&mut lexer.extras)))?;
     }
     Ok((layout.out, lexer.extras))
 }

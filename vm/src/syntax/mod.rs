@@ -32,14 +32,14 @@ pub struct Ast {
 
 /// Parses one compilation unit; `file` names it in positions and `__FILE__`.
 pub fn parse(source: &str, file: &str) -> Result<Ast, ParseError> {
-    let (tokens, directives) = match layout::tokens(source) {
+    let (tokens, notes) = match layout::tokens(source) {
         Ok(laid_out) => laid_out,
-        Err(lex) => {
-            let map = SourceMap::new(source, file, vec![]);
+        Err((lex, notes)) => {
+            let map = SourceMap::new(source, file, notes);
             return Err(ParseError::new(&map, lex.message.into(), lex.offset, None));
         }
     };
-    let source_map = SourceMap::new(source, file, directives);
+    let source_map = SourceMap::new(source, file, notes);
     let context = actions::Context { map: &source_map };
     let parsed = grammar::ProgramParser::new().parse(&context, tokens.into_iter().map(Ok));
     match parsed {

@@ -4,9 +4,10 @@
 //! `reference_position` gives the column the reference compiler prints in its error
 //! messages, so `impish` reports errors where `sq` does: it counts from 0 on the first
 //! line and from 1 on every later one (its column counter starts at 0 and is reset to 1
-//! after each newline).
+//! after each newline), except that newlines inside block comments and verbatim
+//! strings do not reset it.
 
-use super::token::LineDirective;
+use super::token::PositionNotes;
 use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,10 +31,13 @@ pub struct SourceMap {
     source: Rc<str>,
     line_starts: Vec<u32>,
     renumberings: Vec<Renumbering>,
+    /// Line starts after which the reference does not restart its column count.
+    soft_line_starts: Vec<u32>,
 }
 
 impl SourceMap {
-    pub fn new(source: &str, file: &str, directives: Vec<LineDirective>) -> SourceMap {
+    pub fn new(source: &str, file: &str, notes: PositionNotes) -> SourceMap {
+        let PositionNotes { directives, soft_newlines } = notes;
         let line_starts: Vec<u32> = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i as u32 + 1))
             .collect();
@@ -52,7 +56,8 @@ impl SourceMap {
                 }
             })
             .collect();
-        SourceMap { file, source: source.into(), line_starts, renumberings }
+        let soft_line_starts = soft_newlines.into_iter().map(|at| at as u32 + 1).collect();
+        SourceMap { file, source: source.into(), line_starts, renumberings, soft_line_starts }
     }
 
     /// The file the source was read from, as given to the parser.
@@ -74,9 +79,13 @@ impl SourceMap {
     /// The position the reference compiler reports for its cursor at `offset`.
     pub fn reference_position(&self, offset: u32) -> Position {
         let mut position = self.position(offset);
-        if physical_line(&self.line_starts, offset) == 0 {
-            position.column -= 1;
+        // The column counts from the last line start that restarted it.
+        let mut line = physical_line(&self.line_starts, offset) as usize;
+        while line > 0 && self.soft_line_starts.binary_search(&self.line_starts[line]).is_ok() {
+            line -= 1;
         }
+        let start = self.line_starts[line];
+        position.column = offset - start + u32::from(line > 0);
         position
     }
 
@@ -97,10 +106,11 @@ fn physical_line(line_starts: &[u32], offset: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::token::LineDirective;
 
     #[test]
     fn lines_columns_and_the_reference_quirk() {
-        let map = SourceMap::new("ab\ncd\n", "t.nut", vec![]);
+        let map = SourceMap::new("ab\ncd\n", "t.nut", PositionNotes::default());
         assert_eq!(map.position(1), Position { file: "t.nut".into(), line: 1, column: 2 });
         assert_eq!(map.reference_position(1).column, 1);
         assert_eq!(map.reference_position(4).column, 2);
@@ -112,7 +122,8 @@ mod tests {
     fn line_directives_rename_following_lines() {
         let src = "a\n#line 100 \"lib.nut\"\nb\nc";
         let directive = LineDirective { next_line_offset: 22, line: 100, file: Some("lib.nut".into()) };
-        let map = SourceMap::new(src, "main.nut", vec![directive]);
+        let notes = PositionNotes { directives: vec![directive], soft_newlines: vec![] };
+        let map = SourceMap::new(src, "main.nut", notes);
         assert_eq!(map.position(0).line, 1);
         let c = map.position(24);
         assert_eq!((&*c.file, c.line), ("lib.nut", 101));

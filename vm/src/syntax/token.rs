@@ -43,6 +43,22 @@ pub struct LineDirective {
     pub file: Option<Box<str>>,
 }
 
+/// What the lexer learns about positions besides tokens.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PositionNotes {
+    pub directives: Vec<LineDirective>,
+    /// Offsets of newlines inside block comments and verbatim strings: the reference
+    /// counts them as new lines but does not restart its column count after them.
+    pub soft_newlines: Vec<usize>,
+}
+
+impl PositionNotes {
+    fn note_soft_newlines(&mut self, start: usize, text: &[u8]) {
+        let newlines = text.iter().enumerate().filter(|(_, &c)| c == b'\n');
+        self.soft_newlines.extend(newlines.map(|(i, _)| start + i));
+    }
+}
+
 /// A numeric literal's value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Num {
@@ -52,7 +68,7 @@ pub enum Num {
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error(LexError, LexError::from_lexer))]
-#[logos(extras = Vec<LineDirective>)]
+#[logos(extras = PositionNotes)]
 #[logos(skip r"[ \t\r]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Tok<'s> {
@@ -268,7 +284,7 @@ fn two_dots<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<(), LexError> {
 /// `#...` comments; `#line N ["file"]` is kept as a position directive.
 fn line_comment<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> logos::Skip {
     if let Some(directive) = parse_line_directive(lex.slice(), lex.span().end + 1) {
-        lex.extras.push(directive);
+        lex.extras.directives.push(directive);
     }
     logos::Skip
 }
@@ -293,6 +309,8 @@ fn parse_line_directive(comment: &str, next_line_offset: usize) -> Option<LineDi
 fn block_comment<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> FilterResult<(), LexError> {
     match lex.remainder().find("*/") {
         Some(end) => {
+            let start = lex.span().end;
+            lex.extras.note_soft_newlines(start, &lex.remainder().as_bytes()[..end]);
             lex.bump(end + 2);
             FilterResult::Skip
         }
@@ -503,6 +521,7 @@ fn verbatim<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Box<[u8]>, LexErr
     loop {
         match src.get(i) {
             None => {
+                lex.extras.note_soft_newlines(body_start, src);
                 lex.bump(i);
                 return Err(LexError::at("unfinished string", body_start + i));
             }
@@ -511,6 +530,7 @@ fn verbatim<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Box<[u8]>, LexErr
                 i += 2;
             }
             Some(b'"') => {
+                lex.extras.note_soft_newlines(body_start, &src[..i]);
                 lex.bump(i + 1);
                 return Ok(out.into_boxed_slice());
             }
@@ -598,10 +618,11 @@ mod tests {
             Ok(Tok::Newline),
             Ok(Tok::Ident("d"))
         ]);
-        assert_eq!(lexer.extras, vec![LineDirective {
+        assert_eq!(lexer.extras.directives, vec![LineDirective {
             next_line_offset: 34,
             line: 40,
             file: Some("f.nut".into())
         }]);
+        assert_eq!(lexer.extras.soft_newlines, vec![6]);
     }
 }
