@@ -71,6 +71,7 @@ const TREES: &[(&str, &str)] = &[
     ("class A\n{\n x = 1\n y = 2\n}", "(class A {[\"x\"]=1 [\"y\"]=2})"),
     ("local C = class extends {} {}", "(local C=(class extends {} {}))"),
     ("P.constructor.call(p, 42)\nx", "(call (. (. P constructor) call) p 42)\nx"),
+    ("base.constructor(a)\nx = 1", "(call (. base constructor) a)\n(= x 1)"),
     ("enum E { A, B = 5, C D = \"s\", E = -1.5 }", "(enum E A=0 B=5 C=1 D=\"s\" E=-1.5)"),
     ("const K = -7", "(const K -7)"),
     (

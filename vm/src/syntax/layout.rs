@@ -217,8 +217,12 @@ impl<'s> Layout<'s> {
             Tok::If | Tok::While | Tok::For | Tok::Foreach | Tok::Switch | Tok::Catch => {
                 self.control_header = true
             }
-            // `constructor(` in a class or table body opens a method's parameters.
-            Tok::Function | Tok::At | Tok::Constructor => self.function_header = Some(depth),
+            Tok::Function | Tok::At => self.function_header = Some(depth),
+            // `constructor(` in a class or table body opens a method's parameters;
+            // `base.constructor(` is a call.
+            Tok::Constructor if !matches!(self.out.last(), Some((_, Tok::Dot, _))) => {
+                self.function_header = Some(depth)
+            }
             Tok::Class | Tok::Enum => self.declaration_header = Some(depth),
             _ => {}
         }
