@@ -1,4 +1,5 @@
-//! `impish check FILE...`: parse each file and report every syntax error found.
+//! `impish check FILE...`: parse each file and report every syntax error found;
+//! `--ast` prints each tree as S-expressions, to see how a program was read.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +9,9 @@ pub struct Args {
     /// Squirrel source files.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Print the syntax tree of each file (one S-expression per statement).
+    #[arg(long)]
+    ast: bool,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -17,9 +21,13 @@ pub fn run(args: &Args) -> ExitCode {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let source = String::from_utf8_lossy(&bytes);
-                if let Err(err) = impish_vm::syntax::parse(&source, &name) {
-                    eprintln!("{err}\n");
-                    failed += 1;
+                match impish_vm::syntax::parse(&source, &name) {
+                    Ok(ast) if args.ast => print!("{}", impish_vm::syntax::sexpr::program(&ast.program)),
+                    Ok(_) => {}
+                    Err(err) => {
+                        eprintln!("{err}\n");
+                        failed += 1;
+                    }
                 }
             }
             Err(err) => {

@@ -1,0 +1,21 @@
+// blink.device.nut — the "hello world" of imp firmware: toggle an LED once a
+// second and log every tenth toggle. Used by the README's first command.
+
+const BLINK_SECONDS = 0.5;
+
+led <- hardware.pin9;
+led.configure(DIGITAL_OUT, 0);
+
+local state = 0;
+local toggles = 0;
+
+function blink() {
+    state = 1 - state;
+    led.write(state);
+    if (++toggles % 10 == 0) {
+        server.log(format("LED toggled %d times", toggles));
+    }
+    imp.wakeup(BLINK_SECONDS, blink);
+}
+
+blink();
