@@ -200,4 +200,9 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let minus = "local x = ".to_string() + &"-".repeat(10_000) + "1";
     let err = parse(&minus, "t.nut").expect_err("too deep");
     assert_eq!(err.message, "expression nested too deeply");
+    let ifs = "if (a) ".repeat(10_000) + "x()";
+    let err = parse(&ifs, "t.nut").expect_err("too deep");
+    assert_eq!(err.message, "expression nested too deeply");
+    let reasonable = "if (a) ".repeat(100) + "x()";
+    assert!(parse(&reasonable, "t.nut").is_ok());
 }

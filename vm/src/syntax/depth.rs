@@ -1,25 +1,13 @@
 //! A bound on the depth of the tree, checked without recursion.
 //!
 //! The compiler walks the tree recursively, and a tree of arbitrary depth would
-//! overflow the Rust stack; bracket nesting is already bounded by `layout`, this bounds
-//! chains that need no brackets (`- - - - x`, `a = b = c = ...`).
+//! overflow the Rust stack. Bracket nesting is already bounded by `layout`; this
+//! bounds what needs no brackets (`- - - - x`, `a = b = c = ...`, `if (a) if (b) ...`).
 
 use super::ast::*;
 
 /// Deeper trees are refused.
 pub const MAX_DEPTH: usize = 600;
-
-/// Returns the span of a node past the limit, if any.
-pub fn check(program: &Program) -> Result<(), Span> {
-    let mut stack: Vec<(Node<'_>, usize)> = program.body.iter().map(|s| (Node::Stmt(s), 1)).collect();
-    while let Some((node, depth)) = stack.pop() {
-        if depth > MAX_DEPTH {
-            return Err(node.span());
-        }
-        node.for_each_child(|child| stack.push((child, depth + 1)));
-    }
-    Ok(())
-}
 
 #[derive(Clone, Copy)]
 enum Node<'a> {
@@ -27,108 +15,80 @@ enum Node<'a> {
     Expr(&'a Expr),
 }
 
-impl<'a> Node<'a> {
-    fn span(self) -> Span {
-        match self {
+/// Returns the span of the first node found past the limit, if any.
+pub fn check(program: &Program) -> Result<(), Span> {
+    let mut pending: Vec<(Node<'_>, usize)> = program.body.iter().map(|s| (Node::Stmt(s), 1)).collect();
+    while let Some((node, depth)) = pending.pop() {
+        let span = match node {
             Node::Stmt(s) => s.span,
             Node::Expr(e) => e.span,
+        };
+        if depth > MAX_DEPTH {
+            return Err(span);
+        }
+        let mut push = |child| pending.push((child, depth + 1));
+        match node {
+            Node::Stmt(s) => stmt_children(s, &mut push),
+            Node::Expr(e) => expr_children(e, &mut push),
         }
     }
-
-    fn for_each_child(self, mut visit: impl FnMut(Node<'a>)) {
-        let mut expr = |e: &'a Expr| visit(Node::Expr(e));
-        match self {
-            Node::Stmt(s) => stmt_children(s, &mut expr),
-            Node::Expr(e) => expr_children(e, &mut expr),
-        }
-    }
+    Ok(())
 }
 
-/// Statements are visited through the expressions and statements they hold; nested
-/// statements arrive wrapped as function bodies would, so one visitor serves both.
-fn stmt_children<'a>(s: &'a Stmt, visit: &mut dyn FnMut(&'a Expr)) {
-    let mut stmts: Vec<&'a Stmt> = vec![s];
-    while let Some(s) = stmts.pop() {
-        match &s.kind {
-            StmtKind::Empty | StmtKind::Break | StmtKind::Continue => {}
-            StmtKind::Expr(e) | StmtKind::Throw(e) => visit(e),
-            StmtKind::Return(e) | StmtKind::Yield(e) => e.iter().for_each(&mut *visit),
-            StmtKind::Local(vars) => vars.iter().filter_map(|v| v.init.as_ref()).for_each(&mut *visit),
-            StmtKind::LocalFunction { func, .. } | StmtKind::Function { func, .. } => {
-                function_children(func, visit, &mut stmts)
+fn stmt_children<'a>(s: &'a Stmt, push: &mut dyn FnMut(Node<'a>)) {
+    match &s.kind {
+        StmtKind::Empty
+        | StmtKind::Break
+        | StmtKind::Continue
+        | StmtKind::Enum { .. }
+        | StmtKind::Const { .. } => {}
+        StmtKind::Expr(e) | StmtKind::Throw(e) => push(Node::Expr(e)),
+        StmtKind::Return(e) | StmtKind::Yield(e) => e.iter().for_each(|e| push(Node::Expr(e))),
+        StmtKind::Local(vars) => locals(vars, push),
+        StmtKind::LocalFunction { func, .. } | StmtKind::Function { func, .. } => function(func, push),
+        StmtKind::Class { target, class: c } => {
+            push(Node::Expr(target));
+            class(c, push);
+        }
+        StmtKind::Block(body) => body.iter().for_each(|s| push(Node::Stmt(s))),
+        StmtKind::If { cond, then, otherwise } => {
+            push(Node::Expr(cond));
+            push(Node::Stmt(then));
+            otherwise.iter().for_each(|s| push(Node::Stmt(s)));
+        }
+        StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
+            push(Node::Expr(cond));
+            push(Node::Stmt(body));
+        }
+        StmtKind::For { init, cond, step, body } => {
+            match init {
+                Some(ForInit::Local(vars)) => locals(vars, push),
+                Some(ForInit::Expr(e)) => push(Node::Expr(e)),
+                None => {}
             }
-            StmtKind::Class { target, class } => {
-                visit(target);
-                class_children(class, visit);
+            cond.iter().chain(step).for_each(|e| push(Node::Expr(e)));
+            push(Node::Stmt(body));
+        }
+        StmtKind::Foreach { iterable, body, .. } => {
+            push(Node::Expr(iterable));
+            push(Node::Stmt(body));
+        }
+        StmtKind::Switch { subject, cases, default } => {
+            push(Node::Expr(subject));
+            for case in cases {
+                push(Node::Expr(&case.value));
+                case.body.iter().for_each(|s| push(Node::Stmt(s)));
             }
-            StmtKind::Enum { .. } | StmtKind::Const { .. } => {}
-            StmtKind::Block(body) => stmts.extend(body),
-            StmtKind::If { cond, then, otherwise } => {
-                visit(cond);
-                stmts.push(then);
-                stmts.extend(otherwise.as_deref());
-            }
-            StmtKind::While { cond, body } | StmtKind::DoWhile { body, cond } => {
-                visit(cond);
-                stmts.push(body);
-            }
-            StmtKind::For { init, cond, step, body } => {
-                match init {
-                    Some(ForInit::Local(vars)) => {
-                        vars.iter().filter_map(|v| v.init.as_ref()).for_each(&mut *visit)
-                    }
-                    Some(ForInit::Expr(e)) => visit(e),
-                    None => {}
-                }
-                cond.iter().chain(step).for_each(&mut *visit);
-                stmts.push(body);
-            }
-            StmtKind::Foreach { iterable, body, .. } => {
-                visit(iterable);
-                stmts.push(body);
-            }
-            StmtKind::Switch { subject, cases, default } => {
-                visit(subject);
-                for case in cases {
-                    visit(&case.value);
-                    stmts.extend(&case.body);
-                }
-                stmts.extend(default.iter().flatten());
-            }
-            StmtKind::Try { body, handler, .. } => {
-                stmts.push(body);
-                stmts.push(handler);
-            }
+            default.iter().flatten().for_each(|s| push(Node::Stmt(s)));
+        }
+        StmtKind::Try { body, handler, .. } => {
+            push(Node::Stmt(body));
+            push(Node::Stmt(handler));
         }
     }
 }
 
-fn function_children<'a>(f: &'a FunctionDef, visit: &mut dyn FnMut(&'a Expr), stmts: &mut Vec<&'a Stmt>) {
-    f.params.iter().filter_map(|p| p.default.as_ref()).for_each(&mut *visit);
-    f.bound_env.iter().for_each(|e| visit(e));
-    match &f.body {
-        FunctionBody::Stmt(s) => stmts.push(s),
-        FunctionBody::Lambda(e) => visit(e),
-    }
-}
-
-fn class_children<'a>(c: &'a ClassDef, visit: &mut dyn FnMut(&'a Expr)) {
-    c.base.iter().for_each(&mut *visit);
-    for entry in c.attributes.iter().flatten() {
-        visit(&entry.key);
-        visit(&entry.value);
-    }
-    for member in &c.members {
-        visit(&member.entry.key);
-        visit(&member.entry.value);
-        for entry in member.attributes.iter().flatten() {
-            visit(&entry.key);
-            visit(&entry.value);
-        }
-    }
-}
-
-fn expr_children<'a>(e: &'a Expr, visit: &mut dyn FnMut(&'a Expr)) {
+fn expr_children<'a>(e: &'a Expr, push: &mut dyn FnMut(Node<'a>)) {
     match &e.kind {
         ExprKind::Null
         | ExprKind::Bool(_)
@@ -139,54 +99,61 @@ fn expr_children<'a>(e: &'a Expr, visit: &mut dyn FnMut(&'a Expr)) {
         | ExprKind::This
         | ExprKind::Base
         | ExprKind::Root(_) => {}
-        ExprKind::Field { object, .. } => visit(object),
-        ExprKind::Index { object, index } => {
-            visit(object);
-            visit(index);
+        ExprKind::Field { object, .. } => push(Node::Expr(object)),
+        ExprKind::Unary { operand: inner, .. }
+        | ExprKind::Delete(inner)
+        | ExprKind::PreIncDec { target: inner, .. }
+        | ExprKind::PostIncDec { target: inner, .. } => push(Node::Expr(inner)),
+        ExprKind::Index { object: a, index: b }
+        | ExprKind::Binary { lhs: a, rhs: b, .. }
+        | ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Assign { target: a, value: b, .. } => {
+            push(Node::Expr(a));
+            push(Node::Expr(b));
         }
+        ExprKind::Ternary { cond, then, otherwise } => [cond, then, otherwise].into_iter().for_each(|e| push(Node::Expr(e))),
         ExprKind::Call { callee, args } => {
-            visit(callee);
-            args.iter().for_each(&mut *visit);
+            push(Node::Expr(callee));
+            args.iter().for_each(|e| push(Node::Expr(e)));
         }
-        ExprKind::RawCall { args } | ExprKind::Comma(args) | ExprKind::Array(args) => {
-            args.iter().for_each(&mut *visit)
+        ExprKind::RawCall { args } | ExprKind::Comma(args) | ExprKind::Array(args) => args.iter().for_each(|e| push(Node::Expr(e))),
+        ExprKind::PostCallInit { call, entries: init } => {
+            push(Node::Expr(call));
+            entries(init, push);
         }
-        ExprKind::PostCallInit { call, entries } => {
-            visit(call);
-            entries.iter().for_each(|t| {
-                visit(&t.key);
-                visit(&t.value);
-            });
-        }
-        ExprKind::Table(entries) => entries.iter().for_each(|t| {
-            visit(&t.key);
-            visit(&t.value);
-        }),
-        ExprKind::Unary { operand, .. } => visit(operand),
-        ExprKind::Delete(target)
-        | ExprKind::PreIncDec { target, .. }
-        | ExprKind::PostIncDec { target, .. } => visit(target),
-        ExprKind::Binary { lhs, rhs, .. }
-        | ExprKind::And(lhs, rhs)
-        | ExprKind::Or(lhs, rhs)
-        | ExprKind::Assign { target: lhs, value: rhs, .. } => {
-            visit(lhs);
-            visit(rhs);
-        }
-        ExprKind::Ternary { cond, then, otherwise } => {
-            visit(cond);
-            visit(then);
-            visit(otherwise);
-        }
-        ExprKind::Function(f) => {
-            // A function body's statements count as one level below the function.
-            f.params.iter().filter_map(|p| p.default.as_ref()).for_each(&mut *visit);
-            f.bound_env.iter().for_each(|e| visit(e));
-            match &f.body {
-                FunctionBody::Stmt(s) => stmt_children(s, visit),
-                FunctionBody::Lambda(body) => visit(body),
-            }
-        }
-        ExprKind::Class(c) => class_children(c, visit),
+        ExprKind::Table(list) => entries(list, push),
+        ExprKind::Function(f) => function(f, push),
+        ExprKind::Class(c) => class(c, push),
+    }
+}
+
+fn locals<'a>(vars: &'a [LocalVar], push: &mut dyn FnMut(Node<'a>)) {
+    vars.iter().filter_map(|v| v.init.as_ref()).for_each(|e| push(Node::Expr(e)));
+}
+
+fn entries<'a>(list: &'a [TableEntry], push: &mut dyn FnMut(Node<'a>)) {
+    for entry in list {
+        push(Node::Expr(&entry.key));
+        push(Node::Expr(&entry.value));
+    }
+}
+
+fn function<'a>(f: &'a FunctionDef, push: &mut dyn FnMut(Node<'a>)) {
+    let defaults = f.params.iter().filter_map(|p| p.default.as_ref());
+    defaults.chain(f.bound_env.as_deref()).for_each(|e| push(Node::Expr(e)));
+    match &f.body {
+        FunctionBody::Stmt(s) => push(Node::Stmt(s)),
+        FunctionBody::Lambda(e) => push(Node::Expr(e)),
+    }
+}
+
+fn class<'a>(c: &'a ClassDef, push: &mut dyn FnMut(Node<'a>)) {
+    c.base.iter().for_each(|e| push(Node::Expr(e)));
+    entries(c.attributes.as_deref().unwrap_or_default(), push);
+    for member in &c.members {
+        push(Node::Expr(&member.entry.key));
+        push(Node::Expr(&member.entry.value));
+        entries(member.attributes.as_deref().unwrap_or_default(), push);
     }
 }
