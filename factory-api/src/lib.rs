@@ -1,1 +1,6 @@
 //! impish-factory: everything that turns a Squirrel VM into an imp.
+//!
+//! `cloud` plays impCentral for factory lines: device groups and their targets,
+//! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
+
+pub mod cloud;

@@ -1,0 +1,268 @@
+//! The things impCentral keeps: products, device groups, deployments, devices,
+//! webhooks, and the record of what happened to them.
+
+use super::SimTime;
+use std::fmt;
+use std::rc::Rc;
+
+macro_rules! numeric_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub u32);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+    };
+}
+
+numeric_id!(ProductId, "product-");
+numeric_id!(GroupId, "group-");
+numeric_id!(DeploymentId, "deployment-");
+numeric_id!(WebhookId, "webhook-");
+
+/// An imp's device ID: 16 lower-case hex digits, the last 12 its MAC.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeviceId(pub Rc<str>);
+
+impl DeviceId {
+    pub fn new(id: &str) -> DeviceId {
+        DeviceId(id.into())
+    }
+}
+
+impl fmt::Display for DeviceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The seven kinds of device group; the `Pre` kinds are the test-zone twins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GroupType {
+    Development,
+    PreFactory,
+    PreDut,
+    PreProduction,
+    Factory,
+    Dut,
+    Production,
+}
+
+impl GroupType {
+    /// The name impt uses (`impt dg create --dg-type`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupType::Development => "development",
+            GroupType::PreFactory => "pre-factory",
+            GroupType::PreDut => "pre-dut",
+            GroupType::PreProduction => "pre-production",
+            GroupType::Factory => "factory",
+            GroupType::Dut => "dut",
+            GroupType::Production => "production",
+        }
+    }
+
+    /// The type name in impCentral's API.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            GroupType::Development => "development_devicegroup",
+            GroupType::PreFactory => "pre_factoryfixture_devicegroup",
+            GroupType::PreDut => "pre_dut_devicegroup",
+            GroupType::PreProduction => "pre_production_devicegroup",
+            GroupType::Factory => "factoryfixture_devicegroup",
+            GroupType::Dut => "dut_devicegroup",
+            GroupType::Production => "production_devicegroup",
+        }
+    }
+
+    pub fn is_factory(self) -> bool {
+        matches!(self, GroupType::Factory | GroupType::PreFactory)
+    }
+
+    pub fn is_dut(self) -> bool {
+        matches!(self, GroupType::Dut | GroupType::PreDut)
+    }
+
+    pub fn is_production(self) -> bool {
+        matches!(self, GroupType::Production | GroupType::PreProduction)
+    }
+
+    /// The DUT and production group kinds a factory group of this kind may target:
+    /// a test-zone factory targets test-zone groups, a real one real groups.
+    pub fn targets(self) -> Option<(GroupType, GroupType)> {
+        match self {
+            GroupType::Factory => Some((GroupType::Dut, GroupType::Production)),
+            GroupType::PreFactory => Some((GroupType::PreDut, GroupType::PreProduction)),
+            _ => None,
+        }
+    }
+
+    /// Why devices cannot be placed in this kind of group by hand, if they cannot.
+    pub fn how_devices_arrive(self) -> &'static str {
+        match self {
+            GroupType::Dut | GroupType::PreDut => "DUTs arrive by factory BlinkUp",
+            GroupType::Production | GroupType::PreProduction => "production devices arrive by blessing",
+            _ => "devices may be assigned",
+        }
+    }
+}
+
+impl fmt::Display for GroupType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The attributes a new device group is created with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewGroup {
+    pub product: ProductId,
+    pub name: String,
+    pub kind: GroupType,
+    /// Production kinds only: restart blessed devices into the production firmware.
+    pub load_code_after_blessing: bool,
+}
+
+impl NewGroup {
+    pub fn new(product: ProductId, name: &str, kind: GroupType) -> NewGroup {
+        NewGroup { product, name: name.into(), kind, load_code_after_blessing: true }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceGroup {
+    pub id: GroupId,
+    pub product: ProductId,
+    pub name: String,
+    pub kind: GroupType,
+    pub load_code_after_blessing: bool,
+    pub dut_target: Option<GroupId>,
+    pub production_target: Option<GroupId>,
+    pub current_deployment: Option<DeploymentId>,
+}
+
+/// Device and agent firmware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub device: Rc<str>,
+    pub agent: Rc<str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    pub id: DeploymentId,
+    pub group: GroupId,
+    pub code: Code,
+}
+
+/// An imp as it first appears in the account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDevice {
+    pub id: DeviceId,
+    /// 12 lower-case hex digits.
+    pub mac: String,
+    pub imp_type: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: DeviceId,
+    pub mac: String,
+    pub imp_type: String,
+    /// The agent's URL; requests to it reach the device's agent.
+    pub agent_url: String,
+    pub group: Option<GroupId>,
+    /// Set by blessing; cleared only by unbonding.
+    pub blessed: bool,
+    /// The fixture whose BlinkUp enrolled this device, if any.
+    pub fixture: Option<DeviceId>,
+}
+
+impl Device {
+    /// The `imp_id` a blessing webhook reports: derived from the MAC, not equal to it.
+    pub fn imp_id(&self) -> String {
+        // FNV-1a over the MAC, so the value is stable and unlike the MAC itself.
+        let hash = self.mac.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        format!("{hash:016x}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WebhookEvent {
+    Blessing,
+    Blinkup,
+    Deployment,
+}
+
+impl WebhookEvent {
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookEvent::Blessing => "blessing",
+            WebhookEvent::Blinkup => "blinkup",
+            WebhookEvent::Deployment => "deployment",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    pub id: WebhookId,
+    pub group: GroupId,
+    pub event: WebhookEvent,
+    pub url: String,
+}
+
+/// Something that happened in the cloud, at a simulated time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloudEvent {
+    pub at: SimTime,
+    pub what: Happening,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Happening {
+    Assigned { device: DeviceId, group: GroupId },
+    Unassigned { device: DeviceId, group: GroupId },
+    Deployed { group: GroupId, deployment: DeploymentId },
+    TokenIssued { fixture: DeviceId },
+    Enrolled { device: DeviceId, fixture: DeviceId, group: GroupId },
+    Blessed { device: DeviceId, group: GroupId },
+    BlessFailed { device: DeviceId },
+    Activated { device: DeviceId },
+    /// A webhook fired: the POST body is `payload`, as `key=value` pairs in order.
+    Webhook { webhook: WebhookId, url: String, event: WebhookEvent, payload: Vec<(String, String)> },
+}
+
+/// The kinds of log line impCentral shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LogKind {
+    ServerLog,
+    ServerError,
+    AgentLog,
+    AgentError,
+    Status,
+}
+
+impl LogKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LogKind::ServerLog => "server.log",
+            LogKind::ServerError => "server.error",
+            LogKind::AgentLog => "agent.log",
+            LogKind::AgentError => "agent.error",
+            LogKind::Status => "status",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: SimTime,
+    pub device: DeviceId,
+    pub kind: LogKind,
+    pub message: String,
+}
