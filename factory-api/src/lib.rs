@@ -2,5 +2,7 @@
 //!
 //! `cloud` plays impCentral for factory lines: device groups and their targets,
 //! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
+//! `hardware` models pins, buses, flash and UARTs, with scriptable inputs.
 
 pub mod cloud;
+pub mod hardware;

@@ -186,7 +186,8 @@ impl Device {
     /// The `imp_id` a blessing webhook reports: derived from the MAC, not equal to it.
     pub fn imp_id(&self) -> String {
         // FNV-1a over the MAC, so the value is stable and unlike the MAC itself.
-        let hash = self.mac.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let hash =
+            self.mac.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
         format!("{hash:016x}")
     }
 }
@@ -225,16 +226,43 @@ pub struct CloudEvent {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Happening {
-    Assigned { device: DeviceId, group: GroupId },
-    Unassigned { device: DeviceId, group: GroupId },
-    Deployed { group: GroupId, deployment: DeploymentId },
-    TokenIssued { fixture: DeviceId },
-    Enrolled { device: DeviceId, fixture: DeviceId, group: GroupId },
-    Blessed { device: DeviceId, group: GroupId },
-    BlessFailed { device: DeviceId },
-    Activated { device: DeviceId },
+    Assigned {
+        device: DeviceId,
+        group: GroupId,
+    },
+    Unassigned {
+        device: DeviceId,
+        group: GroupId,
+    },
+    Deployed {
+        group: GroupId,
+        deployment: DeploymentId,
+    },
+    TokenIssued {
+        fixture: DeviceId,
+    },
+    Enrolled {
+        device: DeviceId,
+        fixture: DeviceId,
+        group: GroupId,
+    },
+    Blessed {
+        device: DeviceId,
+        group: GroupId,
+    },
+    BlessFailed {
+        device: DeviceId,
+    },
+    Activated {
+        device: DeviceId,
+    },
     /// A webhook fired: the POST body is `payload`, as `key=value` pairs in order.
-    Webhook { webhook: WebhookId, url: String, event: WebhookEvent, payload: Vec<(String, String)> },
+    Webhook {
+        webhook: WebhookId,
+        url: String,
+        event: WebhookEvent,
+        payload: Vec<(String, String)>,
+    },
 }
 
 /// The kinds of log line impCentral shows.

@@ -116,16 +116,19 @@ impl CloudBackend for MemoryCloud {
         }
         let id = GroupId(self.next_group);
         self.next_group += 1;
-        self.groups.insert(id, DeviceGroup {
+        self.groups.insert(
             id,
-            product: spec.product,
-            name: spec.name,
-            kind: spec.kind,
-            load_code_after_blessing: spec.load_code_after_blessing,
-            dut_target: None,
-            production_target: None,
-            current_deployment: None,
-        });
+            DeviceGroup {
+                id,
+                product: spec.product,
+                name: spec.name,
+                kind: spec.kind,
+                load_code_after_blessing: spec.load_code_after_blessing,
+                dut_target: None,
+                production_target: None,
+                current_deployment: None,
+            },
+        );
         Ok(id)
     }
 
@@ -181,15 +184,18 @@ impl CloudBackend for MemoryCloud {
             return Err(CloudError::DuplicateDevice(device.id));
         }
         let agent_url = format!("{AGENT_URL_BASE}{:012x}", digest(&device.id.0) & 0xffff_ffff_ffff);
-        self.devices.insert(device.id.clone(), Device {
-            id: device.id,
-            mac: device.mac,
-            imp_type: device.imp_type,
-            agent_url,
-            group: None,
-            blessed: false,
-            fixture: None,
-        });
+        self.devices.insert(
+            device.id.clone(),
+            Device {
+                id: device.id,
+                mac: device.mac,
+                imp_type: device.imp_type,
+                agent_url,
+                group: None,
+                blessed: false,
+                fixture: None,
+            },
+        );
         Ok(())
     }
 
@@ -377,19 +383,25 @@ mod tests {
     fn targets_must_match_the_factory_group_kind_and_product() {
         let Line { mut cloud, factory, dut, production, .. } = line();
         let err = cloud.set_targets(factory, production, dut).expect_err("swapped targets");
-        assert_eq!(err, CloudError::TargetTypeMismatch {
-            group: GroupType::Factory,
-            role: "DUT",
-            expected: GroupType::Dut,
-            actual: GroupType::Production
-        });
+        assert_eq!(
+            err,
+            CloudError::TargetTypeMismatch {
+                group: GroupType::Factory,
+                role: "DUT",
+                expected: GroupType::Dut,
+                actual: GroupType::Production
+            }
+        );
         let other = cloud.create_product("Other").expect("product");
         let foreign = cloud.create_group(NewGroup::new(other, "DUTs", GroupType::Dut)).expect("group");
         assert_eq!(cloud.set_targets(factory, foreign, production), Err(CloudError::TargetInOtherProduct(foreign)));
         assert_eq!(cloud.group(factory).map(|g| g.dut_target), Ok(Some(dut)), "refusals change nothing");
         let pre = cloud.create_group(NewGroup::new(other, "Test line", GroupType::PreFactory)).expect("group");
         assert!(matches!(cloud.set_targets(pre, foreign, production), Err(CloudError::TargetTypeMismatch { .. })));
-        assert_eq!(cloud.set_targets(dut, dut, production), Err(CloudError::TargetsOnlyOnFactoryGroups(GroupType::Dut)));
+        assert_eq!(
+            cloud.set_targets(dut, dut, production),
+            Err(CloudError::TargetsOnlyOnFactoryGroups(GroupType::Dut))
+        );
     }
 
     #[test]
@@ -411,11 +423,14 @@ mod tests {
         assert_eq!(cloud.device(&unit).map(|d| d.group), Ok(Some(dut)));
 
         let outcome = cloud.bless(&unit, true, Duration::from_secs(4)).expect("blessed");
-        assert_eq!(outcome, BlessOutcome::Blessed {
-            production_group: production,
-            load_code_after_blessing: true,
-            deployment: Some(app)
-        });
+        assert_eq!(
+            outcome,
+            BlessOutcome::Blessed {
+                production_group: production,
+                load_code_after_blessing: true,
+                deployment: Some(app)
+            }
+        );
         let d = cloud.device(&unit).expect("unit");
         assert!(d.blessed);
         assert_eq!(d.group, Some(production));

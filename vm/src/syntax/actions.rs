@@ -45,10 +45,14 @@ pub fn expr(lo: usize, hi: usize, kind: ExprKind) -> Expr {
 }
 
 pub fn number(lo: usize, hi: usize, n: Num) -> Expr {
-    expr(lo, hi, match n {
-        Num::Int(i) => ExprKind::Int(i),
-        Num::Float(f) => ExprKind::Float(f),
-    })
+    expr(
+        lo,
+        hi,
+        match n {
+            Num::Int(i) => ExprKind::Int(i),
+            Num::Float(f) => ExprKind::Float(f),
+        },
+    )
 }
 
 pub fn scalar_num(n: Num, negate: bool) -> Scalar {
@@ -112,14 +116,7 @@ fn is_place(e: &Expr) -> bool {
     )
 }
 
-pub fn assign<T>(
-    lo: usize,
-    hi: usize,
-    op: AssignOp,
-    target: Expr,
-    value: Expr,
-    op_end: usize,
-) -> Fallible<Expr, T> {
+pub fn assign<T>(lo: usize, hi: usize, op: AssignOp, target: Expr, value: Expr, op_end: usize) -> Fallible<Expr, T> {
     match target.kind {
         ExprKind::Base => return Err(error("'base' cannot be modified", op_end)),
         _ if !is_place(&target) => return Err(error("can't assign expression", op_end)),
@@ -137,10 +134,7 @@ pub fn index<T>(
     index: Expr,
 ) -> Fallible<Expr, T> {
     if after_newline {
-        return Err(error(
-            "cannot break deref/or comma needed after [exp]=exp slot declaration",
-            bracket_at + 1,
-        ));
+        return Err(error("cannot break deref/or comma needed after [exp]=exp slot declaration", bracket_at + 1));
     }
     Ok(expr(lo, hi, ExprKind::Index { object: Box::new(object), index: Box::new(index) }))
 }
@@ -165,10 +159,7 @@ pub fn params<T>(params: Vec<Param>, varargs_at: Option<usize>) -> Fallible<(Vec
     }
     if let Some(at) = varargs_at {
         if seen_default {
-            return Err(error(
-                "function with default parameters cannot have variable number of parameters",
-                at + 3,
-            ));
+            return Err(error("function with default parameters cannot have variable number of parameters", at + 3));
         }
     }
     Ok((params, varargs_at.is_some()))
@@ -232,12 +223,7 @@ pub fn for_stmt(
     stmt(lo, hi, StmtKind::For { init, cond, step, body: Box::new(body) })
 }
 
-pub fn foreach_stmt(
-    lo: usize,
-    hi: usize,
-    (index, value, iterable): (Option<Ident>, Ident, Expr),
-    body: Stmt,
-) -> Stmt {
+pub fn foreach_stmt(lo: usize, hi: usize, (index, value, iterable): (Option<Ident>, Ident, Expr), body: Stmt) -> Stmt {
     stmt(lo, hi, StmtKind::Foreach { index, value, iterable, body: Box::new(body) })
 }
 

@@ -52,29 +52,72 @@ pub enum StmtKind {
     /// `local a = 1, b` — later initialisers see earlier names.
     Local(Vec<LocalVar>),
     /// `local function f() {}` — `f` is not visible inside its own body.
-    LocalFunction { name: Ident, func: Box<FunctionDef> },
+    LocalFunction {
+        name: Ident,
+        func: Box<FunctionDef>,
+    },
     /// `function a::b::f() {}` — a new slot in `this` (or the path's last table).
-    Function { path: Vec<Ident>, func: Box<FunctionDef> },
+    Function {
+        path: Vec<Ident>,
+        func: Box<FunctionDef>,
+    },
     /// `class a.B extends C {}` — `target` is the slot expression that receives the class.
-    Class { target: Expr, class: Box<ClassDef> },
+    Class {
+        target: Expr,
+        class: Box<ClassDef>,
+    },
     /// `enum E { A, B = 5 }`; implicit values are already filled in.
-    Enum { name: Ident, members: Vec<(Ident, Scalar)> },
+    Enum {
+        name: Ident,
+        members: Vec<(Ident, Scalar)>,
+    },
     /// `const NAME = scalar`
-    Const { name: Ident, value: Scalar },
+    Const {
+        name: Ident,
+        value: Scalar,
+    },
     /// `{ ... }`, a new scope.
     Block(Vec<Stmt>),
-    If { cond: Expr, then: Box<Stmt>, otherwise: Option<Box<Stmt>> },
-    While { cond: Expr, body: Box<Stmt> },
-    DoWhile { body: Box<Stmt>, cond: Expr },
-    For { init: Option<ForInit>, cond: Option<Expr>, step: Option<Expr>, body: Box<Stmt> },
-    Foreach { index: Option<Ident>, value: Ident, iterable: Expr, body: Box<Stmt> },
-    Switch { subject: Expr, cases: Vec<SwitchCase>, default: Option<Vec<Stmt>> },
+    If {
+        cond: Expr,
+        then: Box<Stmt>,
+        otherwise: Option<Box<Stmt>>,
+    },
+    While {
+        cond: Expr,
+        body: Box<Stmt>,
+    },
+    DoWhile {
+        body: Box<Stmt>,
+        cond: Expr,
+    },
+    For {
+        init: Option<ForInit>,
+        cond: Option<Expr>,
+        step: Option<Expr>,
+        body: Box<Stmt>,
+    },
+    Foreach {
+        index: Option<Ident>,
+        value: Ident,
+        iterable: Expr,
+        body: Box<Stmt>,
+    },
+    Switch {
+        subject: Expr,
+        cases: Vec<SwitchCase>,
+        default: Option<Vec<Stmt>>,
+    },
     Return(Option<Expr>),
     Yield(Option<Expr>),
     Break,
     Continue,
     Throw(Expr),
-    Try { body: Box<Stmt>, catch_var: Ident, handler: Box<Stmt> },
+    Try {
+        body: Box<Stmt>,
+        catch_var: Ident,
+        handler: Box<Stmt>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -128,29 +171,64 @@ pub enum ExprKind {
     /// `::name`, a root-table slot.
     Root(Box<str>),
     /// `object.name`
-    Field { object: Box<Expr>, name: Ident },
+    Field {
+        object: Box<Expr>,
+        name: Ident,
+    },
     /// `object[index]`
-    Index { object: Box<Expr>, index: Box<Expr> },
-    Call { callee: Box<Expr>, args: Vec<Expr> },
+    Index {
+        object: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// `rawcall(f, this, args...)`
-    RawCall { args: Vec<Expr> },
+    RawCall {
+        args: Vec<Expr>,
+    },
     /// The 3.2 post-call initializer `call { slot = value, ... }`.
-    PostCallInit { call: Box<Expr>, entries: Vec<TableEntry> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
+    PostCallInit {
+        call: Box<Expr>,
+        entries: Vec<TableEntry>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
     /// `delete target`
     Delete(Box<Expr>),
     /// `++x` / `--x`
-    PreIncDec { delta: i8, target: Box<Expr> },
+    PreIncDec {
+        delta: i8,
+        target: Box<Expr>,
+    },
     /// `x++` / `x--`
-    PostIncDec { delta: i8, target: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    PostIncDec {
+        delta: i8,
+        target: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `&&`, returning the deciding operand.
     And(Box<Expr>, Box<Expr>),
     /// `||`, returning the deciding operand.
     Or(Box<Expr>, Box<Expr>),
-    Ternary { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Ternary {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `=`, `<-` and the compound assignments; `target` is an assignable expression.
-    Assign { op: AssignOp, target: Box<Expr>, value: Box<Expr> },
+    Assign {
+        op: AssignOp,
+        target: Box<Expr>,
+        value: Box<Expr>,
+    },
     /// `a, b, c` — evaluates all, yields the last.
     Comma(Vec<Expr>),
     Array(Vec<Expr>),

@@ -37,11 +37,7 @@ pub fn check(program: &Program) -> Result<(), Span> {
 
 fn stmt_children<'a>(s: &'a Stmt, push: &mut dyn FnMut(Node<'a>)) {
     match &s.kind {
-        StmtKind::Empty
-        | StmtKind::Break
-        | StmtKind::Continue
-        | StmtKind::Enum { .. }
-        | StmtKind::Const { .. } => {}
+        StmtKind::Empty | StmtKind::Break | StmtKind::Continue | StmtKind::Enum { .. } | StmtKind::Const { .. } => {}
         StmtKind::Expr(e) | StmtKind::Throw(e) => push(Node::Expr(e)),
         StmtKind::Return(e) | StmtKind::Yield(e) => e.iter().for_each(|e| push(Node::Expr(e))),
         StmtKind::Local(vars) => locals(vars, push),
@@ -112,12 +108,16 @@ fn expr_children<'a>(e: &'a Expr, push: &mut dyn FnMut(Node<'a>)) {
             push(Node::Expr(a));
             push(Node::Expr(b));
         }
-        ExprKind::Ternary { cond, then, otherwise } => [cond, then, otherwise].into_iter().for_each(|e| push(Node::Expr(e))),
+        ExprKind::Ternary { cond, then, otherwise } => {
+            [cond, then, otherwise].into_iter().for_each(|e| push(Node::Expr(e)))
+        }
         ExprKind::Call { callee, args } => {
             push(Node::Expr(callee));
             args.iter().for_each(|e| push(Node::Expr(e)));
         }
-        ExprKind::RawCall { args } | ExprKind::Comma(args) | ExprKind::Array(args) => args.iter().for_each(|e| push(Node::Expr(e))),
+        ExprKind::RawCall { args } | ExprKind::Comma(args) | ExprKind::Array(args) => {
+            args.iter().for_each(|e| push(Node::Expr(e)))
+        }
         ExprKind::PostCallInit { call, entries: init } => {
             push(Node::Expr(call));
             entries(init, push);

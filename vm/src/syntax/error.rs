@@ -67,21 +67,14 @@ pub(super) fn from_lalrpop(map: &SourceMap, source_len: usize, err: LalrpopError
     use lalrpop_util::ParseError as E;
     match err {
         E::User { error } => ParseError::new(map, error.message.into_owned(), error.offset, None),
-        E::UnrecognizedEof { expected, .. } => {
-            ParseError::new(map, expected_message(&expected), source_len, None)
-        }
+        E::UnrecognizedEof { expected, .. } => ParseError::new(map, expected_message(&expected), source_len, None),
         E::UnrecognizedToken { token: (lo, _, hi), expected } => {
             ParseError::new(map, expected_message(&expected), hi, Some(Span::new(lo, hi)))
         }
-        E::ExtraToken { token: (lo, _, hi) } => ParseError::new(
-            map,
-            "end of statement expected (; or lf)".into(),
-            hi,
-            Some(Span::new(lo, hi)),
-        ),
-        E::InvalidToken { location } => {
-            ParseError::new(map, "invalid token".into(), location + 1, None)
+        E::ExtraToken { token: (lo, _, hi) } => {
+            ParseError::new(map, "end of statement expected (; or lf)".into(), hi, Some(Span::new(lo, hi)))
         }
+        E::InvalidToken { location } => ParseError::new(map, "invalid token".into(), location + 1, None),
     }
 }
 

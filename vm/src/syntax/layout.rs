@@ -55,11 +55,15 @@ pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexErr
 #[derive(Clone, Copy, PartialEq)]
 enum Bracket {
     /// `(`; a header (`if (`, `function f(` ...) ends no value at its `)`.
-    Paren { header: Header },
+    Paren {
+        header: Header,
+    },
     Square,
     /// `{`; a function body ends no value at its `}`: a `[` after it starts a new
     /// entry or statement (`function f() {} [k] = 1` in a class) rather than an index.
-    Brace { function_body: bool },
+    Brace {
+        function_body: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -112,8 +116,8 @@ impl<'s> Layout<'s> {
             other => other,
         };
         if tok == Tok::Semi {
-            self.semi_is_body = self.prev_closed_header
-                || matches!(self.out.last(), Some((_, Tok::Else | Tok::ElseSep, _)));
+            self.semi_is_body =
+                self.prev_closed_header || matches!(self.out.last(), Some((_, Tok::Else | Tok::ElseSep, _)));
         }
         if self.wants_separator(&tok, newline) {
             self.out.push((lo, Tok::Sep, hi));
@@ -149,11 +153,10 @@ impl<'s> Layout<'s> {
         use Tok::*;
         match tok {
             LBrace => self.prev_is_rparen,
-            Plus | Minus | Star | Slash | Percent | Eq | Ne | Lt | Le | Gt | Ge | Cmp3 | AndAnd
-            | OrOr | Amp | Pipe | Caret | Shl | Shr | UShr | In | Instanceof | Assign | NewSlot
-            | AddAssign | SubAssign | MulAssign | DivAssign | ModAssign | Question | Colon
-            | Comma | Dot | LParen | LBracket(_) | PlusPlus | MinusMinus | Extends | AttrOpen
-            | AttrClose | Catch => true,
+            Plus | Minus | Star | Slash | Percent | Eq | Ne | Lt | Le | Gt | Ge | Cmp3 | AndAnd | OrOr | Amp | Pipe
+            | Caret | Shl | Shr | UShr | In | Instanceof | Assign | NewSlot | AddAssign | SubAssign | MulAssign
+            | DivAssign | ModAssign | Question | Colon | Comma | Dot | LParen | LBracket(_) | PlusPlus | MinusMinus
+            | Extends | AttrOpen | AttrClose | Catch => true,
             other => is_closer(other),
         }
     }
@@ -162,9 +165,8 @@ impl<'s> Layout<'s> {
         use Tok::*;
         match tok {
             RParen => !self.prev_closed_header,
-            Ident(_) | Num(_) | Str(_) | RBracket | RBrace | This | Null | True | False | Base
-            | Constructor | LineMacro | FileMacro | PlusPlus | MinusMinus | Return | Yield
-            | Break | Continue => true,
+            Ident(_) | Num(_) | Str(_) | RBracket | RBrace | This | Null | True | False | Base | Constructor
+            | LineMacro | FileMacro | PlusPlus | MinusMinus | Return | Yield | Break | Continue => true,
             _ => false,
         }
     }
@@ -204,8 +206,7 @@ impl<'s> Layout<'s> {
                 self.prev_closed_parameters = header == Header::Function;
             }
             Tok::RBrace => {
-                self.prev_closed_function =
-                    matches!(self.open.pop(), Some(Bracket::Brace { function_body: true }));
+                self.prev_closed_function = matches!(self.open.pop(), Some(Bracket::Brace { function_body: true }));
             }
             Tok::RBracket => {
                 self.open.pop();
@@ -214,9 +215,7 @@ impl<'s> Layout<'s> {
             Tok::While if self.pending_do.last() == Some(&depth) => {
                 self.pending_do.pop();
             }
-            Tok::If | Tok::While | Tok::For | Tok::Foreach | Tok::Switch | Tok::Catch => {
-                self.control_header = true
-            }
+            Tok::If | Tok::While | Tok::For | Tok::Foreach | Tok::Switch | Tok::Catch => self.control_header = true,
             Tok::Function | Tok::At => self.function_header = Some(depth),
             // `constructor(` in a class or table body opens a method's parameters;
             // `base.constructor(` is a call.

@@ -8,9 +8,9 @@
 pub mod actions;
 pub mod ast;
 mod depth;
-pub mod sexpr;
 mod error;
 pub mod layout;
+pub mod sexpr;
 pub mod source;
 pub mod token;
 

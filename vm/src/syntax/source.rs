@@ -38,9 +38,8 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn new(source: &str, file: &str, notes: PositionNotes) -> SourceMap {
         let PositionNotes { directives, soft_newlines } = notes;
-        let line_starts: Vec<u32> = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i as u32 + 1))
-            .collect();
+        let line_starts: Vec<u32> =
+            std::iter::once(0).chain(source.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect();
         let file: Rc<str> = file.into();
         let mut current_file = file.clone();
         let renumberings = directives

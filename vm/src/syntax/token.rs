@@ -333,9 +333,7 @@ fn number<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Num, LexError> {
         if digits > 16 {
             return Err(LexError::at("too many digits for an Hex number", lex.span().end));
         }
-        let value = rest[1..1 + digits]
-            .iter()
-            .fold(0u64, |acc, &c| acc.wrapping_mul(16).wrapping_add(hex_value(c)));
+        let value = rest[1..1 + digits].iter().fold(0u64, |acc, &c| acc.wrapping_mul(16).wrapping_add(hex_value(c)));
         return Ok(Num::Int(value as i64));
     }
     if first == b'0' && is_octal(next) {
@@ -344,9 +342,7 @@ fn number<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Num, LexError> {
         if rest.get(digits).is_some_and(u8::is_ascii_digit) {
             return Err(LexError::at("invalid octal number", start + 1 + digits));
         }
-        let value = rest[..digits]
-            .iter()
-            .fold(0u64, |acc, &c| acc.wrapping_mul(8).wrapping_add(u64::from(c - b'0')));
+        let value = rest[..digits].iter().fold(0u64, |acc, &c| acc.wrapping_mul(8).wrapping_add(u64::from(c - b'0')));
         return Ok(Num::Int(value as i64));
     }
     // Decimal: any run of digits, dots and exponents (with an optional sign after `e`).
@@ -378,9 +374,7 @@ fn number<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Num, LexError> {
     if is_float {
         Ok(Num::Float(strtod_prefix(text)))
     } else {
-        let value = text
-            .bytes()
-            .fold(0u64, |acc, c| acc.wrapping_mul(10).wrapping_add(u64::from(c - b'0')));
+        let value = text.bytes().fold(0u64, |acc, c| acc.wrapping_mul(10).wrapping_add(u64::from(c - b'0')));
         Ok(Num::Int(value as i64))
     }
 }
@@ -481,9 +475,8 @@ fn read_escape(src: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, (&'stat
     if digits == 0 {
         return Err(("hexadecimal number expected", i + 1));
     }
-    let value = src[i + 1..i + 1 + digits]
-        .iter()
-        .fold(0u32, |acc, &c| acc.wrapping_mul(16).wrapping_add(hex_value(c) as u32));
+    let value =
+        src[i + 1..i + 1 + digits].iter().fold(0u32, |acc, &c| acc.wrapping_mul(16).wrapping_add(hex_value(c) as u32));
     if letter == b'x' {
         out.push(value as u8);
     } else {
@@ -497,11 +490,9 @@ fn push_utf8(out: &mut Vec<u8>, cp: u32) {
     match cp {
         0..=0x7f => out.push(cp as u8),
         0x80..=0x7ff => out.extend_from_slice(&[0xc0 | (cp >> 6) as u8, 0x80 | (cp & 0x3f) as u8]),
-        0x800..=0xffff => out.extend_from_slice(&[
-            0xe0 | (cp >> 12) as u8,
-            0x80 | ((cp >> 6) & 0x3f) as u8,
-            0x80 | (cp & 0x3f) as u8,
-        ]),
+        0x800..=0xffff => {
+            out.extend_from_slice(&[0xe0 | (cp >> 12) as u8, 0x80 | ((cp >> 6) & 0x3f) as u8, 0x80 | (cp & 0x3f) as u8])
+        }
         0x10000..=0x10ffff => out.extend_from_slice(&[
             0xf0 | (cp >> 18) as u8,
             0x80 | ((cp >> 12) & 0x3f) as u8,
@@ -564,21 +555,19 @@ mod tests {
     #[test]
     fn integers_wrap_and_bases() {
         assert_eq!(lex("0xFFFFFFFFFFFFFFFF"), vec![Ok(Tok::Num(Num::Int(-1)))]);
-        assert_eq!(lex("0777 08 09"), vec![
-            Ok(Tok::Num(Num::Int(511))),
-            Ok(Tok::Num(Num::Int(8))),
-            Ok(Tok::Num(Num::Int(9)))
-        ]);
+        assert_eq!(
+            lex("0777 08 09"),
+            vec![Ok(Tok::Num(Num::Int(511))), Ok(Tok::Num(Num::Int(8))), Ok(Tok::Num(Num::Int(9)))]
+        );
         assert_eq!(lex("18446744073709551617"), vec![Ok(Tok::Num(Num::Int(1)))]);
     }
 
     #[test]
     fn float_quirks() {
-        assert_eq!(lex("1.e2 5. 1.2.3"), vec![
-            Ok(Tok::Num(Num::Float(100.0))),
-            Ok(Tok::Num(Num::Float(5.0))),
-            Ok(Tok::Num(Num::Float(1.2)))
-        ]);
+        assert_eq!(
+            lex("1.e2 5. 1.2.3"),
+            vec![Ok(Tok::Num(Num::Float(100.0))), Ok(Tok::Num(Num::Float(5.0))), Ok(Tok::Num(Num::Float(1.2)))]
+        );
         assert_eq!(lex("65.tochar"), vec![Ok(Tok::Num(Num::Float(65.0))), Ok(Tok::Ident("tochar"))]);
         assert_eq!(lex("1e").pop().and_then(Result::err).map(|e| e.message), Some("exponent expected"));
     }
@@ -596,33 +585,32 @@ mod tests {
 
     #[test]
     fn operators_longest_match() {
-        assert_eq!(lex("<=> >>> <- </ /> :: ..."), vec![
-            Ok(Tok::Cmp3),
-            Ok(Tok::UShr),
-            Ok(Tok::NewSlot),
-            Ok(Tok::AttrOpen),
-            Ok(Tok::AttrClose),
-            Ok(Tok::DoubleColon),
-            Ok(Tok::Ellipsis)
-        ]);
+        assert_eq!(
+            lex("<=> >>> <- </ /> :: ..."),
+            vec![
+                Ok(Tok::Cmp3),
+                Ok(Tok::UShr),
+                Ok(Tok::NewSlot),
+                Ok(Tok::AttrOpen),
+                Ok(Tok::AttrClose),
+                Ok(Tok::DoubleColon),
+                Ok(Tok::Ellipsis)
+            ]
+        );
     }
 
     #[test]
     fn comments_and_line_directives() {
         let mut lexer = Tok::lexer("a /* x\ny */ b # c\n#line 40 \"f.nut\"\nd");
         let toks: Vec<_> = lexer.by_ref().collect();
-        assert_eq!(toks, vec![
-            Ok(Tok::Ident("a")),
-            Ok(Tok::Ident("b")),
-            Ok(Tok::Newline),
-            Ok(Tok::Newline),
-            Ok(Tok::Ident("d"))
-        ]);
-        assert_eq!(lexer.extras.directives, vec![LineDirective {
-            next_line_offset: 34,
-            line: 40,
-            file: Some("f.nut".into())
-        }]);
+        assert_eq!(
+            toks,
+            vec![Ok(Tok::Ident("a")), Ok(Tok::Ident("b")), Ok(Tok::Newline), Ok(Tok::Newline), Ok(Tok::Ident("d"))]
+        );
+        assert_eq!(
+            lexer.extras.directives,
+            vec![LineDirective { next_line_offset: 35, line: 40, file: Some("f.nut".into()) }]
+        );
         assert_eq!(lexer.extras.soft_newlines, vec![6]);
     }
 }

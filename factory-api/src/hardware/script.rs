@@ -1,0 +1,229 @@
+//! Input scripts: the outside world in a few readable lines, for `impish run --input`,
+//! tests and line simulations.
+//!
+//! ```text
+//! # the operator presses the green button at 2 s for 200 ms
+//! press pinC at 2.0 s for 0.2 s
+//! pinA analog 0.42                  # a sensor voltage, from the start
+//! set pinH low at 5s                # footswitch, active low
+//! set pinH released at 5.5 s        # let the pull-up take it
+//! stick pinD high at 1 s            # a fault: the line is held high
+//! ```
+//!
+//! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
+//! back at the end (`for` defaults to 0.1 s). Times take `s` or `ms`; without `at` an
+//! action happens at time 0.
+
+use crate::cloud::SimTime;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    /// Drive the pin to a level, or release it (`None`).
+    Drive(Option<f32>),
+    /// Hold the pin at a level whatever drives it, or free it (`None`).
+    Stick(Option<f32>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InputEvent {
+    pub at: SimTime,
+    pub pin: String,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ScriptError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses a script into events ordered by time (lines at the same time keep their order).
+pub fn parse(script: &str) -> Result<Vec<InputEvent>, ScriptError> {
+    let mut events = Vec::new();
+    for (index, raw) in script.lines().enumerate() {
+        let text = raw.split('#').next().unwrap_or_default();
+        let words: Vec<String> = text.split_whitespace().map(str::to_ascii_lowercase).collect();
+        if words.is_empty() {
+            continue;
+        }
+        let fail = |message: String| ScriptError { line: index + 1, message };
+        parse_line(&words, &mut events).map_err(fail)?;
+    }
+    events.sort_by_key(|e| e.at);
+    Ok(events)
+}
+
+fn parse_line(words: &[String], events: &mut Vec<InputEvent>) -> Result<(), String> {
+    let mut rest = Words { words, at: 0 };
+    let first = rest.next("an action")?;
+    match first.as_str() {
+        "press" => {
+            let pin = rest.pin()?;
+            let (mut at, mut duration, mut active_low) = (Duration::ZERO, Duration::from_millis(100), false);
+            while let Some(word) = rest.peek() {
+                match word {
+                    "at" => at = rest.time_after("at")?,
+                    "for" => duration = rest.time_after("for")?,
+                    "active-low" => {
+                        active_low = true;
+                        rest.at += 1;
+                    }
+                    other => return Err(format!("unexpected {other:?} after press {pin}")),
+                }
+            }
+            let (pressed, idle) = if active_low { (0.0, 1.0) } else { (1.0, 0.0) };
+            events.push(InputEvent { at, pin: pin.clone(), action: Action::Drive(Some(pressed)) });
+            events.push(InputEvent { at: at + duration, pin, action: Action::Drive(Some(idle)) });
+        }
+        "set" | "stick" => {
+            let pin = rest.pin()?;
+            let level = rest.level()?;
+            let at = rest.optional_at()?;
+            let action = if first == "set" { Action::Drive(level) } else { Action::Stick(level) };
+            events.push(InputEvent { at, pin, action });
+        }
+        word if word.starts_with("pin") => {
+            rest.at -= 1;
+            let pin = rest.pin()?;
+            rest.expect("analog")?;
+            let value = rest.number("an analog level")?;
+            if !(0.0..=1.0).contains(&value) {
+                return Err(format!("analog level {value} is outside 0.0 to 1.0"));
+            }
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin, action: Action::Drive(Some(value)) });
+        }
+        other => return Err(format!("unknown action {other:?} (expected press, set, stick or PIN analog)")),
+    }
+    Ok(())
+}
+
+struct Words<'a> {
+    words: &'a [String],
+    at: usize,
+}
+
+impl Words<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.words.get(self.at).map(String::as_str)
+    }
+
+    fn next(&mut self, what: &str) -> Result<String, String> {
+        let word = self.words.get(self.at).cloned().ok_or_else(|| format!("expected {what}"))?;
+        self.at += 1;
+        Ok(word)
+    }
+
+    fn expect(&mut self, word: &str) -> Result<(), String> {
+        match self.next(&format!("{word:?}"))? {
+            w if w == word => Ok(()),
+            w => Err(format!("expected {word:?}, found {w:?}")),
+        }
+    }
+
+    /// Pin names keep the imp's spelling (`pinC`, `pinXA`): letters after `pin` upper-cased.
+    fn pin(&mut self) -> Result<String, String> {
+        let word = self.next("a pin name")?;
+        match word.strip_prefix("pin") {
+            Some(suffix) if !suffix.is_empty() => Ok(format!("pin{}", suffix.to_ascii_uppercase())),
+            _ => Err(format!("expected a pin name like pinC, found {word:?}")),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> Result<f32, String> {
+        let word = self.next(what)?;
+        word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
+    }
+
+    fn level(&mut self) -> Result<Option<f32>, String> {
+        match self.next("a level (high, low, released or a number)")?.as_str() {
+            "high" => Ok(Some(1.0)),
+            "low" => Ok(Some(0.0)),
+            "released" | "float" | "free" => Ok(None),
+            other => other.parse().map(Some).map_err(|_| format!("expected a level, found {other:?}")),
+        }
+    }
+
+    fn optional_at(&mut self) -> Result<SimTime, String> {
+        match self.peek() {
+            None => Ok(Duration::ZERO),
+            Some("at") => {
+                let at = self.time_after("at")?;
+                match self.peek() {
+                    None => Ok(at),
+                    Some(extra) => Err(format!("unexpected {extra:?} at the end of the line")),
+                }
+            }
+            Some(other) => Err(format!("expected \"at\", found {other:?}")),
+        }
+    }
+
+    /// `at 2.0 s`, `for 200ms`, `at 1.5s`.
+    fn time_after(&mut self, keyword: &str) -> Result<SimTime, String> {
+        self.expect(keyword)?;
+        let word = self.next("a time")?;
+        let (number, unit) = match word.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(i) => (word[..i].to_string(), word[i..].to_string()),
+            None if matches!(self.peek(), Some("s" | "ms")) => (word, self.next("a unit")?),
+            None => (word, "s".to_string()),
+        };
+        let value: f64 = number.parse().map_err(|_| format!("expected a time after {keyword}, found {number:?}"))?;
+        let seconds = match unit.as_str() {
+            "s" => value,
+            "ms" => value / 1000.0,
+            other => return Err(format!("unknown time unit {other:?} (use s or ms)")),
+        };
+        if !(0.0..1e9).contains(&seconds) {
+            return Err(format!("time {seconds} s is out of range"));
+        }
+        Ok(Duration::from_secs_f64(seconds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(ms: u64) -> SimTime {
+        Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn the_documented_forms() {
+        let events = parse(
+            "# line test\npress pinC at 2.0 s for 0.2 s\npinA analog 0.42\nset pinH low at 5s\n\
+             set pinH released at 5500ms\nstick pinD high at 1 s\npress pinm at 3 active-low",
+        )
+        .expect("valid script");
+        let summary: Vec<(SimTime, &str, Action)> = events.iter().map(|e| (e.at, e.pin.as_str(), e.action)).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (at(0), "pinA", Action::Drive(Some(0.42))),
+                (at(1000), "pinD", Action::Stick(Some(1.0))),
+                (at(2000), "pinC", Action::Drive(Some(1.0))),
+                (at(2200), "pinC", Action::Drive(Some(0.0))),
+                (at(3000), "pinM", Action::Drive(Some(0.0))),
+                (at(3100), "pinM", Action::Drive(Some(1.0))),
+                (at(5000), "pinH", Action::Drive(Some(0.0))),
+                (at(5500), "pinH", Action::Drive(None)),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = parse("press pinC at 1\nwiggle pinC").expect_err("unknown action");
+        assert_eq!(err.line, 2);
+        assert!(err.message.contains("wiggle"));
+        assert_eq!(
+            parse("pinA analog 1.5").map_err(|e| e.message),
+            Err("analog level 1.5 is outside 0.0 to 1.0".into())
+        );
+        assert!(parse("press C at 1").is_err());
+        assert!(parse("set pinC high at 2 hours").is_err());
+        assert!(parse("set pinC high at -1").is_err());
+    }
+}
