@@ -1,6 +1,7 @@
 //! The things impCentral keeps: products, device groups, deployments, devices,
 //! webhooks, and the record of what happened to them.
 
+use super::webhook::ContentType;
 use super::SimTime;
 use std::fmt;
 use std::rc::Rc;
@@ -215,6 +216,7 @@ pub struct Webhook {
     pub group: GroupId,
     pub event: WebhookEvent,
     pub url: String,
+    pub content_type: ContentType,
 }
 
 /// Something that happened in the cloud, at a simulated time.
@@ -256,12 +258,14 @@ pub enum Happening {
     Activated {
         device: DeviceId,
     },
-    /// A webhook fired: the POST body is `payload`, as `key=value` pairs in order.
+    /// A webhook fired with these fields; `delivery` is the HTTP status of its POST, or
+    /// why it failed, when the cloud delivers webhooks at all.
     Webhook {
         webhook: WebhookId,
         url: String,
         event: WebhookEvent,
         payload: Vec<(String, String)>,
+        delivery: Option<Result<u16, String>>,
     },
 }
 

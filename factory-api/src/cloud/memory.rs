@@ -25,6 +25,7 @@ pub struct MemoryCloud {
     tokens: HashMap<String, Token>,
     events: Vec<CloudEvent>,
     logs: Vec<LogEntry>,
+    sink: Option<Box<dyn WebhookSink>>,
 }
 
 /// Agent URLs live under this host; the runtime routes requests to them locally.
@@ -44,6 +45,7 @@ impl MemoryCloud {
             tokens: HashMap::new(),
             events: Vec::new(),
             logs: Vec::new(),
+            sink: None,
         }
     }
 
@@ -59,17 +61,25 @@ impl MemoryCloud {
         self.events.push(CloudEvent { at, what });
     }
 
-    /// Fires every webhook of `group` for `event`, in the order they were added.
+    /// Fires every webhook of `group` for `event`, in the order they were added, and
+    /// delivers them when a sink is set.
     fn fire(&mut self, group: GroupId, event: WebhookEvent, payload: Vec<(String, String)>, at: SimTime) {
-        let hooks: Vec<(WebhookId, String)> = self
-            .webhooks
-            .iter()
-            .filter(|w| w.group == group && w.event == event)
-            .map(|w| (w.id, w.url.clone()))
-            .collect();
-        for (webhook, url) in hooks {
-            self.record(at, Happening::Webhook { webhook, url, event, payload: payload.clone() });
+        let hooks: Vec<Webhook> =
+            self.webhooks.iter().filter(|w| w.group == group && w.event == event).cloned().collect();
+        for hook in hooks {
+            let delivery = self.sink.as_mut().map(|sink| {
+                let body = hook.content_type.body(&payload);
+                sink.post(&hook.url, hook.content_type, &body)
+            });
+            let happening =
+                Happening::Webhook { webhook: hook.id, url: hook.url, event, payload: payload.clone(), delivery };
+            self.record(at, happening);
         }
+    }
+
+    /// Delivers fired webhooks through `sink` from now on.
+    pub fn deliver_webhooks(&mut self, sink: Box<dyn WebhookSink>) {
+        self.sink = Some(sink);
     }
 
     /// Checks that `target` exists, is of kind `expected` and belongs to `product`.
@@ -172,10 +182,16 @@ impl CloudBackend for MemoryCloud {
         Ok(id)
     }
 
-    fn add_webhook(&mut self, group: GroupId, event: WebhookEvent, url: &str) -> Result<WebhookId, CloudError> {
+    fn add_webhook(
+        &mut self,
+        group: GroupId,
+        event: WebhookEvent,
+        url: &str,
+        content_type: ContentType,
+    ) -> Result<WebhookId, CloudError> {
         self.group(group)?;
         let id = WebhookId(self.webhooks.len() as u32 + 1);
-        self.webhooks.push(Webhook { id, group, event, url: url.into() });
+        self.webhooks.push(Webhook { id, group, event, url: url.into(), content_type });
         Ok(id)
     }
 
@@ -407,7 +423,9 @@ mod tests {
     #[test]
     fn a_dut_goes_from_factory_blinkup_to_production_and_fires_one_blessing_webhook() {
         let Line { mut cloud, factory, dut, production, fixture } = line();
-        cloud.add_webhook(production, WebhookEvent::Blessing, "http://127.0.0.1:9/blessed").expect("hook");
+        cloud
+            .add_webhook(production, WebhookEvent::Blessing, "http://127.0.0.1:9/blessed", ContentType::Json)
+            .expect("hook");
         let dut_fw = cloud.deploy(dut, Code { device: "dut()".into(), agent: "".into() }, T0).expect("deploy");
         let app = cloud.deploy(production, Code { device: "app()".into(), agent: "".into() }, T0).expect("deploy");
         let unit = device(&mut cloud, 2);
@@ -492,6 +510,39 @@ mod tests {
         assert_eq!(cloud.device(&unit).map(|d| (d.blessed, d.group)), Ok((false, None)));
         let token = cloud.factory_token(&fixture, T0).expect("token");
         cloud.enrol(&token, &unit, T0).expect("an unbonded device goes through the factory again");
+    }
+
+    /// (url, body) of each POST.
+    type Posts = std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>;
+
+    /// Records what it is asked to post and answers 200.
+    struct Recorder(Posts);
+
+    impl WebhookSink for Recorder {
+        fn post(&mut self, url: &str, _: ContentType, body: &[u8]) -> Result<u16, String> {
+            self.0.borrow_mut().push((url.to_string(), body.to_vec()));
+            Ok(200)
+        }
+    }
+
+    #[test]
+    fn fired_webhooks_are_delivered_when_a_sink_is_set() {
+        let Line { mut cloud, production, fixture, .. } = line();
+        let posted = Posts::default();
+        cloud.deliver_webhooks(Box::new(Recorder(std::rc::Rc::clone(&posted))));
+        cloud.add_webhook(production, WebhookEvent::Blessing, "http://line.test/b", ContentType::Form).expect("hook");
+        let unit = device(&mut cloud, 2);
+        let token = cloud.factory_token(&fixture, T0).expect("token");
+        cloud.enrol(&token, &unit, T0).expect("enrolled");
+        cloud.bless(&unit, true, T0).expect("blessed");
+        let imp_id = cloud.device(&unit).map(Device::imp_id).expect("unit");
+        let expected_body = format!("device_id={unit}&imp_id={imp_id}").into_bytes();
+        assert_eq!(*posted.borrow(), vec![("http://line.test/b".to_string(), expected_body)]);
+        let delivery = cloud.events().iter().find_map(|e| match &e.what {
+            Happening::Webhook { delivery, .. } => delivery.clone(),
+            _ => None,
+        });
+        assert_eq!(delivery, Some(Ok(200)));
     }
 
     #[test]

@@ -11,9 +11,11 @@
 
 mod entities;
 mod memory;
+pub mod webhook;
 
 pub use entities::*;
 pub use memory::MemoryCloud;
+pub use webhook::{ContentType, HttpSink, WebhookSink};
 
 use std::time::Duration;
 
@@ -96,7 +98,13 @@ pub trait CloudBackend {
     fn delete_group(&mut self, group: GroupId) -> Result<(), CloudError>;
     /// Makes `code` the group's current deployment (devices pick it up when they restart).
     fn deploy(&mut self, group: GroupId, code: Code, now: SimTime) -> Result<DeploymentId, CloudError>;
-    fn add_webhook(&mut self, group: GroupId, event: WebhookEvent, url: &str) -> Result<WebhookId, CloudError>;
+    fn add_webhook(
+        &mut self,
+        group: GroupId,
+        event: WebhookEvent,
+        url: &str,
+        content_type: ContentType,
+    ) -> Result<WebhookId, CloudError>;
     /// A new imp appears in the account, unassigned.
     fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError>;
     /// Manual assignment, allowed for development and (pre-)factory groups.
