@@ -3,8 +3,9 @@
 //! `cloud` plays impCentral for factory lines: device groups and their targets,
 //! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
 //! `hardware` models pins, buses, flash and UARTs, with scriptable inputs.
-//! `scheduler` is the event queue on a virtual clock.
+//! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED.
 
 pub mod cloud;
 pub mod hardware;
 pub mod scheduler;
+pub mod status_led;
