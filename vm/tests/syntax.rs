@@ -34,6 +34,25 @@ fn every_conformance_and_perf_program_parses() {
     assert_eq!(count, 83, "75 conformance programs and 8 perf programs");
 }
 
+#[test]
+fn every_sample_parses() {
+    let samples = project_dir("samples");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&samples).expect("samples/") {
+        let Ok(entry) = entry else { continue };
+        if entry.path().is_dir() {
+            for path in squirrel_files(&entry.path()) {
+                let source = std::fs::read_to_string(&path).expect("readable sample");
+                if let Err(err) = parse(&source, &path.display().to_string()) {
+                    panic!("{err}");
+                }
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 7, "the samples hold at least 7 programs, found {count}");
+}
+
 /// Each case: source, and its tree one line per statement.
 const TREES: &[(&str, &str)] = &[
     ("local e = 10\n- 4", "(local e=(- 10 4))"),
