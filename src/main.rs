@@ -16,10 +16,16 @@ struct Cli {
 enum Command {
     /// Parse Squirrel files and report syntax errors; exits 0 when all are clean.
     Check(cli::check::Args),
+    /// Run a Squirrel script as the reference `sq FILE` does.
+    Run(cli::run::Args),
+    /// Print the bytecode of a Squirrel script.
+    Disasm(cli::run::DisasmArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Check(args) => cli::check::run(&args),
+        Command::Run(args) => cli::run::run(&args),
+        Command::Disasm(args) => cli::run::disasm(&args),
     }
 }

@@ -5,3 +5,26 @@
 //! imps; the libraries and the imp runtime build on its embedding API.
 
 pub mod syntax;
+
+mod arena;
+mod baselib;
+pub mod bytecode;
+pub mod compiler;
+mod delegates;
+pub mod error;
+mod exec;
+mod frame;
+pub mod heap;
+pub mod numfmt;
+pub mod object;
+pub mod ops;
+pub mod runner;
+pub mod string;
+pub mod table;
+pub mod value;
+pub mod vm;
+
+pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
+pub use value::{Type, Value};
+pub use runner::run_script;
+pub use vm::{Args, Fail, Profile, Vm};

@@ -1,0 +1,79 @@
+//! `impish run [--profile squirrel|imp] FILE`: run a script as the reference `sq FILE`.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use impish_vm::{Profile, Vm};
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ProfileArg {
+    Squirrel,
+    Imp,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Which Squirrel to emulate: stock 3.2 (`squirrel`) or Electric Imp (`imp`).
+    #[arg(long, value_enum, default_value = "squirrel")]
+    profile: ProfileArg,
+    /// The script to run.
+    file: PathBuf,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let name = args.file.display().to_string();
+    let source = match std::fs::read(&args.file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let profile = match args.profile {
+        ProfileArg::Squirrel => Profile::Squirrel,
+        ProfileArg::Imp => Profile::Imp,
+    };
+    let mut vm = Vm::new(profile);
+    let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
+    let sink = out.clone();
+    vm.set_output(Box::new(move |b| {
+        let _ = sink.borrow_mut().write_all(b);
+    }));
+    let status = impish_vm::run_script(&mut vm, &source, &name);
+    let _ = out.borrow_mut().flush();
+    ExitCode::from(status as u8)
+}
+
+#[derive(clap::Args)]
+pub struct DisasmArgs {
+    /// The script to compile and list.
+    file: PathBuf,
+}
+
+/// `impish disasm FILE`: the bytecode the compiler produces for a script.
+pub fn disasm(args: &DisasmArgs) -> ExitCode {
+    let name = args.file.display().to_string();
+    let source = match std::fs::read(&args.file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut vm = Vm::new(Profile::Squirrel);
+    match vm.compile(&source, &name) {
+        Ok(f) => {
+            print!("{}", vm.disassemble(f).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let (err, out) = e.report();
+            eprint!("{err}");
+            print!("{out}");
+            ExitCode::from(impish_vm::runner::COMPILE_ERROR_STATUS as u8)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! A typed arena: objects of one kind addressed by `u32` ids, with a free list and
+//! mark bits for the collector.
+//!
+//! Ids stay valid for as long as the object is reachable; the collector only frees
+//! unmarked slots, so a live value never sees its id reused.
+
+pub struct Arena<T> {
+    slots: Vec<Option<T>>,
+    marks: Vec<bool>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl<T> Default for Arena<T> {
+    fn default() -> Self {
+        Arena { slots: Vec::new(), marks: Vec::new(), free: Vec::new(), live: 0 }
+    }
+}
+
+impl<T> Arena<T> {
+    pub fn insert(&mut self, value: T) -> u32 {
+        self.live += 1;
+        if let Some(i) = self.free.pop() {
+            self.slots[i as usize] = Some(value);
+            i
+        } else {
+            self.slots.push(Some(value));
+            self.marks.push(false);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    #[inline(always)]
+    pub fn get(&self, i: u32) -> &T {
+        match self.slots.get(i as usize) {
+            Some(Some(v)) => v,
+            _ => dangling(),
+        }
+    }
+
+    #[inline(always)]
+    pub fn get_mut(&mut self, i: u32) -> &mut T {
+        match self.slots.get_mut(i as usize) {
+            Some(Some(v)) => v,
+            _ => dangling(),
+        }
+    }
+
+    pub fn try_get(&self, i: u32) -> Option<&T> {
+        self.slots.get(i as usize).and_then(|s| s.as_ref())
+    }
+
+    /// Sets the mark bit; returns true if it was not set before (first visit).
+    #[inline]
+    pub fn mark(&mut self, i: u32) -> bool {
+        match self.marks.get_mut(i as usize) {
+            Some(m) if !*m => {
+                *m = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn is_marked(&self, i: u32) -> bool {
+        self.marks.get(i as usize).copied().unwrap_or(false)
+    }
+
+    /// Frees every unmarked object (calling `on_free` with its id and value first) and
+    /// clears the marks of the survivors.
+    pub fn sweep(&mut self, mut on_free: impl FnMut(u32, T)) {
+        for i in 0..self.slots.len() {
+            if self.marks[i] {
+                self.marks[i] = false;
+            } else if let Some(v) = self.slots[i].take() {
+                self.live -= 1;
+                self.free.push(i as u32);
+                on_free(i as u32, v);
+            }
+        }
+    }
+
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Ids of all live objects.
+    pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i as u32)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn dangling() -> ! {
+    panic!("impish-vm internal error: access to a collected object")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_frees_unmarked_and_reuses_ids() {
+        let mut a = Arena::default();
+        let x = a.insert("x");
+        let y = a.insert("y");
+        a.mark(x);
+        let mut freed = vec![];
+        a.sweep(|i, v| freed.push((i, v)));
+        assert_eq!(freed, vec![(y, "y")]);
+        assert_eq!(*a.get(x), "x");
+        assert_eq!(a.insert("z"), y);
+        assert_eq!(a.live(), 2);
+    }
+}

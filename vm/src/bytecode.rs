@@ -1,0 +1,297 @@
+//! Register bytecode: 8-byte instructions, function prototypes, and the disassembler.
+//!
+//! An instruction is an opcode and three 8-bit operands (`a b c`, registers or small
+//! indices) plus a 32-bit operand `d` (constant index, immediate, or absolute jump
+//! target). Register 0 of every frame is `this`, parameters follow.
+
+use std::cell::Cell;
+use std::fmt::Write;
+use std::rc::Rc;
+
+use crate::value::{StrId, Value};
+
+/// Operand meanings are given as `a b c d`; `R[x]` is a register, `K[x]` a constant.
+#[repr(u8)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Op {
+    Nop,
+    /// R[a .. a+b] = null
+    LoadNull,
+    /// R[a] = (b != 0)
+    LoadBool,
+    /// R[a] = d
+    LoadInt,
+    /// R[a] = K[d]
+    LoadK,
+    /// R[a] = R[b]
+    Move,
+    /// R[a] = the root table
+    LoadRoot,
+    /// R[a] = outer b
+    GetOuter,
+    /// outer a = R[b]
+    SetOuter,
+    /// R[a] = the base class of the running method's class
+    GetBase,
+    /// R[a] = R[b][R[c]] (b == 0: falls back to the root table)
+    Get,
+    /// R[a] = R[b][K[d]] (b == 0: falls back to the root table)
+    GetK,
+    /// R[a][R[b]] = R[c]
+    Set,
+    /// R[a][K[d]] = R[b]
+    SetK,
+    /// R[a][R[b]] <- R[c]
+    NewSlot,
+    /// R[a] = delete R[b][R[c]]
+    Delete,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+    UShr,
+    /// R[a] = R[b] op K[d]
+    AddK,
+    SubK,
+    MulK,
+    DivK,
+    ModK,
+    BitAndK,
+    BitOrK,
+    BitXorK,
+    ShlK,
+    ShrK,
+    UShrK,
+    /// R[a] = op R[b]
+    Neg,
+    Not,
+    BitNot,
+    Typeof,
+    Clone,
+    /// R[a] = R[b] op R[c]
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Cmp3,
+    In,
+    InstanceOf,
+    /// pc = d
+    Jmp,
+    /// if truthy(R[a]) pc = d
+    JmpT,
+    /// if !truthy(R[a]) pc = d
+    JmpF,
+    /// if (R[a] op R[b]) == (c != 0) pc = d
+    JEq,
+    JLt,
+    JLe,
+    /// if (R[a] op K[b]) == (c != 0) pc = d
+    JEqK,
+    JLtK,
+    JLeK,
+    JGtK,
+    JGeK,
+    /// R[a] = R[b](this = R[b+1], args R[b+2 .. b+c]); c counts `this`
+    Call,
+    /// return R[b](R[b+1 .. b+c]) reusing the frame
+    TailCall,
+    /// return R[a] if b != 0, else null
+    Return,
+    /// R[a] = closure of child prototype d; env in R[b] if c & 1, defaults follow
+    Closure,
+    /// R[a] = {} (d: size hint)
+    NewTable,
+    /// R[a] = [] (d: capacity hint)
+    NewArray,
+    /// R[a].append(R[b])
+    ArrayPush,
+    /// R[a] = class extends R[b] (b == 255: none) with attributes R[c] (255: none)
+    NewClass,
+    /// class R[a]: member R[b] = R[c]; d bit 0: static, d >> 8: attributes reg + 1
+    NewMember,
+    /// advance the iteration of R[a] (state R[a+1]): key to R[b], value to R[c];
+    /// when exhausted pc = d
+    Foreach,
+    /// install a handler at pc d; the error goes to R[a]
+    PushTrap,
+    /// remove b handlers
+    PopTrap,
+    Throw,
+    /// yield R[a] if b != 0, else null
+    Yield,
+    /// R[a] = resume R[b]
+    Resume,
+    /// close the captured outers of registers >= a
+    Close,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(C)]
+pub struct Instr {
+    pub op: Op,
+    pub a: u8,
+    pub b: u8,
+    pub c: u8,
+    pub d: i32,
+}
+
+const _: () = assert!(std::mem::size_of::<Instr>() == 8);
+
+impl Instr {
+    pub fn new(op: Op, a: u8, b: u8, c: u8, d: i32) -> Instr {
+        Instr { op, a, b, c, d }
+    }
+}
+
+/// Where a closure's outer variable comes from when the closure is created.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OuterSource {
+    /// A register of the enclosing frame.
+    Local(u8),
+    /// An outer of the enclosing closure.
+    Outer(u8),
+}
+
+/// A local variable's name and live range, for debugging and `getstackinfos`.
+#[derive(Clone, Debug)]
+pub struct LocalInfo {
+    pub name: StrId,
+    pub reg: u8,
+    pub start_pc: u32,
+    pub end_pc: u32,
+}
+
+/// A compiled function.
+pub struct Proto {
+    pub name: Value,
+    pub source: Value,
+    pub code: Vec<Instr>,
+    pub consts: Vec<Value>,
+    pub children: Vec<Rc<Proto>>,
+    /// Parameter names, `this` first (and `vargv` last for varargs functions).
+    pub params: Vec<StrId>,
+    /// Parameters including `this`, excluding `vargv`.
+    pub nparams: u32,
+    pub varargs: bool,
+    /// How many trailing parameters have defaults.
+    pub ndefaults: u32,
+    pub max_regs: u32,
+    pub outers: Vec<OuterSource>,
+    pub outer_names: Vec<StrId>,
+    /// (first pc, line) pairs in pc order.
+    pub lines: Vec<(u32, u32)>,
+    pub locals: Vec<LocalInfo>,
+    pub generator: bool,
+    /// The collection in which this prototype was last marked.
+    pub(crate) gc_epoch: Cell<u32>,
+}
+
+impl Proto {
+    /// The source line of the instruction at `pc`.
+    pub fn line_at(&self, pc: usize) -> u32 {
+        let pc = pc as u32;
+        match self.lines.binary_search_by(|&(p, _)| p.cmp(&pc)) {
+            Ok(i) => self.lines[i].1,
+            Err(0) => self.lines.first().map_or(0, |l| l.1),
+            Err(i) => self.lines[i - 1].1,
+        }
+    }
+}
+
+/// A textual listing of a prototype and its children. `describe` renders constants.
+pub fn disassemble(proto: &Proto, describe: &dyn Fn(Value) -> String) -> String {
+    let mut out = String::new();
+    disassemble_into(&mut out, proto, describe, "main");
+    out
+}
+
+fn disassemble_into(out: &mut String, p: &Proto, describe: &dyn Fn(Value) -> String, path: &str) {
+    let name = match p.name {
+        Value::Null => path.to_string(),
+        v => describe(v),
+    };
+    let _ = writeln!(
+        out,
+        "function {name} ({} params{}, {} regs, {} consts, {} outers){}",
+        p.nparams,
+        if p.varargs { " + varargs" } else { "" },
+        p.max_regs,
+        p.consts.len(),
+        p.outers.len(),
+        if p.generator { " generator" } else { "" }
+    );
+    for (i, k) in p.consts.iter().enumerate() {
+        let _ = writeln!(out, "  K{i} = {}", describe(*k));
+    }
+    for (i, o) in p.outers.iter().enumerate() {
+        let _ = writeln!(out, "  outer{i} <- {o:?}");
+    }
+    let mut last_line = u32::MAX;
+    for (pc, ins) in p.code.iter().enumerate() {
+        let line = p.line_at(pc);
+        let l = if line != last_line { format!("{line:>5}") } else { "     ".to_string() };
+        last_line = line;
+        let _ = write!(out, "{l} {pc:>5}  {:<11}", format!("{:?}", ins.op));
+        let _ = write!(out, " {} {} {} {}", ins.a, ins.b, ins.c, ins.d);
+        if let Some(note) = operand_note(p, ins, describe) {
+            let _ = write!(out, "    ; {note}");
+        }
+        out.push('\n');
+    }
+    for (i, c) in p.children.iter().enumerate() {
+        out.push('\n');
+        disassemble_into(out, c, describe, &format!("{path}/{i}"));
+    }
+}
+
+fn operand_note(p: &Proto, ins: &Instr, describe: &dyn Fn(Value) -> String) -> Option<String> {
+    use Op::*;
+    let k = |i: i64| p.consts.get(i as usize).map(|v| describe(*v)).unwrap_or_default();
+    Some(match ins.op {
+        LoadK | GetK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
+        | ShrK | UShrK => k(ins.d as i64),
+        JEqK | JLtK | JLeK | JGtK | JGeK => format!("{} -> {}", k(ins.b as i64), ins.d),
+        Closure => format!("child {}", ins.d),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_lookup() {
+        let p = Proto {
+            name: Value::Null,
+            source: Value::Null,
+            code: vec![],
+            consts: vec![],
+            children: vec![],
+            params: vec![],
+            nparams: 1,
+            varargs: false,
+            ndefaults: 0,
+            max_regs: 1,
+            outers: vec![],
+            outer_names: vec![],
+            lines: vec![(0, 1), (3, 4), (7, 9)],
+            locals: vec![],
+            generator: false,
+            gc_epoch: Cell::new(0),
+        };
+        assert_eq!(p.line_at(0), 1);
+        assert_eq!(p.line_at(2), 1);
+        assert_eq!(p.line_at(3), 4);
+        assert_eq!(p.line_at(100), 9);
+    }
+}

@@ -1,0 +1,924 @@
+//! The default delegates: the methods every value of a type answers to
+//! (`[].len()`, `"s".slice(1)`, `f.call(...)`, ...), with the reference's parameter
+//! checks and error texts.
+
+use crate::object::*;
+use crate::table::Table;
+use crate::value::*;
+use crate::vm::{Args, Fail, Vm, Wake};
+
+type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
+/// A delegate method: name, function, parameter count, type mask.
+type Method = (&'static str, Native, i32, Option<&'static str>);
+
+pub(crate) fn install(vm: &mut Vm) {
+    let d = &vm.delegates;
+    let (table, array, string, number, function, generator, thread, class, instance, weakref) =
+        (d.table, d.array, d.string, d.number, d.function, d.generator, d.thread, d.class, d.instance, d.weakref);
+    let common: &[Method] =
+        &[("weakref", obj_weakref, 1, None), ("tostring", obj_tostring, 1, Some("."))];
+    let sets: &[(TableId, &[Method])] = &[
+        (
+            table,
+            &[
+                ("len", obj_len, 1, Some("t")),
+                ("rawget", container_rawget, 2, Some("t")),
+                ("rawset", container_rawset, 3, Some("t")),
+                ("rawdelete", table_rawdelete, 2, Some("t")),
+                ("rawin", container_rawin, 2, Some("t")),
+                ("clear", obj_clear, 1, Some(".")),
+                ("setdelegate", table_setdelegate, 2, Some(".t|o")),
+                ("getdelegate", table_getdelegate, 1, Some(".")),
+                ("filter", table_filter, 2, Some("tc")),
+                ("map", table_map, 2, Some("tc")),
+                ("keys", table_keys, 1, Some("t")),
+                ("values", table_values, 1, Some("t")),
+            ],
+        ),
+        (
+            array,
+            &[
+                ("len", obj_len, 1, Some("a")),
+                ("append", array_append, 2, Some("a")),
+                ("push", array_append, 2, Some("a")),
+                ("extend", array_extend, 2, Some("aa")),
+                ("pop", array_pop, 1, Some("a")),
+                ("top", array_top, 1, Some("a")),
+                ("insert", array_insert, 3, Some("an")),
+                ("remove", array_remove, 2, Some("an")),
+                ("resize", array_resize, -2, Some("an")),
+                ("reverse", array_reverse, 1, Some("a")),
+                ("sort", array_sort, -1, Some("ac")),
+                ("slice", array_slice, -1, Some("ann")),
+                ("clear", obj_clear, 1, Some(".")),
+                ("map", array_map, 2, Some("ac")),
+                ("apply", array_apply, 2, Some("ac")),
+                ("reduce", array_reduce, -2, Some("ac.")),
+                ("filter", array_filter, 2, Some("ac")),
+                ("find", array_find, 2, Some("a.")),
+            ],
+        ),
+        (
+            string,
+            &[
+                ("len", obj_len, 1, Some("s")),
+                ("tointeger", to_integer, -1, Some("sn")),
+                ("tofloat", to_float, 1, Some("s")),
+                ("slice", string_slice, -1, Some("s n  n")),
+                ("find", string_find, -2, Some("s s n")),
+                ("tolower", string_tolower, -1, Some("s n n")),
+                ("toupper", string_toupper, -1, Some("s n n")),
+            ],
+        ),
+        (
+            number,
+            &[
+                ("tointeger", to_integer, 1, Some("n|b")),
+                ("tofloat", to_float, 1, Some("n|b")),
+                ("tochar", number_tochar, 1, Some("n|b")),
+            ],
+        ),
+        (
+            function,
+            &[
+                ("call", closure_call, -1, Some("c")),
+                ("pcall", closure_pcall, -1, Some("c")),
+                ("acall", closure_acall, 2, Some("ca")),
+                ("pacall", closure_pacall, 2, Some("ca")),
+                ("bindenv", closure_bindenv, 2, Some("c x|y|t")),
+                ("getinfos", closure_getinfos, 1, Some("c")),
+                ("getroot", closure_getroot, 1, Some("c")),
+                ("setroot", closure_setroot, 2, Some("ct")),
+            ],
+        ),
+        (generator, &[("getstatus", generator_getstatus, 1, Some("g"))]),
+        (
+            thread,
+            &[
+                ("call", thread_call, -1, Some("v")),
+                ("wakeup", thread_wakeup, -1, Some("v")),
+                ("wakeupthrow", thread_wakeupthrow, -2, Some("v.b")),
+                ("getstatus", thread_getstatus, 1, Some("v")),
+                ("getstackinfos", thread_getstackinfos, 2, Some("vn")),
+            ],
+        ),
+        (
+            class,
+            &[
+                ("getattributes", class_getattributes, 2, Some("y.")),
+                ("setattributes", class_setattributes, 3, Some("y..")),
+                ("rawget", container_rawget, 2, Some("y")),
+                ("rawset", container_rawset, 3, Some("y")),
+                ("rawin", container_rawin, 2, Some("y")),
+                ("instance", class_instance, 1, Some("y")),
+                ("getbase", class_getbase, 1, Some("y")),
+                ("newmember", class_newmember, -3, Some("y")),
+                ("rawnewmember", class_rawnewmember, -3, Some("y")),
+            ],
+        ),
+        (
+            instance,
+            &[
+                ("getclass", instance_getclass, 1, Some("x")),
+                ("rawget", container_rawget, 2, Some("x")),
+                ("rawset", container_rawset, 3, Some("x")),
+                ("rawin", container_rawin, 2, Some("x")),
+            ],
+        ),
+        (weakref, &[("ref", weakref_ref, 1, Some("r"))]),
+    ];
+    for (t, funcs) in sets {
+        for (name, f, n, mask) in funcs.iter().chain(common.iter()) {
+            vm.register_in(Value::Table(*t), name, *f, *n, *mask);
+        }
+    }
+}
+
+// ----- helpers ------------------------------------------------------------------------
+
+fn int_arg(vm: &Vm, args: Args, i: usize) -> i64 {
+    match args.get(vm, i) {
+        Value::Int(n) => n,
+        Value::Float(f) => f as i64,
+        Value::Bool(b) => b as i64,
+        _ => 0,
+    }
+}
+
+fn array_of(vm: &Vm, args: Args) -> ArrayId {
+    match args.this(vm) {
+        Value::Array(a) => a,
+        _ => unreachable!("typemask guarantees an array"),
+    }
+}
+
+/// Calls `f` with `this` = `this` and `args`, for natives iterating containers.
+fn callback(vm: &mut Vm, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
+    vm.call_value(f, this, args)
+}
+
+/// The number of arguments (with `this`) a callback is given by map/apply.
+fn callback_arity(vm: &Vm, f: Value) -> usize {
+    match f {
+        Value::Closure(c) => vm.heap.closure(c).proto.nparams as usize + vm.heap.closure(c).proto.varargs as usize,
+        Value::Native(n) => match vm.heap.native(n).nparams {
+            p if p > 0 => p as usize,
+            _ => 4,
+        },
+        _ => 2,
+    }
+}
+
+// ----- shared -------------------------------------------------------------------------
+
+fn obj_weakref(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let v = args.this(vm);
+    Ok(match v {
+        Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => v,
+        other => Value::WeakRef(vm.heap.weakref(other)),
+    })
+}
+
+fn obj_tostring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let v = args.this(vm);
+    Ok(Value::Str(vm.tostring(v)?))
+}
+
+fn obj_len(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(Value::Int(match args.this(vm) {
+        Value::Table(t) => vm.heap.table(t).len() as i64,
+        Value::Array(a) => vm.heap.array(a).len() as i64,
+        Value::Str(s) => vm.heap.str(s).len() as i64,
+        _ => 0,
+    }))
+}
+
+fn obj_clear(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let this = args.this(vm);
+    match this {
+        Value::Table(t) => vm.heap.tables.get_mut(t.0).clear(&vm.heap.strings),
+        Value::Array(a) => vm.heap.array_mut(a).clear(),
+        _ => return Err(vm.error("clear only works on table and array")),
+    }
+    Ok(this)
+}
+
+fn container_rawget(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, key) = (args.this(vm), args.get(vm, 1));
+    match vm.get_opt(this, key, true)? {
+        Some(v) => Ok(v),
+        None => Err(vm.error("the index doesn't exist")),
+    }
+}
+
+fn container_rawset(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, key, val) = (args.this(vm), args.get(vm, 1), args.get(vm, 2));
+    match this {
+        Value::Table(t) => {
+            if key.is_null() {
+                return Err(vm.error("null key"));
+            }
+            vm.heap.tables.get_mut(t.0).insert(key, val, &vm.heap.strings);
+        }
+        Value::Class(_) => vm.new_slot(this, key, val, false)?,
+        Value::Instance(i) => {
+            if !vm.instance_set(i, key, val) {
+                return Err(vm.idx_error(key));
+            }
+        }
+        _ => return Err(vm.error("rawset works only on array/table/class and instance")),
+    }
+    Ok(this)
+}
+
+fn container_rawin(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, key) = (args.this(vm), args.get(vm, 1));
+    Ok(Value::Bool(vm.get_opt(this, key, true)?.is_some()))
+}
+
+fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::Str(s) => {
+            let base = if args.len() > 1 { int_arg(vm, args, 1) } else { 10 };
+            let text = vm.heap.str(s).to_vec();
+            match crate::baselib::str_to_num(&text, base as u32) {
+                Some(Value::Float(f)) => Value::Int(vm.profile.wrap(f as i64)),
+                Some(v) => v,
+                None => return Err(vm.error("cannot convert the string")),
+            }
+        }
+        Value::Int(i) => Value::Int(i),
+        Value::Float(f) => Value::Int(vm.profile.wrap(f as i64)),
+        Value::Bool(b) => Value::Int(b as i64),
+        _ => Value::Null,
+    })
+}
+
+fn to_float(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::Str(s) => {
+            let text = vm.heap.str(s).to_vec();
+            match crate::baselib::str_to_num(&text, 10) {
+                Some(Value::Int(i)) => Value::Float(i as f32),
+                Some(v) => v,
+                None => return Err(vm.error("cannot convert the string")),
+            }
+        }
+        Value::Int(i) => Value::Float(i as f32),
+        Value::Float(f) => Value::Float(f),
+        Value::Bool(b) => Value::Float(b as i32 as f32),
+        _ => Value::Null,
+    })
+}
+
+fn number_tochar(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = int_arg(vm, args, 0) as u8;
+    Ok(vm.bytes(&[c]))
+}
+
+// ----- tables -------------------------------------------------------------------------
+
+fn table_of(vm: &Vm, args: Args) -> TableId {
+    match args.this(vm) {
+        Value::Table(t) => t,
+        _ => unreachable!("typemask guarantees a table"),
+    }
+}
+
+fn table_rawdelete(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = table_of(vm, args);
+    let key = args.get(vm, 1);
+    let removed = vm.heap.tables.get_mut(t.0).remove(key, &vm.heap.strings);
+    Ok(removed.map(|v| vm.heap.real(v)).unwrap_or(Value::Null))
+}
+
+fn table_setdelegate(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let this = args.this(vm);
+    let Value::Table(t) = this else { return Err(vm.error("wrong type")) };
+    match args.get(vm, 1) {
+        Value::Table(d) => {
+            let mut cur = Some(d);
+            while let Some(c) = cur {
+                if c == t {
+                    return Err(vm.error("delegate cycle"));
+                }
+                cur = vm.heap.table(c).delegate;
+            }
+            vm.heap.table_mut(t).delegate = Some(d);
+        }
+        _ => vm.heap.table_mut(t).delegate = None,
+    }
+    Ok(this)
+}
+
+fn table_getdelegate(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::Table(t) => vm.heap.table(t).delegate.map_or(Value::Null, Value::Table),
+        _ => Value::Null,
+    })
+}
+
+fn table_entries(vm: &Vm, t: TableId) -> Vec<(Value, Value)> {
+    vm.heap.table(t).entries().map(|(k, v)| (k, vm.heap.real(v))).collect()
+}
+
+fn table_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, f) = (args.this(vm), args.get(vm, 1));
+    let t = table_of(vm, args);
+    let out = vm.heap.alloc_table(Table::with_capacity(0));
+    vm.temp_roots.push(Value::Table(out));
+    let r = (|| {
+        for (k, v) in table_entries(vm, t) {
+            if callback(vm, f, this, &[k, v])?.truthy() {
+                vm.heap.tables.get_mut(out.0).insert(k, v, &vm.heap.strings);
+            }
+        }
+        Ok(Value::Table(out))
+    })();
+    vm.temp_roots.pop();
+    r
+}
+
+fn table_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, f) = (args.this(vm), args.get(vm, 1));
+    let t = table_of(vm, args);
+    let out = vm.heap.alloc_array(Vec::new());
+    vm.temp_roots.push(Value::Array(out));
+    let r = (|| {
+        for (k, v) in table_entries(vm, t) {
+            let r = callback(vm, f, this, &[k, v])?;
+            vm.heap.array_mut(out).push(r);
+        }
+        Ok(Value::Array(out))
+    })();
+    vm.temp_roots.pop();
+    r
+}
+
+fn table_keys(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = table_of(vm, args);
+    let keys = vm.heap.table(t).entries().map(|(k, _)| k).collect();
+    Ok(Value::Array(vm.heap.alloc_array(keys)))
+}
+
+fn table_values(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = table_of(vm, args);
+    let vals = table_entries(vm, t).into_iter().map(|(_, v)| v).collect();
+    Ok(Value::Array(vm.heap.alloc_array(vals)))
+}
+
+// ----- arrays -------------------------------------------------------------------------
+
+fn array_append(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let v = args.get(vm, 1);
+    vm.heap.array_mut(a).push(v);
+    Ok(args.this(vm))
+}
+
+fn array_extend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    if let Value::Array(b) = args.get(vm, 1) {
+        let items = vm.heap.array(b).clone();
+        vm.heap.array_mut(a).extend(items);
+    }
+    Ok(args.this(vm))
+}
+
+fn array_pop(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    match vm.heap.array_mut(a).pop() {
+        Some(v) => Ok(vm.heap.real(v)),
+        None => Err(vm.error("empty array")),
+    }
+}
+
+fn array_top(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    match vm.heap.array(a).last() {
+        Some(v) => Ok(vm.heap.real(*v)),
+        None => Err(vm.error("top() on a empty array")),
+    }
+}
+
+fn array_insert(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let (i, v) = (int_arg(vm, args, 1), args.get(vm, 2));
+    let arr = vm.heap.array_mut(a);
+    if i < 0 || i as usize > arr.len() {
+        return Err(vm.error("index out of range"));
+    }
+    arr.insert(i as usize, v);
+    Ok(args.this(vm))
+}
+
+fn array_remove(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let i = int_arg(vm, args, 1);
+    let arr = vm.heap.array_mut(a);
+    if i < 0 || i as usize >= arr.len() {
+        return Err(vm.error("idx out of range"));
+    }
+    let v = arr.remove(i as usize);
+    Ok(vm.heap.real(v))
+}
+
+fn array_resize(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let n = int_arg(vm, args, 1);
+    if n < 0 {
+        return Err(vm.error("resizing to negative length"));
+    }
+    let fill = args.get(vm, 2);
+    vm.heap.array_mut(a).resize(n as usize, fill);
+    Ok(args.this(vm))
+}
+
+fn array_reverse(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    vm.heap.array_mut(a).reverse();
+    Ok(args.this(vm))
+}
+
+fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let this = args.this(vm);
+    let cmp = args.get(vm, 1);
+    let mut items = vm.heap.array(a).clone();
+    let mut failure: Option<Fail> = None;
+    items.sort_by(|x, y| {
+        if failure.is_some() {
+            return std::cmp::Ordering::Equal;
+        }
+        let r = if cmp.is_null() {
+            vm.compare(*x, *y)
+        } else {
+            match vm.call_value(cmp, this, &[*x, *y]) {
+                Ok(Value::Int(i)) => Ok(i),
+                Ok(Value::Float(f)) => Ok(f as i64),
+                Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
+                Err(e) => Err(e),
+            }
+        };
+        match r {
+            Ok(i) => i.cmp(&0),
+            Err(e) => {
+                failure = Some(e);
+                std::cmp::Ordering::Equal
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    *vm.heap.array_mut(a) = items;
+    Ok(this)
+}
+
+/// Resolves `slice(start [, end])` arguments against `len` (negative = from the end).
+fn slice_range(vm: &mut Vm, args: Args, len: usize) -> Result<(usize, usize), Fail> {
+    let len = len as i64;
+    let mut s = if args.len() > 1 { int_arg(vm, args, 1) } else { 0 };
+    let mut e = if args.len() > 2 { int_arg(vm, args, 2) } else { len };
+    if s < 0 {
+        s += len;
+    }
+    if e < 0 {
+        e += len;
+    }
+    if e < s {
+        return Err(vm.error("wrong indexes"));
+    }
+    if e > len || s < 0 {
+        return Err(vm.error("slice out of range"));
+    }
+    Ok((s as usize, e as usize))
+}
+
+fn array_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let (s, e) = slice_range(vm, args, vm.heap.array(a).len())?;
+    let part = vm.heap.array(a)[s..e].to_vec();
+    Ok(Value::Array(vm.heap.alloc_array(part)))
+}
+
+fn map_into(vm: &mut Vm, args: Args, dest: ArrayId) -> Result<(), Fail> {
+    let (this, f) = (args.this(vm), args.get(vm, 1));
+    let a = array_of(vm, args);
+    let arity = callback_arity(vm, f);
+    let n = vm.heap.array(a).len();
+    for i in 0..n {
+        let Some(v) = vm.heap.array(a).get(i).copied() else { break };
+        let v = vm.heap.real(v);
+        let r = match arity {
+            0..=2 => callback(vm, f, this, &[v])?,
+            3 => callback(vm, f, this, &[v, Value::Int(i as i64)])?,
+            _ => callback(vm, f, this, &[v, Value::Int(i as i64), this])?,
+        };
+        if let Some(slot) = vm.heap.array_mut(dest).get_mut(i) {
+            *slot = r;
+        }
+    }
+    Ok(())
+}
+
+fn array_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let out = vm.heap.alloc_array(vec![Value::Null; vm.heap.array(a).len()]);
+    vm.temp_roots.push(Value::Array(out));
+    let r = map_into(vm, args, out);
+    vm.temp_roots.pop();
+    r.map(|_| Value::Array(out))
+}
+
+fn array_apply(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    map_into(vm, args, a)?;
+    Ok(args.this(vm))
+}
+
+fn array_reduce(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, f) = (args.this(vm), args.get(vm, 1));
+    let a = array_of(vm, args);
+    let n = vm.heap.array(a).len();
+    let (mut acc, start) = if args.len() > 2 {
+        (args.get(vm, 2), 0)
+    } else if n == 0 {
+        return Ok(Value::Null);
+    } else {
+        (vm.heap.real(vm.heap.array(a)[0]), 1)
+    };
+    for i in start..n {
+        let Some(v) = vm.heap.array(a).get(i).copied() else { break };
+        let v = vm.heap.real(v);
+        vm.temp_roots.push(acc);
+        let r = callback(vm, f, this, &[acc, v]);
+        vm.temp_roots.pop();
+        acc = r?;
+    }
+    Ok(acc)
+}
+
+fn array_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (this, f) = (args.this(vm), args.get(vm, 1));
+    let a = array_of(vm, args);
+    let out = vm.heap.alloc_array(Vec::new());
+    vm.temp_roots.push(Value::Array(out));
+    let r = (|| {
+        let n = vm.heap.array(a).len();
+        for i in 0..n {
+            let Some(v) = vm.heap.array(a).get(i).copied() else { break };
+            let v = vm.heap.real(v);
+            if callback(vm, f, this, &[Value::Int(i as i64), v])?.truthy() {
+                vm.heap.array_mut(out).push(v);
+            }
+        }
+        Ok(Value::Array(out))
+    })();
+    vm.temp_roots.pop();
+    r
+}
+
+fn array_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let a = array_of(vm, args);
+    let x = args.get(vm, 1);
+    let arr = vm.heap.array(a);
+    Ok(arr.iter().position(|v| vm.equals(vm.heap.real(*v), x)).map_or(Value::Null, |i| Value::Int(i as i64)))
+}
+
+// ----- strings ------------------------------------------------------------------------
+
+fn string_of(vm: &Vm, args: Args) -> Vec<u8> {
+    match args.this(vm) {
+        Value::Str(s) => vm.heap.str(s).to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+fn string_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = string_of(vm, args);
+    let (a, b) = slice_range(vm, args, s.len())?;
+    Ok(vm.bytes(&s[a..b]))
+}
+
+fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = string_of(vm, args);
+    let Value::Str(sub) = args.get(vm, 1) else { return Err(vm.error("invalid param")) };
+    let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    if start < 0 || start >= s.len() as i64 {
+        return Ok(Value::Null);
+    }
+    // C `strstr` semantics: both strings end at their first NUL.
+    let hay = s[start as usize..].split(|c| *c == 0).next().unwrap_or(&[]);
+    let needle = vm.heap.str(sub).split(|c| *c == 0).next().unwrap_or(&[]);
+    if needle.is_empty() {
+        return Ok(Value::Int(start));
+    }
+    Ok(hay.windows(needle.len()).position(|w| w == needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)))
+}
+
+fn change_case(vm: &mut Vm, args: Args, upper: bool) -> Result<Value, Fail> {
+    let mut s = string_of(vm, args);
+    let (a, b) = slice_range(vm, args, s.len())?;
+    for c in &mut s[a..b] {
+        *c = if upper { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+    }
+    Ok(vm.bytes(&s))
+}
+
+fn string_tolower(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    change_case(vm, args, false)
+}
+
+fn string_toupper(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    change_case(vm, args, true)
+}
+
+// ----- functions ----------------------------------------------------------------------
+
+fn closure_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let f = args.this(vm);
+    let this = args.get(vm, 1);
+    let rest: Vec<Value> = (2..args.len()).map(|i| args.get(vm, i)).collect();
+    vm.call_value(f, this, &rest)
+}
+
+fn closure_pcall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    vm.suppress_error_handler += 1;
+    let r = closure_call(vm, args);
+    vm.suppress_error_handler -= 1;
+    r
+}
+
+fn closure_acall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let f = args.this(vm);
+    let Value::Array(a) = args.get(vm, 1) else { return Err(vm.error("wrong parameter")) };
+    let list = vm.heap.array(a).clone();
+    let Some((this, rest)) = list.split_first() else {
+        return Err(vm.error("wrong number of parameters"));
+    };
+    vm.call_value(f, *this, rest)
+}
+
+fn closure_pacall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    vm.suppress_error_handler += 1;
+    let r = closure_acall(vm, args);
+    vm.suppress_error_handler -= 1;
+    r
+}
+
+fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (f, env) = (args.this(vm), args.get(vm, 1));
+    if !matches!(env, Value::Table(_) | Value::Class(_) | Value::Instance(_)) {
+        let t = env.type_of();
+        return Err(vm.error(format!("cannot bind a {t} as environment object")));
+    }
+    let w = vm.heap.weakref(env);
+    Ok(match f {
+        Value::Closure(c) => {
+            let old = vm.heap.closure(c);
+            let copy = Closure {
+                proto: old.proto.clone(),
+                outers: old.outers.clone(),
+                defaults: old.defaults.clone(),
+                env: Some(w),
+                root: old.root,
+                base: old.base,
+            };
+            Value::Closure(vm.heap.alloc_closure(copy))
+        }
+        Value::Native(n) => {
+            let old = vm.heap.native(n);
+            let copy = NativeFunction {
+                name: old.name,
+                func: old.func.clone(),
+                nparams: old.nparams,
+                typemask: old.typemask.clone(),
+                env: Some(w),
+                free: old.free.clone(),
+            };
+            Value::Native(vm.heap.alloc_native(copy))
+        }
+        other => other,
+    })
+}
+
+fn closure_getinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let f = args.this(vm);
+    let mut slots: Vec<(&str, Value)> = Vec::new();
+    match f {
+        Value::Closure(c) => {
+            let cl = vm.heap.closure(c);
+            let p = cl.proto.clone();
+            let defaults = cl.defaults.to_vec();
+            let mut params: Vec<Value> = p.params.iter().map(|s| Value::Str(*s)).collect();
+            if p.varargs {
+                params.push(vm.string("..."));
+            }
+            let params = Value::Array(vm.heap.alloc_array(params));
+            let defparams = Value::Array(vm.heap.alloc_array(defaults));
+            slots.push(("native", Value::Bool(false)));
+            slots.push(("name", p.name));
+            slots.push(("src", p.source));
+            slots.push(("parameters", params));
+            slots.push(("varargs", Value::Int(p.varargs as i64)));
+            slots.push(("defparams", defparams));
+        }
+        Value::Native(n) => {
+            let nf = vm.heap.native(n);
+            let (name, nparams) = (nf.name, nf.nparams);
+            let mask = nf.typemask.clone();
+            let typecheck = match mask {
+                Some(m) if !m.is_empty() => {
+                    let items = m.iter().map(|x| Value::Int(if *x == u32::MAX { -1 } else { *x as i64 })).collect();
+                    Value::Array(vm.heap.alloc_array(items))
+                }
+                _ => Value::Null,
+            };
+            slots.push(("native", Value::Bool(true)));
+            slots.push(("name", Value::Str(name)));
+            slots.push(("paramscheck", Value::Int(nparams as i64)));
+            slots.push(("typecheck", typecheck));
+        }
+        _ => {}
+    }
+    let t = vm.new_table();
+    for (k, v) in slots {
+        let k = vm.string(k);
+        vm.table_set(t, k, v);
+    }
+    Ok(t)
+}
+
+fn closure_getroot(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::Closure(c) => Value::Table(vm.heap.closure(c).root),
+        _ => vm.root_table(),
+    })
+}
+
+fn closure_setroot(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    if let (Value::Closure(c), Value::Table(t)) = (args.this(vm), args.get(vm, 1)) {
+        vm.heap.closures.get_mut(c.0).root = t;
+    }
+    Ok(Value::Null)
+}
+
+// ----- generators and threads ---------------------------------------------------------
+
+fn generator_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let Value::Generator(g) = args.this(vm) else { return Ok(Value::Null) };
+    let s = match vm.heap.generators.get(g.0).state {
+        GenState::Suspended => "suspended",
+        GenState::Running => "running",
+        GenState::Dead => "dead",
+    };
+    Ok(vm.string(s))
+}
+
+fn thread_of(vm: &mut Vm, args: Args) -> Result<ThreadId, Fail> {
+    match args.this(vm) {
+        Value::Thread(t) => Ok(t),
+        _ => Err(vm.error("wrong parameter")),
+    }
+}
+
+fn thread_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = thread_of(vm, args)?;
+    if vm.heap.threads.get(t.0).status != ThreadStatus::Idle {
+        return Err(vm.error("wrong parameter"));
+    }
+    let mut list = vec![vm.root_table()];
+    list.extend((1..args.len()).map(|i| args.get(vm, i)));
+    vm.run_thread(t, &list, None)
+}
+
+fn wake_checks(vm: &mut Vm, t: ThreadId) -> Result<(), Fail> {
+    match vm.heap.threads.get(t.0).status {
+        ThreadStatus::Idle => Err(vm.error("cannot wakeup a idle thread")),
+        ThreadStatus::Running => Err(vm.error("cannot wakeup a running thread")),
+        ThreadStatus::Suspended => Ok(()),
+    }
+}
+
+fn thread_wakeup(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = thread_of(vm, args)?;
+    wake_checks(vm, t)?;
+    let v = args.get(vm, 1);
+    vm.run_thread(t, &[], Some(Wake::Value(v)))
+}
+
+fn thread_wakeupthrow(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = thread_of(vm, args)?;
+    wake_checks(vm, t)?;
+    let err = args.get(vm, 1);
+    let propagate = args.len() < 3 || args.get(vm, 2).truthy();
+    match vm.run_thread(t, &[], Some(Wake::Throw(err))) {
+        Err(_) if !propagate => Ok(Value::Null),
+        r => r,
+    }
+}
+
+fn thread_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = thread_of(vm, args)?;
+    let s = match vm.heap.threads.get(t.0).status {
+        ThreadStatus::Idle => "idle",
+        ThreadStatus::Running => "running",
+        ThreadStatus::Suspended => "suspended",
+    };
+    Ok(vm.string(s))
+}
+
+fn thread_getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let t = thread_of(vm, args)?;
+    let level = int_arg(vm, args, 1);
+    let entry = match vm.heap.threads.get(t.0).exec.as_ref() {
+        Some(ex) => {
+            let n = ex.frames.len() as i64;
+            if level < 0 || level >= n {
+                None
+            } else {
+                Some(vm.stack_entry(&ex.frames[(n - 1 - level) as usize]))
+            }
+        }
+        None => None,
+    };
+    match entry {
+        Some(e) => Ok(crate::baselib::stack_info_table(vm, &e)),
+        None => Ok(Value::Null),
+    }
+}
+
+// ----- classes and instances ----------------------------------------------------------
+
+fn class_of(vm: &Vm, args: Args) -> ClassId {
+    match args.this(vm) {
+        Value::Class(c) => c,
+        _ => unreachable!("typemask guarantees a class"),
+    }
+}
+
+fn class_getattributes(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = class_of(vm, args);
+    let key = args.get(vm, 1);
+    if key.is_null() {
+        return Ok(vm.heap.class(c).attrs);
+    }
+    let class = vm.heap.class(c);
+    match class.members.get(key, &vm.heap.strings).and_then(MemberRef::decode) {
+        Some(MemberRef::Field(i)) => Ok(class.fields[i].attrs),
+        Some(MemberRef::Method(i)) => Ok(class.methods[i].attrs),
+        None => Err(vm.error("wrong index")),
+    }
+}
+
+fn class_setattributes(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = class_of(vm, args);
+    let (key, val) = (args.get(vm, 1), args.get(vm, 2));
+    if key.is_null() {
+        let old = vm.heap.class(c).attrs;
+        vm.heap.class_mut(c).attrs = val;
+        return Ok(old);
+    }
+    let old = class_getattributes(vm, args)?;
+    vm.set_member_attrs(c, key, val);
+    Ok(old)
+}
+
+fn class_instance(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = class_of(vm, args);
+    vm.instantiate(c)
+}
+
+fn class_getbase(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = class_of(vm, args);
+    Ok(vm.heap.class(c).base.map_or(Value::Null, Value::Class))
+}
+
+fn class_newmember(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let this = args.this(vm);
+    let (k, v, a, s) = (args.get(vm, 1), args.get(vm, 2), args.get(vm, 3), args.get(vm, 4).truthy());
+    vm.new_member(this, k, v, a, s)?;
+    Ok(Value::Null)
+}
+
+fn class_rawnewmember(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let c = class_of(vm, args);
+    let (k, v, a, s) = (args.get(vm, 1), args.get(vm, 2), args.get(vm, 3), args.get(vm, 4).truthy());
+    vm.raw_new_member(c, k, v, a, s)?;
+    Ok(Value::Null)
+}
+
+fn instance_getclass(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::Instance(i) => Value::Class(vm.heap.instance(i).class),
+        _ => Value::Null,
+    })
+}
+
+fn weakref_ref(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(match args.this(vm) {
+        Value::WeakRef(w) => vm.heap.weak_target(w),
+        other => other,
+    })
+}

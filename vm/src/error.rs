@@ -1,0 +1,81 @@
+//! Errors as the embedder sees them, and their rendering in the reference's style.
+
+use crate::value::Value;
+use crate::vm::Vm;
+
+/// One level of the Squirrel call stack at the point an error was raised.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackEntry {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+    /// Visible locals (name, rendered value), innermost scope first.
+    pub locals: Vec<(String, String)>,
+}
+
+/// An uncaught runtime error: the message (or "unknown" for non-string throws), the
+/// thrown value rendered, and the call stack innermost first.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct RuntimeError {
+    pub message: String,
+    pub value: String,
+    pub stack: Vec<StackEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Error {
+    #[error("{file}:{line}:{column}: {message}")]
+    Compile { message: String, file: String, line: u32, column: u32 },
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+}
+
+impl Error {
+    /// What `sq` prints for this error: stderr text and stdout text.
+    pub fn report(&self) -> (String, String) {
+        match self {
+            Error::Compile { message, file, line, column } => (
+                format!("{file} line = ({line}) column = ({column}) : error {message}\n"),
+                format!("Error [{message}]\n"),
+            ),
+            Error::Runtime(e) => (format_uncaught(e), String::new()),
+        }
+    }
+}
+
+/// The reference `sq` report of an uncaught runtime error.
+pub fn format_uncaught(e: &RuntimeError) -> String {
+    let mut s = format!("\nAN ERROR HAS OCCURRED [{}]\n\nCALLSTACK\n", e.message);
+    for f in &e.stack {
+        s.push_str(&format!("*FUNCTION [{}()] {} line [{}]\n", f.function, f.file, f.line));
+    }
+    s.push_str("\nLOCALS\n");
+    for f in e.stack.iter().take(10) {
+        for (name, val) in &f.locals {
+            s.push_str(&format!("[{name}] {val}\n"));
+        }
+    }
+    s
+}
+
+/// A local's value as the reference's LOCALS section shows it.
+pub(crate) fn local_text(vm: &Vm, v: Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::ops::format_float_prec(f as f64, 14),
+        Value::Str(_) => format!("\"{}\"", vm.describe(v)),
+        Value::Bool(b) => b.to_string(),
+        Value::Table(_) => "TABLE".into(),
+        Value::Array(_) => "ARRAY".into(),
+        Value::Closure(_) => "CLOSURE".into(),
+        Value::Native(_) => "NATIVECLOSURE".into(),
+        Value::Generator(_) => "GENERATOR".into(),
+        Value::UserData(_) => "USERDATA".into(),
+        Value::Thread(_) => "THREAD".into(),
+        Value::Class(_) => "CLASS".into(),
+        Value::Instance(_) => "INSTANCE".into(),
+        Value::WeakRef(_) => "WEAKREF".into(),
+    }
+}

@@ -1,0 +1,943 @@
+//! The interpreter loop: one `match` over the opcode per instruction.
+//!
+//! The loop is generic over the integer width (`Wide` for stock Squirrel, `Narrow` for
+//! the imp's 32-bit integers), so the profile costs nothing per instruction. Calls
+//! between scripts push a frame and restart the outer loop on the callee; returns pop
+//! it. Errors unwind to the innermost handler installed by this run, or end the run.
+
+use crate::bytecode::{Instr, Op};
+use crate::frame::{Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::object::*;
+use crate::ops::{ArithOp, BitOp};
+use crate::table::Table;
+use crate::value::*;
+use crate::vm::{Args, Entered, Exit, Fail, Profile, Vm};
+
+/// Integer width of a profile.
+pub(crate) trait IntMode {
+    fn wrap(i: i64) -> i64;
+}
+
+pub(crate) struct Wide;
+pub(crate) struct Narrow;
+
+impl IntMode for Wide {
+    #[inline(always)]
+    fn wrap(i: i64) -> i64 {
+        i
+    }
+}
+
+impl IntMode for Narrow {
+    #[inline(always)]
+    fn wrap(i: i64) -> i64 {
+        i as i32 as i64
+    }
+}
+
+impl Vm {
+    /// Runs the running context until the innermost entry frame returns (or, in a
+    /// coroutine, until it yields or suspends).
+    pub(crate) fn run(&mut self) -> Result<Exit, Fail> {
+        let entry = self.ex.frames.len() - 1;
+        loop {
+            let r = match self.profile {
+                Profile::Squirrel => self.execute::<Wide>(entry),
+                Profile::Imp => self.execute::<Narrow>(entry),
+            };
+            match r {
+                Ok(exit) => return Ok(exit),
+                Err(Fail::Error(v)) => {
+                    if !self.unwind(v, entry) {
+                        return Err(Fail::Error(v));
+                    }
+                }
+                Err(s @ Fail::Suspend(_)) => return Err(s),
+            }
+        }
+    }
+
+    /// Transfers control to the innermost handler of this run (true), or pops this
+    /// run's frames and reports the error (false).
+    pub(crate) fn unwind(&mut self, v: Value, entry: usize) -> bool {
+        if let Some(trap) = self.ex.traps.last().copied() {
+            if trap.frame_depth as usize > entry {
+                self.ex.traps.pop();
+                let depth = trap.frame_depth as usize;
+                let frame = &self.ex.frames[depth - 1];
+                let slot = frame.base + trap.reg as u32;
+                let top = frame.base + frame.proto.max_regs;
+                self.close_outers(slot);
+                self.ex.frames.truncate(depth);
+                if let Some(f) = self.ex.frames.last_mut() {
+                    f.pc = trap.handler_pc;
+                }
+                self.ex.top = top;
+                self.ex.stack[slot as usize] = v;
+                self.pending_trace = None;
+                self.error_notified = false;
+                return true;
+            }
+        }
+        if self.pending_trace.is_none() {
+            self.pending_trace = Some(self.call_stack());
+        }
+        if !self.error_notified {
+            self.error_notified = true;
+            self.notify_error_handler(v);
+        }
+        let f = &self.ex.frames[entry];
+        let (base, top, traps) = (f.base, f.saved_top, f.trap_base);
+        self.close_outers(base);
+        self.ex.top = top;
+        self.ex.traps.truncate(traps as usize);
+        self.ex.frames.truncate(entry);
+        false
+    }
+
+    fn notify_error_handler(&mut self, v: Value) {
+        let h = self.error_handler;
+        if h.is_null() || self.suppress_error_handler > 0 {
+            return;
+        }
+        let root = self.root_table();
+        let saved = (self.pending_trace.take(), self.error_notified);
+        let _ = self.call_value(h, root, &[v]);
+        (self.pending_trace, self.error_notified) = saved;
+    }
+
+    // ----- outer variables ------------------------------------------------------------
+
+    /// The outer for stack slot `slot` of the running context, created if needed.
+    fn capture(&mut self, slot: u32) -> OuterId {
+        let open = &self.ex.open;
+        let pos = open.partition_point(|o| match self.heap.outers.get(o.0) {
+            Outer::Open { slot: s, .. } => *s < slot,
+            Outer::Closed(_) => true,
+        });
+        if let Some(o) = open.get(pos) {
+            if let Outer::Open { slot: s, .. } = self.heap.outers.get(o.0) {
+                if *s == slot {
+                    return *o;
+                }
+            }
+        }
+        let id = self.heap.alloc_outer(Outer::Open { ctx: self.ex.ctx, slot });
+        self.ex.open.insert(pos, id);
+        id
+    }
+
+    /// Closes the running context's outers at `slot` and above.
+    pub(crate) fn close_outers(&mut self, slot: u32) {
+        while let Some(&o) = self.ex.open.last() {
+            match *self.heap.outers.get(o.0) {
+                Outer::Open { slot: s, .. } if s >= slot => {
+                    let v = self.ex.stack[s as usize];
+                    *self.heap.outers.get_mut(o.0) = Outer::Closed(v);
+                    self.ex.open.pop();
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// The stack of context `ctx`, wherever it currently lives.
+    fn ctx_stack(&mut self, ctx: CtxId) -> Option<&mut Vec<Value>> {
+        if self.ex.ctx == ctx {
+            return Some(&mut self.ex.stack);
+        }
+        if let Some(ex) = self.parked.iter_mut().find(|e| e.ctx == ctx) {
+            return Some(&mut ex.stack);
+        }
+        match ctx {
+            CtxId::Gen(g) => self.heap.generators.get_mut(g.0).exec.as_mut().map(|e| &mut e.stack),
+            CtxId::Thread(t) => self.heap.threads.get_mut(t.0).exec.as_mut().map(|e| &mut e.stack),
+            CtxId::Main => None,
+        }
+    }
+
+    #[inline]
+    fn outer_get(&mut self, o: OuterId) -> Value {
+        match *self.heap.outers.get(o.0) {
+            Outer::Closed(v) => v,
+            Outer::Open { ctx, slot } => {
+                if ctx == self.ex.ctx {
+                    self.ex.stack[slot as usize]
+                } else {
+                    self.ctx_stack(ctx).and_then(|s| s.get(slot as usize).copied()).unwrap_or(Value::Null)
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn outer_set(&mut self, o: OuterId, v: Value) {
+        match *self.heap.outers.get(o.0) {
+            Outer::Closed(_) => *self.heap.outers.get_mut(o.0) = Outer::Closed(v),
+            Outer::Open { ctx, slot } => {
+                if ctx == self.ex.ctx {
+                    self.ex.stack[slot as usize] = v;
+                } else if let Some(s) = self.ctx_stack(ctx).and_then(|s| s.get_mut(slot as usize)) {
+                    *s = v;
+                }
+            }
+        }
+    }
+
+    // ----- the loop -------------------------------------------------------------------
+
+    fn execute<P: IntMode>(&mut self, entry: usize) -> Result<Exit, Fail> {
+        'frame: loop {
+            let fi = self.ex.frames.len() - 1;
+            let frame = &self.ex.frames[fi];
+            let proto = frame.proto.clone();
+            let base = frame.base as usize;
+            let closure = frame.closure;
+            let mut pc = frame.pc as usize;
+            let code: &[Instr] = &proto.code;
+            let consts: &[Value] = &proto.consts;
+
+            macro_rules! r {
+                ($x:expr) => {
+                    self.ex.stack[base + $x as usize]
+                };
+            }
+            let mut regs: *mut Value;
+            // Fast register access for the current instruction. `regs` is derived from
+            // the stack at the start of each instruction; it must not be used after
+            // anything that may grow or swap the stack (calls, metamethods), which is
+            // why slow paths write through the checked `r!`.
+            macro_rules! fr {
+                ($x:expr) => {
+                    // SAFETY: `enter_closure` sized the stack to `base + max_regs` and the
+                    // stack never shrinks; the compiler only emits registers < max_regs.
+                    unsafe { *regs.add($x as usize) }
+                };
+            }
+            macro_rules! fw {
+                ($x:expr, $v:expr) => {{
+                    let v = $v;
+                    // SAFETY: as for `fr!`; no call happened since `regs` was derived.
+                    unsafe { *regs.add($x as usize) = v }
+                }};
+            }
+            // A reference to a register: matching through it reads the tag and payload
+            // separately, which avoids store-forwarding stalls on 16-byte copies.
+            macro_rules! rr {
+                ($x:expr) => {
+                    // SAFETY: as for `fr!`.
+                    unsafe { &*regs.add($x as usize) }
+                };
+            }
+            macro_rules! k {
+                ($x:expr) => {
+                    // SAFETY: constant operands are emitted by the compiler for this
+                    // prototype's own constant table.
+                    unsafe { *consts.get_unchecked($x as usize) }
+                };
+            }
+            macro_rules! save_pc {
+                () => {
+                    self.ex.frames[fi].pc = pc as u32
+                };
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(err) => {
+                            save_pc!();
+                            return Err(err);
+                        }
+                    }
+                };
+            }
+            macro_rules! fail {
+                ($msg:expr) => {{
+                    save_pc!();
+                    return Err(self.error($msg));
+                }};
+            }
+            macro_rules! tick {
+                ($n:expr) => {
+                    if self.budget_set {
+                        let n = $n as u64;
+                        if self.budget < n {
+                            fail!("instruction budget exceeded");
+                        }
+                        self.budget -= n;
+                    }
+                    if self.heap.wants_collection() {
+                        save_pc!();
+                        self.safepoint();
+                    }
+                };
+            }
+            macro_rules! jump {
+                ($d:expr) => {{
+                    let t = $d as usize;
+                    if t < pc {
+                        tick!(pc - t);
+                    }
+                    pc = t;
+                }};
+            }
+            macro_rules! arith {
+                ($i:expr, $y:expr, $op:ident, $int:expr, $float:expr) => {{
+                    let x: &Value = rr!($i.b);
+                    let y: &Value = $y;
+                    match (x, y) {
+                        (Value::Int(p), Value::Int(q)) => match $int(*p, *q) {
+                            Some(v) => fw!($i.a, Value::Int(P::wrap(v))),
+                            None => {
+                                let (x, y) = (*x, *y);
+                                let v = tri!(self.arith(ArithOp::$op, x, y));
+                                r!($i.a) = v;
+                            }
+                        },
+                        (Value::Float(p), Value::Float(q)) => fw!($i.a, Value::Float($float(*p, *q))),
+                        _ => {
+                            let (x, y) = (*x, *y);
+                            let v = tri!(self.arith(ArithOp::$op, x, y));
+                            r!($i.a) = v;
+                        }
+                    }
+                }};
+            }
+            macro_rules! bitop {
+                ($i:expr, $y:expr, $op:ident) => {{
+                    let x: &Value = rr!($i.b);
+                    let y: &Value = $y;
+                    match (x, y) {
+                        (Value::Int(p), Value::Int(q)) => fw!($i.a, Value::Int(self.int_bitwise(BitOp::$op, *p, *q))),
+                        _ => {
+                            let (x, y) = (*x, *y);
+                            let v = tri!(self.bitwise(BitOp::$op, x, y));
+                            r!($i.a) = v;
+                        }
+                    }
+                }};
+            }
+            macro_rules! cmp {
+                ($x:expr, $y:expr, $op:tt) => {{
+                    let (x, y): (&Value, &Value) = ($x, $y);
+                    match (x, y) {
+                        (Value::Int(p), Value::Int(q)) => *p $op *q,
+                        _ => {
+                            let (x, y) = (*x, *y);
+                            tri!(self.compare(x, y)) $op 0
+                        }
+                    }
+                }};
+            }
+
+            macro_rules! call {
+                ($ia:expr, $ib:expr, $ic:expr) => {{
+                    let (ia, ib, ic): (u8, u8, u8) = ($ia, $ib, $ic);
+
+                        let f = r!(ib);
+                        let nb = (base + ib as usize + 1) as u32;
+                        let ret = (base + ia as usize) as u32;
+                        save_pc!();
+                        tick!(1);
+                        match f {
+                            Value::Closure(c) => match tri!(self.enter_closure(c, nb, ic as u32, ret, 0)) {
+                                Entered::Frame => continue 'frame,
+                                Entered::Value(v) => r!(ia) = v,
+                            },
+                            Value::Native(id) => {
+                                match self.call_native(id, Args { base: nb, count: ic as u32, func: Some(id) }) {
+                                    Ok(v) => r!(ia) = v,
+                                    Err(Fail::Suspend(v)) => {
+                                        if let (CtxId::Thread(t), 0) = (self.ex.ctx, entry) {
+                                            self.heap.threads.get_mut(t.0).wake_slot = Some(ret);
+                                            self.ex.stack[ret as usize] = Value::Null;
+                                            return Ok(Exit::Suspend(v));
+                                        }
+                                        fail!("cannot suspend through native calls/metamethods");
+                                    }
+                                    Err(e) => return Err(e),
+                                }
+                            }
+                            Value::Class(cls) => {
+                                let inst = tri!(self.instantiate(cls));
+                                r!(ib + 1) = inst;
+                                match self.constructor_of(cls) {
+                                    Some(Value::Closure(c)) => {
+                                        match tri!(self.enter_closure(c, nb, ic as u32, ret, FRAME_CTOR)) {
+                                            Entered::Frame => continue 'frame,
+                                            Entered::Value(_) => r!(ia) = inst,
+                                        }
+                                    }
+                                    Some(other) => {
+                                        tri!(self.call_at(other, nb, ic as u32));
+                                        r!(ia) = inst;
+                                    }
+                                    None => r!(ia) = inst,
+                                }
+                            }
+                            other => {
+                                let v = tri!(self.call_at(other, nb, ic as u32));
+                                r!(ia) = v;
+                            }
+                        }
+                                    }};
+            }
+
+            loop {
+                let i = code[pc];
+                pc += 1;
+                debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
+                // SAFETY: in bounds, see `fr!`.
+                regs = unsafe { self.ex.stack.as_mut_ptr().add(base) };
+                match i.op {
+                    Op::Nop => {}
+                    Op::LoadNull => {
+                        for k in 0..i.b.max(1) {
+                            r!(i.a + k) = Value::Null;
+                        }
+                    }
+                    Op::LoadBool => r!(i.a) = Value::Bool(i.b != 0),
+                    Op::LoadInt => fw!(i.a, Value::Int(i.d as i64)),
+                    Op::LoadK => fw!(i.a, k!(i.d)),
+                    Op::Move => fw!(i.a, fr!(i.b)),
+                    Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure).root),
+                    Op::GetOuter => {
+                        let o = self.heap.closure(closure).outers[i.b as usize];
+                        r!(i.a) = self.outer_get(o);
+                    }
+                    Op::SetOuter => {
+                        let o = self.heap.closure(closure).outers[i.a as usize];
+                        let v = r!(i.b);
+                        self.outer_set(o, v);
+                    }
+                    Op::GetBase => {
+                        r!(i.a) = match self.heap.closure(closure).base {
+                            Some(c) => Value::Class(c),
+                            None => Value::Null,
+                        }
+                    }
+                    Op::GetK => {
+                        let obj = fr!(i.b);
+                        let key = k!(i.d);
+                        let fast = match obj {
+                            Value::Table(t) => self.heap.table(t).get(key, &self.heap.strings),
+                            Value::Instance(o) => self.instance_get(o, key),
+                            _ => None,
+                        };
+                        match fast {
+                            Some(v) => fw!(i.a, self.heap.real(v)),
+                            None => {
+                                let v = tri!(self.get(obj, key, i.b == 0));
+                                r!(i.a) = v;
+                            }
+                        }
+                    }
+                    Op::Get => {
+                        let obj = fr!(i.b);
+                        let key = fr!(i.c);
+                        let fast = match (obj, key) {
+                            (Value::Array(a), Value::Int(k)) => {
+                                usize::try_from(k).ok().and_then(|k| self.heap.array(a).get(k).copied())
+                            }
+                            (Value::Table(t), _) => self.heap.table(t).get(key, &self.heap.strings),
+                            (Value::Instance(o), _) => self.instance_get(o, key),
+                            _ => None,
+                        };
+                        match fast {
+                            Some(v) => fw!(i.a, self.heap.real(v)),
+                            None => {
+                                let v = tri!(self.get(obj, key, i.b == 0));
+                                r!(i.a) = v;
+                            }
+                        }
+                    }
+                    Op::Set | Op::SetK => {
+                        let obj = fr!(i.a);
+                        let (key, val) = if i.op == Op::Set { (fr!(i.b), fr!(i.c)) } else { (k!(i.d), fr!(i.b)) };
+                        let done = match (obj, key) {
+                            (Value::Array(a), Value::Int(k)) => {
+                                match usize::try_from(k).ok().and_then(|k| self.heap.array_mut(a).get_mut(k)) {
+                                    Some(slot) => {
+                                        *slot = val;
+                                        true
+                                    }
+                                    None => false,
+                                }
+                            }
+                            (Value::Table(t), _) => self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings),
+                            (Value::Instance(o), _) => self.instance_set(o, key, val),
+                            _ => false,
+                        };
+                        if !done {
+                            tri!(self.set(obj, key, val, i.a == 0));
+                        }
+                    }
+                    Op::NewSlot => {
+                        let (obj, key, val) = (r!(i.a), r!(i.b), r!(i.c));
+                        match obj {
+                            Value::Table(t) if self.heap.table(t).delegate.is_none() && !key.is_null() => {
+                                self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
+                            }
+                            _ => tri!(self.new_slot(obj, key, val, false)),
+                        }
+                    }
+                    Op::Delete => {
+                        let v = tri!(self.delete_slot(r!(i.b), r!(i.c)));
+                        r!(i.a) = v;
+                    }
+                    Op::Add => arith!(i, rr!(i.c), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
+                    Op::Sub => arith!(i, rr!(i.c), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
+                    Op::Mul => arith!(i, rr!(i.c), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q),
+                    Op::Div => arith!(i, rr!(i.c), Div, int_div, |p: f32, q: f32| p / q),
+                    Op::Mod => arith!(i, rr!(i.c), Mod, int_mod, float_mod),
+                    Op::AddK => arith!(i, &k!(i.d), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
+                    Op::SubK => arith!(i, &k!(i.d), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
+                    Op::MulK => arith!(i, &k!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q),
+                    Op::DivK => arith!(i, &k!(i.d), Div, int_div, |p: f32, q: f32| p / q),
+                    Op::ModK => arith!(i, &k!(i.d), Mod, int_mod, float_mod),
+                    Op::BitAnd => bitop!(i, rr!(i.c), And),
+                    Op::BitOr => bitop!(i, rr!(i.c), Or),
+                    Op::BitXor => bitop!(i, rr!(i.c), Xor),
+                    Op::Shl => bitop!(i, rr!(i.c), Shl),
+                    Op::Shr => bitop!(i, rr!(i.c), Shr),
+                    Op::UShr => bitop!(i, rr!(i.c), UShr),
+                    Op::BitAndK => bitop!(i, &k!(i.d), And),
+                    Op::BitOrK => bitop!(i, &k!(i.d), Or),
+                    Op::BitXorK => bitop!(i, &k!(i.d), Xor),
+                    Op::ShlK => bitop!(i, &k!(i.d), Shl),
+                    Op::ShrK => bitop!(i, &k!(i.d), Shr),
+                    Op::UShrK => bitop!(i, &k!(i.d), UShr),
+                    Op::Neg => {
+                        let v = tri!(self.negate(r!(i.b)));
+                        r!(i.a) = v;
+                    }
+                    Op::Not => r!(i.a) = Value::Bool(!r!(i.b).truthy()),
+                    Op::BitNot => {
+                        r!(i.a) = match r!(i.b) {
+                            Value::Int(x) => Value::Int(P::wrap(!x)),
+                            other => fail!(format!("attempt to perform a bitwise op on a {}", other.type_of())),
+                        }
+                    }
+                    Op::Typeof => {
+                        let v = tri!(self.type_of_value(r!(i.b)));
+                        r!(i.a) = v;
+                    }
+                    Op::Clone => {
+                        let v = tri!(self.clone_value(r!(i.b)));
+                        r!(i.a) = v;
+                    }
+                    Op::Eq => r!(i.a) = Value::Bool(self.equals(r!(i.b), r!(i.c))),
+                    Op::Ne => r!(i.a) = Value::Bool(!self.equals(r!(i.b), r!(i.c))),
+                    Op::Lt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <)),
+                    Op::Le => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <=)),
+                    Op::Gt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), >)),
+                    Op::Ge => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), >=)),
+                    Op::Cmp3 => {
+                        let v = tri!(self.compare(r!(i.b), r!(i.c)));
+                        r!(i.a) = Value::Int(v);
+                    }
+                    Op::In => {
+                        let v = tri!(self.contains(r!(i.c), r!(i.b)));
+                        r!(i.a) = Value::Bool(v);
+                    }
+                    Op::InstanceOf => {
+                        let v = tri!(self.instance_of(r!(i.b), r!(i.c)));
+                        r!(i.a) = Value::Bool(v);
+                    }
+                    Op::Jmp => jump!(i.d),
+                    Op::JmpT => {
+                        if fr!(i.a).truthy() {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JmpF => {
+                        if !fr!(i.a).truthy() {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JEq => {
+                        if self.equals(fr!(i.a), fr!(i.b)) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JEqK => {
+                        if self.equals(fr!(i.a), k!(i.b)) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLt => {
+                        if cmp!(rr!(i.a), rr!(i.b), <) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLe => {
+                        if cmp!(rr!(i.a), rr!(i.b), <=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLtK => {
+                        if cmp!(rr!(i.a), &k!(i.b), <) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLeK => {
+                        if cmp!(rr!(i.a), &k!(i.b), <=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGtK => {
+                        if cmp!(rr!(i.a), &k!(i.b), >) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGeK => {
+                        if cmp!(rr!(i.a), &k!(i.b), >=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::Call => call!(i.a, i.b, i.c),
+                    Op::TailCall => {
+                        let f = r!(i.b);
+                        let flags = self.ex.frames[fi].flags;
+                        if let (Value::Closure(c), 0) = (f, flags & FRAME_CTOR) {
+                            save_pc!();
+                            tick!(1);
+                            let n = i.c as usize;
+                            let src = base + i.b as usize + 1;
+                            self.close_outers(base as u32);
+                            self.ex.stack.copy_within(src..src + n, base);
+                            let old = self.ex.frames.pop().expect("running frame");
+                            self.ex.top = old.saved_top;
+                            match self.enter_closure(c, base as u32, n as u32, old.ret, old.flags) {
+                                Ok(Entered::Frame) => continue 'frame,
+                                Ok(Entered::Value(v)) => {
+                                    if old.flags & FRAME_ENTRY != 0 {
+                                        return Ok(Exit::Return(v));
+                                    }
+                                    self.ex.stack[old.ret as usize] = v;
+                                    continue 'frame;
+                                }
+                                Err(e) => {
+                                    self.ex.frames.push(old);
+                                    return Err(e);
+                                }
+                            }
+                        }
+                        // Not a closure: an ordinary call; the compiler follows every
+                        // tail call with `Return b`, which delivers its result.
+                        call!(i.b, i.b, i.c);
+                    }
+                    Op::Return => {
+                        let v = if i.b != 0 { fr!(i.a) } else { Value::Null };
+                        if let Some(exit) = self.do_return(v) {
+                            return Ok(exit);
+                        }
+                        continue 'frame;
+                    }
+                    Op::Closure => {
+                        let child = proto.children[i.d as usize].clone();
+                        let mut first = base + i.b as usize;
+                        let env = if i.c & 1 != 0 {
+                            let e = self.ex.stack[first];
+                            first += 1;
+                            Some(self.heap.weakref(e))
+                        } else {
+                            None
+                        };
+                        let nd = child.ndefaults as usize;
+                        let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
+                        let mut outers = Vec::with_capacity(child.outers.len());
+                        for src in &child.outers {
+                            outers.push(match *src {
+                                crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
+                                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(closure).outers[o as usize],
+                            });
+                        }
+                        let root = self.root;
+                        let id = self.heap.alloc_closure(Closure {
+                            proto: child,
+                            outers: outers.into_boxed_slice(),
+                            defaults,
+                            env,
+                            root,
+                            base: None,
+                        });
+                        r!(i.a) = Value::Closure(id);
+                    }
+                    Op::NewTable => {
+                        let t = self.heap.alloc_table(Table::with_capacity(i.d as usize));
+                        r!(i.a) = Value::Table(t);
+                    }
+                    Op::NewArray => {
+                        let a = self.heap.alloc_array(Vec::with_capacity(i.d as usize));
+                        r!(i.a) = Value::Array(a);
+                    }
+                    Op::ArrayPush => {
+                        if let Value::Array(a) = r!(i.a) {
+                            let v = r!(i.b);
+                            self.heap.array_mut(a).push(v);
+                        }
+                    }
+                    Op::NewClass => {
+                        let base_class = if i.b == 255 { None } else { Some(r!(i.b)) };
+                        let attrs = if i.c == 255 { Value::Null } else { r!(i.c) };
+                        save_pc!();
+                        let c = tri!(self.new_class(base_class, attrs));
+                        r!(i.a) = c;
+                    }
+                    Op::NewMember => {
+                        let (cls, key, val) = (r!(i.a), r!(i.b), r!(i.c));
+                        let attrs = match i.d >> 8 {
+                            0 => Value::Null,
+                            a => r!(a - 1),
+                        };
+                        save_pc!();
+                        tri!(self.new_member(cls, key, val, attrs, i.d & 1 != 0));
+                    }
+                    Op::Foreach => {
+                        save_pc!();
+                        let a = base + i.a as usize;
+                        let (kr, vr) = (base + i.b as usize, base + i.c as usize);
+                        match tri!(self.foreach_step(a, kr, vr)) {
+                            true => {}
+                            false => pc = i.d as usize,
+                        }
+                    }
+                    Op::PushTrap => {
+                        self.ex.traps.push(Trap {
+                            frame_depth: self.ex.frames.len() as u32,
+                            handler_pc: i.d as u32,
+                            reg: i.a,
+                        });
+                    }
+                    Op::PopTrap => {
+                        let n = self.ex.traps.len().saturating_sub(i.b as usize);
+                        self.ex.traps.truncate(n);
+                    }
+                    Op::Throw => {
+                        save_pc!();
+                        return Err(Fail::Error(r!(i.a)));
+                    }
+                    Op::Yield => {
+                        let v = if i.b != 0 { r!(i.a) } else { Value::Null };
+                        save_pc!();
+                        if !matches!(self.ex.ctx, CtxId::Gen(_)) || fi != 0 {
+                            fail!("trying to yield a 'function',only genenerator can be yielded");
+                        }
+                        return Ok(Exit::Yield(v));
+                    }
+                    Op::Resume => {
+                        save_pc!();
+                        match r!(i.b) {
+                            Value::Generator(g) => {
+                                let v = tri!(self.resume_generator(g));
+                                r!(i.a) = v;
+                            }
+                            other => fail!(format!(
+                                "trying to resume a '{}',only genenerator can be resumed",
+                                other.type_of()
+                            )),
+                        }
+                    }
+                    Op::Close => self.close_outers((base + i.a as usize) as u32),
+                }
+            }
+        }
+    }
+
+    /// Pops the running frame delivering `v`; `Some` when the run ends here.
+    fn do_return(&mut self, v: Value) -> Option<Exit> {
+        let f = self.ex.frames.pop().expect("running frame");
+        self.close_outers(f.base);
+        self.ex.traps.truncate(f.trap_base as usize);
+        self.ex.top = f.saved_top;
+        let v = if f.flags & FRAME_CTOR != 0 { self.ex.stack[f.base as usize] } else { v };
+        if f.flags & FRAME_ENTRY != 0 {
+            return Some(Exit::Return(v));
+        }
+        self.ex.stack[f.ret as usize] = v;
+        None
+    }
+
+    fn new_class(&mut self, base: Option<Value>, attrs: Value) -> Result<Value, Fail> {
+        let base = match base {
+            None => None,
+            Some(Value::Class(c)) => Some(c),
+            Some(other) => {
+                let t = other.type_of();
+                return Err(self.error(format!("trying to inherit from a {t}")));
+            }
+        };
+        let class = match base {
+            Some(b) => {
+                let bc = self.heap.class(b);
+                Class {
+                    base: Some(b),
+                    members: bc.members.clone(),
+                    fields: bc.fields.clone(),
+                    methods: bc.methods.clone(),
+                    metamethods: bc.metamethods,
+                    attrs,
+                    locked: false,
+                    constructor: bc.constructor,
+                }
+            }
+            None => Class {
+                base: None,
+                members: Table::with_capacity(0),
+                fields: Vec::new(),
+                methods: Vec::new(),
+                metamethods: [Value::Null; 18],
+                attrs,
+                locked: false,
+                constructor: None,
+            },
+        };
+        let c = Value::Class(self.heap.alloc_class(class));
+        if let (Some(_), Value::Class(id)) = (base, c) {
+            if let Some(hook) = self.heap.class(id).meta(Meta::Inherited) {
+                self.call_value(hook, c, &[attrs])?;
+            }
+        }
+        Ok(c)
+    }
+
+    /// Declares a class member (honouring `_newmember`).
+    pub(crate) fn new_member(&mut self, cls: Value, key: Value, val: Value, attrs: Value, is_static: bool) -> Result<(), Fail> {
+        let Value::Class(c) = cls else { return Err(self.error("object must be a class")) };
+        if let Some(hook) = self.heap.class(c).meta(Meta::NewMember) {
+            self.call_value(hook, cls, &[key, val, attrs, Value::Bool(is_static)])?;
+            return Ok(());
+        }
+        self.raw_new_member(c, key, val, attrs, is_static)
+    }
+
+    pub(crate) fn raw_new_member(&mut self, c: ClassId, key: Value, val: Value, attrs: Value, is_static: bool) -> Result<(), Fail> {
+        self.new_slot(Value::Class(c), key, val, is_static)?;
+        if !attrs.is_null() {
+            self.set_member_attrs(c, key, attrs);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn set_member_attrs(&mut self, c: ClassId, key: Value, attrs: Value) -> bool {
+        let r = self.heap.class(c).members.get(key, &self.heap.strings).and_then(MemberRef::decode);
+        let class = self.heap.class_mut(c);
+        match r {
+            Some(MemberRef::Field(i)) => class.fields[i].attrs = attrs,
+            Some(MemberRef::Method(i)) => class.methods[i].attrs = attrs,
+            None => return false,
+        }
+        true
+    }
+
+    /// One step of `foreach`: the container is at slot `a`, its iteration state at
+    /// `a + 1`. Writes key and value and returns true, or returns false when done.
+    fn foreach_step(&mut self, a: usize, kr: usize, vr: usize) -> Result<bool, Fail> {
+        let obj = self.ex.stack[a];
+        let state = self.ex.stack[a + 1];
+        let pos = match state {
+            Value::Int(i) => i as usize,
+            _ => 0,
+        };
+        let item: Option<(Value, Value, Value)> = match obj {
+            Value::Array(arr) => self
+                .heap
+                .array(arr)
+                .get(pos)
+                .map(|v| (Value::Int(pos as i64), self.heap.real(*v), Value::Int(pos as i64 + 1))),
+            Value::Table(t) => self.heap.table(t).next(pos).map(|(n, k, v)| (k, self.heap.real(v), Value::Int(n as i64))),
+            Value::Str(s) => {
+                self.heap.str(s).get(pos).map(|c| (Value::Int(pos as i64), Value::Int(*c as i8 as i64), Value::Int(pos as i64 + 1)))
+            }
+            Value::Class(c) => {
+                let class = self.heap.class(c);
+                class.members.next(pos).map(|(n, k, r)| {
+                    let v = match MemberRef::decode(r) {
+                        Some(MemberRef::Field(f)) => self.heap.real(class.fields[f].value),
+                        Some(MemberRef::Method(m)) => class.methods[m].value,
+                        None => Value::Null,
+                    };
+                    (k, v, Value::Int(n as i64))
+                })
+            }
+            Value::Instance(_) | Value::UserData(_) => {
+                let has_delegate = match obj {
+                    Value::UserData(u) => self.heap.userdata.get(u.0).delegate.is_some(),
+                    _ => true,
+                };
+                if !has_delegate {
+                    return Err(self.error("cannot iterate userdata"));
+                }
+                let Some(mm) = self.meta_of(obj, Meta::Nexti) else { return Err(self.error("_nexti failed")) };
+                let itr = self.call_value(mm, obj, &[state])?;
+                self.ex.stack[a + 1] = itr;
+                self.ex.stack[kr] = itr;
+                if itr.is_null() {
+                    return Ok(false);
+                }
+                match self.get_opt(obj, itr, false)? {
+                    Some(v) => self.ex.stack[vr] = v,
+                    None => return Err(self.error("_nexti returned an invalid idx")),
+                }
+                return Ok(true);
+            }
+            Value::Generator(g) => {
+                match self.heap.generators.get(g.0).state {
+                    GenState::Dead => return Ok(false),
+                    GenState::Running => return Err(self.error("cannot iterate generator")),
+                    GenState::Suspended => {}
+                }
+                let idx = match state {
+                    Value::Int(i) => i + 1,
+                    _ => 0,
+                };
+                self.ex.stack[a + 1] = Value::Int(idx);
+                let v = self.resume_generator(g)?;
+                if self.heap.generators.get(g.0).state == GenState::Dead {
+                    return Ok(false);
+                }
+                self.ex.stack[kr] = Value::Int(idx);
+                self.ex.stack[vr] = v;
+                return Ok(true);
+            }
+            other => {
+                let t = other.type_of();
+                return Err(self.error(format!("cannot iterate {t}")));
+            }
+        };
+        match item {
+            Some((k, v, next)) => {
+                self.ex.stack[kr] = k;
+                self.ex.stack[vr] = v;
+                self.ex.stack[a + 1] = next;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+#[inline(always)]
+fn int_div(p: i64, q: i64) -> Option<i64> {
+    if q == 0 || q == -1 {
+        None
+    } else {
+        Some(p / q)
+    }
+}
+
+#[inline(always)]
+fn int_mod(p: i64, q: i64) -> Option<i64> {
+    if q == 0 || q == -1 {
+        None
+    } else {
+        Some(p % q)
+    }
+}
+
+#[inline(always)]
+fn float_mod(p: f32, q: f32) -> f32 {
+    (p as f64 % q as f64) as f32
+}

@@ -1,0 +1,68 @@
+//! Execution contexts: a value stack, its call frames and its exception handlers.
+//!
+//! The main program, every generator and every thread owns one `ExecState`; switching
+//! coroutines swaps the whole state, so script-to-script calls never recurse in Rust.
+
+use std::rc::Rc;
+
+use crate::bytecode::Proto;
+use crate::object::CtxId;
+use crate::value::{ClosureId, OuterId, Value};
+
+/// Frame flags.
+pub const FRAME_ENTRY: u8 = 1;
+/// A constructor call: the frame's result is `this`, not the returned value.
+pub const FRAME_CTOR: u8 = 2;
+
+pub struct Frame {
+    pub closure: ClosureId,
+    pub proto: Rc<Proto>,
+    pub pc: u32,
+    /// Absolute stack index of register 0 (`this`).
+    pub base: u32,
+    /// Absolute stack index that receives the return value.
+    pub ret: u32,
+    /// The stack top to restore when this frame returns.
+    pub saved_top: u32,
+    /// `traps.len()` when the frame was entered.
+    pub trap_base: u32,
+    pub flags: u8,
+}
+
+#[derive(Clone, Copy)]
+pub struct Trap {
+    /// `frames.len()` when the handler was installed.
+    pub frame_depth: u32,
+    pub handler_pc: u32,
+    pub reg: u8,
+}
+
+pub struct ExecState {
+    pub ctx: CtxId,
+    pub stack: Vec<Value>,
+    /// The first stack slot not in use; the collector scans `stack[..top]`.
+    pub top: u32,
+    pub frames: Vec<Frame>,
+    pub traps: Vec<Trap>,
+    /// Open outers of this stack, ascending by slot.
+    pub open: Vec<OuterId>,
+}
+
+impl ExecState {
+    pub fn new(ctx: CtxId) -> ExecState {
+        ExecState { ctx, stack: Vec::with_capacity(1024), top: 0, frames: Vec::new(), traps: Vec::new(), open: Vec::new() }
+    }
+
+    /// Makes sure `stack[..n]` exists.
+    #[inline]
+    pub fn ensure(&mut self, n: usize) {
+        if self.stack.len() < n {
+            self.stack.resize(n.max(self.stack.len() * 2), Value::Null);
+        }
+    }
+
+    /// Values the collector must treat as live.
+    pub fn live(&self) -> &[Value] {
+        &self.stack[..(self.top as usize).min(self.stack.len())]
+    }
+}

@@ -1,0 +1,423 @@
+//! The heap: one typed arena per object kind, and the precise mark-and-sweep collector.
+//!
+//! The collector runs only at interpreter safepoints and on `collectgarbage()`, when
+//! every live value is reachable from the roots the VM passes in (stack slots below
+//! each context's top, the root and const tables, registries). Weak references whose
+//! target did not survive are cleared before the sweep.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::arena::Arena;
+use crate::bytecode::Proto;
+use crate::frame::ExecState;
+use crate::object::*;
+use crate::string::Strings;
+use crate::table::Table;
+use crate::value::*;
+
+pub struct Heap {
+    pub strings: Strings,
+    pub tables: Arena<Table>,
+    pub arrays: Arena<Vec<Value>>,
+    pub closures: Arena<Closure>,
+    pub natives: Arena<NativeFunction>,
+    pub classes: Arena<Class>,
+    pub instances: Arena<Instance>,
+    pub generators: Arena<Generator>,
+    pub threads: Arena<Thread>,
+    pub weakrefs: Arena<WeakRefObj>,
+    pub userdata: Arena<UserData>,
+    pub outers: Arena<Outer>,
+    /// One weak reference per referent, so `x.weakref() == x.weakref()`.
+    weak_cache: HashMap<(u32, u32), WeakRefId>,
+    /// Allocations since the last collection, and the count that triggers the next.
+    allocs: usize,
+    threshold: usize,
+    epoch: u32,
+}
+
+const MIN_THRESHOLD: usize = 100_000;
+
+macro_rules! allocator {
+    ($name:ident, $arena:ident, $ty:ty, $id:ident) => {
+        pub fn $name(&mut self, v: $ty) -> $id {
+            self.allocs += 1;
+            $id(self.$arena.insert(v))
+        }
+    };
+}
+
+impl Default for Heap {
+    fn default() -> Self {
+        Heap {
+            strings: Strings::default(),
+            tables: Arena::default(),
+            arrays: Arena::default(),
+            closures: Arena::default(),
+            natives: Arena::default(),
+            classes: Arena::default(),
+            instances: Arena::default(),
+            generators: Arena::default(),
+            threads: Arena::default(),
+            weakrefs: Arena::default(),
+            userdata: Arena::default(),
+            outers: Arena::default(),
+            weak_cache: HashMap::new(),
+            allocs: 0,
+            threshold: MIN_THRESHOLD,
+            epoch: 0,
+        }
+    }
+}
+
+impl Heap {
+    allocator!(alloc_table, tables, Table, TableId);
+    allocator!(alloc_array, arrays, Vec<Value>, ArrayId);
+    allocator!(alloc_closure, closures, Closure, ClosureId);
+    allocator!(alloc_native, natives, NativeFunction, NativeId);
+    allocator!(alloc_class, classes, Class, ClassId);
+    allocator!(alloc_instance, instances, Instance, InstanceId);
+    allocator!(alloc_generator, generators, Generator, GeneratorId);
+    allocator!(alloc_thread, threads, Thread, ThreadId);
+    allocator!(alloc_userdata, userdata, UserData, UserDataId);
+    allocator!(alloc_outer, outers, Outer, OuterId);
+
+    #[inline]
+    pub fn intern(&mut self, s: &[u8]) -> StrId {
+        self.allocs += 1;
+        self.strings.intern(s)
+    }
+
+    #[inline]
+    pub fn str(&self, id: StrId) -> &[u8] {
+        self.strings.bytes(id)
+    }
+
+    #[inline(always)]
+    pub fn table(&self, id: TableId) -> &Table {
+        self.tables.get(id.0)
+    }
+    #[inline(always)]
+    pub fn table_mut(&mut self, id: TableId) -> &mut Table {
+        self.tables.get_mut(id.0)
+    }
+    #[inline(always)]
+    pub fn array(&self, id: ArrayId) -> &Vec<Value> {
+        self.arrays.get(id.0)
+    }
+    #[inline(always)]
+    pub fn array_mut(&mut self, id: ArrayId) -> &mut Vec<Value> {
+        self.arrays.get_mut(id.0)
+    }
+    #[inline(always)]
+    pub fn closure(&self, id: ClosureId) -> &Closure {
+        self.closures.get(id.0)
+    }
+    #[inline(always)]
+    pub fn class(&self, id: ClassId) -> &Class {
+        self.classes.get(id.0)
+    }
+    #[inline(always)]
+    pub fn class_mut(&mut self, id: ClassId) -> &mut Class {
+        self.classes.get_mut(id.0)
+    }
+    #[inline(always)]
+    pub fn instance(&self, id: InstanceId) -> &Instance {
+        self.instances.get(id.0)
+    }
+    #[inline(always)]
+    pub fn instance_mut(&mut self, id: InstanceId) -> &mut Instance {
+        self.instances.get_mut(id.0)
+    }
+    #[inline(always)]
+    pub fn native(&self, id: NativeId) -> &NativeFunction {
+        self.natives.get(id.0)
+    }
+
+    /// The (cached) weak reference to `target`.
+    pub fn weakref(&mut self, target: Value) -> WeakRefId {
+        let key = (target.tag(), target.object_id().unwrap_or(0));
+        if let Some(w) = self.weak_cache.get(&key) {
+            return *w;
+        }
+        self.allocs += 1;
+        let w = WeakRefId(self.weakrefs.insert(WeakRefObj { target }));
+        self.weak_cache.insert(key, w);
+        w
+    }
+
+    /// The referent of a weak reference (null once collected).
+    #[inline]
+    pub fn weak_target(&self, w: WeakRefId) -> Value {
+        self.weakrefs.get(w.0).target
+    }
+
+    /// Reads a slot the way containers expose it: weak references read as their target.
+    #[inline(always)]
+    pub fn real(&self, v: Value) -> Value {
+        match v {
+            Value::WeakRef(w) => self.weak_target(w),
+            v => v,
+        }
+    }
+
+    /// True when enough has been allocated that a safepoint should collect.
+    #[inline(always)]
+    pub fn wants_collection(&self) -> bool {
+        self.allocs > self.threshold
+    }
+
+    /// Number of live objects of all kinds.
+    pub fn live_objects(&self) -> usize {
+        self.strings.live()
+            + self.tables.live()
+            + self.arrays.live()
+            + self.closures.live()
+            + self.natives.live()
+            + self.classes.live()
+            + self.instances.live()
+            + self.generators.live()
+            + self.threads.live()
+            + self.weakrefs.live()
+            + self.userdata.live()
+            + self.outers.live()
+    }
+
+    /// A full collection. Returns the number of objects freed.
+    pub fn collect(&mut self, roots: &[Value], states: &[&ExecState]) -> usize {
+        let before = self.live_objects();
+        self.epoch = self.epoch.wrapping_add(1);
+        let mut gray: Vec<Value> = roots.to_vec();
+        for s in states {
+            self.push_exec(s, &mut gray);
+        }
+        self.trace(&mut gray);
+        self.clear_dead_weakrefs();
+        self.sweep();
+        let live = self.live_objects();
+        self.allocs = 0;
+        self.threshold = (live * 2).max(MIN_THRESHOLD);
+        before - live
+    }
+
+    fn push_exec(&mut self, s: &ExecState, gray: &mut Vec<Value>) {
+        gray.extend_from_slice(s.live());
+        for f in &s.frames {
+            gray.push(Value::Closure(f.closure));
+        }
+        for o in &s.open {
+            self.mark_outer(*o, gray);
+        }
+    }
+
+    fn mark_outer(&mut self, o: OuterId, gray: &mut Vec<Value>) {
+        if self.outers.mark(o.0) {
+            if let Outer::Closed(v) = *self.outers.get(o.0) {
+                gray.push(v);
+            }
+        }
+    }
+
+    fn mark_proto(&self, p: &Rc<Proto>, gray: &mut Vec<Value>) {
+        if p.gc_epoch.get() == self.epoch {
+            return;
+        }
+        p.gc_epoch.set(self.epoch);
+        gray.extend_from_slice(&p.consts);
+        gray.push(p.name);
+        gray.push(p.source);
+        gray.extend(p.params.iter().map(|s| Value::Str(*s)));
+        gray.extend(p.outer_names.iter().map(|s| Value::Str(*s)));
+        gray.extend(p.locals.iter().map(|l| Value::Str(l.name)));
+        for c in &p.children {
+            self.mark_proto(c, gray);
+        }
+    }
+
+    /// Marks `v`; true if it was unmarked before (its children still need a visit).
+    fn mark(&mut self, v: Value) -> bool {
+        match v {
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => false,
+            Value::Str(i) => {
+                self.strings.mark(i);
+                false
+            }
+            Value::Table(i) => self.tables.mark(i.0),
+            Value::Array(i) => self.arrays.mark(i.0),
+            Value::Closure(i) => self.closures.mark(i.0),
+            Value::Native(i) => self.natives.mark(i.0),
+            Value::Class(i) => self.classes.mark(i.0),
+            Value::Instance(i) => self.instances.mark(i.0),
+            Value::Generator(i) => self.generators.mark(i.0),
+            Value::Thread(i) => self.threads.mark(i.0),
+            Value::WeakRef(i) => {
+                self.weakrefs.mark(i.0);
+                false
+            }
+            Value::UserData(i) => self.userdata.mark(i.0),
+        }
+    }
+
+    fn trace(&mut self, gray: &mut Vec<Value>) {
+        while let Some(v) = gray.pop() {
+            if !self.mark(v) {
+                continue;
+            }
+            match v {
+                Value::Table(i) => {
+                    let t = self.tables.get(i.0);
+                    for (k, v) in t.entries() {
+                        gray.push(k);
+                        gray.push(v);
+                    }
+                    if let Some(d) = t.delegate {
+                        gray.push(Value::Table(d));
+                    }
+                }
+                Value::Array(i) => gray.extend_from_slice(self.arrays.get(i.0)),
+                Value::Closure(i) => {
+                    let c = self.closures.get(i.0);
+                    let proto = c.proto.clone();
+                    gray.extend_from_slice(&c.defaults);
+                    gray.push(Value::Table(c.root));
+                    if let Some(e) = c.env {
+                        gray.push(Value::WeakRef(e));
+                    }
+                    if let Some(b) = c.base {
+                        gray.push(Value::Class(b));
+                    }
+                    let outers = c.outers.clone();
+                    self.mark_proto(&proto, gray);
+                    for o in outers.iter() {
+                        self.mark_outer(*o, gray);
+                    }
+                }
+                Value::Native(i) => {
+                    let n = self.natives.get(i.0);
+                    gray.push(Value::Str(n.name));
+                    gray.extend_from_slice(&n.free);
+                    if let Some(e) = n.env {
+                        gray.push(Value::WeakRef(e));
+                    }
+                }
+                Value::Class(i) => {
+                    let c = self.classes.get(i.0);
+                    if let Some(b) = c.base {
+                        gray.push(Value::Class(b));
+                    }
+                    gray.extend(c.members.entries().map(|(k, _)| k));
+                    for m in c.fields.iter().chain(c.methods.iter()) {
+                        gray.push(m.value);
+                        gray.push(m.attrs);
+                    }
+                    gray.extend_from_slice(&c.metamethods);
+                    gray.push(c.attrs);
+                }
+                Value::Instance(i) => {
+                    let inst = self.instances.get(i.0);
+                    gray.push(Value::Class(inst.class));
+                    gray.extend_from_slice(&inst.fields);
+                }
+                Value::Generator(i) => {
+                    if let Some(ex) = self.generators.get_mut(i.0).exec.take() {
+                        self.push_exec(&ex, gray);
+                        self.generators.get_mut(i.0).exec = Some(ex);
+                    }
+                }
+                Value::Thread(i) => {
+                    gray.push(self.threads.get(i.0).func);
+                    if let Some(ex) = self.threads.get_mut(i.0).exec.take() {
+                        self.push_exec(&ex, gray);
+                        self.threads.get_mut(i.0).exec = Some(ex);
+                    }
+                }
+                Value::UserData(i) => {
+                    if let Some(d) = self.userdata.get(i.0).delegate {
+                        gray.push(Value::Table(d));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn is_marked(&self, v: Value) -> bool {
+        match v {
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => true,
+            Value::Str(i) => self.strings_marked(i),
+            Value::Table(i) => self.tables.is_marked(i.0),
+            Value::Array(i) => self.arrays.is_marked(i.0),
+            Value::Closure(i) => self.closures.is_marked(i.0),
+            Value::Native(i) => self.natives.is_marked(i.0),
+            Value::Class(i) => self.classes.is_marked(i.0),
+            Value::Instance(i) => self.instances.is_marked(i.0),
+            Value::Generator(i) => self.generators.is_marked(i.0),
+            Value::Thread(i) => self.threads.is_marked(i.0),
+            Value::WeakRef(i) => self.weakrefs.is_marked(i.0),
+            Value::UserData(i) => self.userdata.is_marked(i.0),
+        }
+    }
+
+    fn strings_marked(&self, _: StrId) -> bool {
+        // Weak references to strings behave like references to values.
+        true
+    }
+
+    fn clear_dead_weakrefs(&mut self) {
+        let ids: Vec<u32> = self.weakrefs.ids().collect();
+        for i in ids {
+            let target = self.weakrefs.get(i).target;
+            if !self.is_marked(target) {
+                self.weakrefs.get_mut(i).target = Value::Null;
+            }
+        }
+        let weakrefs = &self.weakrefs;
+        self.weak_cache.retain(|_, w| weakrefs.is_marked(w.0) && !weakrefs.get(w.0).target.is_null());
+        // Strings referenced only by surviving weak references must survive too.
+        let ids: Vec<u32> = self.weakrefs.ids().filter(|i| self.weakrefs.is_marked(*i)).collect();
+        for i in ids {
+            if let Value::Str(s) = self.weakrefs.get(i).target {
+                self.strings.mark(s);
+            }
+        }
+    }
+
+    fn sweep(&mut self) {
+        self.strings.sweep();
+        self.tables.sweep(|_, _| {});
+        self.arrays.sweep(|_, _| {});
+        self.closures.sweep(|_, _| {});
+        self.natives.sweep(|_, _| {});
+        self.classes.sweep(|_, _| {});
+        self.instances.sweep(|_, _| {});
+        self.generators.sweep(|_, _| {});
+        self.threads.sweep(|_, _| {});
+        self.weakrefs.sweep(|_, _| {});
+        self.userdata.sweep(|_, _| {});
+        self.outers.sweep(|_, _| {});
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreachable_objects_are_freed_and_weakrefs_cleared() {
+        let mut h = Heap::default();
+        let keep = h.alloc_table(Table::with_capacity(0));
+        let drop = h.alloc_table(Table::with_capacity(0));
+        let k = Value::Str(h.intern(b"k"));
+        h.tables.get_mut(keep.0).insert(k, Value::Table(drop), &h.strings);
+        let arr = h.alloc_array(vec![Value::Table(keep)]);
+        let w = h.weakref(Value::Array(arr));
+        let freed = h.collect(&[Value::Table(keep), Value::WeakRef(w)], &[]);
+        assert!(freed >= 1);
+        assert!(h.weak_target(w).is_null());
+        assert!(h.tables.try_get(drop.0).is_some());
+        let freed = h.collect(&[], &[]);
+        assert!(freed >= 3);
+        assert!(h.tables.try_get(keep.0).is_none());
+    }
+}

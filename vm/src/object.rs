@@ -1,0 +1,228 @@
+//! The heap object kinds other than strings and tables: closures, natives, classes,
+//! instances, generators, threads, weak references, user data and outer variables.
+
+use std::any::Any;
+use std::rc::Rc;
+
+use crate::bytecode::Proto;
+use crate::frame::ExecState;
+use crate::table::Table;
+use crate::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Value, WeakRefId};
+use crate::vm::{Args, Fail, Vm};
+
+pub struct Closure {
+    pub proto: Rc<Proto>,
+    pub outers: Box<[OuterId]>,
+    /// Default parameter values, evaluated when the closure was created.
+    pub defaults: Box<[Value]>,
+    /// `bindenv` / `function[env]`: the fixed `this`, held weakly.
+    pub env: Option<WeakRefId>,
+    /// The root table at creation; unresolved names fall back to it.
+    pub root: TableId,
+    /// For class methods: the base class `base` refers to.
+    pub base: Option<ClassId>,
+}
+
+/// Where a running context's stack lives; open outers name it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CtxId {
+    Main,
+    Gen(GeneratorId),
+    Thread(ThreadId),
+}
+
+/// A captured variable: open while its register is alive, closed (owning the value)
+/// once the scope that declared it ends.
+#[derive(Clone, Copy, Debug)]
+pub enum Outer {
+    Open { ctx: CtxId, slot: u32 },
+    Closed(Value),
+}
+
+/// The signature of every native function: arguments are read in place from the
+/// VM stack through `Args` (argument 0 is `this`).
+pub type NativeFn = Rc<dyn Fn(&mut Vm, Args) -> Result<Value, Fail>>;
+
+pub struct NativeFunction {
+    pub name: StrId,
+    pub func: NativeFn,
+    /// 0: unchecked; n > 0: exactly n arguments (with `this`); n < 0: at least -n.
+    pub nparams: i32,
+    /// Per-argument type masks (`Type::mask` bits), starting with `this`.
+    pub typemask: Option<Box<[u32]>>,
+    pub env: Option<WeakRefId>,
+    /// Values the native keeps alive (readable through `Args::free`).
+    pub free: Box<[Value]>,
+}
+
+/// A class member slot with its attributes.
+#[derive(Clone, Copy, Debug)]
+pub struct Member {
+    pub value: Value,
+    pub attrs: Value,
+}
+
+/// The metamethods, in the order of `Class::metamethods`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Meta {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Modulo,
+    Unm,
+    Typeof,
+    Get,
+    Set,
+    NewSlot,
+    DelSlot,
+    Cmp,
+    Call,
+    Cloned,
+    Nexti,
+    ToString,
+    Inherited,
+    NewMember,
+}
+
+impl Meta {
+    pub const ALL: [Meta; 18] = [
+        Meta::Add,
+        Meta::Sub,
+        Meta::Mul,
+        Meta::Div,
+        Meta::Modulo,
+        Meta::Unm,
+        Meta::Typeof,
+        Meta::Get,
+        Meta::Set,
+        Meta::NewSlot,
+        Meta::DelSlot,
+        Meta::Cmp,
+        Meta::Call,
+        Meta::Cloned,
+        Meta::Nexti,
+        Meta::ToString,
+        Meta::Inherited,
+        Meta::NewMember,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Meta::Add => "_add",
+            Meta::Sub => "_sub",
+            Meta::Mul => "_mul",
+            Meta::Div => "_div",
+            Meta::Modulo => "_modulo",
+            Meta::Unm => "_unm",
+            Meta::Typeof => "_typeof",
+            Meta::Get => "_get",
+            Meta::Set => "_set",
+            Meta::NewSlot => "_newslot",
+            Meta::DelSlot => "_delslot",
+            Meta::Cmp => "_cmp",
+            Meta::Call => "_call",
+            Meta::Cloned => "_cloned",
+            Meta::Nexti => "_nexti",
+            Meta::ToString => "_tostring",
+            Meta::Inherited => "_inherited",
+            Meta::NewMember => "_newmember",
+        }
+    }
+}
+
+/// How a class member name maps to its slot (stored in `Class::members` as an int).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MemberRef {
+    Field(usize),
+    Method(usize),
+}
+
+impl MemberRef {
+    pub fn encode(self) -> Value {
+        match self {
+            MemberRef::Field(i) => Value::Int((i as i64) << 1),
+            MemberRef::Method(i) => Value::Int((i as i64) << 1 | 1),
+        }
+    }
+
+    #[inline]
+    pub fn decode(v: Value) -> Option<MemberRef> {
+        match v {
+            Value::Int(i) if i & 1 == 0 => Some(MemberRef::Field((i >> 1) as usize)),
+            Value::Int(i) => Some(MemberRef::Method((i >> 1) as usize)),
+            _ => None,
+        }
+    }
+}
+
+pub struct Class {
+    pub base: Option<ClassId>,
+    /// Member name → encoded `MemberRef`, in the reference's table order.
+    pub members: Table,
+    /// Instance fields' default values.
+    pub fields: Vec<Member>,
+    /// Methods and static members.
+    pub methods: Vec<Member>,
+    pub metamethods: [Value; 18],
+    pub attrs: Value,
+    /// Set by the first instantiation; afterwards no new fields may be added.
+    pub locked: bool,
+    pub constructor: Option<usize>,
+}
+
+impl Class {
+    #[inline]
+    pub fn meta(&self, m: Meta) -> Option<Value> {
+        match self.metamethods[m as usize] {
+            Value::Null => None,
+            v => Some(v),
+        }
+    }
+}
+
+pub struct Instance {
+    pub class: ClassId,
+    pub fields: Box<[Value]>,
+    /// Native data attached by a library (e.g. a blob's bytes).
+    pub user: Option<Box<dyn Any>>,
+}
+
+pub struct WeakRefObj {
+    /// The referent; becomes null when it is collected.
+    pub target: Value,
+}
+
+/// Opaque native data with a delegate table providing its methods and metamethods.
+pub struct UserData {
+    pub data: Box<dyn Any>,
+    pub delegate: Option<TableId>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GenState {
+    Suspended,
+    Running,
+    Dead,
+}
+
+pub struct Generator {
+    pub state: GenState,
+    /// The generator's own stack and frames while it is not running.
+    pub exec: Option<Box<ExecState>>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ThreadStatus {
+    Idle,
+    Running,
+    Suspended,
+}
+
+pub struct Thread {
+    pub func: Value,
+    pub status: ThreadStatus,
+    pub exec: Option<Box<ExecState>>,
+    /// The stack slot that receives the value passed to `wakeup`.
+    pub wake_slot: Option<u32>,
+}

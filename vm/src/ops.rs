@@ -1,0 +1,779 @@
+//! The semantics of Squirrel's operators on arbitrary values: indexing with delegation
+//! and metamethods, new slots, deletion, arithmetic, comparison, conversion to string,
+//! `typeof`, `clone`, `in` and `instanceof`. The interpreter inlines the common cases
+//! and falls back to these.
+
+use crate::object::*;
+use crate::table::Table;
+use crate::value::*;
+use crate::vm::{Fail, Vm};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+impl ArithOp {
+    fn symbol(self) -> char {
+        match self {
+            ArithOp::Add => '+',
+            ArithOp::Sub => '-',
+            ArithOp::Mul => '*',
+            ArithOp::Div => '/',
+            ArithOp::Mod => '%',
+        }
+    }
+
+    fn meta(self) -> Meta {
+        match self {
+            ArithOp::Add => Meta::Add,
+            ArithOp::Sub => Meta::Sub,
+            ArithOp::Mul => Meta::Mul,
+            ArithOp::Div => Meta::Div,
+            ArithOp::Mod => Meta::Modulo,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum BitOp {
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+    UShr,
+}
+
+/// C `printf("%g")` of a float (how Squirrel prints floats).
+pub fn format_float(f: f64) -> String {
+    let mut out = Vec::new();
+    crate::numfmt::write_g(&mut out, f);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// C `printf("%.<prec>g")` (error messages use 14 digits).
+pub fn format_float_prec(f: f64, prec: usize) -> String {
+    let mut out = Vec::new();
+    let spec = crate::numfmt::Spec { precision: Some(prec), ..Default::default() };
+    crate::numfmt::write_float(&mut out, f, crate::numfmt::FloatStyle::General, false, &spec);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl Vm {
+    // ----- metamethods ----------------------------------------------------------------
+
+    /// The metamethod `m` of a table (in its delegate), instance (in its class) or
+    /// user data (in its delegate).
+    #[inline]
+    pub(crate) fn meta_of(&self, v: Value, m: Meta) -> Option<Value> {
+        match v {
+            Value::Table(t) => {
+                let d = self.heap.table(t).delegate?;
+                self.heap.table(d).get(Value::Str(self.names.meta[m as usize]), &self.heap.strings)
+            }
+            Value::Instance(i) => self.heap.class(self.heap.instance(i).class).meta(m),
+            Value::UserData(u) => {
+                let d = self.heap.userdata.get(u.0).delegate?;
+                self.heap.table(d).get(Value::Str(self.names.meta[m as usize]), &self.heap.strings)
+            }
+            _ => None,
+        }
+    }
+
+    // ----- reading --------------------------------------------------------------------
+
+    #[inline]
+    pub(crate) fn class_get(&self, c: ClassId, key: Value) -> Option<Value> {
+        let class = self.heap.class(c);
+        let r = class.members.get(key, &self.heap.strings)?;
+        Some(match MemberRef::decode(r)? {
+            MemberRef::Field(i) => self.heap.real(class.fields[i].value),
+            MemberRef::Method(i) => class.methods[i].value,
+        })
+    }
+
+    #[inline]
+    pub(crate) fn instance_get(&self, i: InstanceId, key: Value) -> Option<Value> {
+        let inst = self.heap.instance(i);
+        let class = self.heap.class(inst.class);
+        let r = class.members.get(key, &self.heap.strings)?;
+        Some(match MemberRef::decode(r)? {
+            MemberRef::Field(f) => self.heap.real(inst.fields[f]),
+            MemberRef::Method(m) => class.methods[m].value,
+        })
+    }
+
+    fn default_delegate(&self, v: Value) -> Option<TableId> {
+        let d = &self.delegates;
+        Some(match v {
+            Value::Table(_) => d.table,
+            Value::Array(_) => d.array,
+            Value::Str(_) => d.string,
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => d.number,
+            Value::Closure(_) | Value::Native(_) => d.function,
+            Value::Generator(_) => d.generator,
+            Value::Thread(_) => d.thread,
+            Value::Class(_) => d.class,
+            Value::Instance(_) => d.instance,
+            Value::WeakRef(_) => d.weakref,
+            _ => return None,
+        })
+    }
+
+    /// `obj[key]` without the root fallback and without raising "does not exist":
+    /// raw slots, then (unless `raw`) delegation, `_get` and the default delegate.
+    pub(crate) fn get_opt(&mut self, obj: Value, key: Value, raw: bool) -> Result<Option<Value>, Fail> {
+        match obj {
+            Value::Table(t) => {
+                if let Some(v) = self.heap.table(t).get(key, &self.heap.strings) {
+                    return Ok(Some(self.heap.real(v)));
+                }
+            }
+            Value::Array(a) => {
+                if let Some(i) = as_index(key) {
+                    let arr = self.heap.array(a);
+                    return Ok(usize::try_from(i).ok().and_then(|i| arr.get(i)).map(|v| self.heap.real(*v)));
+                }
+            }
+            Value::Instance(i) => {
+                if let Some(v) = self.instance_get(i, key) {
+                    return Ok(Some(v));
+                }
+            }
+            Value::Class(c) => {
+                if let Some(v) = self.class_get(c, key) {
+                    return Ok(Some(v));
+                }
+            }
+            Value::Str(s) => {
+                if let Some(i) = as_index(key) {
+                    let b = self.heap.str(s);
+                    let n = if i < 0 { i + b.len() as i64 } else { i };
+                    return Ok(usize::try_from(n).ok().and_then(|n| b.get(n)).map(|c| Value::Int(*c as i8 as i64)));
+                }
+            }
+            _ => {}
+        }
+        if raw {
+            return Ok(None);
+        }
+        // Delegation and `_get`.
+        match obj {
+            Value::Table(_) | Value::UserData(_) | Value::Instance(_) => {
+                let delegate = match obj {
+                    Value::Table(t) => self.heap.table(t).delegate,
+                    Value::UserData(u) => self.heap.userdata.get(u.0).delegate,
+                    _ => None,
+                };
+                let has_delegate = delegate.is_some() || matches!(obj, Value::Instance(_));
+                if let Some(d) = delegate {
+                    if let Some(v) = self.get_opt(Value::Table(d), key, false)? {
+                        return Ok(Some(v));
+                    }
+                }
+                if has_delegate {
+                    if let Some(mm) = self.meta_of(obj, Meta::Get) {
+                        match self.call_value(mm, obj, &[key]) {
+                            Ok(v) => return Ok(Some(v)),
+                            Err(Fail::Error(Value::Null)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(d) = self.default_delegate(obj) {
+            if let Some(v) = self.heap.table(d).get(key, &self.heap.strings) {
+                return Ok(Some(v));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `obj[key]`; `root_fallback` is set when `obj` is the frame's `this` (register 0).
+    pub(crate) fn get(&mut self, obj: Value, key: Value, root_fallback: bool) -> Result<Value, Fail> {
+        if let Some(v) = self.get_opt(obj, key, false)? {
+            return Ok(v);
+        }
+        if root_fallback {
+            let root = self.current_root();
+            if let Some(v) = self.get_opt(Value::Table(root), key, false)? {
+                return Ok(v);
+            }
+        }
+        Err(self.idx_error(key))
+    }
+
+    /// The root table of the running closure (unresolved names fall back to it).
+    pub(crate) fn current_root(&self) -> TableId {
+        match self.ex.frames.last() {
+            Some(f) => self.heap.closure(f.closure).root,
+            None => self.root,
+        }
+    }
+
+    pub(crate) fn idx_error(&mut self, key: Value) -> Fail {
+        let s = self.print_obj_val(key);
+        let msg = format!("the index '{}' does not exist", truncate50(&s));
+        self.error(msg)
+    }
+
+    /// How error messages show a value: strings and numbers by value, others by type.
+    pub(crate) fn print_obj_val(&self, v: Value) -> String {
+        match v {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => format_float_prec(f as f64, 14),
+            other => other.type_of().name().to_string(),
+        }
+    }
+
+    // ----- writing --------------------------------------------------------------------
+
+    /// Assigns an existing slot through delegation and `_set`; false if nothing took it.
+    fn try_set(&mut self, obj: Value, key: Value, val: Value) -> Result<bool, Fail> {
+        match obj {
+            Value::Table(t) => {
+                if self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings) {
+                    return Ok(true);
+                }
+                if let Some(d) = self.heap.table(t).delegate {
+                    if self.try_set(Value::Table(d), key, val)? {
+                        return Ok(true);
+                    }
+                }
+            }
+            Value::Instance(i) => {
+                if self.instance_set(i, key, val) {
+                    return Ok(true);
+                }
+            }
+            Value::Array(a) => {
+                let Some(i) = as_index(key) else {
+                    let (t, k) = (obj.type_of(), key.type_of());
+                    return Err(self.error(format!("indexing {t} with {k}")));
+                };
+                let arr = self.heap.array_mut(a);
+                return match usize::try_from(i).ok().filter(|&i| i < arr.len()) {
+                    Some(i) => {
+                        arr[i] = val;
+                        Ok(true)
+                    }
+                    None => Err(self.idx_error(key)),
+                };
+            }
+            Value::UserData(_) => {}
+            other => {
+                let t = other.type_of();
+                return Err(self.error(format!("trying to set '{t}'")));
+            }
+        }
+        if let Some(mm) = self.meta_of(obj, Meta::Set) {
+            match self.call_value(mm, obj, &[key, val]) {
+                Ok(_) => return Ok(true),
+                Err(Fail::Error(Value::Null)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(false)
+    }
+
+    #[inline]
+    pub(crate) fn instance_set(&mut self, i: InstanceId, key: Value, val: Value) -> bool {
+        let class = self.heap.instance(i).class;
+        let r = self.heap.class(class).members.get(key, &self.heap.strings);
+        if let Some(MemberRef::Field(f)) = r.and_then(MemberRef::decode) {
+            self.heap.instance_mut(i).fields[f] = val;
+            return true;
+        }
+        false
+    }
+
+    /// `obj[key] = val`; `root_fallback` as for `get`.
+    pub(crate) fn set(&mut self, obj: Value, key: Value, val: Value, root_fallback: bool) -> Result<(), Fail> {
+        if self.try_set(obj, key, val)? {
+            return Ok(());
+        }
+        if root_fallback && self.heap.tables.get_mut(self.root.0).set(key, val, &self.heap.strings) {
+            return Ok(());
+        }
+        Err(self.idx_error(key))
+    }
+
+    /// `obj[key] <- val` (and class member declarations, with `is_static`).
+    pub(crate) fn new_slot(&mut self, obj: Value, key: Value, val: Value, is_static: bool) -> Result<(), Fail> {
+        if key.is_null() {
+            return Err(self.error("null cannot be used as index"));
+        }
+        match obj {
+            Value::Table(t) => {
+                let tbl = self.heap.table(t);
+                if tbl.delegate.is_some() && tbl.get(key, &self.heap.strings).is_none() {
+                    if let Some(mm) = self.meta_of(obj, Meta::NewSlot) {
+                        self.call_value(mm, obj, &[key, val])?;
+                        return Ok(());
+                    }
+                }
+                self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
+                Ok(())
+            }
+            Value::Instance(_) => match self.meta_of(obj, Meta::NewSlot) {
+                Some(mm) => self.call_value(mm, obj, &[key, val]).map(|_| ()),
+                None => Err(self.error("class instances do not support the new slot operator")),
+            },
+            Value::Class(c) => {
+                if self.class_new_slot(c, key, val, is_static) {
+                    Ok(())
+                } else if self.heap.class(c).locked {
+                    Err(self.error("trying to modify a class that has already been instantiated"))
+                } else {
+                    let k = self.print_obj_val(key);
+                    Err(self.error(format!("the property '{k}' already exists")))
+                }
+            }
+            other => {
+                let (t, k) = (other.type_of(), key.type_of());
+                Err(self.error(format!("indexing {t} with {k}")))
+            }
+        }
+    }
+
+    /// Adds or replaces a class member; false if the class is locked for fields.
+    pub(crate) fn class_new_slot(&mut self, c: ClassId, key: Value, val: Value, is_static: bool) -> bool {
+        let is_func = matches!(val, Value::Closure(_) | Value::Native(_));
+        let to_methods = is_func || is_static;
+        let class = self.heap.class(c);
+        if class.locked && !to_methods {
+            return false;
+        }
+        let existing = class.members.get(key, &self.heap.strings).and_then(MemberRef::decode);
+        if let Some(MemberRef::Field(i)) = existing {
+            self.heap.class_mut(c).fields[i].value = val;
+            return true;
+        }
+        if to_methods {
+            if is_func {
+                if let Some(m) = Meta::ALL.iter().position(|m| Value::Str(self.names.meta[*m as usize]).raw_eq(key)) {
+                    self.heap.class_mut(c).metamethods[m] = val;
+                    return true;
+                }
+            }
+            let mut val = val;
+            if let (Some(base), Value::Closure(cl)) = (self.heap.class(c).base, val) {
+                let old = self.heap.closure(cl);
+                let copy = Closure {
+                    proto: old.proto.clone(),
+                    outers: old.outers.clone(),
+                    defaults: old.defaults.clone(),
+                    env: old.env,
+                    root: old.root,
+                    base: Some(base),
+                };
+                val = Value::Closure(self.heap.alloc_closure(copy));
+            }
+            let is_ctor = key.raw_eq(Value::Str(self.names.constructor));
+            let class = self.heap.class_mut(c);
+            match existing {
+                Some(MemberRef::Method(i)) => class.methods[i].value = val,
+                _ => {
+                    let i = class.methods.len();
+                    class.methods.push(Member { value: val, attrs: Value::Null });
+                    if is_ctor {
+                        class.constructor = Some(i);
+                    }
+                    let enc = MemberRef::Method(i).encode();
+                    let heap = &mut self.heap;
+                    heap.classes.get_mut(c.0).members.insert(key, enc, &heap.strings);
+                }
+            }
+            return true;
+        }
+        let class = self.heap.class_mut(c);
+        let i = class.fields.len();
+        class.fields.push(Member { value: val, attrs: Value::Null });
+        let enc = MemberRef::Field(i).encode();
+        let heap = &mut self.heap;
+        heap.classes.get_mut(c.0).members.insert(key, enc, &heap.strings);
+        true
+    }
+
+    /// `delete obj[key]`, returning the removed value.
+    pub(crate) fn delete_slot(&mut self, obj: Value, key: Value) -> Result<Value, Fail> {
+        match obj {
+            Value::Table(_) | Value::Instance(_) | Value::UserData(_) => {
+                if let Some(mm) = self.meta_of(obj, Meta::DelSlot) {
+                    return self.call_value(mm, obj, &[key]);
+                }
+                match obj {
+                    Value::Table(t) => match self.heap.tables.get_mut(t.0).remove(key, &self.heap.strings) {
+                        Some(v) => Ok(self.heap.real(v)),
+                        None => Err(self.idx_error(key)),
+                    },
+                    other => {
+                        let t = other.type_of();
+                        Err(self.error(format!("cannot delete a slot from {t}")))
+                    }
+                }
+            }
+            other => {
+                let t = other.type_of();
+                Err(self.error(format!("attempt to delete a slot from a {t}")))
+            }
+        }
+    }
+
+    // ----- arithmetic -----------------------------------------------------------------
+
+    /// `a op b` for every operand combination (the interpreter inlines int/int).
+    pub(crate) fn arith(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, Fail> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => self.int_arith(op, x, y),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let (x, y) = (as_f32(a), as_f32(b));
+                Ok(Value::Float(match op {
+                    ArithOp::Add => x + y,
+                    ArithOp::Sub => x - y,
+                    ArithOp::Mul => x * y,
+                    ArithOp::Div => x / y,
+                    ArithOp::Mod => (x as f64 % y as f64) as f32,
+                }))
+            }
+            _ if op == ArithOp::Add && (matches!(a, Value::Str(_)) || matches!(b, Value::Str(_))) => self.concat(a, b),
+            _ => {
+                if let Some(mm) = self.meta_of(a, op.meta()) {
+                    return self.call_value(mm, a, &[b]);
+                }
+                let (ta, tb) = (a.type_of(), b.type_of());
+                Err(self.error(format!("arith op {} on between '{ta}' and '{tb}'", op.symbol())))
+            }
+        }
+    }
+
+    pub(crate) fn int_arith(&mut self, op: ArithOp, x: i64, y: i64) -> Result<Value, Fail> {
+        let r = match op {
+            ArithOp::Add => x.wrapping_add(y),
+            ArithOp::Sub => x.wrapping_sub(y),
+            ArithOp::Mul => x.wrapping_mul(y),
+            ArithOp::Div => {
+                if y == 0 {
+                    return Err(self.error("division by zero"));
+                }
+                if y == -1 && x == i32::MIN as i64 {
+                    return Err(self.error("integer overflow"));
+                }
+                x.wrapping_div(y)
+            }
+            ArithOp::Mod => {
+                if y == 0 {
+                    return Err(self.error("modulo by zero"));
+                }
+                if y == -1 {
+                    0
+                } else {
+                    x.wrapping_rem(y)
+                }
+            }
+        };
+        Ok(Value::Int(self.profile.wrap(r)))
+    }
+
+    pub(crate) fn bitwise(&mut self, op: BitOp, a: Value, b: Value) -> Result<Value, Fail> {
+        let (Value::Int(x), Value::Int(y)) = (a, b) else {
+            let (ta, tb) = (a.type_of(), b.type_of());
+            return Err(self.error(format!("bitwise op between '{ta}' and '{tb}'")));
+        };
+        Ok(Value::Int(self.int_bitwise(op, x, y)))
+    }
+
+    #[inline]
+    pub(crate) fn int_bitwise(&self, op: BitOp, x: i64, y: i64) -> i64 {
+        let imp = self.profile == crate::Profile::Imp;
+        let r = match op {
+            BitOp::And => x & y,
+            BitOp::Or => x | y,
+            BitOp::Xor => x ^ y,
+            BitOp::Shl => x.wrapping_shl(y as u32),
+            BitOp::Shr => x.wrapping_shr(y as u32),
+            BitOp::UShr if imp => ((x as u32).wrapping_shr(y as u32)) as i32 as i64,
+            BitOp::UShr => ((x as u64).wrapping_shr(y as u32)) as i64,
+        };
+        self.profile.wrap(r)
+    }
+
+    pub(crate) fn negate(&mut self, a: Value) -> Result<Value, Fail> {
+        match a {
+            Value::Int(i) => Ok(Value::Int(self.profile.wrap(i.wrapping_neg()))),
+            Value::Float(f) => Ok(Value::Float(-f)),
+            _ => {
+                if let Some(mm) = self.meta_of(a, Meta::Unm) {
+                    return self.call_value(mm, a, &[]);
+                }
+                let t = a.type_of();
+                Err(self.error(format!("attempt to negate a {t}")))
+            }
+        }
+    }
+
+    /// String concatenation with `tostring` semantics on both sides.
+    pub(crate) fn concat(&mut self, a: Value, b: Value) -> Result<Value, Fail> {
+        let sa = self.tostring(a)?;
+        let sb = self.tostring(b)?;
+        let (x, y) = (self.heap.str(sa), self.heap.str(sb));
+        let mut buf = Vec::with_capacity(x.len() + y.len());
+        buf.extend_from_slice(x);
+        buf.extend_from_slice(y);
+        Ok(Value::Str(self.heap.intern(&buf)))
+    }
+
+    // ----- comparison -----------------------------------------------------------------
+
+    /// `==`: numbers by value across int/float, everything else by identity.
+    #[inline]
+    pub(crate) fn equals(&self, a: Value, b: Value) -> bool {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Float(x), Value::Float(y)) => x == y,
+            (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => x as f32 == y,
+            _ => a.raw_eq(b),
+        }
+    }
+
+    /// Three-way comparison for `< <= > >= <=>` (negative, zero, positive).
+    pub(crate) fn compare(&mut self, a: Value, b: Value) -> Result<i64, Fail> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Ok((x > y) as i64 - (x < y) as i64),
+            (Value::Float(x), Value::Float(y)) => Ok(if x == y { 0 } else if x < y { -1 } else { 1 }),
+            (Value::Int(x), Value::Float(y)) => {
+                let x = x as f32;
+                Ok(if x == y { 0 } else if x < y { -1 } else { 1 })
+            }
+            (Value::Float(x), Value::Int(y)) => {
+                let y = y as f32;
+                Ok(if x == y { 0 } else if x < y { -1 } else { 1 })
+            }
+            (Value::Str(x), Value::Str(y)) => {
+                if x == y {
+                    return Ok(0);
+                }
+                let (p, q) = (self.heap.str(x), self.heap.str(y));
+                Ok(strcmp(p, q))
+            }
+            _ if a.type_of() == b.type_of() => {
+                if a.raw_eq(b) {
+                    return Ok(0);
+                }
+                if matches!(a, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
+                    if let Some(mm) = self.meta_of(a, Meta::Cmp) {
+                        return match self.call_value(mm, a, &[b])? {
+                            Value::Int(i) => Ok(i),
+                            _ => Err(self.error("_cmp must return an integer")),
+                        };
+                    }
+                }
+                let (x, y) = (raw_bits(a), raw_bits(b));
+                Ok(if x < y { -1 } else { 1 })
+            }
+            (Value::Null, _) => Ok(-1),
+            (_, Value::Null) => Ok(1),
+            _ => {
+                let (x, y) = (self.print_obj_val(a), self.print_obj_val(b));
+                Err(self.error(format!("comparison between '{}' and '{}'", truncate50(&x), truncate50(&y))))
+            }
+        }
+    }
+
+    // ----- conversions ----------------------------------------------------------------
+
+    /// `tostring` semantics: numbers formatted, `_tostring` honoured.
+    pub(crate) fn tostring(&mut self, v: Value) -> Result<StrId, Fail> {
+        match v {
+            Value::Str(s) => Ok(s),
+            Value::Table(_) | Value::Instance(_) | Value::UserData(_) => {
+                if let Some(mm) = self.meta_of(v, Meta::ToString) {
+                    let r = self.call_value(mm, v, &[])?;
+                    if let Value::Str(s) = r {
+                        return Ok(s);
+                    }
+                    return self.tostring(r);
+                }
+                let s = self.plain_string(v);
+                Ok(self.heap.intern(&s))
+            }
+            _ => {
+                let s = self.plain_string(v);
+                Ok(self.heap.intern(&s))
+            }
+        }
+    }
+
+    /// The text of a value without calling metamethods.
+    pub(crate) fn plain_string(&self, v: Value) -> Vec<u8> {
+        match v {
+            Value::Null => b"null".to_vec(),
+            Value::Bool(b) => if b { b"true".to_vec() } else { b"false".to_vec() },
+            Value::Int(i) => i.to_string().into_bytes(),
+            Value::Float(f) => format_float(f as f64).into_bytes(),
+            Value::Str(s) => self.heap.str(s).to_vec(),
+            other => {
+                let id = other.object_id().unwrap_or(0) as u64;
+                let addr = 0x5555_0000_0000u64 + ((other.tag() as u64) << 28) + id * 0x40;
+                format!("({} : 0x{:016x})", other.type_of(), addr).into_bytes()
+            }
+        }
+    }
+
+    /// `typeof v` (honours `_typeof`).
+    pub(crate) fn type_of_value(&mut self, v: Value) -> Result<Value, Fail> {
+        if matches!(v, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
+            if let Some(mm) = self.meta_of(v, Meta::Typeof) {
+                return self.call_value(mm, v, &[]);
+            }
+        }
+        Ok(self.type_name(v))
+    }
+
+    /// The raw type name of `v` as an interned string.
+    #[inline]
+    pub(crate) fn type_name(&self, v: Value) -> Value {
+        let i = match v.type_of() {
+            Type::Null => 0,
+            Type::Bool => 1,
+            Type::Integer => 2,
+            Type::Float => 3,
+            Type::String => 4,
+            Type::Table => 5,
+            Type::Array => 6,
+            Type::Function => 7,
+            Type::Class => 8,
+            Type::Instance => 9,
+            Type::Generator => 10,
+            Type::Thread => 11,
+            Type::WeakRef => 12,
+            Type::UserData => 13,
+        };
+        Value::Str(self.names.types[i])
+    }
+
+    // ----- objects --------------------------------------------------------------------
+
+    pub(crate) fn clone_value(&mut self, v: Value) -> Result<Value, Fail> {
+        match v {
+            Value::Table(t) => {
+                let copy: Table = self.heap.table(t).clone();
+                let n = Value::Table(self.heap.alloc_table(copy));
+                if let Some(mm) = self.meta_of(n, Meta::Cloned) {
+                    self.call_value(mm, n, &[v])?;
+                }
+                Ok(n)
+            }
+            Value::Instance(i) => {
+                let inst = self.heap.instance(i);
+                let copy = Instance { class: inst.class, fields: inst.fields.clone(), user: None };
+                let n = Value::Instance(self.heap.alloc_instance(copy));
+                if let Some(mm) = self.meta_of(n, Meta::Cloned) {
+                    self.call_value(mm, n, &[v])?;
+                }
+                Ok(n)
+            }
+            Value::Array(a) => {
+                let copy = self.heap.array(a).clone();
+                Ok(Value::Array(self.heap.alloc_array(copy)))
+            }
+            other => {
+                let t = other.type_of();
+                Err(self.error(format!("cloning a {t}")))
+            }
+        }
+    }
+
+    pub(crate) fn instance_of(&mut self, a: Value, b: Value) -> Result<bool, Fail> {
+        let Value::Class(target) = b else {
+            let (ta, tb) = (a.type_of(), b.type_of());
+            return Err(self.error(format!("cannot apply instanceof between a {tb} and a {ta}")));
+        };
+        let Value::Instance(i) = a else { return Ok(false) };
+        let mut c = Some(self.heap.instance(i).class);
+        while let Some(cls) = c {
+            if cls == target {
+                return Ok(true);
+            }
+            c = self.heap.class(cls).base;
+        }
+        Ok(false)
+    }
+
+    /// `key in obj`: a raw lookup (no delegates, no metamethods).
+    pub(crate) fn contains(&mut self, obj: Value, key: Value) -> Result<bool, Fail> {
+        Ok(self.get_opt(obj, key, true)?.is_some())
+    }
+}
+
+/// An integer index from an integer or float key.
+#[inline]
+pub(crate) fn as_index(key: Value) -> Option<i64> {
+    match key {
+        Value::Int(i) => Some(i),
+        Value::Float(f) => Some(f as i64),
+        _ => None,
+    }
+}
+
+#[inline]
+pub(crate) fn as_f32(v: Value) -> f32 {
+    match v {
+        Value::Int(i) => i as f32,
+        Value::Float(f) => f,
+        _ => 0.0,
+    }
+}
+
+/// C `strcmp` on byte strings (stops at the first NUL like the reference).
+fn strcmp(a: &[u8], b: &[u8]) -> i64 {
+    let a = a.split(|c| *c == 0).next().unwrap_or(&[]);
+    let b = b.split(|c| *c == 0).next().unwrap_or(&[]);
+    match a.cmp(b) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }
+}
+
+fn raw_bits(v: Value) -> u64 {
+    match v {
+        Value::Bool(b) => b as u64,
+        other => other.object_id().unwrap_or(0) as u64,
+    }
+}
+
+fn truncate50(s: &str) -> &str {
+    match s.char_indices().nth(50) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_g() {
+        assert_eq!(format_float(1.0), "1");
+        assert_eq!(format_float(0.1f32 as f64), "0.1");
+        assert_eq!(format_float(2.0 / 3.0), "0.666667");
+        assert_eq!(format_float(1e20), "1e+20");
+        assert_eq!(format_float(1234567.0), "1.23457e+06");
+        assert_eq!(format_float(1e-5), "1e-05");
+        assert_eq!(format_float(-0.0), "-0");
+        assert_eq!(format_float(f64::INFINITY), "inf");
+        assert_eq!(format_float(100000.0), "100000");
+        assert_eq!(format_float(0.0001), "0.0001");
+        assert_eq!(format_float_prec(3.14159, 14), "3.14159");
+    }
+}

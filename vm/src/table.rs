@@ -1,0 +1,293 @@
+//! Squirrel tables: a chained scatter table with the reference's node layout.
+//!
+//! Keys are placed exactly as the reference places them (same hash functions, the same
+//! power-of-two node array, the same collision moves, free-node search and growth
+//! rules), so `foreach` over a table visits keys in the reference's order. Real
+//! libraries' tests depend on that order.
+
+use crate::string::Strings;
+use crate::value::{TableId, Value};
+
+const NONE: u32 = u32::MAX;
+const MIN_SIZE: usize = 4;
+
+#[derive(Clone, Copy)]
+struct Node {
+    key: Value,
+    val: Value,
+    next: u32,
+}
+
+const EMPTY: Node = Node { key: Value::Null, val: Value::Null, next: NONE };
+
+#[derive(Clone)]
+pub struct Table {
+    nodes: Vec<Node>,
+    first_free: u32,
+    used: u32,
+    pub delegate: Option<TableId>,
+}
+
+/// The hash of a key, as the reference computes it for scalars and strings. Objects
+/// hash by identity (their arena id; the reference uses the address).
+#[inline]
+pub fn hash_key(key: Value, strings: &Strings) -> u64 {
+    match key {
+        Value::Str(s) => strings.hash(s),
+        Value::Int(i) => i as u64,
+        Value::Bool(b) => b as u64,
+        Value::Float(f) => (f as i64) as u64,
+        other => {
+            let id = other.object_id().unwrap_or(0) as u64 | (other.tag() as u64) << 32;
+            id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 29
+        }
+    }
+}
+
+impl Table {
+    pub fn with_capacity(hint: usize) -> Table {
+        let mut size = MIN_SIZE;
+        while hint > size {
+            size <<= 1;
+        }
+        Table::with_nodes(size, None)
+    }
+
+    fn with_nodes(size: usize, delegate: Option<TableId>) -> Table {
+        Table { nodes: vec![EMPTY; size], first_free: (size - 1) as u32, used: 0, delegate }
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.used as usize
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+
+    #[inline]
+    fn mask(&self) -> u64 {
+        (self.nodes.len() - 1) as u64
+    }
+
+    #[inline]
+    fn find(&self, key: Value, hash: u64) -> Option<usize> {
+        let mut i = (hash & self.mask()) as u32;
+        if let Value::Str(id) = key {
+            // String keys (the common case) compare by interned id.
+            loop {
+                let n = &self.nodes[i as usize];
+                if matches!(n.key, Value::Str(k) if k == id) {
+                    return Some(i as usize);
+                }
+                i = n.next;
+                if i == NONE {
+                    return None;
+                }
+            }
+        }
+        loop {
+            let n = &self.nodes[i as usize];
+            if n.key.raw_eq(key) {
+                return Some(i as usize);
+            }
+            i = n.next;
+            if i == NONE {
+                return None;
+            }
+        }
+    }
+
+    /// Raw lookup (no delegates). `null` is never a key.
+    #[inline]
+    pub fn get(&self, key: Value, strings: &Strings) -> Option<Value> {
+        if key.is_null() {
+            return None;
+        }
+        self.find(key, hash_key(key, strings)).map(|i| self.nodes[i].val)
+    }
+
+    /// Lookup with a precomputed hash (string keys from the constant pool).
+    #[inline]
+    pub fn get_hashed(&self, key: Value, hash: u64) -> Option<Value> {
+        self.find(key, hash).map(|i| self.nodes[i].val)
+    }
+
+    pub fn contains(&self, key: Value, strings: &Strings) -> bool {
+        self.get(key, strings).is_some()
+    }
+
+    /// Overwrites an existing slot; false if the key is absent.
+    #[inline]
+    pub fn set(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
+        if key.is_null() {
+            return false;
+        }
+        match self.find(key, hash_key(key, strings)) {
+            Some(i) => {
+                self.nodes[i].val = val;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Creates or overwrites a slot; true if it was created. The key must not be null.
+    pub fn insert(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
+        let h = hash_key(key, strings);
+        if let Some(i) = self.find(key, h) {
+            self.nodes[i].val = val;
+            return false;
+        }
+        let mask = self.mask();
+        let mut mp = (h & mask) as u32;
+        if !self.nodes[mp as usize].key.is_null() {
+            let n = self.first_free;
+            let mph = (hash_key(self.nodes[mp as usize].key, strings) & mask) as u32;
+            if mp > n && mph != mp {
+                // The colliding node is out of its main position: move it to the free node.
+                let mut other = mph;
+                while self.nodes[other as usize].next != mp {
+                    other = self.nodes[other as usize].next;
+                }
+                self.nodes[other as usize].next = n;
+                self.nodes[n as usize] = self.nodes[mp as usize];
+                self.nodes[mp as usize] = EMPTY;
+            } else {
+                self.nodes[n as usize].next = self.nodes[mp as usize].next;
+                self.nodes[mp as usize].next = n;
+                mp = n;
+            }
+        }
+        self.nodes[mp as usize].key = key;
+        loop {
+            let ff = &self.nodes[self.first_free as usize];
+            if ff.key.is_null() && ff.next == NONE {
+                self.nodes[mp as usize].val = val;
+                self.used += 1;
+                return true;
+            }
+            if self.first_free == 0 {
+                break;
+            }
+            self.first_free -= 1;
+        }
+        self.rehash(true, strings);
+        self.insert(key, val, strings);
+        true
+    }
+
+    fn rehash(&mut self, force: bool, strings: &Strings) {
+        let old_size = self.nodes.len().max(MIN_SIZE);
+        let count = self.used as usize;
+        let new_size = if count >= old_size - old_size / 4 {
+            old_size * 2
+        } else if count <= old_size / 4 && old_size > MIN_SIZE {
+            old_size / 2
+        } else if force {
+            old_size
+        } else {
+            return;
+        };
+        let old = std::mem::replace(&mut self.nodes, vec![EMPTY; new_size]);
+        self.first_free = (new_size - 1) as u32;
+        self.used = 0;
+        for n in old {
+            if !n.key.is_null() {
+                self.insert(n.key, n.val, strings);
+            }
+        }
+    }
+
+    /// Removes a slot, returning its value.
+    pub fn remove(&mut self, key: Value, strings: &Strings) -> Option<Value> {
+        if key.is_null() {
+            return None;
+        }
+        let i = self.find(key, hash_key(key, strings))?;
+        let v = self.nodes[i].val;
+        self.nodes[i].key = Value::Null;
+        self.nodes[i].val = Value::Null;
+        self.used -= 1;
+        self.rehash(false, strings);
+        Some(v)
+    }
+
+    pub fn clear(&mut self, strings: &Strings) {
+        for n in &mut self.nodes {
+            n.key = Value::Null;
+            n.val = Value::Null;
+        }
+        self.used = 0;
+        self.rehash(true, strings);
+    }
+
+    /// The first occupied node at or after `pos`: (next position, key, value).
+    #[inline]
+    pub fn next(&self, mut pos: usize) -> Option<(usize, Value, Value)> {
+        while pos < self.nodes.len() {
+            let n = &self.nodes[pos];
+            if !n.key.is_null() {
+                return Some((pos + 1, n.key, n.val));
+            }
+            pos += 1;
+        }
+        None
+    }
+
+    /// All (key, value) pairs in iteration order.
+    pub fn entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.nodes.iter().filter(|n| !n.key.is_null()).map(|n| (n.key, n.val))
+    }
+
+    /// Mutable access to every value (used by the collector and by `clone`).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
+        self.nodes.iter_mut().filter(|n| !n.key.is_null()).map(|n| &mut n.val)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(t: &Table) -> Vec<i64> {
+        t.entries()
+            .map(|(k, _)| match k {
+                Value::Int(i) => i,
+                _ => -1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn insert_get_remove() {
+        let s = Strings::default();
+        let mut t = Table::with_capacity(0);
+        for i in 0..100 {
+            assert!(t.insert(Value::Int(i), Value::Int(i * 2), &s));
+        }
+        assert_eq!(t.len(), 100);
+        for i in 0..100 {
+            assert!(matches!(t.get(Value::Int(i), &s), Some(Value::Int(v)) if v == i * 2));
+        }
+        for i in (0..100).step_by(2) {
+            assert!(t.remove(Value::Int(i), &s).is_some());
+        }
+        assert_eq!(t.len(), 50);
+        assert!(t.get(Value::Int(2), &s).is_none());
+        assert!(t.get(Value::Int(3), &s).is_some());
+        assert!(!t.insert(Value::Int(3), Value::Null, &s));
+    }
+
+    #[test]
+    fn small_int_keys_iterate_in_slot_order() {
+        let s = Strings::default();
+        let mut t = Table::with_capacity(0);
+        for i in [3, 1, 2] {
+            t.insert(Value::Int(i), Value::Null, &s);
+        }
+        assert_eq!(keys(&t), vec![1, 2, 3]);
+    }
+}

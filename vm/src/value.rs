@@ -1,0 +1,252 @@
+//! The Squirrel value: a 16-byte `Copy` enum whose heap variants are typed arena ids.
+//!
+//! Keeping values small and `Copy` is what lets registers, table slots and array
+//! elements be moved around without reference counting; the collector in `heap`
+//! owns the lifetime question instead.
+
+use std::fmt;
+
+macro_rules! ids {
+    ($($(#[$m:meta])* $name:ident;)*) => {$(
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+        pub struct $name(pub(crate) u32);
+        impl $name {
+            /// The arena slot this id addresses.
+            #[inline(always)]
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+
+ids! {
+    /// An interned string.
+    StrId;
+    TableId;
+    ArrayId;
+    /// A Squirrel closure (compiled function plus captured state).
+    ClosureId;
+    /// A native (Rust) function registered through the embedding API.
+    NativeId;
+    ClassId;
+    InstanceId;
+    GeneratorId;
+    ThreadId;
+    WeakRefId;
+    UserDataId;
+    /// A captured outer variable (shared between closures).
+    OuterId;
+}
+
+/// A Squirrel value. Integers are stored as `i64`; the `imp` profile keeps them
+/// wrapped to 32 bits. Floats are single precision, as `SQFloat` is in the reference.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f32),
+    Str(StrId),
+    Table(TableId),
+    Array(ArrayId),
+    Closure(ClosureId),
+    Native(NativeId),
+    Class(ClassId),
+    Instance(InstanceId),
+    Generator(GeneratorId),
+    Thread(ThreadId),
+    WeakRef(WeakRefId),
+    UserData(UserDataId),
+}
+
+const _: () = assert!(std::mem::size_of::<Value>() <= 16);
+
+/// The type of a value as `type()` reports it (`typeof` may be overridden by `_typeof`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Type {
+    Null,
+    Bool,
+    Integer,
+    Float,
+    String,
+    Table,
+    Array,
+    Function,
+    Class,
+    Instance,
+    Generator,
+    Thread,
+    WeakRef,
+    UserData,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Null => "null",
+            Type::Bool => "bool",
+            Type::Integer => "integer",
+            Type::Float => "float",
+            Type::String => "string",
+            Type::Table => "table",
+            Type::Array => "array",
+            Type::Function => "function",
+            Type::Class => "class",
+            Type::Instance => "instance",
+            Type::Generator => "generator",
+            Type::Thread => "thread",
+            Type::WeakRef => "weakref",
+            Type::UserData => "userdata",
+        }
+    }
+
+    /// The bit native type masks use (`typecheck` in the reference's encoding).
+    pub fn mask(self) -> u32 {
+        match self {
+            Type::Null => 0x1,
+            Type::Integer => 0x2,
+            Type::Float => 0x4,
+            Type::Bool => 0x8,
+            Type::String => 0x10,
+            Type::Table => 0x20,
+            Type::Array => 0x40,
+            Type::UserData => 0x80,
+            Type::Function => 0x100 | 0x200,
+            Type::Generator => 0x400,
+            Type::Thread => 0x1000,
+            Type::Class => 0x4000,
+            Type::Instance => 0x8000,
+            Type::WeakRef => 0x10000,
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Value {
+    #[inline]
+    pub fn type_of(self) -> Type {
+        match self {
+            Value::Null => Type::Null,
+            Value::Bool(_) => Type::Bool,
+            Value::Int(_) => Type::Integer,
+            Value::Float(_) => Type::Float,
+            Value::Str(_) => Type::String,
+            Value::Table(_) => Type::Table,
+            Value::Array(_) => Type::Array,
+            Value::Closure(_) | Value::Native(_) => Type::Function,
+            Value::Class(_) => Type::Class,
+            Value::Instance(_) => Type::Instance,
+            Value::Generator(_) => Type::Generator,
+            Value::Thread(_) => Type::Thread,
+            Value::WeakRef(_) => Type::WeakRef,
+            Value::UserData(_) => Type::UserData,
+        }
+    }
+
+    /// Squirrel truthiness: `null`, `false`, `0` and `0.0` are false.
+    #[inline]
+    pub fn truthy(self) -> bool {
+        match self {
+            Value::Null => false,
+            Value::Bool(b) => b,
+            Value::Int(i) => i != 0,
+            Value::Float(f) => f != 0.0,
+            _ => true,
+        }
+    }
+
+    #[inline]
+    pub fn is_null(self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Identity comparison: same type and same payload (floats bitwise). This is
+    /// how table keys and `==` on reference types compare.
+    #[inline(always)]
+    pub fn raw_eq(self, other: Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Table(a), Value::Table(b)) => a == b,
+            (Value::Array(a), Value::Array(b)) => a == b,
+            (Value::Closure(a), Value::Closure(b)) => a == b,
+            (Value::Native(a), Value::Native(b)) => a == b,
+            (Value::Class(a), Value::Class(b)) => a == b,
+            (Value::Instance(a), Value::Instance(b)) => a == b,
+            (Value::Generator(a), Value::Generator(b)) => a == b,
+            (Value::Thread(a), Value::Thread(b)) => a == b,
+            (Value::WeakRef(a), Value::WeakRef(b)) => a == b,
+            (Value::UserData(a), Value::UserData(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// A small integer identifying the variant, used to spread object hashes.
+    pub(crate) fn tag(self) -> u32 {
+        match self {
+            Value::Null => 0,
+            Value::Bool(_) => 1,
+            Value::Int(_) => 2,
+            Value::Float(_) => 3,
+            Value::Str(_) => 4,
+            Value::Table(_) => 5,
+            Value::Array(_) => 6,
+            Value::Closure(_) => 7,
+            Value::Native(_) => 8,
+            Value::Class(_) => 9,
+            Value::Instance(_) => 10,
+            Value::Generator(_) => 11,
+            Value::Thread(_) => 12,
+            Value::WeakRef(_) => 13,
+            Value::UserData(_) => 14,
+        }
+    }
+
+    /// The arena id of a heap value (for hashing and printing addresses).
+    pub(crate) fn object_id(self) -> Option<u32> {
+        match self {
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => None,
+            Value::Str(i) => Some(i.0),
+            Value::Table(i) => Some(i.0),
+            Value::Array(i) => Some(i.0),
+            Value::Closure(i) => Some(i.0),
+            Value::Native(i) => Some(i.0),
+            Value::Class(i) => Some(i.0),
+            Value::Instance(i) => Some(i.0),
+            Value::Generator(i) => Some(i.0),
+            Value::Thread(i) => Some(i.0),
+            Value::WeakRef(i) => Some(i.0),
+            Value::UserData(i) => Some(i.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truthiness() {
+        assert!(!Value::Null.truthy());
+        assert!(!Value::Int(0).truthy());
+        assert!(!Value::Float(0.0).truthy());
+        assert!(Value::Float(0.5).truthy());
+        assert!(Value::Str(StrId(0)).truthy());
+    }
+
+    #[test]
+    fn raw_eq_distinguishes_types() {
+        assert!(!Value::Int(1).raw_eq(Value::Float(1.0)));
+        assert!(!Value::Int(1).raw_eq(Value::Bool(true)));
+        assert!(Value::Float(f32::NAN).raw_eq(Value::Float(f32::NAN)));
+    }
+}

@@ -1,0 +1,1013 @@
+//! The virtual machine: its state, the embedding API and the call machinery.
+//!
+//! Script-to-script calls push frames on the running context's stack and never
+//! recurse in Rust; only natives calling back into scripts (and metamethods invoked
+//! from inside an instruction) start a nested `run`. Every failure travels as `Fail`
+//! until it reaches a handler or the embedder, who sees an `Error`.
+
+use std::rc::Rc;
+
+use crate::bytecode::Proto;
+use crate::compiler::{self, CompileEnv};
+use crate::error::{Error, RuntimeError, StackEntry};
+use crate::frame::{ExecState, Frame, FRAME_ENTRY};
+use crate::heap::Heap;
+use crate::object::*;
+use crate::table::Table;
+use crate::value::*;
+
+/// Which Squirrel the VM implements.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Profile {
+    /// Stock Squirrel 3.2 as `sq` on a 64-bit host: 64-bit integers.
+    Squirrel,
+    /// Electric Imp: 32-bit integers that wrap.
+    Imp,
+}
+
+impl Profile {
+    /// Narrows an integer to the profile's width.
+    #[inline(always)]
+    pub fn wrap(self, i: i64) -> i64 {
+        match self {
+            Profile::Squirrel => i,
+            Profile::Imp => i as i32 as i64,
+        }
+    }
+}
+
+/// Why a computation stopped early.
+#[derive(Clone, Copy, Debug)]
+pub enum Fail {
+    /// A thrown value (runtime errors are strings).
+    Error(Value),
+    /// `suspend(v)` inside a thread: unwinds to the thread's `call`/`wakeup`.
+    Suspend(Value),
+}
+
+/// How a `run` of the interpreter ended without error.
+pub(crate) enum Exit {
+    Return(Value),
+    Yield(Value),
+    Suspend(Value),
+}
+
+/// The arguments of a native call, read in place from the VM stack.
+/// Index 0 is `this`; parameters follow.
+#[derive(Clone, Copy, Debug)]
+pub struct Args {
+    pub(crate) base: u32,
+    pub(crate) count: u32,
+    pub(crate) func: Option<NativeId>,
+}
+
+impl Args {
+    /// Number of arguments including `this`.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Argument `i` (0 = `this`), null when absent.
+    #[inline]
+    pub fn get(&self, vm: &Vm, i: usize) -> Value {
+        if i < self.count as usize {
+            vm.ex.stack[self.base as usize + i]
+        } else {
+            Value::Null
+        }
+    }
+
+    pub fn this(&self, vm: &Vm) -> Value {
+        self.get(vm, 0)
+    }
+
+    /// The native's `i`-th free value (see `Vm::new_native_with`).
+    pub fn free(&self, vm: &Vm, i: usize) -> Value {
+        self.func.and_then(|f| vm.heap.native(f).free.get(i).copied()).unwrap_or(Value::Null)
+    }
+}
+
+/// The default delegate tables, one per type family.
+pub(crate) struct Delegates {
+    pub table: TableId,
+    pub array: TableId,
+    pub string: TableId,
+    pub number: TableId,
+    pub function: TableId,
+    pub generator: TableId,
+    pub thread: TableId,
+    pub class: TableId,
+    pub instance: TableId,
+    pub weakref: TableId,
+}
+
+/// Strings the VM needs by id, interned once.
+pub(crate) struct Names {
+    pub meta: [StrId; 18],
+    pub constructor: StrId,
+    pub types: [StrId; 14],
+}
+
+pub struct Vm {
+    pub heap: Heap,
+    pub(crate) profile: Profile,
+    /// The running context.
+    pub(crate) ex: ExecState,
+    /// Contexts suspended beneath the running one (resumers of generators/threads).
+    pub(crate) parked: Vec<ExecState>,
+    pub(crate) root: TableId,
+    pub(crate) consts: TableId,
+    pub(crate) registry: TableId,
+    pub(crate) delegates: Delegates,
+    pub(crate) names: Names,
+    /// Values natives keep alive across calls back into scripts.
+    pub(crate) temp_roots: Vec<Value>,
+    pinned: Vec<Value>,
+    /// Natives currently executing; the collector only runs when none is.
+    pub(crate) native_depth: u32,
+    /// Interpreter runs nested in Rust (natives and metamethods calling scripts).
+    pub(crate) nested_runs: u32,
+    pub(crate) error_handler: Value,
+    pub(crate) debug_hook: Value,
+    /// Remaining instruction budget (approximate: charged at calls and back jumps).
+    pub(crate) budget: u64,
+    pub(crate) budget_set: bool,
+    pub(crate) max_frames: usize,
+    /// The call stack captured where the error now propagating was raised.
+    pub(crate) pending_trace: Option<Vec<StackEntry>>,
+    pub(crate) error_notified: bool,
+    /// `pcall`/`pacall` in progress: errors do not reach the error handler.
+    pub(crate) suppress_error_handler: u32,
+    out: OutputFn,
+    err_out: OutputFn,
+}
+
+/// Where the VM writes text (`print` output, error reports).
+pub type OutputFn = Box<dyn FnMut(&[u8])>;
+
+const MAX_NATIVE_DEPTH: u32 = 100;
+const DEFAULT_MAX_FRAMES: usize = 100_000;
+
+impl Vm {
+    pub fn new(profile: Profile) -> Vm {
+        let mut heap = Heap::default();
+        let table = |heap: &mut Heap| heap.alloc_table(Table::with_capacity(0));
+        let root = table(&mut heap);
+        let consts = table(&mut heap);
+        let registry = table(&mut heap);
+        let delegates = Delegates {
+            table: table(&mut heap),
+            array: table(&mut heap),
+            string: table(&mut heap),
+            number: table(&mut heap),
+            function: table(&mut heap),
+            generator: table(&mut heap),
+            thread: table(&mut heap),
+            class: table(&mut heap),
+            instance: table(&mut heap),
+            weakref: table(&mut heap),
+        };
+        let meta = Meta::ALL.map(|m| heap.intern(m.name().as_bytes()));
+        let types = [
+            Type::Null,
+            Type::Bool,
+            Type::Integer,
+            Type::Float,
+            Type::String,
+            Type::Table,
+            Type::Array,
+            Type::Function,
+            Type::Class,
+            Type::Instance,
+            Type::Generator,
+            Type::Thread,
+            Type::WeakRef,
+            Type::UserData,
+        ]
+        .map(|t| heap.intern(t.name().as_bytes()));
+        let constructor = heap.intern(b"constructor");
+        let mut vm = Vm {
+            heap,
+            profile,
+            ex: ExecState::new(CtxId::Main),
+            parked: Vec::new(),
+            root,
+            consts,
+            registry,
+            delegates,
+            names: Names { meta, constructor, types },
+            temp_roots: Vec::new(),
+            pinned: Vec::new(),
+            native_depth: 0,
+            nested_runs: 0,
+            error_handler: Value::Null,
+            debug_hook: Value::Null,
+            budget: u64::MAX,
+            budget_set: false,
+            max_frames: DEFAULT_MAX_FRAMES,
+            pending_trace: None,
+            error_notified: false,
+            suppress_error_handler: 0,
+            out: Box::new(|b| {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(b);
+            }),
+            err_out: Box::new(|b| {
+                use std::io::Write;
+                let _ = std::io::stderr().write_all(b);
+            }),
+        };
+        crate::delegates::install(&mut vm);
+        crate::baselib::install(&mut vm);
+        vm
+    }
+
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    // ----- configuration --------------------------------------------------------------
+
+    /// Where `print` writes (stdout by default).
+    pub fn set_output(&mut self, f: OutputFn) {
+        self.out = f;
+    }
+
+    /// Where `error` and the error reports write (stderr by default).
+    pub fn set_error_output(&mut self, f: OutputFn) {
+        self.err_out = f;
+    }
+
+    pub fn write_out(&mut self, b: &[u8]) {
+        (self.out)(b)
+    }
+
+    pub fn write_err(&mut self, b: &[u8]) {
+        (self.err_out)(b)
+    }
+
+    /// Limits how much script code may run (roughly, in instructions); `None` removes
+    /// the limit. When it runs out the script fails with "instruction budget exceeded".
+    pub fn set_instruction_budget(&mut self, budget: Option<u64>) {
+        self.budget = budget.unwrap_or(u64::MAX);
+        self.budget_set = budget.is_some();
+    }
+
+    /// Deepest script call nesting before "stack overflow".
+    pub fn set_max_call_depth(&mut self, frames: usize) {
+        self.max_frames = frames;
+    }
+
+    // ----- values ---------------------------------------------------------------------
+
+    pub fn string(&mut self, s: &str) -> Value {
+        Value::Str(self.heap.intern(s.as_bytes()))
+    }
+
+    pub fn bytes(&mut self, s: &[u8]) -> Value {
+        Value::Str(self.heap.intern(s))
+    }
+
+    /// The bytes of a string value.
+    pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Str(s) => Some(self.heap.str(s)),
+            _ => None,
+        }
+    }
+
+    pub fn new_table(&mut self) -> Value {
+        Value::Table(self.heap.alloc_table(Table::with_capacity(0)))
+    }
+
+    pub fn new_array(&mut self, items: Vec<Value>) -> Value {
+        Value::Array(self.heap.alloc_array(items))
+    }
+
+    /// A runtime error carrying `msg` (for natives: `return Err(vm.error("..."))`).
+    pub fn error(&mut self, msg: impl AsRef<str>) -> Fail {
+        Fail::Error(self.string(msg.as_ref()))
+    }
+
+    pub fn root_table(&self) -> Value {
+        Value::Table(self.root)
+    }
+
+    pub fn const_table(&self) -> Value {
+        Value::Table(self.consts)
+    }
+
+    /// A table private to the embedder and libraries (not reachable from scripts).
+    pub fn registry(&self) -> Value {
+        Value::Table(self.registry)
+    }
+
+    /// Raw slot write in a table (creating it).
+    pub fn table_set(&mut self, table: Value, key: Value, val: Value) {
+        if let (Value::Table(t), false) = (table, key.is_null()) {
+            self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
+        }
+    }
+
+    /// Raw slot read from a table.
+    pub fn table_get(&self, table: Value, key: Value) -> Option<Value> {
+        match table {
+            Value::Table(t) => self.heap.table(t).get(key, &self.heap.strings).map(|v| self.heap.real(v)),
+            _ => None,
+        }
+    }
+
+    pub fn set_global(&mut self, name: &str, val: Value) {
+        let k = self.string(name);
+        self.table_set(Value::Table(self.root), k, val);
+    }
+
+    pub fn get_global(&mut self, name: &str) -> Option<Value> {
+        let k = self.string(name);
+        self.table_get(Value::Table(self.root), k)
+    }
+
+    /// Keeps `v` alive while Rust code holds it outside the VM.
+    pub fn pin(&mut self, v: Value) {
+        self.pinned.push(v);
+    }
+
+    pub fn unpin(&mut self, v: Value) {
+        if let Some(i) = self.pinned.iter().rposition(|p| p.raw_eq(v)) {
+            self.pinned.swap_remove(i);
+        }
+    }
+
+    // ----- natives --------------------------------------------------------------------
+
+    /// A native function value. `nparams`: 0 unchecked, n > 0 exactly n arguments
+    /// (counting `this`), n < 0 at least -n. `typemask` uses the reference's letters
+    /// (`"tn|s"` etc., `.` any), one group per argument starting with `this`.
+    pub fn new_native(
+        &mut self,
+        name: &str,
+        f: fn(&mut Vm, Args) -> Result<Value, Fail>,
+        nparams: i32,
+        typemask: Option<&str>,
+    ) -> Value {
+        self.new_native_with(name, Rc::new(f), nparams, typemask, Vec::new())
+    }
+
+    /// Like `new_native`, for closures, with free values the native reads through
+    /// `Args::free` (kept alive by the collector).
+    pub fn new_native_with(
+        &mut self,
+        name: &str,
+        f: NativeFn,
+        nparams: i32,
+        typemask: Option<&str>,
+        free: Vec<Value>,
+    ) -> Value {
+        let name = self.heap.intern(name.as_bytes());
+        let typemask = typemask.map(parse_typemask);
+        Value::Native(self.heap.alloc_native(NativeFunction {
+            name,
+            func: f,
+            nparams,
+            typemask,
+            env: None,
+            free: free.into_boxed_slice(),
+        }))
+    }
+
+    /// Registers a native function as a root-table global.
+    pub fn register(
+        &mut self,
+        name: &str,
+        f: fn(&mut Vm, Args) -> Result<Value, Fail>,
+        nparams: i32,
+        typemask: Option<&str>,
+    ) {
+        let v = self.new_native(name, f, nparams, typemask);
+        self.set_global(name, v);
+    }
+
+    /// Adds a native to `table` (e.g. a library namespace or a delegate table).
+    pub fn register_in(
+        &mut self,
+        table: Value,
+        name: &str,
+        f: fn(&mut Vm, Args) -> Result<Value, Fail>,
+        nparams: i32,
+        typemask: Option<&str>,
+    ) {
+        let v = self.new_native(name, f, nparams, typemask);
+        let k = self.string(name);
+        self.table_set(table, k, v);
+    }
+
+    /// A user-data value with native payload and a delegate table for its methods.
+    pub fn new_userdata(&mut self, data: Box<dyn std::any::Any>, delegate: Option<Value>) -> Value {
+        let delegate = match delegate {
+            Some(Value::Table(t)) => Some(t),
+            _ => None,
+        };
+        Value::UserData(self.heap.alloc_userdata(UserData { data, delegate }))
+    }
+
+    pub fn userdata<T: 'static>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::UserData(u) => self.heap.userdata.get(u.0).data.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn userdata_mut<T: 'static>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::UserData(u) => self.heap.userdata.get_mut(u.0).data.downcast_mut(),
+            _ => None,
+        }
+    }
+
+    /// Native data attached to an instance (e.g. by a library's constructor).
+    pub fn instance_data<T: 'static>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::Instance(i) => self.heap.instance(i).user.as_ref()?.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn instance_data_mut<T: 'static>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::Instance(i) => self.heap.instance_mut(i).user.as_mut()?.downcast_mut(),
+            _ => None,
+        }
+    }
+
+    pub fn set_instance_data(&mut self, v: Value, data: Box<dyn std::any::Any>) {
+        if let Value::Instance(i) = v {
+            self.heap.instance_mut(i).user = Some(data);
+        }
+    }
+
+    // ----- compiling and running ------------------------------------------------------
+
+    /// Compiles `source` into a closure (the script's main function).
+    pub fn compile(&mut self, source: &str, file: &str) -> Result<Value, Error> {
+        let ast = crate::syntax::parse(source, file).map_err(|e| Error::Compile {
+            message: e.message.clone(),
+            file: e.position.file.to_string(),
+            line: e.position.line,
+            column: e.position.column,
+        })?;
+        let map = &ast.source_map;
+        let line_of = |off: u32| map.position(off).line;
+        let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };
+        let proto = compiler::compile(&ast.program, env).map_err(|e| {
+            let p = map.reference_position(e.span.hi);
+            Error::Compile { message: e.message, file: p.file.to_string(), line: p.line, column: p.column }
+        })?;
+        Ok(self.make_closure(proto))
+    }
+
+    /// A closure for a freshly compiled main function.
+    pub(crate) fn make_closure(&mut self, proto: Rc<Proto>) -> Value {
+        Value::Closure(self.heap.alloc_closure(Closure {
+            proto,
+            outers: Box::new([]),
+            defaults: Box::new([]),
+            env: None,
+            root: self.root,
+            base: None,
+        }))
+    }
+
+    /// Compiles and runs a script with the root table as `this`.
+    pub fn run_source(&mut self, source: &str, file: &str) -> Result<Value, Error> {
+        let f = self.compile(source, file)?;
+        let root = self.root_table();
+        self.call(f, root, &[])
+    }
+
+    /// Calls a Squirrel (or native) function from Rust.
+    pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Error> {
+        self.pending_trace = None;
+        self.error_notified = false;
+        let r = self.call_value(f, this, args);
+        r.map_err(|fail| Error::Runtime(self.runtime_error(fail)))
+    }
+
+    pub(crate) fn runtime_error(&mut self, fail: Fail) -> RuntimeError {
+        let value = match fail {
+            Fail::Error(v) => v,
+            Fail::Suspend(_) => self.string("cannot suspend the main thread"),
+        };
+        let message = match value {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            _ => "unknown".to_string(),
+        };
+        let described = self.describe(value);
+        RuntimeError { message, value: described, stack: self.pending_trace.take().unwrap_or_default() }
+    }
+
+    /// A short rendering of a value for diagnostics (no metamethods are called).
+    pub fn describe(&self, v: Value) -> String {
+        match v {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            other => String::from_utf8_lossy(&self.plain_string(other)).into_owned(),
+        }
+    }
+
+    /// Calls `f` with `this` and `args`; for natives and metamethods.
+    pub fn call_value(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
+        let base = self.ex.top as usize;
+        let n = args.len() + 1;
+        self.ex.ensure(base + n + 1);
+        self.ex.stack[base] = this;
+        self.ex.stack[base + 1..base + n].copy_from_slice(args);
+        let saved_top = self.ex.top;
+        self.ex.top = (base + n) as u32;
+        let r = self.call_at(f, base as u32, n as u32);
+        self.ex.top = saved_top;
+        r
+    }
+
+    /// Calls `f` with the `n` arguments already at `stack[base..]` (`this` first).
+    pub(crate) fn call_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
+        match f {
+            Value::Closure(c) => {
+                if self.nested_runs >= MAX_NATIVE_DEPTH {
+                    return Err(self.error("Native stack overflow"));
+                }
+                match self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
+                    Entered::Frame => {
+                        self.nested_runs += 1;
+                        let r = self.run();
+                        self.nested_runs -= 1;
+                        match r? {
+                            Exit::Return(v) => Ok(v),
+                            Exit::Yield(_) | Exit::Suspend(_) => Err(self.error("cannot suspend through native calls/metamethods")),
+                        }
+                    }
+                    Entered::Value(v) => Ok(v),
+                }
+            }
+            Value::Native(id) => self.call_native(id, Args { base, count: n, func: Some(id) }),
+            Value::Class(c) => {
+                let inst = self.instantiate(c)?;
+                self.ex.stack[base as usize] = inst;
+                if let Some(ctor) = self.constructor_of(c) {
+                    self.call_at(ctor, base, n)?;
+                }
+                Ok(inst)
+            }
+            Value::Table(_) | Value::Instance(_) | Value::UserData(_) => match self.meta_of(f, Meta::Call) {
+                Some(mm) => {
+                    let mut args = vec![self.ex.stack[base as usize]];
+                    for i in 1..n {
+                        args.push(self.ex.stack[(base + i) as usize]);
+                    }
+                    self.call_value(mm, f, &args)
+                }
+                None => Err(self.call_error(f)),
+            },
+            other => Err(self.call_error(other)),
+        }
+    }
+
+    pub(crate) fn call_error(&mut self, f: Value) -> Fail {
+        let t = f.type_of();
+        self.error(format!("attempt to call '{t}'"))
+    }
+
+    /// Invokes a native with parameter checks.
+    pub(crate) fn call_native(&mut self, id: NativeId, args: Args) -> Result<Value, Fail> {
+        let nf = self.heap.native(id);
+        let (nparams, func) = (nf.nparams, nf.func.clone());
+        let n = args.count as i32;
+        if nparams != 0 && ((nparams > 0 && nparams != n) || (nparams < 0 && n < -nparams)) {
+            return Err(self.error("wrong number of parameters"));
+        }
+        if let Some(mask) = &self.heap.native(id).typemask {
+            for (i, m) in mask.iter().enumerate().take(n as usize) {
+                let v = self.ex.stack[args.base as usize + i];
+                if *m != u32::MAX && raw_type_bit(v) & m == 0 {
+                    let m = *m;
+                    return Err(self.param_type_error(i, m, v));
+                }
+            }
+        }
+        if let Some(env) = self.heap.native(id).env {
+            self.ex.stack[args.base as usize] = self.heap.weak_target(env);
+        }
+        if self.native_depth >= MAX_NATIVE_DEPTH {
+            return Err(self.error("Native stack overflow"));
+        }
+        self.native_depth += 1;
+        let r = func(self, args);
+        self.native_depth -= 1;
+        r
+    }
+
+    fn param_type_error(&mut self, i: usize, mask: u32, v: Value) -> Fail {
+        let mut names = Vec::new();
+        for bit in 0..16 {
+            let m = 1u32 << bit;
+            if mask & m != 0 {
+                names.push(type_bit_name(m));
+            }
+        }
+        let msg = format!("parameter {i} has an invalid type '{}' ; expected: '{}'", v.type_of(), names.join("|"));
+        self.error(msg)
+    }
+
+    /// Pushes a frame for closure `c` whose `this` and arguments are at `stack[base..]`.
+    /// Generators are created instead of entered.
+    pub(crate) fn enter_closure(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> Result<Entered, Fail> {
+        let cl = self.heap.closure(c);
+        let proto = cl.proto.clone();
+        let b = base as usize;
+        let np = proto.nparams;
+        let mut nargs = nargs;
+        if proto.varargs {
+            if nargs < np {
+                return Err(self.error(format!("wrong number of parameters ({nargs} passed, at least {np} required)")));
+            }
+            let extra = self.ex.stack[b + np as usize..b + nargs as usize].to_vec();
+            let arr = self.heap.alloc_array(extra);
+            self.ex.ensure(b + np as usize + 1);
+            self.ex.stack[b + np as usize] = Value::Array(arr);
+            nargs = np + 1;
+        } else if nargs != np {
+            let nd = proto.ndefaults;
+            if nargs < np && np - nargs <= nd {
+                let cl = self.heap.closure(c);
+                let first = (nd - (np - nargs)) as usize;
+                for (i, d) in cl.defaults[first..].iter().enumerate() {
+                    self.ex.stack[b + nargs as usize + i] = *d;
+                }
+                nargs = np;
+            } else {
+                return Err(self.error(format!("wrong number of parameters ({nargs} passed, {np} required)")));
+            }
+        }
+        if let Some(env) = self.heap.closure(c).env {
+            self.ex.stack[b] = self.heap.weak_target(env);
+        }
+        if proto.generator {
+            let gen = self.new_generator(c, base, nargs, &proto);
+            return Ok(Entered::Value(gen));
+        }
+        if self.ex.frames.len() >= self.max_frames {
+            return Err(self.error("stack overflow"));
+        }
+        let top = b + proto.max_regs as usize;
+        self.ex.ensure(top + 1);
+        self.ex.stack[b + nargs as usize..top].fill(Value::Null);
+        let saved_top = self.ex.top;
+        self.ex.top = top as u32;
+        self.ex.frames.push(Frame {
+            closure: c,
+            proto,
+            pc: 0,
+            base,
+            ret,
+            saved_top,
+            trap_base: self.ex.traps.len() as u32,
+            flags,
+        });
+        Ok(Entered::Frame)
+    }
+
+    fn new_generator(&mut self, c: ClosureId, base: u32, nargs: u32, proto: &Rc<Proto>) -> Value {
+        let args = self.ex.stack[base as usize..(base + nargs) as usize].to_vec();
+        let id = self.heap.alloc_generator(Generator { state: GenState::Suspended, exec: None });
+        let mut ex = ExecState::new(CtxId::Gen(id));
+        let size = proto.max_regs as usize + 1;
+        ex.stack = vec![Value::Null; size];
+        ex.stack[..args.len()].copy_from_slice(&args);
+        ex.top = proto.max_regs;
+        ex.frames.push(Frame {
+            closure: c,
+            proto: proto.clone(),
+            pc: 0,
+            base: 0,
+            ret: 0,
+            saved_top: 0,
+            trap_base: 0,
+            flags: FRAME_ENTRY,
+        });
+        self.heap.generators.get_mut(id.0).exec = Some(Box::new(ex));
+        Value::Generator(id)
+    }
+
+    /// Runs a suspended generator to its next `yield` or its end.
+    pub(crate) fn resume_generator(&mut self, g: GeneratorId) -> Result<Value, Fail> {
+        let gen = self.heap.generators.get_mut(g.0);
+        match gen.state {
+            GenState::Dead => return Err(self.error("resuming dead generator")),
+            GenState::Running => return Err(self.error("resuming active generator")),
+            GenState::Suspended => {}
+        }
+        let Some(ex) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
+        gen.state = GenState::Running;
+        let caller = std::mem::replace(&mut self.ex, *ex);
+        self.parked.push(caller);
+        let r = self.run();
+        let caller = self.parked.pop().expect("the resumer's context");
+        let own = std::mem::replace(&mut self.ex, caller);
+        let gen = self.heap.generators.get_mut(g.0);
+        match r {
+            Ok(Exit::Yield(v)) => {
+                gen.state = GenState::Suspended;
+                gen.exec = Some(Box::new(own));
+                Ok(v)
+            }
+            Ok(Exit::Return(v)) => {
+                gen.state = GenState::Dead;
+                Ok(v)
+            }
+            Ok(Exit::Suspend(_)) => {
+                gen.state = GenState::Dead;
+                Err(self.error("cannot suspend through native calls/metamethods"))
+            }
+            Err(e) => {
+                gen.state = GenState::Dead;
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts (`wake = None`) or wakes a thread and runs it until it suspends or ends.
+    pub(crate) fn run_thread(&mut self, t: ThreadId, args: &[Value], wake: Option<Wake>) -> Result<Value, Fail> {
+        let ex = match wake {
+            None => {
+                let mut ex = ExecState::new(CtxId::Thread(t));
+                ex.ensure(args.len() + 1);
+                ex.stack[..args.len()].copy_from_slice(args);
+                ex.top = args.len() as u32;
+                Box::new(ex)
+            }
+            Some(w) => {
+                let th = self.heap.threads.get_mut(t.0);
+                let Some(mut ex) = th.exec.take() else { return Err(self.error("cannot wakeup a idle thread")) };
+                if let (Some(slot), Wake::Value(v)) = (th.wake_slot.take(), w) {
+                    ex.stack[slot as usize] = v;
+                }
+                ex
+            }
+        };
+        let func = self.heap.threads.get(t.0).func;
+        self.heap.threads.get_mut(t.0).status = ThreadStatus::Running;
+        let caller = std::mem::replace(&mut self.ex, *ex);
+        self.parked.push(caller);
+        let r = if wake.is_none() {
+            match func {
+                Value::Closure(c) => match self.enter_closure(c, 0, args.len() as u32, 0, FRAME_ENTRY) {
+                    Ok(Entered::Frame) => self.run(),
+                    Ok(Entered::Value(v)) => Ok(Exit::Return(v)),
+                    Err(e) => Err(e),
+                },
+                other => self.call_at(other, 0, args.len() as u32).map(Exit::Return),
+            }
+        } else if let Some(Wake::Throw(e)) = wake {
+            if self.unwind(e, 0) {
+                self.run()
+            } else {
+                Err(Fail::Error(e))
+            }
+        } else {
+            self.run()
+        };
+        let caller = self.parked.pop().expect("the waker's context");
+        let own = std::mem::replace(&mut self.ex, caller);
+        let th = self.heap.threads.get_mut(t.0);
+        match r {
+            Ok(Exit::Suspend(v)) | Ok(Exit::Yield(v)) => {
+                th.status = ThreadStatus::Suspended;
+                th.exec = Some(Box::new(own));
+                Ok(v)
+            }
+            Ok(Exit::Return(v)) => {
+                th.status = ThreadStatus::Idle;
+                Ok(v)
+            }
+            Err(e) => {
+                th.status = ThreadStatus::Idle;
+                Err(e)
+            }
+        }
+    }
+
+    /// A new instance of class `c` (no constructor call); locks the class.
+    pub(crate) fn instantiate(&mut self, c: ClassId) -> Result<Value, Fail> {
+        let class = self.heap.class_mut(c);
+        class.locked = true;
+        let fields: Box<[Value]> = class.fields.iter().map(|m| m.value).collect();
+        Ok(Value::Instance(self.heap.alloc_instance(Instance { class: c, fields, user: None })))
+    }
+
+    pub(crate) fn constructor_of(&self, c: ClassId) -> Option<Value> {
+        let class = self.heap.class(c);
+        class.constructor.map(|i| class.methods[i].value)
+    }
+
+    // ----- errors and the call stack --------------------------------------------------
+
+    /// The script call stack, innermost first.
+    pub fn call_stack(&self) -> Vec<StackEntry> {
+        let mut out = Vec::new();
+        let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev());
+        for ex in contexts {
+            for f in ex.frames.iter().rev() {
+                out.push(self.stack_entry(f));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn stack_entry(&self, f: &Frame) -> StackEntry {
+        let p = &f.proto;
+        let name = match p.name {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            _ => "unknown".to_string(),
+        };
+        let file = match p.source {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            _ => "unknown".to_string(),
+        };
+        let line = p.line_at(f.pc.saturating_sub(1) as usize);
+        let mut locals = Vec::new();
+        let pc = f.pc.saturating_sub(1);
+        for l in p.locals.iter().rev() {
+            if l.start_pc <= pc && pc < l.end_pc {
+                let name = String::from_utf8_lossy(self.heap.str(l.name)).into_owned();
+                if name.starts_with('@') {
+                    continue;
+                }
+                let v = self.ex_value_at(f, l.reg);
+                locals.push((name, v));
+            }
+        }
+        StackEntry { function: name, file, line, locals }
+    }
+
+    fn ex_value_at(&self, f: &Frame, reg: u8) -> String {
+        let ctxs = std::iter::once(&self.ex).chain(self.parked.iter());
+        for ex in ctxs {
+            if ex.frames.iter().any(|g| std::ptr::eq(g, f)) {
+                let v = ex.stack.get(f.base as usize + reg as usize).copied().unwrap_or(Value::Null);
+                return crate::error::local_text(self, v);
+            }
+        }
+        "NULL".to_string()
+    }
+
+    // ----- garbage collection ---------------------------------------------------------
+
+    /// A full collection now; returns the number of objects freed.
+    pub fn collect_garbage(&mut self) -> usize {
+        let mut roots = vec![
+            Value::Table(self.root),
+            Value::Table(self.consts),
+            Value::Table(self.registry),
+            self.error_handler,
+            self.debug_hook,
+        ];
+        let d = &self.delegates;
+        for t in [d.table, d.array, d.string, d.number, d.function, d.generator, d.thread, d.class, d.instance, d.weakref] {
+            roots.push(Value::Table(t));
+        }
+        roots.extend(self.names.meta.iter().map(|s| Value::Str(*s)));
+        roots.extend(self.names.types.iter().map(|s| Value::Str(*s)));
+        roots.push(Value::Str(self.names.constructor));
+        roots.extend_from_slice(&self.temp_roots);
+        roots.extend_from_slice(&self.pinned);
+        let mut states: Vec<&ExecState> = vec![&self.ex];
+        states.extend(self.parked.iter());
+        self.heap.collect(&roots, &states)
+    }
+
+    /// Collects if allocation pressure says so and no native holds unrooted values.
+    #[inline]
+    pub(crate) fn safepoint(&mut self) {
+        if self.heap.wants_collection() && self.native_depth == 0 {
+            self.collect_garbage();
+        }
+    }
+
+    /// A disassembly of a closure's bytecode.
+    pub fn disassemble(&self, f: Value) -> Option<String> {
+        let Value::Closure(c) = f else { return None };
+        let proto = self.heap.closure(c).proto.clone();
+        Some(crate::bytecode::disassemble(&proto, &|v| match v {
+            Value::Str(s) => format!("{:?}", String::from_utf8_lossy(self.heap.str(s))),
+            other => self.describe(other),
+        }))
+    }
+}
+
+/// How a suspended thread is resumed.
+#[derive(Clone, Copy)]
+pub(crate) enum Wake {
+    Value(Value),
+    Throw(Value),
+}
+
+/// Result of entering a closure: a frame to run, or an immediate value (generators).
+pub(crate) enum Entered {
+    Frame,
+    Value(Value),
+}
+
+/// The reference's type bit of a value (closures and natives differ here).
+pub(crate) fn raw_type_bit(v: Value) -> u32 {
+    match v {
+        Value::Closure(_) => 0x100,
+        Value::Native(_) => 0x200,
+        other => other.type_of().mask(),
+    }
+}
+
+fn type_bit_name(m: u32) -> &'static str {
+    match m {
+        0x1 => "null",
+        0x2 => "integer",
+        0x4 => "float",
+        0x8 => "bool",
+        0x10 => "string",
+        0x20 => "table",
+        0x40 => "array",
+        0x80 => "userdata",
+        0x100 | 0x200 | 0x2000 => "function",
+        0x400 => "generator",
+        0x800 => "userdata",
+        0x1000 => "thread",
+        0x4000 => "class",
+        0x8000 => "instance",
+        0x10000 => "weakref",
+        _ => "outer",
+    }
+}
+
+/// Parses a typemask in the reference's notation into one mask per argument.
+fn parse_typemask(spec: &str) -> Box<[u32]> {
+    let mut out = Vec::new();
+    let mut cur = 0u32;
+    let mut pending = false;
+    let mut after_bar = false;
+    for ch in spec.chars() {
+        let bit = match ch {
+            'o' => 0x1,
+            'i' => 0x2,
+            'f' => 0x4,
+            'n' => 0x6,
+            'b' => 0x8,
+            's' => 0x10,
+            't' => 0x20,
+            'a' => 0x40,
+            'u' => 0x80,
+            'c' => 0x300,
+            'g' => 0x400,
+            'p' => 0x800,
+            'v' => 0x1000,
+            'y' => 0x4000,
+            'x' => 0x8000,
+            'r' => 0x10000,
+            '.' => u32::MAX,
+            '|' => {
+                after_bar = true;
+                continue;
+            }
+            _ => continue,
+        };
+        if pending && !after_bar {
+            out.push(cur);
+            cur = 0;
+        }
+        cur = if bit == u32::MAX || cur == u32::MAX { u32::MAX } else { cur | bit };
+        pending = true;
+        after_bar = false;
+    }
+    if pending {
+        out.push(cur);
+    }
+    out.into_boxed_slice()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typemask_parsing() {
+        assert_eq!(&*parse_typemask("t|a s"), &[0x60, 0x10]);
+        assert_eq!(&*parse_typemask(".n"), &[u32::MAX, 0x6]);
+        assert_eq!(&*parse_typemask("xs|o"), &[0x8000, 0x11]);
+    }
+
+    #[test]
+    fn profile_wraps_integers() {
+        assert_eq!(Profile::Imp.wrap(0x1_0000_0001), 1);
+        assert_eq!(Profile::Squirrel.wrap(0x1_0000_0001), 0x1_0000_0001);
+    }
+}
