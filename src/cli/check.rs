@@ -1,6 +1,9 @@
-//! `impish check FILE...`: parse each file and report every syntax error found;
-//! `--ast` prints each tree as S-expressions, to see how a program was read.
+//! `impish check FILE...`: compile each file (without running it) and report its
+//! first error as the reference compiler words and places it; `--ast` prints each
+//! tree as S-expressions, to see how a program was read.
 
+use impish_vm::syntax::{self, sexpr};
+use impish_vm::{Error, Profile, Vm};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,13 +24,9 @@ pub fn run(args: &Args) -> ExitCode {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let source = String::from_utf8_lossy(&bytes);
-                match impish_vm::syntax::parse(&source, &name) {
-                    Ok(ast) if args.ast => print!("{}", impish_vm::syntax::sexpr::program(&ast.program)),
-                    Ok(_) => {}
-                    Err(err) => {
-                        eprintln!("{err}\n");
-                        failed += 1;
-                    }
+                if let Err(err) = check(&source, &name, args.ast) {
+                    eprintln!("{err}\n");
+                    failed += 1;
                 }
             }
             Err(err) => {
@@ -44,4 +43,13 @@ pub fn run(args: &Args) -> ExitCode {
         println!("{total} file{} checked, {failed} with errors", if total == 1 { "" } else { "s" });
         ExitCode::FAILURE
     }
+}
+
+/// Parses (printing the tree when asked) and compiles one source. The language the
+/// compiler accepts is the same in both profiles, so one profile serves.
+fn check(source: &str, name: &str, print_ast: bool) -> Result<(), Error> {
+    if print_ast {
+        print!("{}", sexpr::program(&syntax::parse(source, name)?.program));
+    }
+    Vm::new(Profile::Squirrel).compile(source, name).map(|_| ())
 }

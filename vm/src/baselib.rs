@@ -121,7 +121,7 @@ fn compilestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let text = String::from_utf8_lossy(vm.heap.str(src)).into_owned();
     match vm.compile(&text, &name) {
         Ok(f) => Ok(f),
-        Err(crate::Error::Compile { message, .. }) => Err(vm.error(message)),
+        Err(crate::Error::Compile(e)) => Err(vm.error(e.message)),
         Err(crate::Error::Runtime(e)) => Err(vm.error(e.message)),
     }
 }

@@ -1,5 +1,6 @@
 //! Errors as the embedder sees them, and their rendering in the reference's style.
 
+use crate::syntax::ParseError;
 use crate::value::Value;
 use crate::vm::Vm;
 
@@ -25,8 +26,10 @@ pub struct RuntimeError {
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {
-    #[error("{file}:{line}:{column}: {message}")]
-    Compile { message: String, file: String, line: u32, column: u32 },
+    /// An error in the program text, found by the parser or the compiler: the
+    /// reference's message and position, with the source line for a caret.
+    #[error(transparent)]
+    Compile(#[from] ParseError),
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
 }
@@ -35,10 +38,7 @@ impl Error {
     /// What `sq` prints for this error: stderr text and stdout text.
     pub fn report(&self) -> (String, String) {
         match self {
-            Error::Compile { message, file, line, column } => (
-                format!("{file} line = ({line}) column = ({column}) : error {message}\n"),
-                format!("Error [{message}]\n"),
-            ),
+            Error::Compile(e) => (format!("{}\n", e.reference_report()), format!("Error [{}]\n", e.message)),
             Error::Runtime(e) => (format_uncaught(e), String::new()),
         }
     }

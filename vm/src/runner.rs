@@ -17,7 +17,7 @@ pub fn run_script(vm: &mut Vm, source: &str, file: &str) -> i32 {
             vm.write_out(out.as_bytes());
             vm.write_err(err.as_bytes());
             match e {
-                Error::Compile { .. } => COMPILE_ERROR_STATUS,
+                Error::Compile(_) => COMPILE_ERROR_STATUS,
                 Error::Runtime(_) => 0,
             }
         }

@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use crate::syntax::ParseError;
 use crate::bytecode::Proto;
 use crate::compiler::{self, CompileEnv};
 use crate::error::{Error, RuntimeError, StackEntry};
@@ -453,19 +454,12 @@ impl Vm {
 
     /// Compiles `source` into a closure (the script's main function).
     pub fn compile(&mut self, source: &str, file: &str) -> Result<Value, Error> {
-        let ast = crate::syntax::parse(source, file).map_err(|e| Error::Compile {
-            message: e.message.clone(),
-            file: e.position.file.to_string(),
-            line: e.position.line,
-            column: e.position.column,
-        })?;
+        let ast = crate::syntax::parse(source, file)?;
         let map = &ast.source_map;
         let line_of = |off: u32| map.position(off).line;
         let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };
-        let proto = compiler::compile(&ast.program, env).map_err(|e| {
-            let p = map.reference_position(e.span.hi);
-            Error::Compile { message: e.message, file: p.file.to_string(), line: p.line, column: p.column }
-        })?;
+        let proto = compiler::compile(&ast.program, env)
+            .map_err(|e| ParseError::new(map, e.message, e.span.hi as usize, Some(e.span)))?;
         Ok(self.make_closure(proto))
     }
 
