@@ -90,7 +90,7 @@ fn compile_errors_use_the_reference_messages() {
         ("local C; class C {}", "cannot create a class in a local with the syntax(class <local>)"),
     ] {
         match vm.compile(src, "t.nut") {
-            Err(Error::Compile { message, .. }) => assert_eq!(message, msg, "{src}"),
+            Err(Error::Compile(e)) => assert_eq!(e.message, msg, "{src}"),
             other => panic!("{src}: expected a compile error, got {other:?}"),
         }
     }
