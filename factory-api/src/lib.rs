@@ -4,7 +4,10 @@
 //! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
 //! `hardware` models pins, buses, flash and UARTs, with scriptable inputs.
 //! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED.
+//! `builder` assembles sources as Electric Imp's Builder does (`@include`, `@if`,
+//! `#require`), with `#line` markers back to the original files.
 
+pub mod builder;
 pub mod cloud;
 pub mod hardware;
 pub mod scheduler;

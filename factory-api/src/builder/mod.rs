@@ -1,0 +1,117 @@
+//! A Builder-compatible source preprocessor with Electric Imp `#require` resolution.
+//!
+//! `impt test` runs every test file through Electric Imp's Builder before deploying it, and
+//! the impCloud resolves `#require "Name:version"` lines; `impish test` must do both locally
+//! and offline. [`Preprocessor::process`] assembles one source from an entry file, its
+//! `@include`s (local, search directories, or a `github:` cache folder) and its required
+//! libraries, with `#line N "file"` markers and an [`Assembled::origin`] line map so errors
+//! point at the original files.
+//!
+//! Supported: `@include [once] <expr>`, `@set NAME [=] <expr>`, `@if`/`@elseif`/`@else`/
+//! `@endif` (or `@end`), `@error`, `@warning`, `@ comments`, inline `@{expr}`, Builder's
+//! expression language with `__LINE__`/`__FILE__`/`__PATH__`, `defined()`, `include()`,
+//! `escape`, `base64`, `min`, `max`, `abs`, `S.*` string functions and `|` filters.
+//! `@macro`, `@while` and `@repeat` are reported as unsupported.
+
+mod error;
+mod eval;
+mod expr;
+mod line;
+mod machine;
+mod output;
+mod reader;
+mod resolve;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use error::BuilderError;
+pub use output::{Assembled, Warning};
+pub use reader::{FsReader, MemoryReader, SourceReader};
+pub use value::{Builtin, StrMethod, Value};
+
+use machine::Machine;
+use reader::normalize;
+use resolve::{LoadError, Locator, Source};
+
+/// How to find sources and what to predefine.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Searched, in order, for relative local includes not found beside the including file.
+    pub search_dirs: Vec<PathBuf>,
+    /// Root of the offline GitHub cache: `<cache>/github/<owner>/<repo>/<ref>/<path>`.
+    pub github_cache: Option<PathBuf>,
+    /// Library folders for `#require`: `<dir>/<stem>/<version>/<name>` or `<dir>/<name>`.
+    pub library_dirs: Vec<PathBuf>,
+    /// Predefined variables (Builder's `-D NAME value`); they take precedence over `@set`.
+    pub defines: BTreeMap<String, Value>,
+    /// Environment variables visible to expressions; `None` keeps builds hermetic.
+    pub environment: Option<BTreeMap<String, String>>,
+    /// Whether to write `#line N "file"` markers (Builder's `-l`).
+    pub line_markers: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            search_dirs: Vec::new(),
+            github_cache: None,
+            library_dirs: Vec::new(),
+            defines: BTreeMap::new(),
+            environment: None,
+            line_markers: true,
+        }
+    }
+}
+
+impl Options {
+    /// Makes this process's environment variables visible to expressions, as Builder does.
+    pub fn with_process_environment(mut self) -> Self {
+        self.environment = Some(std::env::vars().collect());
+        self
+    }
+}
+
+/// Preprocesses sources read through `R`.
+#[derive(Debug, Clone)]
+pub struct Preprocessor<R = FsReader> {
+    options: Options,
+    reader: R,
+}
+
+impl Preprocessor<FsReader> {
+    /// A preprocessor over the real file system.
+    pub fn new(options: Options) -> Self {
+        Preprocessor { options, reader: FsReader }
+    }
+}
+
+impl<R: SourceReader> Preprocessor<R> {
+    pub fn with_reader(options: Options, reader: R) -> Self {
+        Preprocessor { options, reader }
+    }
+
+    /// Assembles the entry file at `entry` and everything it includes or requires.
+    pub fn process(&self, entry: impl AsRef<Path>) -> Result<Assembled, BuilderError> {
+        let path = entry.as_ref();
+        let locator = Locator { reader: &self.reader, options: &self.options };
+        let source = locator.entry(path).map_err(|e| match e {
+            LoadError::NotFound(_) | LoadError::Unsupported(_) => {
+                BuilderError::EntryNotFound { file: path.display().to_string(), line: 0 }
+            }
+            LoadError::Read { path, message } => BuilderError::Read { file: path.clone(), path, message, line: 0 },
+        })?;
+        Machine::run(&self.options, &self.reader, source)
+    }
+
+    /// Assembles `text` as if it were the file at `path` (which need not exist): relative
+    /// includes resolve from its directory. This is how a test runner wraps test files.
+    pub fn process_source(&self, path: impl AsRef<Path>, text: &str) -> Result<Assembled, BuilderError> {
+        let source = Source::local(normalize(path.as_ref()), text.to_string());
+        Machine::run(&self.options, &self.reader, source)
+    }
+}
