@@ -37,6 +37,7 @@ pub fn run(args: &Args) -> ExitCode {
         ProfileArg::Imp => Profile::Imp,
     };
     let mut vm = Vm::new(profile);
+    impish_stdlib::register(&mut vm);
     let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
     let sink = out.clone();
     vm.set_output(Box::new(move |b| {

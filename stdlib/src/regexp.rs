@@ -81,6 +81,9 @@ pub struct Regexp {
     root: NodeId,
     captures: Vec<Capture>,
     step_budget: u64,
+    /// When the pattern starts with a one-byte element: the bytes it accepts, so
+    /// `search` can skip start positions where a match cannot begin.
+    first_bytes: Option<Box<[bool; 256]>>,
 }
 
 type NodeId = u32;
@@ -159,21 +162,24 @@ struct Capture {
 }
 
 impl Regexp {
-    /// Compiles `pattern` (up to its first NUL byte).
+    /// Compiles `pattern`, which ends at its first NUL byte.
     pub fn new(pattern: &[u8]) -> Result<Regexp, CompileError> {
-        let end = pattern.iter().position(|&c| c == 0).unwrap_or(pattern.len());
-        // Group 0, the whole match, wraps the pattern.
-        let mut parser = Parser { pat: &pattern[..end], pos: 0, nodes: Vec::new(), groups: 1 };
+        let mut parser = Parser { pat: pattern, pos: 0, nodes: Vec::new(), groups: 1 };
         let body = parser.alternation(0)?;
-        if parser.pos < parser.pat.len() {
+        if parser.peek() != 0 {
             return Err(CompileError::UnexpectedCharacter);
         }
+        // Group 0, the whole match, wraps the pattern.
         let root = parser.push(Kind::Group { capture: Some(0), body });
+        let first = &parser.nodes[body as usize].kind;
+        let first_bytes =
+            first.accepts(0).map(|_| Box::new(std::array::from_fn(|c| first.accepts(c as u8) == Some(true))));
         Ok(Regexp {
             captures: vec![Capture::default(); parser.groups],
             nodes: parser.nodes,
             root,
             step_budget: DEFAULT_STEP_BUDGET,
+            first_bytes,
         })
     }
 
@@ -190,9 +196,8 @@ impl Regexp {
     /// Whether the pattern matches all of `text`.
     pub fn is_match(&mut self, text: &[u8]) -> Result<bool, MatchError> {
         let eol = text.iter().position(|&c| c == 0).unwrap_or(text.len());
-        let root = self.root;
-        let mut m = self.matcher(text, 0, eol);
-        Ok(m.node(root, 0, None)? == Some(eol))
+        let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, 0, eol);
+        Ok(m.node(self.root, 0, None)? == Some(eol))
     }
 
     /// The first match at or after `start`, as byte offsets into `text`. A `start`
@@ -203,12 +208,20 @@ impl Regexp {
         };
         let eol = start + rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
         let root = self.root;
-        let mut m = self.matcher(text, start, eol);
+        let first_bytes = self.first_bytes.as_deref();
+        let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, start, eol);
         for begin in start..eol {
+            if first_bytes.is_some_and(|accepts| !accepts[usize::from(text[begin])]) {
+                continue;
+            }
             m.next_group = 0;
             if let Some(end) = m.node(root, begin, None)? {
                 return Ok(Some((begin, end)));
             }
+        }
+        // Every failed attempt, skipped ones included, leaves group 0 empty.
+        if start < eol {
+            m.captures[0] = Capture::default();
         }
         Ok(None)
     }
@@ -225,22 +238,12 @@ impl Regexp {
         });
         Ok(Some(spans.collect()))
     }
-
-    fn matcher<'a>(&'a mut self, text: &'a [u8], bol: usize, eol: usize) -> Matcher<'a> {
-        Matcher {
-            nodes: &self.nodes,
-            captures: &mut self.captures,
-            text,
-            bol,
-            eol,
-            next_group: 0,
-            steps: self.step_budget,
-            depth: 0,
-        }
-    }
 }
 
-/// Recursive descent over the pattern, building the node arena.
+/// Recursive descent over the pattern, building the node arena. Like the reference,
+/// it treats a NUL byte as the end wherever it looks for one; the one escape that
+/// steps over a NUL (`[a-\` at the end) reads on into the bytes after it, as the
+/// reference reads on in memory.
 struct Parser<'p> {
     pat: &'p [u8],
     pos: usize,
@@ -440,9 +443,6 @@ impl Parser<'_> {
     /// The end of a range: a printable byte or a backslash and any byte.
     fn range_end(&mut self) -> Result<u8, CompileError> {
         match self.bump() {
-            // A trailing backslash sends the reference past the pattern's end, where
-            // it finds no letter.
-            b'\\' if self.pos >= self.pat.len() => Err(CompileError::LetterExpected),
             b'\\' => Ok(control_escape(self.bump())),
             c if is_print(c) => Ok(c),
             _ => Err(CompileError::LetterExpected),
@@ -537,6 +537,19 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+impl Kind {
+    /// For elements that consume exactly one byte: whether they accept `c`.
+    fn accepts(&self, c: u8) -> Option<bool> {
+        match self {
+            &Kind::Byte(b) => Some(c == b),
+            Kind::Any => Some(true),
+            Kind::Set { negated, items } => Some(items.iter().any(|i| i.matches(c)) != *negated),
+            Kind::Class(class) => Some(class.matches(c)),
+            _ => None,
+        }
+    }
+}
+
 impl Class {
     fn matches(self, c: u8) -> bool {
         let hit = match self.kind {
@@ -578,7 +591,11 @@ struct Matcher<'a> {
     depth: u32,
 }
 
-impl Matcher<'_> {
+impl<'a> Matcher<'a> {
+    fn new(nodes: &'a [Node], captures: &'a mut [Capture], steps: u64, text: &'a [u8], bol: usize, eol: usize) -> Self {
+        Matcher { nodes, captures, text, bol, eol, next_group: 0, steps, depth: 0 }
+    }
+
     /// The byte at `i`; 0 at and past the end of the text, like the C string's NUL.
     fn byte(&self, i: usize) -> u8 {
         self.text.get(i).copied().unwrap_or(0)
@@ -604,13 +621,14 @@ impl Matcher<'_> {
     fn node_at(&mut self, id: NodeId, pos: usize, follow: Option<NodeId>) -> Result<Option<usize>, MatchError> {
         let nodes = self.nodes;
         let c = self.byte(pos);
-        // Consuming elements fail at the end of the text.
-        let step = |ok: bool| (ok && pos < self.eol).then_some(pos + 1);
-        Ok(match &nodes[id as usize].kind {
-            &Kind::Byte(b) => step(c == b),
-            Kind::Any => step(true),
-            Kind::Set { negated, items } => step(items.iter().any(|i| i.matches(c)) != *negated),
-            Kind::Class(class) => step(class.matches(c)),
+        let kind = &nodes[id as usize].kind;
+        if let Some(ok) = kind.accepts(c) {
+            // One-byte elements fail at the end of the text.
+            return Ok((ok && pos < self.eol).then_some(pos + 1));
+        }
+        Ok(match kind {
+            // One-byte elements returned above.
+            Kind::Byte(_) | Kind::Any | Kind::Set { .. } | Kind::Class(_) => None,
             Kind::Bol => (pos == self.bol).then_some(pos),
             Kind::Eol => (pos == self.eol).then_some(pos),
             Kind::Boundary { negated } => {
@@ -992,6 +1010,9 @@ mod tests {
             (b".", b"\xe9", 0, "R true 0,1 (0,1) 1"),
             (b"[^a]", b"\xe9", 0, "R true 0,1 (0,1) 1"),
             (b"\\P", b"\xe9", 0, "R true 0,1 (0,1) 1"),
+            (b"[(-\\\x00a-\\ba", b"^]", 0, "C invalid range"),
+            (b"[!-\\\x00]", b"\x00", 0, "R false null null 1"),
+            (b"a\x00(", b"a", 0, "R true 0,1 (0,1) 1"),
             (b"\\C", b"\xe9", 0, "R true 0,1 (0,1) 1"),
             (b"\\X", b"\xe9", 0, "R true 0,1 (0,1) 1"),
             (b"\\A", b"\xe9", 0, "R true 0,1 (0,1) 1"),
@@ -1008,6 +1029,286 @@ mod tests {
             (b"$", b"ab", 1, "R false null null 1"),
             (b"a*", b"ba", 1, "R false 1,2 (1,2) 1"),
             (b"\\B", b"a b", 1, "R false 2,2 (0,0) 1"),
+            (b"x*.{2}|\\d|[ab]{0,1}|[a-c]\\w?\\S{3,}", b"b)", 0, "R true 0,2 (0,2) 1"),
+            (b"(\\m()*)a*\\m(){0,1}[^a]{0,}|[a-c]?.", b"ba(bbc1c", 0, "R false 0,1 (0,1)(0,0) 2"),
+            (b"(.{0,}\\S+){3,}b+", b"", 0, "R false null null 2"),
+            (b"\\sc?([ab]$*c[a-c]{2}|(${0,1}x\\m(){1,2}){0,1}\\S{0,}\\B*\\m(){2}|x*\\B*[ab]{0,1})+(\\m(){0,1}\\b+[ab]*a+){0,}", b"(cabc)1", 4, "R false null null 4"),
+            (b"^[ab]{2}(?:cc|\\S*(xa?)(?:\\d) {0,1})*.{0,1}", b"", 0, "R false null null 2"),
+            (b"\\S+(?:\\B{3,}\\w)(\\S?\\w*\\m()*){3,}|\\s{2}\\b{2}|[ab]*.{0,}b{0,}[ab]{0,}|xaa{2} *", b"bccabxx)ab )x", 8, "R false 8,13 (8,13)(2,7) 2"),
+            (b"\\d*a*\\S+|\\b\\B{3,}a+.+|$|\\d\\s[a-c]", b"bbbxcabcx((aa", 0, "R true 0,13 (0,13) 1"),
+            (b"^[a-c]{0,1}", b"", 0, "R true null null 1"),
+            (b"\\s{1,2}a{1,2}[^a]{0,}", b"bcb c1bbcc)", 0, "R false null null 1"),
+            (b".(?:[^a]{1,2}[^a]{1,2}x\\S)?", b"c", 0, "R true 0,1 (0,1) 1"),
+            (b"^\\b*$\\m(){0,}.", b"cccbba ", 0, "R false null null 1"),
+            (b"\\d+(\\S{2}b *\\d{0,}|${2}[a-c]{3,}a?)?\\m(){0,1}", b"a)1aaaxaaxba", 0, "R false 2,3 (2,3)(0,0) 2"),
+            (b"\\B+[a-c]{2}", b"cb)ba)bca", 0, "R false 3,5 (3,5) 1"),
+            (b"a", b"a(bcb(ba cba)c", 0, "R false 0,1 (0,1) 1"),
+            (b"([a-c]{0,}\\s{0,1}x{3,}.{2})+([^a]([a-c]*\\d{3,}.{3,}c{1,2})){0,}(\\B?a{1,2}((${3,}\\m()*x{0,}x{3,})b|[^a]*x?\\S{0,1})*){1,2}\\w", b"c) abb1c(", 0, "R false null null 7"),
+            (b"b|x", b"1", 0, "R false null null 1"),
+            (b"\\S{0,1}", b"c(bbab1bacc1", 0, "R false 0,1 (0,1) 1"),
+            (b"\\S{0,1}", b"(b1ab()caa bba", 0, "R false 0,1 (0,1) 1"),
+            (b"\\b+[^a]{2}", b"cacbbxcabxcab", 0, "R false null null 1"),
+            (b"[ab]+\\B{0,}x?", b"bb aab)", 0, "R false 0,2 (0,2) 1"),
+            (b"((?: +)b{0,1}|[a-c]{0,} ?\\w* {0,})+|b{0,}.{2}\\s", b"cbcbxcc", 0, "R true 0,7 (0,7)(0,7) 2"),
+            (b" {0,1}", b"aacxbca ccc", 0, "R false 0,0 (0,0) 1"),
+            (b"x*[^a]?|(x{0,1})*\\S{0,}", b"", 0, "R true null null 2"),
+            (b"[ab](.(\\m()c{2}\\m(){3,}|[^a]{2}\\S)(\\s+|\\b){2})", b"cabc", 0, "R false null null 4"),
+            (b"(x*b{0,}.{3,}).((\\w){3,}c{0,1}\\m(){0,1}a){0,1}.{0,1}", b"cb1 b", 0, "R true 0,5 (0,5)(0,3)(0,0)(4,5) 4"),
+            (b"(\\B{2})*.+\\s[ab]{1,2}", b"b)aa b(c1", 0, "R false 0,6 (0,6)(0,0) 2"),
+            (b"\\S{1,2}[ab]+\\d+", b"xacc(", 0, "R false null null 1"),
+            (b"[ab]\\b|x{0,}[ab]?.+|[a-c]{0,1}", b" aab(bca ", 1, "R true 1,9 (1,9) 1"),
+            (b"\\b*[a-c]?", b"bc()c", 2, "R false 2,2 (0,0) 1"),
+            (b"\\s\\m()", b"b(cax ", 5, "R false null null 1"),
+            (b"b? {0,}", b"bccbb1ba)a", 4, "R false 4,5 (4,5) 1"),
+            (b"(?:\\b{0,1}\\s{0,}\\b|\\m(){0,}\\d+)(\\m() +)?[a-c]{0,}[^a]*", b"cb c(", 5, "R true null null 2"),
+            (b"c+[a-c]+x{1,2}b{1,2}", b"", 0, "R false null null 1"),
+            (b"\\m()*", b"cbabcx c", 0, "R false 0,0 (0,0) 1"),
+            (b"a{2}", b"a)acxbcacx1ab", 0, "R false null null 1"),
+            (b" ?", b"b(c11cc)a", 3, "R false 3,3 (0,0) 1"),
+            (b"[^a]{0,}(x{1,2}\\s*){0,}|[ab]", b"cbaa1", 0, "R false 0,2 (0,2)(0,0) 2"),
+            (b"(${1,2}|${0,1}){1,2}$a", b"c axxxb1ccaxb", 0, "R false null null 2"),
+            (b"(.{1,2}([a-c]{0,1}a{3,}.{0,})){2}(^\\m()*\\B{2}(?:.?(\\b{1,2}[^a]{0,}){3,}b{3,})*)${1,2}|^\\b |b", b"x)", 0, "R false null null 5"),
+            (b"c{2}(\\d*[^a](?:$){2}[^a]{1,2}){0,1}", b")cbc)", 0, "R false null null 2"),
+            (b"[ab]? b*a{1,2}", b"", 0, "R false null null 1"),
+            (b"\\B{3,}(\\S{1,2}){2}\\m().{2}", b"cc1(bba bba", 0, "R false null null 2"),
+            (b"[a-c]{3,}.{2}", b"ab)cx", 0, "R false null null 1"),
+            (b"a*", b"babc xaca(", 0, "R false 0,0 (0,0) 1"),
+            (b"(b{3,} * {3,}\\w)*a*.{3,}\\d", b"caabaa1c1ccb", 0, "R false 0,7 (0,7)(0,0) 2"),
+            (b"[^a]\\B[a-c]{0,1}", b"", 0, "R false null null 1"),
+            (b"\\S{0,1}a*.{1,2}[a-c]*", b"abccc", 4, "R true null null 1"),
+            (b"[ab]{3,}c*", b"1caabaab ", 0, "R false 2,8 (2,8) 1"),
+            (b"x([a-c]{3,}|( x+\\s+))", b"ca", 0, "R false null null 3"),
+            (b"\\s[a-c][a-c]{0,}", b")bcb1ba", 5, "R false null null 1"),
+            (b".{1,2}(?:[^a]?\\s*){1,2}($*[^a]{0,}\\d+${2})*(${0,}b{0,1})?", b"bb  ", 1, "R true 1,4 (1,4)(0,0)(0,0) 3"),
+            (b".{0,} +\\b?${3,}", b"b", 0, "R false null null 1"),
+            (b"^\\d${0,}(^x[a-c] )?|^\\m()\\w{0,1}[ab]{0,1}x*", b"b1 cbxc)", 0, "R false null null 2"),
+            (b"^\\m(){2}c{0,1}", b"", 0, "R false null null 1"),
+            (b"x{1,2}a+\\d{0,}\\b|\\Sc", b"aa( bc1a", 8, "R false null null 1"),
+            (b"\\b{0,1}cx{3,}", b"1)", 0, "R false null null 1"),
+            (b"\\b{0,}\\B", b")ca", 3, "R false null null 1"),
+            (b"^$*", b"cc1bbbabc", 0, "R false 0,0 (0,0) 1"),
+            (b"[^a]\\S${1,2}", b"bxa1c cba a a", 8, "R false 11,13 (11,13) 1"),
+            (b"${0,}(c*)\\d{1,2}[a-c]?", b"acaxbb( bbb)", 12, "R false null null 2"),
+            (b" {0,1}", b"acbcbcx1 ba1ba", 4, "R false 4,4 (0,0) 1"),
+            (b"[a-c] (.*(\\S[a-c]*[a-c]*){0,}\\m(){0,1}\\s{1,2})?", b"", 0, "R false null null 3"),
+            (b"(x{0,}\\s)* {2}\\d?", b" baa(1", 0, "R false null null 2"),
+            (b"x?", b"b ", 0, "R false 0,0 (0,0) 1"),
+            (b"(c*\\d{3,}\\d{2}) {1,2}\\dx", b" aacxcbabxb)", 3, "R false null null 2"),
+            (b"\\S{3,} {3,}a|^(\\s+\\m()\\b|\\B?)", b"bx1", 1, "R false 1,1 (0,0)(0,0) 2"),
+            (b"(b{3,}\\d?(?:a?x?){0,1}\\d)?[^a]+(^b+|[^a]{0,}(\\d?[a-c]{0,}\\b$){1,2}.{0,1}(\\S?){3,})*", b"xb1ba acababb", 2, "R false 2,4 (2,4)(0,0)(0,0)(0,0)(0,0) 5"),
+            (b"b{1,2}", b" c(aba)aaa ", 5, "R false null null 1"),
+            (b"\\B{0,}$*", b"c", 0, "R false 0,0 (0,0) 1"),
+            (b"c[ab]{3,}(?:\\w{0,}a|\\s{1,2}[ab]\\m(){3,}){1,2}", b"", 0, "R false null null 1"),
+            (b"\\d?", b"(c1acbccaaaa", 0, "R false 0,0 (0,0) 1"),
+            (b"c ?\\b{3,}|c{0,}.", b"1bxxbbcbaa", 6, "R false 6,8 (6,8) 1"),
+            (b"\\m()\\b{0,1}", b"a()b", 0, "R false 1,3 (1,3) 1"),
+            (b".{0,}[^a]", b"bc)(1bc(b", 0, "R false 0,2 (0,2) 1"),
+            (b"^x{3,}\\d{3,}(?:\\S*\\B?\\d{1,2})", b"1c(b(caa", 0, "R false null null 1"),
+            (b"^\\B{0,}", b"bc()a (", 0, "R false 0,0 (0,0) 1"),
+            (b"[ab]*[a-c]* ?", b"", 0, "R true null null 1"),
+            (b"[ab]*b{1,2}x{0,1}", b"bcbca ac( ccx", 0, "R false null null 1"),
+            (b"\\s{3,}[ab]{0,1}", b"b(1bb bb", 0, "R false null null 1"),
+            (b"^(\\w\\w{0,}(cc{1,2}([ab]{0,}[^a]{0,}\\b{2}\\b*)\\S?)\\m(){1,2})*(\\w{2}){0,}[ab]{3,}", b"x", 0, "R false null null 5"),
+            (b"\\s{2}", b"1ccc)(bc(bx(b", 0, "R false null null 1"),
+            (b".{1,2}\\S", b"a)ac()((xxca1(", 11, "R false 11,13 (11,13) 1"),
+            (b"(\\d{0,}a{2}){3,}c{1,2}", b"aab", 0, "R false null null 2"),
+            (b"((.+ {0,}$+[a-c]*)a{0,1})+ a{1,2}c{0,}", b"b11a)1", 5, "R false null null 3"),
+            (b"([a-c]{1,2}[ab]{2}\\b{3,}|\\B*\\s?(\\s{3,}[ab]{3,}\\S{2})\\s)\\B*\\b{1,2}", b"(1x xba)abxb", 0, "R false null null 3"),
+            (b"[ab]+", b"xccc1ac", 0, "R false 5,6 (5,6) 1"),
+            (b"\\d{1,2}x{2}\\w?[ab]{1,2}", b"c1b (b", 0, "R false null null 1"),
+            (b"x+", b"", 0, "R false null null 1"),
+            (b".{3,}", b")xa()cab", 3, "R true 3,8 (3,8) 1"),
+            (b"(^\\B*){0,1}(?:(?:c?\\m()\\B{3,})*){2}x{0,}", b"acabb1)bcc", 7, "R false 7,7 (0,0)(0,0) 2"),
+            (b".*.{3,}", b") b", 0, "R false null null 1"),
+            (b" {0,1}", b"bcac", 0, "R false 0,0 (0,0) 1"),
+            (b"\\b?\\m()\\d{0,1}[ab]{3,}", b"acc1aaaaxc1", 0, "R false null null 1"),
+            (b"x{3,}(?:[^a]{0,1}$*\\S*.*)[a-c]\\B?", b"aaca()cabcbc", 0, "R false null null 1"),
+            (b"x{2}", b"a", 0, "R false null null 1"),
+            (b"[^a]\\b\\d{2}", b"xa)))1(aaxbaxc", 0, "R false null null 1"),
+            (b"(\\m()\\b{3,}|(b\\m()+\\d{3,})\\S*[ab]*.{1,2}|\\B[^a][ab])", b"c", 0, "R false null null 3"),
+            (b"\\w?\\m(){0,1}", b"ab", 0, "R false 0,1 (0,1) 1"),
+            (b".{1,2}", b"(c cabc))b(c )", 5, "R false 5,7 (5,7) 1"),
+            (b"\\m()+", b"c1cabx", 0, "R false null null 1"),
+            (b"[a-c]{1,2}b[a-c]\\m()", b"c(c", 1, "R false null null 1"),
+            (b"x{3,}a{0,}\\w{1,2}", b"", 0, "R false null null 1"),
+            (b"xa {3,}\\d", b"aacx(1ax(bcbb)", 10, "R false null null 1"),
+            (b"^b{0,1}", b"ca ", 0, "R false 0,0 (0,0) 1"),
+            (b"\\b{0,1}(\\w+.\\b{1,2}b{2}|(\\w*\\Sa*)\\w+)+(([a-c]{2}\\B*(\\m()+\\B+$?[a-c]{3,})*)*[^a]{2}a.{3,}){1,2}|bc", b"1 bcc", 0, "R false 2,4 (2,4)(2,5)(2,4)(0,0)(0,0)(0,0) 6"),
+            (b"a\\w+|\\wb*\\w{2} {0,}", b"", 0, "R false null null 1"),
+            (b"\\m()\\b{3,}a{3,}", b"xbx ", 0, "R false null null 1"),
+            (b"\\w{1,2}c\\w{3,}", b"cxax(cxccbb a", 0, "R false 5,11 (5,11) 1"),
+            (b".{0,}b{1,2}(x{0,1}(?:$+|[^a]{2}\\d.{0,1}\\b{2})+){0,1}", b"cccxc)xc(b c", 0, "R false 0,10 (0,10)(0,0) 2"),
+            (b"x\\S{2}\\d", b"", 0, "R false null null 1"),
+            (b"\\m()+\\b{2}[a-c][ab]{3,}", b"(1abaa xxcaa", 0, "R false null null 1"),
+            (b"(\\b{0,}.*a){0,1}${0,}", b"xcxba)1a", 0, "R false 0,5 (0,5)(0,5) 2"),
+            (b"[ab]{0,}", b"aa)c))acccc c(", 0, "R false 0,2 (0,2) 1"),
+            (b"\\s[ab]{0,1}( {0,1}[ab]{3,}$+)+\\B{0,1}", b"axab", 0, "R false null null 2"),
+            (b"\\S{0,}|(?:\\s[ab]+c{0,}\\w?){3,}(\\d{0,}(\\S{0,1}\\w?[a-c]{3,}[^a]){0,}|^.*c\\w{1,2}[a-c]{0,1})(?:[^a]+)?(?:^[a-c][ab]{0,1}\\d{3,}){2}", b"accaaaa(bc1 ", 0, "R false 0,11 (0,11)(0,0)(0,0) 3"),
+            (b"x?(\\B{2}(a{1,2})+(\\S)|^\\B+(\\S)[^a].{1,2}){3,}\\b{2}\\m()", b"x1ba(1bcca1", 2, "R false null null 5"),
+            (b"\\s+(?:^\\B{3,}|\\B{0,1}c+|\\m(){0,1}\\d{1,2})+", b"", 0, "R false null null 1"),
+            (b" {3,}[ab]*", b"bccccb)b1()", 0, "R false null null 1"),
+            (b"((\\S{3,}){0,1}\\s+.{3,}){1,2}\\m()x{0,}(^((\\m()?b{3,}\\w+\\s){3,}$([ab]*[a-c])?){3,}.+\\d?){3,}", b"b", 0, "R false null null 7"),
+            (b"^.+\\w", b"b1cabc cb) x", 9, "R false 9,12 (9,12) 1"),
+            (b"\\m(){2}", b"c1a", 0, "R false null null 1"),
+            (b"(^\\m()a{1,2}\\sc){1,2}\\d{0,1}", b"a(axacxb bb)()", 0, "R false null null 2"),
+            (b"\\w\\S*", b"))ab) ))x", 0, "R false 2,5 (2,5) 1"),
+            (b"a{1,2}\\S{3,}", b"abb1cb", 0, "R true 0,6 (0,6) 1"),
+            (b"\\b{2}", b"", 0, "R false null null 1"),
+            (b"a", b"baaaaaabbbxbba", 0, "R false 1,2 (1,2) 1"),
+            (b"[^a]{0,}[a-c]?", b"a(c ab(1bbb", 0, "R false 0,1 (0,1) 1"),
+            (b"^\\w+", b"x", 0, "R true 0,1 (0,1) 1"),
+            (b"\\d\\b?(?:\\bc{0,1}){2}([ab]c {0,1})|\\S+(b*\\m()){1,2}\\b{3,}((?:x{0,}\\S\\B{0,})+.+\\s{0,}\\b*){3,}", b"a aaab(", 0, "R false null null 4"),
+            (b"$[^a][ab]{1,2}b{3,}", b"1x( bx", 0, "R false null null 1"),
+            (b"([ab]?\\s)?\\B{0,1}\\w{0,1}", b"1acbcaacaabc", 0, "R false 0,1 (0,1)(0,0) 2"),
+            (b" a?|[^a]{2}\\s?", b"b a(bc a", 0, "R false 0,2 (0,2) 1"),
+            (b"x", b"b(", 0, "R false null null 1"),
+            (b"(?:(\\b{1,2}b{0,}b(\\S{0,}\\B+){1,2}){1,2} [a-c]{0,1}[^a]*){2}\\d+xc", b"a)aacx1ccca b", 0, "R false null null 3"),
+            (b"(\\B{3,}|[ab](?:\\b)\\b[ab]{1,2})*\\S{1,2}x", b"cbaaac(cc x)c", 0, "R false null null 2"),
+            (b"\\S{0,}(\\S{1,2}\\d+b?(?:(?:[^a]{2})+\\B{2}.{1,2}[^a]+){0,}){0,}(?:b\\S{2}\\b{1,2}){3,}", b"ab((a)(a11aba1", 0, "R false null null 2"),
+            (b"x$\\m()?", b" aaaa", 0, "R false null null 1"),
+            (b"\\d\\w?[ab]{3,}a{0,1}", b"bcxcx)b", 0, "R false null null 1"),
+            (b".(\\w*){0,1}[ab]\\s{0,}", b" b( b b) b", 0, "R false null null 2"),
+            (b"(^([ab]\\b*${2}$+){2}[a-c]((\\w+\\d)\\b{0,1}|\\Ba*\\b{1,2} )+\\s{1,2})?(\\w{3,}\\s+){3,}[a-c]", b"c))", 0, "R false null null 6"),
+            (b"[^a]", b"bbc", 0, "R false 0,1 (0,1) 1"),
+            (b"[ab]", b" caca", 0, "R false 2,3 (2,3) 1"),
+            (b"(c{0,}(\\s{0,}){2}(x{2}$(?:\\m()+)a{0,1}|\\d{0,1}$){3,}){0,}x{0,}\\b{0,1}", b"ba1c bc1c a1", 0, "R false 0,0 (0,0)(0,0)(0,0)(0,0) 4"),
+            (b"[a-c]{1,2}", b"(axa", 0, "R false 1,2 (1,2) 1"),
+            (b"x{1,2}(x*)", b"cxcc", 4, "R false null null 2"),
+            (b"b{0,}", b"b cacc", 0, "R false 0,1 (0,1) 1"),
+            (b"\\w(${3,}\\w?b{0,}\\d{1,2}|\\b{0,}\\s(x\\b*)x*)\\b{0,1}", b")c c", 0, "R false null null 3"),
+            (b"c", b"cac", 0, "R false 0,1 (0,1) 1"),
+            (b"^[ab]?\\B", b"xa", 0, "R false null null 1"),
+            (b"\\B+\\w{0,}(\\m()+ +[a-c]{0,}\\m(){0,}){2}(\\w{1,2}c{0,1}\\d{0,})*|\\s{1,2}x?\\s+|x{0,}\\b{0,}", b"c)c", 0, "R false 0,0 (0,0)(0,0)(0,0) 3"),
+            (b"(?:$?\\s{1,2}\\b)(b)\\w{1,2}", b"1(1b1(", 0, "R false null null 2"),
+            (b".+[^a]a{0,}x", b"(x aa1)b)cab", 0, "R false null null 1"),
+            (b"c{1,2}\\d*c*.{0,1}", b"bbx(c", 1, "R false 4,5 (4,5) 1"),
+            (b"\\S{0,}", b"", 0, "R true null null 1"),
+            (b"[^a]{0,}\\Ba?", b"1aaccaaccxbaa", 0, "R false 0,2 (0,2) 1"),
+            (b"\\b+", b"", 0, "R true null null 1"),
+            (b"\\S?(?:(\\m())\\w{2}){0,1}[a-c]", b" baa1 bc(cc", 0, "R false 1,3 (1,3)(0,0) 2"),
+            (b"\\d*([^a][ab]{2}(?:\\m(){0,}.{2} ){2}\\m()){2}[ab]?", b" c)a cccxc1", 0, "R false null null 2"),
+            (b"[^a]", b"1(", 0, "R false 0,1 (0,1) 1"),
+            (b"${2}(\\b{2}\\b){3,}\\B[^a]{0,}", b"bbc baa)", 0, "R false null null 2"),
+            (b"]]{\\na(:+", b"", 0, "C number expected"),
+            (b"\x01", b"-a a\x0aa_", 0, "C letter expected"),
+            (b"[^\\f{^", b"-", 0, "C letter expected"),
+            (b"\\9", b"\x7fa\x7f", 0, "R false null null 1"),
+            (b"~\\na\\\xe9b$\\\x009", b"^", 0, "C letter expected for argument of escape sequence"),
+            (b"(\\p", b"-_]!a\x01", 0, "C expected paren"),
+            (b"a{[\\x*\\b", b"_b\x09\xe9", 0, "C number expected"),
+            (b"~", b"az\x00", 2, "R false null null 1"),
+            (b"\\x", b"\x00bab", 0, "R false null null 1"),
+            (b"(]9[-\\^", b"-", 0, "C letter expected"),
+            (b"\\x-\\m][\x7f\\m|[", b"bz_\x0a\x09\x010\x7fA", 0, "C letter expected"),
+            (b"a\\0-?:^\\\xe9", b"a \x7fb\x00A!\xe9b", 0, "R false null null 1"),
+            (b". -\x7f-\\x\\d", b"", 0, "C letter expected"),
+            (b":\\f(\\l}-\\f\\la", b"Ab_ab", 4, "C expected paren"),
+            (b"{", b"\xe9b", 1, "R false null null 1"),
+            (b"\\\xe9)", b"\x01\x01\x0a A\x09", 3, "C unexpected character"),
+            (b"a", b" ]", 0, "R false null null 1"),
+            (b"~\\v\x7fbb", b"^", 0, "C letter expected"),
+            (b"\\t", b"^\x09\x00_0b-\x01", 0, "R false 1,2 (1,2) 1"),
+            (b"]\\n:aa", b"b_^^^", 0, "R false null null 1"),
+            (b"\\\xe9.~", b"0b\xe9_", 0, "R false null null 1"),
+            (b"\\n\\]\\b\\\xe9", b"", 0, "R false null null 1"),
+            (b"9,]", b"b", 0, "R false null null 1"),
+            (b"\\n{\\~", b" \x7fz\x00aa", 5, "C number expected"),
+            (b"].}]\\\\\xe9", b"0 _\x0a", 1, "C letter expected"),
+            (b"9", b"a\x09z", 0, "R false null null 1"),
+            (b"^0\\l\x7f,\\b", b"0\x7f]]", 2, "C letter expected"),
+            (b"+b\\*\\z", b"bb_\x01b\x7f", 0, "R false null null 1"),
+            (b"\x7f:", b"abaA\xe9a\x00-", 0, "C letter expected"),
+            (b"*^\\xa]~[a\\t", b"a^\xe9-z", 0, "C letter expected"),
+            (b"+.\\u\\ -\\\xe9", b" a!00b0\x7f!", 0, "R false null null 1"),
+            (b"az\x01|]", b"bb \x0aa", 0, "C letter expected"),
+            (b"\\x -^z:*", b"a", 1, "R false null null 1"),
+            (b"\\t\\b[", b"", 0, "C letter expected"),
+            (b"!:a", b"-a\x00\xe9\x7f\x01a_0", 0, "R false null null 1"),
+            (b"b\\f~\\u", b"zb", 2, "R false null null 1"),
+            (b"\\m,(]", b"\x01aaa", 0, "R false null null 1"),
+            (b"|^a:?-", b"", 0, "R false null null 1"),
+            (b"$-\\,\x01\x7f^$*", b"\x0aa a!\x00", 0, "C letter expected"),
+            (b"\x01\\va[", b"-!   ^\x00", 0, "C letter expected"),
+            (b"b\\x\\f,-]]\\n", b"--", 0, "R false null null 1"),
+            (b"a[^\\x\\b(", b"\xe9\x01\xe9-", 0, "C letter expected"),
+            (b"\\d9^a[b+\\n\x01", b"A]\x00", 0, "C letter expected"),
+            (b"^],!\\\xe9a+", b"0b\x01  !", 0, "R false null null 1"),
+            (b"(\\f\x7f~$+\\p{]", b"\x7f\x00ab", 0, "C letter expected"),
+            (b"\\\x00]\\b,\\d$", b"\x7f-", 0, "C letter expected for argument of escape sequence"),
+            (b"{\x7f", b"\x09 ", 2, "C letter expected"),
+            (b"\\\xe9\\\x00 {^", b"ab^\x01\x00", 5, "C letter expected for argument of escape sequence"),
+            (b"-", b"\x01\x7f\xe9 a]ba", 0, "R false null null 1"),
+            (b"[\\\x00b :", b"b]\x7fb0\x00aa", 5, "C letter expected for argument of escape sequence"),
+            (b"^$)]\\m*(", b"- !__\x7f\x00", 2, "C unexpected character"),
+            (b"b?[\\l\x01}", b"\x01 ]\x09A_ab\x00b", 0, "C letter expected"),
+            (b"](?]{a\\b{", b"\xe9b\x09-", 0, "C expected paren"),
+            (b"-b}\\xa\\b\\b,", b"", 0, "R false null null 1"),
+            (b"~\\u\\b{\\xa0", b"\x09!b\xe9z\x01\x0aaa", 8, "C number expected"),
+            (b"+\\t", b"za\xe9A", 1, "R false null null 1"),
+            (b"+\\x+", b"\x09 b^aa\x7f\x00\x00", 0, "R false null null 1"),
+            (b"+", b"", 0, "R false null null 1"),
+            (b"\\t", b"\x01Aa0\xe9\x7f", 0, "R false null null 1"),
+            (b"a", b"^\x01] b\x01^b", 4, "R false null null 1"),
+            (b"c {\\aab\\a", b"c)b", 3, "C number expected"),
+            (b"(0|}1x^", b"\x0ab\x0ab)", 0, "C expected paren"),
+            (b"1xa2c\\n1(b?", b"a-x(bab", 1, "C expected paren"),
+            (b")\\m()\\.{2}}[^ab]0c(", b"( 1aab(", 0, "C letter expected"),
+            (b"\\a{]?*a[a-c]\\nb\\(", b"c", 1, "C number expected"),
+            (b"-(0[{0,}", b"ba(1", 1, "C letter expected"),
+            (b"|a\\w3\\.{1,2}a\\n{[", b"b(aabxa(x-", 5, "C number expected"),
+            (b"32]a[^ab]a(?:x-", b"ca", 0, "C expected paren"),
+            (b"\\b[^ab]", b"bcbacxaccca", 0, "R false null null 1"),
+            (b"}(\\ac[]c", b"cc-c\x0aaxa)-ab", 0, "C empty class"),
+            (b"{2}|\\m()0$", b")aa", 0, "R false null null 1"),
+            (b"\\wb\\a{2}^bx}", b"a", 0, "R false null null 1"),
+            (b"a\\B\\w.(", b")ac)-b ca1b", 0, "C letter expected"),
+            (b"\\d-b\\d\\w|)[a-c]", b"", 0, "R false null null 1"),
+            (b"c\\d ccbbb2\\n", b"cxcb a", 0, "R false null null 1"),
+            (b"(?:a2", b")b\x0a11c1\x0a ", 0, "C expected paren"),
+            (b"b.c\\w", b")ca\x0acca", 0, "R false null null 1"),
+            (b"(0]|c\\m()^c", b"bcx(c-c1b\x0aac", 7, "C expected paren"),
+            (b"x{1,2}b?", b"cbab)-b( ", 2, "R false null null 1"),
+            (b"c", b"b(ab c", 0, "R false 5,6 (5,6) 1"),
+            (b"c[\\s\\Bc\\a[^ab]", b")1x", 0, "R false null null 1"),
+            (b".(?:", b"bac1", 1, "C letter expected"),
+            (b"a[a-c]{1,2}*)", b"b- 1c1xcc (\x0a", 0, "C unexpected character"),
+            (b"0(", b"1cccac", 0, "C letter expected"),
+            (b")[a-c][\\(? ", b"cacab(b)", 0, "C letter expected"),
+            (b"[]ac\\b^", b"-ca((a-c\x0acca", 0, "C empty class"),
+            (b"b|b?^bc", b"bcc1", 0, "R false 0,1 (0,1) 1"),
+            (b".ca:+[", b"", 0, "C letter expected"),
+            (b"\\B1b+{\\n", b"acc", 0, "R false null null 1"),
+            (b"*a2\\b$*1a\\(3", b"bccxc\x0aabb\x0a", 0, "R false null null 1"),
+            (b"\\n\\a1(?:${2}\\B^", b"1b1)\x0abab", 0, "C expected paren"),
+            (b"{0,}-}", b"acc cccabc", 0, "R false null null 1"),
+            (b"\\d)[^ab]?a.c{0,}{0,}", b"", 0, "C unexpected character"),
+            (b"\\w,(", b"ba1c-b)\x0abbbx", 0, "C letter expected"),
+            (b"c(?::\\wa|\\da1", b"bb)", 0, "C expected paren"),
+            (b"\\s.\\b](?:-c3[a-c]", b"abb", 0, "C expected paren"),
+            (b"(0 xc,|cb[a-c]", b"bcaxbc -\x0aa", 0, "C expected paren"),
+            (b"{1,2}\\a([a-c][a-c]0x:)\\a", b"(x(", 0, "R false null null 2"),
+            (b"].b\\(0a", b"ba", 1, "R false null null 1"),
+            (b"{0,}c(?:\\s$\\bc", b"-c", 0, "C expected paren"),
+            (b"\\(^b\\B", b"x", 0, "R false null null 1"),
+            (b"c\\n", b"\x0a", 0, "R false null null 1"),
+            (b"b[^ab]).[a-c]c{1,2}\\m()a", b"1aab", 4, "C unexpected character"),
+            (b"\\n,c^[baxa{", b"bc1\x0axb(a1c", 0, "C letter expected"),
+            (b"[^ab]|c\\b\\n", b"aca(aa -(b", 0, "R false 1,2 (1,2) 1"),
+            (b"\\.", b"a(\x0a-)bbax", 7, "R false null null 1"),
+            (b":", b")ac)))(c(c-", 0, "R false null null 1"),
+            (b"aa\\b", b"1c\x0a(c(b", 0, "R false null null 1"),
+            (b"-b", b"a(-a\x0ac a", 7, "R false null null 1"),
+            (b"^-(1", b"bcx", 0, "C expected paren"),
+            (b"b\\s?{2c{1,2}c", b"b(", 0, "R false null null 1"),
+            (b"abb\\d[^ab]\\(", b"caacxc\x0aca(1", 0, "R false null null 1"),
+            (b"c2\\B\\.2 b", b"b", 0, "R false null null 1"),
+            (b"\\s(aa(?:($\\b", b"c", 0, "C expected paren"),
+            (b"a,", b"b-", 0, "R false null null 1"),
+            (b"3?]\\(", b")xbbba", 0, "R false null null 1"),
+            (b"[a-c]b", b"-)a)aa)) cx", 0, "R false null null 1"),
+            (b")x", b"1(a--a ", 5, "R false null null 1"),
+            (b"(\\d1*b?c[a-c]", b" baa", 0, "C expected paren"),
+            (b"+)[^ab]bc[", b"b-cbxb(ccb", 1, "C unexpected character"),
         ];
         for &(pattern, text, start, want) in cases {
             let got = summary(pattern, text, start);

@@ -8,6 +8,7 @@ use std::cell::Cell;
 use std::fmt::Write;
 use std::rc::Rc;
 
+use crate::cache::InlineCache;
 use crate::value::{StrId, Value};
 
 /// Operand meanings are given as `a b c d`; `R[x]` is a register, `K[x]` a constant.
@@ -193,6 +194,8 @@ pub struct Proto {
     pub generator: bool,
     /// The collection in which this prototype was last marked.
     pub(crate) gc_epoch: Cell<u32>,
+    /// One inline-cache word per instruction (constant-key gets and sets).
+    pub(crate) ic: InlineCache,
 }
 
 impl Proto {
@@ -288,6 +291,7 @@ mod tests {
             locals: vec![],
             generator: false,
             gc_epoch: Cell::new(0),
+            ic: InlineCache::new(0),
         };
         assert_eq!(p.line_at(0), 1);
         assert_eq!(p.line_at(2), 1);

@@ -279,6 +279,7 @@ impl<'a> Compiler<'a> {
         if !fs.varargs && params.len() > fs.nparams as usize {
             params.truncate(fs.nparams as usize);
         }
+        let ic = crate::cache::InlineCache::new(fs.code.len());
         Proto {
             name: fs.name,
             source: Value::Str(self.env.heap.intern(self.env.source.as_bytes())),
@@ -296,6 +297,7 @@ impl<'a> Compiler<'a> {
             locals: debug_locals,
             generator: fs.generator,
             gc_epoch: Default::default(),
+            ic,
         }
     }
 

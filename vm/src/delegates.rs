@@ -596,15 +596,18 @@ fn string_of(vm: &Vm, args: Args) -> Vec<u8> {
 }
 
 fn string_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = string_of(vm, args);
-    let (a, b) = slice_range(vm, args, s.len())?;
-    Ok(vm.bytes(&s[a..b]))
+    let Value::Str(s) = args.this(vm) else { return Ok(vm.bytes(b"")) };
+    let (a, b) = slice_range(vm, args, vm.heap.str(s).len())?;
+    Ok(Value::Str(vm.heap.intern_sub(s, a..b)))
 }
 
 fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = string_of(vm, args);
     let Value::Str(sub) = args.get(vm, 1) else { return Err(vm.error("invalid param")) };
     let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    let s: &[u8] = match args.this(vm) {
+        Value::Str(s) => vm.heap.str(s),
+        _ => &[],
+    };
     if start < 0 || start >= s.len() as i64 {
         return Ok(Value::Null);
     }

@@ -5,7 +5,9 @@
 //! between scripts push a frame and restart the outer loop on the callee; returns pop
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
 
-use crate::bytecode::{Instr, Op};
+use std::rc::Rc;
+
+use crate::bytecode::{Instr, Op, Proto};
 use crate::frame::{Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
 use crate::ops::{ArithOp, BitOp};
@@ -190,7 +192,12 @@ impl Vm {
         'frame: loop {
             let fi = self.ex.frames.len() - 1;
             let frame = &self.ex.frames[fi];
-            let proto = frame.proto.clone();
+            // SAFETY: the running frame owns an `Rc` of its prototype and stays on the
+            // frame stack (or parked with its context) for as long as this pass of
+            // 'frame runs: every instruction that pops or replaces it leaves the pass
+            // (`continue 'frame` / `return`) before `proto` is used again. Borrowing
+            // instead of cloning the `Rc` keeps calls and returns free of refcounting.
+            let proto: &Proto = unsafe { &*Rc::as_ptr(&frame.proto) };
             let base = frame.base as usize;
             let closure = frame.closure;
             let mut pc = frame.pc as usize;
@@ -341,10 +348,15 @@ impl Vm {
                         save_pc!();
                         tick!(1);
                         match f {
-                            Value::Closure(c) => match tri!(self.enter_closure(c, nb, ic as u32, ret, 0)) {
-                                Entered::Frame => continue 'frame,
-                                Entered::Value(v) => r!(ia) = v,
-                            },
+                            Value::Closure(c) => {
+                                if self.enter_plain(c, nb, ic as u32, ret) {
+                                    continue 'frame;
+                                }
+                                match tri!(self.enter_closure(c, nb, ic as u32, ret, 0)) {
+                                    Entered::Frame => continue 'frame,
+                                    Entered::Value(v) => r!(ia) = v,
+                                }
+                            }
                             Value::Native(id) => {
                                 match self.call_native(id, Args { base: nb, count: ic as u32, func: Some(id) }) {
                                     Ok(v) => r!(ia) = v,
@@ -385,7 +397,10 @@ impl Vm {
             }
 
             loop {
-                let i = code[pc];
+                debug_assert!(pc < code.len());
+                // SAFETY: the compiler ends every prototype with `Return` and only emits
+                // jump targets inside the code, so `pc` never runs past the end.
+                let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
                 // SAFETY: in bounds, see `fr!`.
@@ -421,8 +436,8 @@ impl Vm {
                         let obj = fr!(i.b);
                         let key = k!(i.d);
                         let fast = match obj {
-                            Value::Table(t) => self.heap.table(t).get(key, &self.heap.strings),
-                            Value::Instance(o) => self.instance_get(o, key),
+                            Value::Table(t) => self.table_get_cached(t, key, &proto.ic, pc - 1),
+                            Value::Instance(o) => self.instance_get_cached(o, key, &proto.ic, pc - 1),
                             _ => None,
                         };
                         match fast {
@@ -452,9 +467,19 @@ impl Vm {
                             }
                         }
                     }
-                    Op::Set | Op::SetK => {
-                        let obj = fr!(i.a);
-                        let (key, val) = if i.op == Op::Set { (fr!(i.b), fr!(i.c)) } else { (k!(i.d), fr!(i.b)) };
+                    Op::SetK => {
+                        let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
+                        let done = match obj {
+                            Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc - 1),
+                            Value::Instance(o) => self.instance_set_cached(o, key, val, &proto.ic, pc - 1),
+                            _ => false,
+                        };
+                        if !done {
+                            tri!(self.set(obj, key, val, i.a == 0));
+                        }
+                    }
+                    Op::Set => {
+                        let (obj, key, val) = (fr!(i.a), fr!(i.b), fr!(i.c));
                         let done = match (obj, key) {
                             (Value::Array(a), Value::Int(k)) => {
                                 match usize::try_from(k).ok().and_then(|k| self.heap.array_mut(a).get_mut(k)) {

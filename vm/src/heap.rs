@@ -85,8 +85,20 @@ impl Heap {
 
     #[inline]
     pub fn intern(&mut self, s: &[u8]) -> StrId {
-        self.allocs += 1;
-        self.strings.intern(s)
+        let live = self.strings.live();
+        let id = self.strings.intern(s);
+        // Only a new string is an allocation; finding an existing one is not pressure.
+        self.allocs += self.strings.live() - live;
+        id
+    }
+
+    /// Interns a byte range of an existing string (for slices).
+    #[inline]
+    pub fn intern_sub(&mut self, id: StrId, range: std::ops::Range<usize>) -> StrId {
+        let live = self.strings.live();
+        let sub = self.strings.intern_sub(id, range);
+        self.allocs += self.strings.live() - live;
+        sub
     }
 
     #[inline]
@@ -224,6 +236,7 @@ impl Heap {
             return;
         }
         p.gc_epoch.set(self.epoch);
+        p.ic.clear();
         gray.extend_from_slice(&p.consts);
         gray.push(p.name);
         gray.push(p.source);

@@ -9,6 +9,7 @@ pub mod syntax;
 mod arena;
 mod baselib;
 pub mod bytecode;
+mod cache;
 pub mod compiler;
 mod delegates;
 pub mod error;

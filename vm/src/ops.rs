@@ -3,6 +3,7 @@
 //! `typeof`, `clone`, `in` and `instanceof`. The interpreter inlines the common cases
 //! and falls back to these.
 
+use crate::cache::InlineCache;
 use crate::object::*;
 use crate::table::Table;
 use crate::value::*;
@@ -106,6 +107,69 @@ impl Vm {
             MemberRef::Field(f) => self.heap.real(inst.fields[f]),
             MemberRef::Method(m) => class.methods[m].value,
         })
+    }
+
+    /// `t[key]` (raw) for a constant key, through the inline cache of instruction `pc`.
+    #[inline(always)]
+    pub(crate) fn table_get_cached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let table = self.heap.table(t);
+        let Value::Str(k) = key else { return table.get(key, &self.heap.strings) };
+        if let Some(v) = ic.table_node(pc).and_then(|n| table.value_at(n, k)) {
+            return Some(v);
+        }
+        let n = table.node_of(key, &self.heap.strings)?;
+        ic.set_table_node(pc, n);
+        table.value_at(n, k)
+    }
+
+    /// Overwrites an existing slot of `t` for a constant key through the inline cache.
+    #[inline(always)]
+    pub(crate) fn table_set_cached(&mut self, t: TableId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
+        let Value::Str(k) = key else { return self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings) };
+        if let Some(n) = ic.table_node(pc) {
+            if self.heap.tables.get_mut(t.0).set_at(n, k, val) {
+                return true;
+            }
+        }
+        match self.heap.table(t).node_of(key, &self.heap.strings) {
+            Some(n) => {
+                ic.set_table_node(pc, n);
+                self.heap.tables.get_mut(t.0).set_at(n, k, val)
+            }
+            None => false,
+        }
+    }
+
+    /// The member `key` of instance `i`'s class, through the inline cache.
+    #[inline(always)]
+    fn member_cached(&self, class: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<MemberRef> {
+        if let Some(r) = ic.member(pc, class) {
+            return Some(r);
+        }
+        let r = MemberRef::decode(self.heap.class(class).members.get(key, &self.heap.strings)?)?;
+        ic.set_member(pc, class, r);
+        Some(r)
+    }
+
+    /// `instance_get` for a constant key, through the inline cache of instruction `pc`.
+    #[inline(always)]
+    pub(crate) fn instance_get_cached(&self, i: InstanceId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let inst = self.heap.instance(i);
+        Some(match self.member_cached(inst.class, key, ic, pc)? {
+            MemberRef::Field(f) => self.heap.real(inst.fields[f]),
+            MemberRef::Method(m) => self.heap.class(inst.class).methods[m].value,
+        })
+    }
+
+    /// `instance_set` for a constant key, through the inline cache of instruction `pc`.
+    #[inline(always)]
+    pub(crate) fn instance_set_cached(&mut self, i: InstanceId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
+        let class = self.heap.instance(i).class;
+        if let Some(MemberRef::Field(f)) = self.member_cached(class, key, ic, pc) {
+            self.heap.instance_mut(i).fields[f] = val;
+            return true;
+        }
+        false
     }
 
     fn default_delegate(&self, v: Value) -> Option<TableId> {
@@ -520,15 +584,27 @@ impl Vm {
         }
     }
 
-    /// String concatenation with `tostring` semantics on both sides.
+    /// String concatenation with `tostring` semantics on both sides. Both texts go
+    /// straight into one reused buffer, so only the result is interned.
     pub(crate) fn concat(&mut self, a: Value, b: Value) -> Result<Value, Fail> {
-        let sa = self.tostring(a)?;
-        let sb = self.tostring(b)?;
-        let (x, y) = (self.heap.str(sa), self.heap.str(sb));
-        let mut buf = Vec::with_capacity(x.len() + y.len());
-        buf.extend_from_slice(x);
-        buf.extend_from_slice(y);
-        Ok(Value::Str(self.heap.intern(&buf)))
+        let a = self.as_text(a)?;
+        let b = self.as_text(b)?;
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        self.push_plain(a, &mut buf);
+        self.push_plain(b, &mut buf);
+        let s = self.heap.intern(&buf);
+        self.scratch = buf;
+        Ok(Value::Str(s))
+    }
+
+    /// `v` itself when its text needs no metamethod, else the string `_tostring` gives.
+    #[inline]
+    fn as_text(&mut self, v: Value) -> Result<Value, Fail> {
+        match v {
+            Value::Table(_) | Value::Instance(_) | Value::UserData(_) => Ok(Value::Str(self.tostring(v)?)),
+            v => Ok(v),
+        }
     }
 
     // ----- comparison -----------------------------------------------------------------
@@ -614,16 +690,23 @@ impl Vm {
 
     /// The text of a value without calling metamethods.
     pub(crate) fn plain_string(&self, v: Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.push_plain(v, &mut out);
+        out
+    }
+
+    /// Appends the text of a value without calling metamethods.
+    pub(crate) fn push_plain(&self, v: Value, out: &mut Vec<u8>) {
         match v {
-            Value::Null => b"null".to_vec(),
-            Value::Bool(b) => if b { b"true".to_vec() } else { b"false".to_vec() },
-            Value::Int(i) => i.to_string().into_bytes(),
-            Value::Float(f) => format_float(f as f64).into_bytes(),
-            Value::Str(s) => self.heap.str(s).to_vec(),
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
+            Value::Int(i) => push_int(out, i),
+            Value::Float(f) => out.extend_from_slice(format_float(f as f64).as_bytes()),
+            Value::Str(s) => out.extend_from_slice(self.heap.str(s)),
             other => {
                 let id = other.object_id().unwrap_or(0) as u64;
                 let addr = 0x5555_0000_0000u64 + ((other.tag() as u64) << 28) + id * 0x40;
-                format!("({} : 0x{:016x})", other.type_of(), addr).into_bytes()
+                out.extend_from_slice(format!("({} : 0x{:016x})", other.type_of(), addr).as_bytes());
             }
         }
     }
@@ -758,6 +841,25 @@ fn truncate50(s: &str) -> &str {
     }
 }
 
+/// Appends the decimal text of `i` (no formatter machinery: concatenation is hot).
+fn push_int(out: &mut Vec<u8>, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,5 +877,14 @@ mod tests {
         assert_eq!(format_float(100000.0), "100000");
         assert_eq!(format_float(0.0001), "0.0001");
         assert_eq!(format_float_prec(3.14159, 14), "3.14159");
+    }
+
+    #[test]
+    fn integer_text() {
+        for i in [0, 7, -7, 1234567890, i64::MIN, i64::MAX] {
+            let mut out = Vec::new();
+            push_int(&mut out, i);
+            assert_eq!(out, i.to_string().into_bytes());
+        }
     }
 }

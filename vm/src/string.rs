@@ -42,6 +42,11 @@ fn intern_hash(s: &[u8]) -> u64 {
     for &b in chunks.remainder() {
         h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
     }
+    // A multiply leaves the low bits (the probe index) depending only on the low bits
+    // of the input; fold the well-mixed high half down so similar strings ("key1",
+    // "key2", ...) spread instead of forming long probe runs.
+    h ^= h >> 32;
+    h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
     h ^ (h >> 29)
 }
 
@@ -67,25 +72,50 @@ fn slot_entry(ihash: u64, id: u32) -> u64 {
 impl Strings {
     pub fn intern(&mut self, s: &[u8]) -> StrId {
         let ihash = intern_hash(s);
+        match self.lookup(s, ihash) {
+            Ok(id) => id,
+            Err(slot) => self.insert_at(slot, s.into(), ihash),
+        }
+    }
+
+    /// Interns bytes `range` of string `id` (slicing without an intermediate copy).
+    pub fn intern_sub(&mut self, id: StrId, range: std::ops::Range<usize>) -> StrId {
+        let bytes = &self.arena.get(id.0).bytes[range];
+        let ihash = intern_hash(bytes);
+        match self.lookup(bytes, ihash) {
+            Ok(found) => found,
+            Err(slot) => {
+                let owned: Box<[u8]> = bytes.into();
+                self.insert_at(slot, owned, ihash)
+            }
+        }
+    }
+
+    /// The interned id of `s`, or the free slot where it belongs.
+    #[inline]
+    fn lookup(&self, s: &[u8], ihash: u64) -> Result<StrId, usize> {
         let mask = self.slots.len() - 1;
         let tag = ihash & 0xFFFF_FFFF_0000_0000;
         let mut i = ihash as usize & mask;
         loop {
             let e = self.slots[i];
             if e == 0 {
-                break;
+                return Err(i);
             }
             if e & 0xFFFF_FFFF_0000_0000 == tag {
                 let id = (e as u32).wrapping_sub(1);
                 if &*self.arena.get(id).bytes == s {
-                    return StrId(id);
+                    return Ok(StrId(id));
                 }
             }
             i = (i + 1) & mask;
         }
-        let hash = hash_bytes(s);
-        let id = self.arena.insert(SqStr { bytes: s.into(), hash, ihash });
-        self.slots[i] = slot_entry(ihash, id);
+    }
+
+    fn insert_at(&mut self, slot: usize, bytes: Box<[u8]>, ihash: u64) -> StrId {
+        let hash = hash_bytes(&bytes);
+        let id = self.arena.insert(SqStr { bytes, hash, ihash });
+        self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
         if self.used * 2 > self.slots.len() {
             self.rebuild(self.slots.len() * 2);

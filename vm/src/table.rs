@@ -6,7 +6,7 @@
 //! libraries' tests depend on that order.
 
 use crate::string::Strings;
-use crate::value::{TableId, Value};
+use crate::value::{StrId, TableId, Value};
 
 const NONE: u32 = u32::MAX;
 const MIN_SIZE: usize = 4;
@@ -113,6 +113,36 @@ impl Table {
     #[inline]
     pub fn get_hashed(&self, key: Value, hash: u64) -> Option<Value> {
         self.find(key, hash).map(|i| self.nodes[i].val)
+    }
+
+    /// The node holding `key`, for inline caches (see `cache`).
+    #[inline]
+    pub fn node_of(&self, key: Value, strings: &Strings) -> Option<usize> {
+        if key.is_null() {
+            return None;
+        }
+        self.find(key, hash_key(key, strings))
+    }
+
+    /// The value in node `i` if that node still holds `key`.
+    #[inline(always)]
+    pub fn value_at(&self, i: usize, key: StrId) -> Option<Value> {
+        match self.nodes.get(i) {
+            Some(Node { key: Value::Str(k), val, .. }) if *k == key => Some(*val),
+            _ => None,
+        }
+    }
+
+    /// Overwrites node `i` if that node still holds `key`.
+    #[inline(always)]
+    pub fn set_at(&mut self, i: usize, key: StrId, val: Value) -> bool {
+        match self.nodes.get_mut(i) {
+            Some(n) if matches!(n.key, Value::Str(k) if k == key) => {
+                n.val = val;
+                true
+            }
+            _ => false,
+        }
     }
 
     pub fn contains(&self, key: Value, strings: &Strings) -> bool {

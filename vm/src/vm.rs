@@ -143,6 +143,8 @@ pub struct Vm {
     pub(crate) error_notified: bool,
     /// `pcall`/`pacall` in progress: errors do not reach the error handler.
     pub(crate) suppress_error_handler: u32,
+    /// A reused buffer for building strings (concatenation) before interning them.
+    pub(crate) scratch: Vec<u8>,
     out: OutputFn,
     err_out: OutputFn,
 }
@@ -213,6 +215,7 @@ impl Vm {
             pending_trace: None,
             error_notified: false,
             suppress_error_handler: 0,
+            scratch: Vec::new(),
             out: Box::new(|b| {
                 use std::io::Write;
                 let _ = std::io::stdout().write_all(b);
@@ -450,6 +453,60 @@ impl Vm {
         }
     }
 
+    /// A new empty class, for libraries that define native classes (`blob`, `regexp`).
+    pub fn new_empty_class(&mut self) -> Value {
+        Value::Class(self.heap.alloc_class(Class {
+            base: None,
+            members: Table::with_capacity(0),
+            fields: Vec::new(),
+            methods: Vec::new(),
+            metamethods: [Value::Null; 18],
+            attrs: Value::Null,
+            locked: false,
+            constructor: None,
+        }))
+    }
+
+    /// Declares a class member as `class { name = val }` does (the constructor and
+    /// metamethods such as `_get` included).
+    pub fn class_set(&mut self, class: Value, name: &str, val: Value) -> Result<(), Fail> {
+        let key = self.string(name);
+        self.new_slot(class, key, val, false)
+    }
+
+    /// Whether `v` is an instance of `class` or of a class derived from it.
+    pub fn is_instance_of(&mut self, v: Value, class: Value) -> bool {
+        matches!(class, Value::Class(_)) && self.instance_of(v, class).unwrap_or(false)
+    }
+
+    /// The default delegate of a type (the methods all its values answer to), so a
+    /// library can add, replace or remove methods for its profile.
+    pub fn type_delegate(&self, t: Type) -> Option<Value> {
+        let d = &self.delegates;
+        let id = match t {
+            Type::Table => d.table,
+            Type::Array => d.array,
+            Type::String => d.string,
+            Type::Integer | Type::Float | Type::Bool => d.number,
+            Type::Function => d.function,
+            Type::Generator => d.generator,
+            Type::Thread => d.thread,
+            Type::Class => d.class,
+            Type::Instance => d.instance,
+            Type::WeakRef => d.weakref,
+            Type::Null | Type::UserData => return None,
+        };
+        Some(Value::Table(id))
+    }
+
+    /// Removes a raw slot from a table, returning its value.
+    pub fn table_remove(&mut self, table: Value, key: Value) -> Option<Value> {
+        match table {
+            Value::Table(t) => self.heap.tables.get_mut(t.0).remove(key, &self.heap.strings),
+            _ => None,
+        }
+    }
+
     // ----- compiling and running ------------------------------------------------------
 
     /// Compiles `source` into a closure (the script's main function).
@@ -612,6 +669,34 @@ impl Vm {
         }
         let msg = format!("parameter {i} has an invalid type '{}' ; expected: '{}'", v.type_of(), names.join("|"));
         self.error(msg)
+    }
+
+    /// The common script-to-script call, kept free of `Result` plumbing: exact arity,
+    /// no varargs, not a generator, no bound environment, and stack room already there.
+    /// Pushes the frame and returns true, or does nothing and returns false (the caller
+    /// then takes `enter_closure`, which handles every case).
+    #[inline(always)]
+    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32) -> bool {
+        let cl = self.heap.closure(c);
+        let p: &Proto = &cl.proto;
+        let b = base as usize;
+        let top = b + p.max_regs as usize;
+        if nargs != p.nparams
+            || p.varargs
+            || p.generator
+            || cl.env.is_some()
+            || top >= self.ex.stack.len()
+            || self.ex.frames.len() >= self.max_frames
+        {
+            return false;
+        }
+        let proto = cl.proto.clone();
+        self.ex.stack[b + nargs as usize..top].fill(Value::Null);
+        let saved_top = self.ex.top;
+        self.ex.top = top as u32;
+        let trap_base = self.ex.traps.len() as u32;
+        self.ex.frames.push(Frame { closure: c, proto, pc: 0, base, ret, saved_top, trap_base, flags: 0 });
+        true
     }
 
     /// Pushes a frame for closure `c` whose `this` and arguments are at `stack[base..]`.

@@ -1,0 +1,171 @@
+//! The math library (`sqrt`, `sin`, `rand`, `PI`, ...): globals in the reference `sq`,
+//! the `math` table on the imp.
+//!
+//! Results are computed in double precision and rounded to Squirrel's 32-bit float.
+//! `rand` is glibc's `rand()` (the additive feedback generator `random_r` uses, with
+//! its seeding), so a seeded sequence matches the reference `sq` on Linux and runs are
+//! reproducible: without `srand` the seed is 1, as in C.
+
+use std::rc::Rc;
+
+use impish_vm::{Args, Fail, Profile, Value, Vm};
+
+use crate::natives::{self, float_arg, int_arg, Native};
+
+/// `RAND_MAX` of glibc, the reference's host.
+pub const RAND_MAX: i64 = 0x7fff_ffff;
+
+/// glibc's `TYPE_3` random generator: 31 words of state, taps 3 apart.
+#[derive(Clone, Debug)]
+pub struct Rand {
+    state: [i32; 31],
+    front: usize,
+    rear: usize,
+}
+
+impl Rand {
+    pub fn new(seed: u32) -> Rand {
+        let mut state = [0i32; 31];
+        state[0] = if seed == 0 { 1 } else { seed as i32 };
+        for i in 1..31 {
+            // Park–Miller "minimal standard" step, Schrage's method, as glibc does it.
+            let prev = state[i - 1];
+            let (hi, lo) = (prev / 127_773, prev % 127_773);
+            let mut word = 16_807i32.wrapping_mul(lo).wrapping_sub(2_836i32.wrapping_mul(hi));
+            if word < 0 {
+                word = word.wrapping_add(2_147_483_647);
+            }
+            state[i] = word;
+        }
+        let mut r = Rand { state, front: 3, rear: 0 };
+        for _ in 0..310 {
+            r.draw();
+        }
+        r
+    }
+
+    /// The next value in `0..=RAND_MAX`.
+    pub fn draw(&mut self) -> i64 {
+        let sum = self.state[self.front].wrapping_add(self.state[self.rear]);
+        self.state[self.front] = sum;
+        self.front = (self.front + 1) % 31;
+        self.rear = (self.rear + 1) % 31;
+        ((sum as u32) >> 1) as i64
+    }
+}
+
+impl Default for Rand {
+    fn default() -> Rand {
+        Rand::new(1)
+    }
+}
+
+/// A one-argument float function.
+type Unary = fn(f64) -> f64;
+/// A two-argument float function.
+type Binary = fn(f64, f64) -> f64;
+
+/// The one-argument float functions.
+const UNARY: &[(&str, Unary)] = &[
+    ("sqrt", f64::sqrt),
+    ("sin", f64::sin),
+    ("cos", f64::cos),
+    ("asin", f64::asin),
+    ("acos", f64::acos),
+    ("log", f64::ln),
+    ("log10", f64::log10),
+    ("tan", f64::tan),
+    ("atan", f64::atan),
+    ("floor", f64::floor),
+    ("ceil", f64::ceil),
+    ("exp", f64::exp),
+    ("fabs", f64::abs),
+];
+
+/// The two-argument float functions.
+const BINARY: &[(&str, Binary)] = &[("atan2", f64::atan2), ("pow", f64::powf)];
+
+/// Installs the library into `table` (the root table, or the imp's `math`).
+pub fn install(vm: &mut Vm, table: Value) {
+    for &(name, f) in UNARY {
+        let native = vm.new_native_with(
+            name,
+            Rc::new(move |vm: &mut Vm, args: Args| Ok(Value::Float(f(float_arg(vm, args, 1) as f64) as f32))),
+            2,
+            Some(".n"),
+            Vec::new(),
+        );
+        natives::set(vm, table, name, native);
+    }
+    for &(name, f) in BINARY {
+        let native = vm.new_native_with(
+            name,
+            Rc::new(move |vm: &mut Vm, args: Args| {
+                let (a, b) = (float_arg(vm, args, 1) as f64, float_arg(vm, args, 2) as f64);
+                Ok(Value::Float(f(a, b) as f32))
+            }),
+            3,
+            Some(".nn"),
+            Vec::new(),
+        );
+        natives::set(vm, table, name, native);
+    }
+    // Each VM has its own generator, held by the two natives that use it.
+    let generator = vm.new_userdata(Box::new(Rand::default()), None);
+    let funcs: &[(&str, Native, i32, Option<&str>)] = &[("srand", srand, 2, Some(".n")), ("rand", rand, 1, None)];
+    for &(name, f, n, mask) in funcs {
+        let native = vm.new_native_with(name, Rc::new(f), n, mask, vec![generator]);
+        natives::set(vm, table, name, native);
+    }
+    vm.register_in(table, "abs", abs, 2, Some(".n"));
+    natives::set(vm, table, "RAND_MAX", Value::Int(RAND_MAX));
+    natives::set(vm, table, "PI", Value::Float(std::f32::consts::PI));
+}
+
+/// Runs `f` on the generator the native was created with.
+fn with_rand<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Rand) -> T) -> T {
+    let holder = args.free(vm, 0);
+    match vm.userdata_mut::<Rand>(holder) {
+        Some(r) => f(r),
+        None => f(&mut Rand::default()),
+    }
+}
+
+fn srand(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    // The imp seeds its generator itself; `math.srand` is documented as a no-op.
+    if vm.profile() == Profile::Squirrel {
+        let seed = int_arg(vm, args, 1) as u32;
+        with_rand(vm, args, |r| *r = Rand::new(seed));
+    }
+    Ok(Value::Null)
+}
+
+fn rand(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(Value::Int(with_rand(vm, args, Rand::draw)))
+}
+
+/// `abs` works on the C `int`: the argument is truncated to 32 bits first.
+fn abs(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    Ok(Value::Int((int_arg(vm, args, 1) as i32).wrapping_abs() as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rand_matches_glibc() {
+        let mut r = Rand::new(1);
+        assert_eq!([r.draw(), r.draw()], [1_804_289_383, 846_930_886]);
+        let mut r = Rand::new(42);
+        assert_eq!([r.draw(), r.draw()], [71_876_166, 708_592_740]);
+        let mut r = Rand::default();
+        assert_eq!(r.draw(), 1_804_289_383);
+    }
+
+    #[test]
+    fn rand_stays_in_range() {
+        let mut r = Rand::new(u32::MAX);
+        assert!((0..1000).map(|_| r.draw()).all(|v| (0..=RAND_MAX).contains(&v)));
+    }
+}

@@ -1,0 +1,187 @@
+//! The string library's functions (`format`, `printf`, `strip`, `split`, `escape`,
+//! ...): the reference's behaviour, C-string quirks included (several functions stop
+//! at the first NUL byte because the reference walks C strings).
+
+use impish_vm::{Args, Fail, Profile, Value, Vm};
+
+use crate::format::{format_into, FormatArg, IntWidth};
+use crate::natives::{self, str_arg, Entry};
+
+/// Installs the functions as globals; the imp lacks the 3.1 additions (`escape`,
+/// `startswith`, `endswith`) and `split`'s `skipempty`.
+pub fn install(vm: &mut Vm) {
+    let root = vm.root_table();
+    let common: &[Entry] = &[
+        ("format", format, -2, Some(".s")),
+        ("printf", printf, -2, Some(".s")),
+        ("strip", strip, 2, Some(".s")),
+        ("lstrip", lstrip, 2, Some(".s")),
+        ("rstrip", rstrip, 2, Some(".s")),
+    ];
+    natives::install(vm, root, common);
+    match vm.profile() {
+        Profile::Squirrel => natives::install(
+            vm,
+            root,
+            &[
+                ("split", split, -3, Some(".ssb")),
+                ("escape", escape, 2, Some(".s")),
+                ("startswith", startswith, 3, Some(".ss")),
+                ("endswith", endswith, 3, Some(".ss")),
+            ],
+        ),
+        Profile::Imp => natives::install(vm, root, &[("split", split, 3, Some(".ss"))]),
+    }
+}
+
+/// A script value as `format` sees it.
+fn format_arg(vm: &Vm, v: Value) -> FormatArg<'_> {
+    match v {
+        Value::Int(i) => FormatArg::Int(i),
+        Value::Float(f) => FormatArg::Float(f as f64),
+        Value::Bool(b) => FormatArg::Bool(b),
+        Value::Str(_) => FormatArg::Str(vm.str_bytes(v).unwrap_or_default()),
+        _ => FormatArg::Other,
+    }
+}
+
+/// Formats arguments 2.. by the format string in argument 1.
+fn format_args(vm: &mut Vm, args: Args) -> Result<Vec<u8>, Fail> {
+    let width = match vm.profile() {
+        Profile::Squirrel => IntWidth::Bits64,
+        Profile::Imp => IntWidth::Bits32,
+    };
+    let mut out = Vec::new();
+    let vm_ref: &Vm = vm;
+    let fmt = vm_ref.str_bytes(args.get(vm_ref, 1)).unwrap_or_default();
+    let result = format_into(&mut out, fmt, width, |i| {
+        let at = i + 2;
+        (at < args.len()).then(|| format_arg(vm_ref, args.get(vm_ref, at)))
+    });
+    match result {
+        Ok(()) => Ok(out),
+        Err(e) => Err(vm.error(e.to_string())),
+    }
+}
+
+fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let out = format_args(vm, args)?;
+    Ok(vm.bytes(&out))
+}
+
+fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let out = format_args(vm, args)?;
+    // The reference prints through `%s`, so output ends at a NUL byte.
+    let end = out.iter().position(|&c| c == 0).unwrap_or(out.len());
+    vm.write_out(&out[..end]);
+    Ok(Value::Null)
+}
+
+/// C `isspace` in the C locale.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// Where the text starts after leading blanks; a NUL stops the scan.
+fn strip_left(s: &[u8]) -> usize {
+    s.iter().take_while(|&&c| c != 0 && is_space(c)).count()
+}
+
+/// Where the text ends before trailing blanks.
+fn strip_right(s: &[u8]) -> usize {
+    s.iter().rposition(|&c| !is_space(c)).map_or(0, |i| i + 1)
+}
+
+fn strip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = str_arg(vm, args, 1);
+    let (start, end) = (strip_left(&s), strip_right(&s));
+    Ok(vm.bytes(s.get(start..end).unwrap_or_default()))
+}
+
+fn lstrip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = str_arg(vm, args, 1);
+    let rest = &s[strip_left(&s)..];
+    // The result is taken as a C string: it ends at the first NUL.
+    let end = rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
+    Ok(vm.bytes(&rest[..end]))
+}
+
+fn rstrip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = str_arg(vm, args, 1);
+    Ok(vm.bytes(&s[..strip_right(&s)]))
+}
+
+/// Any byte of the separators splits; empty fields are kept (unless `skipempty`)
+/// except a trailing one; the text ends at its first NUL.
+fn split(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (s, seps) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
+    if seps.is_empty() {
+        return Err(vm.error("empty separators string"));
+    }
+    let skip_empty = args.len() > 3 && args.get(vm, 3).truthy();
+    let text = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
+    let mut fields = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.iter().enumerate() {
+        if seps.contains(c) {
+            if !skip_empty || i != start {
+                fields.push(vm.bytes(&text[start..i]));
+            }
+            start = i + 1;
+        }
+    }
+    if start != text.len() {
+        fields.push(vm.bytes(&text[start..]));
+    }
+    Ok(vm.new_array(fields))
+}
+
+/// Backslash escapes for `\ " '` and NUL; every other non-printable byte becomes
+/// `\xHH`. Bytes above 0x7F are negative C chars, printed sign-extended
+/// (`\xffffff80`), as the reference does.
+pub fn escape_bytes(s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(s.len());
+    for &c in s {
+        match c {
+            b'\\' | b'"' | b'\'' => out.extend_from_slice(&[b'\\', c]),
+            0 => out.extend_from_slice(b"\\0"),
+            0x20..=0x7e => out.push(c),
+            _ => out.extend_from_slice(format!("\\x{:02x}", c as i8 as i32 as u32).as_bytes()),
+        }
+    }
+    out
+}
+
+fn escape(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let s = str_arg(vm, args, 1);
+    Ok(vm.bytes(&escape_bytes(&s)))
+}
+
+fn startswith(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (s, prefix) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
+    Ok(Value::Bool(s.starts_with(&prefix)))
+}
+
+fn endswith(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (s, suffix) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
+    Ok(Value::Bool(s.ends_with(&suffix)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_follows_the_reference() {
+        assert_eq!(escape_bytes(b"a\"b\\c'"), b"a\\\"b\\\\c\\'");
+        assert_eq!(escape_bytes(b"\t\n"), b"\\x09\\x0a");
+        assert_eq!(escape_bytes(b"\xff\x80\x00"), b"\\xffffffff\\xffffff80\\0");
+    }
+
+    #[test]
+    fn strip_bounds() {
+        assert_eq!((strip_left(b"  a "), strip_right(b"  a ")), (2, 3));
+        assert_eq!((strip_left(b"   "), strip_right(b"   ")), (3, 0));
+        assert_eq!(strip_left(b"\0 a"), 0);
+    }
+}

@@ -1,0 +1,25 @@
+// imp profile: blobs are little-endian; tostring() and crypto.equals are imp extras.
+local b = blob()
+b.writen(0x01020304, 'i')
+b.writen(-2, 's')
+b.writen(0xBEEF, 'w')
+b.writen(1.0, 'f')
+b.writen(-1, 'c')
+local hex = ""
+foreach (byte in b) hex += format("%02x", byte)
+print(hex + " " + b.len() + "\n")
+b.seek(0)
+print(b.readn('i') + " " + b.readn('s') + " " + b.readn('w') + " " + b.readn('f') + " " + b.readn('c') + "\n")
+// 'l' is the imp's 32-bit integer; writing a non-number writes zeros
+local l = blob()
+l.writen(-1, 'l')
+l.writen("text", 'i')
+l.writen(null, 'd')
+print(l.len() + " " + l[0] + " " + l[4] + " " + l[11] + "\n")
+local s = blob(5)
+foreach (i, c in "hello") s[i] = c
+print(s.tostring() + " " + typeof s.tostring() + " " + typeof s + " " + type(s) + "\n")
+local t = blob(5)
+t.writeblob(s)
+print(crypto.equals(s, t) + " " + crypto.equals(s, "hello") + " " + crypto.equals("a", "b") + " " + crypto.equals(s, blob(5)) + "\n")
+print(swap2(0x1234) + " " + casti2f(0x3f800000) + " " + swapfloat(swapfloat(2.5)) + "\n")
