@@ -2,6 +2,7 @@
 //! first error as the reference compiler words and places it; `--ast` prints each
 //! tree as S-expressions, to see how a program was read.
 
+use super::read_source;
 use impish_vm::syntax::{self, sexpr};
 use impish_vm::{Error, Profile, Vm};
 use std::path::PathBuf;
@@ -20,19 +21,12 @@ pub struct Args {
 pub fn run(args: &Args) -> ExitCode {
     let mut failed = 0;
     for path in &args.files {
-        let name = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let source = String::from_utf8_lossy(&bytes);
-                if let Err(err) = check(&source, &name, args.ast) {
-                    eprintln!("{err}\n");
-                    failed += 1;
-                }
-            }
-            Err(err) => {
-                eprintln!("{name}: cannot read: {err}");
-                failed += 1;
-            }
+        let outcome = read_source(path).and_then(|(name, source)| {
+            check(&source, &name, args.ast).map_err(|err| format!("{err}\n"))
+        });
+        if let Err(message) = outcome {
+            eprintln!("{message}");
+            failed += 1;
         }
     }
     let total = args.files.len();

@@ -6,13 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use super::{read_source, ProfileArg};
 use impish_vm::{Profile, Vm};
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum ProfileArg {
-    Squirrel,
-    Imp,
-}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -24,19 +19,14 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let name = args.file.display().to_string();
-    let source = match std::fs::read(&args.file) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let (name, source) = match read_source(&args.file) {
+        Ok(read) => read,
         Err(e) => {
-            eprintln!("{name}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
-    let profile = match args.profile {
-        ProfileArg::Squirrel => Profile::Squirrel,
-        ProfileArg::Imp => Profile::Imp,
-    };
-    let mut vm = Vm::new(profile);
+    let mut vm = Vm::new(args.profile.into());
     impish_stdlib::register(&mut vm);
     let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
     let sink = out.clone();
@@ -56,11 +46,10 @@ pub struct DisasmArgs {
 
 /// `impish disasm FILE`: the bytecode the compiler produces for a script.
 pub fn disasm(args: &DisasmArgs) -> ExitCode {
-    let name = args.file.display().to_string();
-    let source = match std::fs::read(&args.file) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let (name, source) = match read_source(&args.file) {
+        Ok(read) => read,
         Err(e) => {
-            eprintln!("{name}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
