@@ -20,6 +20,8 @@ enum Command {
     Run(cli::run::Args),
     /// Print the bytecode of a Squirrel script.
     Disasm(cli::run::DisasmArgs),
+    /// Run imp firmware (device and agent code) in virtual time and print its log.
+    Imp(cli::imp::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +29,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(&args),
         Command::Run(args) => cli::run::run(&args),
         Command::Disasm(args) => cli::run::disasm(&args),
+        Command::Imp(args) => cli::imp::run(&args),
     }
 }

@@ -4,11 +4,14 @@
 //! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
 //! `hardware` models pins, buses, flash and UARTs, with scriptable inputs.
 //! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED.
+//! `imp` is the runtime itself: a device VM and an agent VM bound to the imp API,
+//! sharing the scheduler, a board and one log stream.
 //! `builder` assembles sources as Electric Imp's Builder does (`@include`, `@if`,
 //! `#require`), with `#line` markers back to the original files.
 
 pub mod builder;
 pub mod cloud;
 pub mod hardware;
+pub mod imp;
 pub mod scheduler;
 pub mod status_led;

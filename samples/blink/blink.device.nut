@@ -1,9 +1,10 @@
-// blink.device.nut — the "hello world" of imp firmware: toggle an LED once a
+// blink.device.nut — the "hello world" of imp firmware: toggle an LED twice a
 // second and log every tenth toggle. Used by the README's first command.
+// The LED is the impFactory's green LED, pinE of its imp005.
 
 const BLINK_SECONDS = 0.5;
 
-led <- hardware.pin9;
+led <- hardware.pinE;
 led.configure(DIGITAL_OUT, 0);
 
 local state = 0;

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 pub mod check;
+pub mod imp;
 pub mod run;
 
 /// A script's name (its path as given) and text (bytes that are not UTF-8 are

@@ -14,7 +14,7 @@ mod memory;
 pub mod webhook;
 
 pub use entities::*;
-pub use memory::MemoryCloud;
+pub use memory::{MemoryCloud, AGENT_URL_BASE};
 pub use webhook::{ContentType, HttpSink, WebhookSink};
 
 use std::time::Duration;

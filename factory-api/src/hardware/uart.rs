@@ -44,6 +44,10 @@ impl Uart {
         Uart { name: name.into(), config: None, sent: Vec::new(), incoming: VecDeque::new() }
     }
 
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     pub fn configure(&mut self, config: UartConfig) {
         self.config = Some(config);
     }

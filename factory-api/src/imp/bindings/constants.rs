@@ -1,0 +1,87 @@
+//! The imp's root constants. Where imp-api.md gives a value (the wake reasons) it is
+//! used; the imp does not document the others, so these values are ours: distinct
+//! within each family and stable, and firmware should only compare with the names.
+
+use crate::hardware::spiflash;
+use impish_vm::{Value, Vm};
+
+/// `pin.configure` modes.
+pub(crate) mod mode {
+    pub const DIGITAL_IN: i64 = 1;
+    pub const DIGITAL_IN_PULLUP: i64 = 2;
+    pub const DIGITAL_IN_PULLDOWN: i64 = 3;
+    pub const DIGITAL_IN_WAKEUP: i64 = 4;
+    pub const DIGITAL_OUT: i64 = 5;
+    pub const DIGITAL_OUT_OD: i64 = 6;
+    pub const DIGITAL_OUT_OD_PULLUP: i64 = 7;
+    pub const ANALOG_IN: i64 = 8;
+    pub const ANALOG_OUT: i64 = 9;
+    pub const PWM_OUT: i64 = 10;
+}
+
+/// `hardware.wakereason()` values, as documented.
+pub(crate) mod wake {
+    pub const POWER_ON: i32 = 0;
+    pub const SQUIRREL_ERROR: i32 = 5;
+}
+
+/// UART parity and flags.
+pub(crate) mod uart {
+    pub const PARITY_NONE: i64 = 0;
+    pub const PARITY_EVEN: i64 = 1;
+    pub const PARITY_ODD: i64 = 2;
+}
+
+/// `imp.environment()` values.
+pub(crate) mod environment {
+    pub const MODULE: i64 = 1;
+    pub const AGENT: i64 = 2;
+}
+
+const CONSTANTS: &[(&str, i64)] = &[
+    ("DIGITAL_IN", mode::DIGITAL_IN),
+    ("DIGITAL_IN_PULLUP", mode::DIGITAL_IN_PULLUP),
+    ("DIGITAL_IN_PULLDOWN", mode::DIGITAL_IN_PULLDOWN),
+    ("DIGITAL_IN_WAKEUP", mode::DIGITAL_IN_WAKEUP),
+    ("DIGITAL_OUT", mode::DIGITAL_OUT),
+    ("DIGITAL_OUT_OD", mode::DIGITAL_OUT_OD),
+    ("DIGITAL_OUT_OD_PULLUP", mode::DIGITAL_OUT_OD_PULLUP),
+    ("ANALOG_IN", mode::ANALOG_IN),
+    ("ANALOG_OUT", mode::ANALOG_OUT),
+    ("PWM_OUT", mode::PWM_OUT),
+    ("WAKEREASON_POWER_ON", wake::POWER_ON as i64),
+    ("WAKEREASON_TIMER", 1),
+    ("WAKEREASON_SW_RESET", 2),
+    ("WAKEREASON_PIN", 3),
+    ("WAKEREASON_NEW_SQUIRREL", 4),
+    ("WAKEREASON_SQUIRREL_ERROR", wake::SQUIRREL_ERROR as i64),
+    ("WAKEREASON_NEW_FIRMWARE", 6),
+    ("WAKEREASON_SNOOZE", 7),
+    ("WAKEREASON_HW_RESET", 8),
+    // I2C speeds are their frequencies in Hz.
+    ("CLOCK_SPEED_10_KHZ", 10_000),
+    ("CLOCK_SPEED_50_KHZ", 50_000),
+    ("CLOCK_SPEED_100_KHZ", 100_000),
+    ("CLOCK_SPEED_400_KHZ", 400_000),
+    ("PARITY_NONE", uart::PARITY_NONE),
+    ("PARITY_EVEN", uart::PARITY_EVEN),
+    ("PARITY_ODD", uart::PARITY_ODD),
+    ("NO_CTSRTS", 1),
+    ("NO_TX", 2),
+    ("NO_RX", 4),
+    ("SEND_ERROR_NOT_CONNECTED", 1),
+    ("SEND_ERROR_TIMEOUT", 2),
+    ("SPIFLASH_PREVERIFY", spiflash::PREVERIFY as i64),
+    ("SPIFLASH_POSTVERIFY", spiflash::POSTVERIFY as i64),
+    ("ENVIRONMENT_CARD", 0),
+    ("ENVIRONMENT_MODULE", environment::MODULE),
+    ("ENVIRONMENT_AGENT", environment::AGENT),
+];
+
+/// Root-table globals (not compile-time constants), so `"DIGITAL_OUT" in
+/// getroottable()` works as on the imp.
+pub(crate) fn install(vm: &mut Vm) {
+    for &(name, value) in CONSTANTS {
+        vm.set_global(name, Value::Int(value));
+    }
+}

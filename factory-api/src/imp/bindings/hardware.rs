@@ -1,0 +1,288 @@
+//! The device's `hardware` table: identity and clocks, and one object per pin, I2C
+//! bus and UART of the board, plus `hardware.spiflash`, each a user-data value whose
+//! methods act on the hardware models in the world.
+
+use super::constants::{mode, uart as uart_const};
+use super::{global_table, method, number, Ctx};
+use crate::hardware::pin::{Drive, PinMode, Pull, Reading};
+use crate::hardware::uart::{Parity, UartConfig};
+use crate::imp::callbacks::{self, Kind};
+use crate::imp::message::{bytes_of, new_blob};
+use impish_vm::{Args, Fail, Value, Vm};
+
+/// The payload of a pin, bus or UART object: which list of the board, and where.
+struct PartRef {
+    part: Part,
+    index: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Pin,
+    I2c,
+    Uart,
+}
+
+pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+    let hardware = global_table(vm, "hardware");
+    let c = ctx.clone();
+    method(vm, hardware, "getdeviceid", 1, ".", move |vm, _| {
+        let id = c.world.borrow().identity.device_id.clone();
+        Ok(vm.string(&id))
+    });
+    // Both clocks count from power-on and wrap at 32 bits, as on the imp.
+    let c = ctx.clone();
+    method(vm, hardware, "millis", 1, ".", move |_, _| Ok(wrap32(c.world.borrow().now().as_millis())));
+    let c = ctx.clone();
+    method(vm, hardware, "micros", 1, ".", move |_, _| Ok(wrap32(c.world.borrow().now().as_micros())));
+    let c = ctx.clone();
+    method(vm, hardware, "wakereason", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().wake_reason.into())));
+    install_pins(vm, ctx, hardware);
+    install_i2c(vm, ctx, hardware);
+    install_uarts(vm, ctx, hardware);
+    install_spiflash(vm, ctx, hardware);
+}
+
+fn wrap32(n: u128) -> Value {
+    Value::Int(i64::from(n as u32 as i32))
+}
+
+/// Sets `hardware.<name>` to a user-data `payload` with the shared `methods` delegate.
+fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: Box<dyn std::any::Any>, methods: Value) {
+    let object = vm.new_userdata(payload, Some(methods));
+    let key = vm.string(name);
+    vm.table_set(hardware, key, object);
+}
+
+/// The board index of the `part` a method was called on.
+fn index(vm: &mut Vm, args: Args, part: Part) -> Result<usize, Fail> {
+    let this = args.this(vm);
+    let found = vm.userdata::<PartRef>(this).filter(|r| r.part == part).map(|r| r.index);
+    found.ok_or_else(|| vm.error("method called on the wrong object"))
+}
+
+fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+    let methods = vm.new_table();
+    let c = ctx.clone();
+    method(vm, methods, "configure", -2, ".n", move |vm, args| {
+        let index = index(vm, args, Part::Pin)?;
+        let code = number(args.get(vm, 1)).unwrap_or(-1.0) as i64;
+        let (arg2, arg3) = (args.get(vm, 2), args.get(vm, 3));
+        let digital_in = |pull, wakeup| (PinMode::DigitalIn { pull, wakeup }, None);
+        let (pin_mode, initial) = match code {
+            mode::DIGITAL_IN => digital_in(Pull::None, false),
+            mode::DIGITAL_IN_PULLUP => digital_in(Pull::Up, false),
+            mode::DIGITAL_IN_PULLDOWN => digital_in(Pull::Down, false),
+            mode::DIGITAL_IN_WAKEUP => digital_in(Pull::Down, true),
+            mode::DIGITAL_OUT => (PinMode::DigitalOut(Drive::PushPull), number(arg2)),
+            mode::DIGITAL_OUT_OD => (PinMode::DigitalOut(Drive::OpenDrain), number(arg2)),
+            mode::DIGITAL_OUT_OD_PULLUP => (PinMode::DigitalOut(Drive::OpenDrainPullUp), number(arg2)),
+            mode::ANALOG_IN => (PinMode::AnalogIn, None),
+            mode::ANALOG_OUT => (PinMode::AnalogOut, number(arg2)),
+            mode::PWM_OUT => match (number(arg2), number(arg3)) {
+                (Some(period), Some(duty)) if period > 0.0 && (0.0..=1.0).contains(&duty) => {
+                    (PinMode::PwmOut { period: period as f32 }, Some(duty))
+                }
+                _ => return Err(vm.error("PWM_OUT needs a period > 0 and a duty cycle from 0.0 to 1.0")),
+            },
+            _ => return Err(vm.error("invalid pin mode")),
+        };
+        let callback = match pin_mode {
+            PinMode::DigitalIn { .. } if matches!(arg2, Value::Closure(_) | Value::Native(_)) => arg2,
+            _ => Value::Null,
+        };
+        let name = {
+            let mut world = c.world.borrow_mut();
+            let now = world.now();
+            let pin = &mut world.board.pins[index];
+            pin.configure(pin_mode, initial.map(|v| v as f32), now);
+            pin.name().to_string()
+        };
+        let key = vm.string(&name);
+        callbacks::set(vm, Kind::Pin, key, callback);
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, methods, "read", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::Pin)?;
+        let reading = c.world.borrow().board.pins[index].read();
+        match reading {
+            Ok(Reading::Digital(v) | Reading::Analog(v)) => Ok(Value::Int(v.into())),
+            Ok(Reading::Level(v)) => Ok(Value::Float(v)),
+            Err(e) => Err(vm.error(e.to_string())),
+        }
+    });
+    let c = ctx.clone();
+    method(vm, methods, "write", 2, ".n", move |vm, args| {
+        let index = index(vm, args, Part::Pin)?;
+        let value = number(args.get(vm, 1)).unwrap_or(0.0) as f32;
+        let mut world = c.world.borrow_mut();
+        let now = world.now();
+        let result = world.board.pins[index].write(value, now);
+        drop(world);
+        result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "getname", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::Pin)?;
+        let name = c.world.borrow().board.pins[index].name().to_string();
+        Ok(vm.string(&name))
+    });
+    let names: Vec<String> = ctx.world.borrow().board.pins.iter().map(|p| p.name().to_string()).collect();
+    for (index, name) in names.iter().enumerate() {
+        add_object(vm, hardware, name, Box::new(PartRef { part: Part::Pin, index }), methods);
+    }
+}
+
+fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+    let methods = vm.new_table();
+    let c = ctx.clone();
+    method(vm, methods, "configure", 2, ".n", move |vm, args| {
+        let index = index(vm, args, Part::I2c)?;
+        let speed = number(args.get(vm, 1)).unwrap_or(0.0) as u32;
+        c.world.borrow_mut().board.i2c[index].1.configure(speed);
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, methods, "disable", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::I2c)?;
+        c.world.borrow_mut().board.i2c[index].1.disable();
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, methods, "read", 4, ".nsn", move |vm, args| {
+        let index = index(vm, args, Part::I2c)?;
+        let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
+        let register = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
+        let n = number(args.get(vm, 3)).unwrap_or(0.0).max(0.0) as usize;
+        let read = c.world.borrow_mut().board.i2c[index].1.read(address, &register, n);
+        Ok(read.map_or(Value::Null, |bytes| vm.bytes(&bytes)))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "write", 3, ".ns|x", move |vm, args| {
+        let index = index(vm, args, Part::I2c)?;
+        let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
+        let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
+        let code = c.world.borrow_mut().board.i2c[index].1.write(address, &data);
+        Ok(Value::Int(code.into()))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "readerror", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::I2c)?;
+        Ok(Value::Int(c.world.borrow_mut().board.i2c[index].1.read_error().into()))
+    });
+    let names: Vec<String> = ctx.world.borrow().board.i2c.iter().map(|(n, _)| n.clone()).collect();
+    for (index, name) in names.iter().enumerate() {
+        add_object(vm, hardware, name, Box::new(PartRef { part: Part::I2c, index }), methods);
+    }
+}
+
+fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+    let methods = vm.new_table();
+    let c = ctx.clone();
+    // configure(baud, word bits, parity, stop bits, flags[, callback]): the callback is
+    // accepted, but nothing feeds the UART yet, so it never runs.
+    method(vm, methods, "configure", -6, ".nnnnnc|o", move |vm, args| {
+        let index = index(vm, args, Part::Uart)?;
+        let arg = |i| number(args.get(vm, i)).unwrap_or(0.0) as i64;
+        let parity = match arg(3) {
+            uart_const::PARITY_NONE => Parity::None,
+            uart_const::PARITY_EVEN => Parity::Even,
+            uart_const::PARITY_ODD => Parity::Odd,
+            _ => return Err(vm.error("invalid parity")),
+        };
+        let config = UartConfig {
+            baud: arg(1) as u32,
+            word_bits: arg(2) as u8,
+            parity,
+            stop_bits: arg(4) as u8,
+            flags: arg(5) as u32,
+        };
+        c.world.borrow_mut().board.uarts[index].configure(config);
+        Ok(Value::Int(arg(1)))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "disable", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::Uart)?;
+        c.world.borrow_mut().board.uarts[index].disable();
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, methods, "write", 2, ".s|x|n", move |vm, args| {
+        let index = index(vm, args, Part::Uart)?;
+        let value = args.get(vm, 1);
+        let bytes = match value {
+            Value::Int(byte) => vec![byte as u8],
+            _ => bytes_of(vm, value).unwrap_or_default(),
+        };
+        let mut world = c.world.borrow_mut();
+        let now = world.now();
+        let result = world.board.uarts[index].write(&bytes, now);
+        drop(world);
+        result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "read", 1, ".", move |vm, args| {
+        let index = index(vm, args, Part::Uart)?;
+        Ok(Value::Int(c.world.borrow_mut().board.uarts[index].read().into()))
+    });
+    method(vm, methods, "flush", 1, ".", |_, _| Ok(Value::Null));
+    let names: Vec<String> = ctx.world.borrow().board.uarts.iter().map(|u| u.name().to_string()).collect();
+    for (index, name) in names.iter().enumerate() {
+        add_object(vm, hardware, name, Box::new(PartRef { part: Part::Uart, index }), methods);
+    }
+}
+
+fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+    let methods = vm.new_table();
+    for (name, enable) in [("enable", true), ("disable", false)] {
+        let c = ctx.clone();
+        method(vm, methods, name, 1, ".", move |_, _| {
+            let flash = &mut c.world.borrow_mut().board.spiflash;
+            if enable {
+                flash.enable();
+            } else {
+                flash.disable();
+            }
+            Ok(Value::Null)
+        });
+    }
+    let c = ctx.clone();
+    method(vm, methods, "size", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().board.spiflash.size() as i64)));
+    let c = ctx.clone();
+    method(vm, methods, "chipid", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().board.spiflash.chip_id().into())));
+    let c = ctx.clone();
+    method(vm, methods, "read", 3, ".nn", move |vm, args| {
+        let address = number(args.get(vm, 1)).unwrap_or(-1.0);
+        let n = number(args.get(vm, 2)).unwrap_or(-1.0);
+        if address < 0.0 || n < 0.0 {
+            return Err(vm.error("spiflash.read: negative address or length"));
+        }
+        let read = c.world.borrow().board.spiflash.read(address as usize, n as usize).map(<[u8]>::to_vec);
+        match read {
+            Ok(bytes) => new_blob(vm, &bytes),
+            Err(e) => Err(vm.error(e.to_string())),
+        }
+    });
+    let c = ctx.clone();
+    method(vm, methods, "write", -3, ".ns|xn", move |vm, args| {
+        let address = number(args.get(vm, 1)).unwrap_or(-1.0);
+        let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
+        let flags = number(args.get(vm, 3)).unwrap_or(0.0) as u32;
+        if address < 0.0 {
+            return Err(vm.error("spiflash.write: negative address"));
+        }
+        let result = c.world.borrow_mut().board.spiflash.write(address as usize, &data, flags);
+        result.map(|r| Value::Int(r as i64)).map_err(|e| vm.error(e.to_string()))
+    });
+    let c = ctx.clone();
+    method(vm, methods, "erasesector", 2, ".n", move |vm, args| {
+        let address = number(args.get(vm, 1)).unwrap_or(-1.0);
+        if address < 0.0 {
+            return Err(vm.error("spiflash.erasesector: negative address"));
+        }
+        let result = c.world.borrow_mut().board.spiflash.erase_sector(address as usize);
+        result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
+    });
+    add_object(vm, hardware, "spiflash", Box::new(()), methods);
+}

@@ -1,0 +1,117 @@
+//! The `imp` table: timers, the idle callback, blocking sleep, identity and
+//! `configparams`.
+
+use super::constants::environment;
+use super::{global_table, method, number, Ctx};
+use crate::imp::callbacks::{self, Kind};
+use crate::imp::identity::Param;
+use crate::imp::world::{Event, Side};
+use crate::scheduler::TimerHandle;
+use impish_vm::{Value, Vm};
+use std::time::Duration;
+
+/// What `imp.getsoftwareversion()` reports: the imp's format, our values.
+const SOFTWARE_VERSION: &str = "impish - release-43.0 - Jan  1 2026";
+
+/// What `imp.getmemoryfree()` reports: a plausible, fixed figure.
+const MEMORY_FREE: i64 = 65_536;
+
+/// The object `imp.wakeup` returns, for `imp.cancelwakeup`.
+struct Timer {
+    handle: TimerHandle,
+    callback: i64,
+}
+
+pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+    let imp = global_table(vm, "imp");
+    let c = ctx.clone();
+    method(vm, imp, "wakeup", -3, ".nc.", move |vm, args| {
+        let seconds = number(args.get(vm, 1)).unwrap_or(0.0);
+        let id = c.world.borrow_mut().callback_id(c.side);
+        callbacks::set(vm, Kind::Timer, Value::Int(id), args.get(vm, 2));
+        let mut world = c.world.borrow_mut();
+        let generation = world.side(c.side).generation;
+        let handle = world.scheduler.after(seconds, Event::Timer { side: c.side, generation, callback: id });
+        drop(world);
+        Ok(vm.new_userdata(Box::new(Timer { handle, callback: id }), None))
+    });
+    let c = ctx.clone();
+    // Cancelling null, or a timer that already ran or was cancelled, does nothing.
+    method(vm, imp, "cancelwakeup", 2, "..", move |vm, args| {
+        let timer = args.get(vm, 1);
+        if timer.is_null() {
+            return Ok(Value::Null);
+        }
+        let Some(&Timer { handle, callback }) = vm.userdata::<Timer>(timer) else {
+            return Err(vm.error("imp.cancelwakeup: expected a timer from imp.wakeup"));
+        };
+        c.world.borrow_mut().scheduler.cancel(handle);
+        callbacks::take(vm, Kind::Timer, Value::Int(callback));
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "onidle", 2, ".c|o", move |vm, args| {
+        let callback = args.get(vm, 1);
+        callbacks::set(vm, Kind::Idle, Value::Int(0), callback);
+        let mut world = c.world.borrow_mut();
+        world.side(c.side).idle = !callback.is_null();
+        world.rearm_idle();
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "sleep", 2, ".n", move |vm, args| {
+        let seconds = number(args.get(vm, 1)).unwrap_or(0.0);
+        if !(0.0..=crate::scheduler::MAX_WAKEUP_SECONDS).contains(&seconds) {
+            return Err(vm.error("imp.sleep: duration out of range"));
+        }
+        let duration = Duration::from_secs_f64(seconds);
+        let mut world = c.world.borrow_mut();
+        let until = world.now() + duration;
+        world.scheduler.advance_to(until);
+        if world.realtime {
+            drop(world);
+            std::thread::sleep(duration);
+        }
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "getmacaddress", 1, ".", move |vm, _| {
+        let mac = c.world.borrow().identity.mac().to_string();
+        Ok(vm.string(&mac))
+    });
+    let c = ctx.clone();
+    method(vm, imp, "info", 1, ".", move |vm, _| {
+        let imp_type = c.world.borrow().identity.imp_type.name();
+        // A meta object, not a table: its one property lives in the delegate.
+        let fields = vm.new_table();
+        let (key, value) = (vm.string("type"), vm.string(imp_type));
+        vm.table_set(fields, key, value);
+        Ok(vm.new_userdata(Box::new(()), Some(fields)))
+    });
+    method(vm, imp, "getsoftwareversion", 1, ".", |vm, _| Ok(vm.string(SOFTWARE_VERSION)));
+    method(vm, imp, "getmemoryfree", 1, ".", |_, _| Ok(Value::Int(MEMORY_FREE)));
+    let env = if ctx.side == Side::Agent { environment::AGENT } else { environment::MODULE };
+    method(vm, imp, "environment", 1, ".", move |_, _| Ok(Value::Int(env)));
+    if ctx.side == Side::Device {
+        // BlinkUp has no model here: enabling or disabling it changes nothing.
+        method(vm, imp, "enableblinkup", 2, ".b", |_, _| Ok(Value::Null));
+    }
+    let params = vm.new_table();
+    let key = vm.string("configparams");
+    vm.table_set(imp, key, params);
+}
+
+/// Puts the cloud's configparams into `imp.configparams` (the same table object, so
+/// code holding it sees them arrive).
+pub(crate) fn fill_config_params(vm: &mut Vm, params: &[(&str, Param)]) {
+    let (Some(imp), key) = (vm.get_global("imp"), vm.string("configparams")) else { return };
+    let Some(table) = vm.table_get(imp, key) else { return };
+    for (name, param) in params {
+        let key = vm.string(name);
+        let value = match param {
+            Param::Bool(b) => Value::Bool(*b),
+            Param::Str(s) => vm.string(s),
+        };
+        vm.table_set(table, key, value);
+    }
+}

@@ -1,0 +1,73 @@
+//! The imp API as natives in one VM: the root constants, `imp`, `server`, messaging
+//! (`agent` on the device, `device` on the agent) and, on the device, `hardware`.
+//! Each native captures a `Ctx`; none calls into script, so a borrow of the world
+//! never spans script code.
+
+pub(crate) mod constants;
+mod hardware;
+mod imp;
+mod messaging;
+mod server;
+
+pub(crate) use imp::fill_config_params;
+
+use super::world::{Side, World};
+use impish_vm::{Args, Fail, Value, Vm};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What a native needs: the shared world and which VM it lives in.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub world: Rc<RefCell<World>>,
+    pub side: Side,
+}
+
+/// Installs the imp API for `side` into a VM that has the standard library.
+pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
+    constants::install(vm);
+    imp::install(vm, ctx);
+    server::install(vm, ctx);
+    messaging::install(vm, ctx);
+    if ctx.side == Side::Device {
+        hardware::install(vm, ctx);
+    }
+}
+
+/// Adds the native `f` to `table` as `name` (`nparams` and `typemask` as for
+/// `Vm::new_native`).
+pub(crate) fn method(
+    vm: &mut Vm,
+    table: Value,
+    name: &str,
+    nparams: i32,
+    typemask: &str,
+    f: impl Fn(&mut Vm, Args) -> Result<Value, Fail> + 'static,
+) {
+    let native = vm.new_native_with(name, Rc::new(f), nparams, Some(typemask), Vec::new());
+    let key = vm.string(name);
+    vm.table_set(table, key, native);
+}
+
+/// A new table set as the global `name`.
+pub(crate) fn global_table(vm: &mut Vm, name: &str) -> Value {
+    let table = vm.new_table();
+    vm.set_global(name, table);
+    table
+}
+
+/// An integer or float argument as f64. A float is taken at its shortest decimal
+/// form, as the script wrote it: the single-precision 0.1 is 0.100000001, which would
+/// round a 0.1 s timer up to 0.11 s.
+pub(crate) fn number(v: Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f.to_string().parse().unwrap_or(f64::from(f))),
+        _ => None,
+    }
+}
+
+/// A string argument's text (lossy), for names and log messages.
+pub(crate) fn text(vm: &Vm, v: Value) -> String {
+    vm.str_bytes(v).map_or_else(|| vm.describe(v), |b| String::from_utf8_lossy(b).into_owned())
+}

@@ -1,0 +1,76 @@
+//! The hardware an imp's device code sees, laid out as its imp type names it: pins,
+//! I2C buses, UARTs and the SPI flash, all models from `crate::hardware`.
+
+use super::identity::ImpType;
+use crate::cloud::SimTime;
+use crate::hardware::i2c::I2cBus;
+use crate::hardware::pin::{Pin, PinMode};
+use crate::hardware::spiflash::SpiFlash;
+use crate::hardware::uart::Uart;
+
+/// The SPI flash of every board: 4 MB (1024 sectors), with a Macronix-style chip ID.
+const FLASH_SECTORS: usize = 1024;
+const FLASH_CHIP_ID: u32 = 0xc2_2016;
+
+pub struct Board {
+    pub pins: Vec<Pin>,
+    /// (name as in `hardware.i2c89`, bus).
+    pub i2c: Vec<(String, I2cBus)>,
+    pub uarts: Vec<Uart>,
+    pub spiflash: SpiFlash,
+}
+
+impl Board {
+    /// The board of an imp type. The imp005's bus names beyond `i2c89`, `uart0..2` are
+    /// ours (the model has no pin multiplexing).
+    pub fn new(imp_type: ImpType) -> Board {
+        let (pins, i2c, uarts): (Vec<String>, &[&str], &[&str]) = match imp_type {
+            ImpType::Imp001 => (
+                ["1", "2", "5", "7", "8", "9"].iter().map(|p| format!("pin{p}")).collect(),
+                &["i2c12", "i2c89"],
+                &["uart12", "uart57"],
+            ),
+            ImpType::Imp005 => {
+                let letters = ('A'..='Y').map(|c| format!("pin{c}"));
+                let extra = ('A'..='D').map(|c| format!("pinX{c}"));
+                (letters.chain(extra).collect(), &["i2c0", "i2c89", "i2cJK", "i2cXDC"], &["uart0", "uart1", "uart2"])
+            }
+        };
+        Board {
+            pins: pins.iter().map(|name| Pin::new(name)).collect(),
+            i2c: i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
+            uarts: uarts.iter().map(|name| Uart::new(name)).collect(),
+            spiflash: SpiFlash::new(FLASH_SECTORS, FLASH_CHIP_ID),
+        }
+    }
+
+    pub fn pin(&self, name: &str) -> Option<&Pin> {
+        self.pins.iter().find(|p| p.name() == name)
+    }
+
+    pub fn pin_index(&self, name: &str) -> Option<usize> {
+        self.pins.iter().position(|p| p.name() == name)
+    }
+
+    pub fn i2c_bus(&mut self, name: &str) -> Option<&mut I2cBus> {
+        self.i2c.iter_mut().find(|(n, _)| n == name).map(|(_, bus)| bus)
+    }
+
+    pub fn uart(&self, name: &str) -> Option<&Uart> {
+        self.uarts.iter().find(|u| u.name() == name)
+    }
+
+    /// What a Squirrel restart does to the hardware: pins unconfigured, buses off.
+    pub fn reset(&mut self, now: SimTime) {
+        for pin in &mut self.pins {
+            pin.configure(PinMode::Unconfigured, None, now);
+        }
+        for (_, bus) in &mut self.i2c {
+            bus.disable();
+        }
+        for uart in &mut self.uarts {
+            uart.disable();
+        }
+        self.spiflash.disable();
+    }
+}

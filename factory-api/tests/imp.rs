@@ -1,0 +1,361 @@
+//! The imp runtime end to end: firmware in, log stream out, in virtual time.
+
+use impish_factory::hardware::i2c::RegisterMap;
+use impish_factory::hardware::script;
+use impish_factory::imp::identity::{Identity, ImpType, Role};
+use impish_factory::imp::{Firmware, Imp, ImpConfig, Outcome};
+use std::time::{Duration, Instant};
+
+fn firmware(name: &str, source: &str) -> Firmware {
+    Firmware { name: name.into(), source: source.into() }
+}
+
+fn imp(device: &str, agent: Option<&str>) -> Imp {
+    let config =
+        ImpConfig { agent: agent.map(|a| firmware("agent.nut", a)), ..ImpConfig::new(firmware("device.nut", device)) };
+    Imp::new(config).expect("compiles")
+}
+
+/// The log as impCentral prints it, without the date (every run starts 2026-01-01).
+fn log_of(imp: &Imp) -> Vec<String> {
+    imp.log().iter().map(|line| line.to_string().replacen("2026-01-01 00:", "", 1).replacen(" +00:00", "", 1)).collect()
+}
+
+fn run(device: &str, agent: Option<&str>, seconds: u64) -> Vec<String> {
+    let mut imp = imp(device, agent);
+    imp.run_for(Duration::from_secs(seconds));
+    log_of(&imp)
+}
+
+#[test]
+fn timers_and_onidle_in_virtual_time() {
+    let log = run(
+        r#"
+        server.log("boot");
+        imp.wakeup(1.5, function() { server.log("timer 1.5"); });
+        imp.wakeup(0.25, function() {
+            server.log("timer 0.25");
+            imp.onidle(function() { server.log("idle after 0.25"); });
+        });
+        imp.onidle(function() { server.log("first idle"); });
+        imp.onidle(function() { server.log("replaced idle"); });
+        local cancelled = imp.wakeup(1, function() { server.log("never"); });
+        imp.cancelwakeup(cancelled);
+        imp.cancelwakeup(cancelled);
+        server.log("main done");
+        "#,
+        None,
+        10,
+    );
+    assert_eq!(
+        log,
+        [
+            "00:00.000 [Device] boot",
+            "00:00.000 [Device] main done",
+            "00:00.000 [Status] Device connected",
+            "00:00.000 [Device] replaced idle",
+            "00:00.250 [Device] timer 0.25",
+            "00:00.250 [Device] idle after 0.25",
+            "00:01.500 [Device] timer 1.5",
+        ]
+    );
+}
+
+#[test]
+fn zero_delay_timers_run_first_in_first_out() {
+    let log = run(
+        r#"
+        local order = [];
+        for (local i = 0; i < 200; i++) {
+            local n = i;
+            imp.wakeup(0, function() {
+                order.push(n);
+                if (n == 0) imp.wakeup(0, function() { order.push("nested"); });
+            });
+        }
+        imp.onidle(function() {
+            local ok = order.len() == 201 && order[0] == 0 && order[199] == 199 && order[200] == "nested";
+            server.log("idle after " + order.len() + " callbacks, in order: " + ok);
+        });
+        "#,
+        None,
+        1,
+    );
+    assert_eq!(
+        log,
+        ["00:00.000 [Status] Device connected", "00:00.000 [Device] idle after 201 callbacks, in order: true"]
+    );
+}
+
+#[test]
+fn a_five_minute_scenario_takes_milliseconds() {
+    let started = Instant::now();
+    let mut imp = imp(
+        r#"
+        local ticks = 0;
+        function tick() { ticks++; imp.wakeup(0.1, tick); }
+        tick();
+        imp.wakeup(300, function() { server.log("after five minutes: " + ticks + " ticks, " + hardware.millis() + " ms"); });
+        "#,
+        None,
+    );
+    assert_eq!(imp.run_for(Duration::from_secs(300)), Outcome::LimitReached);
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+    assert_eq!(
+        log_of(&imp).last().map(String::as_str),
+        Some("05:00.000 [Device] after five minutes: 3000 ticks, 300000 ms")
+    );
+}
+
+#[test]
+fn time_and_date_are_virtual() {
+    let log = run(
+        r#"
+        imp.sleep(2.5);
+        local d = date();
+        server.log(time() + " " + d.year + "-" + (d.month + 1) + "-" + d.day + " " + d.hour + ":" + d.min + ":" + d.sec);
+        server.log(hardware.millis() + " " + imp.getmacaddress() + " " + hardware.getdeviceid() + " " + imp.info().type);
+        "#,
+        None,
+        1,
+    );
+    assert_eq!(log[0], "00:02.500 [Device] 1767225602 2026-1-1 0:0:2");
+    assert_eq!(log[1], "00:02.500 [Device] 2500 0c2a69000001 23000c2a69000001 imp005");
+}
+
+#[test]
+fn pins_configure_read_write_and_report_errors() {
+    let mut imp = imp(
+        r#"
+        hardware.pinA.configure(DIGITAL_OUT, 1);
+        server.log("out " + hardware.pinA.read());
+        hardware.pinA.write(0);
+        hardware.pinB.configure(DIGITAL_IN_PULLUP);
+        server.log("pulled up " + hardware.pinB.read());
+        hardware.pinD.configure(PWM_OUT, 0.001, 0.25);
+        server.log("pwm " + hardware.pinD.read());
+        foreach (attempt in [
+            @() hardware.pinB.write(1),
+            @() hardware.pinE.read(),
+            @() hardware.pinD.write(2.0),
+            @() hardware.pinE.configure(12345),
+        ]) {
+            try { attempt(); } catch (e) { server.log("error: " + e); }
+        }
+        "#,
+        None,
+    );
+    imp.run_for(Duration::from_secs(1));
+    assert_eq!(
+        &log_of(&imp)[..7],
+        [
+            "00:00.000 [Device] out 1",
+            "00:00.000 [Device] pulled up 1",
+            "00:00.000 [Device] pwm 0.25",
+            "00:00.000 [Device] error: pin pinB is not configured as an output",
+            "00:00.000 [Device] error: pin pinE is not configured",
+            "00:00.000 [Device] error: value out of range for pin pinD: expected 0.0 to 1.0",
+            "00:00.000 [Device] error: invalid pin mode",
+        ]
+    );
+    let levels: Vec<f32> = imp.board().pin("pinA").expect("pinA").trace().iter().map(|c| c.level).collect();
+    assert_eq!(levels, [1.0, 0.0]);
+}
+
+#[test]
+fn buses_and_flash_act_on_the_hardware_models() {
+    let mut imp = imp(
+        r#"
+        local i2c = hardware.i2c89;
+        server.log("unconfigured read: " + i2c.read(0xBE, "\x0F", 1) + " error " + i2c.readerror());
+        i2c.configure(CLOCK_SPEED_400_KHZ);
+        server.log("WHO_AM_I " + (i2c.read(0xBE, "\x0F", 1)[0] & 0xFF));
+        server.log("write " + i2c.write(0xBE, "\x20\x81") + ", absent part " + i2c.write(0x32, "\x00"));
+        server.log("reg 0x20 now " + (i2c.read(0xBE, "\x20", 1)[0] & 0xFF));
+        hardware.uart0.configure(9600, 8, PARITY_NONE, 1, NO_CTSRTS);
+        hardware.uart0.write("LABEL ");
+        hardware.uart0.write(hardware.getdeviceid().slice(4));
+        local flash = hardware.spiflash;
+        flash.enable();
+        flash.erasesector(0);
+        local data = blob(); data.writen(0x01020304, 'i');
+        server.log("flash write " + flash.write(0, data) + ", read " + flash.read(0, 4).readn('i') + ", size " + flash.size());
+        "#,
+        None,
+    );
+    imp.board_mut().i2c_bus("i2c89").expect("i2c89").attach(0xbe, Box::new(RegisterMap::new(&[(0x0f, 0xbc)])));
+    imp.run_for(Duration::from_secs(1));
+    assert_eq!(
+        &log_of(&imp)[..5],
+        [
+            "00:00.000 [Device] unconfigured read: null error -1",
+            "00:00.000 [Device] WHO_AM_I 188",
+            "00:00.000 [Device] write 0, absent part -2",
+            "00:00.000 [Device] reg 0x20 now 129",
+            "00:00.000 [Device] flash write 0, read 16909060, size 4194304",
+        ]
+    );
+    assert_eq!(imp.board().uart("uart0").expect("uart0").sent_bytes(), b"LABEL 0c2a69000001");
+}
+
+#[test]
+fn a_scripted_button_press_drives_the_state_change_callback() {
+    let mut imp = imp(
+        r#"
+        button <- hardware.pinC;
+        button.configure(DIGITAL_IN_PULLDOWN, function() { server.log("button " + button.read()); });
+        hardware.pinM.configure(DIGITAL_IN); // no callback: edges are ignored
+        "#,
+        None,
+    );
+    for input in script::parse("press pinC at 2.0 s for 0.2 s\npress pinM at 3 s").expect("script") {
+        imp.schedule_input(input).expect("the pin exists");
+    }
+    let unknown = script::parse("set pinZZ high").expect("script").remove(0);
+    assert!(imp.schedule_input(unknown).is_err());
+    imp.run_for(Duration::from_secs(5));
+    assert_eq!(
+        log_of(&imp),
+        ["00:00.000 [Status] Device connected", "00:02.000 [Device] button 1", "00:02.200 [Device] button 0"]
+    );
+}
+
+#[test]
+fn messages_go_both_ways_as_deep_copies() {
+    let device = r#"
+        local original = { name = "dut", list = [1, 2, { deep = true }], ratio = 0.5 };
+        agent.on("reply", function(data) {
+            server.log("reply " + data.list[2].deep + " " + data.seen + "; mine still " + original.list[2].deep);
+        });
+        local b = blob(); b.writen(0x41424344, 'i');
+        server.log("send returns " + agent.send("hello", original));
+        agent.send("bytes", b);
+        original.list.push("late");
+        foreach (bad in [function() {}, hardware.pinA, { nested = [ blob, 1 ] }]) {
+            try { agent.send("bad", bad); } catch (e) { server.log("refused: " + e); }
+        }
+        agent.send("nobody listens", null);
+    "#;
+    let agent = r#"
+        device.on("hello", function(data) {
+            data.list[2].deep = false;
+            data.seen <- data.list.len();
+            server.log("agent got " + data.name + " " + data.ratio + " " + device.isconnected());
+            device.send("reply", data);
+        });
+        device.on("bytes", function(b) { server.log("blob " + b.len() + " " + b.tostring()); });
+    "#;
+    let log = run(device, Some(agent), 1);
+    assert_eq!(
+        log,
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Device] send returns 0",
+            "00:00.000 [Device] refused: agent.send: cannot serialise a value of type function",
+            "00:00.000 [Device] refused: agent.send: cannot serialise a value of type userdata",
+            "00:00.000 [Device] refused: agent.send: cannot serialise a value of type class",
+            "00:00.000 [Agent] agent got dut 0.5 true",
+            "00:00.000 [Agent] blob 4 DCBA",
+            "00:00.000 [Device] reply false 3; mine still true",
+            "00:00.000 [Status] Device connected",
+        ]
+    );
+}
+
+#[test]
+fn an_uncaught_device_error_restarts_squirrel() {
+    let device = r#"
+        server.log("boot, wake reason " + hardware.wakereason());
+        if (hardware.wakereason() == WAKEREASON_POWER_ON) {
+            hardware.pinA.configure(DIGITAL_OUT, 1);
+            imp.wakeup(5, function() { server.log("old timer: must not run"); });
+            function fail() { local t = {}; return t.missing; }
+            imp.wakeup(1, function() { fail(); });
+        } else {
+            server.log("pin after restart: " + (function() { try { return hardware.pinA.read(); } catch (e) { return e; } })());
+        }
+    "#;
+    let agent = r#"
+        imp.wakeup(0.5, function() { throw "agent trouble"; });
+        imp.wakeup(3, function() { server.log("agent still running"); });
+    "#;
+    let mut imp = imp(device, Some(agent));
+    imp.run_for(Duration::from_secs(10));
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Device] boot, wake reason 0",
+            "00:00.000 [Status] Device connected",
+            "00:00.500 [Agent] ERROR: agent trouble",
+            "00:00.500 [Agent] ERROR:   in unknown agent.nut:2",
+            "00:01.000 [Device] ERROR: the index 'missing' does not exist",
+            "00:01.000 [Device] ERROR:   in fail device.nut:6",
+            "00:01.000 [Device] ERROR:   from unknown device.nut:7",
+            "00:01.000 [Status] Device restarting after an uncaught error",
+            "00:02.000 [Device] boot, wake reason 5",
+            "00:02.000 [Device] pin after restart: pin pinA is not configured",
+            "00:03.000 [Agent] agent still running",
+        ]
+    );
+    assert_eq!(imp.uncaught_errors(), 2);
+}
+
+#[test]
+fn configparams_arrive_at_the_first_idle_point() {
+    let device = r#"
+        server.log("at boot: " + imp.configparams.len() + " keys");
+        imp.onidle(function() {
+            server.log("at idle: factory_imp " + imp.configparams.factory_imp + ", fixture " + imp.configparams.factory_imp_device_id);
+        });
+    "#;
+    let agent = r#"
+        local p = imp.configparams;
+        server.log(p.deviceid + " " + p.factory_fixture_url + " " + ("is_factory_fixture" in p));
+    "#;
+    let fixture = Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0f1e);
+    let mut config = ImpConfig::new(firmware("device.nut", device));
+    config.agent = Some(firmware("agent.nut", agent));
+    config.identity = Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0d07);
+    config.role = Role::Dut { fixture };
+    let mut imp = Imp::new(config).expect("compiles");
+    assert_eq!(imp.run_for(Duration::from_secs(1)), Outcome::Finished);
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Agent] 23000c2a69000d07 https://agent.electricimp.com/0c2a69000f1e false",
+            "00:00.000 [Device] at boot: 0 keys",
+            "00:00.000 [Status] Device connected",
+            "00:00.000 [Device] at idle: factory_imp 0c2a69000f1e, fixture 23000c2a69000f1e",
+        ]
+    );
+}
+
+#[test]
+fn compile_errors_are_reported_before_anything_runs() {
+    let config = ImpConfig::new(firmware("device.nut", "local x = ;"));
+    assert!(matches!(Imp::new(config), Err(impish_vm::Error::Compile(_))));
+}
+
+#[test]
+fn the_blink_sample_runs() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/blink/blink.device.nut");
+    let source = std::fs::read_to_string(path).expect("the blink sample");
+    let mut config = ImpConfig::new(firmware("blink.device.nut", &source));
+    config.identity = Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0001);
+    let mut imp = Imp::new(config).expect("compiles");
+    assert_eq!(imp.run_for(Duration::from_secs(10)), Outcome::LimitReached);
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Status] Device connected",
+            "00:04.500 [Device] LED toggled 10 times",
+            "00:09.500 [Device] LED toggled 20 times",
+        ]
+    );
+    let board = imp.board();
+    let led = board.pin("pinE").expect("pinE");
+    assert_eq!(led.trace().len(), 22, "low at configure, then toggles at 0, 0.5, ..., 10 s");
+    assert_eq!(imp.uncaught_errors(), 0);
+}
