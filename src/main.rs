@@ -14,7 +14,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse Squirrel files and report syntax errors; exits 0 when all are clean.
+    /// Compile Squirrel files and report errors as the reference does; exits 0 when all are clean.
     Check(cli::check::Args),
     /// Run a Squirrel script as the reference `sq FILE` does.
     Run(cli::run::Args),
