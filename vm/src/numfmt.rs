@@ -5,11 +5,12 @@
 //! output: `1e+20`, `1e-05`, `-0`, `-nan`, `0x0000ff`. This module reproduces those
 //! conversions (`%d %u %o %x %X %f %e %E %g %G` with flags, width and precision)
 //! without calling C. Decimal digits are correctly rounded, ties to even on the exact
-//! binary value, as glibc rounds: short precisions of moderate numbers (every `%g` of a
-//! Squirrel float) by exact integer arithmetic, the rest by Rust's exact formatter; this
-//! module then rearranges them into C's layouts, including glibc's own quirks. Output
-//! goes into a caller's `Vec<u8>`, whose tail serves as scratch, so formatting a number
-//! never allocates beyond growing that buffer.
+//! binary value, as glibc rounds: short precisions of moderate numbers (`%g` of everyday
+//! Squirrel floats) by exact integer arithmetic, the rest by Rust's exact formatter; this
+//! module then lays them out as C does, including glibc's own quirks. Output goes
+//! straight into a caller's `Vec<u8>`; digits wait in a stack buffer, so formatting a
+//! number allocates nothing beyond growing that `Vec` (only precisions above 60-odd
+//! digits spill to the heap).
 
 use std::fmt::Write as _;
 
@@ -61,92 +62,79 @@ pub fn write_g(out: &mut Vec<u8>, v: f64) {
 
 /// Writes `v` as C's `%f`/`%e`/`%g` (`%E`/`%G` with `upper`) under `spec`.
 pub fn write_float(out: &mut Vec<u8>, v: f64, style: FloatStyle, upper: bool, spec: &Spec) {
-    let sign = sign_of(v.is_sign_negative(), spec);
+    let start = out.len();
+    out.extend_from_slice(sign_of(v.is_sign_negative(), spec));
+    let body = out.len();
     if !v.is_finite() {
-        let body: &[u8] = match (v.is_nan(), upper) {
+        let text: &[u8] = match (v.is_nan(), upper) {
             (true, false) => b"nan",
             (true, true) => b"NAN",
             (false, false) => b"inf",
             (false, true) => b"INF",
         };
+        out.extend_from_slice(text);
         // C never zero-pads infinities and NaNs.
-        let start = out.len();
-        out.extend_from_slice(body);
-        pad_in_place(out, start, sign, &Spec { zero: false, ..*spec });
+        pad(out, start, body, &Spec { zero: false, ..*spec });
         return;
     }
     let a = v.abs();
-    let start = out.len();
     let precision = spec.precision.unwrap_or(6);
+    let mut digits = DigitBuf::new();
     match style {
         FloatStyle::Fixed => {
-            let digits = precision.min(EXACT_DIGITS);
-            write_rust(out, format_args!("{a:.digits$}"));
-            let mid = out.len();
-            out.resize(mid + precision - digits, b'0');
+            // Rust's fixed notation is C's, digit for digit.
+            let exact = precision.min(EXACT_DIGITS);
+            write_rust(out, format_args!("{a:.exact$}"));
+            out.resize(out.len() + precision - exact, b'0');
             if spec.alt && precision == 0 {
                 out.push(b'.');
             }
-            pad_in_place(out, start, sign, spec);
         }
         FloatStyle::Exp => {
-            let digits = precision.min(EXACT_DIGITS);
-            write_exp_scratch(out, a, digits);
-            let mid = out.len();
-            let (mantissa_end, exp) = split_exp(&out[start..mid]);
-            // Extend the mantissa (with zeros if the precision exceeded EXACT_DIGITS).
-            out.extend_from_within(start..start + mantissa_end);
-            out.resize(out.len() + precision - digits, b'0');
-            if spec.alt && precision == 0 {
+            let exp = digits.round(a, precision.min(EXACT_DIGITS) + 1);
+            let d = digits.as_slice();
+            out.push(d[0]);
+            if precision > 0 || spec.alt {
                 out.push(b'.');
             }
+            out.extend_from_slice(&d[1..]);
+            out.resize(out.len() + precision + 1 - d.len(), b'0');
             push_exponent(out, exp, upper);
-            finish(out, start, mid, sign, spec);
         }
         FloatStyle::General => {
             let p = precision.max(1);
-            let digits = (p - 1).min(EXACT_DIGITS);
-            write_exp_scratch(out, a, digits);
-            let mid = out.len();
-            let (mantissa_end, exp) = split_exp(&out[start..mid]);
-            // `p` significant digits: the first, then the ones after the point.
-            let lead = out[start];
-            let frac = if mantissa_end > 1 { start + 2..start + mantissa_end } else { start..start };
-            let pad_zeros = p - 1 - digits;
-            if exp < -4 || exp >= p as i64 {
-                out.push(lead);
-                if spec.alt && exp == p as i64 && exact_exponent(out, a) < exp {
+            let exp = digits.round(a, p.min(EXACT_DIGITS + 1));
+            let d = digits.as_slice();
+            // Zeros past the exactly formatted digits, for huge precisions.
+            let extra = p - d.len();
+            if exp < -4 || exp >= p as i32 {
+                out.push(d[0]);
+                if spec.alt && exp == p as i32 && exact_exponent(a) < exp {
                     // glibc quirk: when rounding carries a `%#g` number out of fixed
                     // notation (99999.95 → 1.e+05), it keeps fixed notation's count of
                     // fraction digits, which is zero.
                     out.push(b'.');
                 } else {
-                    push_fraction(out, frac, pad_zeros, spec.alt);
+                    push_fraction(out, &d[1..], extra, spec.alt);
                 }
                 push_exponent(out, exp, upper);
             } else if exp >= 0 {
-                // Fixed notation: `exp + 1` integer digits, the rest after the point.
-                let split = frac.start + exp as usize;
-                out.push(lead);
-                out.extend_from_within(frac.start..split);
-                push_fraction(out, split..frac.end, pad_zeros, spec.alt);
+                let point = exp as usize + 1;
+                out.extend_from_slice(&d[..point]);
+                push_fraction(out, &d[point..], extra, spec.alt);
             } else {
-                out.push(b'0');
-                let leading = (-exp - 1) as usize;
-                let int_digit = start..start + 1;
-                // The point, the zeros it needs, then all p significant digits.
-                let trimmed = if spec.alt { frac.end } else { trim_zeros(out, frac.clone()) };
-                out.push(b'.');
-                out.resize(out.len() + leading, b'0');
-                out.extend_from_within(int_digit);
-                out.extend_from_within(frac.start..trimmed);
+                // 0.000ddd: the point, the zeros after it, then the significant digits.
+                out.extend_from_slice(b"0.");
+                out.resize(out.len() + (-exp - 1) as usize, b'0');
+                let kept = if spec.alt { d.len() } else { trimmed_len(d) };
+                out.extend_from_slice(&d[..kept]);
                 if spec.alt {
-                    out.resize(out.len() + pad_zeros, b'0');
+                    out.resize(out.len() + extra, b'0');
                 }
             }
-            finish(out, start, mid, sign, spec);
         }
     }
+    pad(out, start, body, spec);
 }
 
 /// Writes a signed integer as C's `%d`/`%i` under `spec`.
@@ -249,30 +237,86 @@ fn write_rust(out: &mut Vec<u8>, args: std::fmt::Arguments<'_>) {
     let _ = Sink(out).write_fmt(args);
 }
 
-/// Appends finite, non-negative `a` rounded to `1 + digits` significant digits in
-/// Rust's `{:.digits$e}` layout (`d.ddde-7`), the scratch the layouts above read.
-/// Short precisions of moderate numbers, such as every `%g` of a Squirrel float,
-/// take an exact integer path several times faster than Rust's formatter.
-fn write_exp_scratch(out: &mut Vec<u8>, a: f64, digits: usize) {
-    let Some((q, exp)) = round_significant(a, digits + 1) else {
-        write_rust(out, format_args!("{a:.digits$e}"));
-        return;
-    };
-    let mut buf = [0u8; 22];
-    let q = radix_digits(&mut buf, q, Radix::Dec);
-    out.push(q[0]);
-    if digits > 0 {
-        out.push(b'.');
-        out.extend_from_slice(&q[1..]);
-        // Only zero has fewer digits than asked for.
-        out.resize(out.len() + digits + 1 - q.len(), b'0');
+/// The significant digits of one number, on the stack unless a long precision needs
+/// more room.
+struct DigitBuf {
+    stack: [u8; 64],
+    len: usize,
+    /// Holds everything once the stack is outgrown (and is empty until then).
+    heap: Vec<u8>,
+}
+
+impl DigitBuf {
+    fn new() -> Self {
+        DigitBuf { stack: [0; 64], len: 0, heap: Vec::new() }
     }
-    out.push(b'e');
-    if exp < 0 {
-        out.push(b'-');
+
+    fn as_slice(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            &self.stack[..self.len]
+        } else {
+            &self.heap
+        }
     }
-    let mut buf = [0u8; 22];
-    out.extend_from_slice(radix_digits(&mut buf, u64::from(exp.unsigned_abs()), Radix::Dec));
+
+    fn push(&mut self, bytes: &[u8]) {
+        if self.heap.is_empty() && self.len + bytes.len() <= self.stack.len() {
+            self.stack[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+        } else {
+            if self.heap.is_empty() {
+                self.heap.extend_from_slice(&self.stack[..self.len]);
+            }
+            self.heap.extend_from_slice(bytes);
+        }
+    }
+
+    /// Fills the buffer with finite, non-negative `a` rounded to `sig` significant
+    /// digits; returns the decimal exponent of the first. Short precisions of moderate
+    /// numbers take an exact integer path several times faster than Rust's formatter.
+    fn round(&mut self, a: f64, sig: usize) -> i32 {
+        if let Some((q, exp)) = round_significant(a, sig) {
+            let mut buf = [0u8; 22];
+            let q = radix_digits(&mut buf, q, Radix::Dec);
+            self.push(q);
+            // Only zero has fewer digits than asked for.
+            for _ in q.len()..sig {
+                self.push(b"0");
+            }
+            return exp;
+        }
+        let prec = sig - 1;
+        // Writing to this buffer never fails, nor does float formatting.
+        let _ = self.write_fmt(format_args!("{a:.prec$e}"));
+        // Rust wrote `d.ddde-7`: keep the digits, return the exponent.
+        let text = if self.heap.is_empty() { &mut self.stack[..self.len] } else { &mut self.heap[..] };
+        let e = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
+        let (negative, magnitude) = match text.get(e + 1..) {
+            Some([b'-', rest @ ..]) => (true, rest),
+            rest => (false, rest.unwrap_or_default()),
+        };
+        let magnitude = magnitude.iter().fold(0i32, |n, &c| n * 10 + i32::from(c - b'0'));
+        let exp = if negative { -magnitude } else { magnitude };
+        let digits = if e > 1 {
+            text.copy_within(2..e, 1);
+            e - 1
+        } else {
+            e
+        };
+        if self.heap.is_empty() {
+            self.len = digits;
+        } else {
+            self.heap.truncate(digits);
+        }
+        exp
+    }
+}
+
+impl std::fmt::Write for DigitBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push(s.as_bytes());
+        Ok(())
+    }
 }
 
 /// Powers of ten up to the largest a u128 holds.
@@ -343,30 +387,14 @@ fn round_significant(a: f64, p: usize) -> Option<(u64, i32)> {
     None
 }
 
-/// Splits Rust's `d.ddde-7` into the mantissa's length and the exponent.
-fn split_exp(s: &[u8]) -> (usize, i64) {
-    let e = s.iter().position(|&c| c == b'e').unwrap_or(s.len());
-    let (neg, digits) = match s.get(e + 1..) {
-        Some([b'-', rest @ ..]) => (true, rest),
-        Some(rest) => (false, rest),
-        None => (false, &[][..]),
-    };
-    let mag = digits.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
-    (e, if neg { -mag } else { mag })
-}
-
 /// The decimal exponent of `a`'s exact value, before any rounding (`99999.95` → 4).
-fn exact_exponent(out: &mut Vec<u8>, a: f64) -> i64 {
-    let start = out.len();
+fn exact_exponent(a: f64) -> i32 {
     // 767 significant digits hold any f64 exactly, so nothing rounds up.
-    write_rust(out, format_args!("{a:.767e}"));
-    let (_, exp) = split_exp(&out[start..]);
-    out.truncate(start);
-    exp
+    DigitBuf::new().round(a, 768)
 }
 
 /// Appends C's exponent: `e`, its sign, at least two digits.
-fn push_exponent(out: &mut Vec<u8>, exp: i64, upper: bool) {
+fn push_exponent(out: &mut Vec<u8>, exp: i32, upper: bool) {
     out.push(if upper { b'E' } else { b'e' });
     out.push(if exp < 0 { b'-' } else { b'+' });
     let mag = exp.unsigned_abs();
@@ -374,61 +402,42 @@ fn push_exponent(out: &mut Vec<u8>, exp: i64, upper: bool) {
         out.push(b'0');
     }
     let mut buf = [0u8; 22];
-    out.extend_from_slice(radix_digits(&mut buf, mag, Radix::Dec));
+    out.extend_from_slice(radix_digits(&mut buf, u64::from(mag), Radix::Dec));
 }
 
-/// Appends the fractional digits of a `%g` number from `frac` (plus `pad_zeros` more
-/// when the precision exceeded what was formatted): without `#`, trailing zeros and a
-/// bare point are dropped.
-fn push_fraction(out: &mut Vec<u8>, frac: std::ops::Range<usize>, pad_zeros: usize, alt: bool) {
+/// Appends the fraction of a `%g` number, `frac` plus `extra` zeros: without `#`,
+/// trailing zeros and a bare point are dropped.
+fn push_fraction(out: &mut Vec<u8>, frac: &[u8], extra: usize, alt: bool) {
     if alt {
         out.push(b'.');
-        out.extend_from_within(frac);
-        out.resize(out.len() + pad_zeros, b'0');
-        return;
-    }
-    let end = trim_zeros(out, frac.clone());
-    if end > frac.start {
+        out.extend_from_slice(frac);
+        out.resize(out.len() + extra, b'0');
+    } else if trimmed_len(frac) > 0 {
         out.push(b'.');
-        out.extend_from_within(frac.start..end);
+        out.extend_from_slice(&frac[..trimmed_len(frac)]);
     }
 }
 
-/// The end of `range` in `out` once its trailing `0`s are dropped.
-fn trim_zeros(out: &[u8], range: std::ops::Range<usize>) -> usize {
-    let kept = out[range.clone()].iter().rposition(|&c| c != b'0');
-    kept.map_or(range.start, |i| range.start + i + 1)
+/// The length of `digits` without its trailing zeros.
+fn trimmed_len(digits: &[u8]) -> usize {
+    digits.iter().rposition(|&c| c != b'0').map_or(0, |i| i + 1)
 }
 
-/// Moves the body composed after the scratch (`mid..`) back to `start`, padded.
-fn finish(out: &mut Vec<u8>, start: usize, mid: usize, sign: &[u8], spec: &Spec) {
-    let end = out.len();
-    out.copy_within(mid..end, start);
-    out.truncate(start + end - mid);
-    pad_in_place(out, start, sign, spec);
-}
-
-/// Adds the sign and the width padding around the body that runs from `start` to the
-/// end of `out`.
-fn pad_in_place(out: &mut Vec<u8>, start: usize, sign: &[u8], spec: &Spec) {
-    let fill = spec.width.saturating_sub(sign.len() + out.len() - start);
-    let lead = if spec.left { sign.len() } else { sign.len() + fill };
-    if lead > 0 {
-        // Open a gap of `lead` bytes before the body, then fill it.
-        out.resize(out.len() + lead, 0);
-        out[start..].rotate_right(lead);
-        let gap = &mut out[start..start + lead];
-        if spec.left || spec.zero {
-            gap[..sign.len()].copy_from_slice(sign);
-            gap[sign.len()..].fill(b'0');
-        } else {
-            gap[..fill].fill(b' ');
-            gap[fill..].copy_from_slice(sign);
-        }
+/// Pads the conversion written from `start` (its sign, then its body from `body`) to
+/// the width: spaces before the sign, zeros after it (`0`), or spaces after all (`-`).
+fn pad(out: &mut Vec<u8>, start: usize, body: usize, spec: &Spec) {
+    let fill = spec.width.saturating_sub(out.len() - start);
+    if fill == 0 {
+        return;
     }
     if spec.left {
         out.resize(out.len() + fill, b' ');
+        return;
     }
+    let (at, byte) = if spec.zero { (body, b'0') } else { (start, b' ') };
+    out.resize(out.len() + fill, byte);
+    out[at..].rotate_right(fill);
+    out[at..at + fill].fill(byte);
 }
 
 #[cfg(test)]
@@ -654,10 +663,10 @@ mod tests {
         ) {
             let a = v.abs();
             if let (true, Some((q, exp))) = (a.is_finite(), round_significant(a, p)) {
-                let mut fast = Vec::new();
-                write_exp_scratch(&mut fast, a, p - 1);
                 let rust = format!("{a:.prec$e}", prec = p - 1);
-                prop_assert_eq!(String::from_utf8_lossy(&fast), rust.as_str(), "{} {}", q, exp);
+                let (mantissa, rust_exp) = rust.split_once('e').unwrap_or_default();
+                let fast = format!("{q:0p$}e{exp}");
+                prop_assert_eq!(fast, format!("{}e{}", mantissa.replace('.', ""), rust_exp));
             }
         }
     }
