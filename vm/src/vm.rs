@@ -35,6 +35,14 @@ impl Profile {
             Profile::Imp => i as i32 as i64,
         }
     }
+
+    /// The syntax the profile's compiler accepts.
+    pub fn dialect(self) -> crate::syntax::Dialect {
+        match self {
+            Profile::Squirrel => crate::syntax::Dialect::Squirrel32,
+            Profile::Imp => crate::syntax::Dialect::Imp,
+        }
+    }
 }
 
 /// Why a computation stopped early.
@@ -511,7 +519,7 @@ impl Vm {
 
     /// Compiles `source` into a closure (the script's main function).
     pub fn compile(&mut self, source: &str, file: &str) -> Result<Value, Error> {
-        let ast = crate::syntax::parse(source, file)?;
+        let ast = crate::syntax::parse_dialect(source, file, self.profile.dialect())?;
         let map = &ast.source_map;
         let line_of = |off: u32| map.position(off).line;
         let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };

@@ -2,7 +2,7 @@
 //! render to the expected trees; malformed programs fail with the reference compiler's
 //! message at its line and column (expected texts recorded from the reference `sq`).
 
-use impish_vm::syntax::{parse, sexpr};
+use impish_vm::syntax::{parse, parse_dialect, sexpr, Dialect};
 use std::path::{Path, PathBuf};
 
 fn project_dir(relative: &str) -> PathBuf {
@@ -209,6 +209,25 @@ fn errors_render_with_a_caret_under_the_token() {
         err.to_string(),
         "t.nut:2:14: error: end of statement expected (; or lf)\n2 | local b = 2 b = 3\n  |             ^"
     );
+}
+
+/// The imp's Squirrel is 3.0.4: the 3.1/3.2 syntax is an error or means something else.
+#[test]
+fn the_imp_dialect_lacks_the_3_1_and_3_2_syntax() {
+    let imp = |source: &str| parse_dialect(source, "t.nut", Dialect::Imp);
+    let tree = |source: &str| imp(source).map(|ast| sexpr::program(&ast.program)).map_err(|e| e.reference_report());
+    assert_eq!(tree("x = __LINE__ + rawcall(f, this)"), Ok("(= x (+ __LINE__ (call rawcall f this)))\n".into()));
+    assert_eq!(tree("f()\n{ local a = 1 }"), Ok("(call f)\n{(local a=1)}\n".into()));
+    assert_eq!(
+        tree("f() { a = 1 }"),
+        Err("t.nut line = (1) column = (5) : error end of statement expected (; or lf)".into())
+    );
+    assert_eq!(tree("local g = function[env]() {}"), Err("t.nut line = (1) column = (19) : error expected '('".into()));
+    assert_eq!(
+        tree("local s = \"\\u00e9\""),
+        Err("t.nut line = (1) column = (12) : error unrecognised escaper char".into())
+    );
+    assert_eq!(tree("local s = \"\\x41\""), Ok("(local s=\"A\")\n".into()));
 }
 
 #[test]

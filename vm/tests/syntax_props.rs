@@ -3,7 +3,7 @@
 //! its fully parenthesised form).
 
 use impish_vm::syntax::token::Tok;
-use impish_vm::syntax::{layout, parse, sexpr};
+use impish_vm::syntax::{layout, parse, sexpr, Dialect};
 use proptest::prelude::*;
 
 /// Pieces of Squirrel, so random programs get past the lexer and exercise the parser.
@@ -184,7 +184,7 @@ proptest! {
 
     #[test]
     fn laid_out_tokens_are_ordered_and_inside_the_source(source in token_soup()) {
-        if let Ok((tokens, _)) = layout::tokens(&source) {
+        if let Ok((tokens, _)) = layout::tokens(&source, Dialect::Squirrel32) {
             for (lo, _, hi) in &tokens {
                 prop_assert!(lo <= hi && *hi <= source.len());
             }

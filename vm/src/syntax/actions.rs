@@ -3,13 +3,15 @@
 
 use super::ast::*;
 use super::source::SourceMap;
-use super::token::Num;
+use super::token::{Dialect, Num};
 use lalrpop_util::ParseError;
 use std::borrow::Cow;
 
-/// What the grammar needs to know beyond the tokens: where `__LINE__` and `__FILE__` are.
+/// What the grammar needs to know beyond the tokens: where `__LINE__` and `__FILE__`
+/// are, and which syntax the dialect has.
 pub struct Context<'s> {
     pub map: &'s SourceMap,
+    pub dialect: Dialect,
 }
 
 impl Context<'_> {
@@ -229,4 +231,26 @@ pub fn foreach_stmt(lo: usize, hi: usize, (index, value, iterable): (Option<Iden
 
 pub fn try_stmt(lo: usize, hi: usize, (body, catch_var): (Stmt, Ident), handler: Stmt) -> Stmt {
     stmt(lo, hi, StmtKind::Try { body: Box::new(body), catch_var, handler: Box::new(handler) })
+}
+
+/// `function[env](...)`: a 3.2 form; 3.0.4 expects the parameter list after `function`.
+pub fn bound_env<T>(ctx: &Context<'_>, bracket_at: usize, env: Expr) -> Fallible<Expr, T> {
+    match ctx.dialect {
+        Dialect::Imp => Err(error("expected '('", bracket_at + 1)),
+        Dialect::Squirrel32 => Ok(env),
+    }
+}
+
+/// `call { slot = value }`: a 3.2 form; 3.0.4 ends the statement before the `{`.
+pub fn post_call_init<T>(
+    ctx: &Context<'_>,
+    (lo, hi): (usize, usize),
+    call: Expr,
+    brace_at: usize,
+    entries: Vec<TableEntry>,
+) -> Fallible<Expr, T> {
+    match ctx.dialect {
+        Dialect::Imp => Err(error("end of statement expected (; or lf)", brace_at + 1)),
+        Dialect::Squirrel32 => Ok(expr(lo, hi, ExprKind::PostCallInit { call: Box::new(call), entries })),
+    }
 }

@@ -18,7 +18,7 @@
 //! - Headers (`if (...)`, `function f(...)`, `class A extends B`) may be followed by
 //!   a newline before their body.
 
-use super::token::{LexError, Num, PositionNotes, Tok};
+use super::token::{Dialect, LexError, LexState, Num, PositionNotes, Tok};
 use logos::Logos;
 
 /// A token with its byte span, as lalrpop consumes it.
@@ -30,9 +30,9 @@ pub const MAX_NESTING: usize = 400;
 
 /// Lexes `source` and lays it out for the parser; also returns what it noted about
 /// positions. A lexical error comes with the notes gathered up to it.
-pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexError, PositionNotes)> {
-    let mut lexer = Tok::lexer(source);
-    let mut layout = Layout::default();
+pub fn tokens(source: &str, dialect: Dialect) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexError, PositionNotes)> {
+    let mut lexer = Tok::lexer_with_extras(source, LexState { dialect, notes: PositionNotes::default() });
+    let mut layout = Layout { dialect, ..Layout::default() };
     while let Some(token) = lexer.next() {
         let span = lexer.span();
         match token {
@@ -41,15 +41,19 @@ pub fn tokens(source: &str) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexErr
                 Ok(())
             }
             Ok(Tok::Char(c)) => layout.push(span.start, Tok::Num(Num::Int(c)), span.end),
+            // Keywords that 3.0.4 does not have are names there.
+            Ok(Tok::LineMacro | Tok::FileMacro | Tok::Rawcall) if dialect == Dialect::Imp => {
+                layout.push(span.start, Tok::Ident(lexer.slice()), span.end)
+            }
             Ok(tok) => layout.push(span.start, tok, span.end),
             Err(LexError { unexpected: Some(c), offset, .. }) => {
                 layout.push(offset, Tok::Unknown(c), offset + c.len_utf8())
             }
             Err(err) => Err(err),
         }
-        .map_err(|err| (err, std::mem::take(&mut lexer.extras)))?;
+        .map_err(|err| (err, std::mem::take(&mut lexer.extras.notes)))?;
     }
-    Ok((layout.out, lexer.extras))
+    Ok((layout.out, lexer.extras.notes))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -77,6 +81,7 @@ enum Header {
 
 #[derive(Default)]
 struct Layout<'s> {
+    dialect: Dialect,
     out: Vec<Spanned<'s>>,
     open: Vec<Bracket>,
     /// A newline was seen since the last token.
@@ -152,7 +157,9 @@ impl<'s> Layout<'s> {
     fn continues(&self, tok: &Tok<'s>) -> bool {
         use Tok::*;
         match tok {
-            LBrace => self.prev_is_rparen,
+            // After a call's `)`, `{` opens a post-call initializer (3.2); in 3.0.4 a
+            // `{` on the next line is a block.
+            LBrace => self.prev_is_rparen && (self.dialect == Dialect::Squirrel32 || self.prev_closed_header),
             Plus | Minus | Star | Slash | Percent | Eq | Ne | Lt | Le | Gt | Ge | Cmp3 | AndAnd | OrOr | Amp | Pipe
             | Caret | Shl | Shr | UShr | In | Instanceof | Assign | NewSlot | AddAssign | SubAssign | MulAssign
             | DivAssign | ModAssign | Question | Colon | Comma | Dot | LParen | LBracket(_) | PlusPlus | MinusMinus

@@ -22,6 +22,7 @@ mod grammar {
 
 pub use error::ParseError;
 pub use source::{Position, SourceMap};
+pub use token::Dialect;
 
 /// A parsed program and the map from its spans to positions.
 #[derive(Clone, Debug)]
@@ -30,9 +31,15 @@ pub struct Ast {
     pub source_map: SourceMap,
 }
 
-/// Parses one compilation unit; `file` names it in positions and `__FILE__`.
+/// Parses one compilation unit of Squirrel 3.2; `file` names it in positions and
+/// `__FILE__`.
 pub fn parse(source: &str, file: &str) -> Result<Ast, ParseError> {
-    let (tokens, notes) = match layout::tokens(source) {
+    parse_dialect(source, file, Dialect::Squirrel32)
+}
+
+/// Parses one compilation unit written for `dialect`.
+pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, ParseError> {
+    let (tokens, notes) = match layout::tokens(source, dialect) {
         Ok(laid_out) => laid_out,
         Err((lex, notes)) => {
             let map = SourceMap::new(source, file, notes);
@@ -40,7 +47,7 @@ pub fn parse(source: &str, file: &str) -> Result<Ast, ParseError> {
         }
     };
     let source_map = SourceMap::new(source, file, notes);
-    let context = actions::Context { map: &source_map };
+    let context = actions::Context { map: &source_map, dialect };
     let parsed = grammar::ProgramParser::new().parse(&context, tokens.into_iter().map(Ok));
     match parsed {
         Ok(program) => {

@@ -43,6 +43,25 @@ pub struct LineDirective {
     pub file: Option<Box<str>>,
 }
 
+/// Which Squirrel the source is written for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// Squirrel 3.2, as the reference `sq`.
+    #[default]
+    Squirrel32,
+    /// Electric Imp's Squirrel, based on 3.0.4: none of the 3.1/3.2 syntax (`\u`
+    /// escapes, `rawcall`, `__LINE__`/`__FILE__`, bound-environment functions, post-call
+    /// initializers).
+    Imp,
+}
+
+/// The lexer's state besides its position: the dialect, and what it notes about positions.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LexState {
+    pub dialect: Dialect,
+    pub notes: PositionNotes,
+}
+
 /// What the lexer learns about positions besides tokens.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PositionNotes {
@@ -68,7 +87,7 @@ pub enum Num {
 
 #[derive(Logos, Clone, Debug, PartialEq)]
 #[logos(error(LexError, LexError::from_lexer))]
-#[logos(extras = PositionNotes)]
+#[logos(extras = LexState)]
 #[logos(skip r"[ \t\r]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
 pub enum Tok<'s> {
@@ -284,7 +303,7 @@ fn two_dots<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<(), LexError> {
 /// `#...` comments; `#line N ["file"]` is kept as a position directive.
 fn line_comment<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> logos::Skip {
     if let Some(directive) = parse_line_directive(lex.slice(), lex.span().end + 1) {
-        lex.extras.directives.push(directive);
+        lex.extras.notes.directives.push(directive);
     }
     logos::Skip
 }
@@ -310,7 +329,7 @@ fn block_comment<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> FilterResult<(), Le
     match lex.remainder().find("*/") {
         Some(end) => {
             let start = lex.span().end;
-            lex.extras.note_soft_newlines(start, &lex.remainder().as_bytes()[..end]);
+            lex.extras.notes.note_soft_newlines(start, &lex.remainder().as_bytes()[..end]);
             lex.bump(end + 2);
             FilterResult::Skip
         }
@@ -428,7 +447,7 @@ fn string<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>, delim: u8) -> Result<Box<[u8]
                 break Ok(());
             }
             b'\n' => break Err(LexError::at("newline in a constant", body_start + i)),
-            b'\\' => match read_escape(src, i + 1, &mut out) {
+            b'\\' => match read_escape(src, i + 1, lex.extras.dialect, &mut out) {
                 Ok(next) => i = next,
                 Err((message, at)) => break Err(LexError::at(message, body_start + at)),
             },
@@ -443,7 +462,7 @@ fn string<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>, delim: u8) -> Result<Box<[u8]
 }
 
 /// Decodes the escape whose letter is at `src[i]`, returning the index after it.
-fn read_escape(src: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, (&'static str, usize)> {
+fn read_escape(src: &[u8], i: usize, dialect: Dialect, out: &mut Vec<u8>) -> Result<usize, (&'static str, usize)> {
     let Some(&letter) = src.get(i) else {
         return Err(("unfinished string", i));
     };
@@ -467,8 +486,9 @@ fn read_escape(src: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, (&'stat
     }
     let max_digits = match letter {
         b'x' => 2,
-        b'u' => 4,
-        b'U' => 8,
+        // `\u` and `\U` came with Squirrel 3.1.
+        b'u' if dialect == Dialect::Squirrel32 => 4,
+        b'U' if dialect == Dialect::Squirrel32 => 8,
         _ => return Err(("unrecognised escaper char", i)),
     };
     let digits = src[i + 1..].iter().take(max_digits).take_while(|c| c.is_ascii_hexdigit()).count();
@@ -512,7 +532,7 @@ fn verbatim<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Box<[u8]>, LexErr
     loop {
         match src.get(i) {
             None => {
-                lex.extras.note_soft_newlines(body_start, src);
+                lex.extras.notes.note_soft_newlines(body_start, src);
                 lex.bump(i);
                 return Err(LexError::at("unfinished string", body_start + i));
             }
@@ -521,7 +541,7 @@ fn verbatim<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Box<[u8]>, LexErr
                 i += 2;
             }
             Some(b'"') => {
-                lex.extras.note_soft_newlines(body_start, &src[..i]);
+                lex.extras.notes.note_soft_newlines(body_start, &src[..i]);
                 lex.bump(i + 1);
                 return Ok(out.into_boxed_slice());
             }
@@ -608,9 +628,9 @@ mod tests {
             vec![Ok(Tok::Ident("a")), Ok(Tok::Ident("b")), Ok(Tok::Newline), Ok(Tok::Newline), Ok(Tok::Ident("d"))]
         );
         assert_eq!(
-            lexer.extras.directives,
+            lexer.extras.notes.directives,
             vec![LineDirective { next_line_offset: 35, line: 40, file: Some("f.nut".into()) }]
         );
-        assert_eq!(lexer.extras.soft_newlines, vec![6]);
+        assert_eq!(lexer.extras.notes.soft_newlines, vec![6]);
     }
 }
