@@ -874,7 +874,8 @@ impl Vm {
                 .map(|v| (Value::Int(pos as i64), self.heap.real(*v), Value::Int(pos as i64 + 1))),
             Value::Table(t) => self.heap.table(t).next(pos).map(|(n, k, v)| (k, self.heap.real(v), Value::Int(n as i64))),
             Value::Str(s) => {
-                self.heap.str(s).get(pos).map(|c| (Value::Int(pos as i64), Value::Int(*c as i8 as i64), Value::Int(pos as i64 + 1)))
+                let profile = self.profile;
+                self.heap.str(s).get(pos).map(|c| (Value::Int(pos as i64), Value::Int(profile.char_value(*c)), Value::Int(pos as i64 + 1)))
             }
             Value::Class(c) => {
                 let class = self.heap.class(c);

@@ -218,7 +218,8 @@ impl Vm {
                 if let Some(i) = as_index(key) {
                     let b = self.heap.str(s);
                     let n = if i < 0 { i + b.len() as i64 } else { i };
-                    return Ok(usize::try_from(n).ok().and_then(|n| b.get(n)).map(|c| Value::Int(*c as i8 as i64)));
+                    let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
+                    return Ok(byte.map(|c| Value::Int(self.profile.char_value(c))));
                 }
             }
             _ => {}

@@ -36,6 +36,17 @@ impl Profile {
         }
     }
 
+    /// The integer a string's byte reads as: the reference on x86 has signed chars
+    /// (`"\xBC"[0]` is -68); the imp, an ARM device, has unsigned ones (188), which
+    /// is what firmware comparing I2C register bytes with `0xBC` relies on.
+    #[inline]
+    pub fn char_value(self, byte: u8) -> i64 {
+        match self {
+            Profile::Squirrel => i64::from(byte as i8),
+            Profile::Imp => i64::from(byte),
+        }
+    }
+
     /// The syntax the profile's compiler accepts.
     pub fn dialect(self) -> crate::syntax::Dialect {
         match self {

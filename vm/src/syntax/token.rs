@@ -558,7 +558,9 @@ fn char_literal<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<i64, LexError
     let bytes = string(lex, b'\'')?;
     match *bytes {
         [] => Err(LexError::at("empty constant", lex.span().end)),
-        // The reference keeps `char` signed: bytes above 127 read negative.
+        // As string bytes read (see `Profile::char_value`): signed for the reference on
+        // x86, unsigned on the imp.
+        [c] if lex.extras.dialect == Dialect::Imp => Ok(i64::from(c)),
         [c] => Ok(i64::from(c as i8)),
         _ => Err(LexError::at("constant too long", lex.span().end)),
     }
