@@ -6,6 +6,7 @@
 //! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED.
 //! `imp` is the runtime itself: a device VM and an agent VM bound to the imp API,
 //! sharing the scheduler, a board and one log stream.
+//! `world` runs several imps on one clock against one cloud: a factory line.
 //! `builder` assembles sources as Electric Imp's Builder does (`@include`, `@if`,
 //! `#require`), with `#line` markers back to the original files.
 
@@ -15,3 +16,4 @@ pub mod hardware;
 pub mod imp;
 pub mod scheduler;
 pub mod status_led;
+pub mod world;

@@ -111,6 +111,15 @@ impl<E> Scheduler<E> {
         self.events.is_empty() && self.idle.is_none()
     }
 
+    /// When the next thing would run (now, if something is due or the idle slot is
+    /// armed), without running it: a world of imps picks the earliest.
+    pub fn next_time(&mut self) -> Option<SimTime> {
+        if self.idle.is_some() {
+            return Some(self.now);
+        }
+        self.next_due_time().map(|at| at.max(self.now))
+    }
+
     /// The next thing to run, advancing the clock when nothing is due; the clock never
     /// passes `limit`.
     pub fn next(&mut self, limit: Option<SimTime>) -> Next<E> {

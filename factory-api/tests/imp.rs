@@ -359,3 +359,96 @@ fn the_blink_sample_runs() {
     assert_eq!(led.trace().len(), 22, "low at configure, then toggles at 0, 0.5, ..., 10 s");
     assert_eq!(imp.uncaught_errors(), 0);
 }
+
+#[test]
+fn json_round_trips_in_squirrel_table_order() {
+    let agent = r#"
+        local t = {};
+        foreach (k in ["a", "b", "c", "d", "e", "f", "g", "h", "i"]) t[k] <- k;
+        server.log(http.jsonencode(t, { compact = true }));
+        local v = { n = null, yes = true, i = -42, f = 5.125, s = "q\"\\\n", list = [1, [], {}] };
+        local text = http.jsonencode(v);
+        local back = http.jsondecode(text);
+        // Table order depends on insertion order, so compare values, not texts.
+        server.log(back.s == v.s && back.f == 5.125 && back.i == -42 && back.yes && ("n" in back) && back.n == null
+            && back.list.len() == 3 && back.list[2].len() == 0);
+        server.log(http.jsonencode([1, "x"]) + " " + http.jsonencode({ k = [2.5] }, { compact = true }));
+        try { http.jsonencode({ b = blob(2) }); } catch (e) { server.log(e); }
+        try { http.jsondecode("{nope"); } catch (e) { server.log("refused: " + e.slice(0, 16)); }
+        local q = http.urldecode("a=1&b=x+y%21");
+        server.log(q.a + q.b + " " + http.urlencode({ k = "x y&z" }));
+        server.log(http.base64encode("foob") + " " + http.base64decode("Zm9vYg==").tostring());
+    "#;
+    let log = run("", Some(agent), 1);
+    assert_eq!(
+        &log[1..],
+        [
+            r#"00:00.000 [Agent] {"a":"a","c":"c","b":"b","e":"e","d":"d","g":"g","f":"f","i":"i","h":"h"}"#,
+            "00:00.000 [Agent] true",
+            r#"00:00.000 [Agent] [ 1, "x" ] {"k":[2.5]}"#,
+            "00:00.000 [Agent] http.jsonencode: cannot encode a blob (base64 it with http.base64encode first)",
+            "00:00.000 [Agent] refused: JSON parse error",
+            "00:00.000 [Agent] 1x y! k=x+y%26z",
+            "00:00.000 [Agent] Zm9vYg== foob",
+            "00:00.000 [Status] Device connected",
+        ]
+    );
+}
+
+#[test]
+fn an_agent_answers_requests_to_its_own_url_and_outside_http_is_off() {
+    let agent = r#"
+        http.onrequest(function(request, response) {
+            server.log(request.method + " " + request.path + " q=" + request.query.q + " h=" + request.headers["x-tag"] + " " + request.body);
+            response.header("X-Answer", "yes");
+            response.send(201, "made");
+            response.send(500, "ignored");
+        });
+        http.post(http.agenturl() + "/things?q=1", { "X-Tag": "t" }, "payload").sendasync(function(r) {
+            server.log("answer " + r.statuscode + " " + r.body + " " + r.headers["x-answer"]);
+        });
+        http.get("http://example.com/", {}).sendasync(function(r) { server.log("outside " + r.statuscode); });
+        server.log("sync " + http.get("http://example.com/", {}).sendsync().statuscode);
+    "#;
+    let log = run("", Some(agent), 1);
+    assert_eq!(
+        &log[1..],
+        [
+            "00:00.000 [Agent] sync 0",
+            "00:00.000 [Agent] POST /things q=1 h=t payload",
+            "00:00.000 [Agent] outside 0",
+            "00:00.000 [Agent] answer 201 made yes",
+            "00:00.000 [Status] Device connected",
+        ]
+    );
+}
+
+#[test]
+fn factory_calls_on_an_imp_that_is_neither_fixture_nor_dut() {
+    let device = r#"
+        local result = server.factoryblinkup("ssid", "pw", hardware.pinM, BLINKUP_FAST);
+        server.log("returned " + result);
+        server.bless(true, function(ok) { server.log("blessed: " + ok); });
+        imp.setwificonfiguration("Home", "secret");
+        imp.enableblinkup(false);
+        imp.clearconfiguration(CONFIG_WIFI);
+    "#;
+    let mut imp = imp(device, None);
+    imp.run_for(Duration::from_secs(1));
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Device] returned null",
+            "00:00.000 [Device] ERROR: Factory BlinkUp request failed. This is not a factory imp.",
+            "00:00.000 [Status] Blessing failed: device 23000c2a69000001 is not a DUT (it is in no DUT device group)",
+            "00:00.000 [Status] Device connected",
+            "00:00.200 [Device] blessed: false",
+        ]
+    );
+    assert!(imp.board().pin("pinM").expect("pinM").trace().is_empty(), "no BlinkUp flashed");
+    let network = imp.network();
+    assert_eq!((network.wifi_ssid.as_deref(), network.blinkup_enabled), (Some("Home"), Some(false)));
+    assert_eq!(network.cleared.len(), 1);
+    drop(network);
+    assert_eq!(imp.status_led().color_at(Duration::from_secs(1)).name(), "red");
+}

@@ -125,7 +125,11 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         ("eos", eos, 1, Some("x")),
         ("flush", flush, 1, Some("x")),
     ];
-    let imp_methods: &[Entry] = &[("tostring", tostring, 1, Some("x"))];
+    let imp_methods: &[Entry] = &[
+        ("tostring", tostring, 1, Some("x")),
+        ("writestring", writestring, 2, Some("xs")),
+        ("readstring", readstring, 2, Some("xn")),
+    ];
     let extra = if imp { imp_methods } else { &[] };
     let stream = vm.new_empty_class();
     for &(name, f, n, mask) in stream_methods {
@@ -393,6 +397,20 @@ fn flush(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 /// The imp's `blob.tostring()`: the bytes as a string.
 fn tostring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let bytes = with_blob(vm, args, |b| b.data.clone())?;
+    Ok(vm.bytes(&bytes))
+}
+
+/// The imp's `blob.writestring(s)`: the string's bytes at the cursor.
+fn writestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let bytes = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
+    with_blob(vm, args, |b| b.write(&bytes))?;
+    Ok(Value::Null)
+}
+
+/// The imp's `blob.readstring(n)`: up to `n` bytes from the cursor, as a string.
+fn readstring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let n = usize::try_from(int_arg(vm, args, 1)).unwrap_or(0);
+    let bytes = with_blob(vm, args, |b| b.read(n).to_vec())?;
     Ok(vm.bytes(&bytes))
 }
 

@@ -18,6 +18,8 @@ pub struct Board {
     pub i2c: Vec<(String, I2cBus)>,
     pub uarts: Vec<Uart>,
     pub spiflash: SpiFlash,
+    /// (driving pin, driven pin) index pairs: a test jig's wires.
+    wires: Vec<(usize, usize)>,
 }
 
 impl Board {
@@ -41,6 +43,7 @@ impl Board {
             i2c: i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
             uarts: uarts.iter().map(|name| Uart::new(name)).collect(),
             spiflash: SpiFlash::new(FLASH_SECTORS, FLASH_CHIP_ID),
+            wires: Vec::new(),
         }
     }
 
@@ -60,10 +63,30 @@ impl Board {
         self.uarts.iter().find(|u| u.name() == name)
     }
 
+    /// Wires pin `from` to pin `to`: `to` sees the level on `from`'s wire from now on
+    /// (one way; wire both ways for a bidirectional link). False if a pin is unknown.
+    pub fn wire(&mut self, from: &str, to: &str, now: SimTime) -> bool {
+        let (Some(a), Some(b)) = (self.pin_index(from), self.pin_index(to)) else { return false };
+        self.wires.push((a, b));
+        self.follow_wires(a, now);
+        true
+    }
+
+    /// Carries pin `from`'s level along its wires; returns the driven pins whose digital
+    /// input level changed (their state-change callbacks are due).
+    pub(crate) fn follow_wires(&mut self, from: usize, now: SimTime) -> Vec<usize> {
+        let level = self.pins[from].level();
+        let targets: Vec<usize> = self.wires.iter().filter(|(a, _)| *a == from).map(|(_, b)| *b).collect();
+        targets.into_iter().filter(|&to| self.pins[to].drive(Some(level), now)).collect()
+    }
+
     /// What a Squirrel restart does to the hardware: pins unconfigured, buses off.
     pub fn reset(&mut self, now: SimTime) {
         for pin in &mut self.pins {
             pin.configure(PinMode::Unconfigured, None, now);
+        }
+        for from in 0..self.pins.len() {
+            self.follow_wires(from, now);
         }
         for (_, bus) in &mut self.i2c {
             bus.disable();

@@ -1,5 +1,5 @@
 //! Script callbacks the runtime holds (timers, pin handlers, message handlers, the idle
-//! callback) live in tables in the VM's registry: the collector keeps them alive, and
+//! callback, bless and HTTP answers, the request handler) live in tables in the VM's registry: the collector keeps them alive, and
 //! they vanish with the VM when Squirrel restarts. Rust keeps only their keys.
 
 use impish_vm::{Value, Vm};
@@ -15,6 +15,10 @@ pub(crate) enum Kind {
     Handler,
     /// One entry, key 0.
     Idle,
+    /// One-shot callbacks waiting for an answer (bless, HTTP), keyed by callback id.
+    Pending,
+    /// `http.onrequest`: one entry, key 0.
+    Request,
 }
 
 impl Kind {
@@ -24,6 +28,8 @@ impl Kind {
             Kind::Pin => "impish.pins",
             Kind::Handler => "impish.handlers",
             Kind::Idle => "impish.idle",
+            Kind::Pending => "impish.pending",
+            Kind::Request => "impish.onrequest",
         }
     }
 }

@@ -6,7 +6,7 @@ use impish_stdlib::system::{civil, TimeSource};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::world::World;
+use super::shared::Shared;
 
 /// The wall-clock time at virtual time zero: 2026-01-01 00:00:00 UTC, in Unix seconds.
 pub const EPOCH_UNIX: i64 = 1_767_225_600;
@@ -32,7 +32,7 @@ pub fn log_timestamp(at: SimTime) -> String {
 }
 
 /// `time()`, `date()` and `clock()` on the imp's virtual clock.
-pub(crate) struct VirtualTime(pub Rc<RefCell<World>>);
+pub(crate) struct VirtualTime(pub Rc<RefCell<Shared>>);
 
 impl TimeSource for VirtualTime {
     fn now(&self) -> i64 {

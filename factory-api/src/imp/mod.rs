@@ -15,23 +15,29 @@ mod bindings;
 pub mod board;
 mod callbacks;
 pub mod clock;
+pub mod http;
 pub mod identity;
+mod json;
 pub mod log;
 pub mod message;
-mod world;
+mod shared;
 
-pub use world::Side;
+pub use shared::{NetworkConfig, ReplyTo, Side};
+pub(crate) use bindings::constants::wake;
+pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
 
-use bindings::constants::wake;
 use bindings::Ctx;
 use board::Board;
 use callbacks::Kind;
 use identity::{config_params, Identity, Role};
 use log::{LogLine, LogSink};
-use world::{Event, SideState, World};
+use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
+use http::{HttpClient, HttpResponse, Incoming, NoHttp};
+use shared::{SideState, Shared};
 
 use crate::cloud::{LogKind, SimTime};
-use crate::hardware::pin::PinMode;
+use crate::hardware::pin::{Drive, PinMode};
+use crate::status_led::StatusLed;
 use crate::hardware::script::{Action, InputEvent};
 use crate::scheduler::{Next, Pace, Scheduler};
 use impish_vm::{Error, Profile, Value, Vm};
@@ -43,6 +49,14 @@ use std::time::Duration;
 /// Ours: the imp's own delay is undocumented; a delay keeps a firmware that fails at
 /// boot from restarting in a tight loop.
 pub const RESTART_DELAY: Duration = Duration::from_secs(1);
+
+/// How long a factory BlinkUp flashes unless the world says otherwise. Ours: the real
+/// time is undocumented; samples throttle repeat BlinkUps for 5–10 s.
+pub const BLINKUP_DURATION: Duration = Duration::from_secs(4);
+
+/// BlinkUp bit rates: one LED level per bit.
+const BLINKUP_HZ: f64 = 60.0;
+const BLINKUP_FAST_HZ: f64 = 142.0;
 
 /// A source file and the name its errors and call stacks use.
 #[derive(Clone, Debug)]
@@ -86,7 +100,7 @@ struct Running {
 }
 
 pub struct Imp {
-    world: Rc<RefCell<World>>,
+    shared: Rc<RefCell<Shared>>,
     firmware: [Option<Firmware>; 2],
     running: [Option<Running>; 2],
     uncaught: usize,
@@ -96,7 +110,7 @@ impl Imp {
     /// Compiles the device and agent code (a compile error is returned at once) and
     /// queues their boot at time zero: the agent first, as it is already up in the cloud.
     pub fn new(config: ImpConfig) -> Result<Imp, Error> {
-        let world = World {
+        let shared = Shared {
             scheduler: Scheduler::new(config.pace),
             board: Board::new(config.identity.imp_type),
             log: log::Log::default(),
@@ -106,9 +120,14 @@ impl Imp {
             device_online: false,
             wake_reason: wake::POWER_ON,
             sides: [SideState::default(), SideState::default()],
+            outbox: Vec::new(),
+            status_led: StatusLed::new(),
+            network: NetworkConfig::default(),
+            http_client: Rc::new(RefCell::new(NoHttp)),
+            blinkup_duration: BLINKUP_DURATION,
         };
         let mut imp = Imp {
-            world: Rc::new(RefCell::new(world)),
+            shared: Rc::new(RefCell::new(shared)),
             firmware: [Some(config.device), config.agent],
             running: [None, None],
             uncaught: 0,
@@ -116,39 +135,115 @@ impl Imp {
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
                 imp.running[side.index()] = Some(imp.start(side)?);
-                imp.world.borrow_mut().scheduler.after(0.0, Event::Boot { side, reason: wake::POWER_ON });
+                imp.shared.borrow_mut().scheduler.after(0.0, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
             }
         }
-        imp.world.borrow_mut().rearm_idle();
+        imp.shared.borrow_mut().rearm_idle();
         Ok(imp)
     }
 
     /// Sends every log line to `sink` as it is logged (the sink runs while the imp's
     /// state is borrowed, so it must not call back into this imp).
     pub fn set_log_sink(&mut self, sink: LogSink) {
-        self.world.borrow_mut().log.set_sink(sink);
+        self.shared.borrow_mut().log.set_sink(sink);
     }
 
     /// Queues an outside action on a pin at its time.
     pub fn schedule_input(&mut self, input: InputEvent) -> Result<(), UnknownPin> {
-        let mut world = self.world.borrow_mut();
-        if world.board.pin(&input.pin).is_none() {
-            return Err(UnknownPin(input.pin, world.identity.imp_type.name()));
+        let mut shared = self.shared.borrow_mut();
+        if shared.board.pin(&input.pin).is_none() {
+            return Err(UnknownPin(input.pin, shared.identity.imp_type.name()));
         }
-        world.scheduler.at(input.at, Event::Input(input));
+        shared.scheduler.at(input.at, Event::Input(input));
         Ok(())
     }
 
-    /// Runs events until nothing is left or the clock reaches `limit`.
+    /// Runs events until nothing is left or the clock reaches `limit`. Alone, an imp
+    /// has no cloud (factory calls are refused) and answers only requests to its own
+    /// agent URL; `crate::world::World` runs imps together with a cloud.
     pub fn run_until(&mut self, limit: Option<SimTime>) -> Outcome {
         loop {
-            let next = self.world.borrow_mut().scheduler.next(limit);
-            match next {
-                Next::Event(event) | Next::Idle(event) => self.dispatch(event),
-                Next::Finished => return Outcome::Finished,
-                Next::LimitReached => return Outcome::LimitReached,
+            if let Some(outcome) = self.step(limit) {
+                return outcome;
             }
+            crate::world::serve_alone(self);
         }
+    }
+
+    /// Runs the next event, unless nothing is left or it lies beyond `limit`.
+    pub(crate) fn step(&mut self, limit: Option<SimTime>) -> Option<Outcome> {
+        let next = self.shared.borrow_mut().scheduler.next(limit);
+        match next {
+            Next::Event(event) | Next::Idle(event) => self.dispatch(event),
+            Next::Finished => return Some(Outcome::Finished),
+            Next::LimitReached => return Some(Outcome::LimitReached),
+        }
+        None
+    }
+
+    /// When this imp's next event is due.
+    pub(crate) fn next_time(&mut self) -> Option<SimTime> {
+        self.shared.borrow_mut().scheduler.next_time()
+    }
+
+    /// Queues `event` at `at`, first bringing this imp's clock up to the world's `now`
+    /// (a world runs the earliest event of all imps, so nothing of this imp is due
+    /// before it).
+    pub(crate) fn post(&mut self, now: SimTime, at: SimTime, event: Event) {
+        let mut shared = self.shared.borrow_mut();
+        shared.scheduler.advance_to(now);
+        shared.scheduler.at(at, event);
+    }
+
+    /// Brings the clock up to `at` (a world stops all imps at its limit).
+    pub(crate) fn advance_to(&mut self, at: SimTime) {
+        self.shared.borrow_mut().scheduler.advance_to(at);
+    }
+
+    /// What the imp asked of the world since the last call.
+    pub(crate) fn take_outbox(&mut self) -> Vec<Outgoing> {
+        std::mem::take(&mut self.shared.borrow_mut().outbox)
+    }
+
+    /// A line in this imp's log, now.
+    pub(crate) fn log_line(&mut self, kind: LogKind, message: String) {
+        self.shared.borrow_mut().log(kind, message);
+    }
+
+    pub fn identity(&self) -> Ref<'_, Identity> {
+        Ref::map(self.shared.borrow(), |w| &w.identity)
+    }
+
+    /// The status LED's colours over time (what a DUT shows on the line).
+    pub fn status_led(&self) -> Ref<'_, StatusLed> {
+        Ref::map(self.shared.borrow(), |w| &w.status_led)
+    }
+
+    pub(crate) fn status_led_mut(&mut self) -> RefMut<'_, StatusLed> {
+        RefMut::map(self.shared.borrow_mut(), |w| &mut w.status_led)
+    }
+
+    /// The network and factory settings the firmware stored.
+    pub fn network(&self) -> Ref<'_, NetworkConfig> {
+        Ref::map(self.shared.borrow(), |w| &w.network)
+    }
+
+    pub(crate) fn network_mut(&mut self) -> RefMut<'_, NetworkConfig> {
+        RefMut::map(self.shared.borrow_mut(), |w| &mut w.network)
+    }
+
+    /// Where requests to URLs outside the simulation go (by default nowhere).
+    pub fn set_http_client(&mut self, client: Rc<RefCell<dyn HttpClient>>) {
+        self.shared.borrow_mut().http_client = client;
+    }
+
+    pub(crate) fn http_client(&self) -> Rc<RefCell<dyn HttpClient>> {
+        self.shared.borrow().http_client.clone()
+    }
+
+    /// How long a factory BlinkUp from this imp flashes.
+    pub fn set_blinkup_duration(&mut self, duration: Duration) {
+        self.shared.borrow_mut().blinkup_duration = duration;
     }
 
     /// Runs for `duration` of virtual time from now.
@@ -158,20 +253,20 @@ impl Imp {
     }
 
     pub fn now(&self) -> SimTime {
-        self.world.borrow().now()
+        self.shared.borrow().now()
     }
 
     pub fn log(&self) -> Ref<'_, [LogLine]> {
-        Ref::map(self.world.borrow(), |w| w.log.lines())
+        Ref::map(self.shared.borrow(), |w| w.log.lines())
     }
 
     pub fn board(&self) -> Ref<'_, Board> {
-        Ref::map(self.world.borrow(), |w| &w.board)
+        Ref::map(self.shared.borrow(), |w| &w.board)
     }
 
     /// The board, to attach bus devices or fault parts before (or between) runs.
     pub fn board_mut(&mut self) -> RefMut<'_, Board> {
-        RefMut::map(self.world.borrow_mut(), |w| &mut w.board)
+        RefMut::map(self.shared.borrow_mut(), |w| &mut w.board)
     }
 
     /// How many uncaught errors the device and agent have had.
@@ -186,8 +281,8 @@ impl Imp {
             .clone()
             .unwrap_or_else(|| Firmware { name: "agent_code".into(), source: String::new() });
         let mut vm = Vm::new(Profile::Imp);
-        impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.world.clone())));
-        bindings::install(&mut vm, &Ctx { world: self.world.clone(), side });
+        impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone())));
+        bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
         let main = vm.compile(&firmware.source, &firmware.name)?;
         vm.pin(main);
         Ok(Running { vm, main: Some(main) })
@@ -195,7 +290,8 @@ impl Imp {
 
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Boot { side, reason } => self.boot(side, reason),
+            Event::Boot { side, generation, reason } if self.is_current(side, generation) => self.boot(side, reason),
+            Event::Boot { .. } => {}
             Event::Timer { side, generation, callback } if self.is_current(side, generation) => {
                 let callback = self.with_vm(side, |vm| callbacks::take(vm, Kind::Timer, Value::Int(callback)));
                 if let Some(f) = callback.flatten() {
@@ -204,7 +300,7 @@ impl Imp {
             }
             Event::Timer { .. } => {}
             Event::PinChanged { generation, pin } if self.is_current(Side::Device, generation) => {
-                let name = self.world.borrow().board.pins[pin].name().to_string();
+                let name = self.shared.borrow().board.pins[pin].name().to_string();
                 let handler = self.with_vm(Side::Device, |vm| {
                     let key = vm.string(&name);
                     callbacks::get(vm, Kind::Pin, key)
@@ -222,14 +318,109 @@ impl Imp {
                     Some((handler, data.restore(vm).map_err(|fail| describe_fail(vm, fail))))
                 });
                 match delivery.flatten() {
-                    Some((handler, Ok(value))) => self.call(to, handler, &[value]),
+                    Some((handler, Ok(value))) => {
+                        self.call(to, handler, &[value]);
+                    }
                     Some((_, Err(why))) => {
-                        self.world.borrow_mut().log(to.log_kinds().1, format!("message {name:?}: {why}"))
+                        self.shared.borrow_mut().log(to.log_kinds().1, format!("message {name:?}: {why}"))
                     }
                     None => {}
                 }
             }
             Event::Idle => self.idle(),
+            Event::BlinkUp(blinkup) => self.flash(blinkup),
+            Event::Blessed { generation, callback, blessed } => {
+                let now = self.now();
+                self.shared.borrow_mut().status_led.bless_result(now, blessed);
+                self.answer(Side::Device, generation, callback, |_| Value::Bool(blessed));
+            }
+            Event::Request { incoming, reply } => self.request(&incoming, reply),
+            Event::Response { reply, response } => {
+                self.answer(Side::Agent, reply.generation, reply.callback, |vm| bindings::http::response_table(vm, &response));
+            }
+            Event::Reload(reload) => self.reload(*reload),
+        }
+    }
+
+    /// Calls the one-shot callback waiting for an answer, if its VM still runs.
+    fn answer(&mut self, side: Side, generation: u32, callback: i64, value: impl FnOnce(&mut Vm) -> Value) {
+        if !self.is_current(side, generation) {
+            return;
+        }
+        let call = self.with_vm(side, |vm| {
+            let f = callbacks::take(vm, Kind::Pending, Value::Int(callback))?;
+            Some((f, value(vm)))
+        });
+        if let Some((f, arg)) = call.flatten() {
+            self.call(side, f, &[arg]);
+        }
+    }
+
+    /// Flashes a factory BlinkUp on its pin: one level per bit at 60 Hz (142 Hz with
+    /// `BLINKUP_FAST`), lit high with `BLINKUP_ACTIVEHIGH` (else low). Squirrel is
+    /// suspended meanwhile: the clock moves past the flash before anything else runs.
+    fn flash(&mut self, blinkup: BlinkUp) {
+        let mut shared = self.shared.borrow_mut();
+        let (started, duration) = (shared.now(), shared.blinkup_duration);
+        let hz = if blinkup.flags & BLINKUP_FAST != 0 { BLINKUP_FAST_HZ } else { BLINKUP_HZ };
+        let (lit, dark) = if blinkup.flags & BLINKUP_ACTIVEHIGH != 0 { (1.0, 0.0) } else { (0.0, 1.0) };
+        let Some(pin) = shared.board.pins.get_mut(blinkup.pin) else { return };
+        pin.configure(PinMode::DigitalOut(Drive::PushPull), Some(dark), started);
+        let bits = (duration.as_secs_f64() * hz) as u32;
+        for bit in 0..bits {
+            let level = if bit % 2 == 0 { lit } else { dark };
+            // Outputs always accept 0 and 1.
+            let _ = pin.write(level, started + Duration::from_secs_f64(f64::from(bit) / hz));
+        }
+        let _ = pin.write(dark, started + duration);
+        shared.scheduler.advance_to(started + duration);
+        shared.outbox.push(Outgoing::BlinkUpSent { blinkup, started });
+    }
+
+    /// A request to the agent's URL: its `http.onrequest` handler answers, or 404 when
+    /// it has none, or 500 when it fails before answering (our choices).
+    fn request(&mut self, incoming: &Incoming, reply: ReplyTo) {
+        let call = self.with_vm(Side::Agent, |vm| {
+            let handler = callbacks::get(vm, Kind::Request, Value::Int(0))?;
+            let (request, response) = (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, reply));
+            vm.pin(response);
+            Some((handler, request, response))
+        });
+        let failure = match call.flatten() {
+            None => Some(HttpResponse { status: 404, headers: Vec::new(), body: b"no http.onrequest handler".to_vec() }),
+            Some((handler, request, response)) => {
+                let ok = self.call(Side::Agent, handler, &[request, response]);
+                let sent = self.with_vm(Side::Agent, |vm| {
+                    vm.unpin(response);
+                    bindings::http::response_sent(vm, response)
+                });
+                (!ok && sent == Some(false))
+                    .then(|| HttpResponse { status: 500, headers: Vec::new(), body: b"agent error".to_vec() })
+            }
+        };
+        if let Some(response) = failure {
+            self.shared.borrow_mut().outbox.push(Outgoing::Reply { to: reply, response });
+        }
+    }
+
+    /// The cloud moved the device: both VMs stop (their timers and handlers with them)
+    /// and restart into the new code, and the device reconnects for its configparams.
+    fn reload(&mut self, reload: Reload) {
+        self.firmware = [Some(reload.device), Some(reload.agent)];
+        self.running = [None, None];
+        let mut shared = self.shared.borrow_mut();
+        shared.role = reload.role;
+        shared.device_online = false;
+        for side in [Side::Device, Side::Agent] {
+            let state = shared.side(side);
+            state.generation += 1;
+            state.idle = false;
+        }
+        shared.rearm_idle();
+        shared.log(LogKind::Status, "Restarting into new code".into());
+        for side in [Side::Agent, Side::Device] {
+            let generation = shared.sides[side.index()].generation;
+            shared.scheduler.after(0.0, Event::Boot { side, generation, reason: reload.reason });
         }
     }
 
@@ -242,19 +433,19 @@ impl Imp {
             }
         }
         let params = {
-            let mut world = self.world.borrow_mut();
+            let mut shared = self.shared.borrow_mut();
             if side == Side::Device {
-                world.wake_reason = reason;
+                shared.wake_reason = reason;
                 if reason != wake::POWER_ON {
-                    let now = world.now();
-                    world.board.reset(now);
+                    let now = shared.now();
+                    shared.board.reset(now);
                 }
             } else {
-                world.log(LogKind::Status, "Agent restarted: reload.".into());
+                shared.log(LogKind::Status, "Agent restarted: reload.".into());
             }
-            let (device, agent) = config_params(&world.identity, &world.role);
+            let (device, agent) = config_params(&shared.identity, &shared.role);
             match side {
-                Side::Device => world.device_online.then_some(device),
+                Side::Device => shared.device_online.then_some(device),
                 Side::Agent => Some(agent),
             }
         };
@@ -273,30 +464,30 @@ impl Imp {
     /// `onidle` callback runs (the device's before the agent's).
     fn idle(&mut self) {
         let went_online = {
-            let mut world = self.world.borrow_mut();
-            let first = !world.device_online;
-            world.device_online = true;
-            first.then(|| config_params(&world.identity, &world.role).0)
+            let mut shared = self.shared.borrow_mut();
+            let first = !shared.device_online;
+            shared.device_online = true;
+            first.then(|| config_params(&shared.identity, &shared.role).0)
         };
         if let Some(params) = went_online {
             self.with_vm(Side::Device, |vm| bindings::fill_config_params(vm, &params));
-            self.world.borrow_mut().log(LogKind::Status, "Device connected".into());
+            self.shared.borrow_mut().log(LogKind::Status, "Device connected".into());
         }
-        let waiting = [Side::Device, Side::Agent].into_iter().find(|s| self.world.borrow().sides[s.index()].idle);
+        let waiting = [Side::Device, Side::Agent].into_iter().find(|s| self.shared.borrow().sides[s.index()].idle);
         if let Some(side) = waiting {
-            self.world.borrow_mut().side(side).idle = false;
+            self.shared.borrow_mut().side(side).idle = false;
             if let Some(f) = self.with_vm(side, |vm| callbacks::take(vm, Kind::Idle, Value::Int(0))).flatten() {
                 self.call(side, f, &[]);
             }
         }
-        self.world.borrow_mut().rearm_idle();
+        self.shared.borrow_mut().rearm_idle();
     }
 
     fn apply_input(&mut self, input: InputEvent) {
-        let mut world = self.world.borrow_mut();
-        let now = world.now();
-        let Some(index) = world.board.pin_index(&input.pin) else { return };
-        let pin = &mut world.board.pins[index];
+        let mut shared = self.shared.borrow_mut();
+        let now = shared.now();
+        let Some(index) = shared.board.pin_index(&input.pin) else { return };
+        let pin = &mut shared.board.pins[index];
         let before = pin.read().ok();
         match input.action {
             Action::Drive(level) => {
@@ -306,13 +497,13 @@ impl Imp {
         }
         let edge = matches!(pin.mode(), PinMode::DigitalIn { .. }) && pin.read().ok() != before;
         if edge {
-            let generation = world.side(Side::Device).generation;
-            world.scheduler.after(0.0, Event::PinChanged { generation, pin: index });
+            let generation = shared.side(Side::Device).generation;
+            shared.scheduler.after(0.0, Event::PinChanged { generation, pin: index });
         }
     }
 
     fn is_current(&self, side: Side, generation: u32) -> bool {
-        self.world.borrow().sides[side.index()].generation == generation
+        self.shared.borrow().sides[side.index()].generation == generation
     }
 
     /// Runs `f` on a side's VM, if it has one (a crashed device has none until restart).
@@ -321,11 +512,16 @@ impl Imp {
     }
 
     /// Calls a script function with the root table as `this`; an error is uncaught.
-    fn call(&mut self, side: Side, f: Value, args: &[Value]) {
-        let Some(running) = self.running[side.index()].as_mut() else { return };
+    /// False when it failed.
+    fn call(&mut self, side: Side, f: Value, args: &[Value]) -> bool {
+        let Some(running) = self.running[side.index()].as_mut() else { return false };
         let root = running.vm.root_table();
-        if let Err(e) = running.vm.call(f, root, args) {
-            self.uncaught(side, e);
+        match running.vm.call(f, root, args) {
+            Ok(_) => true,
+            Err(e) => {
+                self.uncaught(side, e);
+                false
+            }
         }
     }
 
@@ -333,25 +529,27 @@ impl Imp {
     fn uncaught(&mut self, side: Side, error: Error) {
         self.uncaught += 1;
         let kind = side.log_kinds().1;
-        let mut world = self.world.borrow_mut();
+        let mut shared = self.shared.borrow_mut();
         match &error {
             Error::Runtime(e) => {
-                world.log(kind, e.message.clone());
+                shared.log(kind, e.message.clone());
                 for (depth, frame) in e.stack.iter().enumerate() {
                     let word = if depth == 0 { "in" } else { "from" };
-                    world.log(kind, format!("  {word} {} {}:{}", frame.function, frame.file, frame.line));
+                    shared.log(kind, format!("  {word} {} {}:{}", frame.function, frame.file, frame.line));
                 }
             }
-            Error::Compile(e) => world.log(kind, e.to_string()),
+            Error::Compile(e) => shared.log(kind, e.to_string()),
         }
         if side == Side::Device {
-            let state = world.side(Side::Device);
+            let state = shared.side(Side::Device);
             state.generation += 1;
             state.idle = false;
-            world.rearm_idle();
-            world.log(LogKind::Status, "Device restarting after an uncaught error".into());
-            world.scheduler.after(RESTART_DELAY.as_secs_f64(), Event::Boot { side, reason: wake::SQUIRREL_ERROR });
-            drop(world);
+            let generation = state.generation;
+            shared.rearm_idle();
+            shared.log(LogKind::Status, "Device restarting after an uncaught error".into());
+            let boot = Event::Boot { side, generation, reason: wake::SQUIRREL_ERROR };
+            shared.scheduler.after(RESTART_DELAY.as_secs_f64(), boot);
+            drop(shared);
             self.running[side.index()] = None;
         }
     }

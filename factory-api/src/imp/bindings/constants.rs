@@ -22,6 +22,7 @@ pub(crate) mod mode {
 /// `hardware.wakereason()` values, as documented.
 pub(crate) mod wake {
     pub const POWER_ON: i32 = 0;
+    pub const NEW_SQUIRREL: i32 = 4;
     pub const SQUIRREL_ERROR: i32 = 5;
 }
 
@@ -36,6 +37,16 @@ pub(crate) mod uart {
 pub(crate) mod environment {
     pub const MODULE: i64 = 1;
     pub const AGENT: i64 = 2;
+}
+
+/// `server.factoryblinkup` flags and `imp.clearconfiguration` actions.
+pub(crate) mod factory {
+    pub const BLINKUP_FAST: i64 = 1;
+    pub const BLINKUP_ACTIVEHIGH: i64 = 2;
+    pub const CONFIG_WIFI: i64 = 1;
+    pub const CONFIG_STATIC_NETWORK: i64 = 2;
+    pub const CONFIG_PROXY: i64 = 4;
+    pub const CONFIG_ALL: i64 = 0xff;
 }
 
 const CONSTANTS: &[(&str, i64)] = &[
@@ -53,7 +64,7 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("WAKEREASON_TIMER", 1),
     ("WAKEREASON_SW_RESET", 2),
     ("WAKEREASON_PIN", 3),
-    ("WAKEREASON_NEW_SQUIRREL", 4),
+    ("WAKEREASON_NEW_SQUIRREL", wake::NEW_SQUIRREL as i64),
     ("WAKEREASON_SQUIRREL_ERROR", wake::SQUIRREL_ERROR as i64),
     ("WAKEREASON_NEW_FIRMWARE", 6),
     ("WAKEREASON_SNOOZE", 7),
@@ -76,6 +87,12 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("ENVIRONMENT_CARD", 0),
     ("ENVIRONMENT_MODULE", environment::MODULE),
     ("ENVIRONMENT_AGENT", environment::AGENT),
+    ("BLINKUP_FAST", factory::BLINKUP_FAST),
+    ("BLINKUP_ACTIVEHIGH", factory::BLINKUP_ACTIVEHIGH),
+    ("CONFIG_WIFI", factory::CONFIG_WIFI),
+    ("CONFIG_STATIC_NETWORK", factory::CONFIG_STATIC_NETWORK),
+    ("CONFIG_PROXY", factory::CONFIG_PROXY),
+    ("CONFIG_ALL", factory::CONFIG_ALL),
 ];
 
 /// Root-table globals (not compile-time constants), so `"DIGITAL_OUT" in

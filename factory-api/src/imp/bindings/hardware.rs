@@ -1,6 +1,6 @@
 //! The device's `hardware` table: identity and clocks, and one object per pin, I2C
 //! bus and UART of the board, plus `hardware.spiflash`, each a user-data value whose
-//! methods act on the hardware models in the world.
+//! methods act on the hardware models in the shared.
 
 use super::constants::{mode, uart as uart_const};
 use super::{global_table, method, number, Ctx};
@@ -8,6 +8,7 @@ use crate::hardware::pin::{Drive, PinMode, Pull, Reading};
 use crate::hardware::uart::{Parity, UartConfig};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::message::{bytes_of, new_blob};
+use crate::imp::shared::{Event, Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 
 /// The payload of a pin, bus or UART object: which list of the board, and where.
@@ -27,20 +28,30 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     let hardware = global_table(vm, "hardware");
     let c = ctx.clone();
     method(vm, hardware, "getdeviceid", 1, ".", move |vm, _| {
-        let id = c.world.borrow().identity.device_id.clone();
+        let id = c.shared.borrow().identity.device_id.clone();
         Ok(vm.string(&id))
     });
     // Both clocks count from power-on and wrap at 32 bits, as on the imp.
     let c = ctx.clone();
-    method(vm, hardware, "millis", 1, ".", move |_, _| Ok(wrap32(c.world.borrow().now().as_millis())));
+    method(vm, hardware, "millis", 1, ".", move |_, _| Ok(wrap32(c.shared.borrow().now().as_millis())));
     let c = ctx.clone();
-    method(vm, hardware, "micros", 1, ".", move |_, _| Ok(wrap32(c.world.borrow().now().as_micros())));
+    method(vm, hardware, "micros", 1, ".", move |_, _| Ok(wrap32(c.shared.borrow().now().as_micros())));
     let c = ctx.clone();
-    method(vm, hardware, "wakereason", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().wake_reason.into())));
+    method(vm, hardware, "wakereason", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().wake_reason.into())));
     install_pins(vm, ctx, hardware);
     install_i2c(vm, ctx, hardware);
     install_uarts(vm, ctx, hardware);
     install_spiflash(vm, ctx, hardware);
+}
+
+/// Carries a pin's new level along the board's wires, queueing the state-change
+/// callbacks of inputs it moved.
+fn carry(shared: &mut Shared, index: usize) {
+    let now = shared.now();
+    let generation = shared.side(Side::Device).generation;
+    for pin in shared.board.follow_wires(index, now) {
+        shared.scheduler.after(0.0, Event::PinChanged { generation, pin });
+    }
 }
 
 fn wrap32(n: u128) -> Value {
@@ -52,6 +63,11 @@ fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: Box<dyn std::an
     let object = vm.new_userdata(payload, Some(methods));
     let key = vm.string(name);
     vm.table_set(hardware, key, object);
+}
+
+/// The board index of a pin object (`server.factoryblinkup` takes one).
+pub(super) fn pin_index(vm: &Vm, pin: Value) -> Option<usize> {
+    vm.userdata::<PartRef>(pin).filter(|r| r.part == Part::Pin).map(|r| r.index)
 }
 
 /// The board index of the `part` a method was called on.
@@ -92,11 +108,13 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             _ => Value::Null,
         };
         let name = {
-            let mut world = c.world.borrow_mut();
-            let now = world.now();
-            let pin = &mut world.board.pins[index];
+            let mut shared = c.shared.borrow_mut();
+            let now = shared.now();
+            let pin = &mut shared.board.pins[index];
             pin.configure(pin_mode, initial.map(|v| v as f32), now);
-            pin.name().to_string()
+            let name = pin.name().to_string();
+            carry(&mut shared, index);
+            name
         };
         let key = vm.string(&name);
         callbacks::set(vm, Kind::Pin, key, callback);
@@ -105,7 +123,7 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     let c = ctx.clone();
     method(vm, methods, "read", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::Pin)?;
-        let reading = c.world.borrow().board.pins[index].read();
+        let reading = c.shared.borrow().board.pins[index].read();
         match reading {
             Ok(Reading::Digital(v) | Reading::Analog(v)) => Ok(Value::Int(v.into())),
             Ok(Reading::Level(v)) => Ok(Value::Float(v)),
@@ -116,19 +134,20 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     method(vm, methods, "write", 2, ".n", move |vm, args| {
         let index = index(vm, args, Part::Pin)?;
         let value = number(args.get(vm, 1)).unwrap_or(0.0) as f32;
-        let mut world = c.world.borrow_mut();
-        let now = world.now();
-        let result = world.board.pins[index].write(value, now);
-        drop(world);
+        let mut shared = c.shared.borrow_mut();
+        let now = shared.now();
+        let result = shared.board.pins[index].write(value, now);
+        carry(&mut shared, index);
+        drop(shared);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
     let c = ctx.clone();
     method(vm, methods, "getname", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::Pin)?;
-        let name = c.world.borrow().board.pins[index].name().to_string();
+        let name = c.shared.borrow().board.pins[index].name().to_string();
         Ok(vm.string(&name))
     });
-    let names: Vec<String> = ctx.world.borrow().board.pins.iter().map(|p| p.name().to_string()).collect();
+    let names: Vec<String> = ctx.shared.borrow().board.pins.iter().map(|p| p.name().to_string()).collect();
     for (index, name) in names.iter().enumerate() {
         add_object(vm, hardware, name, Box::new(PartRef { part: Part::Pin, index }), methods);
     }
@@ -140,13 +159,13 @@ fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     method(vm, methods, "configure", 2, ".n", move |vm, args| {
         let index = index(vm, args, Part::I2c)?;
         let speed = number(args.get(vm, 1)).unwrap_or(0.0) as u32;
-        c.world.borrow_mut().board.i2c[index].1.configure(speed);
+        c.shared.borrow_mut().board.i2c[index].1.configure(speed);
         Ok(Value::Null)
     });
     let c = ctx.clone();
     method(vm, methods, "disable", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::I2c)?;
-        c.world.borrow_mut().board.i2c[index].1.disable();
+        c.shared.borrow_mut().board.i2c[index].1.disable();
         Ok(Value::Null)
     });
     let c = ctx.clone();
@@ -155,7 +174,7 @@ fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
         let register = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
         let n = number(args.get(vm, 3)).unwrap_or(0.0).max(0.0) as usize;
-        let read = c.world.borrow_mut().board.i2c[index].1.read(address, &register, n);
+        let read = c.shared.borrow_mut().board.i2c[index].1.read(address, &register, n);
         Ok(read.map_or(Value::Null, |bytes| vm.bytes(&bytes)))
     });
     let c = ctx.clone();
@@ -163,15 +182,15 @@ fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let index = index(vm, args, Part::I2c)?;
         let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
         let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
-        let code = c.world.borrow_mut().board.i2c[index].1.write(address, &data);
+        let code = c.shared.borrow_mut().board.i2c[index].1.write(address, &data);
         Ok(Value::Int(code.into()))
     });
     let c = ctx.clone();
     method(vm, methods, "readerror", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::I2c)?;
-        Ok(Value::Int(c.world.borrow_mut().board.i2c[index].1.read_error().into()))
+        Ok(Value::Int(c.shared.borrow_mut().board.i2c[index].1.read_error().into()))
     });
-    let names: Vec<String> = ctx.world.borrow().board.i2c.iter().map(|(n, _)| n.clone()).collect();
+    let names: Vec<String> = ctx.shared.borrow().board.i2c.iter().map(|(n, _)| n.clone()).collect();
     for (index, name) in names.iter().enumerate() {
         add_object(vm, hardware, name, Box::new(PartRef { part: Part::I2c, index }), methods);
     }
@@ -198,13 +217,13 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             stop_bits: arg(4) as u8,
             flags: arg(5) as u32,
         };
-        c.world.borrow_mut().board.uarts[index].configure(config);
+        c.shared.borrow_mut().board.uarts[index].configure(config);
         Ok(Value::Int(arg(1)))
     });
     let c = ctx.clone();
     method(vm, methods, "disable", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::Uart)?;
-        c.world.borrow_mut().board.uarts[index].disable();
+        c.shared.borrow_mut().board.uarts[index].disable();
         Ok(Value::Null)
     });
     let c = ctx.clone();
@@ -215,19 +234,19 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             Value::Int(byte) => vec![byte as u8],
             _ => bytes_of(vm, value).unwrap_or_default(),
         };
-        let mut world = c.world.borrow_mut();
-        let now = world.now();
-        let result = world.board.uarts[index].write(&bytes, now);
-        drop(world);
+        let mut shared = c.shared.borrow_mut();
+        let now = shared.now();
+        let result = shared.board.uarts[index].write(&bytes, now);
+        drop(shared);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
     let c = ctx.clone();
     method(vm, methods, "read", 1, ".", move |vm, args| {
         let index = index(vm, args, Part::Uart)?;
-        Ok(Value::Int(c.world.borrow_mut().board.uarts[index].read().into()))
+        Ok(Value::Int(c.shared.borrow_mut().board.uarts[index].read().into()))
     });
     method(vm, methods, "flush", 1, ".", |_, _| Ok(Value::Null));
-    let names: Vec<String> = ctx.world.borrow().board.uarts.iter().map(|u| u.name().to_string()).collect();
+    let names: Vec<String> = ctx.shared.borrow().board.uarts.iter().map(|u| u.name().to_string()).collect();
     for (index, name) in names.iter().enumerate() {
         add_object(vm, hardware, name, Box::new(PartRef { part: Part::Uart, index }), methods);
     }
@@ -238,7 +257,7 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     for (name, enable) in [("enable", true), ("disable", false)] {
         let c = ctx.clone();
         method(vm, methods, name, 1, ".", move |_, _| {
-            let flash = &mut c.world.borrow_mut().board.spiflash;
+            let flash = &mut c.shared.borrow_mut().board.spiflash;
             if enable {
                 flash.enable();
             } else {
@@ -248,9 +267,9 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         });
     }
     let c = ctx.clone();
-    method(vm, methods, "size", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().board.spiflash.size() as i64)));
+    method(vm, methods, "size", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().board.spiflash.size() as i64)));
     let c = ctx.clone();
-    method(vm, methods, "chipid", 1, ".", move |_, _| Ok(Value::Int(c.world.borrow().board.spiflash.chip_id().into())));
+    method(vm, methods, "chipid", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().board.spiflash.chip_id().into())));
     let c = ctx.clone();
     method(vm, methods, "read", 3, ".nn", move |vm, args| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);
@@ -258,7 +277,7 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         if address < 0.0 || n < 0.0 {
             return Err(vm.error("spiflash.read: negative address or length"));
         }
-        let read = c.world.borrow().board.spiflash.read(address as usize, n as usize).map(<[u8]>::to_vec);
+        let read = c.shared.borrow().board.spiflash.read(address as usize, n as usize).map(<[u8]>::to_vec);
         match read {
             Ok(bytes) => new_blob(vm, &bytes),
             Err(e) => Err(vm.error(e.to_string())),
@@ -272,7 +291,7 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         if address < 0.0 {
             return Err(vm.error("spiflash.write: negative address"));
         }
-        let result = c.world.borrow_mut().board.spiflash.write(address as usize, &data, flags);
+        let result = c.shared.borrow_mut().board.spiflash.write(address as usize, &data, flags);
         result.map(|r| Value::Int(r as i64)).map_err(|e| vm.error(e.to_string()))
     });
     let c = ctx.clone();
@@ -281,7 +300,7 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         if address < 0.0 {
             return Err(vm.error("spiflash.erasesector: negative address"));
         }
-        let result = c.world.borrow_mut().board.spiflash.erase_sector(address as usize);
+        let result = c.shared.borrow_mut().board.spiflash.erase_sector(address as usize);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
     add_object(vm, hardware, "spiflash", Box::new(()), methods);

@@ -5,7 +5,7 @@ use super::constants::environment;
 use super::{global_table, method, number, Ctx};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::identity::Param;
-use crate::imp::world::{Event, Side};
+use crate::imp::shared::{Event, Side};
 use crate::scheduler::TimerHandle;
 use impish_vm::{Value, Vm};
 use std::time::Duration;
@@ -27,12 +27,12 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     let c = ctx.clone();
     method(vm, imp, "wakeup", -3, ".nc.", move |vm, args| {
         let seconds = number(args.get(vm, 1)).unwrap_or(0.0);
-        let id = c.world.borrow_mut().callback_id(c.side);
+        let id = c.shared.borrow_mut().callback_id(c.side);
         callbacks::set(vm, Kind::Timer, Value::Int(id), args.get(vm, 2));
-        let mut world = c.world.borrow_mut();
-        let generation = world.side(c.side).generation;
-        let handle = world.scheduler.after(seconds, Event::Timer { side: c.side, generation, callback: id });
-        drop(world);
+        let mut shared = c.shared.borrow_mut();
+        let generation = shared.side(c.side).generation;
+        let handle = shared.scheduler.after(seconds, Event::Timer { side: c.side, generation, callback: id });
+        drop(shared);
         Ok(vm.new_userdata(Box::new(Timer { handle, callback: id }), None))
     });
     let c = ctx.clone();
@@ -45,7 +45,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         let Some(&Timer { handle, callback }) = vm.userdata::<Timer>(timer) else {
             return Err(vm.error("imp.cancelwakeup: expected a timer from imp.wakeup"));
         };
-        c.world.borrow_mut().scheduler.cancel(handle);
+        c.shared.borrow_mut().scheduler.cancel(handle);
         callbacks::take(vm, Kind::Timer, Value::Int(callback));
         Ok(Value::Null)
     });
@@ -53,9 +53,9 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     method(vm, imp, "onidle", 2, ".c|o", move |vm, args| {
         let callback = args.get(vm, 1);
         callbacks::set(vm, Kind::Idle, Value::Int(0), callback);
-        let mut world = c.world.borrow_mut();
-        world.side(c.side).idle = !callback.is_null();
-        world.rearm_idle();
+        let mut shared = c.shared.borrow_mut();
+        shared.side(c.side).idle = !callback.is_null();
+        shared.rearm_idle();
         Ok(Value::Null)
     });
     let c = ctx.clone();
@@ -65,23 +65,23 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
             return Err(vm.error("imp.sleep: duration out of range"));
         }
         let duration = Duration::from_secs_f64(seconds);
-        let mut world = c.world.borrow_mut();
-        let until = world.now() + duration;
-        world.scheduler.advance_to(until);
-        if world.realtime {
-            drop(world);
+        let mut shared = c.shared.borrow_mut();
+        let until = shared.now() + duration;
+        shared.scheduler.advance_to(until);
+        if shared.realtime {
+            drop(shared);
             std::thread::sleep(duration);
         }
         Ok(Value::Null)
     });
     let c = ctx.clone();
     method(vm, imp, "getmacaddress", 1, ".", move |vm, _| {
-        let mac = c.world.borrow().identity.mac().to_string();
+        let mac = c.shared.borrow().identity.mac().to_string();
         Ok(vm.string(&mac))
     });
     let c = ctx.clone();
     method(vm, imp, "info", 1, ".", move |vm, _| {
-        let imp_type = c.world.borrow().identity.imp_type.name();
+        let imp_type = c.shared.borrow().identity.imp_type.name();
         // A meta object, not a table: its one property lives in the delegate.
         let fields = vm.new_table();
         let (key, value) = (vm.string("type"), vm.string(imp_type));
@@ -92,10 +92,6 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     method(vm, imp, "getmemoryfree", 1, ".", |_, _| Ok(Value::Int(MEMORY_FREE)));
     let env = if ctx.side == Side::Agent { environment::AGENT } else { environment::MODULE };
     method(vm, imp, "environment", 1, ".", move |_, _| Ok(Value::Int(env)));
-    if ctx.side == Side::Device {
-        // BlinkUp has no model here: enabling or disabling it changes nothing.
-        method(vm, imp, "enableblinkup", 2, ".b", |_, _| Ok(Value::Null));
-    }
     let params = vm.new_table();
     let key = vm.string("configparams");
     vm.table_set(imp, key, params);

@@ -6,7 +6,7 @@
 use super::{global_table, method, text, Ctx};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::message::Message;
-use crate::imp::world::{Event, Side};
+use crate::imp::shared::{Event, Side};
 use impish_vm::{Value, Vm};
 
 pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
@@ -19,7 +19,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     method(vm, table, "send", 3, ".s.", move |vm, args| {
         let name = text(vm, args.get(vm, 1));
         let data = Message::capture(vm, args.get(vm, 2)).map_err(|why| vm.error(format!("{peer}.send: {why}")))?;
-        c.world.borrow_mut().scheduler.after(0.0, Event::Message { to: c.side.other(), name, data });
+        c.shared.borrow_mut().scheduler.after(0.0, Event::Message { to: c.side.other(), name, data });
         Ok(send_result)
     });
     method(vm, table, "on", 3, ".sc|o", |vm, args| {

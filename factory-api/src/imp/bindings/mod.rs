@@ -1,25 +1,28 @@
 //! The imp API as natives in one VM: the root constants, `imp`, `server`, messaging
-//! (`agent` on the device, `device` on the agent) and, on the device, `hardware`.
-//! Each native captures a `Ctx`; none calls into script, so a borrow of the world
+//! (`agent` on the device, `device` on the agent), on the device `hardware` and the
+//! factory calls, on the agent `http`.
+//! Each native captures a `Ctx`; none calls into script, so a borrow of the shared state
 //! never spans script code.
 
 pub(crate) mod constants;
+mod factory;
 mod hardware;
+pub(crate) mod http;
 mod imp;
 mod messaging;
 mod server;
 
 pub(crate) use imp::fill_config_params;
 
-use super::world::{Side, World};
+use super::shared::{Side, Shared};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// What a native needs: the shared world and which VM it lives in.
+/// What a native needs: the imp's shared state and which VM it lives in.
 #[derive(Clone)]
 pub(crate) struct Ctx {
-    pub world: Rc<RefCell<World>>,
+    pub shared: Rc<RefCell<Shared>>,
     pub side: Side,
 }
 
@@ -29,8 +32,12 @@ pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
     imp::install(vm, ctx);
     server::install(vm, ctx);
     messaging::install(vm, ctx);
-    if ctx.side == Side::Device {
-        hardware::install(vm, ctx);
+    match ctx.side {
+        Side::Device => {
+            hardware::install(vm, ctx);
+            factory::install(vm, ctx);
+        }
+        Side::Agent => http::install(vm, ctx),
     }
 }
 

@@ -11,7 +11,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         let c = ctx.clone();
         method(vm, server, name, 2, "..", move |vm, args| {
             let message = text(vm, args.get(vm, 1));
-            c.world.borrow_mut().log(kind, message);
+            c.shared.borrow_mut().log(kind, message);
             Ok(Value::Int(0))
         });
     }
@@ -20,6 +20,6 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     let c = ctx.clone();
     vm.set_output(Box::new(move |bytes| {
         let message = String::from_utf8_lossy(bytes);
-        c.world.borrow_mut().log(log_kind, message.trim_end_matches('\n').to_string());
+        c.shared.borrow_mut().log(log_kind, message.trim_end_matches('\n').to_string());
     }));
 }

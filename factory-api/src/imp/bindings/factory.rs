@@ -1,0 +1,77 @@
+//! The factory calls on the device (imp-api.md §1.1–1.4): `server.factoryblinkup`,
+//! `server.bless`, `imp.clearconfiguration` and the optional `imp.setenroltokens`,
+//! `imp.setwificonfiguration`, `imp.enableblinkup`.
+//!
+//! Whether the imp may do what it asks is the cloud's decision, so the BlinkUp and
+//! bless calls only queue a request (`Outgoing`) and return; the answer comes back as
+//! an event. The configuration calls are recorded in `NetworkConfig`: they change only
+//! future connections, which a simulation never makes.
+
+use super::hardware::pin_index;
+use super::{method, number, text, Ctx};
+use crate::imp::callbacks::{self, Kind};
+use crate::imp::shared::{BlinkUp, Outgoing, Side};
+use impish_vm::{Value, Vm};
+
+use super::constants::factory::CONFIG_ALL;
+
+pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+    let server = vm.get_global("server").unwrap_or_default();
+    let imp = vm.get_global("imp").unwrap_or_default();
+    let c = ctx.clone();
+    // Returns nothing: a refusal is logged by whoever refuses, never thrown.
+    method(vm, server, "factoryblinkup", -5, ".ssun|ss", move |vm, args| {
+        let Some(pin) = pin_index(vm, args.get(vm, 3)) else {
+            return Err(vm.error("server.factoryblinkup: the fourth argument must be a pin"));
+        };
+        let blinkup = BlinkUp {
+            ssid: text(vm, args.get(vm, 1)),
+            pin,
+            flags: number(args.get(vm, 4)).unwrap_or(0.0) as i64,
+            token: None,
+        };
+        c.shared.borrow_mut().outbox.push(Outgoing::TokenRequest(blinkup));
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, server, "bless", 3, ".bc", move |vm, args| {
+        let passed = matches!(args.get(vm, 1), Value::Bool(true));
+        let mut shared = c.shared.borrow_mut();
+        let callback = shared.callback_id(Side::Device);
+        let generation = shared.side(Side::Device).generation;
+        if !passed {
+            // Failed tests show solid red at once, not at callback time.
+            let now = shared.now();
+            shared.status_led.bless_result(now, false);
+        }
+        shared.outbox.push(Outgoing::Bless { passed, generation, callback });
+        drop(shared);
+        callbacks::set(vm, Kind::Pending, Value::Int(callback), args.get(vm, 2));
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "clearconfiguration", -1, ".n", move |vm, args| {
+        let action = if args.len() > 1 { number(args.get(vm, 1)).unwrap_or(0.0) as i64 } else { CONFIG_ALL };
+        c.shared.borrow_mut().network.cleared.push(action);
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "setenroltokens", 3, ".ss", move |vm, args| {
+        let tokens = (text(vm, args.get(vm, 1)), text(vm, args.get(vm, 2)));
+        c.shared.borrow_mut().network.enrol_tokens = Some(tokens);
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    // The password is kept nowhere: the imp cannot read it back either.
+    method(vm, imp, "setwificonfiguration", 3, ".ss", move |vm, args| {
+        let ssid = text(vm, args.get(vm, 1));
+        c.shared.borrow_mut().network.wifi_ssid = Some(ssid);
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, imp, "enableblinkup", 2, ".b", move |vm, args| {
+        let enabled = matches!(args.get(vm, 1), Value::Bool(true));
+        c.shared.borrow_mut().network.blinkup_enabled = Some(enabled);
+        Ok(Value::Null)
+    });
+}

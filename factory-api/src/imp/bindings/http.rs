@@ -1,0 +1,331 @@
+//! The agent's `http` table (imp-api.md §2.7): handling requests to the agent's URL,
+//! making requests, and the JSON, URL and base64 codecs.
+//!
+//! `sendasync` queues the request for the run loop, which routes it to an agent of the
+//! simulation or to the `HttpClient`; the answer comes back as an event. `sendsync`
+//! cannot wait for another agent to run, so it reaches only the client (a request to
+//! an agent URL answers with status 0 and says why).
+
+use super::{global_table, method, number, text, Ctx};
+use crate::cloud::AGENT_URL_BASE;
+use crate::imp::callbacks::{self, Kind};
+use crate::imp::http::{HttpRequest, HttpResponse, Incoming};
+use crate::imp::json;
+use crate::imp::message::{bytes_of, new_blob};
+use crate::imp::shared::{Outgoing, ReplyTo, Side};
+use impish_vm::{Args, Fail, Value, Vm};
+
+/// Where the response objects' methods live, in the VM's registry.
+const RESPONSE_METHODS: &str = "impish.response";
+
+/// The object `http.onrequest` handlers answer through.
+struct Response {
+    reply: ReplyTo,
+    headers: Vec<(String, String)>,
+    sent: bool,
+}
+
+pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+    let http = global_table(vm, "http");
+    method(vm, http, "onrequest", 2, ".c|o", |vm, args| {
+        callbacks::set(vm, Kind::Request, Value::Int(0), args.get(vm, 1));
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, http, "agenturl", 1, ".", move |vm, _| {
+        let url = c.shared.borrow().identity.agent_url.clone();
+        Ok(vm.string(&url))
+    });
+    install_requests(vm, ctx, http);
+    install_response(vm, ctx);
+    install_codecs(vm, http);
+}
+
+/// `http.get/post/put/httpdelete/request` and the request object they return.
+fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
+    let methods = vm.new_table();
+    // Only the natives below hold the request methods, so the collector must not.
+    vm.pin(methods);
+    // (name, verb, whether it takes a body); `request` names its verb.
+    for (name, verb, body) in [("get", "GET", false), ("post", "POST", true), ("put", "PUT", true), ("httpdelete", "DELETE", false)]
+    {
+        let nparams = if body { 4 } else { -2 };
+        method(vm, http, name, nparams, ".st|os", move |vm, args| {
+            let request = request_of(vm, args, verb.to_string(), 1)?;
+            Ok(vm.new_userdata(Box::new(request), Some(methods)))
+        });
+    }
+    method(vm, http, "request", 5, ".sst|os", move |vm, args| {
+        let verb = text(vm, args.get(vm, 1)).to_ascii_uppercase();
+        let request = request_of(vm, args, verb, 2)?;
+        Ok(vm.new_userdata(Box::new(request), Some(methods)))
+    });
+    let c = ctx.clone();
+    // sendasync(done[, streamed, timeout]): streaming and the timeout are accepted; the
+    // whole answer arrives at once and requests do not time out.
+    method(vm, methods, "sendasync", -2, ".cc|on", move |vm, args| {
+        let request = this_request(vm, args)?;
+        let mut shared = c.shared.borrow_mut();
+        let callback = shared.callback_id(Side::Agent);
+        let generation = shared.side(Side::Agent).generation;
+        shared.outbox.push(Outgoing::Http { request, generation, callback });
+        drop(shared);
+        callbacks::set(vm, Kind::Pending, Value::Int(callback), args.get(vm, 1));
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    method(vm, methods, "sendsync", 1, ".", move |vm, args| {
+        let request = this_request(vm, args)?;
+        let response = if request.url.starts_with(AGENT_URL_BASE) {
+            HttpResponse::failed("sendsync cannot reach an agent in the simulation; use sendasync")
+        } else {
+            let client = c.shared.borrow().http_client.clone();
+            let response = client.borrow_mut().send(&request);
+            response
+        };
+        Ok(response_table(vm, &response))
+    });
+}
+
+/// A request from `(url, headers[, body])` at argument `first`.
+fn request_of(vm: &mut Vm, args: Args, method: String, first: usize) -> Result<HttpRequest, Fail> {
+    let url = text(vm, args.get(vm, first));
+    let headers = string_pairs(vm, args.get(vm, first + 1));
+    let body = if args.len() > first + 2 { bytes_of(vm, args.get(vm, first + 2)).unwrap_or_default() } else { Vec::new() };
+    Ok(HttpRequest { method, url, headers, body })
+}
+
+fn this_request(vm: &mut Vm, args: Args) -> Result<HttpRequest, Fail> {
+    let this = args.this(vm);
+    let request = vm.userdata::<HttpRequest>(this).cloned();
+    request.ok_or_else(|| vm.error("method called on the wrong object"))
+}
+
+/// A table's entries as text pairs, in table order (null gives none).
+fn string_pairs(vm: &Vm, table: Value) -> Vec<(String, String)> {
+    let Value::Table(t) = vm.heap.real(table) else { return Vec::new() };
+    vm.heap.table(t).entries().map(|(k, v)| (text(vm, k), text(vm, v))).collect()
+}
+
+/// A table of `pairs`, in their order.
+fn table_of(vm: &mut Vm, pairs: &[(String, String)]) -> Value {
+    let table = vm.new_table();
+    for (k, v) in pairs {
+        let (k, v) = (vm.string(k), vm.string(v));
+        vm.table_set(table, k, v);
+    }
+    table
+}
+
+fn set(vm: &mut Vm, table: Value, key: &str, value: Value) {
+    let key = vm.string(key);
+    vm.table_set(table, key, value);
+}
+
+/// `{statuscode, headers, body}`, as `sendsync` returns and `sendasync` passes on.
+pub(crate) fn response_table(vm: &mut Vm, response: &HttpResponse) -> Value {
+    let table = vm.new_table();
+    set(vm, table, "statuscode", Value::Int(response.status.into()));
+    let headers = table_of(vm, &response.headers);
+    set(vm, table, "headers", headers);
+    let body = vm.bytes(&response.body);
+    set(vm, table, "body", body);
+    table
+}
+
+/// `{method, path, query, headers, body}`, as `http.onrequest` handlers receive it.
+pub(crate) fn request_table(vm: &mut Vm, incoming: &Incoming) -> Value {
+    let table = vm.new_table();
+    let method = vm.string(&incoming.method);
+    set(vm, table, "method", method);
+    let path = vm.string(&incoming.path);
+    set(vm, table, "path", path);
+    let query = table_of(vm, &url_decode(&incoming.query));
+    set(vm, table, "query", query);
+    let headers = table_of(vm, &incoming.headers);
+    set(vm, table, "headers", headers);
+    let body = vm.bytes(&incoming.body);
+    set(vm, table, "body", body);
+    table
+}
+
+/// A fresh response object that answers to `reply`.
+pub(crate) fn new_response(vm: &mut Vm, reply: ReplyTo) -> Value {
+    let registry = vm.registry();
+    let key = vm.string(RESPONSE_METHODS);
+    let methods = vm.table_get(registry, key);
+    vm.new_userdata(Box::new(Response { reply, headers: Vec::new(), sent: false }), methods)
+}
+
+fn install_response(vm: &mut Vm, ctx: &Ctx) {
+    let methods = vm.new_table();
+    method(vm, methods, "header", 3, ".ss|n", |vm, args| {
+        let (k, v) = (text(vm, args.get(vm, 1)), text(vm, args.get(vm, 2)));
+        let this = args.this(vm);
+        match vm.userdata_mut::<Response>(this) {
+            Some(response) => response.headers.push((k.to_ascii_lowercase(), v)),
+            None => return Err(vm.error("method called on the wrong object")),
+        }
+        Ok(Value::Null)
+    });
+    let c = ctx.clone();
+    // A second send on one response does nothing: the first answer has gone.
+    method(vm, methods, "send", 3, ".ns|x", move |vm, args| {
+        let status = number(args.get(vm, 1)).unwrap_or(0.0).clamp(0.0, 999.0) as u16;
+        let body = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
+        let this = args.this(vm);
+        let Some(response) = vm.userdata_mut::<Response>(this) else {
+            return Err(vm.error("method called on the wrong object"));
+        };
+        if !response.sent {
+            response.sent = true;
+            let answer = HttpResponse { status, headers: response.headers.clone(), body };
+            c.shared.borrow_mut().outbox.push(Outgoing::Reply { to: response.reply, response: answer });
+        }
+        Ok(Value::Null)
+    });
+    let registry = vm.registry();
+    let key = vm.string(RESPONSE_METHODS);
+    vm.table_set(registry, key, methods);
+}
+
+/// Whether `response` (a value from `new_response`) has been answered.
+pub(crate) fn response_sent(vm: &Vm, response: Value) -> bool {
+    vm.userdata::<Response>(response).is_none_or(|r| r.sent)
+}
+
+fn install_codecs(vm: &mut Vm, http: Value) {
+    method(vm, http, "jsonencode", -2, "..t", |vm, args| {
+        let compact = args.len() > 2 && {
+            let (settings, key) = (args.get(vm, 2), vm.string("compact"));
+            matches!(vm.table_get(settings, key), Some(Value::Bool(true)))
+        };
+        match json::encode(vm, args.get(vm, 1), compact) {
+            Ok(text) => Ok(vm.bytes(&text)),
+            Err(why) => Err(vm.error(format!("http.jsonencode: {why}"))),
+        }
+    });
+    method(vm, http, "jsondecode", 2, ".s", |vm, args| {
+        let text = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
+        json::decode(vm, &text)
+    });
+    method(vm, http, "urlencode", 2, ".t", |vm, args| {
+        let pairs = string_pairs(vm, args.get(vm, 1));
+        let text = pairs.iter().map(|(k, v)| format!("{}={}", url_escape(k), url_escape(v))).collect::<Vec<_>>();
+        Ok(vm.string(&text.join("&")))
+    });
+    method(vm, http, "urldecode", 2, ".s", |vm, args| {
+        let text = text(vm, args.get(vm, 1));
+        Ok(table_of(vm, &url_decode(&text)))
+    });
+    method(vm, http, "base64encode", 2, ".s|x", |vm, args| {
+        let bytes = bytes_of(vm, args.get(vm, 1)).unwrap_or_default();
+        Ok(vm.string(&base64_encode(&bytes)))
+    });
+    method(vm, http, "base64decode", 2, ".s", |vm, args| {
+        let text = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
+        match base64_decode(&text) {
+            Some(bytes) => new_blob(vm, &bytes),
+            None => Err(vm.error("http.base64decode: not base64")),
+        }
+    });
+}
+
+/// Percent-encoding as `application/x-www-form-urlencoded` writes it.
+fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `a=1&b=x+y` as pairs; `+` is a space, `%XX` a byte.
+fn url_decode(query: &str) -> Vec<(String, String)> {
+    let unescape = |s: &str| {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                (b'+', _) => out.push(b' '),
+                (b, _) => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            (unescape(k), unescape(v))
+        })
+        .collect()
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            let c = if i <= chunk.len() { BASE64[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' };
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Standard base64, padding optional, whitespace ignored; `None` if malformed.
+fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace() && **b != b'=')
+        .map(|b| BASE64.iter().position(|c| c == b).map(|p| p as u8))
+        .collect::<Option<_>>()?;
+    if digits.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | u32::from(d) << (18 - 6 * i));
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips() {
+        for (plain, coded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg==")] {
+            assert_eq!(base64_encode(plain.as_bytes()), coded);
+            assert_eq!(base64_decode(coded.as_bytes()), Some(plain.as_bytes().to_vec()));
+        }
+        assert_eq!(base64_decode(b"Z"), None);
+        assert_eq!(base64_decode(b"Zm9v!"), None);
+    }
+
+    #[test]
+    fn url_decoding() {
+        let pairs = url_decode("a=1&b=x+y%21&flag&");
+        let expected = [("a", "1"), ("b", "x y!"), ("flag", "")];
+        assert_eq!(pairs, expected.map(|(k, v)| (k.to_string(), v.to_string())));
+        assert_eq!(url_escape("x y&z"), "x+y%26z");
+    }
+}

@@ -1,0 +1,384 @@
+//! A world of imps bound to one cloud: a factory line in a box.
+//!
+//! Every imp is registered in the `CloudBackend` and runs its device group's current
+//! deployment. The imps share one virtual clock: the world always runs the earliest
+//! event of any imp (ties go to the imp added first), so a run is deterministic and
+//! every log line, pin level and cloud event falls in time order.
+//!
+//! Imps ask the world for what lies outside them (`Outgoing`): factory tokens and
+//! blessing from the cloud, BlinkUp light reaching the unit the world placed in front
+//! of a fixture (`place_dut`), HTTP to other agents (routed locally, in virtual time)
+//! or to the network (the `HttpClient`, off by default). The answers go back as events.
+//! When the cloud moves a device to a group with code — enrolment, or blessing with
+//! `load_code_after_blessing` (two seconds after the bless callback) — it restarts
+//! into that group's deployment.
+//!
+//! An imp's own clock may run ahead while a factory BlinkUp blocks it; requests that
+//! reach it meanwhile wait until the flash is over (its agent waits too: the model has
+//! one queue per imp).
+
+use crate::cloud::{
+    BlessOutcome, CloudBackend, CloudError, DeploymentId, DeviceId, GroupId, GroupType, LogKind, MemoryCloud,
+    NewDevice, SimTime,
+};
+use crate::hardware::script::InputEvent;
+use crate::imp::wake;
+use crate::imp::http::{HttpClient, Incoming, NoHttp};
+use crate::imp::identity::{Identity, ImpType, Role};
+use crate::imp::log::LogLine;
+use crate::imp::{BlinkUp, Event, Firmware, Imp, ImpConfig, Outcome, Outgoing, Reload, ReplyTo, UnknownPin};
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// What a fixture logs when the cloud will not give it a factory enrolment token
+/// (imp-api.md §1.1: logged, never thrown).
+pub const NOT_A_FACTORY_IMP: &str = "Factory BlinkUp request failed. This is not a factory imp.";
+
+/// How long a request to the cloud takes to be answered. Ours.
+pub const CLOUD_ROUND_TRIP: Duration = Duration::from_millis(200);
+
+/// From the bless callback to the restart into production code (imp-api.md §1.2).
+pub const LOAD_CODE_AFTER_BLESSING: Duration = Duration::from_secs(2);
+
+/// An imp in a world.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ImpId(pub usize);
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorldError {
+    #[error(transparent)]
+    Cloud(#[from] CloudError),
+    #[error("{0}")]
+    Compile(#[from] impish_vm::Error),
+    #[error(transparent)]
+    UnknownPin(#[from] UnknownPin),
+}
+
+/// A log line and the imp that logged it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorldLine {
+    pub imp: Rc<str>,
+    pub line: LogLine,
+}
+
+impl fmt::Display for WorldLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.imp, self.line)
+    }
+}
+
+struct Member {
+    imp: Imp,
+    /// The unit in front of this fixture's BlinkUp LED.
+    dut: Option<ImpId>,
+}
+
+pub struct World {
+    members: Vec<Member>,
+    cloud: Box<dyn CloudBackend>,
+    client: Rc<RefCell<dyn HttpClient>>,
+    log: Rc<RefCell<Vec<WorldLine>>>,
+    blinkup_duration: Option<Duration>,
+}
+
+impl Default for World {
+    /// A world on a fresh `MemoryCloud`.
+    fn default() -> World {
+        World::new(Box::new(MemoryCloud::new("unbond-key")))
+    }
+}
+
+impl World {
+    pub fn new(cloud: Box<dyn CloudBackend>) -> World {
+        World {
+            members: Vec::new(),
+            cloud,
+            client: Rc::new(RefCell::new(NoHttp)),
+            log: Rc::default(),
+            blinkup_duration: None,
+        }
+    }
+
+    pub fn cloud(&self) -> &dyn CloudBackend {
+        self.cloud.as_ref()
+    }
+
+    /// The cloud, for administration (products, groups, deployments, webhooks).
+    pub fn cloud_mut(&mut self) -> &mut dyn CloudBackend {
+        self.cloud.as_mut()
+    }
+
+    /// Registers a new imp in the cloud, assigns it to `group` (if any) and boots it
+    /// with that group's current deployment (no code otherwise). Its agent URL is the
+    /// one the cloud gives it; `name` tags its log lines.
+    pub fn add_imp(&mut self, name: &str, mut identity: Identity, group: Option<GroupId>) -> Result<ImpId, WorldError> {
+        let id = DeviceId::new(&identity.device_id);
+        let imp_type = identity.imp_type.name().to_string();
+        self.cloud.register_device(NewDevice { id: id.clone(), mac: identity.mac().to_string(), imp_type })?;
+        let now = self.now();
+        if let Some(group) = group {
+            self.cloud.assign(&id, group, now)?;
+        }
+        identity.agent_url = self.cloud.device(&id)?.agent_url.clone();
+        let (device, agent, role) = self.code_for(&id)?;
+        let config = ImpConfig { agent: Some(agent), identity, role, ..ImpConfig::new(device) };
+        let mut imp = Imp::new(config)?;
+        imp.advance_to(now);
+        imp.set_http_client(self.client.clone());
+        if let Some(duration) = self.blinkup_duration {
+            imp.set_blinkup_duration(duration);
+        }
+        let (log, tag): (_, Rc<str>) = (self.log.clone(), name.into());
+        imp.set_log_sink(Box::new(move |line| log.borrow_mut().push(WorldLine { imp: tag.clone(), line: line.clone() })));
+        self.members.push(Member { imp, dut: None });
+        Ok(ImpId(self.members.len() - 1))
+    }
+
+    /// Moves an imp to another group by hand (development and factory groups), and
+    /// restarts it into that group's code.
+    pub fn assign(&mut self, imp: ImpId, group: GroupId) -> Result<(), WorldError> {
+        let now = self.now();
+        let id = self.device_id(imp);
+        self.cloud.assign(&id, group, now)?;
+        let (device, agent, role) = self.code_for(&id)?;
+        self.post(imp.0, now, now, Event::Reload(Box::new(Reload { device, agent, role, reason: wake::NEW_SQUIRREL })));
+        Ok(())
+    }
+
+    /// Puts `dut` in front of `fixture`'s BlinkUp LED (`None`: the fixture is empty).
+    pub fn place_dut(&mut self, fixture: ImpId, dut: Option<ImpId>) {
+        if let Some(member) = self.members.get_mut(fixture.0) {
+            member.dut = dut;
+        }
+    }
+
+    /// Where agents' requests to URLs outside the world go (by default nowhere).
+    pub fn set_http_client(&mut self, client: Rc<RefCell<dyn HttpClient>>) {
+        for member in &mut self.members {
+            member.imp.set_http_client(client.clone());
+        }
+        self.client = client;
+    }
+
+    /// How long factory BlinkUps flash, for imps present and to come.
+    pub fn set_blinkup_duration(&mut self, duration: Duration) {
+        for member in &mut self.members {
+            member.imp.set_blinkup_duration(duration);
+        }
+        self.blinkup_duration = Some(duration);
+    }
+
+    pub fn imp(&self, imp: ImpId) -> &Imp {
+        &self.members[imp.0].imp
+    }
+
+    /// The imp, to attach bus devices, wire pins or fault parts.
+    pub fn imp_mut(&mut self, imp: ImpId) -> &mut Imp {
+        &mut self.members[imp.0].imp
+    }
+
+    pub fn schedule_input(&mut self, imp: ImpId, input: InputEvent) -> Result<(), WorldError> {
+        Ok(self.members[imp.0].imp.schedule_input(input)?)
+    }
+
+    /// The time of the world: the latest any imp has reached.
+    pub fn now(&self) -> SimTime {
+        self.members.iter().map(|m| m.imp.now()).max().unwrap_or_default()
+    }
+
+    /// Every imp's log lines in time order (lines at one instant in the order logged).
+    pub fn log(&self) -> Vec<WorldLine> {
+        let mut lines = self.log.borrow().clone();
+        lines.sort_by_key(|l| l.line.at);
+        lines
+    }
+
+    /// Runs the earliest event of any imp, again and again, until nothing is left or
+    /// the clock reaches `limit`.
+    pub fn run_until(&mut self, limit: Option<SimTime>) -> Outcome {
+        loop {
+            let next = (self.members.iter_mut().enumerate())
+                .filter_map(|(i, m)| m.imp.next_time().map(|at| (at, i)))
+                .min();
+            let Some((at, index)) = next else { return Outcome::Finished };
+            if let Some(limit) = limit.filter(|&limit| at > limit) {
+                for member in &mut self.members {
+                    member.imp.advance_to(limit);
+                }
+                return Outcome::LimitReached;
+            }
+            self.members[index].imp.step(None);
+            self.serve(index);
+        }
+    }
+
+    pub fn run_for(&mut self, duration: Duration) -> Outcome {
+        let limit = self.now() + duration;
+        self.run_until(Some(limit))
+    }
+
+    fn device_id(&self, imp: ImpId) -> DeviceId {
+        DeviceId::new(&self.members[imp.0].imp.identity().device_id)
+    }
+
+    /// Queues `event` for imp `index` at `at`, the world's time being `now`.
+    fn post(&mut self, index: usize, now: SimTime, at: SimTime, event: Event) {
+        if let Some(member) = self.members.get_mut(index) {
+            member.imp.post(now, at, event);
+        }
+    }
+
+    /// The code and role a device gets in its current group.
+    fn code_for(&self, id: &DeviceId) -> Result<(Firmware, Firmware, Role), WorldError> {
+        let device = self.cloud.device(id)?;
+        let Some(group) = device.group.map(|g| self.cloud.group(g)).transpose()? else {
+            return Ok((blank("device"), blank("agent"), Role::Plain));
+        };
+        let role = match group.kind {
+            GroupType::Factory | GroupType::PreFactory => Role::Fixture,
+            GroupType::Dut | GroupType::PreDut => match &device.fixture {
+                Some(fixture) => Role::Dut { fixture: self.identity_of(fixture)? },
+                None => Role::Plain,
+            },
+            _ => Role::Plain,
+        };
+        let (device, agent) = self.deployment_code(group.current_deployment, &group.name);
+        Ok((device, agent, role))
+    }
+
+    /// A deployment's device and agent code, named after the group (no code without one).
+    fn deployment_code(&self, deployment: Option<DeploymentId>, group: &str) -> (Firmware, Firmware) {
+        match deployment.and_then(|d| self.cloud.deployment(d)) {
+            Some(d) => (
+                Firmware { name: format!("{group}.device.nut"), source: d.code.device.to_string() },
+                Firmware { name: format!("{group}.agent.nut"), source: d.code.agent.to_string() },
+            ),
+            None => (blank("device"), blank("agent")),
+        }
+    }
+
+    /// The identity a DUT's configparams name for its fixture.
+    fn identity_of(&self, fixture: &DeviceId) -> Result<Identity, WorldError> {
+        if let Some(member) = self.members.iter().find(|m| *m.imp.identity().device_id == *fixture.0) {
+            return Ok(member.imp.identity().clone());
+        }
+        let d = self.cloud.device(fixture)?;
+        let imp_type = ImpType::from_name(&d.imp_type).unwrap_or(ImpType::Imp005);
+        Ok(Identity { imp_type, device_id: d.id.to_string(), agent_url: d.agent_url.clone() })
+    }
+
+    /// Handles what imp `index` asked for during its last event.
+    fn serve(&mut self, index: usize) {
+        for request in self.members[index].imp.take_outbox() {
+            let now = self.members[index].imp.now();
+            let id = DeviceId::new(&self.members[index].imp.identity().device_id);
+            match request {
+                Outgoing::TokenRequest(mut blinkup) => match self.cloud.factory_token(&id, now) {
+                    Ok(token) => {
+                        blinkup.token = Some(token);
+                        self.post(index, now, now + CLOUD_ROUND_TRIP, Event::BlinkUp(blinkup));
+                    }
+                    Err(_) => self.members[index].imp.log_line(LogKind::ServerError, NOT_A_FACTORY_IMP.into()),
+                },
+                Outgoing::BlinkUpSent { blinkup, started } => self.blinkup_reaches(index, blinkup, started, now),
+                Outgoing::Bless { passed, generation, callback } => {
+                    let answer_at = now + CLOUD_ROUND_TRIP;
+                    let blessed = match self.cloud.bless(&id, passed, now) {
+                        Ok(BlessOutcome::Blessed { load_code_after_blessing, deployment, production_group }) => {
+                            if load_code_after_blessing {
+                                let name = self.cloud.group(production_group).map(|g| g.name.clone()).unwrap_or_default();
+                                let (device, agent) = self.deployment_code(deployment, &name);
+                                let reload = Reload { device, agent, role: Role::Plain, reason: wake::NEW_SQUIRREL };
+                                self.post(index, now, answer_at + LOAD_CODE_AFTER_BLESSING, Event::Reload(Box::new(reload)));
+                            }
+                            true
+                        }
+                        Ok(BlessOutcome::TestsFailed) => false,
+                        Err(e) => {
+                            self.members[index].imp.log_line(LogKind::Status, format!("Blessing failed: {e}"));
+                            false
+                        }
+                    };
+                    self.post(index, now, answer_at, Event::Blessed { generation, callback, blessed });
+                }
+                Outgoing::Http { request, generation, callback } => {
+                    let reply = ReplyTo { imp: index, generation, callback };
+                    let target = self.members.iter().enumerate().find_map(|(i, m)| {
+                        Incoming::for_agent(&request, &m.imp.identity().agent_url).map(|incoming| (i, incoming))
+                    });
+                    match target {
+                        Some((to, incoming)) => self.post(to, now, now, Event::Request { incoming, reply }),
+                        None => {
+                            let response = self.client.borrow_mut().send(&request);
+                            self.post(index, now, now, Event::Response { reply, response });
+                        }
+                    }
+                }
+                Outgoing::Reply { to, response } => self.post(to.imp, now, now, Event::Response { reply: to, response }),
+            }
+        }
+    }
+
+    /// A fixture's BlinkUp light reaches the unit in front of it, which enrols with the
+    /// token: its LED shows the flash and 3 s of green, and it restarts into the DUT
+    /// group's code. A refusal (a blessed unit) is logged on the unit.
+    fn blinkup_reaches(&mut self, fixture: usize, blinkup: BlinkUp, started: SimTime, now: SimTime) {
+        let Some(dut) = self.members[fixture].dut else {
+            let message = "Factory BlinkUp sent, but no device is in front of the fixture".to_string();
+            return self.members[fixture].imp.log_line(LogKind::Status, message);
+        };
+        let id = self.device_id(dut);
+        let enrolled = self.cloud.enrol(blinkup.token.as_deref().unwrap_or_default(), &id, now);
+        let member = &mut self.members[dut.0].imp;
+        member.advance_to(now);
+        member.status_led_mut().blinkup_started(started);
+        match enrolled.map_err(WorldError::from).and_then(|enrolment| {
+            let (device, agent, role) = self.code_for(&id)?;
+            Ok((enrolment, Reload { device, agent, role, reason: wake::NEW_SQUIRREL }))
+        }) {
+            Ok((enrolment, reload)) => {
+                let member = &mut self.members[dut.0].imp;
+                member.status_led_mut().blinkup_succeeded(now);
+                member.network_mut().wifi_ssid = Some(blinkup.ssid);
+                let message = format!("Factory BlinkUp: enrolled into {} by fixture {}", enrolment.group, enrolment.fixture);
+                member.log_line(LogKind::Status, message);
+                member.post(now, now, Event::Reload(Box::new(reload)));
+            }
+            Err(e) => self.members[dut.0].imp.log_line(LogKind::Status, format!("Factory BlinkUp refused: {e}")),
+        }
+    }
+}
+
+fn blank(side: &str) -> Firmware {
+    Firmware { name: format!("(no {side} code)"), source: String::new() }
+}
+
+/// What an imp running alone asked for: there is no cloud, so factory calls are
+/// refused as the cloud would refuse a device in no group; HTTP reaches its own agent
+/// or its client.
+pub(crate) fn serve_alone(imp: &mut Imp) {
+    for request in imp.take_outbox() {
+        let now = imp.now();
+        match request {
+            Outgoing::TokenRequest(_) => imp.log_line(LogKind::ServerError, NOT_A_FACTORY_IMP.into()),
+            Outgoing::BlinkUpSent { .. } => {}
+            Outgoing::Bless { generation, callback, .. } => {
+                let why = CloudError::NotADut(DeviceId::new(&imp.identity().device_id));
+                imp.log_line(LogKind::Status, format!("Blessing failed: {why}"));
+                imp.post(now, now + CLOUD_ROUND_TRIP, Event::Blessed { generation, callback, blessed: false });
+            }
+            Outgoing::Http { request, generation, callback } => {
+                let reply = ReplyTo { imp: 0, generation, callback };
+                let agent_url = imp.identity().agent_url.clone();
+                let event = match Incoming::for_agent(&request, &agent_url) {
+                    Some(incoming) => Event::Request { incoming, reply },
+                    None => Event::Response { reply, response: imp.http_client().borrow_mut().send(&request) },
+                };
+                imp.post(now, now, event);
+            }
+            Outgoing::Reply { to, response } => imp.post(now, now, Event::Response { reply: to, response }),
+        }
+    }
+}
