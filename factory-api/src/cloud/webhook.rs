@@ -29,22 +29,11 @@ impl ContentType {
                     fields.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
                 serde_json::Value::Object(object).to_string().into_bytes()
             }
-            ContentType::Form => form_urlencoded(fields).into_bytes(),
+            ContentType::Form => {
+                form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish().into_bytes()
+            }
         }
     }
-}
-
-fn form_urlencoded(fields: &[(String, String)]) -> String {
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                b' ' => "+".to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
 }
 
 /// Where fired webhooks go.

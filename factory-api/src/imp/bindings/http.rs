@@ -47,7 +47,8 @@ fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
     // Only the natives below hold the request methods, so the collector must not.
     vm.pin(methods);
     // (name, verb, whether it takes a body); `request` names its verb.
-    for (name, verb, body) in [("get", "GET", false), ("post", "POST", true), ("put", "PUT", true), ("httpdelete", "DELETE", false)]
+    for (name, verb, body) in
+        [("get", "GET", false), ("post", "POST", true), ("put", "PUT", true), ("httpdelete", "DELETE", false)]
     {
         let nparams = if body { 4 } else { -2 };
         method(vm, http, name, nparams, ".st|os", move |vm, args| {
@@ -91,7 +92,8 @@ fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
 fn request_of(vm: &mut Vm, args: Args, method: String, first: usize) -> Result<HttpRequest, Fail> {
     let url = text(vm, args.get(vm, first));
     let headers = string_pairs(vm, args.get(vm, first + 1));
-    let body = if args.len() > first + 2 { bytes_of(vm, args.get(vm, first + 2)).unwrap_or_default() } else { Vec::new() };
+    let body =
+        if args.len() > first + 2 { bytes_of(vm, args.get(vm, first + 2)).unwrap_or_default() } else { Vec::new() };
     Ok(HttpRequest { method, url, headers, body })
 }
 
@@ -211,8 +213,7 @@ fn install_codecs(vm: &mut Vm, http: Value) {
     });
     method(vm, http, "urlencode", 2, ".t", |vm, args| {
         let pairs = string_pairs(vm, args.get(vm, 1));
-        let text = pairs.iter().map(|(k, v)| format!("{}={}", url_escape(k), url_escape(v))).collect::<Vec<_>>();
-        Ok(vm.string(&text.join("&")))
+        Ok(vm.string(&form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()))
     });
     method(vm, http, "urldecode", 2, ".s", |vm, args| {
         let text = text(vm, args.get(vm, 1));
@@ -231,80 +232,25 @@ fn install_codecs(vm: &mut Vm, http: Value) {
     });
 }
 
-/// Percent-encoding as `application/x-www-form-urlencoded` writes it.
-fn url_escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// `a=1&b=x+y` as pairs; `+` is a space, `%XX` a byte.
 fn url_decode(query: &str) -> Vec<(String, String)> {
-    let unescape = |s: &str| {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-            match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-                (b'%', Some(byte)) => {
-                    out.push(byte);
-                    i += 3;
-                    continue;
-                }
-                (b'+', _) => out.push(b' '),
-                (b, _) => out.push(b),
-            }
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).into_owned()
-    };
-    query
-        .split('&')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (k, v) = part.split_once('=').unwrap_or((part, ""));
-            (unescape(k), unescape(v))
-        })
-        .collect()
+    form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Standard base64; decoding accepts missing padding and ignores whitespace.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
 
 fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            let c = if i <= chunk.len() { BASE64[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' };
-            out.push(c);
-        }
-    }
-    out
+    base64::Engine::encode(&BASE64, bytes)
 }
 
-/// Standard base64, padding optional, whitespace ignored; `None` if malformed.
 fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = text
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace() && **b != b'=')
-        .map(|b| BASE64.iter().position(|c| c == b).map(|p| p as u8))
-        .collect::<Option<_>>()?;
-    if digits.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | u32::from(d) << (18 - 6 * i));
-        for i in 0..chunk.len() - 1 {
-            out.push((n >> (16 - 8 * i)) as u8);
-        }
-    }
-    Some(out)
+    let compact: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    base64::Engine::decode(&BASE64, compact).ok()
 }
 
 #[cfg(test)]
@@ -326,6 +272,7 @@ mod tests {
         let pairs = url_decode("a=1&b=x+y%21&flag&");
         let expected = [("a", "1"), ("b", "x y!"), ("flag", "")];
         assert_eq!(pairs, expected.map(|(k, v)| (k.to_string(), v.to_string())));
-        assert_eq!(url_escape("x y&z"), "x+y%26z");
+        let encoded = form_urlencoded::Serializer::new(String::new()).append_pair("x y", "&z").finish();
+        assert_eq!(url_decode(&encoded), [("x y".to_string(), "&z".to_string())]);
     }
 }
