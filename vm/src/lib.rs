@@ -3,6 +3,38 @@
 //! Source text flows `syntax` (lexer, layout, parser → AST) → compiler (AST →
 //! bytecode) → interpreter, over a heap of `Copy` values. This crate knows nothing of
 //! imps; the libraries and the imp runtime build on its embedding API.
+//!
+//! # Embedding
+//!
+//! Create a [`Vm`] for a profile, register natives, run Squirrel, call back into it:
+//!
+//! ```
+//! use impish_vm::{Args, Fail, Profile, Value, Vm};
+//!
+//! /// `twice(n)`: a native function, reading its argument in place (0 is `this`).
+//! fn twice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+//!     match args.get(vm, 1) {
+//!         Value::Int(n) => Ok(Value::Int(n * 2)),
+//!         _ => Err(vm.error("twice: integer expected")),
+//!     }
+//! }
+//!
+//! let mut vm = Vm::new(Profile::Squirrel);
+//! // Two parameters counting `this`; the type mask checks them (`.` any, `i` integer).
+//! vm.register("twice", twice, 2, Some(".i"));
+//! vm.run_source("function greet(name) { return \"hi \" + name + \" \" + twice(21) }", "demo.nut")
+//!     .expect("the script runs");
+//!
+//! let greet = vm.get_global("greet").expect("greet is defined");
+//! let name = vm.string("imp");
+//! let root = vm.root_table();
+//! let answer = vm.call(greet, root, &[name]).expect("the call succeeds");
+//! assert_eq!(vm.str_bytes(answer), Some(&b"hi imp 42"[..]));
+//!
+//! // Errors are typed: a runtime error carries the message and the Squirrel call stack.
+//! let failure = vm.run_source("twice(\"x\")", "bad.nut").expect_err("a type error");
+//! assert!(failure.to_string().contains("parameter 1 has an invalid type 'string'"));
+//! ```
 
 pub mod syntax;
 
