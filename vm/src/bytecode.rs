@@ -69,6 +69,9 @@ pub enum Op {
     ShlK,
     ShrK,
     UShrK,
+    /// R[a] = R[b] op d (an integer immediate)
+    AddI,
+    SubI,
     /// R[a] = op R[b]
     Neg,
     Not,
@@ -146,6 +149,18 @@ pub struct Instr {
 }
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 8);
+
+impl Op {
+    /// The integer-immediate form of a constant-operand op, where there is one: it
+    /// saves the constant load and one type check on the hottest arithmetic (`i++`).
+    pub fn immediate_form(self) -> Option<Op> {
+        match self {
+            Op::AddK => Some(Op::AddI),
+            Op::SubK => Some(Op::SubI),
+            _ => None,
+        }
+    }
+}
 
 impl Instr {
     pub fn new(op: Op, a: u8, b: u8, c: u8, d: i32) -> Instr {

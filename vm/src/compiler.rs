@@ -155,6 +155,14 @@ fn const_key(v: Value) -> (u32, u64) {
     (v.tag(), bits)
 }
 
+/// The integer-immediate op and operand for `R[b] kop v`, when `v` fits one.
+fn immediate(kop: Op, v: Value) -> Option<(Op, i32)> {
+    match v {
+        Value::Int(n) => Some((kop.immediate_form()?, i32::try_from(n).ok()?)),
+        _ => None,
+    }
+}
+
 impl<'a> Compiler<'a> {
     // ----- plumbing -------------------------------------------------------------------
 
@@ -1083,6 +1091,10 @@ impl<'a> Compiler<'a> {
         let l = self.expr_any(lhs)?;
         if let Some(kop) = kk {
             if let Some(v) = self.literal(rhs) {
+                if let Some(d) = immediate(kop, v) {
+                    self.emit(d.0, dst, l, 0, d.1);
+                    return Ok(());
+                }
                 if matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_)) {
                     let k = self.konst(v);
                     self.emit(kop, dst, l, 0, k as i32);
@@ -1352,6 +1364,10 @@ impl<'a> Compiler<'a> {
             _ => Op::Mod,
         };
         if let Some(v) = self.literal(value) {
+            if let Some(d) = immediate(kop, v) {
+                self.emit(d.0, dst, l, 0, d.1);
+                return Ok(());
+            }
             if matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_)) {
                 let k = self.konst(v);
                 self.emit(kop, dst, l, 0, k as i32);
@@ -1395,8 +1411,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn incdec(&mut self, delta: i8, target: &Expr, post: bool, dst: Option<u8>, span: Span) -> CResult<()> {
-        let one = self.konst(Value::Int(1));
-        let op = if delta > 0 { Op::AddK } else { Op::SubK };
+        // The step is the immediate operand of `AddI`/`SubI`.
+        let one = 1;
+        let op = if delta > 0 { Op::AddI } else { Op::SubI };
         match &target.kind {
             ExprKind::Ident(name) => match self.resolve(name) {
                 Resolved::Local(r) => {

@@ -5,8 +5,6 @@
 //! between scripts push a frame and restart the outer loop on the callee; returns pop
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
 
-use std::rc::Rc;
-
 use crate::bytecode::{Instr, Op, Proto};
 use crate::frame::{Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
@@ -68,7 +66,7 @@ impl Vm {
                 let depth = trap.frame_depth as usize;
                 let frame = &self.ex.frames[depth - 1];
                 let slot = frame.base + trap.reg as u32;
-                let top = frame.base + frame.proto.max_regs;
+                let top = frame.base + frame.proto().max_regs;
                 self.close_outers(slot);
                 self.ex.frames.truncate(depth);
                 if let Some(f) = self.ex.frames.last_mut() {
@@ -190,16 +188,16 @@ impl Vm {
 
     fn execute<P: IntMode>(&mut self, entry: usize) -> Result<Exit, Fail> {
         'frame: loop {
-            let fi = self.ex.frames.len() - 1;
-            let frame = &self.ex.frames[fi];
-            // SAFETY: the running frame owns an `Rc` of its prototype and stays on the
-            // frame stack (or parked with its context) for as long as this pass of
-            // 'frame runs: every instruction that pops or replaces it leaves the pass
-            // (`continue 'frame` / `return`) before `proto` is used again. Borrowing
-            // instead of cloning the `Rc` keeps calls and returns free of refcounting.
-            let proto: &Proto = unsafe { &*Rc::as_ptr(&frame.proto) };
+            // The running frame is always the last one; it is looked up again where
+            // needed rather than kept in a local, to leave registers for the loop.
+            let frame = self.ex.frames.last().expect("running frame");
+            // SAFETY: the running frame's closure owns the prototype (see `Frame::proto`)
+            // and the frame stays on the frame stack (or parked with its context) for
+            // as long as this pass of 'frame runs: every instruction that pops or
+            // replaces it leaves the pass (`continue 'frame` / `return`) before `proto`
+            // is used again.
+            let proto: &Proto = unsafe { frame.proto.as_ref() };
             let base = frame.base as usize;
-            let closure = frame.closure;
             let mut pc = frame.pc as usize;
             let code: &[Instr] = &proto.code;
             let consts: &[Value] = &proto.consts;
@@ -209,11 +207,17 @@ impl Vm {
                     self.ex.stack[base + $x as usize]
                 };
             }
-            let mut regs: *mut Value;
-            // Fast register access for the current instruction. `regs` is derived from
-            // the stack at the start of each instruction; it must not be used after
-            // anything that may grow or swap the stack (calls, metamethods), which is
-            // why slow paths write through the checked `r!`.
+            // SAFETY: `enter_closure` sized the stack to `base + max_regs`.
+            let mut regs: *mut Value = unsafe { self.ex.stack.as_mut_ptr().add(base) };
+            // Fast register access. Anything that may grow or swap the stack (calls,
+            // metamethods, collections) goes through `tri!` or `tick!`, which re-derive
+            // `regs` afterwards; slow paths write through the checked `r!`.
+            macro_rules! refresh {
+                () => {
+                    // SAFETY: as above; the stack never shrinks below a running frame.
+                    regs = unsafe { self.ex.stack.as_mut_ptr().add(base) }
+                };
+            }
             macro_rules! fr {
                 ($x:expr) => {
                     // SAFETY: `enter_closure` sized the stack to `base + max_regs` and the
@@ -236,6 +240,11 @@ impl Vm {
                     unsafe { &*regs.add($x as usize) }
                 };
             }
+            macro_rules! closure {
+                () => {
+                    self.ex.frames.last().expect("running frame").closure
+                };
+            }
             macro_rules! k {
                 ($x:expr) => {
                     // SAFETY: constant operands are emitted by the compiler for this
@@ -245,13 +254,18 @@ impl Vm {
             }
             macro_rules! save_pc {
                 () => {
-                    self.ex.frames[fi].pc = pc as u32
+                    if let Some(f) = self.ex.frames.last_mut() {
+                        f.pc = pc as u32
+                    }
                 };
             }
             macro_rules! tri {
                 ($e:expr) => {
                     match $e {
-                        Ok(v) => v,
+                        Ok(v) => {
+                            refresh!();
+                            v
+                        }
                         Err(err) => {
                             save_pc!();
                             return Err(err);
@@ -277,6 +291,7 @@ impl Vm {
                     if self.heap.wants_collection() {
                         save_pc!();
                         self.safepoint();
+                        refresh!();
                     }
                 };
             }
@@ -338,62 +353,28 @@ impl Vm {
                 }};
             }
 
+            // A call: script closures with exact arity enter inline; everything else
+            // (natives, classes, defaults, varargs, metamethods) goes through the
+            // out-of-line `call_slow`, which keeps this loop's register pressure down.
             macro_rules! call {
                 ($ia:expr, $ib:expr, $ic:expr) => {{
                     let (ia, ib, ic): (u8, u8, u8) = ($ia, $ib, $ic);
-
-                        let f = r!(ib);
-                        let nb = (base + ib as usize + 1) as u32;
-                        let ret = (base + ia as usize) as u32;
-                        save_pc!();
-                        tick!(1);
-                        match f {
-                            Value::Closure(c) => {
-                                if self.enter_plain(c, nb, ic as u32, ret) {
-                                    continue 'frame;
-                                }
-                                match tri!(self.enter_closure(c, nb, ic as u32, ret, 0)) {
-                                    Entered::Frame => continue 'frame,
-                                    Entered::Value(v) => r!(ia) = v,
-                                }
-                            }
-                            Value::Native(id) => {
-                                match self.call_native(id, Args { base: nb, count: ic as u32, func: Some(id) }) {
-                                    Ok(v) => r!(ia) = v,
-                                    Err(Fail::Suspend(v)) => {
-                                        if let (CtxId::Thread(t), 0) = (self.ex.ctx, entry) {
-                                            self.heap.threads.get_mut(t.0).wake_slot = Some(ret);
-                                            self.ex.stack[ret as usize] = Value::Null;
-                                            return Ok(Exit::Suspend(v));
-                                        }
-                                        fail!("cannot suspend through native calls/metamethods");
-                                    }
-                                    Err(e) => return Err(e),
-                                }
-                            }
-                            Value::Class(cls) => {
-                                let inst = tri!(self.instantiate(cls));
-                                r!(ib + 1) = inst;
-                                match self.constructor_of(cls) {
-                                    Some(Value::Closure(c)) => {
-                                        match tri!(self.enter_closure(c, nb, ic as u32, ret, FRAME_CTOR)) {
-                                            Entered::Frame => continue 'frame,
-                                            Entered::Value(_) => r!(ia) = inst,
-                                        }
-                                    }
-                                    Some(other) => {
-                                        tri!(self.call_at(other, nb, ic as u32));
-                                        r!(ia) = inst;
-                                    }
-                                    None => r!(ia) = inst,
-                                }
-                            }
-                            other => {
-                                let v = tri!(self.call_at(other, nb, ic as u32));
-                                r!(ia) = v;
-                            }
+                    let f = fr!(ib);
+                    let nb = (base + ib as usize + 1) as u32;
+                    let ret = (base + ia as usize) as u32;
+                    save_pc!();
+                    tick!(1);
+                    if let Value::Closure(c) = f {
+                        if self.enter_plain(c, nb, ic as u32, ret) {
+                            continue 'frame;
                         }
-                                    }};
+                    }
+                    match tri!(self.call_slow(f, nb, ic as u32, ret, entry)) {
+                        Called::Frame => continue 'frame,
+                        Called::Done => {}
+                        Called::Exit(e) => return Ok(e),
+                    }
+                }};
             }
 
             loop {
@@ -403,8 +384,7 @@ impl Vm {
                 let i = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
-                // SAFETY: in bounds, see `fr!`.
-                regs = unsafe { self.ex.stack.as_mut_ptr().add(base) };
+                debug_assert!(std::ptr::eq(regs, self.ex.stack[base..].as_ptr()), "stale register pointer");
                 match i.op {
                     Op::Nop => {}
                     Op::LoadNull => {
@@ -416,18 +396,18 @@ impl Vm {
                     Op::LoadInt => fw!(i.a, Value::Int(i.d as i64)),
                     Op::LoadK => fw!(i.a, k!(i.d)),
                     Op::Move => fw!(i.a, fr!(i.b)),
-                    Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure).root),
+                    Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
                     Op::GetOuter => {
-                        let o = self.heap.closure(closure).outers[i.b as usize];
+                        let o = self.heap.closure(closure!()).outers[i.b as usize];
                         r!(i.a) = self.outer_get(o);
                     }
                     Op::SetOuter => {
-                        let o = self.heap.closure(closure).outers[i.a as usize];
+                        let o = self.heap.closure(closure!()).outers[i.a as usize];
                         let v = r!(i.b);
                         self.outer_set(o, v);
                     }
                     Op::GetBase => {
-                        r!(i.a) = match self.heap.closure(closure).base {
+                        r!(i.a) = match self.heap.closure(closure!()).base {
                             Some(c) => Value::Class(c),
                             None => Value::Null,
                         }
@@ -435,9 +415,20 @@ impl Vm {
                     Op::GetK => {
                         let obj = fr!(i.b);
                         let key = k!(i.d);
-                        let fast = match obj {
-                            Value::Table(t) => self.table_get_cached(t, key, &proto.ic, pc - 1),
-                            Value::Instance(o) => self.instance_get_cached(o, key, &proto.ic, pc - 1),
+                        let d = &self.delegates;
+                        let fast = match (obj, key) {
+                            (Value::Table(t), _) => self.table_get_cached(t, key, &proto.ic, pc - 1),
+                            (Value::Instance(o), _) => match self.instance_get_cached(o, key, &proto.ic, pc - 1) {
+                                None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc - 1),
+                                v => v,
+                            },
+                            // Strings, arrays and numbers have no string-keyed slots of
+                            // their own: the key names a method of the default delegate.
+                            (Value::Str(_), Value::Str(_)) => self.table_get_cached(d.string, key, &proto.ic, pc - 1),
+                            (Value::Array(_), Value::Str(_)) => self.table_get_cached(d.array, key, &proto.ic, pc - 1),
+                            (Value::Int(_) | Value::Float(_), Value::Str(_)) => {
+                                self.table_get_cached(d.number, key, &proto.ic, pc - 1)
+                            }
                             _ => None,
                         };
                         match fast {
@@ -521,6 +512,8 @@ impl Vm {
                     Op::MulK => arith!(i, &k!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q),
                     Op::DivK => arith!(i, &k!(i.d), Div, int_div, |p: f32, q: f32| p / q),
                     Op::ModK => arith!(i, &k!(i.d), Mod, int_mod, float_mod),
+                    Op::AddI => arith!(i, &Value::Int(i.d as i64), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
+                    Op::SubI => arith!(i, &Value::Int(i.d as i64), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
                     Op::BitAnd => bitop!(i, rr!(i.c), And),
                     Op::BitOr => bitop!(i, rr!(i.c), Or),
                     Op::BitXor => bitop!(i, rr!(i.c), Xor),
@@ -624,7 +617,7 @@ impl Vm {
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
                         let f = r!(i.b);
-                        let flags = self.ex.frames[fi].flags;
+                        let flags = self.ex.frames.last().expect("running frame").flags;
                         if let (Value::Closure(c), 0) = (f, flags & FRAME_CTOR) {
                             save_pc!();
                             tick!(1);
@@ -676,7 +669,7 @@ impl Vm {
                         for src in &child.outers {
                             outers.push(match *src {
                                 crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
-                                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(closure).outers[o as usize],
+                                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(closure!()).outers[o as usize],
                             });
                         }
                         let root = self.root;
@@ -747,7 +740,7 @@ impl Vm {
                     Op::Yield => {
                         let v = if i.b != 0 { r!(i.a) } else { Value::Null };
                         save_pc!();
-                        if !matches!(self.ex.ctx, CtxId::Gen(_)) || fi != 0 {
+                        if !matches!(self.ex.ctx, CtxId::Gen(_)) || self.ex.frames.len() != 1 {
                             fail!("trying to yield a 'function',only genenerator can be yielded");
                         }
                         return Ok(Exit::Yield(v));
@@ -772,6 +765,7 @@ impl Vm {
     }
 
     /// Pops the running frame delivering `v`; `Some` when the run ends here.
+    #[inline(always)]
     fn do_return(&mut self, v: Value) -> Option<Exit> {
         let f = self.ex.frames.pop().expect("running frame");
         self.close_outers(f.base);
@@ -783,6 +777,49 @@ impl Vm {
         }
         self.ex.stack[f.ret as usize] = v;
         None
+    }
+
+    /// Every call the dispatch loop does not enter inline: `f` with `this` and
+    /// `nargs - 1` arguments at `stack[nb..]`, the result going to `stack[ret]`.
+    #[inline(never)]
+    fn call_slow(&mut self, f: Value, nb: u32, nargs: u32, ret: u32, entry: usize) -> Result<Called, Fail> {
+        let v = match f {
+            Value::Closure(c) => match self.enter_closure(c, nb, nargs, ret, 0)? {
+                Entered::Frame => return Ok(Called::Frame),
+                Entered::Value(v) => v,
+            },
+            Value::Native(id) => match self.call_native(id, Args { base: nb, count: nargs, func: Some(id) }) {
+                Ok(v) => v,
+                Err(Fail::Suspend(v)) => {
+                    if let (CtxId::Thread(t), 0) = (self.ex.ctx, entry) {
+                        self.heap.threads.get_mut(t.0).wake_slot = Some(ret);
+                        self.ex.stack[ret as usize] = Value::Null;
+                        return Ok(Called::Exit(Exit::Suspend(v)));
+                    }
+                    return Err(self.error("cannot suspend through native calls/metamethods"));
+                }
+                Err(e) => return Err(e),
+            },
+            Value::Class(cls) => {
+                let inst = self.instantiate(cls)?;
+                self.ex.stack[nb as usize] = inst;
+                match self.constructor_of(cls) {
+                    Some(Value::Closure(c)) => {
+                        if let Entered::Frame = self.enter_closure(c, nb, nargs, ret, FRAME_CTOR)? {
+                            return Ok(Called::Frame);
+                        }
+                    }
+                    Some(other) => {
+                        self.call_at(other, nb, nargs)?;
+                    }
+                    None => {}
+                }
+                inst
+            }
+            other => self.call_at(other, nb, nargs)?,
+        };
+        self.ex.stack[ret as usize] = v;
+        Ok(Called::Done)
     }
 
     fn new_class(&mut self, base: Option<Value>, attrs: Value) -> Result<Value, Fail> {
@@ -943,6 +980,16 @@ impl Vm {
             None => Ok(false),
         }
     }
+}
+
+/// How `call_slow` left the running context.
+enum Called {
+    /// A script frame was pushed: run it.
+    Frame,
+    /// The result is in its register.
+    Done,
+    /// The run ends here (a thread suspended in a native).
+    Exit(Exit),
 }
 
 #[inline(always)]

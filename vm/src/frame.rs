@@ -3,7 +3,7 @@
 //! The main program, every generator and every thread owns one `ExecState`; switching
 //! coroutines swaps the whole state, so script-to-script calls never recurse in Rust.
 
-use std::rc::Rc;
+use std::ptr::NonNull;
 
 use crate::bytecode::Proto;
 use crate::object::CtxId;
@@ -16,7 +16,10 @@ pub const FRAME_CTOR: u8 = 2;
 
 pub struct Frame {
     pub closure: ClosureId,
-    pub proto: Rc<Proto>,
+    /// The prototype of `closure`, which owns it: the collector marks every frame's
+    /// closure, so a plain pointer stays valid as long as the frame exists, and
+    /// calls and returns need no reference counting.
+    pub proto: NonNull<Proto>,
     pub pc: u32,
     /// Absolute stack index of register 0 (`this`).
     pub base: u32,
@@ -27,6 +30,14 @@ pub struct Frame {
     /// `traps.len()` when the frame was entered.
     pub trap_base: u32,
     pub flags: u8,
+}
+
+impl Frame {
+    #[inline(always)]
+    pub fn proto(&self) -> &Proto {
+        // SAFETY: see the field: the closure that owns the prototype outlives the frame.
+        unsafe { self.proto.as_ref() }
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -140,6 +140,23 @@ impl Vm {
         }
     }
 
+    /// A name read through `this` in a method that is no member of the instance:
+    /// usually a global class or function, found in the root table through the inline
+    /// cache. `None` whenever a `_get` metamethod or the instance default delegate
+    /// could answer first; the caller then takes the general path.
+    #[inline(never)]
+    pub(crate) fn global_via_instance_cached(&self, i: InstanceId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let class = self.heap.class(self.heap.instance(i).class);
+        let strings = &self.heap.strings;
+        if class.meta(Meta::Get).is_some()
+            || class.members.get(key, strings).is_some()
+            || self.heap.table(self.delegates.instance).get(key, strings).is_some()
+        {
+            return None;
+        }
+        self.table_get_cached(self.current_root(), key, ic, pc)
+    }
+
     /// The member `key` of instance `i`'s class, through the inline cache.
     #[inline(always)]
     fn member_cached(&self, class: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<MemberRef> {

@@ -5,6 +5,7 @@
 //! from inside an instruction) start a nested `run`. Every failure travels as `Fail`
 //! until it reaches a handler or the embedder, who sees an `Error`.
 
+use std::ptr::NonNull;
 use std::rc::Rc;
 
 use crate::syntax::ParseError;
@@ -709,7 +710,7 @@ impl Vm {
         {
             return false;
         }
-        let proto = cl.proto.clone();
+        let proto = NonNull::from(p);
         self.ex.stack[b + nargs as usize..top].fill(Value::Null);
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
@@ -765,7 +766,7 @@ impl Vm {
         self.ex.top = top as u32;
         self.ex.frames.push(Frame {
             closure: c,
-            proto,
+            proto: NonNull::from(&*proto),
             pc: 0,
             base,
             ret,
@@ -786,7 +787,7 @@ impl Vm {
         ex.top = proto.max_regs;
         ex.frames.push(Frame {
             closure: c,
-            proto: proto.clone(),
+            proto: NonNull::from(&**proto),
             pc: 0,
             base: 0,
             ret: 0,
@@ -924,7 +925,7 @@ impl Vm {
     }
 
     pub(crate) fn stack_entry(&self, f: &Frame) -> StackEntry {
-        let p = &f.proto;
+        let p = f.proto();
         let name = match p.name {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
             _ => "unknown".to_string(),
