@@ -1278,24 +1278,32 @@ impl<'a> Compiler<'a> {
                     self.slot_assign(op, arith, 0, SlotKey::Const(k), value, dst, span)
                 }
             },
+            _ => match self.slot_place(target)? {
+                Some((o, k)) => self.slot_assign(op, arith, o, k, value, dst, span),
+                None => err("can't assign expression", target.span),
+            },
+        }
+    }
+
+    /// The object register and key of a slot (`a.b`, `a[k]`, `::name`), evaluated into
+    /// registers; `None` when `target` is not a slot.
+    fn slot_place(&mut self, target: &Expr) -> CResult<Option<(u8, SlotKey)>> {
+        Ok(Some(match &target.kind {
             ExprKind::Field { object, name } => {
                 let o = self.object_reg(object)?;
-                let k = self.name_value(&name.name);
-                self.slot_assign(op, arith, o, SlotKey::Const(k), value, dst, span)
+                (o, SlotKey::Const(self.name_value(&name.name)))
             }
             ExprKind::Index { object, index } => {
                 let o = self.object_reg(object)?;
-                let k = self.expr_any(index)?;
-                self.slot_assign(op, arith, o, SlotKey::Reg(k), value, dst, span)
+                (o, SlotKey::Reg(self.expr_any(index)?))
             }
             ExprKind::Root(name) => {
-                let o = self.alloc_reg(span)?;
+                let o = self.alloc_reg(target.span)?;
                 self.emit(Op::LoadRoot, o, 0, 0, 0);
-                let k = self.name_value(name);
-                self.slot_assign(op, arith, o, SlotKey::Const(k), value, dst, span)
+                (o, SlotKey::Const(self.name_value(name)))
             }
-            _ => err("can't assign expression", target.span),
-        }
+            _ => return Ok(None),
+        }))
     }
 
     /// Expressions that build their result in place must not target a live local.
@@ -1451,23 +1459,10 @@ impl<'a> Compiler<'a> {
                     self.slot_incdec(op, one, 0, SlotKey::Const(k), post, dst, span)
                 }
             },
-            ExprKind::Field { object, name } => {
-                let o = self.object_reg(object)?;
-                let k = self.name_value(&name.name);
-                self.slot_incdec(op, one, o, SlotKey::Const(k), post, dst, span)
-            }
-            ExprKind::Index { object, index } => {
-                let o = self.object_reg(object)?;
-                let k = self.expr_any(index)?;
-                self.slot_incdec(op, one, o, SlotKey::Reg(k), post, dst, span)
-            }
-            ExprKind::Root(name) => {
-                let o = self.alloc_reg(span)?;
-                self.emit(Op::LoadRoot, o, 0, 0, 0);
-                let k = self.name_value(name);
-                self.slot_incdec(op, one, o, SlotKey::Const(k), post, dst, span)
-            }
-            _ => err("can't assign expression", target.span),
+            _ => match self.slot_place(target)? {
+                Some((o, k)) => self.slot_incdec(op, one, o, k, post, dst, span),
+                None => err("can't assign expression", target.span),
+            },
         }
     }
 
