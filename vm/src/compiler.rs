@@ -1089,21 +1089,25 @@ impl<'a> Compiler<'a> {
             B::InstanceOf => (Op::InstanceOf, None),
         };
         let l = self.expr_any(lhs)?;
-        if let Some(kop) = kk {
-            if let Some(v) = self.literal(rhs) {
-                if let Some(d) = immediate(kop, v) {
-                    self.emit(d.0, dst, l, 0, d.1);
-                    return Ok(());
-                }
-                if matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_)) {
-                    let k = self.konst(v);
-                    self.emit(kop, dst, l, 0, k as i32);
-                    return Ok(());
-                }
+        self.emit_binary(rr, kk, dst, l, rhs)
+    }
+
+    /// `dst = l op rhs`: with an immediate or a constant operand when `rhs` is a literal
+    /// the constant form `kop` takes, else with `rhs` in a register (`rop`).
+    fn emit_binary(&mut self, rop: Op, kop: Option<Op>, dst: u8, l: u8, rhs: &Expr) -> CResult<()> {
+        if let (Some(kop), Some(v)) = (kop, self.literal(rhs)) {
+            if let Some(d) = immediate(kop, v) {
+                self.emit(d.0, dst, l, 0, d.1);
+                return Ok(());
+            }
+            if matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_)) {
+                let k = self.konst(v);
+                self.emit(kop, dst, l, 0, k as i32);
+                return Ok(());
             }
         }
         let r = self.expr_any(rhs)?;
-        self.emit(rr, dst, l, r, 0);
+        self.emit(rop, dst, l, r, 0);
         Ok(())
     }
 
@@ -1371,20 +1375,7 @@ impl<'a> Compiler<'a> {
             BinaryOp::Div => Op::Div,
             _ => Op::Mod,
         };
-        if let Some(v) = self.literal(value) {
-            if let Some(d) = immediate(kop, v) {
-                self.emit(d.0, dst, l, 0, d.1);
-                return Ok(());
-            }
-            if matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_)) {
-                let k = self.konst(v);
-                self.emit(kop, dst, l, 0, k as i32);
-                return Ok(());
-            }
-        }
-        let r = self.expr_any(value)?;
-        self.emit(rop, dst, l, r, 0);
-        Ok(())
+        self.emit_binary(rop, Some(kop), dst, l, value)
     }
 
     fn key_reg(&mut self, key: SlotKey, span: Span) -> CResult<u8> {
