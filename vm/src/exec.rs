@@ -281,12 +281,13 @@ impl Vm {
             }
             macro_rules! tick {
                 ($n:expr) => {
-                    if self.budget_set {
-                        let n = $n as u64;
-                        if self.budget < n {
-                            fail!("instruction budget exceeded");
+                    if self.metering {
+                        save_pc!();
+                        let charged = self.metered_tick($n as u64);
+                        refresh!();
+                        if let Err(err) = charged {
+                            return Err(err);
                         }
-                        self.budget -= n;
                     }
                     if self.heap.wants_collection() {
                         save_pc!();

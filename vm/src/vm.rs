@@ -156,7 +156,10 @@ pub struct Vm {
     pub(crate) debug_hook: Value,
     /// Remaining instruction budget (approximate: charged at calls and back jumps).
     pub(crate) budget: u64,
-    pub(crate) budget_set: bool,
+    /// Whether the interpreter must call `metered_tick` (a budget, a memory limit or
+    /// profiling is on).
+    pub(crate) metering: bool,
+    pub(crate) meter: crate::meter::Meter,
     pub(crate) max_frames: usize,
     /// The call stack captured where the error now propagating was raised.
     pub(crate) pending_trace: Option<Vec<StackEntry>>,
@@ -230,7 +233,8 @@ impl Vm {
             error_handler: Value::Null,
             debug_hook: Value::Null,
             budget: u64::MAX,
-            budget_set: false,
+            metering: false,
+            meter: Default::default(),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
             error_notified: false,
@@ -278,7 +282,7 @@ impl Vm {
     /// the limit. When it runs out the script fails with "instruction budget exceeded".
     pub fn set_instruction_budget(&mut self, budget: Option<u64>) {
         self.budget = budget.unwrap_or(u64::MAX);
-        self.budget_set = budget.is_some();
+        self.update_ticking();
     }
 
     /// Deepest script call nesting before "stack overflow".
@@ -531,6 +535,10 @@ impl Vm {
 
     /// Compiles `source` into a closure (the script's main function).
     pub fn compile(&mut self, source: &str, file: &str) -> Result<Value, Error> {
+        self.metered(|vm| vm.compile_unmetered(source, file))
+    }
+
+    fn compile_unmetered(&mut self, source: &str, file: &str) -> Result<Value, Error> {
         let ast = crate::syntax::parse_dialect(source, file, self.profile.dialect())?;
         let map = &ast.source_map;
         let line_of = |off: u32| map.position(off).line;
@@ -563,7 +571,7 @@ impl Vm {
     pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Error> {
         self.pending_trace = None;
         self.error_notified = false;
-        let r = self.call_value(f, this, args);
+        let r = self.metered(|vm| vm.call_value(f, this, args));
         r.map_err(|fail| Error::Runtime(self.runtime_error(fail)))
     }
 
@@ -965,6 +973,15 @@ impl Vm {
 
     /// A full collection now; returns the number of objects freed.
     pub fn collect_garbage(&mut self) -> usize {
+        self.metered(|vm| {
+            let start = std::time::Instant::now();
+            let freed = vm.collect_unmetered();
+            vm.record_gc(start.elapsed());
+            freed
+        })
+    }
+
+    fn collect_unmetered(&mut self) -> usize {
         let mut roots = vec![
             Value::Table(self.root),
             Value::Table(self.consts),

@@ -1,0 +1,93 @@
+//! Memory accounting, memory limits and the profile, with the counting allocator
+//! installed as this test binary's global allocator.
+
+use impish_vm::memory::CountingAllocator;
+use impish_vm::{Error, Profile, Value, Vm};
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn vm() -> Vm {
+    Vm::new(Profile::Squirrel)
+}
+
+fn runtime_message(r: Result<Value, Error>) -> String {
+    match r {
+        Err(Error::Runtime(e)) => e.message,
+        other => panic!("expected a runtime error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_growing_array_hits_the_limit_as_a_squirrel_error() {
+    let mut vm = vm();
+    vm.set_memory_limit(Some(100_000)).expect("the counting allocator is installed");
+    let r = vm.run_source("local a = []; while (true) a.push(a.len());", "grow.nut");
+    assert_eq!(runtime_message(r), "out of memory");
+}
+
+#[test]
+fn out_of_memory_is_catchable_and_garbage_does_not_count() {
+    let mut vm = vm();
+    vm.set_memory_limit(Some(300_000)).expect("counting");
+    // Garbage is collected before the limit is enforced: a loop that allocates and drops
+    // many small tables runs to its end; a loop that keeps them fails, catchably.
+    let src = "local n = 0; for (local i = 0; i < 100000; i++) { local t = {a = i}; n += t.a; }
+               local caught = null;
+               try { local keep = []; while (true) keep.push({}); } catch (e) { caught = e; }
+               return n + \" \" + caught;";
+    let r = vm.run_source(src, "catch.nut").expect("runs");
+    assert_eq!(vm.str_bytes(r), Some(&b"4999950000 out of memory"[..]));
+    vm.collect_garbage();
+    assert!(vm.memory_used() < 300_000, "the kept array is garbage once the try block ends");
+}
+
+#[test]
+fn memory_used_follows_what_the_script_holds() {
+    let mut vm = vm();
+    let before = vm.memory_used();
+    vm.run_source("big <- array(100000, 0);", "hold.nut").expect("runs");
+    let holding = vm.memory_used();
+    assert!(holding >= before + 100_000 * 16, "{before} -> {holding}");
+    vm.run_source("big <- null;", "drop.nut").expect("runs");
+    vm.collect_garbage();
+    assert!(vm.memory_used() < holding - 100_000 * 16, "{holding} -> {}", vm.memory_used());
+}
+
+#[test]
+fn the_profile_names_the_hottest_function_and_counts_collections() {
+    let mut vm = vm();
+    vm.set_profiling(true);
+    let src = "function spin(n) { local s = 0; for (local i = 0; i < n; i++) s += i; return s; }
+               function once() { return 1; }
+               once(); spin(10000); collectgarbage();";
+    vm.run_source(src, "prof.nut").expect("runs");
+    let stats = vm.stats(5);
+    assert!(stats.instructions >= 10_000, "{stats:?}");
+    let top = &stats.hottest[0];
+    assert_eq!((top.function.as_str(), top.file.as_str(), top.line), ("spin", "prof.nut", 1));
+    assert!(top.instructions * 2 > stats.instructions, "spin dominates: {stats:?}");
+    assert!(stats.gc_cycles >= 1);
+}
+
+/// The figures quoted in the performance notes: bytes per array element, table slot
+/// and instance field, measured through the allocator (container growth included).
+#[test]
+fn bytes_per_element_slot_and_field() {
+    const N: usize = 100_000;
+    let per = |src: &str| {
+        let mut vm = vm();
+        vm.collect_garbage();
+        let before = vm.memory_used();
+        vm.run_source(src, "figures.nut").expect("runs");
+        (vm.memory_used() - before) as f64 / N as f64
+    };
+    let element = per("keep <- array(100000, 0);");
+    let slot = per("keep <- {}; for (local i = 0; i < 100000; i++) keep[i] <- i;");
+    let field = per("class C { a = 0; b = 0; c = 0; d = 0; e = 0; f = 0; g = 0; h = 0; i = 0; j = 0; }
+                     keep <- []; for (local i = 0; i < 10000; i++) keep.push(C());");
+    println!("array element {element:.1} B, table slot {slot:.1} B, instance field (10-field class, incl. the array slot) {field:.1} B");
+    assert!((16.0..=17.0).contains(&element), "{element}");
+    assert!((16.0..=80.0).contains(&slot), "{slot}");
+    assert!((16.0..=40.0).contains(&field), "{field}");
+}
