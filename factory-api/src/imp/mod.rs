@@ -71,12 +71,26 @@ pub struct ImpConfig {
     pub identity: Identity,
     pub role: Role,
     pub pace: Pace,
+    /// Runs on every fresh VM (at boot and at each Squirrel restart) after the imp API
+    /// is installed and before the firmware is compiled: for extra globals (test
+    /// frameworks) and for metering (profiles, memory limits).
+    pub setup_vm: Option<VmSetup>,
 }
+
+/// See [`ImpConfig::setup_vm`].
+pub type VmSetup = Rc<dyn Fn(Side, &mut Vm)>;
 
 impl ImpConfig {
     /// A plain imp005 with the default identity, on virtual time, with no agent code.
     pub fn new(device: Firmware) -> ImpConfig {
-        ImpConfig { device, agent: None, identity: Identity::default(), role: Role::Plain, pace: Pace::Virtual }
+        ImpConfig {
+            device,
+            agent: None,
+            identity: Identity::default(),
+            role: Role::Plain,
+            pace: Pace::Virtual,
+            setup_vm: None,
+        }
     }
 }
 
@@ -102,6 +116,7 @@ struct Running {
 pub struct Imp {
     shared: Rc<RefCell<Shared>>,
     firmware: [Option<Firmware>; 2],
+    setup_vm: Option<VmSetup>,
     running: [Option<Running>; 2],
     uncaught: usize,
 }
@@ -129,6 +144,7 @@ impl Imp {
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
             firmware: [Some(config.device), config.agent],
+            setup_vm: config.setup_vm,
             running: [None, None],
             uncaught: 0,
         };
@@ -270,6 +286,14 @@ impl Imp {
     }
 
     /// How many uncaught errors the device and agent have had.
+    /// Each running side's VM costs since its last (re)start.
+    pub fn vm_stats(&self, top: usize) -> Vec<(Side, impish_vm::VmStats)> {
+        [Side::Device, Side::Agent]
+            .into_iter()
+            .filter_map(|side| self.running[side.index()].as_ref().map(|r| (side, r.vm.stats(top))))
+            .collect()
+    }
+
     pub fn uncaught_errors(&self) -> usize {
         self.uncaught
     }
@@ -283,6 +307,9 @@ impl Imp {
         let mut vm = Vm::new(Profile::Imp);
         impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone())));
         bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
+        if let Some(setup) = &self.setup_vm {
+            setup(side, &mut vm);
+        }
         let main = vm.compile(&firmware.source, &firmware.name)?;
         vm.pin(main);
         Ok(Running { vm, main: Some(main) })
