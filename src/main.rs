@@ -5,6 +5,10 @@ mod cli;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// Counting every byte lets `--memory-limit` and `impish bench` see what scripts hold.
+#[global_allocator]
+static ALLOCATOR: impish_vm::memory::CountingAllocator = impish_vm::memory::CountingAllocator;
+
 #[derive(Parser)]
 #[command(name = "impish", version, about = "A fast, faithful Squirrel 3 VM with the Electric Imp factory API")]
 struct Cli {
@@ -22,6 +26,8 @@ enum Command {
     Disasm(cli::run::DisasmArgs),
     /// Run imp firmware (device and agent code) in virtual time and print its log.
     Imp(cli::imp::Args),
+    /// Measure a script or a firmware: wall time, instructions, heap, collector, hottest functions.
+    Bench(cli::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +36,6 @@ fn main() -> ExitCode {
         Command::Run(args) => cli::run::run(&args),
         Command::Disasm(args) => cli::run::disasm(&args),
         Command::Imp(args) => cli::imp::run(&args),
+        Command::Bench(args) => cli::bench::run(&args),
     }
 }

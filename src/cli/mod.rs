@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+pub mod bench;
 pub mod check;
 pub mod imp;
 pub mod run;
@@ -32,5 +33,36 @@ impl From<ProfileArg> for impish_vm::Profile {
             ProfileArg::Squirrel => impish_vm::Profile::Squirrel,
             ProfileArg::Imp => impish_vm::Profile::Imp,
         }
+    }
+}
+
+/// A byte count as people write it: `100000`, `100K`, `100KB`, `2M`, `1MiB` (K = 1024).
+pub fn parse_bytes(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let n: usize = number.parse().map_err(|_| format!("{text:?} is not a byte count (e.g. 100K, 2M)"))?;
+    let scale = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use K, M or G)")),
+    };
+    n.checked_mul(scale).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn byte_counts_with_units() {
+        assert_eq!(parse_bytes("100000"), Ok(100_000));
+        assert_eq!(parse_bytes("100K"), Ok(102_400));
+        assert_eq!(parse_bytes("2MiB"), Ok(2 << 20));
+        assert_eq!(parse_bytes("1 kb"), Ok(1024));
+        assert!(parse_bytes("K").is_err());
+        assert!(parse_bytes("12Q").unwrap_err().contains("unknown unit"));
     }
 }

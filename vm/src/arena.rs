@@ -84,6 +84,13 @@ impl<T> Arena<T> {
         self.live
     }
 
+    /// Bytes held for objects that are not there: freed slots and spare capacity, which
+    /// new objects reuse before the arena grows.
+    pub fn reusable_bytes(&self) -> usize {
+        let slot = std::mem::size_of::<Option<T>>() + std::mem::size_of::<bool>();
+        (self.slots.capacity() - self.live) * slot + self.free.capacity() * std::mem::size_of::<u32>()
+    }
+
     /// Ids of all live objects.
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
         self.slots.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i as u32)

@@ -181,6 +181,23 @@ impl Heap {
     }
 
     /// Number of live objects of all kinds.
+    /// Arena bytes that hold no object (see `Arena::reusable_bytes`): a memory limit
+    /// does not count them, since new objects fill them first.
+    pub fn reusable_bytes(&self) -> usize {
+        self.strings.reusable_bytes()
+            + self.tables.reusable_bytes()
+            + self.arrays.reusable_bytes()
+            + self.closures.reusable_bytes()
+            + self.natives.reusable_bytes()
+            + self.classes.reusable_bytes()
+            + self.instances.reusable_bytes()
+            + self.generators.reusable_bytes()
+            + self.threads.reusable_bytes()
+            + self.weakrefs.reusable_bytes()
+            + self.userdata.reusable_bytes()
+            + self.outers.reusable_bytes()
+    }
+
     pub fn live_objects(&self) -> usize {
         self.strings.live()
             + self.tables.live()

@@ -25,6 +25,13 @@ thread_local! {
     static LIVE: Cell<usize> = const { Cell::new(0) };
     static PEAK: Cell<usize> = const { Cell::new(0) };
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    /// Net bytes allocated inside [`unmetered`] sections, and how deep they nest.
+    static HOST: Cell<usize> = const { Cell::new(0) };
+    static HOST_DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+fn in_host_section() -> bool {
+    HOST_DEPTH.try_with(|d| d.get() > 0).unwrap_or(false)
 }
 
 #[inline]
@@ -39,6 +46,9 @@ fn grew(bytes: usize) {
         }
         let _ = COUNTING.try_with(|c| c.set(true));
     });
+    if in_host_section() {
+        let _ = HOST.try_with(|h| h.set(h.get().wrapping_add(bytes)));
+    }
 }
 
 #[inline]
@@ -46,6 +56,9 @@ fn shrank(bytes: usize) {
     // Memory allocated on another thread and freed here wraps below zero; `live_bytes`
     // clamps, so such transfers never report absurd figures.
     let _ = LIVE.try_with(|live| live.set(live.get().wrapping_sub(bytes)));
+    if in_host_section() {
+        let _ = HOST.try_with(|h| h.set(h.get().wrapping_sub(bytes)));
+    }
 }
 
 // SAFETY: every call forwards to `System` with the caller's layout; the counters are
@@ -88,9 +101,14 @@ pub fn is_counting() -> bool {
     COUNTING.try_with(Cell::get).unwrap_or(false)
 }
 
+/// The raw (wrapping) live count, for differences between two readings.
+pub(crate) fn live_raw() -> usize {
+    LIVE.try_with(Cell::get).unwrap_or(0)
+}
+
 /// Bytes allocated on this thread and not yet freed (0 when not counting).
 pub fn live_bytes() -> usize {
-    let live = LIVE.try_with(Cell::get).unwrap_or(0);
+    let live = live_raw();
     // See `shrank`: a net negative count means "nothing of ours is live".
     if live > isize::MAX as usize {
         0
@@ -108,4 +126,19 @@ pub fn peak_bytes() -> usize {
 pub fn reset_peak() {
     let now = live_bytes();
     let _ = PEAK.try_with(|peak| peak.set(now));
+}
+
+/// Runs `f` as the host's work, not the running script's: what it allocates (an imp's
+/// log lines, a pin's recorded trace) does not count against a VM's memory.
+pub fn unmetered<R>(f: impl FnOnce() -> R) -> R {
+    let _ = HOST_DEPTH.try_with(|d| d.set(d.get() + 1));
+    let r = f();
+    let _ = HOST_DEPTH.try_with(|d| d.set(d.get() - 1));
+    r
+}
+
+/// Net bytes allocated inside [`unmetered`] sections so far (wrapping: compare two
+/// readings with `wrapping_sub`).
+pub fn host_bytes() -> usize {
+    HOST.try_with(Cell::get).unwrap_or(0)
 }

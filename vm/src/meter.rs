@@ -17,6 +17,11 @@ use crate::memory;
 use crate::value::Value;
 use crate::vm::{Fail, Vm};
 
+/// How far past its last check (in parts of the limit) a VM may grow before the limit
+/// is checked again: at most this share of the limit is overshot, and a VM that sits
+/// near its limit is collected at most once per this much growth.
+const LIMIT_SLACK: usize = 16;
+
 /// Why a memory limit cannot be set.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("memory limits need impish_vm::memory::CountingAllocator as the global allocator")]
@@ -52,10 +57,14 @@ pub(crate) struct Meter {
     /// Bytes attributed to this VM by runs that have ended (may dip below zero when a
     /// run frees what the host allocated).
     settled: isize,
-    /// `memory::live_bytes()` when the outermost run began; meaningful while `depth > 0`.
+    /// `memory::live_raw()` and `memory::host_bytes()` when the outermost run began;
+    /// meaningful while `depth > 0`.
     entered: usize,
+    entered_host: usize,
     depth: u32,
     limit: Option<usize>,
+    /// `bytes` beyond which the limit is checked again (see `metered_tick`).
+    next_check: usize,
     instructions: u64,
     gc_cycles: u64,
     gc_pause_total: Duration,
@@ -68,8 +77,14 @@ pub(crate) struct Meter {
 
 impl Meter {
     fn bytes(&self) -> usize {
-        let running = if self.depth > 0 { memory::live_bytes() as isize - self.entered as isize } else { 0 };
+        let running = if self.depth > 0 { Meter::run_delta(self.entered, self.entered_host) } else { 0 };
         (self.settled + running).max(0) as usize
+    }
+
+    /// Bytes the running script gained since `live`/`host` were read.
+    fn run_delta(live: usize, host: usize) -> isize {
+        let all = memory::live_raw().wrapping_sub(live) as isize;
+        all - memory::host_bytes().wrapping_sub(host) as isize
     }
 }
 
@@ -77,13 +92,14 @@ impl Vm {
     /// Runs `f` as this VM's work: the bytes it allocates and frees are the VM's.
     pub(crate) fn metered<R>(&mut self, f: impl FnOnce(&mut Vm) -> R) -> R {
         if self.meter.depth == 0 {
-            self.meter.entered = memory::live_bytes();
+            self.meter.entered = memory::live_raw();
+            self.meter.entered_host = memory::host_bytes();
         }
         self.meter.depth += 1;
         let r = f(self);
         self.meter.depth -= 1;
         if self.meter.depth == 0 {
-            self.meter.settled += memory::live_bytes() as isize - self.meter.entered as isize;
+            self.meter.settled += Meter::run_delta(self.meter.entered, self.meter.entered_host);
         }
         r
     }
@@ -95,6 +111,7 @@ impl Vm {
             return Err(NotCounting);
         }
         self.meter.limit = limit;
+        self.meter.next_check = 0;
         self.update_ticking();
         Ok(())
     }
@@ -105,9 +122,15 @@ impl Vm {
         self.update_ticking();
     }
 
-    /// Bytes this VM holds now.
+    /// Bytes this VM holds now, spare arena capacity included.
     pub fn memory_used(&self) -> usize {
         self.meter.bytes()
+    }
+
+    /// Bytes this VM holds now, less arena slots that objects can reuse: what a memory
+    /// limit is checked against.
+    pub fn memory_in_use(&self) -> usize {
+        self.meter.bytes().saturating_sub(self.heap.reusable_bytes())
     }
 
     /// Costs so far; `hottest` lists at most `top` functions.
@@ -154,13 +177,16 @@ impl Vm {
             self.charge_running_function(n);
         }
         if let Some(limit) = self.meter.limit {
-            if self.meter.bytes() > limit {
+            if self.meter.bytes() > self.meter.next_check.max(limit) {
                 if self.native_depth == 0 {
                     self.collect_garbage();
                 }
-                if self.meter.bytes() > limit {
+                if self.memory_in_use() > limit {
                     return Err(self.error("out of memory"));
                 }
+                // Spare arena slots keep `bytes` up after a collection; look again only
+                // when the VM has grown by a slice of the limit, not at every tick.
+                self.meter.next_check = self.meter.bytes() + limit / LIMIT_SLACK;
             }
         }
         Ok(())

@@ -174,6 +174,10 @@ impl Strings {
     pub fn live(&self) -> usize {
         self.arena.live()
     }
+
+    pub fn reusable_bytes(&self) -> usize {
+        self.arena.reusable_bytes()
+    }
 }
 
 #[cfg(test)]

@@ -91,3 +91,35 @@ fn bytes_per_element_slot_and_field() {
     assert!((16.0..=80.0).contains(&slot), "{slot}");
     assert!((16.0..=40.0).contains(&field), "{field}");
 }
+
+#[test]
+fn host_work_inside_unmetered_does_not_count() {
+    use impish_vm::{Args, Fail};
+    use std::cell::RefCell;
+    thread_local! { static HOST_LOG: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) }; }
+    /// A native that keeps a host-side record of every call, as an imp's `server.log` does.
+    fn record(_vm: &mut Vm, _args: Args) -> Result<Value, Fail> {
+        impish_vm::memory::unmetered(|| HOST_LOG.with(|l| l.borrow_mut().push("x".repeat(1000))));
+        Ok(Value::Null)
+    }
+    let mut vm = vm();
+    vm.register("record", record, 1, None);
+    let before = vm.memory_used();
+    vm.run_source("for (local i = 0; i < 1000; i++) record();", "host.nut").expect("runs");
+    let grew = vm.memory_used() - before;
+    assert!(grew < 100_000, "1 MB of host records were charged to the script: {grew}");
+    assert_eq!(HOST_LOG.with(|l| l.borrow().len()), 1000);
+}
+
+#[test]
+fn churning_garbage_runs_for_long_within_a_small_limit() {
+    let mut vm = vm();
+    vm.set_memory_limit(Some(100_000)).expect("counting");
+    let src = "local last = null;
+               for (local i = 0; i < 300000; i++) last = { id = i, name = \"timer \" + i };
+               return last.id;";
+    let r = vm.run_source(src, "churn.nut").expect("garbage is collected before the limit bites");
+    assert!(matches!(r, Value::Int(299_999)), "{}", vm.describe(r));
+    let stats = vm.stats(0);
+    assert!(stats.gc_cycles >= 1 && stats.gc_cycles < 10_000, "collections neither skipped nor thrashing: {stats:?}");
+}

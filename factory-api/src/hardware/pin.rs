@@ -172,7 +172,8 @@ impl Pin {
     fn record(&mut self, at: SimTime) {
         let level = self.level();
         if self.trace.last().is_none_or(|last| last.level != level) {
-            self.trace.push(LevelChange { at, level });
+            // The trace is the host's record, not the firmware's memory.
+            impish_vm::memory::unmetered(|| self.trace.push(LevelChange { at, level }));
         }
     }
 }

@@ -37,11 +37,16 @@ pub struct Log {
 
 impl Log {
     pub fn push(&mut self, at: SimTime, kind: LogKind, message: String) {
-        let line = LogLine { at, kind, message };
-        if let Some(sink) = &mut self.sink {
-            sink(&line);
-        }
-        self.lines.push(line);
+        // The log is the host's record, not the firmware's memory: the text is copied
+        // as the host's, and the firmware's own copy freed as the firmware's.
+        let line = impish_vm::memory::unmetered(|| LogLine { at, kind, message: message.clone() });
+        drop(message);
+        impish_vm::memory::unmetered(|| {
+            if let Some(sink) = &mut self.sink {
+                sink(&line);
+            }
+            self.lines.push(line);
+        });
     }
 
     pub fn lines(&self) -> &[LogLine] {

@@ -1,0 +1,268 @@
+//! `impish bench FILE [--profile squirrel|imp] [--for SECONDS] [--json]`: what a script
+//! or a firmware costs — wall time, instructions, heap, collector pauses, and where the
+//! instructions go.
+//!
+//! A `squirrel` script runs once to its end with its output discarded. An `imp`
+//! firmware runs as `impish run` runs it — device (and agent) on the virtual clock —
+//! for `--for` virtual seconds, so the report adds how much imp time a wall second buys.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::{parse_bytes, read_source, ProfileArg};
+use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup};
+use impish_vm::{memory, FunctionCost, Vm, VmStats};
+use std::rc::Rc;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Which Squirrel to emulate: `squirrel` runs a script, `imp` runs a firmware on its
+    /// event loop.
+    #[arg(long, value_enum, default_value = "squirrel")]
+    profile: ProfileArg,
+    /// The script or device code.
+    file: PathBuf,
+    /// The agent code (imp profile).
+    #[arg(long)]
+    agent: Option<PathBuf>,
+    /// Virtual seconds to simulate (imp profile).
+    #[arg(long = "for", value_name = "SECONDS", default_value_t = 60.0)]
+    seconds: f64,
+    /// How many of the hottest functions to list.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Fail allocations beyond this many bytes ("100K", "2M") with "out of memory".
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    memory_limit: Option<usize>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// One run's measurements.
+struct Report {
+    file: String,
+    profile: &'static str,
+    wall: Duration,
+    /// Virtual seconds simulated (imp profile).
+    simulated: Option<f64>,
+    /// Per VM (one for a script; device and agent for an imp).
+    vms: Vec<(&'static str, VmStats)>,
+    peak_heap: usize,
+    /// The script's error, if it ended with one.
+    error: Option<String>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let report = match args.profile {
+        ProfileArg::Squirrel => bench_script(args),
+        ProfileArg::Imp => bench_imp(args),
+    };
+    match report {
+        Ok(report) => {
+            if args.json {
+                println!("{}", report.json(args.top));
+            } else {
+                print!("{}", report.text(args.top));
+            }
+            if report.error.is_some() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Sets up a VM for measuring: profiling on, the memory limit if any.
+pub fn meter(vm: &mut Vm, memory_limit: Option<usize>) -> Result<(), String> {
+    vm.set_profiling(true);
+    vm.set_memory_limit(memory_limit).map_err(|e| e.to_string())
+}
+
+fn bench_script(args: &Args) -> Result<Report, String> {
+    let (name, source) = read_source(&args.file)?;
+    let mut vm = Vm::new(args.profile.into());
+    impish_stdlib::register(&mut vm);
+    vm.set_output(Box::new(|_| {}));
+    vm.set_error_output(Box::new(|_| {}));
+    meter(&mut vm, args.memory_limit)?;
+    memory::reset_peak();
+    let start = Instant::now();
+    let result = vm.run_source(&source, &name);
+    let wall = start.elapsed();
+    let error = match result {
+        Ok(_) => None,
+        Err(impish_vm::Error::Compile(e)) => return Err(e.to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    Ok(Report {
+        file: name,
+        profile: "squirrel",
+        wall,
+        simulated: None,
+        vms: vec![("script", vm.stats(args.top))],
+        peak_heap: memory::peak_bytes(),
+        error,
+    })
+}
+
+impl Report {
+    fn instructions(&self) -> u64 {
+        self.vms.iter().map(|(_, s)| s.instructions).sum()
+    }
+
+    /// The hottest functions over every VM, labelled with the VM when there are several.
+    fn hottest(&self, top: usize) -> Vec<(&'static str, &FunctionCost)> {
+        let mut all: Vec<_> = self.vms.iter().flat_map(|(vm, s)| s.hottest.iter().map(move |f| (*vm, f))).collect();
+        all.sort_by(|a, b| b.1.instructions.cmp(&a.1.instructions));
+        all.truncate(top);
+        all
+    }
+
+    fn text(&self, top: usize) -> String {
+        let secs = self.wall.as_secs_f64();
+        let ins = self.instructions();
+        let mut out = format!("{} ({} profile)\n", self.file, self.profile);
+        out += &format!("  wall time         {}\n", seconds(self.wall));
+        out += &format!("  instructions      {} ({}/s)\n", count(ins as f64), count(ins as f64 / secs.max(1e-9)));
+        if let Some(sim) = self.simulated {
+            out += &format!("  imp time          {sim:.1} s simulated, {:.0}x the wall clock\n", sim / secs.max(1e-9));
+        }
+        out += &format!("  peak heap         {}\n", bytes(self.peak_heap));
+        for (vm, s) in &self.vms {
+            let label = if self.vms.len() > 1 { format!(" ({vm})") } else { String::new() };
+            out += &format!(
+                "  collector{label:<8} {} cycles, pauses {} in all, longest {}; holds {}\n",
+                s.gc_cycles,
+                seconds(s.gc_pause_total),
+                seconds(s.gc_pause_max),
+                bytes(s.memory_bytes)
+            );
+        }
+        if let Some(e) = &self.error {
+            out += &format!("  ended with error  {e}\n");
+        }
+        out += "  hottest functions (share of instructions)\n";
+        for (vm, f) in self.hottest(top) {
+            let share = 100.0 * f.instructions as f64 / ins.max(1) as f64;
+            let side = if self.vms.len() > 1 { format!("[{vm}] ") } else { String::new() };
+            out += &format!("    {share:5.1}%  {side}{}  {}:{}\n", f.function, f.file, f.line);
+        }
+        out
+    }
+
+    fn json(&self, top: usize) -> serde_json::Value {
+        let ins = self.instructions();
+        let vms: serde_json::Map<String, serde_json::Value> = self
+            .vms
+            .iter()
+            .map(|(vm, s)| {
+                let v = serde_json::json!({
+                    "instructions": s.instructions,
+                    "memory_bytes": s.memory_bytes,
+                    "gc_cycles": s.gc_cycles,
+                    "gc_pause_total_s": s.gc_pause_total.as_secs_f64(),
+                    "gc_pause_max_s": s.gc_pause_max.as_secs_f64(),
+                });
+                (vm.to_string(), v)
+            })
+            .collect();
+        let hottest: Vec<serde_json::Value> = self
+            .hottest(top)
+            .into_iter()
+            .map(|(vm, f)| {
+                serde_json::json!({
+                    "vm": vm, "function": f.function, "file": f.file, "line": f.line, "instructions": f.instructions,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "file": self.file,
+            "profile": self.profile,
+            "wall_s": self.wall.as_secs_f64(),
+            "instructions": ins,
+            "instructions_per_s": ins as f64 / self.wall.as_secs_f64().max(1e-9),
+            "simulated_s": self.simulated,
+            "peak_heap_bytes": self.peak_heap,
+            "vms": vms,
+            "hottest": hottest,
+            "error": self.error,
+        })
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.3} s")
+    } else if s >= 1e-3 {
+        format!("{:.3} ms", s * 1e3)
+    } else {
+        format!("{:.1} µs", s * 1e6)
+    }
+}
+
+fn count(n: f64) -> String {
+    match n {
+        n if n >= 1e9 => format!("{:.2} G", n / 1e9),
+        n if n >= 1e6 => format!("{:.2} M", n / 1e6),
+        n if n >= 1e3 => format!("{:.1} k", n / 1e3),
+        n => format!("{n:.0}"),
+    }
+}
+
+fn bytes(n: usize) -> String {
+    match n as f64 {
+        n if n >= 1048576.0 => format!("{:.1} MiB", n / 1048576.0),
+        n if n >= 1024.0 => format!("{:.1} KiB", n / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+/// Runs a firmware on its event loop for `--for` virtual seconds, metering both sides.
+fn bench_imp(args: &Args) -> Result<Report, String> {
+    let firmware = |path: &std::path::Path| read_source(path).map(|(name, source)| Firmware { name, source });
+    let device = firmware(&args.file)?;
+    let agent = args.agent.as_deref().map(firmware).transpose()?;
+    if !(args.seconds.is_finite() && args.seconds >= 0.0) {
+        return Err(format!("--for {}: expected seconds >= 0", args.seconds));
+    }
+    let memory_limit = args.memory_limit;
+    if memory_limit.is_some() && !memory::is_counting() {
+        return Err(impish_vm::NotCounting.to_string());
+    }
+    let setup: VmSetup = Rc::new(move |_, vm: &mut Vm| {
+        // Checked above: the limit can be set.
+        let _ = meter(vm, memory_limit);
+    });
+    let config = ImpConfig { agent, setup_vm: Some(setup), ..ImpConfig::new(device) };
+    memory::reset_peak();
+    let start = Instant::now();
+    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    imp.set_log_sink(Box::new(|_| {}));
+    imp.run_for(Duration::from_secs_f64(args.seconds));
+    let wall = start.elapsed();
+    let simulated = imp.now().as_secs_f64();
+    let vms = imp
+        .vm_stats(args.top)
+        .into_iter()
+        .map(|(side, stats)| (if side == Side::Device { "device" } else { "agent" }, stats))
+        .collect();
+    let errors = imp.uncaught_errors();
+    let error = (errors > 0).then(|| format!("{errors} uncaught error(s); `impish run` shows the log"));
+    Ok(Report {
+        file: args.file.display().to_string(),
+        profile: "imp",
+        wall,
+        simulated: Some(simulated),
+        vms,
+        peak_heap: memory::peak_bytes(),
+        error,
+    })
+}
