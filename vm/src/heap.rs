@@ -39,6 +39,24 @@ pub struct Heap {
 
 const MIN_THRESHOLD: usize = 100_000;
 
+/// `method()` summed over every arena (the string table included).
+macro_rules! sum_over_arenas {
+    ($heap:expr, $method:ident) => {
+        $heap.strings.$method()
+            + $heap.tables.$method()
+            + $heap.arrays.$method()
+            + $heap.closures.$method()
+            + $heap.natives.$method()
+            + $heap.classes.$method()
+            + $heap.instances.$method()
+            + $heap.generators.$method()
+            + $heap.threads.$method()
+            + $heap.weakrefs.$method()
+            + $heap.userdata.$method()
+            + $heap.outers.$method()
+    };
+}
+
 macro_rules! allocator {
     ($name:ident, $arena:ident, $ty:ty, $id:ident) => {
         pub fn $name(&mut self, v: $ty) -> $id {
@@ -184,33 +202,11 @@ impl Heap {
     /// Arena bytes that hold no object (see `Arena::reusable_bytes`): a memory limit
     /// does not count them, since new objects fill them first.
     pub fn reusable_bytes(&self) -> usize {
-        self.strings.reusable_bytes()
-            + self.tables.reusable_bytes()
-            + self.arrays.reusable_bytes()
-            + self.closures.reusable_bytes()
-            + self.natives.reusable_bytes()
-            + self.classes.reusable_bytes()
-            + self.instances.reusable_bytes()
-            + self.generators.reusable_bytes()
-            + self.threads.reusable_bytes()
-            + self.weakrefs.reusable_bytes()
-            + self.userdata.reusable_bytes()
-            + self.outers.reusable_bytes()
+        sum_over_arenas!(self, reusable_bytes)
     }
 
     pub fn live_objects(&self) -> usize {
-        self.strings.live()
-            + self.tables.live()
-            + self.arrays.live()
-            + self.closures.live()
-            + self.natives.live()
-            + self.classes.live()
-            + self.instances.live()
-            + self.generators.live()
-            + self.threads.live()
-            + self.weakrefs.live()
-            + self.userdata.live()
-            + self.outers.live()
+        sum_over_arenas!(self, live)
     }
 
     /// A full collection. Returns the number of objects freed.
