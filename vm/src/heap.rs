@@ -35,6 +35,10 @@ pub struct Heap {
     allocs: usize,
     threshold: usize,
     epoch: u32,
+    /// Whether `bindenv` environments are kept alive by the functions bound to them
+    /// (the imp's 3.0.4 behaviour, which the Promise library relies on) rather than
+    /// held weakly (stock 3.2).
+    pub strong_envs: bool,
 }
 
 const MIN_THRESHOLD: usize = 100_000;
@@ -85,6 +89,7 @@ impl Default for Heap {
             allocs: 0,
             threshold: MIN_THRESHOLD,
             epoch: 0,
+            strong_envs: false,
         }
     }
 }
@@ -309,6 +314,9 @@ impl Heap {
                     gray.push(Value::Table(c.root));
                     if let Some(e) = c.env {
                         gray.push(Value::WeakRef(e));
+                        if self.strong_envs {
+                            gray.push(self.weakrefs.get(e.0).target);
+                        }
                     }
                     if let Some(b) = c.base {
                         gray.push(Value::Class(b));
@@ -325,6 +333,9 @@ impl Heap {
                     gray.extend_from_slice(&n.free);
                     if let Some(e) = n.env {
                         gray.push(Value::WeakRef(e));
+                        if self.strong_envs {
+                            gray.push(self.weakrefs.get(e.0).target);
+                        }
                     }
                 }
                 Value::Class(i) => {

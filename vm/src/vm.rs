@@ -181,6 +181,7 @@ const DEFAULT_MAX_FRAMES: usize = 100_000;
 impl Vm {
     pub fn new(profile: Profile) -> Vm {
         let mut heap = Heap::default();
+        heap.strong_envs = profile == Profile::Imp;
         let table = |heap: &mut Heap| heap.alloc_table(Table::with_capacity(0));
         let root = table(&mut heap);
         let consts = table(&mut heap);
