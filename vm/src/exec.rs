@@ -282,11 +282,16 @@ impl Vm {
             macro_rules! tick {
                 ($n:expr) => {
                     if self.metering {
-                        save_pc!();
-                        let charged = self.metered_tick($n as u64);
-                        refresh!();
-                        if let Err(err) = charged {
-                            return Err(err);
+                        let n = $n as u64;
+                        if n < self.countdown {
+                            self.countdown -= n;
+                        } else {
+                            save_pc!();
+                            let charged = self.metered_tick(n);
+                            refresh!();
+                            if let Err(err) = charged {
+                                return Err(err);
+                            }
                         }
                     }
                     if self.heap.wants_collection() {

@@ -159,6 +159,8 @@ pub struct Vm {
     /// Whether the interpreter must call `metered_tick` (a budget, a memory limit or
     /// profiling is on).
     pub(crate) metering: bool,
+    /// Instructions the interpreter may charge inline before calling `metered_tick`.
+    pub(crate) countdown: u64,
     pub(crate) meter: crate::meter::Meter,
     pub(crate) max_frames: usize,
     /// The call stack captured where the error now propagating was raised.
@@ -235,6 +237,7 @@ impl Vm {
             debug_hook: Value::Null,
             budget: u64::MAX,
             metering: false,
+            countdown: 0,
             meter: Default::default(),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
