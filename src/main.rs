@@ -20,14 +20,18 @@ struct Cli {
 enum Command {
     /// Compile Squirrel files and report errors as the reference does; exits 0 when all are clean.
     Check(cli::check::Args),
-    /// Run a Squirrel script as the reference `sq FILE` does.
+    /// Run imp firmware (device and agent code) in virtual time and print its log;
+    /// with `--profile squirrel`, run a script as the reference `sq FILE` does.
+    #[command(alias = "imp")]
     Run(cli::run::Args),
     /// Print the bytecode of a Squirrel script.
     Disasm(cli::run::DisasmArgs),
-    /// Run imp firmware (device and agent code) in virtual time and print its log.
-    Imp(cli::imp::Args),
     /// Measure a script or a firmware: wall time, instructions, heap, collector, hottest functions.
     Bench(cli::bench::Args),
+    /// Simulate a connected-factory assembly line from a line file and report on every unit.
+    Line(cli::line::Args),
+    /// Run an impt test project (impUnit test cases) locally on simulated imps, in virtual time.
+    Test(cli::test::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,7 +39,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(&args),
         Command::Run(args) => cli::run::run(&args),
         Command::Disasm(args) => cli::run::disasm(&args),
-        Command::Imp(args) => cli::imp::run(&args),
         Command::Bench(args) => cli::bench::run(&args),
+        Command::Line(args) => cli::line::run(&args),
+        Command::Test(args) => cli::test::run(&args),
     }
 }

@@ -16,18 +16,24 @@
 //! An imp's own clock may run ahead while a factory BlinkUp blocks it; requests that
 //! reach it meanwhile wait until the flash is over (its agent waits too: the model has
 //! one queue per imp).
+//!
+//! What the world does for imps is also recorded as `Milestone`s (enrolment, bless
+//! requests and answers, restarts into a group's code, reports from one agent to
+//! another), so a line simulation can follow each unit without reading its log. A unit
+//! that has left the line is `retire`d: the world stays as small as the line.
 
 use crate::cloud::{
-    BlessOutcome, CloudBackend, CloudError, DeploymentId, DeviceId, GroupId, GroupType, LogKind, MemoryCloud,
+    BlessOutcome, CloudBackend, CloudError, DeploymentId, DeviceId, GroupId, GroupType, LogEntry, LogKind, MemoryCloud,
     NewDevice, SimTime,
 };
 use crate::hardware::script::InputEvent;
-use crate::imp::wake;
 use crate::imp::http::{HttpClient, Incoming, NoHttp};
 use crate::imp::identity::{Identity, ImpType, Role};
 use crate::imp::log::LogLine;
+use crate::imp::wake;
 use crate::imp::{BlinkUp, Event, Firmware, Imp, ImpConfig, Outcome, Outgoing, Reload, ReplyTo, UnknownPin};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 use std::time::Duration;
@@ -69,6 +75,31 @@ impl fmt::Display for WorldLine {
     }
 }
 
+/// Something the world did for an imp, at a simulated time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Milestone {
+    pub at: SimTime,
+    pub imp: ImpId,
+    pub what: Reached,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reached {
+    /// A fixture's BlinkUp enrolled the unit into a DUT group.
+    Enrolled { group: GroupId, fixture: ImpId },
+    /// The cloud refused the unit's enrolment (it stays where it was).
+    EnrolmentRefused { why: String },
+    /// The firmware called `server.bless(passed, ...)`.
+    BlessRequested { passed: bool },
+    /// The bless callback will run with `blessed` (at `at`).
+    BlessAnswered { blessed: bool },
+    /// The imp restarts (at `at`) into the code of `group` (`None`: no group, no code).
+    Restarted { group: Option<GroupId> },
+    /// The imp's agent sent an HTTP request to another imp's agent (a DUT reporting to
+    /// its fixture, in the connected-factory flow).
+    AgentRequest { to: ImpId, method: String, body: Vec<u8> },
+}
+
 struct Member {
     imp: Imp,
     /// The unit in front of this fixture's BlinkUp LED.
@@ -76,10 +107,15 @@ struct Member {
 }
 
 pub struct World {
-    members: Vec<Member>,
+    /// By id; retired imps leave, so ids are never reused.
+    members: BTreeMap<usize, Member>,
+    next_id: usize,
     cloud: Box<dyn CloudBackend>,
     client: Rc<RefCell<dyn HttpClient>>,
     log: Rc<RefCell<Vec<WorldLine>>>,
+    /// Lines logged since the last step, on their way into the cloud's device logs.
+    cloud_log: Rc<RefCell<Vec<LogEntry>>>,
+    milestones: Vec<Milestone>,
     blinkup_duration: Option<Duration>,
 }
 
@@ -93,10 +129,13 @@ impl Default for World {
 impl World {
     pub fn new(cloud: Box<dyn CloudBackend>) -> World {
         World {
-            members: Vec::new(),
+            members: BTreeMap::new(),
+            next_id: 0,
             cloud,
             client: Rc::new(RefCell::new(NoHttp)),
             log: Rc::default(),
+            cloud_log: Rc::default(),
+            milestones: Vec::new(),
             blinkup_duration: None,
         }
     }
@@ -111,8 +150,8 @@ impl World {
     }
 
     /// Registers a new imp in the cloud, assigns it to `group` (if any) and boots it
-    /// with that group's current deployment (no code otherwise). Its agent URL is the
-    /// one the cloud gives it; `name` tags its log lines.
+    /// with that group's current deployment (no code, and no agent, otherwise). Its
+    /// agent URL is the one the cloud gives it; `name` tags its log lines.
     pub fn add_imp(&mut self, name: &str, mut identity: Identity, group: Option<GroupId>) -> Result<ImpId, WorldError> {
         let id = DeviceId::new(&identity.device_id);
         let imp_type = identity.imp_type.name().to_string();
@@ -123,7 +162,9 @@ impl World {
         }
         identity.agent_url = self.cloud.device(&id)?.agent_url.clone();
         let (device, agent, role) = self.code_for(&id)?;
-        let config = ImpConfig { agent: Some(agent), identity, role, ..ImpConfig::new(device) };
+        // A device in no group has no agent until the cloud gives it one.
+        let agent = group.map(|_| agent);
+        let config = ImpConfig { agent, identity, role, ..ImpConfig::new(device) };
         let mut imp = Imp::new(config)?;
         imp.advance_to(now);
         imp.set_http_client(self.client.clone());
@@ -131,9 +172,27 @@ impl World {
             imp.set_blinkup_duration(duration);
         }
         let (log, tag): (_, Rc<str>) = (self.log.clone(), name.into());
-        imp.set_log_sink(Box::new(move |line| log.borrow_mut().push(WorldLine { imp: tag.clone(), line: line.clone() })));
-        self.members.push(Member { imp, dut: None });
-        Ok(ImpId(self.members.len() - 1))
+        let (cloud_log, device) = (self.cloud_log.clone(), id.clone());
+        imp.set_log_sink(Box::new(move |line| {
+            log.borrow_mut().push(WorldLine { imp: tag.clone(), line: line.clone() });
+            let (at, kind, message) = (line.at, line.kind, line.message.clone());
+            cloud_log.borrow_mut().push(LogEntry { at, device: device.clone(), kind, message });
+        }));
+        let id = ImpId(self.next_id);
+        self.next_id += 1;
+        self.members.insert(id.0, Member { imp, dut: None });
+        Ok(id)
+    }
+
+    /// Takes an imp out of the world (a unit that left the line): it runs no more, and
+    /// no fixture has it in front of it. Its device stays registered in the cloud.
+    pub fn retire(&mut self, imp: ImpId) -> Option<Imp> {
+        for member in self.members.values_mut() {
+            if member.dut == Some(imp) {
+                member.dut = None;
+            }
+        }
+        self.members.remove(&imp.0).map(|m| m.imp)
     }
 
     /// Moves an imp to another group by hand (development and factory groups), and
@@ -144,19 +203,20 @@ impl World {
         self.cloud.assign(&id, group, now)?;
         let (device, agent, role) = self.code_for(&id)?;
         self.post(imp.0, now, now, Event::Reload(Box::new(Reload { device, agent, role, reason: wake::NEW_SQUIRREL })));
+        self.reached(now, imp, Reached::Restarted { group: Some(group) });
         Ok(())
     }
 
     /// Puts `dut` in front of `fixture`'s BlinkUp LED (`None`: the fixture is empty).
     pub fn place_dut(&mut self, fixture: ImpId, dut: Option<ImpId>) {
-        if let Some(member) = self.members.get_mut(fixture.0) {
+        if let Some(member) = self.members.get_mut(&fixture.0) {
             member.dut = dut;
         }
     }
 
     /// Where agents' requests to URLs outside the world go (by default nowhere).
     pub fn set_http_client(&mut self, client: Rc<RefCell<dyn HttpClient>>) {
-        for member in &mut self.members {
+        for member in self.members.values_mut() {
             member.imp.set_http_client(client.clone());
         }
         self.client = client;
@@ -164,28 +224,51 @@ impl World {
 
     /// How long factory BlinkUps flash, for imps present and to come.
     pub fn set_blinkup_duration(&mut self, duration: Duration) {
-        for member in &mut self.members {
+        for member in self.members.values_mut() {
             member.imp.set_blinkup_duration(duration);
         }
         self.blinkup_duration = Some(duration);
     }
 
+    /// An imp of this world (retired imps are gone: asking for one is a bug).
     pub fn imp(&self, imp: ImpId) -> &Imp {
-        &self.members[imp.0].imp
+        &self.member(imp).imp
     }
 
     /// The imp, to attach bus devices, wire pins or fault parts.
     pub fn imp_mut(&mut self, imp: ImpId) -> &mut Imp {
-        &mut self.members[imp.0].imp
+        &mut self.member_mut(imp).imp
+    }
+
+    fn member(&self, imp: ImpId) -> &Member {
+        self.members.get(&imp.0).unwrap_or_else(|| panic!("imp {} is not in this world", imp.0))
+    }
+
+    fn member_mut(&mut self, imp: ImpId) -> &mut Member {
+        self.members.get_mut(&imp.0).unwrap_or_else(|| panic!("imp {} is not in this world", imp.0))
     }
 
     pub fn schedule_input(&mut self, imp: ImpId, input: InputEvent) -> Result<(), WorldError> {
-        Ok(self.members[imp.0].imp.schedule_input(input)?)
+        Ok(self.member_mut(imp).imp.schedule_input(input)?)
     }
 
     /// The time of the world: the latest any imp has reached.
     pub fn now(&self) -> SimTime {
-        self.members.iter().map(|m| m.imp.now()).max().unwrap_or_default()
+        self.members.values().map(|m| m.imp.now()).max().unwrap_or_default()
+    }
+
+    /// The milestones recorded since the last call, in the order the world saw them.
+    pub fn take_milestones(&mut self) -> Vec<Milestone> {
+        std::mem::take(&mut self.milestones)
+    }
+
+    /// The log lines recorded since the last call (in the order logged).
+    pub fn take_log(&mut self) -> Vec<WorldLine> {
+        std::mem::take(&mut *self.log.borrow_mut())
+    }
+
+    fn reached(&mut self, at: SimTime, imp: ImpId, what: Reached) {
+        self.milestones.push(Milestone { at, imp, what });
     }
 
     /// Every imp's log lines in time order (lines at one instant in the order logged).
@@ -198,19 +281,46 @@ impl World {
     /// Runs the earliest event of any imp, again and again, until nothing is left or
     /// the clock reaches `limit`.
     pub fn run_until(&mut self, limit: Option<SimTime>) -> Outcome {
-        loop {
-            let next = (self.members.iter_mut().enumerate())
-                .filter_map(|(i, m)| m.imp.next_time().map(|at| (at, i)))
-                .min();
-            let Some((at, index)) = next else { return Outcome::Finished };
-            if let Some(limit) = limit.filter(|&limit| at > limit) {
-                for member in &mut self.members {
-                    member.imp.advance_to(limit);
-                }
-                return Outcome::LimitReached;
+        while self.step(limit) {}
+        match limit {
+            Some(limit) if self.next_time().is_some() => {
+                self.advance_to(limit);
+                Outcome::LimitReached
             }
-            self.members[index].imp.step(None);
-            self.serve(index);
+            _ => Outcome::Finished,
+        }
+    }
+
+    /// Runs the earliest event of any imp, if one is due by `limit`; false when none is.
+    /// A caller that watches milestones steps, to stop at the event it waits for.
+    pub fn step(&mut self, limit: Option<SimTime>) -> bool {
+        let Some((at, index)) = self.next_event() else { return false };
+        if limit.is_some_and(|limit| at > limit) {
+            return false;
+        }
+        self.member_mut(ImpId(index)).imp.step(None);
+        self.serve(index);
+        for entry in self.cloud_log.take() {
+            self.cloud.log(entry);
+        }
+        true
+    }
+
+    /// When the next event of any imp is due.
+    pub fn next_time(&mut self) -> Option<SimTime> {
+        self.next_event().map(|(at, _)| at)
+    }
+
+    /// The earliest event's time and imp (ties go to the imp added first).
+    fn next_event(&mut self) -> Option<(SimTime, usize)> {
+        (self.members.iter_mut()).filter_map(|(&i, m)| m.imp.next_time().map(|at| (at, i))).min()
+    }
+
+    /// Brings every imp's clock up to `at`, with nothing run (time passing on a quiet
+    /// line; call when no event is due before `at`).
+    pub fn advance_to(&mut self, at: SimTime) {
+        for member in self.members.values_mut() {
+            member.imp.advance_to(at);
         }
     }
 
@@ -220,12 +330,13 @@ impl World {
     }
 
     fn device_id(&self, imp: ImpId) -> DeviceId {
-        DeviceId::new(&self.members[imp.0].imp.identity().device_id)
+        DeviceId::new(&self.imp(imp).identity().device_id)
     }
 
-    /// Queues `event` for imp `index` at `at`, the world's time being `now`.
+    /// Queues `event` for imp `index` at `at`, the world's time being `now` (nothing,
+    /// when the imp has been retired).
     fn post(&mut self, index: usize, now: SimTime, at: SimTime, event: Event) {
-        if let Some(member) = self.members.get_mut(index) {
+        if let Some(member) = self.members.get_mut(&index) {
             member.imp.post(now, at, event);
         }
     }
@@ -261,7 +372,7 @@ impl World {
 
     /// The identity a DUT's configparams name for its fixture.
     fn identity_of(&self, fixture: &DeviceId) -> Result<Identity, WorldError> {
-        if let Some(member) = self.members.iter().find(|m| *m.imp.identity().device_id == *fixture.0) {
+        if let Some(member) = self.members.values().find(|m| *m.imp.identity().device_id == *fixture.0) {
             return Ok(member.imp.identity().clone());
         }
         let d = self.cloud.device(fixture)?;
@@ -271,52 +382,65 @@ impl World {
 
     /// Handles what imp `index` asked for during its last event.
     fn serve(&mut self, index: usize) {
-        for request in self.members[index].imp.take_outbox() {
-            let now = self.members[index].imp.now();
-            let id = DeviceId::new(&self.members[index].imp.identity().device_id);
+        let Some(member) = self.members.get_mut(&index) else { return };
+        let (outbox, now) = (member.imp.take_outbox(), member.imp.now());
+        let id = DeviceId::new(&member.imp.identity().device_id);
+        let me = ImpId(index);
+        for request in outbox {
             match request {
                 Outgoing::TokenRequest(mut blinkup) => match self.cloud.factory_token(&id, now) {
                     Ok(token) => {
                         blinkup.token = Some(token);
                         self.post(index, now, now + CLOUD_ROUND_TRIP, Event::BlinkUp(blinkup));
                     }
-                    Err(_) => self.members[index].imp.log_line(LogKind::ServerError, NOT_A_FACTORY_IMP.into()),
+                    Err(_) => self.imp_mut(me).log_line(LogKind::ServerError, NOT_A_FACTORY_IMP.into()),
                 },
-                Outgoing::BlinkUpSent { blinkup, started } => self.blinkup_reaches(index, blinkup, started, now),
+                Outgoing::BlinkUpSent { blinkup, started } => self.blinkup_reaches(me, blinkup, started, now),
                 Outgoing::Bless { passed, generation, callback } => {
+                    self.reached(now, me, Reached::BlessRequested { passed });
                     let answer_at = now + CLOUD_ROUND_TRIP;
                     let blessed = match self.cloud.bless(&id, passed, now) {
                         Ok(BlessOutcome::Blessed { load_code_after_blessing, deployment, production_group }) => {
                             if load_code_after_blessing {
-                                let name = self.cloud.group(production_group).map(|g| g.name.clone()).unwrap_or_default();
+                                let name =
+                                    self.cloud.group(production_group).map(|g| g.name.clone()).unwrap_or_default();
                                 let (device, agent) = self.deployment_code(deployment, &name);
                                 let reload = Reload { device, agent, role: Role::Plain, reason: wake::NEW_SQUIRREL };
-                                self.post(index, now, answer_at + LOAD_CODE_AFTER_BLESSING, Event::Reload(Box::new(reload)));
+                                let at = answer_at + LOAD_CODE_AFTER_BLESSING;
+                                self.post(index, now, at, Event::Reload(Box::new(reload)));
+                                self.reached(at, me, Reached::Restarted { group: Some(production_group) });
                             }
                             true
                         }
                         Ok(BlessOutcome::TestsFailed) => false,
                         Err(e) => {
-                            self.members[index].imp.log_line(LogKind::Status, format!("Blessing failed: {e}"));
+                            self.imp_mut(me).log_line(LogKind::Status, format!("Blessing failed: {e}"));
                             false
                         }
                     };
                     self.post(index, now, answer_at, Event::Blessed { generation, callback, blessed });
+                    self.reached(answer_at, me, Reached::BlessAnswered { blessed });
                 }
                 Outgoing::Http { request, generation, callback } => {
                     let reply = ReplyTo { imp: index, generation, callback };
-                    let target = self.members.iter().enumerate().find_map(|(i, m)| {
+                    let target = self.members.iter().find_map(|(&i, m)| {
                         Incoming::for_agent(&request, &m.imp.identity().agent_url).map(|incoming| (i, incoming))
                     });
                     match target {
-                        Some((to, incoming)) => self.post(to, now, now, Event::Request { incoming, reply }),
+                        Some((to, incoming)) => {
+                            let (method, body) = (request.method.clone(), request.body.clone());
+                            self.reached(now, me, Reached::AgentRequest { to: ImpId(to), method, body });
+                            self.post(to, now, now, Event::Request { incoming, reply });
+                        }
                         None => {
                             let response = self.client.borrow_mut().send(&request);
                             self.post(index, now, now, Event::Response { reply, response });
                         }
                     }
                 }
-                Outgoing::Reply { to, response } => self.post(to.imp, now, now, Event::Response { reply: to, response }),
+                Outgoing::Reply { to, response } => {
+                    self.post(to.imp, now, now, Event::Response { reply: to, response })
+                }
             }
         }
     }
@@ -324,14 +448,14 @@ impl World {
     /// A fixture's BlinkUp light reaches the unit in front of it, which enrols with the
     /// token: its LED shows the flash and 3 s of green, and it restarts into the DUT
     /// group's code. A refusal (a blessed unit) is logged on the unit.
-    fn blinkup_reaches(&mut self, fixture: usize, blinkup: BlinkUp, started: SimTime, now: SimTime) {
-        let Some(dut) = self.members[fixture].dut else {
+    fn blinkup_reaches(&mut self, fixture: ImpId, blinkup: BlinkUp, started: SimTime, now: SimTime) {
+        let Some(dut) = self.member(fixture).dut.filter(|dut| self.members.contains_key(&dut.0)) else {
             let message = "Factory BlinkUp sent, but no device is in front of the fixture".to_string();
-            return self.members[fixture].imp.log_line(LogKind::Status, message);
+            return self.imp_mut(fixture).log_line(LogKind::Status, message);
         };
         let id = self.device_id(dut);
         let enrolled = self.cloud.enrol(blinkup.token.as_deref().unwrap_or_default(), &id, now);
-        let member = &mut self.members[dut.0].imp;
+        let member = self.imp_mut(dut);
         member.advance_to(now);
         member.status_led_mut().blinkup_started(started);
         match enrolled.map_err(WorldError::from).and_then(|enrolment| {
@@ -339,14 +463,21 @@ impl World {
             Ok((enrolment, Reload { device, agent, role, reason: wake::NEW_SQUIRREL }))
         }) {
             Ok((enrolment, reload)) => {
-                let member = &mut self.members[dut.0].imp;
+                let member = self.imp_mut(dut);
                 member.status_led_mut().blinkup_succeeded(now);
                 member.network_mut().wifi_ssid = Some(blinkup.ssid);
-                let message = format!("Factory BlinkUp: enrolled into {} by fixture {}", enrolment.group, enrolment.fixture);
+                let message =
+                    format!("Factory BlinkUp: enrolled into {} by fixture {}", enrolment.group, enrolment.fixture);
                 member.log_line(LogKind::Status, message);
                 member.post(now, now, Event::Reload(Box::new(reload)));
+                self.reached(now, dut, Reached::Enrolled { group: enrolment.group, fixture });
+                self.reached(now, dut, Reached::Restarted { group: Some(enrolment.group) });
             }
-            Err(e) => self.members[dut.0].imp.log_line(LogKind::Status, format!("Factory BlinkUp refused: {e}")),
+            Err(e) => {
+                let why = e.to_string();
+                self.imp_mut(dut).log_line(LogKind::Status, format!("Factory BlinkUp refused: {why}"));
+                self.reached(now, dut, Reached::EnrolmentRefused { why });
+            }
         }
     }
 }

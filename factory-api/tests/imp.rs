@@ -3,29 +3,11 @@
 use impish_factory::hardware::i2c::RegisterMap;
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType, Role};
-use impish_factory::imp::{Firmware, Imp, ImpConfig, Outcome};
+use impish_factory::imp::{Imp, ImpConfig, Outcome};
 use std::time::{Duration, Instant};
 
-fn firmware(name: &str, source: &str) -> Firmware {
-    Firmware { name: name.into(), source: source.into() }
-}
-
-fn imp(device: &str, agent: Option<&str>) -> Imp {
-    let config =
-        ImpConfig { agent: agent.map(|a| firmware("agent.nut", a)), ..ImpConfig::new(firmware("device.nut", device)) };
-    Imp::new(config).expect("compiles")
-}
-
-/// The log as impCentral prints it, without the date (every run starts 2026-01-01).
-fn log_of(imp: &Imp) -> Vec<String> {
-    imp.log().iter().map(|line| line.to_string().replacen("2026-01-01 00:", "", 1).replacen(" +00:00", "", 1)).collect()
-}
-
-fn run(device: &str, agent: Option<&str>, seconds: u64) -> Vec<String> {
-    let mut imp = imp(device, agent);
-    imp.run_for(Duration::from_secs(seconds));
-    log_of(&imp)
-}
+mod imp_support;
+use imp_support::{firmware, imp, log_of, run};
 
 #[test]
 fn timers_and_onidle_in_virtual_time() {
@@ -451,4 +433,74 @@ fn factory_calls_on_an_imp_that_is_neither_fixture_nor_dut() {
     assert_eq!(network.cleared.len(), 1);
     drop(network);
     assert_eq!(imp.status_led().color_at(Duration::from_secs(1)).name(), "red");
+}
+
+#[test]
+fn runaway_code_is_stopped_as_an_uncaught_error() {
+    let device = r#"
+        server.log("boot, wake reason " + hardware.wakereason());
+        function spin() {
+            try { while (true) {} } catch (e) { server.log("never: the catch has no budget left"); }
+        }
+        if (hardware.wakereason() == WAKEREASON_POWER_ON) imp.wakeup(1, spin);
+    "#;
+    let agent = r#"
+        imp.wakeup(0.5, function() { local n = 0; for (;;) n++; });
+        imp.wakeup(3, function() { server.log("agent still running"); });
+    "#;
+    let mut config = imp_support::config(device, Some(agent));
+    config.instruction_budget = Some(100_000);
+    let mut imp = Imp::new(config).expect("compiles");
+    imp.run_for(Duration::from_secs(5));
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Device] boot, wake reason 0",
+            "00:00.000 [Status] Device connected",
+            "00:00.500 [Agent] ERROR: runaway code stopped: more than 100000 instructions in one event",
+            "00:00.500 [Agent] ERROR:   in unknown agent.nut:2",
+            "00:01.000 [Device] ERROR: runaway code stopped: more than 100000 instructions in one event",
+            "00:01.000 [Device] ERROR:   in spin device.nut:4",
+            "00:01.000 [Status] Device restarting after an uncaught error",
+            "00:02.000 [Device] boot, wake reason 5",
+            "00:03.000 [Agent] agent still running",
+        ]
+    );
+}
+
+#[test]
+fn scripted_uart_input_runs_the_data_callback() {
+    let mut imp = imp(
+        r#"
+        local uart = hardware.uart1;
+        uart.configure(115200, 8, PARITY_NONE, 1, NO_CTSRTS, function() {
+            local first = uart.read();
+            local rest = uart.readstring(4);
+            server.log(format("got %c then \"%s\", %d byte(s) left as a blob", first, rest, uart.readblob().len()));
+        });
+        hardware.uart0.configure(9600, 8, PARITY_NONE, 1, NO_CTSRTS); // no callback: data just waits
+        imp.wakeup(3, function() { server.log("uart0 holds " + hardware.uart0.readstring()); });
+        "#,
+        None,
+    );
+    let input = "uart1 receive \"OK 42\\r\\n\" at 1.5 s\nuart0 receive \"quiet\" at 2 s\nuart1 receive \"#2\" at 2.5";
+    for event in script::parse(input).expect("script") {
+        imp.schedule_input(event).expect("the UART exists");
+    }
+    let unknown = script::parse("uart7 receive \"x\"").expect("script").remove(0);
+    assert_eq!(
+        imp.schedule_input(unknown).map_err(|e| e.to_string()),
+        Err("the input script drives uart7, which this imp005 does not have".into())
+    );
+    imp.run_for(Duration::from_secs(4));
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:00.000 [Status] Device connected",
+            "00:01.500 [Device] got O then \"K 42\", 2 byte(s) left as a blob",
+            "00:02.500 [Device] got # then \"2\", 0 byte(s) left as a blob",
+            "00:03.000 [Device] uart0 holds quiet",
+        ]
+    );
 }

@@ -10,7 +10,7 @@
 
 const SSID = "FactoryNet";
 const PASSWORD = "line-1-secret";
-const BLINKUP_THROTTLE = 10;    // seconds before the button works again
+const BLINKUP_THROTTLE = 5;     // seconds after a BlinkUp before the button works again
 const DEBOUNCE = 0.05;          // seconds a button level must hold to count
 
 // impFactory (imp005) wiring.

@@ -2,16 +2,18 @@
 //! or a firmware costs — wall time, instructions, heap, collector pauses, and where the
 //! instructions go.
 //!
-//! A `squirrel` script runs once to its end with its output discarded. An `imp`
-//! firmware runs as `impish run` runs it — device (and agent) on the virtual clock —
-//! for `--for` virtual seconds, so the report adds how much imp time a wall second buys.
+//! A `squirrel` script runs to its end with its output discarded. An `imp` firmware
+//! runs as `impish run` runs it — device (and agent) on the virtual clock — for `--for`
+//! of imp time, so the report adds how much imp time a wall second buys. Each program
+//! runs twice: once timed (instructions counted cheaply, in chunks), once profiled
+//! (every call and loop iteration charged to its function).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, read_source, ProfileArg};
-use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup};
+use super::{parse_bytes, read_source, run, ProfileArg};
+use impish_factory::imp::{Imp, ImpConfig, Side, VmSetup};
 use impish_vm::{memory, FunctionCost, Vm, VmStats};
 use std::rc::Rc;
 
@@ -26,8 +28,9 @@ pub struct Args {
     /// The agent code (imp profile).
     #[arg(long)]
     agent: Option<PathBuf>,
-    /// Virtual seconds to simulate (imp profile).
-    #[arg(long = "for", value_name = "SECONDS", default_value_t = 60.0)]
+    /// How long to simulate in imp time (imp profile): seconds, or with a unit (`90s`,
+    /// `5m`, `2h`).
+    #[arg(long = "for", value_name = "DURATION", default_value = "60", value_parser = run::parse_duration)]
     seconds: f64,
     /// How many of the hottest functions to list.
     #[arg(long, default_value_t = 10)]
@@ -55,11 +58,7 @@ struct Report {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let report = match args.profile {
-        ProfileArg::Squirrel => bench_script(args),
-        ProfileArg::Imp => bench_imp(args),
-    };
-    match report {
+    match measure(args) {
         Ok(report) => {
             if args.json {
                 println!("{}", report.json(args.top));
@@ -79,19 +78,48 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// Sets up a VM for measuring: profiling on, the memory limit if any.
-pub fn meter(vm: &mut Vm, memory_limit: Option<usize>) -> Result<(), String> {
-    vm.set_profiling(true);
+/// How a pass meters its VMs.
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    /// Counts instructions through the budget's countdown, which costs little: the
+    /// pass that is timed.
+    Timed,
+    /// Charges every tick to its function: the pass that finds the hottest functions.
+    Profiled,
+}
+
+/// Sets up a VM for a pass, with the memory limit if any.
+fn meter(vm: &mut Vm, pass: Pass, memory_limit: Option<usize>) -> Result<(), String> {
+    match pass {
+        // No real budget: the countdown only counts.
+        Pass::Timed => vm.set_instruction_budget(Some(u64::MAX - 1)),
+        Pass::Profiled => vm.set_profiling(true),
+    }
     vm.set_memory_limit(memory_limit).map_err(|e| e.to_string())
 }
 
-fn bench_script(args: &Args) -> Result<Report, String> {
+/// Runs the program twice — timed, then profiled (both runs are deterministic, so they
+/// execute the same instructions) — and reports the first with the second's profile.
+fn measure(args: &Args) -> Result<Report, String> {
+    let once = |pass| match args.profile {
+        ProfileArg::Squirrel => bench_script(args, pass),
+        ProfileArg::Imp => bench_imp(args, pass),
+    };
+    let mut report = once(Pass::Timed)?;
+    let profiled = once(Pass::Profiled)?;
+    for ((_, timed), (_, hot)) in report.vms.iter_mut().zip(profiled.vms) {
+        timed.hottest = hot.hottest;
+    }
+    Ok(report)
+}
+
+fn bench_script(args: &Args, pass: Pass) -> Result<Report, String> {
     let (name, source) = read_source(&args.file)?;
     let mut vm = Vm::new(args.profile.into());
     impish_stdlib::register(&mut vm);
     vm.set_output(Box::new(|_| {}));
     vm.set_error_output(Box::new(|_| {}));
-    meter(&mut vm, args.memory_limit)?;
+    meter(&mut vm, pass, args.memory_limit)?;
     memory::reset_peak();
     let start = Instant::now();
     let result = vm.run_source(&source, &name);
@@ -107,6 +135,44 @@ fn bench_script(args: &Args) -> Result<Report, String> {
         wall,
         simulated: None,
         vms: vec![("script", vm.stats(args.top))],
+        peak_heap: memory::peak_bytes(),
+        error,
+    })
+}
+
+/// Runs a firmware on its event loop for `--for` of imp time, metering both sides (the
+/// memory limit, as with `impish run`, applies to the device).
+fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
+    let device = run::firmware(&args.file)?;
+    let agent = args.agent.as_deref().map(run::firmware).transpose()?;
+    let limit = run::device_memory_limit(args.memory_limit)?;
+    let setup: VmSetup = Rc::new(move |side, vm: &mut Vm| {
+        // Only the device may be limited; `device_memory_limit` checked it can be.
+        let _ = meter(vm, pass, None);
+        if let Some(limit) = &limit {
+            limit(side, vm);
+        }
+    });
+    let config = ImpConfig { agent, setup_vm: Some(setup), ..ImpConfig::new(device) };
+    memory::reset_peak();
+    let start = Instant::now();
+    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    imp.set_log_sink(Box::new(|_| {}));
+    imp.run_for(Duration::from_secs_f64(args.seconds));
+    let wall = start.elapsed();
+    let vms = imp
+        .vm_stats(args.top)
+        .into_iter()
+        .map(|(side, stats)| (if side == Side::Device { "device" } else { "agent" }, stats))
+        .collect();
+    let errors = imp.uncaught_errors();
+    let error = (errors > 0).then(|| format!("{errors} uncaught error(s); `impish run` shows the log"));
+    Ok(Report {
+        file: args.file.display().to_string(),
+        profile: "imp",
+        wall,
+        simulated: Some(imp.now().as_secs_f64()),
+        vms,
         peak_heap: memory::peak_bytes(),
         error,
     })
@@ -223,46 +289,4 @@ fn bytes(n: usize) -> String {
         n if n >= 1024.0 => format!("{:.1} KiB", n / 1024.0),
         n => format!("{n} B"),
     }
-}
-
-/// Runs a firmware on its event loop for `--for` virtual seconds, metering both sides.
-fn bench_imp(args: &Args) -> Result<Report, String> {
-    let firmware = |path: &std::path::Path| read_source(path).map(|(name, source)| Firmware { name, source });
-    let device = firmware(&args.file)?;
-    let agent = args.agent.as_deref().map(firmware).transpose()?;
-    if !(args.seconds.is_finite() && args.seconds >= 0.0) {
-        return Err(format!("--for {}: expected seconds >= 0", args.seconds));
-    }
-    let memory_limit = args.memory_limit;
-    if memory_limit.is_some() && !memory::is_counting() {
-        return Err(impish_vm::NotCounting.to_string());
-    }
-    let setup: VmSetup = Rc::new(move |_, vm: &mut Vm| {
-        // Checked above: the limit can be set.
-        let _ = meter(vm, memory_limit);
-    });
-    let config = ImpConfig { agent, setup_vm: Some(setup), ..ImpConfig::new(device) };
-    memory::reset_peak();
-    let start = Instant::now();
-    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
-    imp.set_log_sink(Box::new(|_| {}));
-    imp.run_for(Duration::from_secs_f64(args.seconds));
-    let wall = start.elapsed();
-    let simulated = imp.now().as_secs_f64();
-    let vms = imp
-        .vm_stats(args.top)
-        .into_iter()
-        .map(|(side, stats)| (if side == Side::Device { "device" } else { "agent" }, stats))
-        .collect();
-    let errors = imp.uncaught_errors();
-    let error = (errors > 0).then(|| format!("{errors} uncaught error(s); `impish run` shows the log"));
-    Ok(Report {
-        file: args.file.display().to_string(),
-        profile: "imp",
-        wall,
-        simulated: Some(simulated),
-        vms,
-        peak_heap: memory::peak_bytes(),
-        error,
-    })
 }

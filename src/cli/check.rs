@@ -21,9 +21,8 @@ pub struct Args {
 pub fn run(args: &Args) -> ExitCode {
     let mut failed = 0;
     for path in &args.files {
-        let outcome = read_source(path).and_then(|(name, source)| {
-            check(&source, &name, args.ast).map_err(|err| format!("{err}\n"))
-        });
+        let outcome = read_source(path)
+            .and_then(|(name, source)| check(&source, &name, args.ast).map_err(|err| format!("{err}\n")));
         if let Err(message) = outcome {
             eprintln!("{message}");
             failed += 1;

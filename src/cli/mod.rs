@@ -5,8 +5,9 @@ use std::path::Path;
 
 pub mod bench;
 pub mod check;
-pub mod imp;
+pub mod line;
 pub mod run;
+pub mod test;
 
 /// A script's name (its path as given) and text (bytes that are not UTF-8 are
 /// replaced: Squirrel source is read as text).

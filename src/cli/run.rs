@@ -1,33 +1,162 @@
-//! `impish run [--profile squirrel|imp] FILE`: run a script as the reference `sq FILE`.
+//! `impish run FILE`: by default (`--profile imp`) FILE is device code run as an imp —
+//! device and agent VMs on a virtual clock, with the event loop — and the log stream is
+//! printed as impCentral's log pane shows it (or as JSON lines with `--json`).
+//! `impish run --profile squirrel FILE` runs a plain script exactly as the reference
+//! `sq FILE` does (the conformance tests depend on it). `impish imp` is an alias.
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
-use super::{read_source, ProfileArg};
+use super::{parse_bytes, read_source, ProfileArg};
+use impish_factory::hardware::script;
+use impish_factory::imp::identity::{Identity, ImpType};
+use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup, DEFAULT_INSTRUCTION_BUDGET};
+use impish_factory::scheduler::Pace;
 use impish_vm::{Profile, Vm};
+
+/// Virtual seconds an imp runs unless `--for` says otherwise (firmware usually runs
+/// forever).
+const DEFAULT_SECONDS: f64 = 60.0;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which Squirrel to emulate: stock 3.2 (`squirrel`) or Electric Imp (`imp`).
-    #[arg(long, value_enum, default_value = "squirrel")]
+    /// `imp`: FILE is device code, run as an imp with its event loop and agent.
+    /// `squirrel`: FILE is a plain script, run as the reference `sq FILE` (stock 3.2).
+    #[arg(long, value_enum, default_value = "imp")]
     profile: ProfileArg,
-    /// The script to run.
+    /// The device code (or, with `--profile squirrel`, the script).
     file: PathBuf,
+    /// Fail allocations beyond this many bytes ("100K", "2M") with a Squirrel "out of
+    /// memory" error: the script's, or the imp's device code's (an imp has ~100 KB free).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    memory_limit: Option<usize>,
+    #[command(flatten)]
+    imp: ImpArgs,
+}
+
+/// What only an imp run takes.
+#[derive(clap::Args)]
+struct ImpArgs {
+    /// The agent code.
+    #[arg(long)]
+    agent: Option<PathBuf>,
+    /// How long to run in imp time: seconds, or with a unit (`90s`, `500ms`, `5m`, `2h`)
+    /// [default: 60 s; unlimited with --realtime].
+    #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
+    seconds: Option<f64>,
+    /// An input script: button presses, pin levels, UART input and faults at given times.
+    #[arg(long, value_name = "SCRIPT")]
+    input: Option<PathBuf>,
+    /// Print each log line as a JSON object (time, seconds, source, type, message).
+    #[arg(long)]
+    json: bool,
+    /// The imp module, which names the pins and buses (imp001, imp005) [default: imp005].
+    #[arg(long = "type", value_parser = parse_type)]
+    imp_type: Option<ImpType>,
+    /// Pace the clock to the wall clock instead of jumping to the next event.
+    #[arg(long)]
+    realtime: bool,
+    /// Instructions one callback (or the boot run) may execute before it is stopped as
+    /// runaway code, or `none` [default: 500000000].
+    #[arg(long, value_name = "N", value_parser = parse_budget)]
+    instruction_budget: Option<Budget>,
+}
+
+impl ImpArgs {
+    /// The imp-only options given, by name (refused with `--profile squirrel`).
+    fn given(&self) -> Vec<&'static str> {
+        let flags = [
+            ("--agent", self.agent.is_some()),
+            ("--for", self.seconds.is_some()),
+            ("--input", self.input.is_some()),
+            ("--json", self.json),
+            ("--type", self.imp_type.is_some()),
+            ("--realtime", self.realtime),
+            ("--instruction-budget", self.instruction_budget.is_some()),
+        ];
+        flags.into_iter().filter(|(_, given)| *given).map(|(name, _)| name).collect()
+    }
+}
+
+/// `--instruction-budget`: a count, or no limit.
+#[derive(Clone, Copy)]
+struct Budget(Option<u64>);
+
+fn parse_budget(text: &str) -> Result<Budget, String> {
+    match text {
+        "none" => Ok(Budget(None)),
+        _ => match text.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(Budget(Some(n))),
+            _ => Err(format!("{text:?}: expected a number of instructions above 0, or none")),
+        },
+    }
+}
+
+/// The longest `--for`: a thousand years of imp time is plenty, and keeps the clock
+/// far from overflowing.
+const MAX_SECONDS: f64 = 1000.0 * 365.0 * 86_400.0;
+
+/// `60`, `60s`, `500ms`, `1.5m`, `2h` as seconds.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+    };
+    match number.trim().parse::<f64>() {
+        Ok(n) if n >= 0.0 && n * scale <= MAX_SECONDS => Ok(n * scale),
+        _ => Err(format!("{text:?}: expected a duration >= 0, like 60, 90s or 5m")),
+    }
+}
+
+fn parse_type(name: &str) -> Result<ImpType, String> {
+    ImpType::from_name(name).ok_or_else(|| format!("unknown imp type {name:?} (expected imp001 or imp005)"))
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let (name, source) = match read_source(&args.file) {
+    match args.profile {
+        ProfileArg::Squirrel => {
+            let given = args.imp.given();
+            if !given.is_empty() {
+                eprintln!("{}: only with --profile imp", given.join(", "));
+                return ExitCode::from(2);
+            }
+            run_script(&args.file, args.memory_limit)
+        }
+        ProfileArg::Imp => match run_imp(&args.file, &args.imp, args.memory_limit) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("{message}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+/// A plain script, as `sq FILE`: its output on stdout, errors on stderr, sq's status.
+fn run_script(file: &Path, memory_limit: Option<usize>) -> ExitCode {
+    let (name, source) = match read_source(file) {
         Ok(read) => read,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
-    let mut vm = Vm::new(args.profile.into());
+    let mut vm = Vm::new(Profile::Squirrel);
     impish_stdlib::register(&mut vm);
+    if let Err(e) = vm.set_memory_limit(memory_limit) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
     let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
     let sink = out.clone();
     vm.set_output(Box::new(move |b| {
@@ -36,6 +165,60 @@ pub fn run(args: &Args) -> ExitCode {
     let status = impish_vm::run_script(&mut vm, &source, &name);
     let _ = out.borrow_mut().flush();
     ExitCode::from(status as u8)
+}
+
+/// Device (and agent) code on an imp's event loop; fails when either side had an
+/// uncaught error.
+fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, String> {
+    let device = firmware(file)?;
+    let agent = args.agent.as_deref().map(firmware).transpose()?;
+    let inputs = match &args.input {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+            script::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Vec::new(),
+    };
+    let limit = match (args.seconds, args.realtime) {
+        (Some(s), _) => Some(Duration::from_secs_f64(s)),
+        (None, true) => None,
+        (None, false) => Some(Duration::from_secs_f64(DEFAULT_SECONDS)),
+    };
+    let pace = if args.realtime { Pace::Realtime { started: Instant::now() } } else { Pace::Virtual };
+    let identity = Identity { imp_type: args.imp_type.unwrap_or(ImpType::Imp005), ..Identity::default() };
+    let instruction_budget = args.instruction_budget.map_or(Some(DEFAULT_INSTRUCTION_BUDGET), |b| b.0);
+    let setup_vm = device_memory_limit(memory_limit)?;
+    let config = ImpConfig { agent, identity, pace, instruction_budget, setup_vm, ..ImpConfig::new(device) };
+    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    if args.json {
+        imp.set_log_sink(Box::new(|line| println!("{}", line.to_json())));
+    } else {
+        imp.set_log_sink(Box::new(|line| println!("{line}")));
+    }
+    for input in inputs {
+        imp.schedule_input(input).map_err(|e| format!("{}: {e}", args.input.as_deref().unwrap_or(file).display()))?;
+    }
+    imp.run_until(limit);
+    Ok(if imp.uncaught_errors() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// A source file as firmware, named by its path.
+pub fn firmware(path: &Path) -> Result<Firmware, String> {
+    read_source(path).map(|(name, source)| Firmware { name, source })
+}
+
+/// A VM setup that limits the device's memory (the agent, in the cloud, has plenty).
+pub fn device_memory_limit(limit: Option<usize>) -> Result<Option<VmSetup>, String> {
+    let Some(limit) = limit else { return Ok(None) };
+    if !impish_vm::memory::is_counting() {
+        return Err(impish_vm::NotCounting.to_string());
+    }
+    Ok(Some(Rc::new(move |side, vm: &mut Vm| {
+        if side == Side::Device {
+            // Checked above: this program counts its bytes, so the limit can be set.
+            let _ = vm.set_memory_limit(Some(limit));
+        }
+    })))
 }
 
 #[derive(clap::Args)]
@@ -65,5 +248,22 @@ pub fn disasm(args: &DisasmArgs) -> ExitCode {
             print!("{out}");
             ExitCode::from(impish_vm::runner::COMPILE_ERROR_STATUS as u8)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_with_and_without_units() {
+        assert_eq!(parse_duration("60"), Ok(60.0));
+        assert_eq!(parse_duration("90s"), Ok(90.0));
+        assert_eq!(parse_duration("500ms"), Ok(0.5));
+        assert_eq!(parse_duration("1.5m"), Ok(90.0));
+        assert_eq!(parse_duration("2h"), Ok(7200.0));
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("99999999999999999999999").is_err());
+        assert!(parse_duration("5 days").unwrap_err().contains("unknown unit"));
     }
 }

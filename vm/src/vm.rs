@@ -543,7 +543,9 @@ impl Vm {
     }
 
     fn compile_unmetered(&mut self, source: &str, file: &str) -> Result<Value, Error> {
-        let ast = crate::syntax::parse_dialect(source, file, self.profile.dialect())?;
+        // The tree is the compiler's scratch (kept in the parse cache), not the script's
+        // memory; what the script holds is the bytecode compiled from it.
+        let ast = crate::memory::unmetered(|| crate::syntax::parse_shared(source, file, self.profile.dialect()))?;
         let map = &ast.source_map;
         let line_of = |off: u32| map.position(off).line;
         let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };

@@ -255,6 +255,10 @@ pub enum Happening {
     BlessFailed {
         device: DeviceId,
     },
+    /// The cloud failed a bless request (an injected fault): nothing moved.
+    BlessRequestFailed {
+        device: DeviceId,
+    },
     Activated {
         device: DeviceId,
     },
@@ -297,4 +301,26 @@ pub struct LogEntry {
     pub device: DeviceId,
     pub kind: LogKind,
     pub message: String,
+}
+
+impl fmt::Display for Happening {
+    /// One line for a line report's event list.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Happening::Assigned { device, group } => write!(f, "{device} assigned to {group}"),
+            Happening::Unassigned { device, group } => write!(f, "{device} unassigned from {group}"),
+            Happening::Deployed { group, deployment } => write!(f, "{deployment} deployed to {group}"),
+            Happening::TokenIssued { fixture } => write!(f, "factory enrolment token issued to fixture {fixture}"),
+            Happening::Enrolled { device, fixture, group } => {
+                write!(f, "{device} enrolled into {group} by fixture {fixture}")
+            }
+            Happening::Blessed { device, group } => write!(f, "{device} blessed into {group}"),
+            Happening::BlessFailed { device } => write!(f, "{device} failed its tests: not blessed"),
+            Happening::BlessRequestFailed { device } => write!(f, "{device}'s bless request failed in the cloud"),
+            Happening::Activated { device } => write!(f, "{device} activated"),
+            Happening::Webhook { webhook, url, event, .. } => {
+                write!(f, "{webhook} ({}) fired: POST {url}", event.name())
+            }
+        }
+    }
 }

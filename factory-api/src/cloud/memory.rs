@@ -1,8 +1,11 @@
 //! `MemoryCloud`: impCentral's factory rules over in-memory state, deterministic (ids,
 //! tokens and agent URLs derive from counters and device ids, never from randomness).
+//!
+//! Faults can be injected, so a line simulation can show what a flaky cloud does to its
+//! yield: `fail_next_bless` makes the cloud fail one device's next bless request.
 
 use super::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 struct Product {
     _name: String,
@@ -26,6 +29,8 @@ pub struct MemoryCloud {
     events: Vec<CloudEvent>,
     logs: Vec<LogEntry>,
     sink: Option<Box<dyn WebhookSink>>,
+    /// Devices whose next bless request the cloud fails.
+    failing_blessings: HashSet<DeviceId>,
 }
 
 /// Agent URLs live under this host; the runtime routes requests to them locally.
@@ -46,6 +51,7 @@ impl MemoryCloud {
             events: Vec::new(),
             logs: Vec::new(),
             sink: None,
+            failing_blessings: HashSet::new(),
         }
     }
 
@@ -75,6 +81,12 @@ impl MemoryCloud {
                 Happening::Webhook { webhook: hook.id, url: hook.url, event, payload: payload.clone(), delivery };
             self.record(at, happening);
         }
+    }
+
+    /// Makes the cloud fail `device`'s next bless request (a fault to inject): the
+    /// request changes nothing and the firmware's callback sees `false`.
+    pub fn fail_next_bless(&mut self, device: &DeviceId) {
+        self.failing_blessings.insert(device.clone());
     }
 
     /// Delivers fired webhooks through `sink` from now on.
@@ -288,6 +300,10 @@ impl CloudBackend for MemoryCloud {
             Some(g) if g.kind.is_dut() => g.id,
             _ => return Err(CloudError::NotADut(dut.clone())),
         };
+        if self.failing_blessings.remove(dut) {
+            self.record(now, Happening::BlessRequestFailed { device: dut.clone() });
+            return Err(CloudError::RequestFailed { device: dut.clone(), request: "bless" });
+        }
         if !passed {
             self.record(now, Happening::BlessFailed { device: dut.clone() });
             return Ok(BlessOutcome::TestsFailed);
@@ -543,6 +559,23 @@ mod tests {
             _ => None,
         });
         assert_eq!(delivery, Some(Ok(200)));
+    }
+
+    #[test]
+    fn an_injected_bless_failure_fails_one_request_and_moves_nothing() {
+        let Line { mut cloud, dut, production, fixture, .. } = line();
+        let unit = device(&mut cloud, 2);
+        let token = cloud.factory_token(&fixture, T0).expect("token");
+        cloud.enrol(&token, &unit, T0).expect("enrolled");
+        cloud.fail_next_bless(&unit);
+        let failed = CloudError::RequestFailed { device: unit.clone(), request: "bless" };
+        assert_eq!(cloud.bless(&unit, true, T0), Err(failed));
+        assert_eq!(cloud.device(&unit).map(|d| (d.blessed, d.group)), Ok((false, Some(dut))));
+        let last = cloud.events().last().map(|e| e.what.clone());
+        assert_eq!(last, Some(Happening::BlessRequestFailed { device: unit.clone() }));
+        assert!(
+            matches!(cloud.bless(&unit, true, T0), Ok(BlessOutcome::Blessed { production_group, .. }) if production_group == production)
+        );
     }
 
     #[test]

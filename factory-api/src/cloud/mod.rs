@@ -63,6 +63,9 @@ pub enum CloudError {
     NotADut(DeviceId),
     #[error("device {0} is not a production device")]
     NotAProductionDevice(DeviceId),
+    /// An injected fault: the cloud did not serve the request (a server error).
+    #[error("the cloud failed device {device}'s {request} request")]
+    RequestFailed { device: DeviceId, request: &'static str },
 }
 
 /// What a DUT learns when it enrols with a fixture's token.

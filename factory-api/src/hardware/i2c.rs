@@ -38,6 +38,11 @@ impl I2cBus {
         self.devices.insert(address & 0xfe, device);
     }
 
+    /// Takes the device at `address` off the bus: an absent (or dead) part.
+    pub fn detach(&mut self, address: u8) -> Option<Box<dyn I2cDevice>> {
+        self.devices.remove(&(address & 0xfe))
+    }
+
     /// `i2c.configure(speed)`.
     pub fn configure(&mut self, speed_hz: u32) {
         self.speed_hz = Some(speed_hz);

@@ -8,26 +8,36 @@
 //! set pinH low at 5s                # footswitch, active low
 //! set pinH released at 5.5 s        # let the pull-up take it
 //! stick pinD high at 1 s            # a fault: the line is held high
+//! uart1 receive "OK 42\r\n" at 1.5 s  # the part on uart1 sends a line
+//! network down at 10 s for 90 s      # the device's link to the server drops
 //! ```
 //!
 //! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
-//! back at the end (`for` defaults to 0.1 s). Times take `s` or `ms`; without `at` an
-//! action happens at time 0.
+//! back at the end (`for` defaults to 0.1 s). `UART receive "TEXT"` puts bytes in the
+//! UART's receive buffer (its `configure` callback runs); the text is quoted and takes
+//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`. `network down ... for` drops
+//! the device's link to the server (`Imp::schedule_disconnect`). Times take `s` or `ms`;
+//! without `at` an action happens at time 0.
 
 use crate::cloud::SimTime;
 use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Drive the pin to a level, or release it (`None`).
     Drive(Option<f32>),
     /// Hold the pin at a level whatever drives it, or free it (`None`).
     Stick(Option<f32>),
+    /// The part on the other end of a UART sends these bytes.
+    Receive(Vec<u8>),
+    /// The device's network goes down for this long (`pin` is `network`).
+    Disconnect(Duration),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputEvent {
     pub at: SimTime,
+    /// The pin acted on (for `Action::Receive`, the UART: `uart1`).
     pub pin: String,
     pub action: Action,
 }
@@ -43,19 +53,81 @@ pub struct ScriptError {
 pub fn parse(script: &str) -> Result<Vec<InputEvent>, ScriptError> {
     let mut events = Vec::new();
     for (index, raw) in script.lines().enumerate() {
-        let text = raw.split('#').next().unwrap_or_default();
-        let words: Vec<String> = text.split_whitespace().map(str::to_ascii_lowercase).collect();
+        let fail = |message: String| ScriptError { line: index + 1, message };
+        let (words, text) = tokens(raw).map_err(fail)?;
         if words.is_empty() {
             continue;
         }
-        let fail = |message: String| ScriptError { line: index + 1, message };
-        parse_line(&words, &mut events).map_err(fail)?;
+        parse_line(&words, text, &mut events).map_err(fail)?;
     }
     events.sort_by_key(|e| e.at);
     Ok(events)
 }
 
-fn parse_line(words: &[String], events: &mut Vec<InputEvent>) -> Result<(), String> {
+/// A line's words, lower-cased, up to a `#` comment; a quoted text (kept as bytes, its
+/// escapes decoded) stands in the words as `"`.
+fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
+    let (mut words, mut text) = (Vec::new(), None);
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            '#' => break,
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '"' => {
+                chars.next();
+                if text.is_some() {
+                    return Err("only one quoted text per line".into());
+                }
+                text = Some(quoted(&mut chars)?);
+                words.push("\"".to_string());
+            }
+            _ => {
+                let mut word = String::new();
+                while let Some(&c) = chars.peek() {
+                    if c.is_whitespace() || c == '#' || c == '"' {
+                        break;
+                    }
+                    word.push(c.to_ascii_lowercase());
+                    chars.next();
+                }
+                words.push(word);
+            }
+        }
+    }
+    Ok((words, text))
+}
+
+/// The bytes of a quoted text after its opening quote, through the closing one.
+fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    loop {
+        let c = chars.next().ok_or("the quoted text has no closing quote")?;
+        match c {
+            '"' => return Ok(bytes),
+            '\\' => {
+                let escape = chars.next().ok_or("the quoted text ends in a backslash")?;
+                match escape {
+                    'n' => bytes.push(b'\n'),
+                    'r' => bytes.push(b'\r'),
+                    't' => bytes.push(b'\t'),
+                    '0' => bytes.push(0),
+                    '\\' | '"' => bytes.push(escape as u8),
+                    'x' => {
+                        let hex: String = chars.by_ref().take(2).collect();
+                        let byte = u8::from_str_radix(&hex, 16).map_err(|_| format!("\\x{hex} is not a hex byte"))?;
+                        bytes.push(byte);
+                    }
+                    other => return Err(format!("unknown escape \\{other} (use \\r \\n \\t \\0 \\\\ \\\" \\xHH)")),
+                }
+            }
+            c => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+}
+
+fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEvent>) -> Result<(), String> {
     let mut rest = Words { words, at: 0 };
     let first = rest.next("an action")?;
     match first.as_str() {
@@ -95,7 +167,31 @@ fn parse_line(words: &[String], events: &mut Vec<InputEvent>) -> Result<(), Stri
             let at = rest.optional_at()?;
             events.push(InputEvent { at, pin, action: Action::Drive(Some(value)) });
         }
-        other => return Err(format!("unknown action {other:?} (expected press, set, stick or PIN analog)")),
+        "network" => {
+            rest.expect("down")?;
+            let (mut at, mut duration) = (Duration::ZERO, None);
+            while let Some(word) = rest.peek() {
+                match word {
+                    "at" => at = rest.time_after("at")?,
+                    "for" => duration = Some(rest.time_after("for")?),
+                    other => return Err(format!("unexpected {other:?} after network down")),
+                }
+            }
+            let duration = duration.ok_or("network down needs \"for\" and how long")?;
+            events.push(InputEvent { at, pin: "network".into(), action: Action::Disconnect(duration) });
+        }
+        word if word.starts_with("uart") => {
+            rest.expect("receive")?;
+            rest.expect("\"").map_err(|_| format!("expected the quoted text {word} receives"))?;
+            let bytes = text.unwrap_or_default();
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: word.to_string(), action: Action::Receive(bytes) });
+        }
+        other => {
+            return Err(format!(
+                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive or network down)"
+            ))
+        }
     }
     Ok(())
 }
@@ -197,7 +293,8 @@ mod tests {
              set pinH released at 5500ms\nstick pinD high at 1 s\npress pinm at 3 active-low",
         )
         .expect("valid script");
-        let summary: Vec<(SimTime, &str, Action)> = events.iter().map(|e| (e.at, e.pin.as_str(), e.action)).collect();
+        let summary: Vec<(SimTime, &str, Action)> =
+            events.iter().map(|e| (e.at, e.pin.as_str(), e.action.clone())).collect();
         assert_eq!(
             summary,
             vec![
@@ -211,6 +308,37 @@ mod tests {
                 (at(5500), "pinH", Action::Drive(None)),
             ]
         );
+    }
+
+    #[test]
+    fn uart_input_keeps_its_case_spaces_escapes_and_hashes() {
+        let events = parse("uart1 receive \"OK # 42\\r\\n\\x01\" at 1.5 s # the sensor answers\nUART0 receive \"\"")
+            .expect("valid script");
+        assert_eq!(events[0], InputEvent { at: at(0), pin: "uart0".into(), action: Action::Receive(Vec::new()) });
+        assert_eq!(
+            events[1],
+            InputEvent { at: at(1500), pin: "uart1".into(), action: Action::Receive(b"OK # 42\r\n\x01".to_vec()) }
+        );
+        for (bad, why) in [
+            ("uart1 receive \"open", "no closing quote"),
+            ("uart1 receive \"\\q\"", "unknown escape"),
+            ("uart1 receive at 1", "expected the quoted text"),
+            ("uart1 send \"x\"", "expected \"receive\""),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn network_outages() {
+        let events = parse("network down at 10 s for 90s").expect("valid script");
+        assert_eq!(
+            events,
+            [InputEvent { at: at(10_000), pin: "network".into(), action: Action::Disconnect(Duration::from_secs(90)) }]
+        );
+        assert!(parse("network down at 1").expect_err("no duration").message.contains("needs \"for\""));
+        assert!(parse("network up").is_err());
     }
 
     #[test]

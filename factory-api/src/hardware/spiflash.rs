@@ -31,12 +31,28 @@ pub struct SpiFlash {
     data: Vec<u8>,
     chip_id: u32,
     enabled: bool,
+    /// Sectors written since the flash was made (they need erasing before reuse).
+    written: Vec<usize>,
 }
+
+thread_local! {
+    /// Erased images of flashes that are gone, for the next board: a line simulation
+    /// builds thousands of boards, and filling 4 MB with 0xFF each time dominated it.
+    static ERASED: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Erased images kept for reuse at most.
+const ERASED_KEPT: usize = 4;
 
 impl SpiFlash {
     /// An erased flash of `sectors` sectors.
     pub fn new(sectors: usize, chip_id: u32) -> SpiFlash {
-        SpiFlash { data: vec![0xff; sectors * SECTOR_SIZE], chip_id, enabled: false }
+        let size = sectors * SECTOR_SIZE;
+        let reused = ERASED.with_borrow_mut(|images| {
+            let index = images.iter().position(|image| image.len() == size)?;
+            Some(images.swap_remove(index))
+        });
+        SpiFlash { data: reused.unwrap_or_else(|| vec![0xff; size]), chip_id, enabled: false, written: Vec::new() }
     }
 
     pub fn enable(&mut self) {
@@ -67,6 +83,11 @@ impl SpiFlash {
 
     pub fn write(&mut self, address: usize, bytes: &[u8], flags: u32) -> Result<WriteResult, FlashError> {
         self.check(address, bytes.len())?;
+        for sector in address / SECTOR_SIZE..(address + bytes.len()).div_ceil(SECTOR_SIZE) {
+            if !self.written.contains(&sector) {
+                self.written.push(sector);
+            }
+        }
         let target = &mut self.data[address..address + bytes.len()];
         if flags & PREVERIFY != 0 && target.iter().zip(bytes).any(|(&old, &new)| old & new != new) {
             return Ok(WriteResult::PreverifyFailed);
@@ -100,6 +121,21 @@ impl SpiFlash {
     }
 }
 
+impl Drop for SpiFlash {
+    /// Erases what was written and keeps the image for the next flash of its size.
+    fn drop(&mut self) {
+        let mut image = std::mem::take(&mut self.data);
+        for &sector in &self.written {
+            image[sector * SECTOR_SIZE..(sector + 1) * SECTOR_SIZE].fill(0xff);
+        }
+        ERASED.with_borrow_mut(|images| {
+            if images.len() < ERASED_KEPT {
+                images.push(image);
+            }
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +157,15 @@ mod tests {
         assert_eq!(flash.erase_sector(100), Err(FlashError::Unaligned(100)));
         assert_eq!(flash.read(16380, 8), Err(FlashError::OutOfRange(16380, 8, 16384)));
         assert_eq!(flash.read(usize::MAX, 2), Err(FlashError::OutOfRange(usize::MAX, 2, 16384)));
+    }
+
+    #[test]
+    fn a_reused_image_comes_back_erased() {
+        let mut flash = SpiFlash::new(3, 1);
+        flash.enable();
+        assert_eq!(flash.write(SECTOR_SIZE - 1, &[0, 0], 0), Ok(WriteResult::Ok), "across two sectors");
+        drop(flash);
+        let again = SpiFlash::new(3, 1);
+        assert!(again.contents().iter().all(|&b| b == 0xff));
     }
 }

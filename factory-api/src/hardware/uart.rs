@@ -73,6 +73,12 @@ impl Uart {
         self.incoming.pop_front().map_or(-1, i32::from)
     }
 
+    /// `uart.readstring(max)`/`readblob(max)`: up to `max` waiting bytes.
+    pub fn read_up_to(&mut self, max: usize) -> Vec<u8> {
+        let n = max.min(self.incoming.len());
+        self.incoming.drain(..n).collect()
+    }
+
     /// The peer sends `bytes`; true when the data callback is due (it had nothing waiting).
     pub fn receive(&mut self, bytes: &[u8]) -> bool {
         let was_empty = self.incoming.is_empty();
@@ -108,5 +114,7 @@ mod tests {
         assert!(printer.receive(b"OK"));
         assert!(!printer.receive(b"!"), "the callback is already due");
         assert_eq!((printer.read(), printer.read(), printer.read(), printer.read()), (79, 75, 33, -1));
+        printer.receive(b"abc");
+        assert_eq!((printer.read_up_to(2), printer.read_up_to(9)), (b"ab".to_vec(), b"c".to_vec()));
     }
 }

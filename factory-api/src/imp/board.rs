@@ -80,14 +80,26 @@ impl Board {
         targets.into_iter().filter(|&to| self.pins[to].drive(Some(level), now)).collect()
     }
 
-    /// What a Squirrel restart does to the hardware: pins unconfigured, buses off.
-    pub fn reset(&mut self, now: SimTime) {
+    /// Deep sleep: every pin but a wake-up input floats, as the imp tri-states them.
+    pub fn sleep(&mut self, now: SimTime) {
+        self.float_pins(now, |mode| !matches!(mode, PinMode::DigitalIn { wakeup: true, .. }));
+    }
+
+    /// Unconfigures the pins whose mode `floats` picks, and carries the new levels.
+    fn float_pins(&mut self, now: SimTime, floats: impl Fn(PinMode) -> bool) {
         for pin in &mut self.pins {
-            pin.configure(PinMode::Unconfigured, None, now);
+            if floats(pin.mode()) {
+                pin.configure(PinMode::Unconfigured, None, now);
+            }
         }
         for from in 0..self.pins.len() {
             self.follow_wires(from, now);
         }
+    }
+
+    /// What a Squirrel restart does to the hardware: pins unconfigured, buses off.
+    pub fn reset(&mut self, now: SimTime) {
+        self.float_pins(now, |_| true);
         for (_, bus) in &mut self.i2c {
             bus.disable();
         }

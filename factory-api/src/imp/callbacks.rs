@@ -11,6 +11,8 @@ pub(crate) enum Kind {
     Timer,
     /// Keyed by pin name.
     Pin,
+    /// UART data callbacks, keyed by UART name.
+    Uart,
     /// Keyed by message name.
     Handler,
     /// One entry, key 0.
@@ -19,6 +21,11 @@ pub(crate) enum Kind {
     Pending,
     /// `http.onrequest`: one entry, key 0.
     Request,
+    /// `sendasync` stream callbacks, keyed by the request's callback id.
+    Stream,
+    /// Connection callbacks by name: `connect` and `disconnect` (the agent's
+    /// `device.onconnect`/`ondisconnect`), `unexpecteddisconnect` (the device's).
+    Connection,
 }
 
 impl Kind {
@@ -26,10 +33,13 @@ impl Kind {
         match self {
             Kind::Timer => "impish.timers",
             Kind::Pin => "impish.pins",
+            Kind::Uart => "impish.uarts",
             Kind::Handler => "impish.handlers",
             Kind::Idle => "impish.idle",
             Kind::Pending => "impish.pending",
             Kind::Request => "impish.onrequest",
+            Kind::Stream => "impish.streams",
+            Kind::Connection => "impish.connection",
         }
     }
 }

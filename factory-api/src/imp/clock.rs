@@ -18,17 +18,18 @@ pub fn unix_seconds(at: SimTime) -> i64 {
 
 /// `2026-01-01 00:00:01.250 +00:00`, as impCentral's log pane stamps lines.
 pub fn log_timestamp(at: SimTime) -> String {
+    timestamp(at, " ", " +00:00")
+}
+
+/// `2026-01-01T00:00:01.250Z` (ISO 8601), for machine-readable logs.
+pub fn iso_timestamp(at: SimTime) -> String {
+    timestamp(at, "T", "Z")
+}
+
+fn timestamp(at: SimTime, separator: &str, zone: &str) -> String {
     let c = civil(unix_seconds(at));
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03} +00:00",
-        c.year,
-        c.month + 1,
-        c.day,
-        c.hour,
-        c.min,
-        c.sec,
-        at.subsec_millis()
-    )
+    let (year, month, day, ms) = (c.year, c.month + 1, c.day, at.subsec_millis());
+    format!("{year:04}-{month:02}-{day:02}{separator}{:02}:{:02}:{:02}.{ms:03}{zone}", c.hour, c.min, c.sec)
 }
 
 /// `time()`, `date()` and `clock()` on the imp's virtual clock.
@@ -53,5 +54,6 @@ mod tests {
     fn timestamps_count_from_the_epoch_in_milliseconds() {
         assert_eq!(log_timestamp(Duration::from_millis(1250)), "2026-01-01 00:00:01.250 +00:00");
         assert_eq!(log_timestamp(Duration::from_secs(86_400 + 3661)), "2026-01-02 01:01:01.000 +00:00");
+        assert_eq!(iso_timestamp(Duration::from_millis(86_400_007)), "2026-01-02T00:00:00.007Z");
     }
 }

@@ -12,6 +12,10 @@ use std::time::Duration;
 /// Status code of a request that never reached a server.
 pub const NO_RESPONSE: u16 = 0;
 
+/// Status code of a request that got no answer in time: libcurl's
+/// `CURLE_OPERATION_TIMEDOUT` (the imp reports transport errors as libcurl codes).
+pub const TIMED_OUT: u16 = 28;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpRequest {
     /// Upper-case verb, as `request.method` shows it.
@@ -32,6 +36,11 @@ impl HttpResponse {
     /// A request that failed before any server answered.
     pub fn failed(why: &str) -> HttpResponse {
         HttpResponse { status: NO_RESPONSE, headers: Vec::new(), body: why.as_bytes().to_vec() }
+    }
+
+    /// A request that got no answer before its timeout.
+    pub fn timed_out() -> HttpResponse {
+        HttpResponse { status: TIMED_OUT, headers: Vec::new(), body: b"Operation timed out".to_vec() }
     }
 }
 
@@ -125,7 +134,12 @@ mod tests {
     use super::*;
 
     fn get(url: &str) -> HttpRequest {
-        HttpRequest { method: "GET".into(), url: url.into(), headers: vec![("X-Test".into(), "1".into())], body: vec![] }
+        HttpRequest {
+            method: "GET".into(),
+            url: url.into(),
+            headers: vec![("X-Test".into(), "1".into())],
+            body: vec![],
+        }
     }
 
     #[test]

@@ -12,16 +12,37 @@ pub struct LogLine {
     pub message: String,
 }
 
-impl fmt::Display for LogLine {
-    /// `2026-01-01 00:00:01.250 +00:00 [Device] ERROR: message`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (source, prefix) = match self.kind {
+impl LogLine {
+    /// Where the line comes from, as impCentral's log pane names it, and the prefix
+    /// it puts before errors.
+    fn source_and_prefix(&self) -> (&'static str, &'static str) {
+        match self.kind {
             LogKind::ServerLog => ("Device", ""),
             LogKind::ServerError => ("Device", "ERROR: "),
             LogKind::AgentLog => ("Agent", ""),
             LogKind::AgentError => ("Agent", "ERROR: "),
             LogKind::Status => ("Status", ""),
-        };
+        }
+    }
+
+    /// The line as one JSON object, for tools reading `impish run --json`:
+    /// `{"time":"2026-01-01T00:00:01.250Z","seconds":1.25,"source":"device",
+    /// "type":"server.error","message":"..."}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "time": clock::iso_timestamp(self.at),
+            "seconds": self.at.as_secs_f64(),
+            "source": self.source_and_prefix().0.to_ascii_lowercase(),
+            "type": self.kind.name(),
+            "message": self.message,
+        })
+    }
+}
+
+impl fmt::Display for LogLine {
+    /// `2026-01-01 00:00:01.250 +00:00 [Device] ERROR: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (source, prefix) = self.source_and_prefix();
         write!(f, "{} [{source}] {prefix}{}", clock::log_timestamp(self.at), self.message)
     }
 }
@@ -55,5 +76,21 @@ impl Log {
 
     pub fn set_sink(&mut self, sink: LogSink) {
         self.sink = Some(sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_line_as_text_and_as_json() {
+        let line = LogLine { at: Duration::from_millis(1250), kind: LogKind::AgentError, message: "boom \"x\"".into() };
+        assert_eq!(line.to_string(), "2026-01-01 00:00:01.250 +00:00 [Agent] ERROR: boom \"x\"");
+        assert_eq!(
+            line.to_json().to_string(),
+            r#"{"message":"boom \"x\"","seconds":1.25,"source":"agent","time":"2026-01-01T00:00:01.250Z","type":"agent.error"}"#
+        );
     }
 }

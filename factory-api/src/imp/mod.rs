@@ -6,42 +6,51 @@
 //! interrupts running code. An uncaught error is logged with its call stack; on the
 //! agent the VM keeps running, on the device Squirrel restarts (a fresh VM after
 //! `RESTART_DELAY`, with `hardware.wakereason()` = `WAKEREASON_SQUIRREL_ERROR`), and
-//! the old VM's pending timers and handlers die with it.
+//! the old VM's pending timers and handlers die with it. An event that runs more than
+//! its instruction budget (`ImpConfig::instruction_budget`) is stopped as such an error.
 //!
 //! The device's `imp.configparams` is empty at boot and filled at the first idle point,
-//! when the simulated device has talked to the server (imp-api.md §1.6).
+//! when the simulated device has talked to the server (imp-api.md §1.6). Its link to
+//! the server can drop (`Imp::schedule_disconnect`, `server.disconnect`; see
+//! `connection`), and it can deep-sleep: Squirrel stops, `nv` is kept, and Squirrel
+//! restarts at the wake time or when a wake-up pin rises.
 
 mod bindings;
 pub mod board;
 mod callbacks;
 pub mod clock;
+mod connection;
 pub mod http;
 pub mod identity;
-mod json;
+pub(crate) mod json;
 pub mod log;
 pub mod message;
 mod shared;
 
-pub use shared::{NetworkConfig, ReplyTo, Side};
 pub(crate) use bindings::constants::wake;
+pub use connection::{RECONNECT_WINDOW, RETRY_PERIOD};
 pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
+pub use shared::{NetworkConfig, ReplyTo, Side};
 
+use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
 use bindings::Ctx;
 use board::Board;
 use callbacks::Kind;
+use connection::State;
+use http::{HttpClient, HttpResponse, Incoming, NoHttp};
 use identity::{config_params, Identity, Role};
 use log::{LogLine, LogSink};
-use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
-use http::{HttpClient, HttpResponse, Incoming, NoHttp};
-use shared::{SideState, Shared};
+use message::Message;
+use shared::{Shared, SideState};
 
 use crate::cloud::{LogKind, SimTime};
 use crate::hardware::pin::{Drive, PinMode};
-use crate::status_led::StatusLed;
 use crate::hardware::script::{Action, InputEvent};
 use crate::scheduler::{Next, Pace, Scheduler};
+use crate::status_led::StatusLed;
 use impish_vm::{Error, Profile, Value, Vm};
 use std::cell::{Ref, RefCell, RefMut};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -50,6 +59,12 @@ use std::time::Duration;
 /// boot from restarting in a tight loop.
 pub const RESTART_DELAY: Duration = Duration::from_secs(1);
 
+/// How much Squirrel one event (a callback, or the boot run) may execute before it is
+/// stopped as runaway code, unless `ImpConfig::instruction_budget` says otherwise.
+/// Ours: the imp's watchdog is undocumented; this is some seconds of a fast host's
+/// time, far beyond anything an event-driven imp callback needs.
+pub const DEFAULT_INSTRUCTION_BUDGET: u64 = 500_000_000;
+
 /// How long a factory BlinkUp flashes unless the world says otherwise. Ours: the real
 /// time is undocumented; samples throttle repeat BlinkUps for 5–10 s.
 pub const BLINKUP_DURATION: Duration = Duration::from_secs(4);
@@ -57,6 +72,14 @@ pub const BLINKUP_DURATION: Duration = Duration::from_secs(4);
 /// BlinkUp bit rates: one LED level per bit.
 const BLINKUP_HZ: f64 = 60.0;
 const BLINKUP_FAST_HZ: f64 = 142.0;
+
+/// Why the device's Squirrel stops short of an error (a native sets it; the run loop
+/// acts on it when the call into script returns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// Deep sleep until `wake_at`, then restart with this `hardware.wakereason()`.
+    Sleep { wake_at: SimTime, reason: i32 },
+}
 
 /// A source file and the name its errors and call stacks use.
 #[derive(Clone, Debug)]
@@ -75,6 +98,9 @@ pub struct ImpConfig {
     /// is installed and before the firmware is compiled: for extra globals (test
     /// frameworks) and for metering (profiles, memory limits).
     pub setup_vm: Option<VmSetup>,
+    /// How many instructions one event may run before it is stopped with an error
+    /// (as an uncaught error: logged, and the device restarts); `None`: no limit.
+    pub instruction_budget: Option<u64>,
 }
 
 /// See [`ImpConfig::setup_vm`].
@@ -90,6 +116,7 @@ impl ImpConfig {
             role: Role::Plain,
             pace: Pace::Virtual,
             setup_vm: None,
+            instruction_budget: Some(DEFAULT_INSTRUCTION_BUDGET),
         }
     }
 }
@@ -119,6 +146,7 @@ pub struct Imp {
     setup_vm: Option<VmSetup>,
     running: [Option<Running>; 2],
     uncaught: usize,
+    instruction_budget: Option<u64>,
 }
 
 impl Imp {
@@ -140,6 +168,11 @@ impl Imp {
             network: NetworkConfig::default(),
             http_client: Rc::new(RefCell::new(NoHttp)),
             blinkup_duration: BLINKUP_DURATION,
+            connection: connection::Connection::default(),
+            stop: None,
+            nv: None,
+            sleep_wake: None,
+            http_timeouts: HashMap::new(),
         };
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
@@ -147,11 +180,15 @@ impl Imp {
             setup_vm: config.setup_vm,
             running: [None, None],
             uncaught: 0,
+            instruction_budget: config.instruction_budget,
         };
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
                 imp.running[side.index()] = Some(imp.start(side)?);
-                imp.shared.borrow_mut().scheduler.after(0.0, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
+                imp.shared
+                    .borrow_mut()
+                    .scheduler
+                    .after(0.0, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
             }
         }
         imp.shared.borrow_mut().rearm_idle();
@@ -166,12 +203,37 @@ impl Imp {
 
     /// Queues an outside action on a pin at its time.
     pub fn schedule_input(&mut self, input: InputEvent) -> Result<(), UnknownPin> {
+        if let Action::Disconnect(duration) = input.action {
+            self.schedule_disconnect(input.at, duration);
+            return Ok(());
+        }
         let mut shared = self.shared.borrow_mut();
-        if shared.board.pin(&input.pin).is_none() {
+        let known = match input.action {
+            Action::Receive(_) => shared.board.uart(&input.pin).is_some(),
+            Action::Drive(_) | Action::Stick(_) | Action::Disconnect(_) => shared.board.pin(&input.pin).is_some(),
+        };
+        if !known {
             return Err(UnknownPin(input.pin, shared.identity.imp_type.name()));
         }
         shared.scheduler.at(input.at, Event::Input(input));
         Ok(())
+    }
+
+    /// The device's network goes down at `at` and comes back `duration` later. What
+    /// the device does meanwhile follows its send policy (see `server.setsendtimeoutpolicy`):
+    /// by default Squirrel is suspended while impOS retries for a minute, then the imp
+    /// deep-sleeps and retries every nine minutes. The agent sees "Device disconnected"
+    /// and "Device connected" (and its `device.ondisconnect`/`onconnect` callbacks).
+    pub fn schedule_disconnect(&mut self, at: SimTime, duration: Duration) {
+        let mut shared = self.shared.borrow_mut();
+        shared.connection.add_outage(at, at + duration);
+        shared.scheduler.at(at, Event::Link { up: false });
+        shared.scheduler.at(at + duration, Event::Link { up: true });
+    }
+
+    /// Whether the device holds a connection to the server now.
+    pub fn device_connected(&self) -> bool {
+        self.shared.borrow().connection.state == State::Connected
     }
 
     /// Runs events until nothing is left or the clock reaches `limit`. Alone, an imp
@@ -285,7 +347,11 @@ impl Imp {
         RefMut::map(self.shared.borrow_mut(), |w| &mut w.board)
     }
 
-    /// How many uncaught errors the device and agent have had.
+    /// The board and clock for natives that act on the hardware while scripts run.
+    pub fn board_handle(&self) -> BoardHandle {
+        BoardHandle(self.shared.clone())
+    }
+
     /// Each running side's VM costs since its last (re)start.
     pub fn vm_stats(&self, top: usize) -> Vec<(Side, impish_vm::VmStats)> {
         [Side::Device, Side::Agent]
@@ -294,6 +360,7 @@ impl Imp {
             .collect()
     }
 
+    /// How many uncaught errors the device and agent have had.
     pub fn uncaught_errors(&self) -> usize {
         self.uncaught
     }
@@ -316,6 +383,11 @@ impl Imp {
     }
 
     fn dispatch(&mut self, event: Event) {
+        // Messages to a disconnected device are lost, not held for later.
+        if matches!(event, Event::Message { to: Side::Device, .. }) && !self.device_connected() {
+            return;
+        }
+        let Some(event) = self.shared.borrow_mut().hold(event) else { return };
         match event {
             Event::Boot { side, generation, reason } if self.is_current(side, generation) => self.boot(side, reason),
             Event::Boot { .. } => {}
@@ -337,6 +409,17 @@ impl Imp {
                 }
             }
             Event::PinChanged { .. } => {}
+            Event::UartData { generation, uart } if self.is_current(Side::Device, generation) => {
+                let name = self.shared.borrow().board.uarts[uart].name().to_string();
+                let handler = self.with_vm(Side::Device, |vm| {
+                    let key = vm.string(&name);
+                    callbacks::get(vm, Kind::Uart, key)
+                });
+                if let Some(f) = handler.flatten() {
+                    self.call(Side::Device, f, &[]);
+                }
+            }
+            Event::UartData { .. } => {}
             Event::Input(input) => self.apply_input(input),
             Event::Message { to, name, data } => {
                 let delivery = self.with_vm(to, |vm| {
@@ -362,11 +445,126 @@ impl Imp {
                 self.answer(Side::Device, generation, callback, |_| Value::Bool(blessed));
             }
             Event::Request { incoming, reply } => self.request(&incoming, reply),
-            Event::Response { reply, response } => {
-                self.answer(Side::Agent, reply.generation, reply.callback, |vm| bindings::http::response_table(vm, &response));
+            Event::Response { reply, response } => self.http_answer(reply.generation, reply.callback, response),
+            Event::HttpTimeout { generation, callback } => {
+                self.shared.borrow_mut().http_timeouts.remove(&callback);
+                self.http_answer(generation, callback, HttpResponse::timed_out());
             }
             Event::Reload(reload) => self.reload(*reload),
+            Event::Link { up } => self.link(up),
+            Event::GiveUp { since } => self.give_up(since),
+            Event::DeviceLink { connected } => {
+                let key = if connected { "connect" } else { "disconnect" };
+                let handler = self.with_vm(Side::Agent, |vm| {
+                    let key = vm.string(key);
+                    callbacks::get(vm, Kind::Connection, key)
+                });
+                if let Some(f) = handler.flatten() {
+                    self.call(Side::Agent, f, &[]);
+                }
+            }
+            Event::Answer { side, generation, callback, value } => {
+                self.answer(side, generation, callback, |_| Value::Int(value));
+            }
+            Event::ConnectTimeout { callback } => {
+                let mut shared = self.shared.borrow_mut();
+                let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);
+                if let Some(pending) = expired {
+                    shared.connection.pending_connect = None;
+                    drop(shared);
+                    self.answer(Side::Device, pending.generation, callback, |_| {
+                        Value::Int(connection::reason::NOT_CONNECTED)
+                    });
+                }
+            }
         }
+    }
+
+    /// The outside world's network changes. A device that lost it reconnects when it
+    /// comes back, unless it gave up (`RETURN_ON_ERROR` after a minute) or sleeps; a
+    /// waiting `server.connect` gets its answer.
+    fn link(&mut self, up: bool) {
+        let mut shared = self.shared.borrow_mut();
+        if !up {
+            shared.disconnected(true);
+            return;
+        }
+        let now = shared.now();
+        match shared.connection.state {
+            State::Lost { .. } => shared.connected(),
+            State::Off => match shared.connection.pending_connect.take() {
+                Some(pending) if pending.deadline >= now => {
+                    shared.connected();
+                    let answer = Event::Answer {
+                        side: Side::Device,
+                        generation: pending.generation,
+                        callback: pending.callback,
+                        value: connection::reason::SERVER_CONNECTED,
+                    };
+                    shared.scheduler.after(0.0, answer);
+                }
+                pending => shared.connection.pending_connect = pending,
+            },
+            State::Connected | State::Asleep => {}
+        }
+    }
+
+    /// A minute after an unexpected loss the device is still offline: under
+    /// `RETURN_ON_ERROR` its `server.onunexpecteddisconnect` callback runs; under
+    /// `SUSPEND_ON_ERROR` it deep-sleeps until a retry can connect.
+    fn give_up(&mut self, since: SimTime) {
+        let mut shared = self.shared.borrow_mut();
+        if shared.connection.state != (State::Lost { since }) {
+            return;
+        }
+        if shared.connection.returns_on_error {
+            shared.connection.state = State::Off;
+            drop(shared);
+            let handler = self.with_vm(Side::Device, |vm| {
+                let key = vm.string("unexpecteddisconnect");
+                callbacks::get(vm, Kind::Connection, key)
+            });
+            if let Some(f) = handler.flatten() {
+                self.call(Side::Device, f, &[Value::Int(connection::reason::NOT_CONNECTED)]);
+            }
+        } else if let Err(wake_at) = shared.connection.suspended_reconnect(since) {
+            drop(shared);
+            self.deep_sleep(wake_at, wake::TIMER);
+        }
+    }
+
+    /// The device's Squirrel stops for deep sleep: `nv` is kept, pins other than the
+    /// wake-up pin float, the network goes off, and Squirrel restarts at `wake_at`
+    /// (or when the wake-up pin rises) with `reason`.
+    fn deep_sleep(&mut self, wake_at: SimTime, reason: i32) {
+        let nv = self.with_vm(Side::Device, |vm| {
+            let nv = vm.get_global("nv")?;
+            Some(Message::capture(vm, nv))
+        });
+        self.running[Side::Device.index()] = None;
+        let mut shared = self.shared.borrow_mut();
+        shared.nv = match nv.flatten() {
+            Some(Ok(nv)) => Some(nv),
+            Some(Err(why)) => {
+                shared.log(LogKind::ServerError, format!("nv is not kept through deep sleep: {why}"));
+                None
+            }
+            None => None,
+        };
+        shared.disconnected(false);
+        shared.connection.state = State::Asleep;
+        shared.connection.held = None;
+        shared.connection.pending_connect = None;
+        shared.device_online = false;
+        let now = shared.now();
+        shared.board.sleep(now);
+        let state = shared.side(Side::Device);
+        state.generation += 1;
+        state.idle = false;
+        let generation = state.generation;
+        let wake = shared.scheduler.at(wake_at, Event::Boot { side: Side::Device, generation, reason });
+        shared.sleep_wake = Some(wake);
+        shared.rearm_idle();
     }
 
     /// Calls the one-shot callback waiting for an answer, if its VM still runs.
@@ -381,6 +579,31 @@ impl Imp {
         if let Some((f, arg)) = call.flatten() {
             self.call(side, f, &[arg]);
         }
+    }
+
+    /// The answer to an agent's `sendasync` (or its timeout): a stream callback gets
+    /// the body, then the done callback the response (its body empty when streamed).
+    /// Whichever comes second finds no callbacks and does nothing.
+    fn http_answer(&mut self, generation: u32, callback: i64, mut response: HttpResponse) {
+        if !self.is_current(Side::Agent, generation) {
+            return;
+        }
+        let mut shared = self.shared.borrow_mut();
+        if let Some(timer) = shared.http_timeouts.remove(&callback) {
+            shared.scheduler.cancel(timer);
+        }
+        drop(shared);
+        let stream = self.with_vm(Side::Agent, |vm| callbacks::take(vm, Kind::Stream, Value::Int(callback))).flatten();
+        let waiting = self.with_vm(Side::Agent, |vm| callbacks::get(vm, Kind::Pending, Value::Int(callback))).flatten();
+        if let (Some(stream), Some(_)) = (stream, waiting) {
+            let body = std::mem::take(&mut response.body);
+            if !body.is_empty() {
+                if let Some(chunk) = self.with_vm(Side::Agent, |vm| vm.bytes(&body)) {
+                    self.call(Side::Agent, stream, &[chunk]);
+                }
+            }
+        }
+        self.answer(Side::Agent, generation, callback, |vm| bindings::http::response_table(vm, &response));
     }
 
     /// Flashes a factory BlinkUp on its pin: one level per bit at 60 Hz (142 Hz with
@@ -409,20 +632,26 @@ impl Imp {
     fn request(&mut self, incoming: &Incoming, reply: ReplyTo) {
         let call = self.with_vm(Side::Agent, |vm| {
             let handler = callbacks::get(vm, Kind::Request, Value::Int(0))?;
-            let (request, response) = (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, reply));
+            let (request, response) =
+                (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, reply));
             vm.pin(response);
             Some((handler, request, response))
         });
         let failure = match call.flatten() {
-            None => Some(HttpResponse { status: 404, headers: Vec::new(), body: b"no http.onrequest handler".to_vec() }),
+            None => {
+                Some(HttpResponse { status: 404, headers: Vec::new(), body: b"no http.onrequest handler".to_vec() })
+            }
             Some((handler, request, response)) => {
                 let ok = self.call(Side::Agent, handler, &[request, response]);
                 let sent = self.with_vm(Side::Agent, |vm| {
                     vm.unpin(response);
                     bindings::http::response_sent(vm, response)
                 });
-                (!ok && sent == Some(false))
-                    .then(|| HttpResponse { status: 500, headers: Vec::new(), body: b"agent error".to_vec() })
+                (!ok && sent == Some(false)).then(|| HttpResponse {
+                    status: 500,
+                    headers: Vec::new(),
+                    body: b"agent error".to_vec(),
+                })
             }
         };
         if let Some(response) = failure {
@@ -438,6 +667,13 @@ impl Imp {
         let mut shared = self.shared.borrow_mut();
         shared.role = reload.role;
         shared.device_online = false;
+        shared.connection.held = None;
+        if shared.connection.state == State::Asleep {
+            shared.connection.state = State::Connected;
+            if let Some(timer) = shared.sleep_wake.take() {
+                shared.scheduler.cancel(timer);
+            }
+        }
         for side in [Side::Device, Side::Agent] {
             let state = shared.side(side);
             state.generation += 1;
@@ -463,9 +699,17 @@ impl Imp {
             let mut shared = self.shared.borrow_mut();
             if side == Side::Device {
                 shared.wake_reason = reason;
+                let now = shared.now();
                 if reason != wake::POWER_ON {
-                    let now = shared.now();
                     shared.board.reset(now);
+                }
+                if shared.connection.state == State::Asleep {
+                    shared.sleep_wake = None;
+                    shared.connection.state = State::Connected;
+                    if !shared.connection.link_up(now) {
+                        shared.disconnected(true);
+                    }
+                    shared.rearm_idle();
                 }
             } else {
                 shared.log(LogKind::Status, "Agent restarted: reload.".into());
@@ -476,6 +720,9 @@ impl Imp {
                 Side::Agent => Some(agent),
             }
         };
+        if side == Side::Device {
+            self.restore_nv(reason);
+        }
         if let Some(params) = params {
             self.with_vm(side, |vm| bindings::fill_config_params(vm, &params));
         }
@@ -487,20 +734,42 @@ impl Imp {
         }
     }
 
+    /// Puts the `nv` table kept through deep sleep back as a global; any other restart
+    /// loses it (only timer, pin and snooze wakes keep it).
+    fn restore_nv(&mut self, reason: i32) {
+        let kept = matches!(reason, wake::TIMER | wake::PIN | wake::SNOOZE);
+        let nv = if kept { self.shared.borrow().nv.clone() } else { None };
+        self.shared.borrow_mut().nv = None;
+        let Some(nv) = nv else { return };
+        let restored = self.with_vm(Side::Device, |vm| match nv.restore(vm) {
+            Ok(table) => {
+                vm.set_global("nv", table);
+                Ok(())
+            }
+            Err(fail) => Err(describe_fail(vm, fail)),
+        });
+        if let Some(Err(why)) = restored {
+            self.shared.borrow_mut().log(LogKind::ServerError, format!("nv could not be restored: {why}"));
+        }
+    }
+
     /// An idle point: the device comes online the first time; then one waiting
     /// `onidle` callback runs (the device's before the agent's).
     fn idle(&mut self) {
         let went_online = {
             let mut shared = self.shared.borrow_mut();
-            let first = !shared.device_online;
-            shared.device_online = true;
+            let first = !shared.device_online && shared.connection.state == State::Connected && !shared.device_held();
+            shared.device_online |= first;
             first.then(|| config_params(&shared.identity, &shared.role).0)
         };
         if let Some(params) = went_online {
             self.with_vm(Side::Device, |vm| bindings::fill_config_params(vm, &params));
-            self.shared.borrow_mut().log(LogKind::Status, "Device connected".into());
+            self.shared.borrow_mut().announce(true);
         }
-        let waiting = [Side::Device, Side::Agent].into_iter().find(|s| self.shared.borrow().sides[s.index()].idle);
+        let ready = |shared: &Shared, side: Side| {
+            shared.sides[side.index()].idle && !(side == Side::Device && shared.device_held())
+        };
+        let waiting = [Side::Device, Side::Agent].into_iter().find(|&s| ready(&self.shared.borrow(), s));
         if let Some(side) = waiting {
             self.shared.borrow_mut().side(side).idle = false;
             if let Some(f) = self.with_vm(side, |vm| callbacks::take(vm, Kind::Idle, Value::Int(0))).flatten() {
@@ -511,22 +780,7 @@ impl Imp {
     }
 
     fn apply_input(&mut self, input: InputEvent) {
-        let mut shared = self.shared.borrow_mut();
-        let now = shared.now();
-        let Some(index) = shared.board.pin_index(&input.pin) else { return };
-        let pin = &mut shared.board.pins[index];
-        let before = pin.read().ok();
-        match input.action {
-            Action::Drive(level) => {
-                pin.drive(level, now);
-            }
-            Action::Stick(level) => pin.stick(level, now),
-        }
-        let edge = matches!(pin.mode(), PinMode::DigitalIn { .. }) && pin.read().ok() != before;
-        if edge {
-            let generation = shared.side(Side::Device).generation;
-            shared.scheduler.after(0.0, Event::PinChanged { generation, pin: index });
-        }
+        self.board_handle().apply_input(input);
     }
 
     fn is_current(&self, side: Side, generation: u32) -> bool {
@@ -543,9 +797,16 @@ impl Imp {
     fn call(&mut self, side: Side, f: Value, args: &[Value]) -> bool {
         let Some(running) = self.running[side.index()].as_mut() else { return false };
         let root = running.vm.root_table();
-        match running.vm.call(f, root, args) {
-            Ok(_) => true,
-            Err(e) => {
+        running.vm.set_instruction_budget(self.instruction_budget);
+        let result = running.vm.call(f, root, args);
+        let stop = self.shared.borrow_mut().stop.take();
+        match (stop, result) {
+            (Some(Stop::Sleep { wake_at, reason }), _) => {
+                self.deep_sleep(wake_at, reason);
+                false
+            }
+            (None, Ok(_)) => true,
+            (None, Err(e)) => {
                 self.uncaught(side, e);
                 false
             }
@@ -559,7 +820,13 @@ impl Imp {
         let mut shared = self.shared.borrow_mut();
         match &error {
             Error::Runtime(e) => {
-                shared.log(kind, e.message.clone());
+                let message = match self.instruction_budget {
+                    Some(budget) if e.message == RUNAWAY => {
+                        format!("runaway code stopped: more than {budget} instructions in one event")
+                    }
+                    _ => e.message.clone(),
+                };
+                shared.log(kind, message);
                 for (depth, frame) in e.stack.iter().enumerate() {
                     let word = if depth == 0 { "in" } else { "from" };
                     shared.log(kind, format!("  {word} {} {}:{}", frame.function, frame.file, frame.line));
@@ -581,6 +848,70 @@ impl Imp {
         }
     }
 }
+
+/// A handle on an imp's board and clock for natives that [`ImpConfig::setup_vm`]
+/// installs (the hardware test API of `impish test`): they run inside script calls,
+/// while the `Imp` itself is busy, so they reach the board through the state the imp
+/// API's own natives share. Borrow it only between calls into script, as they do.
+#[derive(Clone)]
+pub struct BoardHandle(Rc<RefCell<Shared>>);
+
+impl BoardHandle {
+    pub fn now(&self) -> SimTime {
+        self.0.borrow().now()
+    }
+
+    /// How many lines the imp's log holds: where a native's own records fall among them.
+    pub fn log_len(&self) -> usize {
+        self.0.borrow().log.lines().len()
+    }
+
+    /// Runs `f` on the board, given the current time.
+    pub fn with_board<T>(&self, f: impl FnOnce(&mut Board, SimTime) -> T) -> T {
+        let mut shared = self.0.borrow_mut();
+        let now = shared.now();
+        f(&mut shared.board, now)
+    }
+
+    /// An outside action on a pin, now (whatever `input.at` says); a digital input
+    /// whose level it changes queues its state-change callback. Unknown pins are ignored.
+    pub fn apply_input(&self, input: InputEvent) {
+        let mut shared = self.0.borrow_mut();
+        let now = shared.now();
+        let level = match input.action {
+            Action::Drive(level) | Action::Stick(level) => level,
+            Action::Receive(bytes) => return shared.receive(&input.pin, &bytes),
+            // Outages are scheduled whole by `Imp::schedule_input`.
+            Action::Disconnect(_) => return,
+        };
+        let Some(index) = shared.board.pin_index(&input.pin) else { return };
+        let pin = &mut shared.board.pins[index];
+        let before = pin.read().ok();
+        match input.action {
+            Action::Drive(_) => {
+                pin.drive(level, now);
+            }
+            _ => pin.stick(level, now),
+        }
+        let edge = matches!(pin.mode(), PinMode::DigitalIn { .. }) && pin.read().ok() != before;
+        let wakes = matches!(pin.mode(), PinMode::DigitalIn { wakeup: true, .. }) && pin.level() >= 0.5;
+        let generation = shared.side(Side::Device).generation;
+        if shared.connection.state == State::Asleep {
+            // Asleep, only a rising wake-up pin matters: it ends the sleep now.
+            if edge && wakes {
+                if let Some(timer) = shared.sleep_wake.take() {
+                    shared.scheduler.cancel(timer);
+                }
+                shared.scheduler.after(0.0, Event::Boot { side: Side::Device, generation, reason: wake::PIN });
+            }
+        } else if edge {
+            shared.scheduler.after(0.0, Event::PinChanged { generation, pin: index });
+        }
+    }
+}
+
+/// The VM's error when an event spends its instruction budget.
+const RUNAWAY: &str = "instruction budget exceeded";
 
 /// The text of a failure raised outside a script call.
 fn describe_fail(vm: &Vm, fail: impish_vm::Fail) -> String {

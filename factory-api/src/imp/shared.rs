@@ -3,16 +3,19 @@
 //! borrow it only between calls into script.
 
 use super::board::Board;
+use super::connection::Connection;
+use super::http::{HttpClient, HttpRequest, HttpResponse, Incoming};
 use super::identity::{Identity, Role};
 use super::log::Log;
-use super::http::{HttpClient, HttpRequest, HttpResponse, Incoming};
 use super::message::Message;
-use super::Firmware;
-use crate::status_led::StatusLed;
+use super::message::Message as Data;
+use super::{Firmware, Stop};
 use crate::cloud::{LogKind, SimTime};
 use crate::hardware::script::InputEvent;
-use crate::scheduler::Scheduler;
+use crate::scheduler::{Scheduler, TimerHandle};
+use crate::status_led::StatusLed;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -62,6 +65,11 @@ pub(crate) enum Event {
         generation: u32,
         pin: usize,
     },
+    /// A UART's receive buffer got data while empty: its `configure` callback is due.
+    UartData {
+        generation: u32,
+        uart: usize,
+    },
     /// The outside world acts on a pin.
     Input(InputEvent),
     Message {
@@ -91,6 +99,54 @@ pub(crate) enum Event {
     },
     /// The cloud moved the device: both sides restart into this code and role.
     Reload(Box<Reload>),
+    /// An agent's `sendasync` got no answer in time.
+    HttpTimeout {
+        generation: u32,
+        callback: i64,
+    },
+    /// The outside world's network goes down or comes back.
+    Link {
+        up: bool,
+    },
+    /// A minute after the device lost its link at `since`: impOS gives up retrying.
+    GiveUp {
+        since: SimTime,
+    },
+    /// The agent hears that its device connected or disconnected.
+    DeviceLink {
+        connected: bool,
+    },
+    /// A one-shot callback waiting in `Kind::Pending` gets its integer answer (a
+    /// `server.connect` reason).
+    Answer {
+        side: Side,
+        generation: u32,
+        callback: i64,
+        value: i64,
+    },
+    /// `server.connect`'s timeout under `RETURN_ON_ERROR`.
+    ConnectTimeout {
+        callback: i64,
+    },
+}
+
+impl Event {
+    /// The VM an event runs code in, when only one (an idle point may run either).
+    pub fn side(&self) -> Option<Side> {
+        match self {
+            Event::Boot { side, .. } | Event::Timer { side, .. } | Event::Answer { side, .. } => Some(*side),
+            Event::Message { to, .. } => Some(*to),
+            Event::PinChanged { .. }
+            | Event::UartData { .. }
+            | Event::BlinkUp(_)
+            | Event::Blessed { .. }
+            | Event::ConnectTimeout { .. } => Some(Side::Device),
+            Event::Request { .. } | Event::Response { .. } | Event::HttpTimeout { .. } | Event::DeviceLink { .. } => {
+                Some(Side::Agent)
+            }
+            Event::Input(_) | Event::Idle | Event::Reload(_) | Event::Link { .. } | Event::GiveUp { .. } => None,
+        }
+    }
 }
 
 /// A factory BlinkUp: what it carries, on which pin, how it flashes.
@@ -179,6 +235,17 @@ pub(crate) struct Shared {
     pub http_client: Rc<RefCell<dyn HttpClient>>,
     /// How long a factory BlinkUp flashes (and blocks the fixture's Squirrel).
     pub blinkup_duration: Duration,
+    /// The device's link to the server.
+    pub connection: Connection,
+    /// A native asked the device's Squirrel to stop (deep sleep); the run loop acts on
+    /// it when the call into script returns.
+    pub stop: Option<Stop>,
+    /// The device's `nv` table, kept through deep sleep.
+    pub nv: Option<Data>,
+    /// The timer that ends the device's deep sleep (a wake-up pin may end it sooner).
+    pub sleep_wake: Option<TimerHandle>,
+    /// The timeout timers of the agent's `sendasync` requests, by callback id.
+    pub http_timeouts: HashMap<i64, TimerHandle>,
 }
 
 impl Shared {
@@ -202,9 +269,22 @@ impl Shared {
         state.next_callback
     }
 
+    /// The part on a UART sends `bytes`; a configured UART whose buffer was empty
+    /// queues its data callback. Unknown UARTs are ignored.
+    pub fn receive(&mut self, uart: &str, bytes: &[u8]) {
+        let Some(index) = self.board.uarts.iter().position(|u| u.name() == uart) else { return };
+        if self.board.uarts[index].receive(bytes) {
+            let generation = self.side(Side::Device).generation;
+            self.scheduler.after(0.0, Event::UartData { generation, uart: index });
+        }
+    }
+
     /// Keeps the scheduler's idle slot armed while an idle point has work to do.
     pub fn rearm_idle(&mut self) {
-        let needed = !self.device_online || self.sides.iter().any(|s| s.idle);
+        let device_ready = !self.device_held();
+        let connecting = !self.device_online && self.connection.state == super::connection::State::Connected;
+        let needed = (device_ready && (connecting || self.sides[Side::Device.index()].idle))
+            || self.sides[Side::Agent.index()].idle;
         self.scheduler.set_idle(needed.then_some(Event::Idle));
     }
 }

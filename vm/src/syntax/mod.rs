@@ -37,6 +37,45 @@ pub fn parse(source: &str, file: &str) -> Result<Ast, ParseError> {
     parse_dialect(source, file, Dialect::Squirrel32)
 }
 
+/// Programs parsed last kept at most by `parse_shared`.
+const PARSED_KEPT: usize = 32;
+
+/// A program `parse_shared` parsed, and what it was parsed from.
+struct Parsed {
+    dialect: Dialect,
+    file: String,
+    source: String,
+    ast: std::rc::Rc<Ast>,
+}
+
+thread_local! {
+    /// The last programs parsed, most recent first.
+    static PARSED: std::cell::RefCell<Vec<Parsed>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `parse_dialect`, remembering the last few programs: an embedder that starts many VMs
+/// on the same source (a factory line restarts thousands of imps into the same
+/// firmware) parses it once. Errors are not kept.
+pub fn parse_shared(source: &str, file: &str, dialect: Dialect) -> Result<std::rc::Rc<Ast>, ParseError> {
+    let hit = PARSED.with_borrow_mut(|kept| {
+        let index = kept.iter().position(|p| p.dialect == dialect && p.file == file && p.source == source)?;
+        let parsed = kept.remove(index);
+        let ast = parsed.ast.clone();
+        kept.insert(0, parsed);
+        Some(ast)
+    });
+    if let Some(ast) = hit {
+        return Ok(ast);
+    }
+    let ast = std::rc::Rc::new(parse_dialect(source, file, dialect)?);
+    PARSED.with_borrow_mut(|kept| {
+        let parsed = Parsed { dialect, file: file.to_string(), source: source.to_string(), ast: ast.clone() };
+        kept.insert(0, parsed);
+        kept.truncate(PARSED_KEPT);
+    });
+    Ok(ast)
+}
+
 /// Parses one compilation unit written for `dialect`.
 pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, ParseError> {
     let (tokens, notes) = match layout::tokens(source, dialect) {
@@ -57,5 +96,21 @@ pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, 
             Ok(Ast { program, source_map })
         }
         Err(err) => Err(error::from_lalrpop(&source_map, source.len(), err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_program_is_parsed_once_and_errors_are_not_kept() {
+        let first = parse_shared("local a = 1;", "a.nut", Dialect::Squirrel32).expect("parses");
+        let again = parse_shared("local a = 1;", "a.nut", Dialect::Squirrel32).expect("parses");
+        assert!(std::rc::Rc::ptr_eq(&first, &again));
+        let other = parse_shared("local a = 1;", "b.nut", Dialect::Squirrel32).expect("parses");
+        assert!(!std::rc::Rc::ptr_eq(&first, &other), "positions name the file: another file, another tree");
+        assert!(parse_shared("local a = ;", "a.nut", Dialect::Squirrel32).is_err());
+        assert!(parse_shared("local a = ;", "a.nut", Dialect::Squirrel32).is_err());
     }
 }

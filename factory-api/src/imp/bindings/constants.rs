@@ -1,8 +1,10 @@
-//! The imp's root constants. Where imp-api.md gives a value (the wake reasons) it is
-//! used; the imp does not document the others, so these values are ours: distinct
-//! within each family and stable, and firmware should only compare with the names.
+//! The imp's root constants. Where imp-api.md or the imp's documentation gives a value
+//! (wake reasons, connection reasons, send errors) it is used; the imp does not
+//! document the others, so these values are ours: distinct within each family and
+//! stable, and firmware should only compare with the names.
 
 use crate::hardware::spiflash;
+use crate::imp::connection::{policy, reason, send_error};
 use impish_vm::{Value, Vm};
 
 /// `pin.configure` modes.
@@ -22,8 +24,11 @@ pub(crate) mod mode {
 /// `hardware.wakereason()` values, as documented.
 pub(crate) mod wake {
     pub const POWER_ON: i32 = 0;
+    pub const TIMER: i32 = 1;
+    pub const PIN: i32 = 3;
     pub const NEW_SQUIRREL: i32 = 4;
     pub const SQUIRREL_ERROR: i32 = 5;
+    pub const SNOOZE: i32 = 7;
 }
 
 /// UART parity and flags.
@@ -61,13 +66,13 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("ANALOG_OUT", mode::ANALOG_OUT),
     ("PWM_OUT", mode::PWM_OUT),
     ("WAKEREASON_POWER_ON", wake::POWER_ON as i64),
-    ("WAKEREASON_TIMER", 1),
+    ("WAKEREASON_TIMER", wake::TIMER as i64),
     ("WAKEREASON_SW_RESET", 2),
-    ("WAKEREASON_PIN", 3),
+    ("WAKEREASON_PIN", wake::PIN as i64),
     ("WAKEREASON_NEW_SQUIRREL", wake::NEW_SQUIRREL as i64),
     ("WAKEREASON_SQUIRREL_ERROR", wake::SQUIRREL_ERROR as i64),
     ("WAKEREASON_NEW_FIRMWARE", 6),
-    ("WAKEREASON_SNOOZE", 7),
+    ("WAKEREASON_SNOOZE", wake::SNOOZE as i64),
     ("WAKEREASON_HW_RESET", 8),
     // I2C speeds are their frequencies in Hz.
     ("CLOCK_SPEED_10_KHZ", 10_000),
@@ -80,8 +85,25 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("NO_CTSRTS", 1),
     ("NO_TX", 2),
     ("NO_RX", 4),
-    ("SEND_ERROR_NOT_CONNECTED", 1),
+    ("SEND_ERROR_NOT_CONNECTED", send_error::NOT_CONNECTED),
     ("SEND_ERROR_TIMEOUT", 2),
+    ("SEND_ERROR_DISCONNECTED", 3),
+    ("SEND_ERROR_WOULDBLOCK", 4),
+    ("SUSPEND_ON_ERROR", policy::SUSPEND_ON_ERROR),
+    ("RETURN_ON_ERROR", policy::RETURN_ON_ERROR),
+    ("RETURN_ON_ERROR_NO_DISCONNECT", policy::RETURN_ON_ERROR_NO_DISCONNECT),
+    ("WAIT_TIL_SENT", 0),
+    ("WAIT_FOR_ACK", 1),
+    ("NOT_CONNECTED", reason::NOT_CONNECTED),
+    ("NO_WIFI", 1),
+    ("NO_LINK", 1),
+    ("NO_IP_ADDRESS", 2),
+    ("NOT_RESOLVED", 3),
+    ("NO_SERVER", 4),
+    ("SERVER_CONNECTED", reason::SERVER_CONNECTED),
+    ("NO_PROXY", 6),
+    ("NOT_AUTHORISED", 7),
+    ("NO_TIMEOUT", super::http::NO_TIMEOUT as i64),
     ("SPIFLASH_PREVERIFY", spiflash::PREVERIFY as i64),
     ("SPIFLASH_POSTVERIFY", spiflash::POSTVERIFY as i64),
     ("ENVIRONMENT_CARD", 0),

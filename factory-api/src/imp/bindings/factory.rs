@@ -8,9 +8,10 @@
 //! future connections, which a simulation never makes.
 
 use super::hardware::pin_index;
+use super::server::through_server;
 use super::{method, number, text, Ctx};
 use crate::imp::callbacks::{self, Kind};
-use crate::imp::shared::{BlinkUp, Outgoing, Side};
+use crate::imp::shared::{BlinkUp, Event, Outgoing, Side};
 use impish_vm::{Value, Vm};
 
 use super::constants::factory::CONFIG_ALL;
@@ -34,18 +35,24 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         Ok(Value::Null)
     });
     let c = ctx.clone();
+    // Offline under RETURN_ON_ERROR the callback gets false: the server never heard.
     method(vm, server, "bless", 3, ".bc", move |vm, args| {
         let passed = matches!(args.get(vm, 1), Value::Bool(true));
-        let mut shared = c.shared.borrow_mut();
-        let callback = shared.callback_id(Side::Device);
-        let generation = shared.side(Side::Device).generation;
-        if !passed {
-            // Failed tests show solid red at once, not at callback time.
-            let now = shared.now();
-            shared.status_led.bless_result(now, false);
+        let (callback, generation) = {
+            let mut shared = c.shared.borrow_mut();
+            (shared.callback_id(Side::Device), shared.side(Side::Device).generation)
+        };
+        let sent = through_server(vm, &c, |shared| {
+            if !passed {
+                // Failed tests show solid red at once, not at callback time.
+                let now = shared.now();
+                shared.status_led.bless_result(now, false);
+            }
+            shared.outbox.push(Outgoing::Bless { passed, generation, callback });
+        })?;
+        if sent != 0 {
+            c.shared.borrow_mut().scheduler.after(0.0, Event::Blessed { generation, callback, blessed: false });
         }
-        shared.outbox.push(Outgoing::Bless { passed, generation, callback });
-        drop(shared);
         callbacks::set(vm, Kind::Pending, Value::Int(callback), args.get(vm, 2));
         Ok(Value::Null)
     });

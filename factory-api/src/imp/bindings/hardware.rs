@@ -199,8 +199,8 @@ fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
 fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     let methods = vm.new_table();
     let c = ctx.clone();
-    // configure(baud, word bits, parity, stop bits, flags[, callback]): the callback is
-    // accepted, but nothing feeds the UART yet, so it never runs.
+    // configure(baud, word bits, parity, stop bits, flags[, callback]): the callback runs
+    // when data arrives in an empty receive buffer (input scripts feed it).
     method(vm, methods, "configure", -6, ".nnnnnc|o", move |vm, args| {
         let index = index(vm, args, Part::Uart)?;
         let arg = |i| number(args.get(vm, i)).unwrap_or(0.0) as i64;
@@ -210,15 +210,22 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             uart_const::PARITY_ODD => Parity::Odd,
             _ => return Err(vm.error("invalid parity")),
         };
+        let baud = arg(1);
         let config = UartConfig {
-            baud: arg(1) as u32,
+            baud: baud as u32,
             word_bits: arg(2) as u8,
             parity,
             stop_bits: arg(4) as u8,
             flags: arg(5) as u32,
         };
-        c.shared.borrow_mut().board.uarts[index].configure(config);
-        Ok(Value::Int(arg(1)))
+        let name = {
+            let mut shared = c.shared.borrow_mut();
+            shared.board.uarts[index].configure(config);
+            shared.board.uarts[index].name().to_string()
+        };
+        let (key, callback) = (vm.string(&name), if args.len() > 6 { args.get(vm, 6) } else { Value::Null });
+        callbacks::set(vm, Kind::Uart, key, callback);
+        Ok(Value::Int(baud))
     });
     let c = ctx.clone();
     method(vm, methods, "disable", 1, ".", move |vm, args| {
@@ -245,6 +252,21 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let index = index(vm, args, Part::Uart)?;
         Ok(Value::Int(c.shared.borrow_mut().board.uarts[index].read().into()))
     });
+    // readstring([max]) and readblob([max]): what is waiting, up to `max` bytes.
+    for (name, as_blob) in [("readstring", false), ("readblob", true)] {
+        let c = ctx.clone();
+        method(vm, methods, name, -1, ".n", move |vm, args| {
+            let index = index(vm, args, Part::Uart)?;
+            let max =
+                if args.len() > 1 { number(args.get(vm, 1)).map_or(0, |n| n.max(0.0) as usize) } else { usize::MAX };
+            let bytes = c.shared.borrow_mut().board.uarts[index].read_up_to(max);
+            if as_blob {
+                new_blob(vm, &bytes)
+            } else {
+                Ok(vm.bytes(&bytes))
+            }
+        });
+    }
     method(vm, methods, "flush", 1, ".", |_, _| Ok(Value::Null));
     let names: Vec<String> = ctx.shared.borrow().board.uarts.iter().map(|u| u.name().to_string()).collect();
     for (index, name) in names.iter().enumerate() {
@@ -269,7 +291,9 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     let c = ctx.clone();
     method(vm, methods, "size", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().board.spiflash.size() as i64)));
     let c = ctx.clone();
-    method(vm, methods, "chipid", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().board.spiflash.chip_id().into())));
+    method(vm, methods, "chipid", 1, ".", move |_, _| {
+        Ok(Value::Int(c.shared.borrow().board.spiflash.chip_id().into()))
+    });
     let c = ctx.clone();
     method(vm, methods, "read", 3, ".nn", move |vm, args| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);

@@ -12,8 +12,14 @@ use crate::imp::callbacks::{self, Kind};
 use crate::imp::http::{HttpRequest, HttpResponse, Incoming};
 use crate::imp::json;
 use crate::imp::message::{bytes_of, new_blob};
-use crate::imp::shared::{Outgoing, ReplyTo, Side};
+use crate::imp::shared::{Event, Outgoing, ReplyTo, Side};
 use impish_vm::{Args, Fail, Value, Vm};
+
+/// `sendasync`'s timeout when none is given (documented: ten minutes).
+const DEFAULT_TIMEOUT_SECONDS: f64 = 600.0;
+
+/// The `NO_TIMEOUT` constant (its value is ours).
+pub(crate) const NO_TIMEOUT: f64 = -1.0;
 
 /// Where the response objects' methods live, in the VM's registry.
 const RESPONSE_METHODS: &str = "impish.response";
@@ -39,6 +45,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     install_requests(vm, ctx, http);
     install_response(vm, ctx);
     install_codecs(vm, http);
+    super::hash::install(vm, http);
 }
 
 /// `http.get/post/put/httpdelete/request` and the request object they return.
@@ -62,16 +69,30 @@ fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
         Ok(vm.new_userdata(Box::new(request), Some(methods)))
     });
     let c = ctx.clone();
-    // sendasync(done[, streamed, timeout]): streaming and the timeout are accepted; the
-    // whole answer arrives at once and requests do not time out.
+    // sendasync(done[, stream, timeout]): the whole answer arrives at once; a stream
+    // callback gets its body (and `done` an empty one). Without an answer by the timeout
+    // (600 s unless given; NO_TIMEOUT: none), `done` gets status 28, libcurl's timeout.
     method(vm, methods, "sendasync", -2, ".cc|on", move |vm, args| {
         let request = this_request(vm, args)?;
+        let timeout = if args.len() > 3 { number(args.get(vm, 3)) } else { Some(DEFAULT_TIMEOUT_SECONDS) };
+        let timeout = match timeout {
+            Some(NO_TIMEOUT) => None,
+            Some(t) if t >= 0.0 => Some(t),
+            _ => return Err(vm.error("sendasync: the timeout must be seconds >= 0, or NO_TIMEOUT")),
+        };
         let mut shared = c.shared.borrow_mut();
         let callback = shared.callback_id(Side::Agent);
         let generation = shared.side(Side::Agent).generation;
         shared.outbox.push(Outgoing::Http { request, generation, callback });
+        if let Some(seconds) = timeout {
+            let timer = shared.scheduler.after(seconds, Event::HttpTimeout { generation, callback });
+            shared.http_timeouts.insert(callback, timer);
+        }
         drop(shared);
         callbacks::set(vm, Kind::Pending, Value::Int(callback), args.get(vm, 1));
+        if args.len() > 2 {
+            callbacks::set(vm, Kind::Stream, Value::Int(callback), args.get(vm, 2));
+        }
         Ok(Value::Null)
     });
     let c = ctx.clone();

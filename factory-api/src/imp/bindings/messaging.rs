@@ -1,8 +1,10 @@
 //! Device ⇄ agent messages: `agent.send`/`agent.on` on the device, `device.send`/
 //! `device.on` on the agent. A send deep-copies the data (refusing what cannot be
 //! serialised) and queues its delivery; the receiver's handler for the name, if any,
-//! runs as its own event.
+//! runs as its own event. The agent also learns when its device comes and goes
+//! (`device.isconnected`, `device.onconnect`, `device.ondisconnect`).
 
+use super::server::through_server;
 use super::{global_table, method, text, Ctx};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::message::Message;
@@ -10,17 +12,22 @@ use crate::imp::shared::{Event, Side};
 use impish_vm::{Value, Vm};
 
 pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
-    let (peer, send_result) = match ctx.side {
-        Side::Device => ("agent", Value::Int(0)),
-        Side::Agent => ("device", Value::Null),
+    let peer = match ctx.side {
+        Side::Device => "agent",
+        Side::Agent => "device",
     };
     let table = global_table(vm, peer);
     let c = ctx.clone();
+    // The device's send returns 0 or a send error (per its send policy); the agent's
+    // returns nothing, and a disconnected device never gets the message.
     method(vm, table, "send", 3, ".s.", move |vm, args| {
         let name = text(vm, args.get(vm, 1));
         let data = Message::capture(vm, args.get(vm, 2)).map_err(|why| vm.error(format!("{peer}.send: {why}")))?;
-        c.shared.borrow_mut().scheduler.after(0.0, Event::Message { to: c.side.other(), name, data });
-        Ok(send_result)
+        let to = c.side.other();
+        let sent = through_server(vm, &c, |shared| {
+            shared.scheduler.after(0.0, Event::Message { to, name, data });
+        })?;
+        Ok(if c.side == Side::Device { Value::Int(sent) } else { Value::Null })
     });
     method(vm, table, "on", 3, ".sc|o", |vm, args| {
         let (name, handler) = (args.get(vm, 1), args.get(vm, 2));
@@ -28,6 +35,14 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         Ok(Value::Null)
     });
     if ctx.side == Side::Agent {
-        method(vm, table, "isconnected", 1, ".", |_, _| Ok(Value::Bool(true)));
+        let c = ctx.clone();
+        method(vm, table, "isconnected", 1, ".", move |_, _| Ok(Value::Bool(c.shared.borrow().device_visible())));
+        for name in ["connect", "disconnect"] {
+            method(vm, table, &format!("on{name}"), 2, ".c|o", move |vm, args| {
+                let key = vm.string(name);
+                callbacks::set(vm, Kind::Connection, key, args.get(vm, 1));
+                Ok(Value::Null)
+            });
+        }
     }
 }

@@ -7,14 +7,16 @@
 pub(crate) mod constants;
 mod factory;
 mod hardware;
+mod hash;
 pub(crate) mod http;
 mod imp;
 mod messaging;
+mod power;
 mod server;
 
 pub(crate) use imp::fill_config_params;
 
-use super::shared::{Side, Shared};
+use super::shared::{Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -36,6 +38,7 @@ pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
         Side::Device => {
             hardware::install(vm, ctx);
             factory::install(vm, ctx);
+            power::install(vm, ctx);
         }
         Side::Agent => http::install(vm, ctx),
     }

@@ -1,0 +1,648 @@
+//! The line description: one TOML file that says what a simulated assembly line runs
+//! (fixture, DUT firmware per stage, application), who works it (the operator's timing),
+//! what the units are made of (the board and the faulty fraction of the population),
+//! what the cloud does wrong, and the seed that makes a run reproducible.
+//!
+//! The format is documented in `samples/factory/README.md` (`line.toml`). Every mistake
+//! is a `LineError` naming the file and the line: toml's spans give the line of a
+//! syntax or type error, `Spanned` fields the line of a value that is well-formed but
+//! wrong (a missing firmware file, a pin the board does not have). Firmware is read and
+//! compiled here, once, so a compile error names the firmware file and its line before
+//! any unit is built.
+
+use crate::cloud::{ContentType, WebhookEvent};
+use crate::imp::board::Board;
+use crate::imp::identity::ImpType;
+use crate::imp::Firmware;
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use toml::Spanned;
+
+/// A line file that cannot be run, and why.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("{file}: cannot read: {why}")]
+    Unreadable { file: String, why: String },
+    /// Something wrong at a line of the line file.
+    #[error("{file}:{line}: {message}")]
+    At { file: String, line: usize, message: String },
+    /// A firmware file that does not compile (the compiler's message names its line).
+    #[error("{0}")]
+    Firmware(String),
+    /// Faults that cannot all be given to the line's units.
+    #[error("{file}: {message}")]
+    Population { file: String, message: String },
+    /// The cloud or the world refused to set the line up (or to run it).
+    #[error("cannot run the line: {0}")]
+    SetUp(String),
+}
+
+/// A line, checked and with its firmware loaded.
+#[derive(Clone, Debug)]
+pub struct LineDescription {
+    /// The file it came from, as given.
+    pub file: String,
+    pub product: String,
+    pub duts: usize,
+    pub seed: u64,
+    pub load_code_after_blessing: bool,
+    /// Test-zone groups (pre-factory, pre-DUT, pre-production) instead of real ones.
+    pub test_zone: bool,
+    pub stages: Vec<Stage>,
+    pub application: Code,
+    pub operator: Operator,
+    pub board: BoardSpec,
+    pub population: Vec<Fault>,
+    pub cloud: CloudFaults,
+    pub webhooks: Vec<WebhookSpec>,
+}
+
+/// Device and agent firmware, named by their files.
+#[derive(Clone, Debug)]
+pub struct Code {
+    pub device: Firmware,
+    pub agent: Firmware,
+}
+
+/// One station of the line: its fixture's firmware and the DUT firmware its DUT group runs.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub name: String,
+    pub fixture: Code,
+    pub dut: Code,
+    /// The fixture's button, pressed by the operator.
+    pub button: String,
+}
+
+/// How the operator works, in seconds.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Operator {
+    /// From placing a unit in the fixture to pressing the button.
+    pub press_after: Seconds,
+    /// How long the button is held down.
+    pub hold: Seconds,
+    /// Up to this much longer before each press, at random.
+    pub jitter: Seconds,
+    /// Contact bounces before the button settles (5 ms apart), to exercise debouncing.
+    pub bounces: u32,
+    /// Pressed again when the unit has not started receiving BlinkUp after this long.
+    pub retry_after: Seconds,
+    /// Presses per unit and stage before the operator gives up on BlinkUp.
+    pub presses: u32,
+    /// A unit that has not reported its result this long after the first press is taken
+    /// off the line as failed.
+    pub give_up_after: Seconds,
+    /// Taking a unit out and putting the next one in.
+    pub swap: Seconds,
+}
+
+impl Default for Operator {
+    fn default() -> Operator {
+        Operator {
+            press_after: Seconds::from_secs(2.0),
+            hold: Seconds::from_secs(0.2),
+            jitter: Seconds::from_secs(0.5),
+            bounces: 0,
+            retry_after: Seconds::from_secs(12.0),
+            presses: 3,
+            give_up_after: Seconds::from_secs(60.0),
+            swap: Seconds::from_secs(3.0),
+        }
+    }
+}
+
+/// Every unit's hardware, before faults.
+#[derive(Clone, Debug)]
+pub struct BoardSpec {
+    pub imp_type: ImpType,
+    /// The test jig's wires: (driving pin, driven pin).
+    pub wires: Vec<(String, String)>,
+    pub parts: Vec<I2cPart>,
+}
+
+/// A register-map device on an I2C bus (a sensor, an EEPROM).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct I2cPart {
+    /// The name faults refer to.
+    pub part: String,
+    pub bus: String,
+    /// 8-bit address, as the imp API takes it.
+    pub address: u8,
+    /// (register, value) pairs.
+    #[serde(default)]
+    pub registers: Vec<(u8, u8)>,
+}
+
+/// A fraction of the units built with one defect.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// How the report names it ("dead sensor").
+    pub name: String,
+    /// round(fraction × duts) units have it, chosen with the seed.
+    pub fraction: f64,
+    pub defect: Defect,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Defect {
+    /// The part is not fitted (or dead): it never answers on its bus.
+    RemovePart(String),
+    /// The pin's wire is held at a level whatever drives it.
+    StickPin { pin: String, level: f32 },
+    /// The part's registers hold other values (a sensor reading out of range).
+    SetRegisters { part: String, registers: Vec<(u8, u8)> },
+}
+
+/// What the cloud and the network do wrong, as fractions of the units.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CloudFaults {
+    /// Units whose (last stage's) bless request the cloud fails.
+    pub bless_failures: Fraction,
+    /// Units whose connection drops once while they test.
+    pub dropped_connections: Fraction,
+    /// How long a dropped connection stays down.
+    pub drop_for: Seconds,
+    /// POST fired webhooks to their URLs (otherwise they are only recorded).
+    pub deliver_webhooks: bool,
+}
+
+impl Default for CloudFaults {
+    fn default() -> CloudFaults {
+        CloudFaults {
+            bless_failures: Fraction(0.0),
+            dropped_connections: Fraction(0.0),
+            drop_for: Seconds::from_secs(5.0),
+            deliver_webhooks: false,
+        }
+    }
+}
+
+/// A webhook on the production device group.
+#[derive(Clone, Debug)]
+pub struct WebhookSpec {
+    pub event: WebhookEvent,
+    pub url: String,
+    pub content_type: ContentType,
+}
+
+/// A non-negative, finite number of seconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Seconds(pub Duration);
+
+impl Seconds {
+    fn from_secs(secs: f64) -> Seconds {
+        Seconds(Duration::from_secs_f64(secs))
+    }
+}
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Seconds, D::Error> {
+        let secs = f64::deserialize(deserializer)?;
+        if !(secs.is_finite() && (0.0..=1e9).contains(&secs)) {
+            return Err(serde::de::Error::custom(format!("{secs} is not a number of seconds (0 or more)")));
+        }
+        Ok(Seconds::from_secs(secs))
+    }
+}
+
+/// A fraction of the units, 0 to 1.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Fraction(pub f64);
+
+impl<'de> Deserialize<'de> for Fraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Fraction, D::Error> {
+        let value = f64::deserialize(deserializer)?;
+        if !(0.0..=1.0).contains(&value) {
+            return Err(serde::de::Error::custom(format!("{value} is not a fraction (0.0 to 1.0; 3% is 0.03)")));
+        }
+        Ok(Fraction(value))
+    }
+}
+
+// The file as written. Paths are relative to the line file.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    product: String,
+    duts: Spanned<usize>,
+    #[serde(default)]
+    seed: u64,
+    #[serde(default = "yes")]
+    load_code_after_blessing: bool,
+    #[serde(default)]
+    test_zone: bool,
+    fixture: RawFixture,
+    #[serde(rename = "stage")]
+    stages: Spanned<Vec<RawStage>>,
+    application: RawCode,
+    #[serde(default)]
+    operator: Operator,
+    #[serde(default)]
+    board: RawBoard,
+    #[serde(default, rename = "population")]
+    population: Vec<Spanned<RawFault>>,
+    #[serde(default)]
+    cloud: CloudFaults,
+    #[serde(default, rename = "webhook")]
+    webhooks: Vec<RawWebhook>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCode {
+    device: Spanned<String>,
+    agent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFixture {
+    device: Spanned<String>,
+    agent: Option<Spanned<String>>,
+    #[serde(default = "default_button")]
+    button: Spanned<String>,
+}
+
+fn default_button() -> Spanned<String> {
+    Spanned::new(0..0, "pinC".into())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStage {
+    name: Option<Spanned<String>>,
+    device: Spanned<String>,
+    agent: Option<Spanned<String>>,
+    /// This stage's own fixture firmware (by default the line's).
+    fixture: Option<RawFixture>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoard {
+    #[serde(rename = "type")]
+    imp_type: Spanned<String>,
+    #[serde(default)]
+    wires: Vec<Spanned<(String, String)>>,
+    #[serde(default)]
+    i2c: Vec<Spanned<I2cPart>>,
+}
+
+impl Default for RawBoard {
+    fn default() -> RawBoard {
+        RawBoard { imp_type: Spanned::new(0..0, "imp005".into()), wires: Vec::new(), i2c: Vec::new() }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFault {
+    fault: String,
+    fraction: Fraction,
+    remove_part: Option<String>,
+    stick_pin: Option<RawStick>,
+    set_registers: Option<RawSetRegisters>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStick {
+    pin: String,
+    level: u8,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetRegisters {
+    part: String,
+    registers: Vec<(u8, u8)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWebhook {
+    event: RawEvent,
+    url: String,
+    #[serde(default)]
+    content_type: RawContentType,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawEvent {
+    Blessing,
+    Blinkup,
+    Deployment,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+enum RawContentType {
+    #[default]
+    Json,
+    Form,
+}
+
+/// Reads, checks and loads a line file.
+pub fn load(path: &Path) -> Result<LineDescription, LineError> {
+    let file = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| LineError::Unreadable { file: file.clone(), why: e.to_string() })?;
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse(&text, &file, &base)
+}
+
+/// Checks and loads a line file's `text`; firmware paths are relative to `base`.
+pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, LineError> {
+    let here = Locator { file, text, base };
+    let raw: RawLine = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim_end().to_string();
+        let line = e.span().map_or(1, |span| here.line_of(&span));
+        LineError::At { file: file.into(), line, message }
+    })?;
+    if *raw.duts.get_ref() == 0 {
+        return Err(here.error(raw.duts.span(), "duts must be 1 or more".into()));
+    }
+    if raw.stages.get_ref().is_empty() {
+        return Err(here.error(raw.stages.span(), "a line needs at least one [[stage]]".into()));
+    }
+    let imp_type = ImpType::from_name(raw.board.imp_type.get_ref()).ok_or_else(|| {
+        let message = format!("unknown imp type {:?} (expected imp001 or imp005)", raw.board.imp_type.get_ref());
+        here.error(raw.board.imp_type.span(), message)
+    })?;
+    let mut check = Board::new(imp_type);
+    let board = board_spec(&here, &raw.board, imp_type, &mut check)?;
+    let fixture_button = raw.fixture.button.clone();
+    let default_fixture = here.fixture(&raw.fixture)?;
+    let stage_count = raw.stages.get_ref().len();
+    let mut stages = Vec::new();
+    for (index, stage) in raw.stages.into_inner().into_iter().enumerate() {
+        let (fixture, button) = match &stage.fixture {
+            Some(own) => (here.fixture(own)?, own.button.clone()),
+            None => (default_fixture.clone(), fixture_button.clone()),
+        };
+        let fixture_board = Board::new(ImpType::Imp005);
+        if fixture_board.pin(button.get_ref()).is_none() {
+            return Err(here.error(button.span(), format!("the fixture (an imp005) has no pin {:?}", button.get_ref())));
+        }
+        let default_name = if stage_count == 1 { "test".to_string() } else { format!("stage {}", index + 1) };
+        let name = stage.name.as_ref().map_or(default_name, |n| n.get_ref().clone());
+        if let Some(spanned) = stage.name.as_ref().filter(|_| stages.iter().any(|s: &Stage| s.name == name)) {
+            return Err(here.error(spanned.span(), format!("two stages are named {name:?}")));
+        }
+        stages.push(Stage {
+            name,
+            fixture,
+            dut: here.code(&stage.device, stage.agent.as_ref())?,
+            button: button.into_inner(),
+        });
+    }
+    let population = raw.population.iter().map(|f| here.fault(f, &board, &check)).collect::<Result<Vec<_>, _>>()?;
+    let webhooks = raw
+        .webhooks
+        .into_iter()
+        .map(|w| WebhookSpec {
+            event: match w.event {
+                RawEvent::Blessing => WebhookEvent::Blessing,
+                RawEvent::Blinkup => WebhookEvent::Blinkup,
+                RawEvent::Deployment => WebhookEvent::Deployment,
+            },
+            url: w.url,
+            content_type: match w.content_type {
+                RawContentType::Json => ContentType::Json,
+                RawContentType::Form => ContentType::Form,
+            },
+        })
+        .collect();
+    Ok(LineDescription {
+        file: file.into(),
+        product: raw.product,
+        duts: raw.duts.into_inner(),
+        seed: raw.seed,
+        load_code_after_blessing: raw.load_code_after_blessing,
+        test_zone: raw.test_zone,
+        stages,
+        application: here.code(&raw.application.device, raw.application.agent.as_ref())?,
+        operator: raw.operator,
+        board,
+        population,
+        cloud: raw.cloud,
+        webhooks,
+    })
+}
+
+fn board_spec(here: &Locator, raw: &RawBoard, imp_type: ImpType, check: &mut Board) -> Result<BoardSpec, LineError> {
+    let mut wires = Vec::new();
+    for wire in &raw.wires {
+        let (from, to) = wire.get_ref();
+        for pin in [from, to] {
+            if check.pin(pin).is_none() {
+                return Err(here.error(wire.span(), format!("an {} has no pin {pin:?}", imp_type.name())));
+            }
+        }
+        wires.push((from.clone(), to.clone()));
+    }
+    let mut parts: Vec<I2cPart> = Vec::new();
+    for part in &raw.i2c {
+        let p = part.get_ref();
+        if check.i2c_bus(&p.bus).is_none() {
+            return Err(here.error(part.span(), format!("an {} has no I2C bus {:?}", imp_type.name(), p.bus)));
+        }
+        if parts.iter().any(|other| other.part == p.part) {
+            return Err(here.error(part.span(), format!("two parts are named {:?}", p.part)));
+        }
+        parts.push(p.clone());
+    }
+    Ok(BoardSpec { imp_type, wires, parts })
+}
+
+/// Turns spans into line numbers and paths into loaded firmware.
+struct Locator<'a> {
+    file: &'a str,
+    text: &'a str,
+    base: &'a Path,
+}
+
+impl Locator<'_> {
+    fn line_of(&self, span: &Range<usize>) -> usize {
+        let end = span.start.min(self.text.len());
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn error(&self, span: Range<usize>, message: String) -> LineError {
+        LineError::At { file: self.file.into(), line: self.line_of(&span), message }
+    }
+
+    fn fixture(&self, raw: &RawFixture) -> Result<Code, LineError> {
+        self.code(&raw.device, raw.agent.as_ref())
+    }
+
+    /// Device and agent firmware (no agent file: an empty agent), read and compiled.
+    fn code(&self, device: &Spanned<String>, agent: Option<&Spanned<String>>) -> Result<Code, LineError> {
+        let device = self.firmware(device)?;
+        let agent = match agent {
+            Some(agent) => self.firmware(agent)?,
+            None => Firmware { name: format!("{} (no agent code)", device.name), source: String::new() },
+        };
+        Ok(Code { device, agent })
+    }
+
+    fn firmware(&self, path: &Spanned<String>) -> Result<Firmware, LineError> {
+        let full: PathBuf = self.base.join(path.get_ref());
+        let name = full.display().to_string();
+        let source = std::fs::read(&full)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| self.error(path.span(), format!("cannot read firmware {name}: {e}")))?;
+        let mut vm = impish_vm::Vm::new(impish_vm::Profile::Imp);
+        vm.compile(&source, &name).map_err(|e| LineError::Firmware(e.to_string()))?;
+        Ok(Firmware { name, source })
+    }
+
+    fn fault(&self, raw: &Spanned<RawFault>, board: &BoardSpec, check: &Board) -> Result<Fault, LineError> {
+        let f = raw.get_ref();
+        let fail = |message: String| self.error(raw.span(), format!("fault {:?}: {message}", f.fault));
+        let part = |name: &str| {
+            let known: Vec<&str> = board.parts.iter().map(|p| p.part.as_str()).collect();
+            match known.contains(&name) {
+                true => Ok(()),
+                false => Err(fail(format!("the board has no part {name:?} (its [[board.i2c]] parts: {known:?})"))),
+            }
+        };
+        let mut defects = Vec::new();
+        if let Some(name) = &f.remove_part {
+            part(name)?;
+            defects.push(Defect::RemovePart(name.clone()));
+        }
+        if let Some(stick) = &f.stick_pin {
+            if check.pin(&stick.pin).is_none() {
+                return Err(fail(format!("an {} has no pin {:?}", board.imp_type.name(), stick.pin)));
+            }
+            if stick.level > 1 {
+                return Err(fail(format!("a pin sticks at level 0 or 1, not {}", stick.level)));
+            }
+            defects.push(Defect::StickPin { pin: stick.pin.clone(), level: f32::from(stick.level) });
+        }
+        if let Some(set) = &f.set_registers {
+            part(&set.part)?;
+            defects.push(Defect::SetRegisters { part: set.part.clone(), registers: set.registers.clone() });
+        }
+        match <[Defect; 1]>::try_from(defects) {
+            Ok([defect]) => Ok(Fault { name: f.fault.clone(), fraction: f.fraction.0, defect }),
+            Err(_) => Err(fail("give exactly one of remove_part, stick_pin or set_registers".into())),
+        }
+    }
+}
+
+impl fmt::Display for Defect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Defect::RemovePart(part) => write!(f, "{part} missing"),
+            Defect::StickPin { pin, level } => write!(f, "{pin} stuck at {level}"),
+            Defect::SetRegisters { part, registers } => write!(f, "{part} registers {registers:02x?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIRMWARE: &str = r#"
+product = "Widget"
+duts = 4
+[fixture]
+device = "fixture.device.nut"
+[[stage]]
+device = "dut.device.nut"
+[application]
+device = "app.device.nut"
+"#;
+
+    /// A folder of this thread's (tests run in parallel) with three small firmware
+    /// files and a broken one, for line files to name.
+    fn folder() -> PathBuf {
+        let thread = format!("{:?}", std::thread::current().id()).replace(|c: char| !c.is_ascii_digit(), "");
+        let dir = std::env::temp_dir().join(format!("impish-line-description-{}-{thread}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for (name, source) in
+            [("fixture.device.nut", "server.log(1);"), ("dut.device.nut", "local x = 1;"), ("app.device.nut", "")]
+        {
+            std::fs::write(dir.join(name), source).expect("firmware");
+        }
+        std::fs::write(dir.join("broken.device.nut"), "local x = 1;\nlocal y = ;\n").expect("firmware");
+        dir
+    }
+
+    fn error(text: &str) -> String {
+        parse(text, "line.toml", &folder()).map(|_| ()).expect_err("an error").to_string()
+    }
+
+    #[test]
+    fn a_minimal_line_gets_the_defaults() {
+        let line = parse(FIRMWARE, "line.toml", &folder()).expect("line");
+        assert_eq!((line.duts, line.seed, line.load_code_after_blessing), (4, 0, true));
+        assert_eq!(line.stages.len(), 1);
+        assert_eq!(line.stages[0].button, "pinC");
+        assert_eq!(line.operator.swap, Seconds::from_secs(3.0));
+        assert!(line.stages[0].dut.agent.source.is_empty());
+    }
+
+    #[test]
+    fn a_stage_may_have_its_own_fixture_and_button() {
+        let text = format!("{FIRMWARE}[stage.fixture]\ndevice = \"app.device.nut\"\nbutton = \"pinH\"\n");
+        let text = text.replace("[application]\ndevice = \"app.device.nut\"\n", "");
+        let text = format!("{text}[application]\ndevice = \"app.device.nut\"\n");
+        let line = parse(&text, "line.toml", &folder()).expect("line");
+        assert_eq!(line.stages[0].button, "pinH");
+        assert!(line.stages[0].fixture.device.name.ends_with("app.device.nut"));
+        let bad = text.replace("pinH", "pinZZ");
+        assert_eq!(error(&bad), "line.toml:10: the fixture (an imp005) has no pin \"pinZZ\"");
+    }
+
+    #[test]
+    fn syntax_and_type_errors_name_the_line() {
+        assert_eq!(
+            error(&FIRMWARE.replace("duts = 4", "duts = \"four\"")),
+            "line.toml:3: invalid type: string \"four\", expected usize"
+        );
+        assert!(error(&format!("{FIRMWARE}\n[operator]\nswap = -1\n"))
+            .starts_with("line.toml:12: -1 is not a number of seconds"));
+        assert!(error(&format!("{FIRMWARE}\n[operator]\nswop = 1\n")).starts_with("line.toml:12: unknown field `swop`"));
+        assert!(error("product = ").starts_with("line.toml:1: "));
+    }
+
+    #[test]
+    fn wrong_values_name_their_line() {
+        assert_eq!(error(&FIRMWARE.replace("duts = 4", "duts = 0")), "line.toml:3: duts must be 1 or more");
+        let missing = error(&FIRMWARE.replace("dut.device.nut", "nope.nut"));
+        assert!(missing.starts_with("line.toml:7: cannot read firmware "), "{missing}");
+        let fault = format!("{FIRMWARE}\n[[population]]\nfault = \"x\"\nfraction = 0.1\nremove_part = \"sensor\"\n");
+        let fault = error(&fault);
+        assert!(fault.starts_with("line.toml:11: fault \"x\": the board has no part \"sensor\""), "{fault}");
+        let wire = format!("{FIRMWARE}\n[board]\ntype = \"imp005\"\nwires = [[\"pinA\", \"pin9\"]]\n");
+        assert_eq!(error(&wire), "line.toml:13: an imp005 has no pin \"pin9\"");
+        let twice = format!("{FIRMWARE}\n[[stage]]\nname = \"test\"\ndevice = \"dut.device.nut\"\n");
+        let twice = twice.replace("[[stage]]\ndevice", "[[stage]]\nname = \"test\"\ndevice");
+        assert_eq!(error(&twice), "line.toml:13: two stages are named \"test\"");
+        let fraction = format!("{FIRMWARE}\n[cloud]\nbless_failures = 3\n");
+        assert!(error(&fraction).starts_with("line.toml:12: 3 is not a fraction"));
+    }
+
+    #[test]
+    fn firmware_that_does_not_compile_names_its_file_and_line() {
+        let message = error(&FIRMWARE.replace("dut.device.nut", "broken.device.nut"));
+        assert!(message.contains("broken.device.nut"), "{message}");
+        assert!(message.contains(":2"), "{message}");
+    }
+}

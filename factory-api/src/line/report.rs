@@ -1,0 +1,273 @@
+//! What a line run produced: a record per unit (its stages, tests, LED timeline,
+//! blessing, log), the fixtures' logs and printed labels, the cloud's events and
+//! webhooks, and the summary a production engineer reads first. It serializes to JSON
+//! for other tools (`impish line --json`) and renders as the terminal's table.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Milliseconds of simulated time since the line started.
+pub type Millis = u64;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The line file.
+    pub line: String,
+    pub product: String,
+    pub seed: u64,
+    pub stages: Vec<String>,
+    pub units: Vec<UnitReport>,
+    pub fixtures: Vec<FixtureReport>,
+    /// Everything the cloud recorded, in order.
+    pub cloud_events: Vec<CloudEventReport>,
+    pub webhooks: Vec<WebhookReport>,
+    pub summary: Summary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitReport {
+    /// 1-based, in the order the units came to the line.
+    pub unit: usize,
+    pub device_id: String,
+    /// The defect or cloud fault injected into this unit, if any.
+    pub injected: Option<String>,
+    pub dropped_connection: bool,
+    /// How far it got: "blinkup", "enrolled", "tested", "blessed" or "application".
+    pub reached: Reached,
+    /// The stage it got to (its name).
+    pub stage: String,
+    pub stages: Vec<StageReport>,
+    /// The failures its DUT firmware reported, across stages.
+    pub failures: Vec<String>,
+    /// Its status LED when it left the line.
+    pub led: &'static str,
+    pub led_timeline: Vec<LedChange>,
+    pub blessed: bool,
+    /// It left in the production device group.
+    pub in_production_group: bool,
+    /// It left able to run the application without being blessed.
+    pub escape: bool,
+    pub placed_ms: Millis,
+    pub left_ms: Millis,
+    /// Milestones of its way along the line, for timelines.
+    pub events: Vec<UnitEvent>,
+    pub uncaught_errors: usize,
+    pub log: Vec<String>,
+}
+
+impl UnitReport {
+    /// The tests column: the firmware's own verdict on its last stage's tests ("passed",
+    /// or the names of the failed tests: a failure reads `name: what went wrong`).
+    pub fn tests(&self) -> String {
+        let Some(stage) = self.stages.last() else { return "not run".into() };
+        match (stage.verdict, stage.tests_passed) {
+            (Verdict::NoBlinkUp, _) => "not run".into(),
+            (_, Some(true)) => "passed".into(),
+            (_, None) => "no result".into(),
+            (_, Some(false)) if self.failures.is_empty() => "failed".into(),
+            (_, Some(false)) => {
+                let names: Vec<&str> = self.failures.iter().map(|f| f.split(':').next().unwrap_or(f).trim()).collect();
+                format!("failed: {}", names.join(", "))
+            }
+        }
+    }
+
+    pub fn time_on_line_ms(&self) -> Millis {
+        self.left_ms - self.placed_ms
+    }
+}
+
+/// How far a unit got, in the order of the connected-factory flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reached {
+    /// Never enrolled (no BlinkUp reached it, or the cloud refused it).
+    BlinkUp,
+    /// Enrolled into a DUT group and running DUT firmware.
+    Enrolled,
+    /// Its DUT firmware reported a result.
+    Tested,
+    Blessed,
+    /// Blessed and restarted into the application firmware.
+    Application,
+}
+
+impl Reached {
+    pub fn name(self) -> &'static str {
+        match self {
+            Reached::BlinkUp => "blinkup",
+            Reached::Enrolled => "enrolled",
+            Reached::Tested => "tested",
+            Reached::Blessed => "blessed",
+            Reached::Application => "application",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StageReport {
+    pub name: String,
+    /// Passed means blessed (a blessing stage) or reported passing (the others).
+    pub verdict: Verdict,
+    /// The firmware's own verdict on its tests, when it gave one.
+    pub tests_passed: Option<bool>,
+    pub presses: u32,
+    pub placed_ms: Millis,
+    pub done_ms: Millis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Passed,
+    Failed,
+    /// No BlinkUp enrolled it after every press.
+    NoBlinkUp,
+    /// It never reported a result before the operator gave up.
+    NoResult,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LedChange {
+    pub at_ms: Millis,
+    pub color: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitEvent {
+    pub at_ms: Millis,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FixtureReport {
+    pub stage: String,
+    pub device_id: String,
+    /// What its label printer (uart0) printed.
+    pub printed: String,
+    pub uncaught_errors: usize,
+    pub log: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CloudEventReport {
+    pub at_ms: Millis,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WebhookReport {
+    pub at_ms: Millis,
+    pub event: &'static str,
+    pub url: String,
+    pub payload: BTreeMap<String, String>,
+    /// The HTTP status of its POST, or why it failed; absent when not delivered.
+    pub delivery: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub processed: usize,
+    pub blessed: usize,
+    pub rejected: usize,
+    /// Units that left able to run the application without being blessed: must be 0.
+    pub escapes: usize,
+    /// Units with no injected fault: the yield a correct line shows.
+    pub expected_blessed: usize,
+    /// Rejected units by what they were built with ("no injected fault" if nothing).
+    pub rejected_by_fault: BTreeMap<String, usize>,
+    pub blessing_webhooks: usize,
+    pub line_time_s: f64,
+    pub throughput_per_hour: f64,
+    pub wall_time_s: f64,
+    pub units_per_wall_second: f64,
+}
+
+/// `m:ss.s` for a simulated time.
+pub fn clock(ms: Millis) -> String {
+    format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+}
+
+impl Report {
+    /// The per-unit table. Long lines show the rejected units and the first `limit`
+    /// others, and say how many rows were left out.
+    pub fn table(&self, limit: usize) -> String {
+        let shown: Vec<&UnitReport> = if self.units.len() <= limit {
+            self.units.iter().collect()
+        } else {
+            let mut passing = 0;
+            let keep = |u: &&UnitReport| {
+                passing += usize::from(u.blessed);
+                !u.blessed || passing <= limit
+            };
+            self.units.iter().filter(keep).collect()
+        };
+        let header = ["#", "device id", "stage reached", "tests", "LED", "blessed", "time on line", "injected"];
+        let rows: Vec<[String; 8]> = shown
+            .iter()
+            .map(|u| {
+                let reached = match self.stages.len() {
+                    1 => u.reached.name().to_string(),
+                    _ => format!("{} ({})", u.reached.name(), u.stage),
+                };
+                let blessed = if u.blessed { "yes" } else { "no" };
+                let seconds = format!("{:.1} s", u.time_on_line_ms() as f64 / 1000.0);
+                let injected = match (&u.injected, u.dropped_connection) {
+                    (Some(fault), _) => fault.clone(),
+                    (None, true) => "dropped connection".into(),
+                    (None, false) => String::new(),
+                };
+                let (led, blessed) = (u.led.to_string(), blessed.to_string());
+                [u.unit.to_string(), u.device_id.clone(), reached, u.tests(), led, blessed, seconds, injected]
+            })
+            .collect();
+        let mut widths = header.map(str::len);
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let mut out = String::new();
+        let mut line = |cells: &[String]| {
+            let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+            let _ = writeln!(out, "{}", text.join("  ").trim_end());
+        };
+        line(&header.map(String::from));
+        line(&widths.map(|w| "-".repeat(w)));
+        for row in &rows {
+            line(row);
+        }
+        if shown.len() < self.units.len() {
+            let _ = writeln!(out, "({} passing units not shown; --json has them all)", self.units.len() - shown.len());
+        }
+        out
+    }
+
+    /// The summary, one fact a line.
+    pub fn summary_text(&self) -> String {
+        let s = &self.summary;
+        let percent = |n: usize| if s.processed == 0 { 0.0 } else { 100.0 * n as f64 / s.processed as f64 };
+        let mut out = String::new();
+        let _ = writeln!(out, "line              {} ({}, seed {})", self.line, self.product, self.seed);
+        let _ = writeln!(out, "DUTs processed    {}", s.processed);
+        let _ = writeln!(
+            out,
+            "blessed           {} ({:.1}%; {} expected)",
+            s.blessed,
+            percent(s.blessed),
+            s.expected_blessed
+        );
+        let _ = writeln!(out, "rejected          {} ({:.1}%)", s.rejected, percent(s.rejected));
+        let width = s.rejected_by_fault.keys().map(|f| f.chars().count()).max().unwrap_or(0);
+        for (fault, n) in &s.rejected_by_fault {
+            let _ = writeln!(out, "  {fault:<width$}  {n}");
+        }
+        let _ = writeln!(out, "factory escapes   {}", s.escapes);
+        let _ = writeln!(out, "blessing webhooks {}", s.blessing_webhooks);
+        let _ = writeln!(out, "line time         {} simulated", clock((s.line_time_s * 1000.0) as Millis));
+        let _ = writeln!(out, "throughput        {:.0} units/hour", s.throughput_per_hour);
+        let _ = writeln!(out, "wall time         {:.2} s ({:.0} units/s)", s.wall_time_s, s.units_per_wall_second);
+        out
+    }
+}

@@ -1,0 +1,4 @@
+class RootTest extends ImpTestCase {
+    function testOne() { assertTrue(true); }
+    function testTwo() { assertTrue(true); }
+}

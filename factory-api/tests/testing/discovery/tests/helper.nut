@@ -1,0 +1,1 @@
+// Not a test file: its name does not end in .test.nut.

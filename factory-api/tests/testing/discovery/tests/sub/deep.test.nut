@@ -1,0 +1,3 @@
+class DeepTest extends ImpTestCase {
+    function testDeep() { assertTrue(true); }
+}

@@ -1,0 +1,4 @@
+class MissingIncludeTest extends ImpTestCase {
+    function testNothing() {}
+}
+@include "nope.nut"

@@ -1,0 +1,1 @@
+function upper(text) { return text.toupper(); }

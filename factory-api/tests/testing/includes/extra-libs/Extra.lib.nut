@@ -1,0 +1,1 @@
+function extra() { return "extra"; }

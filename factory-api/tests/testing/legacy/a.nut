@@ -1,0 +1,4 @@
+class FirstTest extends ImpTestCase {
+    function testFails() { assertEqual(1, 2); }
+    function testNotRunAfterTheFailure() { assertTrue(true); }
+}

@@ -1,0 +1,3 @@
+class SecondTest extends ImpTestCase {
+    function testNeverRuns() { assertTrue(true); }
+}

@@ -1,0 +1,62 @@
+//! `impish test [TEST_HOME] [--tests FILTER] [--lib DIR]... [--log] [--junit FILE]`: run an
+//! impt test project (`.impt.test`, impUnit test cases) locally on simulated imps in
+//! virtual time, print impt's transcript and `N passed, N failed`, and optionally write
+//! JUnit XML. Exits 1 when a test failed, 2 when the run could not start.
+
+use impish_factory::testing::{self, filter::Filter, junit, output::Transcript, Progress, RunOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The test home: the folder with `.impt.test` (default: the current folder).
+    #[arg(default_value = ".")]
+    home: PathBuf,
+    /// Run only some tests: `[testFile][:testCase][::testMethod]`, the file part a regular expression.
+    #[arg(long, value_name = "FILTER")]
+    tests: Option<String>,
+    /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut` or `DIR/Name.lib.nut`); repeatable.
+    #[arg(long = "lib", value_name = "DIR")]
+    libs: Vec<PathBuf>,
+    /// Show the imps' own log (device, agent and status lines) among the test lines.
+    #[arg(long)]
+    log: bool,
+    /// Also write the results as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let filter = match args.tests.as_deref().map(Filter::parse).transpose() {
+        Ok(filter) => filter.unwrap_or_else(Filter::all),
+        Err(e) => return fail(e.to_string()),
+    };
+    let options =
+        RunOptions { filter, library_dirs: args.libs.clone(), show_log: args.log, ..RunOptions::new(&args.home) };
+    // Each session is printed as it ends.
+    let mut transcript = Transcript::default();
+    let shown = testing::run_with_progress(&options, &mut |progress| match progress {
+        Progress::Found { config, files } => print!("{}", transcript.header(config, files)),
+        Progress::Session(session) => print!("{}", transcript.session(session)),
+    });
+    let report = match shown {
+        Ok(report) => report,
+        Err(e) => return fail(e.to_string()),
+    };
+    print!("{}", transcript.footer(&report));
+    if let Some(path) = &args.junit {
+        if let Err(e) = std::fs::write(path, junit::render(&report)) {
+            return fail(format!("{}: cannot write: {e}", path.display()));
+        }
+    }
+    if report.succeeded() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("impish test: {message}");
+    ExitCode::from(2)
+}

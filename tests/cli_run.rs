@@ -1,0 +1,86 @@
+//! `impish run`: an imp's log stream as text or JSON lines, `impish imp` as its alias,
+//! and `--profile squirrel` left exactly as `sq FILE`.
+
+use std::process::Command;
+
+fn impish(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("impish-cli-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write file");
+    path.display().to_string()
+}
+
+const DEVICE: &str = r#"
+    hardware.uart1.configure(9600, 8, PARITY_NONE, 1, NO_CTSRTS, function() {
+        agent.send("line", hardware.uart1.readstring());
+    });
+"#;
+const AGENT: &str = r#"device.on("line", function(text) { server.log("scanned " + text); });"#;
+
+#[test]
+fn an_imp_run_prints_its_log_and_takes_input() {
+    let (device, agent) = (scratch("scan.device.nut", DEVICE), scratch("scan.agent.nut", AGENT));
+    let input = scratch("scan.input", "uart1 receive \"SN-0042\" at 1.5 s  # the barcode scanner\n");
+    let expected = "2026-01-01 00:00:00.000 +00:00 [Status] Agent restarted: reload.\n\
+                    2026-01-01 00:00:00.000 +00:00 [Status] Device connected\n\
+                    2026-01-01 00:00:01.500 +00:00 [Agent] scanned SN-0042\n";
+    for command in ["run", "imp"] {
+        let (code, out, err) = impish(&[command, &device, "--agent", &agent, "--input", &input, "--for", "5s"]);
+        assert_eq!((code, out.as_str(), err.as_str()), (Some(0), expected, ""), "impish {command}");
+    }
+}
+
+#[test]
+fn json_output_is_one_object_per_line() {
+    let (device, agent) = (scratch("json.device.nut", DEVICE), scratch("json.agent.nut", AGENT));
+    let input = scratch("json.input", "uart1 receive \"A\\\"B\" at 2 s\n");
+    let (code, out, err) = impish(&["run", &device, "--agent", &agent, "--input", &input, "--json", "--for", "3"]);
+    assert_eq!(code, Some(0), "{err}");
+    let lines: Vec<serde_json::Value> =
+        out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(
+        lines[2],
+        serde_json::json!({
+            "time": "2026-01-01T00:00:02.000Z", "seconds": 2.0, "source": "agent", "type": "agent.log",
+            "message": "scanned A\"B"
+        })
+    );
+    assert_eq!(lines[1]["type"], "status");
+}
+
+#[test]
+fn an_uncaught_error_fails_the_run_and_bad_inputs_name_their_file_and_line() {
+    let device = scratch("boom.device.nut", "imp.wakeup(1, function() { throw \"boom\"; });\n");
+    let (code, out, _) = impish(&["run", &device, "--for", "2"]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("[Device] ERROR: boom"), "{out}");
+    let input = scratch("bad.input", "press pinC at 1\nuart1 receive \"open\n");
+    let (code, _, err) = impish(&["run", &device, "--input", &input]);
+    assert_eq!(code, Some(1));
+    assert_eq!(err.trim(), format!("{input}: line 2: the quoted text has no closing quote"));
+    let (code, _, err) = impish(&["run", &device, "--instruction-budget", "lots"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("expected a number of instructions above 0, or none"), "{err}");
+}
+
+#[test]
+fn the_squirrel_profile_still_runs_a_plain_script_as_sq() {
+    let script = scratch("plain.nut", "print(1 << 40); print(\"\\n\"); local t = {}; t.x;\n");
+    let (code, out, err) = impish(&["run", "--profile", "squirrel", &script]);
+    assert_eq!(code, Some(0), "sq exits 0 after a runtime error: {err}");
+    assert_eq!(out, "1099511627776\n");
+    assert!(err.contains("the index 'x' does not exist"), "{err}");
+    let (code, _, err) = impish(&["run", "--profile", "squirrel", &script, "--json", "--for", "3"]);
+    assert_eq!((code, err.trim()), (Some(2), "--for, --json: only with --profile imp"));
+}
