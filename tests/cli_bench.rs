@@ -1,23 +1,8 @@
 //! `impish bench`: the report's figures, for a script and for a firmware.
 
-use std::process::Command;
+mod common;
 
-fn impish(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn scratch(name: &str, source: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("impish-cli-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, source).expect("write script");
-    path.display().to_string()
-}
+use common::*;
 
 #[test]
 fn a_script_report_names_its_hottest_function() {
@@ -25,8 +10,8 @@ fn a_script_report_names_its_hottest_function() {
         "hot.nut",
         "function spin(n) { local s = 0; for (local i = 0; i < n; i++) s += i; return s; }\nprint(spin(100000));\n",
     );
-    let (ok, out, err) = impish(&["bench", "--json", &file]);
-    assert!(ok, "{err}");
+    let (code, out, err) = impish(&["bench", "--json", &file]);
+    assert_eq!(code, Some(0), "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
     assert!(report["instructions"].as_u64().unwrap_or(0) >= 100_000, "{report}");
     assert!(report["peak_heap_bytes"].as_u64().unwrap_or(0) > 0, "{report}");
@@ -39,16 +24,16 @@ fn a_script_report_names_its_hottest_function() {
 #[test]
 fn a_memory_limit_ends_a_hungry_script_with_out_of_memory() {
     let file = scratch("hungry.nut", "local keep = []; while (true) keep.push(array(100));\n");
-    let (ok, out, _) = impish(&["bench", "--memory-limit", "100K", &file]);
-    assert!(!ok);
+    let (code, out, _) = impish(&["bench", "--memory-limit", "100K", &file]);
+    assert_eq!(code, Some(1));
     assert!(out.contains("ended with error  out of memory"), "{out}");
 }
 
 #[test]
 fn a_firmware_report_counts_imp_time() {
-    let (ok, out, err) =
+    let (code, out, err) =
         impish(&["bench", "--profile", "imp", "samples/blink/blink.device.nut", "--for", "600", "--json"]);
-    assert!(ok, "{err}");
+    assert_eq!(code, Some(0), "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
     assert_eq!(report["simulated_s"], 600.0, "{report}");
     assert_eq!(report["hottest"][0]["function"], "blink", "{report}");

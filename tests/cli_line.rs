@@ -1,16 +1,9 @@
 //! `impish line`: the sample factory line from the command line, its table, summary
 //! and report files, and a bad line file's exit.
 
-use std::process::Command;
+mod common;
 
-fn impish(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::impish;
 
 fn sample(path: &str) -> String {
     format!("{}/samples/{path}", env!("CARGO_MANIFEST_DIR"))

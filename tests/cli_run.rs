@@ -1,24 +1,9 @@
 //! `impish run`: an imp's log stream as text or JSON lines, `impish imp` as its alias,
 //! and `--profile squirrel` left exactly as `sq FILE`.
 
-use std::process::Command;
+mod common;
 
-fn impish(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn scratch(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("impish-cli-run-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write file");
-    path.display().to_string()
-}
+use common::*;
 
 const DEVICE: &str = r#"
     hardware.uart1.configure(9600, 8, PARITY_NONE, 1, NO_CTSRTS, function() {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, read_source, run, ProfileArg};
+use super::{parse_bytes, parse_duration, read_source, run, ProfileArg};
 use impish_factory::imp::{Imp, ImpConfig, Side, VmSetup};
 use impish_vm::{memory, FunctionCost, Vm, VmStats};
 use std::rc::Rc;
@@ -30,7 +30,7 @@ pub struct Args {
     agent: Option<PathBuf>,
     /// How long to simulate in imp time (imp profile): seconds, or with a unit (`90s`,
     /// `5m`, `2h`).
-    #[arg(long = "for", value_name = "DURATION", default_value = "60", value_parser = run::parse_duration)]
+    #[arg(long = "for", value_name = "DURATION", default_value = "60", value_parser = parse_duration)]
     seconds: f64,
     /// How many of the hottest functions to list.
     #[arg(long, default_value_t = 10)]

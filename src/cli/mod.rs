@@ -37,13 +37,38 @@ impl From<ProfileArg> for impish_vm::Profile {
     }
 }
 
+/// The longest `--for`: a thousand years of imp time is plenty, and keeps the clock
+/// far from overflowing.
+const MAX_SECONDS: f64 = 1000.0 * 365.0 * 86_400.0;
+
+/// `60`, `60s`, `500ms`, `1.5m`, `2h` as seconds.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let (number, unit) = number_and_unit(text);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
+    };
+    match number.parse::<f64>() {
+        Ok(n) if n >= 0.0 && n * scale <= MAX_SECONDS => Ok(n * scale),
+        _ => Err(format!("{text:?}: expected a duration >= 0, like 60, 90s or 5m")),
+    }
+}
+
+/// `"90 s"` as `("90", "s")`: a quantity's number and the unit that follows it.
+fn number_and_unit(text: &str) -> (&str, &str) {
+    let t = text.trim();
+    let (number, unit) = t.split_at(t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len()));
+    (number.trim(), unit)
+}
+
 /// A byte count as people write it: `100000`, `100K`, `100KB`, `2M`, `1MiB` (K = 1024).
 pub fn parse_bytes(text: &str) -> Result<usize, String> {
-    let t = text.trim();
-    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(digits);
+    let (number, unit) = number_and_unit(text);
     let n: usize = number.parse().map_err(|_| format!("{text:?} is not a byte count (e.g. 100K, 2M)"))?;
-    let scale = match unit.trim().to_ascii_uppercase().as_str() {
+    let scale = match unit.to_ascii_uppercase().as_str() {
         "" | "B" => 1,
         "K" | "KB" | "KIB" => 1 << 10,
         "M" | "MB" | "MIB" => 1 << 20,
@@ -55,7 +80,7 @@ pub fn parse_bytes(text: &str) -> Result<usize, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_bytes;
+    use super::{parse_bytes, parse_duration};
 
     #[test]
     fn byte_counts_with_units() {
@@ -65,5 +90,17 @@ mod tests {
         assert_eq!(parse_bytes("1 kb"), Ok(1024));
         assert!(parse_bytes("K").is_err());
         assert!(parse_bytes("12Q").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn durations_with_and_without_units() {
+        assert_eq!(parse_duration("60"), Ok(60.0));
+        assert_eq!(parse_duration("90s"), Ok(90.0));
+        assert_eq!(parse_duration("500ms"), Ok(0.5));
+        assert_eq!(parse_duration("1.5m"), Ok(90.0));
+        assert_eq!(parse_duration("2h"), Ok(7200.0));
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("99999999999999999999999").is_err());
+        assert!(parse_duration("5 days").unwrap_err().contains("unknown unit"));
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, read_source, ProfileArg};
+use super::{parse_bytes, parse_duration, read_source, ProfileArg};
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup, DEFAULT_INSTRUCTION_BUDGET};
@@ -93,28 +93,6 @@ fn parse_budget(text: &str) -> Result<Budget, String> {
             Ok(n) if n > 0 => Ok(Budget(Some(n))),
             _ => Err(format!("{text:?}: expected a number of instructions above 0, or none")),
         },
-    }
-}
-
-/// The longest `--for`: a thousand years of imp time is plenty, and keeps the clock
-/// far from overflowing.
-const MAX_SECONDS: f64 = 1000.0 * 365.0 * 86_400.0;
-
-/// `60`, `60s`, `500ms`, `1.5m`, `2h` as seconds.
-pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let scale = match unit {
-        "" | "s" => 1.0,
-        "ms" => 0.001,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        _ => return Err(format!("{text:?}: unknown unit {unit:?} (use ms, s, m or h)")),
-    };
-    match number.trim().parse::<f64>() {
-        Ok(n) if n >= 0.0 && n * scale <= MAX_SECONDS => Ok(n * scale),
-        _ => Err(format!("{text:?}: expected a duration >= 0, like 60, 90s or 5m")),
     }
 }
 
@@ -248,22 +226,5 @@ pub fn disasm(args: &DisasmArgs) -> ExitCode {
             print!("{out}");
             ExitCode::from(impish_vm::runner::COMPILE_ERROR_STATUS as u8)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-
-    #[test]
-    fn durations_with_and_without_units() {
-        assert_eq!(parse_duration("60"), Ok(60.0));
-        assert_eq!(parse_duration("90s"), Ok(90.0));
-        assert_eq!(parse_duration("500ms"), Ok(0.5));
-        assert_eq!(parse_duration("1.5m"), Ok(90.0));
-        assert_eq!(parse_duration("2h"), Ok(7200.0));
-        assert!(parse_duration("-1").is_err());
-        assert!(parse_duration("99999999999999999999999").is_err());
-        assert!(parse_duration("5 days").unwrap_err().contains("unknown unit"));
     }
 }

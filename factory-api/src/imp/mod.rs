@@ -382,6 +382,17 @@ impl Imp {
         Ok(Running { vm, main: Some(main) })
     }
 
+    /// Calls the device's handler for a pin or a UART, registered under its name.
+    fn call_device_handler(&mut self, kind: Kind, name: &str) {
+        let handler = self.with_vm(Side::Device, |vm| {
+            let key = vm.string(name);
+            callbacks::get(vm, kind, key)
+        });
+        if let Some(f) = handler.flatten() {
+            self.call(Side::Device, f, &[]);
+        }
+    }
+
     fn dispatch(&mut self, event: Event) {
         // Messages to a disconnected device are lost, not held for later.
         if matches!(event, Event::Message { to: Side::Device, .. }) && !self.device_connected() {
@@ -400,24 +411,12 @@ impl Imp {
             Event::Timer { .. } => {}
             Event::PinChanged { generation, pin } if self.is_current(Side::Device, generation) => {
                 let name = self.shared.borrow().board.pins[pin].name().to_string();
-                let handler = self.with_vm(Side::Device, |vm| {
-                    let key = vm.string(&name);
-                    callbacks::get(vm, Kind::Pin, key)
-                });
-                if let Some(f) = handler.flatten() {
-                    self.call(Side::Device, f, &[]);
-                }
+                self.call_device_handler(Kind::Pin, &name);
             }
             Event::PinChanged { .. } => {}
             Event::UartData { generation, uart } if self.is_current(Side::Device, generation) => {
                 let name = self.shared.borrow().board.uarts[uart].name().to_string();
-                let handler = self.with_vm(Side::Device, |vm| {
-                    let key = vm.string(&name);
-                    callbacks::get(vm, Kind::Uart, key)
-                });
-                if let Some(f) = handler.flatten() {
-                    self.call(Side::Device, f, &[]);
-                }
+                self.call_device_handler(Kind::Uart, &name);
             }
             Event::UartData { .. } => {}
             Event::Input(input) => self.apply_input(input),

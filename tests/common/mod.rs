@@ -1,0 +1,23 @@
+//! What the command-line tests share: running the built `impish`, and scratch files.
+
+use std::process::Command;
+
+/// Runs `impish ARGS`: exit code, stdout, stderr.
+pub fn impish(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes `text` to `name` in this test process's scratch folder; returns its path.
+#[allow(dead_code)] // not every test file writes scratch files
+pub fn scratch(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("impish-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write file");
+    path.display().to_string()
+}
