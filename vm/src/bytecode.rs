@@ -38,6 +38,9 @@ pub enum Op {
     Get,
     /// R[a] = R[b][K[d]] (b == 0: falls back to the root table)
     GetK,
+    /// R[a] = R[b][K[d]] as `GetK`, then R[a+1] = R[b]: a function and its `this`
+    /// for a call, in one instruction
+    PrepCallK,
     /// R[a][R[b]] = R[c]
     Set,
     /// R[a][K[d]] = R[b]
@@ -275,7 +278,7 @@ fn operand_note(p: &Proto, ins: &Instr, describe: &dyn Fn(Value) -> String) -> O
     use Op::*;
     let k = |i: i64| p.consts.get(i as usize).map(|v| describe(*v)).unwrap_or_default();
     Some(match ins.op {
-        LoadK | GetK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
+        LoadK | GetK | PrepCallK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
         | ShrK | UShrK => k(ins.d as i64),
         JEqK | JLtK | JLeK | JGtK | JGeK => format!("{} -> {}", k(ins.b as i64), ins.d),
         Closure => format!("child {}", ins.d),

@@ -599,12 +599,8 @@ impl<'a> Compiler<'a> {
         }
         let j = self.emit(Op::Jmp, 0, 0, 0, 0);
         let fs = self.fs();
-        let l = if is_break {
-            fs.loops.last_mut()
-        } else {
-            fs.loops.iter_mut().rev().find(|l| !l.is_switch)
-        }
-        .expect("checked above");
+        let l = if is_break { fs.loops.last_mut() } else { fs.loops.iter_mut().rev().find(|l| !l.is_switch) }
+            .expect("checked above");
         if is_break {
             l.breaks.push(j);
         } else {
@@ -1013,7 +1009,8 @@ impl<'a> Compiler<'a> {
                 self.assign(*op, target, value, Some(dst), e.span)?;
             }
             ExprKind::Comma(list) => {
-                let (last, init) = list.split_last().ok_or(CompileError { message: "expression expected".into(), span: e.span })?;
+                let (last, init) =
+                    list.split_last().ok_or(CompileError { message: "expression expected".into(), span: e.span })?;
                 for x in init {
                     self.expr_effect(x)?;
                 }
@@ -1134,7 +1131,10 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Binary { op, lhs, rhs }
-                if matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) =>
+                if matches!(
+                    op,
+                    BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+                ) =>
             {
                 let sense = match op {
                     BinaryOp::Ne => !when,
@@ -1206,8 +1206,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Ident(name) if matches!(self.resolve(name), Resolved::Global) => {
                 let k = self.name_value(name);
                 let k = self.konst(k);
-                self.emit(Op::GetK, t, 0, 0, k as i32);
-                self.emit(Op::Move, this, 0, 0, 0);
+                self.emit(Op::PrepCallK, t, 0, 0, k as i32);
             }
             ExprKind::Root(name) => {
                 self.emit(Op::LoadRoot, this, 0, 0, 0);
@@ -1458,7 +1457,16 @@ impl<'a> Compiler<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn slot_incdec(&mut self, op: Op, one: u32, obj: u8, key: SlotKey, post: bool, dst: Option<u8>, span: Span) -> CResult<()> {
+    fn slot_incdec(
+        &mut self,
+        op: Op,
+        one: u32,
+        obj: u8,
+        key: SlotKey,
+        post: bool,
+        dst: Option<u8>,
+        span: Span,
+    ) -> CResult<()> {
         let t = self.alloc_reg(span)?;
         self.emit_get(t, obj, key);
         if let (Some(d), true) = (dst, post) {

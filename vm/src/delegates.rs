@@ -15,8 +15,7 @@ pub(crate) fn install(vm: &mut Vm) {
     let d = &vm.delegates;
     let (table, array, string, number, function, generator, thread, class, instance, weakref) =
         (d.table, d.array, d.string, d.number, d.function, d.generator, d.thread, d.class, d.instance, d.weakref);
-    let common: &[Method] =
-        &[("weakref", obj_weakref, 1, None), ("tostring", obj_tostring, 1, Some("."))];
+    let common: &[Method] = &[("weakref", obj_weakref, 1, None), ("tostring", obj_tostring, 1, Some("."))];
     let sets: &[(TableId, &[Method])] = &[
         (
             table,
@@ -240,8 +239,7 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(match args.this(vm) {
         Value::Str(s) => {
             let base = if args.len() > 1 { int_arg(vm, args, 1) } else { 10 };
-            let text = vm.heap.str(s).to_vec();
-            match crate::baselib::str_to_num(&text, base as u32) {
+            match crate::baselib::str_to_num(vm.heap.str(s), base as u32) {
                 Some(Value::Float(f)) => Value::Int(vm.profile.wrap(f as i64)),
                 Some(v) => v,
                 None => return Err(vm.error("cannot convert the string")),
@@ -256,14 +254,11 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn to_float(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(match args.this(vm) {
-        Value::Str(s) => {
-            let text = vm.heap.str(s).to_vec();
-            match crate::baselib::str_to_num(&text, 10) {
-                Some(Value::Int(i)) => Value::Float(i as f32),
-                Some(v) => v,
-                None => return Err(vm.error("cannot convert the string")),
-            }
-        }
+        Value::Str(s) => match crate::baselib::str_to_num(vm.heap.str(s), 10) {
+            Some(Value::Int(i)) => Value::Float(i as f32),
+            Some(v) => v,
+            None => return Err(vm.error("cannot convert the string")),
+        },
         Value::Int(i) => Value::Float(i as f32),
         Value::Float(f) => Value::Float(f),
         Value::Bool(b) => Value::Float(b as i32 as f32),
@@ -617,7 +612,23 @@ fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if needle.is_empty() {
         return Ok(Value::Int(start));
     }
-    Ok(hay.windows(needle.len()).position(|w| w == needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)))
+    Ok(find_bytes(hay, needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)))
+}
+
+/// The first position of a non-empty `needle` in `hay`: a scan for its first byte,
+/// then a comparison of the rest.
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let last_start = hay.len().checked_sub(needle.len())?;
+    let mut at = 0;
+    while at <= last_start {
+        let p = at + hay[at..=last_start].iter().position(|&c| c == first)?;
+        if &hay[p + 1..p + needle.len()] == rest {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
 }
 
 fn change_case(vm: &mut Vm, args: Args, upper: bool) -> Result<Value, Fail> {
@@ -924,4 +935,20 @@ fn weakref_ref(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         Value::WeakRef(w) => vm.heap.weak_target(w),
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_bytes;
+
+    #[test]
+    fn find_bytes_matches_a_naive_search() {
+        let hay = b"key77=7177 a77";
+        for needle in [&b"77"[..], b"7", b"key", b"a77", b"77 a", b"x", b"a777", b"key77=7177 a77", b"key77=7177 a77!"]
+        {
+            let naive = hay.windows(needle.len()).position(|w| w == needle);
+            assert_eq!(find_bytes(hay, needle), naive, "{needle:?}");
+        }
+        assert_eq!(find_bytes(b"", b"a"), None);
+    }
 }

@@ -198,9 +198,19 @@ impl Vm {
             // is used again.
             let proto: &Proto = unsafe { frame.proto.as_ref() };
             let base = frame.base as usize;
-            let mut pc = frame.pc as usize;
             let code: &[Instr] = &proto.code;
             let consts: &[Value] = &proto.consts;
+            // The next instruction, as a pointer: one register instead of a slice and an
+            // index. `pc!()` recovers the index where an instruction needs it.
+            // SAFETY: a frame's pc is always inside its prototype's code.
+            let mut ip: *const Instr = unsafe { code.as_ptr().add(frame.pc as usize) };
+            macro_rules! pc {
+                () => {
+                    // SAFETY: `ip` always points into `code`: every prototype ends with
+                    // `Return`, and jumps only target instructions.
+                    unsafe { ip.offset_from(code.as_ptr()) as usize }
+                };
+            }
 
             macro_rules! r {
                 ($x:expr) => {
@@ -255,7 +265,7 @@ impl Vm {
             macro_rules! save_pc {
                 () => {
                     if let Some(f) = self.ex.frames.last_mut() {
-                        f.pc = pc as u32
+                        f.pc = pc!() as u32
                     }
                 };
             }
@@ -303,11 +313,13 @@ impl Vm {
             }
             macro_rules! jump {
                 ($d:expr) => {{
-                    let t = $d as usize;
-                    if t < pc {
-                        tick!(pc - t);
+                    // SAFETY: the compiler only emits jump targets inside the code.
+                    let target = unsafe { code.as_ptr().add($d as usize) };
+                    if target < ip {
+                        // SAFETY: both point into `code`.
+                        tick!(unsafe { ip.offset_from(target) });
                     }
-                    pc = t;
+                    ip = target;
                 }};
             }
             macro_rules! arith {
@@ -371,7 +383,7 @@ impl Vm {
                     save_pc!();
                     tick!(1);
                     if let Value::Closure(c) = f {
-                        if self.enter_plain(c, nb, ic as u32, ret) {
+                        if self.enter_plain(c, nb, ic as u32, ret, 0) {
                             continue 'frame;
                         }
                     }
@@ -384,11 +396,12 @@ impl Vm {
             }
 
             loop {
-                debug_assert!(pc < code.len());
+                debug_assert!(pc!() < code.len());
                 // SAFETY: the compiler ends every prototype with `Return` and only emits
-                // jump targets inside the code, so `pc` never runs past the end.
-                let i = unsafe { *code.get_unchecked(pc) };
-                pc += 1;
+                // jump targets inside the code, so `ip` never runs past the end.
+                // Borrowed, not copied: each handler loads only the operands it uses.
+                let i: &Instr = unsafe { &*ip };
+                ip = unsafe { ip.add(1) };
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
                 debug_assert!(std::ptr::eq(regs, self.ex.stack[base..].as_ptr()), "stale register pointer");
                 match i.op {
@@ -418,22 +431,26 @@ impl Vm {
                             None => Value::Null,
                         }
                     }
-                    Op::GetK => {
+                    Op::GetK | Op::PrepCallK => {
                         let obj = fr!(i.b);
                         let key = k!(i.d);
                         let d = &self.delegates;
                         let fast = match (obj, key) {
-                            (Value::Table(t), _) => self.table_get_cached(t, key, &proto.ic, pc - 1),
-                            (Value::Instance(o), _) => match self.instance_get_cached(o, key, &proto.ic, pc - 1) {
-                                None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc - 1),
+                            (Value::Table(t), _) => self.table_get_cached(t, key, &proto.ic, pc!() - 1),
+                            (Value::Instance(o), _) => match self.instance_get_cached(o, key, &proto.ic, pc!() - 1) {
+                                None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc!() - 1),
                                 v => v,
                             },
                             // Strings, arrays and numbers have no string-keyed slots of
                             // their own: the key names a method of the default delegate.
-                            (Value::Str(_), Value::Str(_)) => self.table_get_cached(d.string, key, &proto.ic, pc - 1),
-                            (Value::Array(_), Value::Str(_)) => self.table_get_cached(d.array, key, &proto.ic, pc - 1),
+                            (Value::Str(_), Value::Str(_)) => {
+                                self.table_get_cached(d.string, key, &proto.ic, pc!() - 1)
+                            }
+                            (Value::Array(_), Value::Str(_)) => {
+                                self.table_get_cached(d.array, key, &proto.ic, pc!() - 1)
+                            }
                             (Value::Int(_) | Value::Float(_), Value::Str(_)) => {
-                                self.table_get_cached(d.number, key, &proto.ic, pc - 1)
+                                self.table_get_cached(d.number, key, &proto.ic, pc!() - 1)
                             }
                             _ => None,
                         };
@@ -443,6 +460,9 @@ impl Vm {
                                 let v = tri!(self.get(obj, key, i.b == 0));
                                 r!(i.a) = v;
                             }
+                        }
+                        if i.op == Op::PrepCallK {
+                            fw!(i.a + 1, obj);
                         }
                     }
                     Op::Get => {
@@ -467,8 +487,8 @@ impl Vm {
                     Op::SetK => {
                         let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
                         let done = match obj {
-                            Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc - 1),
-                            Value::Instance(o) => self.instance_set_cached(o, key, val, &proto.ic, pc - 1),
+                            Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc!() - 1),
+                            Value::Instance(o) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
                             _ => false,
                         };
                         if !done {
@@ -508,18 +528,42 @@ impl Vm {
                         let v = tri!(self.delete_slot(r!(i.b), r!(i.c)));
                         r!(i.a) = v;
                     }
-                    Op::Add => arith!(i, rr!(i.c), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
-                    Op::Sub => arith!(i, rr!(i.c), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
-                    Op::Mul => arith!(i, rr!(i.c), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q),
+                    Op::Add => {
+                        arith!(i, rr!(i.c), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
+                    }
+                    Op::Sub => {
+                        arith!(i, rr!(i.c), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
+                    }
+                    Op::Mul => {
+                        arith!(i, rr!(i.c), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
+                    }
                     Op::Div => arith!(i, rr!(i.c), Div, int_div, |p: f32, q: f32| p / q),
                     Op::Mod => arith!(i, rr!(i.c), Mod, int_mod, float_mod),
-                    Op::AddK => arith!(i, &k!(i.d), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
-                    Op::SubK => arith!(i, &k!(i.d), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
-                    Op::MulK => arith!(i, &k!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q),
+                    Op::AddK => {
+                        arith!(i, &k!(i.d), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
+                    }
+                    Op::SubK => {
+                        arith!(i, &k!(i.d), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
+                    }
+                    Op::MulK => {
+                        arith!(i, &k!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
+                    }
                     Op::DivK => arith!(i, &k!(i.d), Div, int_div, |p: f32, q: f32| p / q),
                     Op::ModK => arith!(i, &k!(i.d), Mod, int_mod, float_mod),
-                    Op::AddI => arith!(i, &Value::Int(i.d as i64), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q),
-                    Op::SubI => arith!(i, &Value::Int(i.d as i64), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q),
+                    Op::AddI => arith!(
+                        i,
+                        &Value::Int(i.d as i64),
+                        Add,
+                        |p: i64, q: i64| Some(p.wrapping_add(q)),
+                        |p: f32, q: f32| p + q
+                    ),
+                    Op::SubI => arith!(
+                        i,
+                        &Value::Int(i.d as i64),
+                        Sub,
+                        |p: i64, q: i64| Some(p.wrapping_sub(q)),
+                        |p: f32, q: f32| p - q
+                    ),
                     Op::BitAnd => bitop!(i, rr!(i.c), And),
                     Op::BitOr => bitop!(i, rr!(i.c), Or),
                     Op::BitXor => bitop!(i, rr!(i.c), Xor),
@@ -622,29 +666,14 @@ impl Vm {
                     }
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
-                        let f = r!(i.b);
-                        let flags = self.ex.frames.last().expect("running frame").flags;
-                        if let (Value::Closure(c), 0) = (f, flags & FRAME_CTOR) {
-                            save_pc!();
-                            tick!(1);
-                            let n = i.c as usize;
-                            let src = base + i.b as usize + 1;
-                            self.close_outers(base as u32);
-                            self.ex.stack.copy_within(src..src + n, base);
-                            let old = self.ex.frames.pop().expect("running frame");
-                            self.ex.top = old.saved_top;
-                            match self.enter_closure(c, base as u32, n as u32, old.ret, old.flags) {
-                                Ok(Entered::Frame) => continue 'frame,
-                                Ok(Entered::Value(v)) => {
-                                    if old.flags & FRAME_ENTRY != 0 {
-                                        return Ok(Exit::Return(v));
-                                    }
-                                    self.ex.stack[old.ret as usize] = v;
-                                    continue 'frame;
-                                }
-                                Err(e) => {
-                                    self.ex.frames.push(old);
-                                    return Err(e);
+                        if let Value::Closure(c) = fr!(i.b) {
+                            if self.ex.frames.last().expect("running frame").flags & FRAME_CTOR == 0 {
+                                save_pc!();
+                                tick!(1);
+                                match self.tail_call(c, base, i.b, i.c) {
+                                    Ok(None) => continue 'frame,
+                                    Ok(Some(exit)) => return Ok(exit),
+                                    Err(e) => return Err(e),
                                 }
                             }
                         }
@@ -660,34 +689,8 @@ impl Vm {
                         continue 'frame;
                     }
                     Op::Closure => {
-                        let child = proto.children[i.d as usize].clone();
-                        let mut first = base + i.b as usize;
-                        let env = if i.c & 1 != 0 {
-                            let e = self.ex.stack[first];
-                            first += 1;
-                            Some(self.heap.weakref(e))
-                        } else {
-                            None
-                        };
-                        let nd = child.ndefaults as usize;
-                        let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
-                        let mut outers = Vec::with_capacity(child.outers.len());
-                        for src in &child.outers {
-                            outers.push(match *src {
-                                crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
-                                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(closure!()).outers[o as usize],
-                            });
-                        }
-                        let root = self.root;
-                        let id = self.heap.alloc_closure(Closure {
-                            proto: child,
-                            outers: outers.into_boxed_slice(),
-                            defaults,
-                            env,
-                            root,
-                            base: None,
-                        });
-                        r!(i.a) = Value::Closure(id);
+                        let v = self.new_closure(proto, base, *i);
+                        r!(i.a) = v;
                     }
                     Op::NewTable => {
                         let t = self.heap.alloc_table(Table::with_capacity(i.d as usize));
@@ -720,12 +723,27 @@ impl Vm {
                         tri!(self.new_member(cls, key, val, attrs, i.d & 1 != 0));
                     }
                     Op::Foreach => {
+                        // Arrays, the common case, step here: state is the next index.
+                        if let (Value::Array(arr), Value::Int(pos)) = (fr!(i.a), fr!(i.a + 1)) {
+                            match usize::try_from(pos).ok().and_then(|p| self.heap.array(arr).get(p)) {
+                                Some(v) => {
+                                    let v = self.heap.real(*v);
+                                    fw!(i.b, Value::Int(pos));
+                                    fw!(i.c, v);
+                                    fw!(i.a + 1, Value::Int(pos + 1));
+                                }
+                                // SAFETY: a jump target inside the code.
+                                None => ip = unsafe { code.as_ptr().add(i.d as usize) },
+                            }
+                            continue;
+                        }
                         save_pc!();
                         let a = base + i.a as usize;
                         let (kr, vr) = (base + i.b as usize, base + i.c as usize);
                         match tri!(self.foreach_step(a, kr, vr)) {
                             true => {}
-                            false => pc = i.d as usize,
+                            // SAFETY: a jump target inside the code.
+                            false => ip = unsafe { code.as_ptr().add(i.d as usize) },
                         }
                     }
                     Op::PushTrap => {
@@ -785,6 +803,72 @@ impl Vm {
         None
     }
 
+    /// The closure of `Closure a b c d`: child prototype `d` of `proto`, with its outers
+    /// captured from the running frame (at `base`) and its defaults (and bound
+    /// environment, when `c & 1`) read from registers `b...`.
+    #[inline(never)]
+    fn new_closure(&mut self, proto: &Proto, base: usize, i: Instr) -> Value {
+        let child = proto.children[i.d as usize].clone();
+        let mut first = base + i.b as usize;
+        let env = if i.c & 1 != 0 {
+            let e = self.ex.stack[first];
+            first += 1;
+            Some(self.heap.weakref(e))
+        } else {
+            None
+        };
+        let nd = child.ndefaults as usize;
+        let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
+        let running = self.ex.frames.last().expect("running frame").closure;
+        let mut outers = Vec::with_capacity(child.outers.len());
+        for src in &child.outers {
+            outers.push(match *src {
+                crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
+                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(running).outers[o as usize],
+            });
+        }
+        let root = self.root;
+        let id = self.heap.alloc_closure(Closure {
+            proto: child,
+            outers: outers.into_boxed_slice(),
+            defaults,
+            env,
+            root,
+            base: None,
+        });
+        Value::Closure(id)
+    }
+
+    /// `return f(args)` for a closure `f` in register `fb` (arguments after it, `nargs`
+    /// counting `this`): the running frame is replaced by `f`'s. `Some` when the run
+    /// ends here (a generator made by the running entry frame).
+    #[inline(never)]
+    fn tail_call(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Result<Option<Exit>, Fail> {
+        let n = nargs as usize;
+        let src = base + fb as usize + 1;
+        self.close_outers(base as u32);
+        self.ex.stack.copy_within(src..src + n, base);
+        let old = self.ex.frames.pop().expect("running frame");
+        self.ex.top = old.saved_top;
+        if self.enter_plain(c, base as u32, n as u32, old.ret, old.flags) {
+            return Ok(None);
+        }
+        match self.enter_closure(c, base as u32, n as u32, old.ret, old.flags) {
+            Ok(Entered::Frame) => Ok(None),
+            Ok(Entered::Value(v)) => {
+                if old.flags & FRAME_ENTRY != 0 {
+                    return Ok(Some(Exit::Return(v)));
+                }
+                self.ex.stack[old.ret as usize] = v;
+                Ok(None)
+            }
+            Err(e) => {
+                self.ex.frames.push(old);
+                Err(e)
+            }
+        }
+    }
+
     /// Every call the dispatch loop does not enter inline: `f` with `this` and
     /// `nargs - 1` arguments at `stack[nb..]`, the result going to `stack[ret]`.
     #[inline(never)]
@@ -811,6 +895,9 @@ impl Vm {
                 self.ex.stack[nb as usize] = inst;
                 match self.constructor_of(cls) {
                     Some(Value::Closure(c)) => {
+                        if self.enter_plain(c, nb, nargs, ret, FRAME_CTOR) {
+                            return Ok(Called::Frame);
+                        }
                         if let Entered::Frame = self.enter_closure(c, nb, nargs, ret, FRAME_CTOR)? {
                             return Ok(Called::Frame);
                         }
@@ -872,7 +959,14 @@ impl Vm {
     }
 
     /// Declares a class member (honouring `_newmember`).
-    pub(crate) fn new_member(&mut self, cls: Value, key: Value, val: Value, attrs: Value, is_static: bool) -> Result<(), Fail> {
+    pub(crate) fn new_member(
+        &mut self,
+        cls: Value,
+        key: Value,
+        val: Value,
+        attrs: Value,
+        is_static: bool,
+    ) -> Result<(), Fail> {
         let Value::Class(c) = cls else { return Err(self.error("object must be a class")) };
         if let Some(hook) = self.heap.class(c).meta(Meta::NewMember) {
             self.call_value(hook, cls, &[key, val, attrs, Value::Bool(is_static)])?;
@@ -881,7 +975,14 @@ impl Vm {
         self.raw_new_member(c, key, val, attrs, is_static)
     }
 
-    pub(crate) fn raw_new_member(&mut self, c: ClassId, key: Value, val: Value, attrs: Value, is_static: bool) -> Result<(), Fail> {
+    pub(crate) fn raw_new_member(
+        &mut self,
+        c: ClassId,
+        key: Value,
+        val: Value,
+        attrs: Value,
+        is_static: bool,
+    ) -> Result<(), Fail> {
         self.new_slot(Value::Class(c), key, val, is_static)?;
         if !attrs.is_null() {
             self.set_member_attrs(c, key, attrs);
@@ -915,10 +1016,15 @@ impl Vm {
                 .array(arr)
                 .get(pos)
                 .map(|v| (Value::Int(pos as i64), self.heap.real(*v), Value::Int(pos as i64 + 1))),
-            Value::Table(t) => self.heap.table(t).next(pos).map(|(n, k, v)| (k, self.heap.real(v), Value::Int(n as i64))),
+            Value::Table(t) => {
+                self.heap.table(t).next(pos).map(|(n, k, v)| (k, self.heap.real(v), Value::Int(n as i64)))
+            }
             Value::Str(s) => {
                 let profile = self.profile;
-                self.heap.str(s).get(pos).map(|c| (Value::Int(pos as i64), Value::Int(profile.char_value(*c)), Value::Int(pos as i64 + 1)))
+                self.heap
+                    .str(s)
+                    .get(pos)
+                    .map(|c| (Value::Int(pos as i64), Value::Int(profile.char_value(*c)), Value::Int(pos as i64 + 1)))
             }
             Value::Class(c) => {
                 let class = self.heap.class(c);

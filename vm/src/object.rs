@@ -183,9 +183,62 @@ impl Class {
 
 pub struct Instance {
     pub class: ClassId,
-    pub fields: Box<[Value]>,
+    pub fields: Fields,
     /// Native data attached by a library (e.g. a blob's bytes).
     pub user: Option<Box<dyn Any>>,
+}
+
+/// Instances with at most this many fields keep them inline.
+const INLINE_FIELDS: usize = 4;
+
+/// An instance's field values. Small objects (points, vectors, records) are created
+/// by the million in hot loops: keeping their fields inside the instance saves an
+/// allocation and a free per object.
+#[derive(Clone)]
+pub enum Fields {
+    Inline { len: u8, values: [Value; INLINE_FIELDS] },
+    Heap(Box<[Value]>),
+}
+
+impl FromIterator<Value> for Fields {
+    fn from_iter<I: IntoIterator<Item = Value>>(iter: I) -> Fields {
+        let mut iter = iter.into_iter();
+        let mut values = [Value::Null; INLINE_FIELDS];
+        let mut len = 0;
+        while let Some(v) = iter.next() {
+            if len == INLINE_FIELDS {
+                let mut all = values.to_vec();
+                all.push(v);
+                all.extend(iter);
+                return Fields::Heap(all.into_boxed_slice());
+            }
+            values[len] = v;
+            len += 1;
+        }
+        Fields::Inline { len: len as u8, values }
+    }
+}
+
+impl std::ops::Deref for Fields {
+    type Target = [Value];
+
+    #[inline(always)]
+    fn deref(&self) -> &[Value] {
+        match self {
+            Fields::Inline { len, values } => &values[..*len as usize],
+            Fields::Heap(values) => values,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Fields {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut [Value] {
+        match self {
+            Fields::Inline { len, values } => &mut values[..*len as usize],
+            Fields::Heap(values) => values,
+        }
+    }
 }
 
 pub struct WeakRefObj {
@@ -225,4 +278,23 @@ pub struct Thread {
     pub exec: Option<Box<ExecState>>,
     /// The stack slot that receives the value passed to `wakeup`.
     pub wake_slot: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_inline_up_to_the_limit_and_on_the_heap_beyond() {
+        for n in 0..=INLINE_FIELDS + 2 {
+            let mut f: Fields = (0..n as i64).map(Value::Int).collect();
+            assert_eq!(f.len(), n);
+            assert_eq!(matches!(f, Fields::Inline { .. }), n <= INLINE_FIELDS);
+            if n > 0 {
+                f[n - 1] = Value::Bool(true);
+                assert!(matches!(f.clone()[n - 1], Value::Bool(true)));
+                assert!(f[..n - 1].iter().enumerate().all(|(i, v)| matches!(v, Value::Int(x) if *x == i as i64)));
+            }
+        }
+    }
 }

@@ -140,17 +140,22 @@ impl Vm {
         }
     }
 
-    /// A name read through `this` in a method that is no member of the instance:
-    /// usually a global class or function, found in the root table through the inline
-    /// cache. `None` whenever a `_get` metamethod or the instance default delegate
-    /// could answer first; the caller then takes the general path.
+    /// A name read through `this` in a method that is no member of the instance (the
+    /// caller has just looked it up in the class): usually a global class or function,
+    /// found in the root table through the inline cache. `None` whenever a `_get`
+    /// metamethod or the instance default delegate could answer first; the caller then
+    /// takes the general path.
     #[inline(never)]
-    pub(crate) fn global_via_instance_cached(&self, i: InstanceId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+    pub(crate) fn global_via_instance_cached(
+        &self,
+        i: InstanceId,
+        key: Value,
+        ic: &InlineCache,
+        pc: usize,
+    ) -> Option<Value> {
         let class = self.heap.class(self.heap.instance(i).class);
-        let strings = &self.heap.strings;
         if class.meta(Meta::Get).is_some()
-            || class.members.get(key, strings).is_some()
-            || self.heap.table(self.delegates.instance).get(key, strings).is_some()
+            || self.heap.table(self.delegates.instance).get(key, &self.heap.strings).is_some()
         {
             return None;
         }
@@ -180,7 +185,14 @@ impl Vm {
 
     /// `instance_set` for a constant key, through the inline cache of instruction `pc`.
     #[inline(always)]
-    pub(crate) fn instance_set_cached(&mut self, i: InstanceId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
+    pub(crate) fn instance_set_cached(
+        &mut self,
+        i: InstanceId,
+        key: Value,
+        val: Value,
+        ic: &InlineCache,
+        pc: usize,
+    ) -> bool {
         let class = self.heap.instance(i).class;
         if let Some(MemberRef::Field(f)) = self.member_cached(class, key, ic, pc) {
             self.heap.instance_mut(i).fields[f] = val;
@@ -642,14 +654,32 @@ impl Vm {
     pub(crate) fn compare(&mut self, a: Value, b: Value) -> Result<i64, Fail> {
         match (a, b) {
             (Value::Int(x), Value::Int(y)) => Ok((x > y) as i64 - (x < y) as i64),
-            (Value::Float(x), Value::Float(y)) => Ok(if x == y { 0 } else if x < y { -1 } else { 1 }),
+            (Value::Float(x), Value::Float(y)) => Ok(if x == y {
+                0
+            } else if x < y {
+                -1
+            } else {
+                1
+            }),
             (Value::Int(x), Value::Float(y)) => {
                 let x = x as f32;
-                Ok(if x == y { 0 } else if x < y { -1 } else { 1 })
+                Ok(if x == y {
+                    0
+                } else if x < y {
+                    -1
+                } else {
+                    1
+                })
             }
             (Value::Float(x), Value::Int(y)) => {
                 let y = y as f32;
-                Ok(if x == y { 0 } else if x < y { -1 } else { 1 })
+                Ok(if x == y {
+                    0
+                } else if x < y {
+                    -1
+                } else {
+                    1
+                })
             }
             (Value::Str(x), Value::Str(y)) => {
                 if x == y {

@@ -60,7 +60,7 @@ pub enum Value {
     UserData(UserDataId),
 }
 
-const _: () = assert!(std::mem::size_of::<Value>() <= 16);
+const _: () = assert!(std::mem::size_of::<Value>() == 16 && std::mem::size_of::<Option<Value>>() == 16);
 
 /// The type of a value as `type()` reports it (`typeof` may be overridden by `_typeof`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

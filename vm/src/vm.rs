@@ -673,12 +673,10 @@ impl Vm {
             return Err(self.error("wrong number of parameters"));
         }
         if let Some(mask) = &self.heap.native(id).typemask {
-            for (i, m) in mask.iter().enumerate().take(n as usize) {
-                let v = self.ex.stack[args.base as usize + i];
-                if *m != u32::MAX && raw_type_bit(v) & m == 0 {
-                    let m = *m;
-                    return Err(self.param_type_error(i, m, v));
-                }
+            // `.` (any) is all ones, and every value has a type bit.
+            let given = &self.ex.stack[args.base as usize..][..mask.len().min(n as usize)];
+            if let Some((i, (&m, &v))) = mask.iter().zip(given).enumerate().find(|(_, (m, v))| raw_type_bit(**v) & **m == 0) {
+                return Err(self.param_type_error(i, m, v));
             }
         }
         if let Some(env) = self.heap.native(id).env {
@@ -710,7 +708,7 @@ impl Vm {
     /// Pushes the frame and returns true, or does nothing and returns false (the caller
     /// then takes `enter_closure`, which handles every case).
     #[inline(always)]
-    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32) -> bool {
+    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> bool {
         let cl = self.heap.closure(c);
         let p: &Proto = &cl.proto;
         let b = base as usize;
@@ -729,7 +727,7 @@ impl Vm {
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
         let trap_base = self.ex.traps.len() as u32;
-        self.ex.frames.push(Frame { closure: c, proto, pc: 0, base, ret, saved_top, trap_base, flags: 0 });
+        self.ex.frames.push(Frame { closure: c, proto, pc: 0, base, ret, saved_top, trap_base, flags });
         true
     }
 
@@ -915,7 +913,7 @@ impl Vm {
     pub(crate) fn instantiate(&mut self, c: ClassId) -> Result<Value, Fail> {
         let class = self.heap.class_mut(c);
         class.locked = true;
-        let fields: Box<[Value]> = class.fields.iter().map(|m| m.value).collect();
+        let fields: Fields = class.fields.iter().map(|m| m.value).collect();
         Ok(Value::Instance(self.heap.alloc_instance(Instance { class: c, fields, user: None })))
     }
 
