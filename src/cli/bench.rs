@@ -5,8 +5,8 @@
 //! A `squirrel` script runs to its end with its output discarded. An `imp` firmware
 //! runs as `impish run` runs it — device (and agent) on the virtual clock — for `--for`
 //! of imp time, so the report adds how much imp time a wall second buys. Each program
-//! runs twice: once timed (instructions counted cheaply, in chunks), once profiled
-//! (every call and loop iteration charged to its function).
+//! runs twice: once timed, with nothing metered, and once profiled, every instruction
+//! counted into its function.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,28 +78,23 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// How a pass meters its VMs.
+/// What a pass measures.
 #[derive(Clone, Copy, PartialEq)]
 enum Pass {
-    /// Counts instructions through the budget's countdown, which costs little: the
-    /// pass that is timed.
+    /// Wall time, heap and collector, with nothing else metered.
     Timed,
-    /// Charges every tick to its function: the pass that finds the hottest functions.
+    /// Every instruction counted into its function (the interpreter's counting loop).
     Profiled,
 }
 
 /// Sets up a VM for a pass, with the memory limit if any.
 fn meter(vm: &mut Vm, pass: Pass, memory_limit: Option<usize>) -> Result<(), String> {
-    match pass {
-        // No real budget: the countdown only counts.
-        Pass::Timed => vm.set_instruction_budget(Some(u64::MAX - 1)),
-        Pass::Profiled => vm.set_profiling(true),
-    }
+    vm.set_profiling(pass == Pass::Profiled);
     vm.set_memory_limit(memory_limit).map_err(|e| e.to_string())
 }
 
 /// Runs the program twice — timed, then profiled (both runs are deterministic, so they
-/// execute the same instructions) — and reports the first with the second's profile.
+/// execute the same instructions) — and reports the first with the second's counts.
 fn measure(args: &Args) -> Result<Report, String> {
     let once = |pass| match args.profile {
         ProfileArg::Squirrel => bench_script(args, pass),
@@ -107,8 +102,9 @@ fn measure(args: &Args) -> Result<Report, String> {
     };
     let mut report = once(Pass::Timed)?;
     let profiled = once(Pass::Profiled)?;
-    for ((_, timed), (_, hot)) in report.vms.iter_mut().zip(profiled.vms) {
-        timed.hottest = hot.hottest;
+    for ((_, timed), (_, counted)) in report.vms.iter_mut().zip(profiled.vms) {
+        timed.instructions = counted.instructions;
+        timed.hottest = counted.hottest;
     }
     Ok(report)
 }

@@ -214,6 +214,8 @@ pub struct Proto {
     pub(crate) gc_epoch: Cell<u32>,
     /// One inline-cache word per instruction (constant-key gets and sets).
     pub(crate) ic: InlineCache,
+    /// Instructions of this function executed while the VM was profiling.
+    pub(crate) executed: Cell<u64>,
 }
 
 impl Proto {
@@ -309,6 +311,7 @@ mod tests {
             locals: vec![],
             generator: false,
             gc_epoch: Cell::new(0),
+            executed: Cell::new(0),
             ic: InlineCache::new(0),
         };
         assert_eq!(p.line_at(0), 1);

@@ -305,6 +305,7 @@ impl<'a> Compiler<'a> {
             locals: debug_locals,
             generator: fs.generator,
             gc_epoch: Default::default(),
+            executed: Default::default(),
             ic,
         }
     }

@@ -1,7 +1,9 @@
 //! The interpreter loop: one `match` over the opcode per instruction.
 //!
 //! The loop is generic over the integer width (`Wide` for stock Squirrel, `Narrow` for
-//! the imp's 32-bit integers), so the profile costs nothing per instruction. Calls
+//! the imp's 32-bit integers), so the profile costs nothing per instruction, and over
+//! whether it counts each instruction into its function (`impish bench`'s profile), so
+//! an unprofiled run does not pay for counting. Calls
 //! between scripts push a frame and restart the outer loop on the callee; returns pop
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
 
@@ -41,9 +43,11 @@ impl Vm {
     pub(crate) fn run(&mut self) -> Result<Exit, Fail> {
         let entry = self.ex.frames.len() - 1;
         loop {
-            let r = match self.profile {
-                Profile::Squirrel => self.execute::<Wide>(entry),
-                Profile::Imp => self.execute::<Narrow>(entry),
+            let r = match (self.profile, self.counting) {
+                (Profile::Squirrel, false) => self.execute::<Wide, false>(entry),
+                (Profile::Imp, false) => self.execute::<Narrow, false>(entry),
+                (Profile::Squirrel, true) => self.execute::<Wide, true>(entry),
+                (Profile::Imp, true) => self.execute::<Narrow, true>(entry),
             };
             match r {
                 Ok(exit) => return Ok(exit),
@@ -186,7 +190,7 @@ impl Vm {
 
     // ----- the loop -------------------------------------------------------------------
 
-    fn execute<P: IntMode>(&mut self, entry: usize) -> Result<Exit, Fail> {
+    fn execute<P: IntMode, const COUNT: bool>(&mut self, entry: usize) -> Result<Exit, Fail> {
         'frame: loop {
             // The running frame is always the last one; it is looked up again where
             // needed rather than kept in a local, to leave registers for the loop.
@@ -402,6 +406,9 @@ impl Vm {
                 // Borrowed, not copied: each handler loads only the operands it uses.
                 let i: &Instr = unsafe { &*ip };
                 ip = unsafe { ip.add(1) };
+                if COUNT {
+                    proto.executed.set(proto.executed.get() + 1);
+                }
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
                 debug_assert!(std::ptr::eq(regs, self.ex.stack[base..].as_ptr()), "stale register pointer");
                 match i.op {

@@ -1,15 +1,16 @@
 //! What a VM costs: the bytes it holds, a memory limit, collector pauses, and an
 //! instruction profile per function.
 //!
-//! Everything here rides on the interpreter's budget tick (charged at calls and
-//! backward jumps, see `exec.rs`), which only runs when a budget, a memory limit or
-//! profiling is switched on: an unmetered VM pays nothing.
+//! Budgets and memory limits ride on the interpreter's budget tick (charged at calls
+//! and backward jumps, see `exec.rs`), which only runs when one is set. Profiling
+//! switches the interpreter to its counting loop, which counts every instruction into
+//! its function. An unmetered VM pays for neither.
 //!
 //! Bytes come from [`crate::memory`]: while a VM runs, every byte its thread allocates
 //! or frees is the VM's, so two VMs on one thread (an imp's device and agent) each see
 //! their own usage.
 
-use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use crate::bytecode::Proto;
@@ -44,8 +45,9 @@ pub struct FunctionCost {
 /// A VM's costs so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VmStats {
-    /// Instructions executed while metering was on, as the budget counts them: a loop
-    /// iteration costs the length of its body, a call a fixed amount.
+    /// Instructions executed: exactly, while profiling; otherwise as a budget or memory
+    /// limit charges them (a loop iteration costs the length of its body, a call one),
+    /// and 0 when nothing meters the VM.
     pub instructions: u64,
     /// Bytes this VM holds (0 without the counting allocator).
     pub memory_bytes: usize,
@@ -77,10 +79,9 @@ pub(crate) struct Meter {
     gc_cycles: u64,
     gc_pause_total: Duration,
     gc_pause_max: Duration,
-    /// Instructions per function prototype, when profiling. The key is the prototype's
-    /// address: prototypes live as long as a frame runs them, and a name is rendered
-    /// once per key.
-    profile: Option<HashMap<*const Proto, FunctionCost>>,
+    /// While profiling: the main functions compiled since it began. Every function of
+    /// a script is in its main function's tree, and each counts its own instructions.
+    profiled: Option<Vec<Rc<Proto>>>,
 }
 
 impl Meter {
@@ -124,10 +125,18 @@ impl Vm {
         Ok(())
     }
 
-    /// Switches the per-function instruction profile on (and clears it) or off.
+    /// Switches the per-function instruction profile on or off. It covers code compiled
+    /// while it is on.
     pub fn set_profiling(&mut self, on: bool) {
-        self.meter.profile = on.then(HashMap::new);
-        self.update_ticking();
+        self.meter.profiled = on.then(Vec::new);
+        self.counting = on;
+    }
+
+    /// Keeps a freshly compiled main function for the profile.
+    pub(crate) fn note_compiled(&mut self, main: &Rc<Proto>) {
+        if let Some(profiled) = &mut self.meter.profiled {
+            profiled.push(main.clone());
+        }
     }
 
     /// Bytes this VM holds now, spare arena capacity included.
@@ -143,12 +152,24 @@ impl Vm {
 
     /// Costs so far; `hottest` lists at most `top` functions.
     pub fn stats(&self, top: usize) -> VmStats {
-        let mut hottest: Vec<FunctionCost> =
-            self.meter.profile.as_ref().map(|p| p.values().cloned().collect()).unwrap_or_default();
+        let mut hottest = Vec::new();
+        if let Some(mains) = &self.meter.profiled {
+            let mut pending: Vec<&Proto> = mains.iter().map(|p| &**p).collect();
+            while let Some(p) = pending.pop() {
+                pending.extend(p.children.iter().map(|c| &**c));
+                if p.executed.get() > 0 {
+                    hottest.push(self.function_cost(p));
+                }
+            }
+        }
+        let instructions = match &self.meter.profiled {
+            Some(_) => hottest.iter().map(|f| f.instructions).sum(),
+            None => self.meter.instructions + self.meter.granted.saturating_sub(self.countdown),
+        };
         hottest.sort_by(|a, b| b.instructions.cmp(&a.instructions).then_with(|| a.function.cmp(&b.function)));
         hottest.truncate(top);
         VmStats {
-            instructions: self.meter.instructions + self.meter.granted.saturating_sub(self.countdown),
+            instructions,
             memory_bytes: self.meter.bytes(),
             gc_cycles: self.meter.gc_cycles,
             gc_pause_total: self.meter.gc_pause_total,
@@ -169,19 +190,19 @@ impl Vm {
     pub(crate) fn update_ticking(&mut self) {
         // What ran under the old settings counts as run; the budget starts afresh.
         self.meter.instructions += self.meter.granted.saturating_sub(self.countdown);
-        self.metering = self.budget != u64::MAX || self.meter.limit.is_some() || self.meter.profile.is_some();
+        self.metering = self.budget != u64::MAX || self.meter.limit.is_some();
         self.refill_countdown();
     }
 
     fn refill_countdown(&mut self) {
-        let grant = if self.meter.profile.is_some() { 0 } else { TICK_CHUNK.min(self.budget) };
+        let grant = TICK_CHUNK.min(self.budget);
         self.countdown = grant;
         self.meter.granted = grant;
     }
 
-    /// Charges the instructions run since the countdown's last refill, and `n` more,
-    /// to the budget, the profile (which wants every tick, so its countdown is zero)
-    /// and the memory limit (checked here, so a loop that only grows an array is caught).
+    /// Charges the instructions run since the countdown's last refill, and `n` more, to
+    /// the budget, and checks the memory limit (here, so a loop that only grows an
+    /// array is caught).
     #[inline(never)]
     pub(crate) fn metered_tick(&mut self, n: u64) -> Result<(), Fail> {
         let ran = self.meter.granted.saturating_sub(self.countdown) + n;
@@ -192,9 +213,6 @@ impl Vm {
             self.budget -= ran;
         }
         self.meter.instructions += ran;
-        if self.meter.profile.is_some() {
-            self.charge_running_function(ran);
-        }
         if let Some(limit) = self.meter.limit {
             if self.meter.bytes() > self.meter.next_check.max(limit) {
                 if self.native_depth == 0 {
@@ -212,28 +230,16 @@ impl Vm {
         Ok(())
     }
 
-    fn charge_running_function(&mut self, n: u64) {
-        let Some(frame) = self.ex.frames.last() else { return };
-        let key = frame.proto.as_ptr() as *const Proto;
-        let known = self.meter.profile.as_ref().is_some_and(|p| p.contains_key(&key));
-        if !known {
-            let p = frame.proto();
-            let text = |v: Value| match v {
-                Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
-                _ => "unknown".to_string(),
-            };
-            let cost = FunctionCost {
-                function: text(p.name),
-                file: text(p.source),
-                line: p.lines.first().map_or(0, |l| l.1),
-                instructions: 0,
-            };
-            if let Some(profile) = self.meter.profile.as_mut() {
-                profile.insert(key, cost);
-            }
-        }
-        if let Some(cost) = self.meter.profile.as_mut().and_then(|p| p.get_mut(&key)) {
-            cost.instructions += n;
+    fn function_cost(&self, p: &Proto) -> FunctionCost {
+        let text = |v: Value| match v {
+            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            _ => "unknown".to_string(),
+        };
+        FunctionCost {
+            function: text(p.name),
+            file: text(p.source),
+            line: p.lines.first().map_or(0, |l| l.1),
+            instructions: p.executed.get(),
         }
     }
 }

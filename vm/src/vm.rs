@@ -161,6 +161,8 @@ pub struct Vm {
     pub(crate) metering: bool,
     /// Instructions the interpreter may charge inline before calling `metered_tick`.
     pub(crate) countdown: u64,
+    /// Whether the interpreter counts every instruction into its function (profiling).
+    pub(crate) counting: bool,
     pub(crate) meter: crate::meter::Meter,
     pub(crate) max_frames: usize,
     /// The call stack captured where the error now propagating was raised.
@@ -238,6 +240,7 @@ impl Vm {
             budget: u64::MAX,
             metering: false,
             countdown: 0,
+            counting: false,
             meter: Default::default(),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
@@ -551,6 +554,7 @@ impl Vm {
         let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };
         let proto = compiler::compile(&ast.program, env)
             .map_err(|e| ParseError::new(map, e.message, e.span.hi as usize, Some(e.span)))?;
+        self.note_compiled(&proto);
         Ok(self.make_closure(proto))
     }
 

@@ -51,7 +51,11 @@ fn memory_used_follows_what_the_script_holds() {
     assert!(holding >= before + 100_000 * 16, "{before} -> {holding}");
     vm.run_source("big <- null;", "drop.nut").expect("runs");
     vm.collect_garbage();
-    assert!(vm.memory_used() < before + 100_000, "the array's 1.6 MB are gone: {before} -> {holding} -> {}", vm.memory_used());
+    assert!(
+        vm.memory_used() < before + 100_000,
+        "the array's 1.6 MB are gone: {before} -> {holding} -> {}",
+        vm.memory_used()
+    );
 }
 
 #[test]
@@ -124,22 +128,25 @@ fn churning_garbage_runs_for_long_within_a_small_limit() {
     assert!(stats.gc_cycles >= 1 && stats.gc_cycles < 10_000, "collections neither skipped nor thrashing: {stats:?}");
 }
 
-/// A budget is charged in chunks through an inline countdown; profiling charges every
-/// tick. Both must count the same instructions, and a budget must stop at its limit.
+/// Profiling counts every instruction exactly: the same program counts the same,
+/// and a loop's count grows with its iterations. A budget (charged in chunks through
+/// an inline countdown) stops a run at its limit.
 #[test]
-fn chunked_budget_counts_what_profiling_counts() {
-    let src = "local s = 0; for (local i = 0; i < 123457; i++) { if (i % 3) s += i; } return s;";
-    let count = |setup: &dyn Fn(&mut Vm)| {
+fn profiling_counts_exactly_and_a_budget_stops_at_its_limit() {
+    let program = |n: u32| format!("local s = 0; for (local i = 0; i < {n}; i++) {{ if (i % 3) s += i; }} return s;");
+    let count = |src: &str| {
         let mut vm = vm();
-        setup(&mut vm);
+        vm.set_profiling(true);
         vm.run_source(src, "count.nut").expect("runs");
         vm.stats(0).instructions
     };
-    let budgeted = count(&|vm| vm.set_instruction_budget(Some(u64::MAX - 1)));
-    let profiled = count(&|vm| vm.set_profiling(true));
-    assert!(budgeted > 123_457, "{budgeted}");
-    assert_eq!(budgeted, profiled);
+    let (small, large) = (count(&program(1000)), count(&program(2000)));
+    assert_eq!(small, count(&program(1000)));
+    let per_iteration = (large - small) / 1000;
+    assert!((3..=12).contains(&per_iteration), "{small} {large}");
     let mut vm = vm();
-    vm.set_instruction_budget(Some(budgeted / 2));
-    assert_eq!(runtime_message(vm.run_source(src, "count.nut")), "instruction budget exceeded");
+    vm.set_instruction_budget(Some(5_000));
+    assert_eq!(runtime_message(vm.run_source(&program(100_000), "count.nut")), "instruction budget exceeded");
+    let stats = vm.stats(0);
+    assert!((5_000..5_100).contains(&stats.instructions), "charged up to the budget: {stats:?}");
 }
