@@ -208,6 +208,9 @@ pub struct Proto {
     pub outer_names: Vec<StrId>,
     /// (first pc, line) pairs in pc order.
     pub lines: Vec<(u32, u32)>,
+    /// (first pc, file) pairs in pc order where `#line` directives name another file
+    /// than `source` (code assembled from several files); empty otherwise.
+    pub files: Vec<(u32, Value)>,
     pub locals: Vec<LocalInfo>,
     pub generator: bool,
     /// The collection in which this prototype was last marked.
@@ -226,6 +229,15 @@ impl Proto {
             Ok(i) => self.lines[i].1,
             Err(0) => self.lines.first().map_or(0, |l| l.1),
             Err(i) => self.lines[i - 1].1,
+        }
+    }
+
+    /// The source file of the instruction at `pc`.
+    pub fn file_at(&self, pc: usize) -> Value {
+        let pc = pc as u32;
+        match self.files.partition_point(|&(p, _)| p <= pc) {
+            0 => self.source,
+            i => self.files[i - 1].1,
         }
     }
 }
@@ -308,6 +320,7 @@ mod tests {
             outers: vec![],
             outer_names: vec![],
             lines: vec![(0, 1), (3, 4), (7, 9)],
+            files: vec![(3, Value::Int(2)), (7, Value::Int(3))],
             locals: vec![],
             generator: false,
             gc_epoch: Cell::new(0),
@@ -318,5 +331,9 @@ mod tests {
         assert_eq!(p.line_at(2), 1);
         assert_eq!(p.line_at(3), 4);
         assert_eq!(p.line_at(100), 9);
+        assert!(matches!(
+            (p.file_at(2), p.file_at(3), p.file_at(6), p.file_at(9)),
+            (Value::Null, Value::Int(2), Value::Int(2), Value::Int(3))
+        ));
     }
 }

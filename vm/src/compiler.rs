@@ -35,8 +35,9 @@ pub struct CompileEnv<'a> {
     pub consts: TableId,
     pub profile: Profile,
     pub source: &'a str,
-    /// Maps a byte offset of the source to its line number.
-    pub line_of: &'a dyn Fn(u32) -> u32,
+    /// Maps a byte offset of the source to its line number and file (which `#line`
+    /// directives may rename).
+    pub position_of: &'a dyn Fn(u32) -> (u32, Rc<str>),
 }
 
 /// Compiles a whole program into the prototype of its `main` function.
@@ -103,6 +104,9 @@ struct FuncState {
     trap_depth: u32,
     lines: Vec<(u32, u32)>,
     line: u32,
+    /// The file of the code being emitted, and where it changed (see `Proto::files`).
+    file: Option<Rc<str>>,
+    files: Vec<(u32, Rc<str>)>,
     params: Vec<StrId>,
     nparams: u32,
     varargs: bool,
@@ -128,6 +132,8 @@ impl FuncState {
             trap_depth: 0,
             lines: Vec::new(),
             line: 0,
+            file: None,
+            files: Vec::new(),
             params: Vec::new(),
             nparams: 0,
             varargs: false,
@@ -179,8 +185,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn set_line(&mut self, span: Span) {
-        let line = (self.env.line_of)(span.lo);
-        self.fs().line = line;
+        let (line, file) = (self.env.position_of)(span.lo);
+        let fs = self.fs();
+        fs.line = line;
+        fs.file = Some(file);
     }
 
     fn pc(&mut self) -> usize {
@@ -192,6 +200,11 @@ impl<'a> Compiler<'a> {
         let pc = fs.code.len();
         if fs.lines.last().map(|l| l.1) != Some(fs.line) {
             fs.lines.push((pc as u32, fs.line));
+        }
+        if let Some(file) = &fs.file {
+            if fs.files.last().map_or(true, |f| f.1 != *file) {
+                fs.files.push((pc as u32, file.clone()));
+            }
         }
         fs.code.push(Instr::new(op, a, b, c, d));
         pc
@@ -288,6 +301,12 @@ impl<'a> Compiler<'a> {
             params.truncate(fs.nparams as usize);
         }
         let ic = crate::cache::InlineCache::new(fs.code.len());
+        // Only code from other files than the one compiled needs a file table.
+        let files = if fs.files.iter().all(|f| *f.1 == *self.env.source) {
+            Vec::new()
+        } else {
+            fs.files.iter().map(|(pc, file)| (*pc, Value::Str(self.env.heap.intern(file.as_bytes())))).collect()
+        };
         Proto {
             name: fs.name,
             source: Value::Str(self.env.heap.intern(self.env.source.as_bytes())),
@@ -302,6 +321,7 @@ impl<'a> Compiler<'a> {
             outers: fs.outers.iter().map(|o| o.1).collect(),
             outer_names: fs.outers.iter().map(|o| o.0).collect(),
             lines: fs.lines,
+            files,
             locals: debug_locals,
             generator: fs.generator,
             gc_epoch: Default::default(),

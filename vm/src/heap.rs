@@ -261,6 +261,7 @@ impl Heap {
         gray.extend_from_slice(&p.consts);
         gray.push(p.name);
         gray.push(p.source);
+        gray.extend(p.files.iter().map(|f| f.1));
         gray.extend(p.params.iter().map(|s| Value::Str(*s)));
         gray.extend(p.outer_names.iter().map(|s| Value::Str(*s)));
         gray.extend(p.locals.iter().map(|l| Value::Str(l.name)));

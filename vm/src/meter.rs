@@ -237,7 +237,7 @@ impl Vm {
         };
         FunctionCost {
             function: text(p.name),
-            file: text(p.source),
+            file: text(p.file_at(0)),
             line: p.lines.first().map_or(0, |l| l.1),
             instructions: p.executed.get(),
         }

@@ -8,13 +8,13 @@
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use crate::syntax::ParseError;
 use crate::bytecode::Proto;
 use crate::compiler::{self, CompileEnv};
 use crate::error::{Error, RuntimeError, StackEntry};
 use crate::frame::{ExecState, Frame, FRAME_ENTRY};
 use crate::heap::Heap;
 use crate::object::*;
+use crate::syntax::ParseError;
 use crate::table::Table;
 use crate::value::*;
 
@@ -550,8 +550,17 @@ impl Vm {
         // memory; what the script holds is the bytecode compiled from it.
         let ast = crate::memory::unmetered(|| crate::syntax::parse_shared(source, file, self.profile.dialect()))?;
         let map = &ast.source_map;
-        let line_of = |off: u32| map.position(off).line;
-        let env = CompileEnv { heap: &mut self.heap, consts: self.consts, profile: self.profile, source: file, line_of: &line_of };
+        let position_of = |off: u32| {
+            let p = map.position(off);
+            (p.line, p.file)
+        };
+        let env = CompileEnv {
+            heap: &mut self.heap,
+            consts: self.consts,
+            profile: self.profile,
+            source: file,
+            position_of: &position_of,
+        };
         let proto = compiler::compile(&ast.program, env)
             .map_err(|e| ParseError::new(map, e.message, e.span.hi as usize, Some(e.span)))?;
         self.note_compiled(&proto);
@@ -634,7 +643,9 @@ impl Vm {
                         self.nested_runs -= 1;
                         match r? {
                             Exit::Return(v) => Ok(v),
-                            Exit::Yield(_) | Exit::Suspend(_) => Err(self.error("cannot suspend through native calls/metamethods")),
+                            Exit::Yield(_) | Exit::Suspend(_) => {
+                                Err(self.error("cannot suspend through native calls/metamethods"))
+                            }
                         }
                     }
                     Entered::Value(v) => Ok(v),
@@ -679,7 +690,9 @@ impl Vm {
         if let Some(mask) = &self.heap.native(id).typemask {
             // `.` (any) is all ones, and every value has a type bit.
             let given = &self.ex.stack[args.base as usize..][..mask.len().min(n as usize)];
-            if let Some((i, (&m, &v))) = mask.iter().zip(given).enumerate().find(|(_, (m, v))| raw_type_bit(**v) & **m == 0) {
+            if let Some((i, (&m, &v))) =
+                mask.iter().zip(given).enumerate().find(|(_, (m, v))| raw_type_bit(**v) & **m == 0)
+            {
                 return Err(self.param_type_error(i, m, v));
             }
         }
@@ -737,7 +750,14 @@ impl Vm {
 
     /// Pushes a frame for closure `c` whose `this` and arguments are at `stack[base..]`.
     /// Generators are created instead of entered.
-    pub(crate) fn enter_closure(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> Result<Entered, Fail> {
+    pub(crate) fn enter_closure(
+        &mut self,
+        c: ClosureId,
+        base: u32,
+        nargs: u32,
+        ret: u32,
+        flags: u8,
+    ) -> Result<Entered, Fail> {
         let cl = self.heap.closure(c);
         let proto = cl.proto.clone();
         let b = base as usize;
@@ -946,7 +966,7 @@ impl Vm {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
             _ => "unknown".to_string(),
         };
-        let file = match p.source {
+        let file = match p.file_at(f.pc.saturating_sub(1) as usize) {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
             _ => "unknown".to_string(),
         };
@@ -998,7 +1018,9 @@ impl Vm {
             self.debug_hook,
         ];
         let d = &self.delegates;
-        for t in [d.table, d.array, d.string, d.number, d.function, d.generator, d.thread, d.class, d.instance, d.weakref] {
+        for t in
+            [d.table, d.array, d.string, d.number, d.function, d.generator, d.thread, d.class, d.instance, d.weakref]
+        {
             roots.push(Value::Table(t));
         }
         roots.extend(self.names.meta.iter().map(|s| Value::Str(*s)));

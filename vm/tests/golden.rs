@@ -80,6 +80,19 @@ fn uncaught_errors_carry_the_call_stack() {
     assert!(text.starts_with("\nAN ERROR HAS OCCURRED [bad]\n\nCALLSTACK\n*FUNCTION [f()] test.nut line [2]\n"));
 }
 
+/// Code assembled from several files (Builder, impt) carries `#line` markers: call
+/// stacks name the file and line each frame's code came from.
+#[test]
+fn call_stacks_follow_line_directives_to_their_files() {
+    let mut vm = Vm::new(Profile::Squirrel);
+    let src = "#line 10 \"lib.nut\"\nfunction f() {\n  throw \"bad\"\n}\n#line 3 \"app.nut\"\nf()\n";
+    let (_, r) = run(&mut vm, src);
+    let Err(Error::Runtime(e)) = r else { panic!("expected a runtime error") };
+    let frames: Vec<(&str, &str, u32)> =
+        e.stack.iter().map(|s| (s.function.as_str(), s.file.as_str(), s.line)).collect();
+    assert_eq!(frames, [("f", "lib.nut", 11), ("main", "app.nut", 3)]);
+}
+
 #[test]
 fn compile_errors_use_the_reference_messages() {
     let mut vm = Vm::new(Profile::Squirrel);
