@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::{parse_bytes, parse_duration, read_source, run, ProfileArg};
-use impish_factory::imp::{Imp, ImpConfig, Side, VmSetup};
+use impish_factory::imp::{Imp, ImpConfig, Outcome, Side, VmSetup};
 use impish_vm::{memory, FunctionCost, Vm, VmStats};
 use std::rc::Rc;
 
@@ -154,7 +154,12 @@ fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
     let start = Instant::now();
     let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
     imp.set_log_sink(Box::new(|_| {}));
-    imp.run_for(Duration::from_secs_f64(args.seconds));
+    let outcome = imp.run_for(Duration::from_secs_f64(args.seconds));
+    // An imp with nothing left to do sleeps through the rest of the run.
+    let simulated = match outcome {
+        Outcome::Finished => args.seconds,
+        Outcome::LimitReached => imp.now().as_secs_f64(),
+    };
     let wall = start.elapsed();
     let vms = imp
         .vm_stats(args.top)
@@ -167,7 +172,7 @@ fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
         file: args.file.display().to_string(),
         profile: "imp",
         wall,
-        simulated: Some(imp.now().as_secs_f64()),
+        simulated: Some(simulated),
         vms,
         peak_heap: memory::peak_bytes(),
         error,
