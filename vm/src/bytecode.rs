@@ -213,6 +213,10 @@ pub struct Proto {
     pub files: Vec<(u32, Value)>,
     pub locals: Vec<LocalInfo>,
     pub generator: bool,
+    /// `nparams` when a call with exactly that many arguments can enter the function
+    /// directly (neither varargs nor a generator), `u32::MAX` otherwise: one compare
+    /// on the call fast path.
+    pub(crate) plain_arity: u32,
     /// The collection in which this prototype was last marked.
     pub(crate) gc_epoch: Cell<u32>,
     /// One inline-cache word per instruction (constant-key gets and sets).
@@ -323,6 +327,7 @@ mod tests {
             files: vec![(3, Value::Int(2)), (7, Value::Int(3))],
             locals: vec![],
             generator: false,
+            plain_arity: 1,
             gc_epoch: Cell::new(0),
             executed: Cell::new(0),
             ic: InlineCache::new(0),

@@ -324,6 +324,7 @@ impl<'a> Compiler<'a> {
             files,
             locals: debug_locals,
             generator: fs.generator,
+            plain_arity: if fs.varargs || fs.generator { u32::MAX } else { fs.nparams },
             gc_epoch: Default::default(),
             executed: Default::default(),
             ic,

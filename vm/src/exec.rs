@@ -160,7 +160,7 @@ impl Vm {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     fn outer_get(&mut self, o: OuterId) -> Value {
         match *self.heap.outers.get(o.0) {
             Outer::Closed(v) => v,
@@ -174,7 +174,7 @@ impl Vm {
         }
     }
 
-    #[inline]
+    #[inline(never)]
     fn outer_set(&mut self, o: OuterId, v: Value) {
         match *self.heap.outers.get(o.0) {
             Outer::Closed(_) => *self.heap.outers.get_mut(o.0) = Outer::Closed(v),
@@ -194,7 +194,10 @@ impl Vm {
         'frame: loop {
             // The running frame is always the last one; it is looked up again where
             // needed rather than kept in a local, to leave registers for the loop.
-            let frame = self.ex.frames.last().expect("running frame");
+            debug_assert!(!self.ex.frames.is_empty());
+            // SAFETY: `execute` only runs while its entry frame (at least) is on the
+            // frame stack; it returns as soon as that frame is popped.
+            let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
             // SAFETY: the running frame's closure owns the prototype (see `Frame::proto`)
             // and the frame stays on the frame stack (or parked with its context) for
             // as long as this pass of 'frame runs: every instruction that pops or
@@ -256,7 +259,8 @@ impl Vm {
             }
             macro_rules! closure {
                 () => {
-                    self.ex.frames.last().expect("running frame").closure
+                    // SAFETY: as for `frame` above: the running frame is on the stack.
+                    unsafe { self.ex.frames.last().unwrap_unchecked() }.closure
                 };
             }
             macro_rules! k {
@@ -268,9 +272,9 @@ impl Vm {
             }
             macro_rules! save_pc {
                 () => {
-                    if let Some(f) = self.ex.frames.last_mut() {
-                        f.pc = pc!() as u32
-                    }
+                    let pc = pc!() as u32;
+                    // SAFETY: as for `frame` above: the running frame is on the stack.
+                    unsafe { self.ex.frames.last_mut().unwrap_unchecked() }.pc = pc
                 };
             }
             macro_rules! tri {
@@ -424,13 +428,31 @@ impl Vm {
                     Op::Move => fw!(i.a, fr!(i.b)),
                     Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
                     Op::GetOuter => {
-                        let o = self.heap.closure(closure!()).outers[i.b as usize];
-                        r!(i.a) = self.outer_get(o);
+                        let c = closure!();
+                        // SAFETY: the compiler only emits outer indices of the running
+                        // closure's own prototype, and the closure has one outer each.
+                        let o = unsafe { *self.heap.closure(c).outers.get_unchecked(i.b as usize) };
+                        // Closed, or open on the running stack: read in place.
+                        let v = match *self.heap.outers.get(o.0) {
+                            Outer::Closed(v) => v,
+                            Outer::Open { ctx, slot } if ctx == self.ex.ctx => self.ex.stack[slot as usize],
+                            _ => self.outer_get(o),
+                        };
+                        fw!(i.a, v);
                     }
                     Op::SetOuter => {
-                        let o = self.heap.closure(closure!()).outers[i.a as usize];
-                        let v = r!(i.b);
-                        self.outer_set(o, v);
+                        let c = closure!();
+                        // SAFETY: as for `GetOuter`.
+                        let o = unsafe { *self.heap.closure(c).outers.get_unchecked(i.a as usize) };
+                        let v = fr!(i.b);
+                        match self.heap.outers.get_mut(o.0) {
+                            Outer::Closed(c) => *c = v,
+                            Outer::Open { ctx, slot } if *ctx == self.ex.ctx => {
+                                let slot = *slot as usize;
+                                self.ex.stack[slot] = v
+                            }
+                            _ => self.outer_set(o, v),
+                        }
                     }
                     Op::GetBase => {
                         r!(i.a) = match self.heap.closure(closure!()).base {
@@ -798,10 +820,20 @@ impl Vm {
     /// Pops the running frame delivering `v`; `Some` when the run ends here.
     #[inline(always)]
     fn do_return(&mut self, v: Value) -> Option<Exit> {
-        let f = self.ex.frames.pop().expect("running frame");
+        debug_assert!(!self.ex.frames.is_empty());
+        // SAFETY: only `execute` calls this, for its running frame (see there).
+        let f = unsafe { self.ex.frames.pop().unwrap_unchecked() };
         self.close_outers(f.base);
         self.ex.traps.truncate(f.trap_base as usize);
         self.ex.top = f.saved_top;
+        if f.flags == 0 {
+            // A plain script-to-script call: `ret` is a register of the caller, which
+            // is still on the stack (the stack never shrinks).
+            debug_assert!((f.ret as usize) < self.ex.stack.len());
+            // SAFETY: as above.
+            unsafe { *self.ex.stack.get_unchecked_mut(f.ret as usize) = v };
+            return None;
+        }
         let v = if f.flags & FRAME_CTOR != 0 { self.ex.stack[f.base as usize] } else { v };
         if f.flags & FRAME_ENTRY != 0 {
             return Some(Exit::Return(v));

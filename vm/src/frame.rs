@@ -72,6 +72,17 @@ impl ExecState {
         }
     }
 
+    /// Clears the slots above `top` (the collector calls this on every stack it
+    /// scans). Calls do not clear their callee's registers: a register not yet
+    /// written holds a stale value from an earlier frame, which is only safe to scan
+    /// because every slot above `top` at a collection is cleared, so a stale value
+    /// always names an object that was alive at the last collection (at worst it
+    /// keeps that object one cycle longer).
+    pub fn clear_dead(&mut self) {
+        let top = (self.top as usize).min(self.stack.len());
+        self.stack[top..].fill(Value::Null);
+    }
+
     /// Values the collector must treat as live.
     pub fn live(&self) -> &[Value] {
         &self.stack[..(self.top as usize).min(self.stack.len())]

@@ -361,14 +361,16 @@ impl Heap {
                     gray.extend_from_slice(&inst.fields);
                 }
                 Value::Generator(i) => {
-                    if let Some(ex) = self.generators.get_mut(i.0).exec.take() {
+                    if let Some(mut ex) = self.generators.get_mut(i.0).exec.take() {
+                        ex.clear_dead();
                         self.push_exec(&ex, gray);
                         self.generators.get_mut(i.0).exec = Some(ex);
                     }
                 }
                 Value::Thread(i) => {
                     gray.push(self.threads.get(i.0).func);
-                    if let Some(ex) = self.threads.get_mut(i.0).exec.take() {
+                    if let Some(mut ex) = self.threads.get_mut(i.0).exec.take() {
+                        ex.clear_dead();
                         self.push_exec(&ex, gray);
                         self.threads.get_mut(i.0).exec = Some(ex);
                     }

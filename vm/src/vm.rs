@@ -730,9 +730,7 @@ impl Vm {
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;
-        if nargs != p.nparams
-            || p.varargs
-            || p.generator
+        if nargs != p.plain_arity
             || cl.env.is_some()
             || top >= self.ex.stack.len()
             || self.ex.frames.len() >= self.max_frames
@@ -740,7 +738,7 @@ impl Vm {
             return false;
         }
         let proto = NonNull::from(p);
-        self.ex.stack[b + nargs as usize..top].fill(Value::Null);
+        // The callee's other registers are not cleared: see `ExecState::clear_dead`.
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
         let trap_base = self.ex.traps.len() as u32;
@@ -1028,6 +1026,10 @@ impl Vm {
         roots.push(Value::Str(self.names.constructor));
         roots.extend_from_slice(&self.temp_roots);
         roots.extend_from_slice(&self.pinned);
+        self.ex.clear_dead();
+        for ex in self.parked.iter_mut() {
+            ex.clear_dead();
+        }
         let mut states: Vec<&ExecState> = vec![&self.ex];
         states.extend(self.parked.iter());
         self.heap.collect(&roots, &states)
