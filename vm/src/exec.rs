@@ -43,7 +43,7 @@ impl Vm {
     pub(crate) fn run(&mut self) -> Result<Exit, Fail> {
         let entry = self.ex.frames.len() - 1;
         loop {
-            let r = match (self.profile, self.counting) {
+            let r = match (self.profile, self.profiling()) {
                 (Profile::Squirrel, false) => self.execute::<Wide, false>(entry),
                 (Profile::Imp, false) => self.execute::<Narrow, false>(entry),
                 (Profile::Squirrel, true) => self.execute::<Wide, true>(entry),

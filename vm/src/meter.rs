@@ -129,7 +129,11 @@ impl Vm {
     /// while it is on.
     pub fn set_profiling(&mut self, on: bool) {
         self.meter.profiled = on.then(Vec::new);
-        self.counting = on;
+    }
+
+    /// Whether the interpreter runs its counting loop.
+    pub(crate) fn profiling(&self) -> bool {
+        self.meter.profiled.is_some()
     }
 
     /// Keeps a freshly compiled main function for the profile.

@@ -161,8 +161,6 @@ pub struct Vm {
     pub(crate) metering: bool,
     /// Instructions the interpreter may charge inline before calling `metered_tick`.
     pub(crate) countdown: u64,
-    /// Whether the interpreter counts every instruction into its function (profiling).
-    pub(crate) counting: bool,
     pub(crate) meter: crate::meter::Meter,
     pub(crate) max_frames: usize,
     /// The call stack captured where the error now propagating was raised.
@@ -240,7 +238,6 @@ impl Vm {
             budget: u64::MAX,
             metering: false,
             countdown: 0,
-            counting: false,
             meter: Default::default(),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
