@@ -84,6 +84,11 @@ impl<T> Arena<T> {
         self.live
     }
 
+    /// How many objects are marked (the survivors, between marking and sweeping).
+    pub fn marked(&self) -> usize {
+        self.marks.iter().filter(|&&m| m).count()
+    }
+
     /// Bytes held for objects that are not there: freed slots and spare capacity, which
     /// new objects reuse before the arena grows.
     pub fn reusable_bytes(&self) -> usize {

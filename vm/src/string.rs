@@ -4,8 +4,8 @@
 //! equality and a table lookup by string never hashes or compares contents. Interning
 //! is the cost of making a string, so it is kept cheap: short bodies live inside their
 //! arena slot (no allocation), the reference's hash is computed only when a string is
-//! first used as a table key, and the collector drops dead strings from the intern
-//! table in place instead of rebuilding it.
+//! first used as a table key, and the collector rebuilds the intern table from the
+//! survivors, so probes never wade through the dead.
 
 use std::cell::Cell;
 
@@ -51,8 +51,6 @@ pub struct SqStr {
     /// The reference's hash (decides table placement and so iteration order),
     /// computed on first use.
     hash: Cell<u64>,
-    /// A full-content hash for interning (the reference's samples long strings).
-    ihash: u64,
 }
 
 impl SqStr {
@@ -102,39 +100,60 @@ fn intern_hash(s: &[u8]) -> u64 {
     for &b in chunks.remainder() {
         h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
     }
-    // A multiply leaves the low bits (the probe index) depending only on the low bits
-    // of the input; fold the well-mixed high half down so similar strings ("key1",
-    // "key2", ...) spread instead of forming long probe runs.
+    // The table uses the high half (slot and tag): a final multiply spreads every
+    // input bit into it, so similar strings ("key1", "key2", ...) scatter.
     h ^= h >> 32;
-    h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    h ^ (h >> 29)
+    h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// The intern table: open addressing over `(hash tag, id + 1)` entries, so probing
-/// compares hashes without touching the strings themselves. Freed strings leave
-/// tombstones (an entry whose id part is 0), which insertions reuse.
+/// The intern table: open addressing (linear probing) over `(hash tag, id + 1)`
+/// entries, so probing compares hashes without touching the strings themselves.
+/// An entry of 0 is empty.
 pub struct Strings {
     arena: Arena<SqStr>,
     slots: Vec<u64>,
     /// Entries holding a string.
     used: usize,
-    /// Tombstone entries.
-    dead: usize,
 }
 
 const MIN_SLOTS: usize = 1024;
 const TAG: u64 = 0xFFFF_FFFF_0000_0000;
-const TOMBSTONE: u64 = TAG;
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { arena: Arena::default(), slots: vec![0; MIN_SLOTS], used: 0, dead: 0 }
+        Strings { arena: Arena::default(), slots: vec![0; MIN_SLOTS], used: 0 }
     }
 }
 
 #[inline]
 fn slot_entry(ihash: u64, id: u32) -> u64 {
     (ihash & TAG) | (id as u64 + 1)
+}
+
+/// The slot an entry's probe path starts from (before masking): its tag, so the
+/// table can be re-laid without touching the strings.
+#[inline]
+fn home(entry: u64) -> usize {
+    (entry >> 32) as usize
+}
+
+/// Moves the entries whose string `keep` accepts into a fresh table of `n` slots;
+/// returns how many it moved.
+fn rebuild(slots: &mut Vec<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize {
+    let old = std::mem::replace(slots, vec![0; n]);
+    let mask = n - 1;
+    let mut used = 0;
+    for e in old {
+        if e != 0 && keep((e as u32).wrapping_sub(1)) {
+            let mut i = home(e) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = e;
+            used += 1;
+        }
+    }
+    used
 }
 
 impl Strings {
@@ -160,22 +179,18 @@ impl Strings {
         }
     }
 
-    /// The interned id of `s`, or the slot where it belongs (the first tombstone on
-    /// its probe path, else the empty slot that ends it).
+    /// The interned id of `s`, or the empty slot that ends its probe path.
     #[inline]
     fn lookup(&self, s: &[u8], ihash: u64) -> Result<StrId, usize> {
         let mask = self.slots.len() - 1;
         let tag = ihash & TAG;
-        let mut i = ihash as usize & mask;
-        let mut free = None;
+        let mut i = home(ihash) & mask;
         loop {
             let e = self.slots[i];
             if e == 0 {
-                return Err(free.unwrap_or(i));
+                return Err(i);
             }
-            if e == TOMBSTONE {
-                free.get_or_insert(i);
-            } else if e & TAG == tag {
+            if e & TAG == tag {
                 let id = (e as u32).wrapping_sub(1);
                 if self.arena.get(id).bytes() == s {
                     return Ok(StrId(id));
@@ -186,35 +201,14 @@ impl Strings {
     }
 
     fn insert_at(&mut self, slot: usize, body: Body, ihash: u64) -> StrId {
-        let id = self.arena.insert(SqStr { body, hash: Cell::new(UNHASHED), ihash });
-        if self.slots[slot] == TOMBSTONE {
-            self.dead -= 1;
-        }
+        let id = self.arena.insert(SqStr { body, hash: Cell::new(UNHASHED) });
         self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
-        if (self.used + self.dead) * 2 > self.slots.len() {
-            // Grow when live strings fill a quarter; otherwise only clear tombstones.
-            let n = if self.used * 4 > self.slots.len() { self.slots.len() * 2 } else { self.slots.len() };
-            self.rebuild(n);
+        if self.used * 2 > self.slots.len() {
+            let n = self.slots.len() * 2;
+            self.used = rebuild(&mut self.slots, n, |_| true);
         }
         StrId(id)
-    }
-
-    /// Re-places every live string in a table of `n` slots.
-    fn rebuild(&mut self, n: usize) {
-        self.slots = vec![0; n];
-        self.used = 0;
-        self.dead = 0;
-        let mask = n - 1;
-        for id in self.arena.ids() {
-            let ihash = self.arena.get(id).ihash;
-            let mut i = ihash as usize & mask;
-            while self.slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = slot_entry(ihash, id);
-            self.used += 1;
-        }
     }
 
     #[inline(always)]
@@ -236,27 +230,15 @@ impl Strings {
         self.arena.mark(id.0);
     }
 
-    /// Frees unmarked strings, leaving tombstones in the intern table. The table keeps
-    /// its size (as the arena keeps its slots): a program that made many strings once
-    /// will likely make as many again before the next collection.
-    pub fn sweep(&mut self) {
-        let slots = &mut self.slots;
-        let mask = slots.len() - 1;
-        let mut freed = 0;
-        self.arena.sweep(|id, s| {
-            let entry = slot_entry(s.ihash, id);
-            let mut i = s.ihash as usize & mask;
-            // Every live string has its entry on its probe path.
-            while slots[i] != entry && slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            if slots[i] == entry {
-                slots[i] = TOMBSTONE;
-                freed += 1;
-            }
-        });
-        self.used -= freed;
-        self.dead += freed;
+    /// Frees unmarked strings and rebuilds the intern table from the survivors, with
+    /// room for `inflow` more before it must grow (the collector passes its allocation
+    /// budget until the next collection). Rebuilding costs no more than the marking that
+    /// preceded it, where removing each dead entry would cost a random probe apiece.
+    pub fn sweep(&mut self, inflow: usize) {
+        let arena = &self.arena;
+        let n = ((arena.marked() + inflow) * 2).next_power_of_two().max(MIN_SLOTS);
+        self.used = rebuild(&mut self.slots, n, |id| arena.is_marked(id));
+        self.arena.sweep(|_, _| {});
     }
 
     pub fn live(&self) -> usize {
@@ -298,13 +280,13 @@ mod tests {
         let a = s.intern(b"keep");
         s.intern(b"drop");
         s.mark(a);
-        s.sweep();
+        s.sweep(0);
         assert_eq!(s.live(), 1);
         assert_eq!(s.intern(b"keep"), a);
     }
 
     #[test]
-    fn tombstones_are_reused_and_lookups_probe_past_them() {
+    fn sweeps_keep_survivors_findable_and_freed_strings_gone() {
         let mut s = Strings::default();
         let long = vec![b'x'; 100];
         let ids: Vec<_> = (0..3000).map(|i| s.intern(format!("s{i}").as_bytes())).collect();
@@ -315,7 +297,7 @@ mod tests {
             }
         }
         s.mark(l);
-        s.sweep();
+        s.sweep(0);
         assert_eq!(s.live(), 1001);
         for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
             assert_eq!(s.intern(format!("s{i}").as_bytes()), *id);

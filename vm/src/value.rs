@@ -40,7 +40,12 @@ ids! {
 
 /// A Squirrel value. Integers are stored as `i64`; the `imp` profile keeps them
 /// wrapped to 32 bits. Floats are single precision, as `SQFloat` is in the reference.
+///
+/// The tag is a whole word so every payload starts at byte 8: a value then moves as
+/// two words, where mixed payload offsets (a bool at 1, an id at 4, an integer at 8)
+/// make the compiler copy each variant's bytes piece by piece.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(u64)]
 pub enum Value {
     #[default]
     Null,
