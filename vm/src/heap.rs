@@ -427,7 +427,7 @@ impl Heap {
     }
 
     fn sweep(&mut self) {
-        self.strings.sweep(self.threshold);
+        self.strings.sweep();
         self.tables.sweep(|_, _| {});
         self.arrays.sweep(|_, _| {});
         self.closures.sweep(|_, _| {});

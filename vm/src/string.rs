@@ -114,6 +114,8 @@ pub struct Strings {
     slots: Vec<u64>,
     /// Entries holding a string.
     used: usize,
+    /// Strings made since the last collection: the table is sized for as many again.
+    made: usize,
 }
 
 const MIN_SLOTS: usize = 1024;
@@ -121,7 +123,7 @@ const TAG: u64 = 0xFFFF_FFFF_0000_0000;
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { arena: Arena::default(), slots: vec![0; MIN_SLOTS], used: 0 }
+        Strings { arena: Arena::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
     }
 }
 
@@ -204,6 +206,7 @@ impl Strings {
         let id = self.arena.insert(SqStr { body, hash: Cell::new(UNHASHED) });
         self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
+        self.made += 1;
         if self.used * 2 > self.slots.len() {
             let n = self.slots.len() * 2;
             self.used = rebuild(&mut self.slots, n, |_| true);
@@ -231,13 +234,14 @@ impl Strings {
     }
 
     /// Frees unmarked strings and rebuilds the intern table from the survivors, with
-    /// room for `inflow` more before it must grow (the collector passes its allocation
-    /// budget until the next collection). Rebuilding costs no more than the marking that
-    /// preceded it, where removing each dead entry would cost a random probe apiece.
-    pub fn sweep(&mut self, inflow: usize) {
+    /// room for as many new strings as the last cycle made, so a steady churn never
+    /// grows it mid-cycle. Rebuilding costs no more than the marking that preceded it,
+    /// where removing each dead entry would cost a random probe apiece.
+    pub fn sweep(&mut self) {
         let arena = &self.arena;
-        let n = ((arena.marked() + inflow) * 2).next_power_of_two().max(MIN_SLOTS);
+        let n = ((arena.marked() + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
         self.used = rebuild(&mut self.slots, n, |id| arena.is_marked(id));
+        self.made = 0;
         self.arena.sweep(|_, _| {});
     }
 
@@ -280,7 +284,7 @@ mod tests {
         let a = s.intern(b"keep");
         s.intern(b"drop");
         s.mark(a);
-        s.sweep(0);
+        s.sweep();
         assert_eq!(s.live(), 1);
         assert_eq!(s.intern(b"keep"), a);
     }
@@ -297,7 +301,7 @@ mod tests {
             }
         }
         s.mark(l);
-        s.sweep(0);
+        s.sweep();
         assert_eq!(s.live(), 1001);
         for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
             assert_eq!(s.intern(format!("s{i}").as_bytes()), *id);
