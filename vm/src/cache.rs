@@ -6,6 +6,12 @@
 //! An instance entry is (class id, member ref); a member's ref never changes once the
 //! member exists, but a class id can be reused after a collection, so the collector
 //! clears the caches of every prototype it marks.
+//!
+//! A third kind serves a name read through `this` that is no member of the class, so it
+//! resolves in the root table (a method calling a global class or function): (class id,
+//! root node). It stays true until the class gains a member or the instance default
+//! delegate an entry; the VM counts such edits, and a cache that sees the count change
+//! forgets everything.
 
 use std::cell::Cell;
 
@@ -13,15 +19,20 @@ use crate::object::MemberRef;
 use crate::value::ClassId;
 
 const INSTANCE: u64 = 1 << 63;
+/// With `INSTANCE`: the name is no member of the class; the low word is a root node.
+const VIA_ROOT: u64 = 1 << 62;
+const CLASS_BITS: u32 = 30;
 
 pub struct InlineCache {
     slots: Box<[Cell<u64>]>,
+    /// The VM's member-edit count when the `VIA_ROOT` entries were made.
+    edits: Cell<u64>,
 }
 
 impl InlineCache {
     /// A cache for a prototype with `n` instructions.
     pub fn new(n: usize) -> InlineCache {
-        InlineCache { slots: (0..n).map(|_| Cell::new(0)).collect() }
+        InlineCache { slots: (0..n).map(|_| Cell::new(0)).collect(), edits: Cell::new(0) }
     }
 
     /// The table node the instruction at `pc` found its key in last time.
@@ -44,7 +55,7 @@ impl InlineCache {
     #[inline(always)]
     pub fn member(&self, pc: usize, class: ClassId) -> Option<MemberRef> {
         let e = self.slots.get(pc)?.get();
-        if e & INSTANCE == 0 || (e >> 32) as u32 & 0x7FFF_FFFF != class.0 {
+        if e & (INSTANCE | VIA_ROOT) != INSTANCE || entry_class(e) != class.0 {
             return None;
         }
         let r = e as u32 as usize;
@@ -58,8 +69,29 @@ impl InlineCache {
             MemberRef::Method(i) => (i, 1),
         };
         // Ids and indices that do not fit the packing are simply not cached.
-        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << 31 && i < 1 << 30) {
+        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && i < 1 << 30) {
             c.set(INSTANCE | (class.0 as u64) << 32 | (i << 1 | bit) as u64);
+        }
+    }
+
+    /// The root-table node where the instruction at `pc` found a name that instances of
+    /// `class` do not have, if no member edit happened since (`edits` is the VM's count).
+    #[inline(always)]
+    pub fn via_root(&self, pc: usize, class: ClassId, edits: u64) -> Option<usize> {
+        let e = self.slots.get(pc)?.get();
+        if e & (INSTANCE | VIA_ROOT) != INSTANCE | VIA_ROOT || entry_class(e) != class.0 || self.edits.get() != edits {
+            return None;
+        }
+        Some(e as u32 as usize)
+    }
+
+    pub fn set_via_root(&self, pc: usize, class: ClassId, node: usize, edits: u64) {
+        if self.edits.get() != edits {
+            self.clear();
+            self.edits.set(edits);
+        }
+        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && node <= u32::MAX as usize) {
+            c.set(INSTANCE | VIA_ROOT | (class.0 as u64) << 32 | node as u64);
         }
     }
 
@@ -69,6 +101,12 @@ impl InlineCache {
             c.set(0);
         }
     }
+}
+
+/// The class id of an instance entry.
+#[inline(always)]
+fn entry_class(e: u64) -> u32 {
+    (e >> 32) as u32 & ((1 << CLASS_BITS) - 1)
 }
 
 #[cfg(test)]
@@ -90,5 +128,21 @@ mod tests {
         ic.clear();
         assert_eq!(ic.table_node(0), None);
         assert_eq!(ic.table_node(9), None);
+    }
+
+    #[test]
+    fn root_entries_are_distinct_from_members_and_die_with_a_member_edit() {
+        let ic = InlineCache::new(2);
+        ic.set_via_root(0, ClassId(3), 12, 0);
+        ic.set_member(1, ClassId(3), MemberRef::Field(12));
+        assert_eq!(ic.via_root(0, ClassId(3), 0), Some(12));
+        assert_eq!(ic.member(0, ClassId(3)), None);
+        assert_eq!(ic.table_node(0), None);
+        assert_eq!(ic.via_root(1, ClassId(3), 0), None);
+        assert_eq!(ic.via_root(0, ClassId(4), 0), None);
+        assert_eq!(ic.via_root(0, ClassId(3), 1), None, "a member edit since");
+        ic.set_via_root(0, ClassId(3), 5, 1);
+        assert_eq!(ic.member(1, ClassId(3)), None, "the edit cleared the other entries");
+        assert_eq!(ic.via_root(0, ClassId(3), 1), Some(5));
     }
 }

@@ -153,13 +153,22 @@ impl Vm {
         ic: &InlineCache,
         pc: usize,
     ) -> Option<Value> {
-        let class = self.heap.class(self.heap.instance(i).class);
+        let Value::Str(k) = key else { return None };
+        let class_id = self.heap.instance(i).class;
+        let root = self.heap.table(self.current_root());
+        if let Some(v) = ic.via_root(pc, class_id, self.member_edits).and_then(|n| root.value_at(n, k)) {
+            return Some(v);
+        }
+        let class = self.heap.class(class_id);
         if class.meta(Meta::Get).is_some()
+            || class.members.get(key, &self.heap.strings).is_some()
             || self.heap.table(self.delegates.instance).get(key, &self.heap.strings).is_some()
         {
             return None;
         }
-        self.table_get_cached(self.current_root(), key, ic, pc)
+        let n = root.node_of(key, &self.heap.strings)?;
+        ic.set_via_root(pc, class_id, n, self.member_edits);
+        root.value_at(n, k)
     }
 
     /// The member `key` of instance `i`'s class, through the inline cache.
@@ -167,6 +176,9 @@ impl Vm {
     fn member_cached(&self, class: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<MemberRef> {
         if let Some(r) = ic.member(pc, class) {
             return Some(r);
+        }
+        if ic.via_root(pc, class, self.member_edits).is_some() {
+            return None;
         }
         let r = MemberRef::decode(self.heap.class(class).members.get(key, &self.heap.strings)?)?;
         ic.set_member(pc, class, r);
@@ -443,6 +455,10 @@ impl Vm {
         let is_func = matches!(val, Value::Closure(_) | Value::Native(_));
         let to_methods = is_func || is_static;
         let class = self.heap.class(c);
+        if class.locked {
+            // Instances exist, so inline caches may hold "no such member" for it.
+            self.member_edits += 1;
+        }
         if class.locked && !to_methods {
             return false;
         }

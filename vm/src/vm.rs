@@ -166,6 +166,10 @@ pub struct Vm {
     /// The call stack captured where the error now propagating was raised.
     pub(crate) pending_trace: Option<Vec<StackEntry>>,
     pub(crate) error_notified: bool,
+    /// Members added to instantiated classes and entries set in the instance default
+    /// delegate: edits that can turn a name read through `this` from a global into a
+    /// member (see `InlineCache::via_root`).
+    pub(crate) member_edits: u64,
     /// `pcall`/`pacall` in progress: errors do not reach the error handler.
     pub(crate) suppress_error_handler: u32,
     /// A reused buffer for building strings (concatenation) before interning them.
@@ -242,6 +246,7 @@ impl Vm {
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
             error_notified: false,
+            member_edits: 0,
             suppress_error_handler: 0,
             scratch: Vec::new(),
             out: Box::new(|b| {
@@ -341,6 +346,9 @@ impl Vm {
     /// Raw slot write in a table (creating it).
     pub fn table_set(&mut self, table: Value, key: Value, val: Value) {
         if let (Value::Table(t), false) = (table, key.is_null()) {
+            if t == self.delegates.instance {
+                self.member_edits += 1;
+            }
             self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
         }
     }
