@@ -1354,6 +1354,21 @@ impl<'a> Compiler<'a> {
         dst: Option<u8>,
         span: Span,
     ) -> CResult<u8> {
+        if dst.is_none() && matches!(op, AssignOp::Set | AssignOp::NewSlot) {
+            // A statement: the value can be stored straight from a local's register.
+            let k = match (op, key) {
+                (AssignOp::NewSlot, _) => Some(self.key_reg(key, span)?),
+                _ => None,
+            };
+            let v = self.expr_any(value)?;
+            match k {
+                Some(k) => {
+                    self.emit(Op::NewSlot, obj, k, v, 0);
+                }
+                None => self.emit_set(obj, key, v),
+            }
+            return Ok(v);
+        }
         let v = self.value_reg(dst, span)?;
         match op {
             AssignOp::NewSlot => {
