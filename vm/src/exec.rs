@@ -203,10 +203,10 @@ impl Vm {
             // as long as this pass of 'frame runs: every instruction that pops or
             // replaces it leaves the pass (`continue 'frame` / `return`) before `proto`
             // is used again.
-            let proto: &Proto = unsafe { frame.proto.as_ref() };
-            let base = frame.base as usize;
-            let code: &[Instr] = &proto.code;
-            let consts: &[Value] = &proto.consts;
+            let mut proto: &Proto = unsafe { frame.proto.as_ref() };
+            let mut base = frame.base as usize;
+            let mut code: &[Instr] = &proto.code;
+            let mut consts: &[Value] = &proto.consts;
             // The next instruction, as a pointer: one register instead of a slice and an
             // index. `pc!()` recovers the index where an instruction needs it.
             // SAFETY: a frame's pc is always inside its prototype's code.
@@ -297,8 +297,17 @@ impl Vm {
                     return Err(self.error($msg));
                 }};
             }
+            // Charges `n` instructions to the budget and collects if due, re-deriving
+            // `regs` after either. `stale` leaves `regs` stale, for a caller that
+            // re-derives it before its next use.
             macro_rules! tick {
                 ($n:expr) => {
+                    tick!(@ $n, refresh!())
+                };
+                (stale $n:expr) => {
+                    tick!(@ $n, ())
+                };
+                (@ $n:expr, $after:expr) => {
                     if self.metering {
                         let n = $n as u64;
                         if n < self.countdown {
@@ -306,7 +315,7 @@ impl Vm {
                         } else {
                             save_pc!();
                             let charged = self.metered_tick(n);
-                            refresh!();
+                            $after;
                             if let Err(err) = charged {
                                 return Err(err);
                             }
@@ -315,7 +324,7 @@ impl Vm {
                     if self.heap.wants_collection() {
                         save_pc!();
                         self.safepoint();
-                        refresh!();
+                        $after;
                     }
                 };
             }
@@ -379,6 +388,21 @@ impl Vm {
                 }};
             }
 
+            // Starts running the frame `enter_plain` just pushed for prototype `$p` at
+            // stack index `$nb`, without re-reading it from the frame stack.
+            macro_rules! enter {
+                ($p:expr, $nb:expr) => {{
+                    // SAFETY: as for `proto` above: the new frame's closure owns it.
+                    proto = unsafe { $p.as_ref() };
+                    base = $nb as usize;
+                    code = &proto.code;
+                    consts = &proto.consts;
+                    ip = code.as_ptr();
+                    refresh!();
+                    continue;
+                }};
+            }
+
             // A call: script closures with exact arity enter inline; everything else
             // (natives, classes, defaults, varargs, metamethods) goes through the
             // out-of-line `call_slow`, which keeps this loop's register pressure down.
@@ -389,10 +413,11 @@ impl Vm {
                     let nb = (base + ib as usize + 1) as u32;
                     let ret = (base + ia as usize) as u32;
                     save_pc!();
-                    tick!(1);
+                    // Both ways on re-derive the registers.
+                    tick!(stale 1);
                     if let Value::Closure(c) = f {
-                        if self.enter_plain(c, nb, ic as u32, ret, 0) {
-                            continue 'frame;
+                        if let Some(p) = self.enter_plain(c, nb, ic as u32, ret, 0) {
+                            enter!(p, nb);
                         }
                     }
                     match tri!(self.call_slow(f, nb, ic as u32, ret, entry)) {
@@ -889,7 +914,7 @@ impl Vm {
         self.ex.stack.copy_within(src..src + n, base);
         let old = self.ex.frames.pop().expect("running frame");
         self.ex.top = old.saved_top;
-        if self.enter_plain(c, base as u32, n as u32, old.ret, old.flags) {
+        if self.enter_plain(c, base as u32, n as u32, old.ret, old.flags).is_some() {
             return Ok(None);
         }
         match self.enter_closure(c, base as u32, n as u32, old.ret, old.flags) {
@@ -934,7 +959,7 @@ impl Vm {
                 self.ex.stack[nb as usize] = inst;
                 match self.constructor_of(cls) {
                     Some(Value::Closure(c)) => {
-                        if self.enter_plain(c, nb, nargs, ret, FRAME_CTOR) {
+                        if self.enter_plain(c, nb, nargs, ret, FRAME_CTOR).is_some() {
                             return Ok(Called::Frame);
                         }
                         if let Entered::Frame = self.enter_closure(c, nb, nargs, ret, FRAME_CTOR)? {

@@ -727,10 +727,10 @@ impl Vm {
 
     /// The common script-to-script call, kept free of `Result` plumbing: exact arity,
     /// no varargs, not a generator, no bound environment, and stack room already there.
-    /// Pushes the frame and returns true, or does nothing and returns false (the caller
-    /// then takes `enter_closure`, which handles every case).
+    /// Pushes the frame and returns its prototype, or does nothing and returns `None`
+    /// (the caller then takes `enter_closure`, which handles every case).
     #[inline(always)]
-    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> bool {
+    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> Option<NonNull<Proto>> {
         let cl = self.heap.closure(c);
         let p: &Proto = &cl.proto;
         let b = base as usize;
@@ -740,7 +740,7 @@ impl Vm {
             || top >= self.ex.stack.len()
             || self.ex.frames.len() >= self.max_frames
         {
-            return false;
+            return None;
         }
         let proto = NonNull::from(p);
         // The callee's other registers are not cleared: see `ExecState::clear_dead`.
@@ -748,7 +748,7 @@ impl Vm {
         self.ex.top = top as u32;
         let trap_base = self.ex.traps.len() as u32;
         self.ex.frames.push(Frame { closure: c, proto, pc: 0, base, ret, saved_top, trap_base, flags });
-        true
+        Some(proto)
     }
 
     /// Pushes a frame for closure `c` whose `this` and arguments are at `stack[base..]`.
