@@ -486,6 +486,17 @@ impl Vm {
                         }
                     }
                     Op::GetK | Op::PrepCallK => {
+                        // A member the inline cache knows, the common case in methods
+                        // (`x`, `pos.y`, `body.step()`), straight into the register.
+                        if let Value::Instance(o) = *rr!(i.b) {
+                            if let Some(v) = self.instance_member_hit(o, &proto.ic, pc!() - 1) {
+                                fw!(i.a, v);
+                                if i.op == Op::PrepCallK {
+                                    fw!(i.a + 1, Value::Instance(o));
+                                }
+                                continue;
+                            }
+                        }
                         let obj = fr!(i.b);
                         let key = k!(i.d);
                         let d = &self.delegates;
@@ -539,6 +550,13 @@ impl Vm {
                         }
                     }
                     Op::SetK => {
+                        // A field the inline cache knows (`x = v` in a method).
+                        if let Value::Instance(o) = *rr!(i.a) {
+                            if let Some(slot) = self.instance_field_hit(o, &proto.ic, pc!() - 1) {
+                                *slot = fr!(i.b);
+                                continue;
+                            }
+                        }
                         let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
                         let done = match obj {
                             Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc!() - 1),

@@ -185,6 +185,33 @@ impl Vm {
         Some(r)
     }
 
+    /// The member of instance `i` that the inline cache of instruction `pc` holds for its
+    /// class, or `None` when the cache does not know the class (or the value is a weak
+    /// reference, which the general path reads through).
+    #[inline(always)]
+    pub(crate) fn instance_member_hit(&self, i: InstanceId, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let inst = self.heap.instance(i);
+        let v = match ic.member(pc, inst.class)? {
+            MemberRef::Field(f) => *inst.fields.get(f)?,
+            MemberRef::Method(m) => self.heap.class(inst.class).methods.get(m)?.value,
+        };
+        match v {
+            Value::WeakRef(_) => None,
+            v => Some(v),
+        }
+    }
+
+    /// The field slot of instance `i` that the inline cache of instruction `pc` holds
+    /// for its class.
+    #[inline(always)]
+    pub(crate) fn instance_field_hit(&mut self, i: InstanceId, ic: &InlineCache, pc: usize) -> Option<&mut Value> {
+        let class = self.heap.instance(i).class;
+        match ic.member(pc, class)? {
+            MemberRef::Field(f) => self.heap.instance_mut(i).fields.get_mut(f),
+            MemberRef::Method(_) => None,
+        }
+    }
+
     /// `instance_get` for a constant key, through the inline cache of instruction `pc`.
     #[inline(always)]
     pub(crate) fn instance_get_cached(&self, i: InstanceId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
