@@ -517,9 +517,9 @@ impl Vm {
                     }
                     Op::SetK => {
                         let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
-                        let done = match obj {
-                            Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc!() - 1),
-                            Value::Instance(o) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
+                        let done = match (obj, key) {
+                            (Value::Table(t), Value::Str(k)) => self.table_set_cached(t, k, val, &proto.ic, pc!() - 1),
+                            (Value::Instance(o), _) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
                             _ => false,
                         };
                         if !done {

@@ -131,22 +131,23 @@ impl Vm {
         table.value_at(n, k)
     }
 
-    /// Overwrites an existing slot of `t` for a constant key through the inline cache.
+    /// Overwrites an existing slot of `t` for a constant string key through the inline
+    /// cache (other constant keys take the general path).
     #[inline(always)]
-    pub(crate) fn table_set_cached(&mut self, t: TableId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
-        if let (Value::Str(k), Some(n)) = (key, ic.table_node(pc)) {
+    pub(crate) fn table_set_cached(&mut self, t: TableId, k: StrId, val: Value, ic: &InlineCache, pc: usize) -> bool {
+        if let Some(n) = ic.table_node(pc) {
             if self.heap.tables.get_mut(t.0).set_at(n, k, val) {
                 return true;
             }
         }
-        self.table_set_uncached(t, key, val, ic, pc)
+        self.table_set_uncached(t, k, val, ic, pc)
     }
 
-    /// `table_set_cached` when the cache misses (out of line, as for gets).
+    /// `table_set_cached` when the cache misses: a lookup that refills it. Out of line,
+    /// so the interpreter inlines only the hit.
     #[inline(never)]
-    fn table_set_uncached(&mut self, t: TableId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
-        let Value::Str(k) = key else { return self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings) };
-        match self.heap.table(t).node_of(key, &self.heap.strings) {
+    fn table_set_uncached(&mut self, t: TableId, k: StrId, val: Value, ic: &InlineCache, pc: usize) -> bool {
+        match self.heap.table(t).node_of(Value::Str(k), &self.heap.strings) {
             Some(n) => {
                 ic.set_table_node(pc, n);
                 self.heap.tables.get_mut(t.0).set_at(n, k, val)
