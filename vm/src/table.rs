@@ -363,6 +363,28 @@ mod tests {
     }
 
     #[test]
+    fn mixed_keys_survive_growth_collisions_and_shrinking() {
+        let mut s = Strings::default();
+        let names: Vec<StrId> = (0..2000).map(|i| s.intern(format!("reg_{i}").as_bytes())).collect();
+        let mut t = Table::with_capacity(0);
+        for (i, &n) in names.iter().enumerate() {
+            assert!(t.insert(Value::Str(n), Value::Int(i as i64), &s));
+            assert!(t.insert(Value::Int(i as i64 * 13 + 4096), Value::Int(i as i64), &s));
+        }
+        for (i, &n) in names.iter().enumerate().filter(|(i, _)| i % 4 != 0) {
+            assert!(matches!(t.remove(Value::Str(n), &s), Some(Value::Int(v)) if v == i as i64));
+            assert!(t.remove(Value::Int(i as i64 * 13 + 4096), &s).is_some());
+        }
+        for (i, &n) in names.iter().enumerate() {
+            let present = i % 4 == 0;
+            assert_eq!(t.get_str(n, &s).is_some(), present);
+            assert_eq!(t.get_int(i as i64 * 13 + 4096).is_some(), present);
+            assert_eq!(t.set_str(n, Value::Null, &s), present);
+        }
+        assert_eq!(t.len(), t.entries().count());
+    }
+
+    #[test]
     fn small_int_keys_iterate_in_slot_order() {
         let s = Strings::default();
         let mut t = Table::with_capacity(0);
