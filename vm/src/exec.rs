@@ -553,7 +553,7 @@ impl Vm {
                         }
                     }
                     Op::NewSlot => {
-                        let (obj, key, val) = (r!(i.a), r!(i.b), r!(i.c));
+                        let (obj, key, val) = (fr!(i.a), fr!(i.b), fr!(i.c));
                         match obj {
                             Value::Table(t) if self.heap.table(t).delegate.is_none() && !key.is_null() => {
                                 self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
