@@ -195,7 +195,7 @@ fn obj_len(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn obj_clear(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let this = args.this(vm);
     match this {
-        Value::Table(t) => vm.heap.tables.get_mut(t.0).clear(&vm.heap.strings),
+        Value::Table(t) => vm.heap.tables.get_mut(t.0).clear(),
         Value::Array(a) => vm.heap.array_mut(a).clear(),
         _ => return Err(vm.error("clear only works on table and array")),
     }
@@ -439,6 +439,9 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let this = args.this(vm);
     let cmp = args.get(vm, 1);
+    if cmp.is_null() && sort_ints(vm.heap.array_mut(a)) {
+        return Ok(this);
+    }
     let mut items = vm.heap.array(a).clone();
     let mut failure: Option<Fail> = None;
     items.sort_by(|x, y| {
@@ -468,6 +471,25 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     }
     *vm.heap.array_mut(a) = items;
     Ok(this)
+}
+
+/// Sorts an array of integers only (the common case of the default order) without a
+/// comparison through the VM per pair; false, leaving it untouched, if any element is
+/// not an integer. Equal integers are indistinguishable, so an unstable sort is exact.
+fn sort_ints(items: &mut [Value]) -> bool {
+    let ints: Option<Vec<i64>> = items
+        .iter()
+        .map(|v| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let Some(mut ints) = ints else { return false };
+    ints.sort_unstable();
+    for (slot, i) in items.iter_mut().zip(ints) {
+        *slot = Value::Int(i);
+    }
+    true
 }
 
 /// Resolves `slice(start [, end])` arguments against `len` (negative = from the end).

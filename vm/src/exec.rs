@@ -531,19 +531,21 @@ impl Vm {
                         }
                     }
                     Op::Get => {
-                        let obj = fr!(i.b);
-                        let key = fr!(i.c);
+                        let (obj, key) = (rr!(i.b), rr!(i.c));
                         let fast = match (obj, key) {
                             (Value::Array(a), Value::Int(k)) => {
-                                usize::try_from(k).ok().and_then(|k| self.heap.array(a).get(k).copied())
+                                usize::try_from(*k).ok().and_then(|k| self.heap.array(*a).get(k).copied())
                             }
-                            (Value::Table(t), _) => self.heap.table(t).get(key, &self.heap.strings),
-                            (Value::Instance(o), _) => self.instance_get(o, key),
+                            (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
+                            (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
+                            (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
+                            (Value::Instance(o), _) => self.instance_get(*o, *key),
                             _ => None,
                         };
                         match fast {
                             Some(v) => fw!(i.a, self.heap.real(v)),
                             None => {
+                                let (obj, key) = (*obj, *key);
                                 let v = tri!(self.get(obj, key, i.b == 0));
                                 r!(i.a) = v;
                             }
@@ -558,9 +560,9 @@ impl Vm {
                             }
                         }
                         let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
-                        let done = match obj {
-                            Value::Table(t) => self.table_set_cached(t, key, val, &proto.ic, pc!() - 1),
-                            Value::Instance(o) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
+                        let done = match (obj, key) {
+                            (Value::Table(t), Value::Str(k)) => self.table_set_cached(t, k, val, &proto.ic, pc!() - 1),
+                            (Value::Instance(o), _) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
                             _ => false,
                         };
                         if !done {
@@ -568,10 +570,10 @@ impl Vm {
                         }
                     }
                     Op::Set => {
-                        let (obj, key, val) = (fr!(i.a), fr!(i.b), fr!(i.c));
+                        let (obj, key, val) = (rr!(i.a), rr!(i.b), fr!(i.c));
                         let done = match (obj, key) {
                             (Value::Array(a), Value::Int(k)) => {
-                                match usize::try_from(k).ok().and_then(|k| self.heap.array_mut(a).get_mut(k)) {
+                                match usize::try_from(*k).ok().and_then(|k| self.heap.array_mut(*a).get_mut(k)) {
                                     Some(slot) => {
                                         *slot = val;
                                         true
@@ -579,16 +581,22 @@ impl Vm {
                                     None => false,
                                 }
                             }
-                            (Value::Table(t), _) => self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings),
-                            (Value::Instance(o), _) => self.instance_set(o, key, val),
+                            (Value::Table(t), Value::Int(k)) => self.heap.tables.get_mut(t.0).set_int(*k, val),
+                            (Value::Table(t), Value::Str(k)) => {
+                                let heap = &mut self.heap;
+                                heap.tables.get_mut(t.0).set_str(*k, val, &heap.strings)
+                            }
+                            (Value::Table(t), _) => self.heap.tables.get_mut(t.0).set(*key, val, &self.heap.strings),
+                            (Value::Instance(o), _) => self.instance_set(*o, *key, val),
                             _ => false,
                         };
                         if !done {
+                            let (obj, key) = (*obj, *key);
                             tri!(self.set(obj, key, val, i.a == 0));
                         }
                     }
                     Op::NewSlot => {
-                        let (obj, key, val) = (r!(i.a), r!(i.b), r!(i.c));
+                        let (obj, key, val) = (fr!(i.a), fr!(i.b), fr!(i.c));
                         match obj {
                             Value::Table(t) if self.heap.table(t).delegate.is_none() && !key.is_null() => {
                                 self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
@@ -597,7 +605,18 @@ impl Vm {
                         }
                     }
                     Op::Delete => {
-                        let v = tri!(self.delete_slot(r!(i.b), r!(i.c)));
+                        let (obj, key) = (fr!(i.b), fr!(i.c));
+                        // A table without a delegate has no `_delslot`: remove directly.
+                        let removed = match obj {
+                            Value::Table(t) if self.heap.table(t).delegate.is_none() => {
+                                self.heap.tables.get_mut(t.0).remove(key, &self.heap.strings)
+                            }
+                            _ => None,
+                        };
+                        let v = match removed {
+                            Some(v) => self.heap.real(v),
+                            None => tri!(self.delete_slot(obj, key)),
+                        };
                         r!(i.a) = v;
                     }
                     Op::Add => {
@@ -678,7 +697,11 @@ impl Vm {
                         r!(i.a) = Value::Int(v);
                     }
                     Op::In => {
-                        let v = tri!(self.contains(r!(i.c), r!(i.b)));
+                        let (key, obj) = (fr!(i.b), fr!(i.c));
+                        let v = match obj {
+                            Value::Table(t) => self.heap.table(t).contains(key, &self.heap.strings),
+                            _ => tri!(self.contains(obj, key)),
+                        };
                         r!(i.a) = Value::Bool(v);
                     }
                     Op::InstanceOf => {

@@ -112,26 +112,42 @@ impl Vm {
     /// `t[key]` (raw) for a constant key, through the inline cache of instruction `pc`.
     #[inline(always)]
     pub(crate) fn table_get_cached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        if let Value::Str(k) = key {
+            if let Some(v) = ic.table_node(pc).and_then(|n| self.heap.table(t).value_at(n, k)) {
+                return Some(v);
+            }
+        }
+        self.table_get_uncached(t, key, ic, pc)
+    }
+
+    /// `table_get_cached` when the cache misses: a lookup that refills it. Out of line,
+    /// so the interpreter inlines only the hit.
+    #[inline(never)]
+    fn table_get_uncached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
         let table = self.heap.table(t);
         let Value::Str(k) = key else { return table.get(key, &self.heap.strings) };
-        if let Some(v) = ic.table_node(pc).and_then(|n| table.value_at(n, k)) {
-            return Some(v);
-        }
         let n = table.node_of(key, &self.heap.strings)?;
         ic.set_table_node(pc, n);
         table.value_at(n, k)
     }
 
-    /// Overwrites an existing slot of `t` for a constant key through the inline cache.
+    /// Overwrites an existing slot of `t` for a constant string key through the inline
+    /// cache (other constant keys take the general path).
     #[inline(always)]
-    pub(crate) fn table_set_cached(&mut self, t: TableId, key: Value, val: Value, ic: &InlineCache, pc: usize) -> bool {
-        let Value::Str(k) = key else { return self.heap.tables.get_mut(t.0).set(key, val, &self.heap.strings) };
+    pub(crate) fn table_set_cached(&mut self, t: TableId, k: StrId, val: Value, ic: &InlineCache, pc: usize) -> bool {
         if let Some(n) = ic.table_node(pc) {
             if self.heap.tables.get_mut(t.0).set_at(n, k, val) {
                 return true;
             }
         }
-        match self.heap.table(t).node_of(key, &self.heap.strings) {
+        self.table_set_uncached(t, k, val, ic, pc)
+    }
+
+    /// `table_set_cached` when the cache misses: a lookup that refills it. Out of line,
+    /// so the interpreter inlines only the hit.
+    #[inline(never)]
+    fn table_set_uncached(&mut self, t: TableId, k: StrId, val: Value, ic: &InlineCache, pc: usize) -> bool {
+        match self.heap.table(t).node_of(Value::Str(k), &self.heap.strings) {
             Some(n) => {
                 ic.set_table_node(pc, n);
                 self.heap.tables.get_mut(t.0).set_at(n, k, val)

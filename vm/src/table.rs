@@ -16,9 +16,15 @@ struct Node {
     key: Value,
     val: Value,
     next: u32,
+    /// The low 32 bits of the key's hash (a node array never has more than 2^32
+    /// nodes, so masks never need more). Kept in what would otherwise be padding, it
+    /// lets growth and collision moves place keys without hashing them again.
+    hash: u32,
 }
 
-const EMPTY: Node = Node { key: Value::Null, val: Value::Null, next: NONE };
+const EMPTY: Node = Node { key: Value::Null, val: Value::Null, next: NONE, hash: 0 };
+
+const _: () = assert!(std::mem::size_of::<Node>() == 40);
 
 #[derive(Clone)]
 pub struct Table {
@@ -30,7 +36,7 @@ pub struct Table {
 
 /// The hash of a key, as the reference computes it for scalars and strings. Objects
 /// hash by identity (their arena id; the reference uses the address).
-#[inline]
+#[inline(always)]
 pub fn hash_key(key: Value, strings: &Strings) -> u64 {
     match key {
         Value::Str(s) => strings.hash(s),
@@ -67,30 +73,29 @@ impl Table {
         self.used == 0
     }
 
-    #[inline]
-    fn mask(&self) -> u64 {
-        (self.nodes.len() - 1) as u64
+    #[inline(always)]
+    fn mask(&self) -> u32 {
+        (self.nodes.len() - 1) as u32
     }
 
-    #[inline]
-    fn find(&self, key: Value, hash: u64) -> Option<usize> {
-        let mut i = (hash & self.mask()) as u32;
-        if let Value::Str(id) = key {
-            // String keys (the common case) compare by interned id.
-            loop {
-                let n = &self.nodes[i as usize];
-                if matches!(n.key, Value::Str(k) if k == id) {
-                    return Some(i as usize);
-                }
-                i = n.next;
-                if i == NONE {
-                    return None;
-                }
-            }
+    /// The node holding `key` (never null), whose hash is `hash`. Integer and string
+    /// keys, the common ones, compare without the general type dispatch.
+    #[inline(always)]
+    fn find(&self, key: Value, hash: u32) -> Option<usize> {
+        let start = hash & self.mask();
+        match key {
+            Value::Str(id) => self.chain(start, |k| matches!(k, Value::Str(x) if *x == id)),
+            Value::Int(i) => self.chain(start, |k| matches!(k, Value::Int(x) if *x == i)),
+            _ => self.chain(start, |k| k.raw_eq(key)),
         }
+    }
+
+    /// Follows the collision chain from node `i` to the node whose key satisfies `is_key`.
+    #[inline(always)]
+    fn chain(&self, mut i: u32, is_key: impl Fn(&Value) -> bool) -> Option<usize> {
         loop {
             let n = &self.nodes[i as usize];
-            if n.key.raw_eq(key) {
+            if is_key(&n.key) {
                 return Some(i as usize);
             }
             i = n.next;
@@ -100,28 +105,61 @@ impl Table {
         }
     }
 
-    /// Raw lookup (no delegates). `null` is never a key.
-    #[inline]
-    pub fn get(&self, key: Value, strings: &Strings) -> Option<Value> {
+    /// The node holding `key`, hashing it first; `None` for null.
+    #[inline(always)]
+    fn locate(&self, key: Value, strings: &Strings) -> Option<usize> {
         if key.is_null() {
             return None;
         }
-        self.find(key, hash_key(key, strings)).map(|i| self.nodes[i].val)
+        self.find(key, hash_key(key, strings) as u32)
     }
 
-    /// Lookup with a precomputed hash (string keys from the constant pool).
-    #[inline]
-    pub fn get_hashed(&self, key: Value, hash: u64) -> Option<Value> {
-        self.find(key, hash).map(|i| self.nodes[i].val)
+    /// Raw lookup (no delegates). `null` is never a key.
+    #[inline(never)]
+    pub fn get(&self, key: Value, strings: &Strings) -> Option<Value> {
+        self.locate(key, strings).map(|i| self.nodes[i].val)
+    }
+
+    /// Raw lookup of an integer key, inlined into the interpreter's indexing.
+    #[inline(always)]
+    pub fn get_int(&self, k: i64) -> Option<Value> {
+        self.find(Value::Int(k), k as u32).map(|i| self.nodes[i].val)
+    }
+
+    /// Raw lookup of a string key, inlined into the interpreter's indexing.
+    #[inline(always)]
+    pub fn get_str(&self, k: StrId, strings: &Strings) -> Option<Value> {
+        self.find(Value::Str(k), strings.hash(k) as u32).map(|i| self.nodes[i].val)
+    }
+
+    /// Overwrites the slot of an integer key; false if the key is absent.
+    #[inline(always)]
+    pub fn set_int(&mut self, k: i64, val: Value) -> bool {
+        match self.find(Value::Int(k), k as u32) {
+            Some(i) => {
+                self.nodes[i].val = val;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Overwrites the slot of a string key; false if the key is absent.
+    #[inline(always)]
+    pub fn set_str(&mut self, k: StrId, val: Value, strings: &Strings) -> bool {
+        match self.find(Value::Str(k), strings.hash(k) as u32) {
+            Some(i) => {
+                self.nodes[i].val = val;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The node holding `key`, for inline caches (see `cache`).
     #[inline]
     pub fn node_of(&self, key: Value, strings: &Strings) -> Option<usize> {
-        if key.is_null() {
-            return None;
-        }
-        self.find(key, hash_key(key, strings))
+        self.locate(key, strings)
     }
 
     /// The value in node `i` if that node still holds `key`.
@@ -145,17 +183,15 @@ impl Table {
         }
     }
 
+    #[inline]
     pub fn contains(&self, key: Value, strings: &Strings) -> bool {
         self.get(key, strings).is_some()
     }
 
     /// Overwrites an existing slot; false if the key is absent.
-    #[inline]
+    #[inline(never)]
     pub fn set(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
-        if key.is_null() {
-            return false;
-        }
-        match self.find(key, hash_key(key, strings)) {
+        match self.locate(key, strings) {
             Some(i) => {
                 self.nodes[i].val = val;
                 true
@@ -165,17 +201,26 @@ impl Table {
     }
 
     /// Creates or overwrites a slot; true if it was created. The key must not be null.
+    #[inline(never)]
     pub fn insert(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
-        let h = hash_key(key, strings);
+        let h = hash_key(key, strings) as u32;
         if let Some(i) = self.find(key, h) {
             self.nodes[i].val = val;
             return false;
         }
+        self.insert_new(key, val, h);
+        true
+    }
+
+    /// Adds `key`, which is absent, with hash `h`: the reference's placement (a
+    /// colliding node out of its main position moves to the free node, else the new
+    /// key takes the free node), growing the node array when no node is free.
+    fn insert_new(&mut self, key: Value, val: Value, h: u32) {
         let mask = self.mask();
-        let mut mp = (h & mask) as u32;
+        let mut mp = h & mask;
         if !self.nodes[mp as usize].key.is_null() {
             let n = self.first_free;
-            let mph = (hash_key(self.nodes[mp as usize].key, strings) & mask) as u32;
+            let mph = self.nodes[mp as usize].hash & mask;
             if mp > n && mph != mp {
                 // The colliding node is out of its main position: move it to the free node.
                 let mut other = mph;
@@ -191,25 +236,31 @@ impl Table {
                 mp = n;
             }
         }
-        self.nodes[mp as usize].key = key;
+        let node = &mut self.nodes[mp as usize];
+        node.key = key;
+        node.hash = h;
         loop {
             let ff = &self.nodes[self.first_free as usize];
             if ff.key.is_null() && ff.next == NONE {
                 self.nodes[mp as usize].val = val;
                 self.used += 1;
-                return true;
+                return;
             }
             if self.first_free == 0 {
                 break;
             }
             self.first_free -= 1;
         }
-        self.rehash(true, strings);
-        self.insert(key, val, strings);
-        true
+        // No free node left. As in the reference, the new key (without its value yet)
+        // moves to the new array with the others, then receives its value.
+        self.rehash(true);
+        match self.find(key, h) {
+            Some(i) => self.nodes[i].val = val,
+            None => self.insert_new(key, val, h),
+        }
     }
 
-    fn rehash(&mut self, force: bool, strings: &Strings) {
+    fn rehash(&mut self, force: bool) {
         let old_size = self.nodes.len().max(MIN_SIZE);
         let count = self.used as usize;
         let new_size = if count >= old_size - old_size / 4 {
@@ -226,7 +277,7 @@ impl Table {
         self.used = 0;
         for n in old {
             if !n.key.is_null() {
-                self.insert(n.key, n.val, strings);
+                self.insert_new(n.key, n.val, n.hash);
             }
         }
     }
@@ -236,22 +287,22 @@ impl Table {
         if key.is_null() {
             return None;
         }
-        let i = self.find(key, hash_key(key, strings))?;
+        let i = self.locate(key, strings)?;
         let v = self.nodes[i].val;
         self.nodes[i].key = Value::Null;
         self.nodes[i].val = Value::Null;
         self.used -= 1;
-        self.rehash(false, strings);
+        self.rehash(false);
         Some(v)
     }
 
-    pub fn clear(&mut self, strings: &Strings) {
+    pub fn clear(&mut self) {
         for n in &mut self.nodes {
             n.key = Value::Null;
             n.val = Value::Null;
         }
         self.used = 0;
-        self.rehash(true, strings);
+        self.rehash(true);
     }
 
     /// The first occupied node at or after `pos`: (next position, key, value).
@@ -309,6 +360,28 @@ mod tests {
         assert!(t.get(Value::Int(2), &s).is_none());
         assert!(t.get(Value::Int(3), &s).is_some());
         assert!(!t.insert(Value::Int(3), Value::Null, &s));
+    }
+
+    #[test]
+    fn mixed_keys_survive_growth_collisions_and_shrinking() {
+        let mut s = Strings::default();
+        let names: Vec<StrId> = (0..2000).map(|i| s.intern(format!("reg_{i}").as_bytes())).collect();
+        let mut t = Table::with_capacity(0);
+        for (i, &n) in names.iter().enumerate() {
+            assert!(t.insert(Value::Str(n), Value::Int(i as i64), &s));
+            assert!(t.insert(Value::Int(i as i64 * 13 + 4096), Value::Int(i as i64), &s));
+        }
+        for (i, &n) in names.iter().enumerate().filter(|(i, _)| i % 4 != 0) {
+            assert!(matches!(t.remove(Value::Str(n), &s), Some(Value::Int(v)) if v == i as i64));
+            assert!(t.remove(Value::Int(i as i64 * 13 + 4096), &s).is_some());
+        }
+        for (i, &n) in names.iter().enumerate() {
+            let present = i % 4 == 0;
+            assert_eq!(t.get_str(n, &s).is_some(), present);
+            assert_eq!(t.get_int(i as i64 * 13 + 4096).is_some(), present);
+            assert_eq!(t.set_str(n, Value::Null, &s), present);
+        }
+        assert_eq!(t.len(), t.entries().count());
     }
 
     #[test]
