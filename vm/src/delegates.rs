@@ -706,6 +706,7 @@ fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             let copy = NativeFunction {
                 name: old.name,
                 func: old.func.clone(),
+                plain: old.plain,
                 nparams: old.nparams,
                 typemask: old.typemask.clone(),
                 env: Some(w),
