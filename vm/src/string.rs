@@ -25,7 +25,7 @@ impl Body {
     fn new(s: &[u8]) -> Body {
         if s.len() <= INLINE {
             let mut data = [0; INLINE];
-            data[..s.len()].copy_from_slice(s);
+            copy_short(&mut data[..s.len()], s);
             Body::Inline { len: s.len() as u8, data }
         } else {
             Body::Heap(s.into())
@@ -37,6 +37,31 @@ impl Body {
         match self {
             Body::Inline { len, data } => &data[..*len as usize],
             Body::Heap(b) => b,
+        }
+    }
+}
+
+/// Copies `src` into `dst` (of the same length) with at most two fixed-size moves
+/// when it is short, where `copy_from_slice` of a variable length calls `memcpy`:
+/// strings made by the interpreter are mostly a few bytes long.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    let dst = &mut dst[..n];
+    if n > 32 {
+        dst.copy_from_slice(src);
+    } else if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
         }
     }
 }
