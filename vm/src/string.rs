@@ -92,13 +92,19 @@ impl SqStr {
     #[inline]
     pub fn hash(&self) -> u64 {
         match self.hash.get() {
-            UNHASHED => {
-                let h = hash_bytes(self.bytes());
-                self.hash.set(h);
-                h
-            }
+            UNHASHED => self.first_hash(),
             h => h,
         }
+    }
+
+    /// Computes and keeps the hash: once per string, so kept out of the table
+    /// lookups that inline `hash`.
+    #[cold]
+    #[inline(never)]
+    fn first_hash(&self) -> u64 {
+        let h = hash_bytes(self.bytes());
+        self.hash.set(h);
+        h
     }
 }
 
