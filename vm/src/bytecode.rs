@@ -75,6 +75,12 @@ pub enum Op {
     /// R[a] = R[b] op d (an integer immediate)
     AddI,
     SubI,
+    /// R[a] = R[b] + x1 + ... + xc, left to right as `Add`, where the c `Operand`
+    /// words that follow name the x (each read when its `+` comes)
+    Concat,
+    /// An operand of the `Concat` before it (never executed): R[b] if a == 0, else
+    /// K[d]
+    Operand,
     /// R[a] = op R[b]
     Neg,
     Not,
@@ -298,6 +304,7 @@ fn operand_note(p: &Proto, ins: &Instr, describe: &dyn Fn(Value) -> String) -> O
     Some(match ins.op {
         LoadK | GetK | PrepCallK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
         | ShrK | UShrK => k(ins.d as i64),
+        Operand if ins.a != 0 => k(ins.d as i64),
         JEqK | JLtK | JLeK | JGtK | JGeK => format!("{} -> {}", k(ins.b as i64), ins.d),
         Closure => format!("child {}", ins.d),
         _ => return None,

@@ -162,6 +162,21 @@ fn const_key(v: Value) -> (u32, u64) {
 }
 
 /// The integer-immediate op and operand for `R[b] kop v`, when `v` fits one.
+/// The most operands one `Concat` takes.
+const MAX_CONCAT: usize = 32;
+
+/// Whether a chain of `+` has a string literal among its operands: it builds text,
+/// and is compiled with `Concat` (numeric sums keep the dispatch loop's inline adds).
+fn is_text_chain(lhs: &Expr, rhs: &Expr) -> bool {
+    let mut e = lhs;
+    let mut text = matches!(rhs.kind, ExprKind::Str(_));
+    while let ExprKind::Binary { op: BinaryOp::Add, lhs, rhs } = &e.kind {
+        text |= matches!(rhs.kind, ExprKind::Str(_));
+        e = lhs;
+    }
+    text || matches!(e.kind, ExprKind::Str(_))
+}
+
 fn immediate(kop: Op, v: Value) -> Option<(Op, i32)> {
     match v {
         Value::Int(n) => Some((kop.immediate_form()?, i32::try_from(n).ok()?)),
@@ -1107,8 +1122,85 @@ impl<'a> Compiler<'a> {
             B::In => (Op::In, None),
             B::InstanceOf => (Op::InstanceOf, None),
         };
+        if op == B::Add && is_text_chain(lhs, rhs) {
+            return self.add_chain(lhs, rhs, dst);
+        }
         let l = self.expr_any(lhs)?;
         self.emit_binary(rr, kk, dst, l, rhs)
+    }
+
+    /// `e1 + e2 + ... + en` (left-associated). Each operand that needs evaluating is
+    /// evaluated where the reference does it, after the sums to its left; the
+    /// operands after it that need none (locals, constants) are added by the same
+    /// `Concat`, which reads each one when its `+` comes. So every `+` happens in the
+    /// reference's order with the same metamethod calls and errors; only the
+    /// intermediate strings of a run are never made.
+    fn add_chain(&mut self, lhs: &Expr, rhs: &Expr, dst: u8) -> CResult<()> {
+        let mut operands = vec![rhs];
+        let mut first = lhs;
+        while let ExprKind::Binary { op: BinaryOp::Add, lhs, rhs } = &first.kind {
+            operands.push(rhs);
+            first = lhs;
+        }
+        operands.reverse();
+        let mut acc = self.expr_any(first)?;
+        // The temporary holding the running sum between runs.
+        let mut running = None;
+        let mut k = 0;
+        while k < operands.len() {
+            let mut end = k + 1;
+            while end < operands.len() && end - k < MAX_CONCAT && self.plain_operand(operands[end]).is_some() {
+                end += 1;
+            }
+            let last = end == operands.len();
+            let target = match (last, running) {
+                (true, _) => dst,
+                (false, Some(t)) => t,
+                (false, None) => {
+                    let t = self.alloc_reg(operands[k].span)?;
+                    running = Some(t);
+                    t
+                }
+            };
+            if end - k == 1 {
+                self.emit_binary(Op::Add, Some(Op::AddK), target, acc, operands[k])?;
+            } else {
+                let head = match self.plain_operand(operands[k]) {
+                    Some(o) => o,
+                    None => (0, self.expr_any(operands[k])?, 0),
+                };
+                let mut words = vec![head];
+                for e in &operands[k + 1..end] {
+                    words.extend(self.plain_operand(e));
+                }
+                self.emit(Op::Concat, target, acc, words.len() as u8, 0);
+                for (a, b, d) in words {
+                    self.emit(Op::Operand, a, b, 0, d);
+                }
+            }
+            if !last {
+                self.free_to(target + 1);
+            }
+            acc = target;
+            k = end;
+        }
+        Ok(())
+    }
+
+    /// The `Operand` word (`a b d`) of an operand that needs no evaluation: a local's
+    /// register or a constant.
+    fn plain_operand(&mut self, e: &Expr) -> Option<(u8, u8, i32)> {
+        if let Some(v) = self.literal(e) {
+            return Some((1, 0, self.konst(v) as i32));
+        }
+        match &e.kind {
+            ExprKind::Ident(name) => match self.resolve(name) {
+                Resolved::Local(r) => Some((0, r, 0)),
+                _ => None,
+            },
+            ExprKind::This => Some((0, 0, 0)),
+            _ => None,
+        }
     }
 
     /// `dst = l op rhs`: with an immediate or a constant operand when `rhs` is a literal

@@ -239,7 +239,11 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(match args.this(vm) {
         Value::Str(s) => {
             let base = if args.len() > 1 { int_arg(vm, args, 1) } else { 10 };
-            match crate::baselib::str_to_num(vm.heap.str(s), base as u32) {
+            let text = vm.heap.str(s);
+            if let Some(v) = (base == 10).then(|| short_decimal(text)).flatten() {
+                return Ok(Value::Int(v));
+            }
+            match crate::baselib::str_to_num(text, base as u32) {
                 Some(Value::Float(f)) => Value::Int(vm.profile.wrap(f as i64)),
                 Some(v) => v,
                 None => return Err(vm.error("cannot convert the string")),
@@ -250,6 +254,28 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         Value::Bool(b) => Value::Int(b as i64),
         _ => Value::Null,
     })
+}
+
+/// The value of a text that is only decimal digits (at most 18, so no overflow),
+/// optionally after a `-`: the common case of `str_to_num`, which gives the same
+/// integer, without its scans.
+fn short_decimal(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v = 0i64;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as i64;
+    }
+    Some(if neg { -v } else { v })
 }
 
 fn to_float(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -629,28 +655,31 @@ fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         return Ok(Value::Null);
     }
     // C `strstr` semantics: both strings end at their first NUL.
-    let hay = s[start as usize..].split(|c| *c == 0).next().unwrap_or(&[]);
-    let needle = vm.heap.str(sub).split(|c| *c == 0).next().unwrap_or(&[]);
+    let hay = &s[start as usize..];
+    let needle = vm.heap.str(sub);
+    let needle = &needle[..needle.iter().position(|&c| c == 0).unwrap_or(needle.len())];
     if needle.is_empty() {
         return Ok(Value::Int(start));
     }
     Ok(find_bytes(hay, needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)))
 }
 
-/// The first position of a non-empty `needle` in `hay`: a scan for its first byte,
-/// then a comparison of the rest.
+/// The first position of a non-empty `needle` without NULs in `hay` up to its first
+/// NUL (as `strstr`): a scan for the needle's first byte or the end, then a comparison
+/// of the rest (which cannot match across a NUL, as the needle has none).
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
-    let last_start = hay.len().checked_sub(needle.len())?;
     let mut at = 0;
-    while at <= last_start {
-        let p = at + hay[at..=last_start].iter().position(|&c| c == first)?;
-        if &hay[p + 1..p + needle.len()] == rest {
+    loop {
+        let p = at + hay.get(at..)?.iter().position(|&c| c == first || c == 0)?;
+        if hay[p] == 0 {
+            return None;
+        }
+        if hay[p + 1..].starts_with(rest) {
             return Some(p);
         }
         at = p + 1;
     }
-    None
 }
 
 fn change_case(vm: &mut Vm, args: Args, upper: bool) -> Result<Value, Fail> {
@@ -728,6 +757,7 @@ fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             let copy = NativeFunction {
                 name: old.name,
                 func: old.func.clone(),
+                plain: old.plain,
                 nparams: old.nparams,
                 typemask: old.typemask.clone(),
                 env: Some(w),
@@ -961,7 +991,8 @@ fn weakref_ref(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_bytes;
+    use super::{find_bytes, short_decimal};
+    use crate::value::Value;
 
     #[test]
     fn find_bytes_matches_a_naive_search() {
@@ -972,5 +1003,27 @@ mod tests {
             assert_eq!(find_bytes(hay, needle), naive, "{needle:?}");
         }
         assert_eq!(find_bytes(b"", b"a"), None);
+    }
+
+    #[test]
+    fn short_decimals_read_as_str_to_num_does() {
+        for text in ["0", "7", "-7", "123456789012345678", "-000012", "-", "", "12a", "+5", " 5", "1.5", "1e3", "-0"] {
+            let fast = short_decimal(text.as_bytes());
+            if let Some(v) = fast {
+                let slow = crate::baselib::str_to_num(text.as_bytes(), 10);
+                assert!(matches!(slow, Some(Value::Int(w)) if w == v), "{text:?}");
+            }
+        }
+        assert_eq!(short_decimal(b"-42"), Some(-42));
+        assert_eq!(short_decimal(b"12a"), None);
+        assert_eq!(short_decimal(b"1234567890123456789"), None);
+    }
+
+    #[test]
+    fn find_bytes_stops_at_the_first_nul() {
+        assert_eq!(find_bytes(b"ab\0cd", b"cd"), None);
+        assert_eq!(find_bytes(b"ab\0cd", b"b"), Some(1));
+        assert_eq!(find_bytes(b"abc\0", b"c"), Some(2));
+        assert_eq!(find_bytes(b"\0ab", b"a"), None);
     }
 }

@@ -441,7 +441,7 @@ impl Vm {
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
                 debug_assert!(std::ptr::eq(regs, self.ex.stack[base..].as_ptr()), "stale register pointer");
                 match i.op {
-                    Op::Nop => {}
+                    Op::Nop | Op::Operand => {}
                     Op::LoadNull => {
                         for k in 0..i.b.max(1) {
                             r!(i.a + k) = Value::Null;
@@ -655,6 +655,16 @@ impl Vm {
                         |p: i64, q: i64| Some(p.wrapping_sub(q)),
                         |p: f32, q: f32| p - q
                     ),
+                    Op::Concat => {
+                        let n = i.c as usize;
+                        // SAFETY: the compiler follows every `Concat` with its `c`
+                        // operand words, inside `code`.
+                        let words = unsafe { std::slice::from_raw_parts(ip, n) };
+                        ip = unsafe { ip.add(n) };
+                        let first = fr!(i.b);
+                        let v = tri!(self.concat_chain(base, first, words, consts));
+                        r!(i.a) = v;
+                    }
                     Op::BitAnd => bitop!(i, rr!(i.c), And),
                     Op::BitOr => bitop!(i, rr!(i.c), Or),
                     Op::BitXor => bitop!(i, rr!(i.c), Xor),

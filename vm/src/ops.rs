@@ -3,6 +3,7 @@
 //! `typeof`, `clone`, `in` and `instanceof`. The interpreter inlines the common cases
 //! and falls back to these.
 
+use crate::bytecode::Instr;
 use crate::cache::InlineCache;
 use crate::object::*;
 use crate::table::Table;
@@ -673,18 +674,94 @@ impl Vm {
         }
     }
 
-    /// String concatenation with `tostring` semantics on both sides. Both texts go
-    /// straight into one reused buffer, so only the result is interned.
+    /// String concatenation with `tostring` semantics on both sides. Only the result
+    /// is interned (see `Text`).
     pub(crate) fn concat(&mut self, a: Value, b: Value) -> Result<Value, Fail> {
         let a = self.as_text(a)?;
         let b = self.as_text(b)?;
-        let mut buf = std::mem::take(&mut self.scratch);
-        buf.clear();
-        self.push_plain(a, &mut buf);
-        self.push_plain(b, &mut buf);
-        let s = self.heap.intern(&buf);
-        self.scratch = buf;
-        Ok(Value::Str(s))
+        let mut text = Text::new();
+        text.push(self, a);
+        text.push(self, b);
+        Ok(Value::Str(text.finish(self)))
+    }
+
+    /// `first + x1 + x2 + ...` for `Op::Concat`: each `+` exactly as `arith` does it,
+    /// left to right, and each operand read only when its `+` comes (a metamethod of
+    /// an earlier step may assign a local it names). Once the running value is a
+    /// string, the rest of the text is appended to it in one buffer, so only the final
+    /// string is interned.
+    pub(crate) fn concat_chain(
+        &mut self,
+        base: usize,
+        first: Value,
+        words: &[Instr],
+        consts: &[Value],
+    ) -> Result<Value, Fail> {
+        let mut acc = first;
+        let mut text: Option<Text> = None;
+        for w in words {
+            let v = match w.a {
+                0 => self.ex.stack[base + w.b as usize],
+                _ => consts.get(w.d as usize).copied().unwrap_or(Value::Null),
+            };
+            match &mut text {
+                // The running value is a string: `+` appends `v`'s text.
+                Some(t) => {
+                    let v = self.as_text(v)?;
+                    t.push(self, v);
+                }
+                None if matches!(acc, Value::Str(_)) || matches!(v, Value::Str(_)) => {
+                    let a = self.as_text(acc)?;
+                    let b = self.as_text(v)?;
+                    let mut t = Text::new();
+                    t.push(self, a);
+                    t.push(self, b);
+                    text = Some(t);
+                }
+                None => acc = self.arith(ArithOp::Add, acc, v)?,
+            }
+        }
+        Ok(match text {
+            Some(t) => Value::Str(t.finish(self)),
+            None => acc,
+        })
+    }
+
+    /// Writes the text of `v` at `out[at..]` when it is a string or an integer that
+    /// fits, and returns where it ends; None (leaving the rest to `push_plain`)
+    /// otherwise. The common concatenations are built here, on the stack, without a
+    /// `Vec` or `memcpy` call.
+    #[inline(always)]
+    fn put_short(&self, v: Value, out: &mut [u8; SHORT_TEXT], at: usize) -> Option<usize> {
+        match v {
+            Value::Str(s) => {
+                let bytes = self.heap.str(s);
+                let end = at + bytes.len();
+                let dst = out.get_mut(at..end)?;
+                crate::string::copy_short(dst, bytes);
+                Some(end)
+            }
+            Value::Int(i) => {
+                let mut n = i.unsigned_abs();
+                let mut digits = 1;
+                while n >= 10 {
+                    n /= 10;
+                    digits += 1;
+                }
+                let end = at + (i < 0) as usize + digits;
+                let dst = out.get_mut(at..end)?;
+                if i < 0 {
+                    dst[0] = b'-';
+                }
+                let mut n = i.unsigned_abs();
+                for d in dst.iter_mut().rev().take(digits) {
+                    *d = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+                Some(end)
+            }
+            _ => None,
+        }
     }
 
     /// `v` itself when its text needs no metamethod, else the string `_tostring` gives.
@@ -945,6 +1022,56 @@ fn truncate50(s: &str) -> &str {
     match s.char_indices().nth(50) {
         Some((i, _)) => &s[..i],
         None => s,
+    }
+}
+
+/// The longest concatenation `Vm::put_short` builds on the stack.
+const SHORT_TEXT: usize = 64;
+
+/// The text of a concatenation being built: on the stack while it is short and made
+/// of strings and integers, else in the VM's scratch buffer.
+struct Text {
+    short: [u8; SHORT_TEXT],
+    len: usize,
+    long: Option<Vec<u8>>,
+}
+
+impl Text {
+    #[inline(always)]
+    fn new() -> Text {
+        Text { short: [0; SHORT_TEXT], len: 0, long: None }
+    }
+
+    /// Appends the text of `v` (a value `as_text` returned: no metamethod left).
+    #[inline(always)]
+    fn push(&mut self, vm: &mut Vm, v: Value) {
+        let long = match &mut self.long {
+            Some(long) => long,
+            None => {
+                if let Some(end) = vm.put_short(v, &mut self.short, self.len) {
+                    self.len = end;
+                    return;
+                }
+                let mut buf = std::mem::take(&mut vm.scratch);
+                buf.clear();
+                buf.extend_from_slice(&self.short[..self.len]);
+                self.long.insert(buf)
+            }
+        };
+        vm.push_plain(v, long);
+    }
+
+    /// Interns the text (and gives the scratch buffer back).
+    #[inline(always)]
+    fn finish(self, vm: &mut Vm) -> StrId {
+        match self.long {
+            None => vm.heap.intern(&self.short[..self.len]),
+            Some(buf) => {
+                let s = vm.heap.intern(&buf);
+                vm.scratch = buf;
+                s
+            }
+        }
     }
 }
 

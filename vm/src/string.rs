@@ -3,13 +3,12 @@
 //! Every string value is interned (as in the reference), so string equality is id
 //! equality and a table lookup by string never hashes or compares contents. Interning
 //! is the cost of making a string, so it is kept cheap: short bodies live inside their
-//! arena slot (no allocation), the reference's hash is computed only when a string is
-//! first used as a table key, and the collector rebuilds the intern table from the
-//! survivors, so probes never wade through the dead.
+//! slot (no allocation), the reference's hash is computed only when a string is first
+//! used as a table key, and the collector drops the dead from the intern table, so
+//! probes never wade through them.
 
 use std::cell::Cell;
 
-use crate::arena::Arena;
 use crate::value::StrId;
 
 /// Bodies up to this many bytes are stored inline.
@@ -26,7 +25,7 @@ impl Body {
     fn new(s: &[u8]) -> Body {
         if s.len() <= INLINE {
             let mut data = [0; INLINE];
-            data[..s.len()].copy_from_slice(s);
+            copy_short(&mut data[..s.len()], s);
             Body::Inline { len: s.len() as u8, data }
         } else {
             Body::Heap(s.into())
@@ -38,6 +37,31 @@ impl Body {
         match self {
             Body::Inline { len, data } => &data[..*len as usize],
             Body::Heap(b) => b,
+        }
+    }
+}
+
+/// Copies `src` into `dst` (of the same length) with at most two fixed-size moves
+/// when it is short, where `copy_from_slice` of a variable length calls `memcpy`:
+/// strings made by the interpreter are mostly a few bytes long.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    let dst = &mut dst[..n];
+    if n > 32 {
+        dst.copy_from_slice(src);
+    } else if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
         }
     }
 }
@@ -54,6 +78,11 @@ pub struct SqStr {
 }
 
 impl SqStr {
+    /// What a free slot holds: an empty inline body, which owns no memory.
+    fn free() -> SqStr {
+        SqStr { body: Body::Inline { len: 0, data: [0; INLINE] }, hash: Cell::new(UNHASHED) }
+    }
+
     #[inline(always)]
     pub fn bytes(&self) -> &[u8] {
         self.body.bytes()
@@ -63,13 +92,19 @@ impl SqStr {
     #[inline]
     pub fn hash(&self) -> u64 {
         match self.hash.get() {
-            UNHASHED => {
-                let h = hash_bytes(self.bytes());
-                self.hash.set(h);
-                h
-            }
+            UNHASHED => self.first_hash(),
             h => h,
         }
+    }
+
+    /// Computes and keeps the hash: once per string, so kept out of the table
+    /// lookups that inline `hash`.
+    #[cold]
+    #[inline(never)]
+    fn first_hash(&self) -> u64 {
+        let h = hash_bytes(self.bytes());
+        self.hash.set(h);
+        h
     }
 }
 
@@ -106,11 +141,116 @@ fn intern_hash(s: &[u8]) -> u64 {
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// The string slots. Which slots hold a string, and which strings the collector
+/// reached, are bit sets, so a sweep works 64 slots at a time and never reads a dead
+/// string; the few long strings (heap bodies) are listed apart, so the sweep frees
+/// exactly those. Free slots are reused lowest first, so new strings fill whole cache
+/// lines in address order.
+struct Store {
+    /// Always a whole number of 64-slot words; a free slot holds an inline body.
+    strs: Vec<SqStr>,
+    /// Bit `i`: slot `i` holds a string.
+    used: Vec<u64>,
+    /// Bit `i`: the running collection reached string `i`.
+    marks: Vec<u64>,
+    /// No word of `used` below this one has a free slot.
+    cursor: usize,
+    live: usize,
+    /// The strings with heap bodies.
+    long: Vec<u32>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store { strs: Vec::new(), used: Vec::new(), marks: Vec::new(), cursor: 0, live: 0, long: Vec::new() }
+    }
+}
+
+impl Store {
+    fn insert(&mut self, s: SqStr) -> u32 {
+        while self.used.get(self.cursor).is_some_and(|&w| w == u64::MAX) {
+            self.cursor += 1;
+        }
+        if self.cursor == self.used.len() {
+            self.strs.extend((0..64).map(|_| SqStr::free()));
+            self.used.push(0);
+            self.marks.push(0);
+        }
+        let word = &mut self.used[self.cursor];
+        let bit = (!*word).trailing_zeros();
+        *word |= 1 << bit;
+        let id = (self.cursor * 64) as u32 + bit;
+        if matches!(s.body, Body::Heap(_)) {
+            self.long.push(id);
+        }
+        self.live += 1;
+        self.strs[id as usize] = s;
+        id
+    }
+
+    #[inline(always)]
+    fn get(&self, i: u32) -> &SqStr {
+        debug_assert!(self.used[i as usize / 64] & 1 << (i % 64) != 0, "access to a collected string");
+        match self.strs.get(i as usize) {
+            Some(s) => s,
+            None => dangling(),
+        }
+    }
+
+    #[inline]
+    fn mark(&mut self, i: u32) {
+        if let Some(w) = self.marks.get_mut(i as usize / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    #[inline]
+    fn is_marked(&self, i: u32) -> bool {
+        self.marks.get(i as usize / 64).is_some_and(|w| w & 1 << (i % 64) != 0)
+    }
+
+    fn marked(&self) -> usize {
+        self.marks.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Frees the unmarked strings and clears the marks.
+    fn sweep(&mut self) {
+        let mut live = 0;
+        for (u, m) in self.used.iter_mut().zip(self.marks.iter_mut()) {
+            *u &= *m;
+            *m = 0;
+            live += u.count_ones() as usize;
+        }
+        self.live = live;
+        self.cursor = 0;
+        let (strs, used) = (&mut self.strs, &self.used);
+        self.long.retain(|&i| {
+            let alive = used[i as usize / 64] & 1 << (i % 64) != 0;
+            if !alive {
+                strs[i as usize] = SqStr::free();
+            }
+            alive
+        });
+    }
+
+    fn reusable_bytes(&self) -> usize {
+        (self.strs.capacity() - self.live) * std::mem::size_of::<SqStr>()
+            + (self.used.capacity() + self.marks.capacity()) * 8
+            + self.long.capacity() * 4
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn dangling() -> ! {
+    panic!("impish-vm internal error: access to a collected string")
+}
+
 /// The intern table: open addressing (linear probing) over `(hash tag, id + 1)`
 /// entries, so probing compares hashes without touching the strings themselves.
 /// An entry of 0 is empty.
 pub struct Strings {
-    arena: Arena<SqStr>,
+    store: Store,
     slots: Vec<u64>,
     /// Entries holding a string.
     used: usize,
@@ -123,7 +263,7 @@ const TAG: u64 = 0xFFFF_FFFF_0000_0000;
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { arena: Arena::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
+        Strings { store: Store::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
     }
 }
 
@@ -139,6 +279,11 @@ fn home(entry: u64) -> usize {
     (entry >> 32) as usize
 }
 
+#[inline]
+fn entry_id(entry: u64) -> u32 {
+    (entry as u32).wrapping_sub(1)
+}
+
 /// Moves the entries whose string `keep` accepts into a fresh table of `n` slots;
 /// returns how many it moved.
 fn rebuild(slots: &mut Vec<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize {
@@ -146,12 +291,43 @@ fn rebuild(slots: &mut Vec<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize 
     let mask = n - 1;
     let mut used = 0;
     for e in old {
-        if e != 0 && keep((e as u32).wrapping_sub(1)) {
+        if e != 0 && keep(entry_id(e)) {
             let mut i = home(e) & mask;
             while slots[i] != 0 {
                 i = (i + 1) & mask;
             }
             slots[i] = e;
+            used += 1;
+        }
+    }
+    used
+}
+
+/// Drops the entries whose string `keep` rejects, in place, in one pass that starts
+/// after an empty slot (so no probe path wraps into the part not yet visited) and
+/// moves each kept entry to the first free slot of its probe path: every entry stays
+/// reachable from its home. Returns how many it kept.
+fn purge(slots: &mut Vec<u64>, keep: impl Fn(u32) -> bool) -> usize {
+    let mask = slots.len() - 1;
+    let Some(start) = slots.iter().position(|&e| e == 0) else {
+        // Not reached (the table is at most half full), but rebuilding is always right.
+        let n = slots.len();
+        return rebuild(slots, n, keep);
+    };
+    let mut used = 0;
+    for k in 1..=slots.len() {
+        let i = (start + k) & mask;
+        let e = slots[i];
+        if e == 0 {
+            continue;
+        }
+        slots[i] = 0;
+        if keep(entry_id(e)) {
+            let mut j = home(e) & mask;
+            while slots[j] != 0 {
+                j = (j + 1) & mask;
+            }
+            slots[j] = e;
             used += 1;
         }
     }
@@ -170,7 +346,7 @@ impl Strings {
 
     /// Interns bytes `range` of string `id` (slicing without an intermediate copy).
     pub fn intern_sub(&mut self, id: StrId, range: std::ops::Range<usize>) -> StrId {
-        let bytes = &self.arena.get(id.0).bytes()[range];
+        let bytes = &self.store.get(id.0).bytes()[range];
         let ihash = intern_hash(bytes);
         match self.lookup(bytes, ihash) {
             Ok(found) => found,
@@ -193,8 +369,8 @@ impl Strings {
                 return Err(i);
             }
             if e & TAG == tag {
-                let id = (e as u32).wrapping_sub(1);
-                if self.arena.get(id).bytes() == s {
+                let id = entry_id(e);
+                if self.store.get(id).bytes() == s {
                     return Ok(StrId(id));
                 }
             }
@@ -203,7 +379,7 @@ impl Strings {
     }
 
     fn insert_at(&mut self, slot: usize, body: Body, ihash: u64) -> StrId {
-        let id = self.arena.insert(SqStr { body, hash: Cell::new(UNHASHED) });
+        let id = self.store.insert(SqStr { body, hash: Cell::new(UNHASHED) });
         self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
         self.made += 1;
@@ -216,41 +392,46 @@ impl Strings {
 
     #[inline(always)]
     pub fn get(&self, id: StrId) -> &SqStr {
-        self.arena.get(id.0)
+        self.store.get(id.0)
     }
 
     #[inline(always)]
     pub fn bytes(&self, id: StrId) -> &[u8] {
-        self.arena.get(id.0).bytes()
+        self.store.get(id.0).bytes()
     }
 
     #[inline(always)]
     pub fn hash(&self, id: StrId) -> u64 {
-        self.arena.get(id.0).hash()
+        self.store.get(id.0).hash()
     }
 
+    #[inline]
     pub fn mark(&mut self, id: StrId) {
-        self.arena.mark(id.0);
+        self.store.mark(id.0);
     }
 
-    /// Frees unmarked strings and rebuilds the intern table from the survivors, with
-    /// room for as many new strings as the last cycle made, so a steady churn never
-    /// grows it mid-cycle. Rebuilding costs no more than the marking that preceded it,
-    /// where removing each dead entry would cost a random probe apiece.
+    /// Frees unmarked strings and drops them from the intern table, which keeps room
+    /// for as many new strings as the last cycle made, so a steady churn never grows
+    /// it mid-cycle. A table of the right size is purged in place (one pass, no new
+    /// memory to fault in); otherwise it is rebuilt at the new size from the survivors.
     pub fn sweep(&mut self) {
-        let arena = &self.arena;
-        let n = ((arena.marked() + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
-        self.used = rebuild(&mut self.slots, n, |id| arena.is_marked(id));
+        let store = &self.store;
+        let n = ((store.marked() + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
+        self.used = if n == self.slots.len() {
+            purge(&mut self.slots, |id| store.is_marked(id))
+        } else {
+            rebuild(&mut self.slots, n, |id| store.is_marked(id))
+        };
         self.made = 0;
-        self.arena.sweep(|_, _| {});
+        self.store.sweep();
     }
 
     pub fn live(&self) -> usize {
-        self.arena.live()
+        self.store.live
     }
 
     pub fn reusable_bytes(&self) -> usize {
-        self.arena.reusable_bytes()
+        self.store.reusable_bytes()
     }
 }
 
@@ -313,6 +494,52 @@ mod tests {
             assert_eq!(s.bytes(*id), format!("t{i}").as_bytes());
         }
         assert_eq!(s.live(), 6001);
+    }
+
+    #[test]
+    fn purging_in_place_keeps_displaced_survivors_findable() {
+        let mut s = Strings::default();
+        // Enough strings to fill long probe runs, then several cycles of churn at one
+        // table size, each keeping every other string of the previous cycle.
+        let mut kept: Vec<(String, StrId)> = Vec::new();
+        for round in 0..6 {
+            let fresh: Vec<_> = (0..400)
+                .map(|i| {
+                    let text = format!("r{round}-{i}");
+                    let id = s.intern(text.as_bytes());
+                    (text, id)
+                })
+                .collect();
+            kept.extend(fresh.into_iter().step_by(2));
+            for (_, id) in &kept {
+                s.mark(*id);
+            }
+            s.sweep();
+            assert_eq!(s.live(), kept.len());
+            for (text, id) in &kept {
+                assert_eq!(s.intern(text.as_bytes()), *id);
+                assert_eq!(s.bytes(*id), text.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn freed_slots_are_reused_and_long_bodies_freed() {
+        let mut s = Strings::default();
+        let long = vec![b'y'; 64];
+        let a = s.intern(b"a");
+        let l = s.intern(&long);
+        s.mark(a);
+        s.sweep();
+        assert_eq!(s.live(), 1);
+        // The freed slot is the lowest free one, so the next string takes it.
+        let b = s.intern(b"b");
+        assert_eq!(b, l);
+        assert_eq!(s.bytes(b), b"b");
+        assert_eq!(s.bytes(a), b"a");
+        let l2 = s.intern(&long);
+        assert_eq!(s.bytes(l2), &long[..]);
+        assert_eq!(s.live(), 3);
     }
 
     #[test]
