@@ -662,7 +662,9 @@ impl Vm {
                         let words = unsafe { std::slice::from_raw_parts(ip, n) };
                         ip = unsafe { ip.add(n) };
                         let first = fr!(i.b);
-                        let v = tri!(self.concat_chain(base, first, words, consts));
+                        // The prototype, not the `consts` slice: passing the slice keeps
+                        // its length alive (and spilled) across the whole loop.
+                        let v = tri!(self.concat_chain(base, first, words, proto));
                         r!(i.a) = v;
                     }
                     Op::BitAnd => bitop!(i, rr!(i.c), And),

@@ -3,7 +3,7 @@
 //! `typeof`, `clone`, `in` and `instanceof`. The interpreter inlines the common cases
 //! and falls back to these.
 
-use crate::bytecode::Instr;
+use crate::bytecode::{Instr, Proto};
 use crate::cache::InlineCache;
 use crate::object::*;
 use crate::table::Table;
@@ -695,14 +695,14 @@ impl Vm {
         base: usize,
         first: Value,
         words: &[Instr],
-        consts: &[Value],
+        proto: &Proto,
     ) -> Result<Value, Fail> {
         let mut acc = first;
         let mut text: Option<Text> = None;
         for w in words {
             let v = match w.a {
                 0 => self.ex.stack[base + w.b as usize],
-                _ => consts.get(w.d as usize).copied().unwrap_or(Value::Null),
+                _ => proto.consts.get(w.d as usize).copied().unwrap_or(Value::Null),
             };
             match &mut text {
                 // The running value is a string: `+` appends `v`'s text.
