@@ -292,15 +292,21 @@ fn rebuild(slots: &mut Vec<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize 
     let mut used = 0;
     for e in old {
         if e != 0 && keep(entry_id(e)) {
-            let mut i = home(e) & mask;
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = e;
+            place(slots, e, mask);
             used += 1;
         }
     }
     used
+}
+
+/// Puts entry `e` in the first free slot of its probe path.
+#[inline]
+fn place(slots: &mut [u64], e: u64, mask: usize) {
+    let mut i = home(e) & mask;
+    while slots[i] != 0 {
+        i = (i + 1) & mask;
+    }
+    slots[i] = e;
 }
 
 /// Drops the entries whose string `keep` rejects, in place, in one pass that starts
@@ -323,11 +329,7 @@ fn purge(slots: &mut Vec<u64>, keep: impl Fn(u32) -> bool) -> usize {
         }
         slots[i] = 0;
         if keep(entry_id(e)) {
-            let mut j = home(e) & mask;
-            while slots[j] != 0 {
-                j = (j + 1) & mask;
-            }
-            slots[j] = e;
+            place(slots, e, mask);
             used += 1;
         }
     }
