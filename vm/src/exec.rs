@@ -202,7 +202,8 @@ impl Vm {
             // and the frame stays on the frame stack (or parked with its context) for
             // as long as this pass of 'frame runs: every instruction that pops or
             // replaces it leaves the pass (`continue 'frame` / `return`) before `proto`
-            // is used again.
+            // is used again, and a call that pushes a frame on top switches `proto` and
+            // the other frame locals to the new frame (`enter!`).
             let mut proto: &Proto = unsafe { frame.proto.as_ref() };
             let mut base = frame.base as usize;
             let mut code: &[Instr] = &proto.code;
