@@ -67,8 +67,8 @@ fn narrow(vm: &mut Vm, ty: Type, name: &str, nparams: i32, mask: &str) {
     let Some(delegate) = vm.type_delegate(ty) else { return };
     let key = vm.string(name);
     let Some(Value::Native(id)) = vm.table_get(delegate, key) else { return };
-    let func = vm.heap.native(id).func.clone();
-    let native = vm.new_native_with(name, func, nparams, Some(mask), Vec::new());
+    let body = vm.heap.native(id).body.clone();
+    let native = vm.new_native_body(name, body, nparams, Some(mask), Vec::new());
     vm.table_set(delegate, key, native);
 }
 

@@ -756,8 +756,7 @@ fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             let old = vm.heap.native(n);
             let copy = NativeFunction {
                 name: old.name,
-                func: old.func.clone(),
-                plain: old.plain,
+                body: old.body.clone(),
                 nparams: old.nparams,
                 typemask: old.typemask.clone(),
                 env: Some(w),

@@ -43,15 +43,20 @@ pub enum Outer {
 /// VM stack through `Args` (argument 0 is `this`).
 pub type NativeFn = Rc<dyn Fn(&mut Vm, Args) -> Result<Value, Fail>>;
 
-/// A native that is a plain function (most are): called directly, without going
-/// through the shared closure.
+/// A native that is a plain function (most are).
 pub type PlainNative = fn(&mut Vm, Args) -> Result<Value, Fail>;
+
+/// A native's code: a plain function, called directly, or a shared closure (natives
+/// made at run time with state of their own).
+#[derive(Clone)]
+pub enum NativeBody {
+    Plain(PlainNative),
+    Closure(NativeFn),
+}
 
 pub struct NativeFunction {
     pub name: StrId,
-    pub func: NativeFn,
-    /// `func` as a plain function pointer, when it is one.
-    pub plain: Option<PlainNative>,
+    pub body: NativeBody,
     /// 0: unchecked; n > 0: exactly n arguments (with `this`); n < 0: at least -n.
     pub nparams: i32,
     /// Per-argument type masks (`Type::mask` bits), starting with `this`.

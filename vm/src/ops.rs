@@ -499,12 +499,12 @@ impl Vm {
         let is_func = matches!(val, Value::Closure(_) | Value::Native(_));
         let to_methods = is_func || is_static;
         let class = self.heap.class(c);
+        if class.locked && !to_methods {
+            return false;
+        }
         if class.locked {
             // Instances exist, so inline caches may hold "no such member" for it.
             self.member_edits += 1;
-        }
-        if class.locked && !to_methods {
-            return false;
         }
         let existing = class.members.get(key, &self.heap.strings).and_then(MemberRef::decode);
         if let Some(MemberRef::Field(i)) = existing {

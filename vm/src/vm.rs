@@ -388,7 +388,7 @@ impl Vm {
     /// (counting `this`), n < 0 at least -n. `typemask` uses the reference's letters
     /// (`"tn|s"` etc., `.` any), one group per argument starting with `this`.
     pub fn new_native(&mut self, name: &str, f: PlainNative, nparams: i32, typemask: Option<&str>) -> Value {
-        self.alloc_native(name, Rc::new(f), Some(f), nparams, typemask, Vec::new())
+        self.new_native_body(name, NativeBody::Plain(f), nparams, typemask, Vec::new())
     }
 
     /// Like `new_native`, for closures, with free values the native reads through
@@ -401,14 +401,15 @@ impl Vm {
         typemask: Option<&str>,
         free: Vec<Value>,
     ) -> Value {
-        self.alloc_native(name, f, None, nparams, typemask, free)
+        self.new_native_body(name, NativeBody::Closure(f), nparams, typemask, free)
     }
 
-    fn alloc_native(
+    /// A native value from either kind of code (e.g. an existing native's, under new
+    /// parameter checks).
+    pub fn new_native_body(
         &mut self,
         name: &str,
-        func: NativeFn,
-        plain: Option<PlainNative>,
+        body: NativeBody,
         nparams: i32,
         typemask: Option<&str>,
         free: Vec<Value>,
@@ -417,8 +418,7 @@ impl Vm {
         let typemask = typemask.map(parse_typemask);
         Value::Native(self.heap.alloc_native(NativeFunction {
             name,
-            func,
-            plain,
+            body,
             nparams,
             typemask,
             env: None,
@@ -725,11 +725,14 @@ impl Vm {
             return Err(self.error("Native stack overflow"));
         }
         self.native_depth += 1;
-        let r = match self.heap.native(id).plain {
-            Some(f) => f(self, args),
-            None => {
-                let func = self.heap.native(id).func.clone();
-                func(self, args)
+        let r = match &self.heap.native(id).body {
+            NativeBody::Plain(f) => {
+                let f = *f;
+                f(self, args)
+            }
+            NativeBody::Closure(c) => {
+                let c = c.clone();
+                c(self, args)
             }
         };
         self.native_depth -= 1;
