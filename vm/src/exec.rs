@@ -8,7 +8,7 @@
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
 
 use crate::bytecode::{Instr, Op, Proto};
-use crate::frame::{Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
 use crate::ops::{ArithOp, BitOp};
 use crate::table::Table;
@@ -115,33 +115,33 @@ impl Vm {
     /// The outer for stack slot `slot` of the running context, created if needed.
     fn capture(&mut self, slot: u32) -> OuterId {
         let open = &self.ex.open;
-        let pos = open.partition_point(|o| match self.heap.outers.get(o.0) {
-            Outer::Open { slot: s, .. } => *s < slot,
-            Outer::Closed(_) => true,
-        });
-        if let Some(o) = open.get(pos) {
-            if let Outer::Open { slot: s, .. } = self.heap.outers.get(o.0) {
-                if *s == slot {
-                    return *o;
-                }
-            }
+        let pos = open.partition_point(|o| o.slot < slot);
+        if let Some(o) = open.get(pos).filter(|o| o.slot == slot) {
+            return o.id;
         }
         let id = self.heap.alloc_outer(Outer::Open { ctx: self.ex.ctx, slot });
-        self.ex.open.insert(pos, id);
+        self.ex.open.insert(pos, OpenOuter { slot, id });
         id
     }
 
-    /// Closes the running context's outers at `slot` and above.
+    /// Closes the running context's outers at `slot` and above. Most frames have none
+    /// open, so the check is inline and the closing is not.
+    #[inline(always)]
     pub(crate) fn close_outers(&mut self, slot: u32) {
-        while let Some(&o) = self.ex.open.last() {
-            match *self.heap.outers.get(o.0) {
-                Outer::Open { slot: s, .. } if s >= slot => {
-                    let v = self.ex.stack[s as usize];
-                    *self.heap.outers.get_mut(o.0) = Outer::Closed(v);
-                    self.ex.open.pop();
-                }
-                _ => break,
+        if self.ex.open.last().is_some_and(|o| o.slot >= slot) {
+            self.close_outers_from(slot);
+        }
+    }
+
+    #[inline(never)]
+    fn close_outers_from(&mut self, slot: u32) {
+        while let Some(&OpenOuter { slot: s, id }) = self.ex.open.last() {
+            if s < slot {
+                break;
             }
+            let v = self.ex.stack[s as usize];
+            *self.heap.outers.get_mut(id.0) = Outer::Closed(v);
+            self.ex.open.pop();
         }
     }
 

@@ -6,7 +6,7 @@
 use std::ptr::NonNull;
 
 use crate::bytecode::Proto;
-use crate::object::CtxId;
+use crate::object::{Closure, CtxId};
 use crate::value::{ClosureId, OuterId, Value};
 
 /// Frame flags.
@@ -33,6 +33,21 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// A frame about to run closure `c` (`cl`) from its first instruction.
+    #[inline(always)]
+    pub fn new(c: ClosureId, cl: &Closure, base: u32, ret: u32, saved_top: u32, trap_base: u32, flags: u8) -> Frame {
+        Frame {
+            closure: c,
+            proto: NonNull::from(&*cl.proto),
+            pc: 0,
+            base,
+            ret,
+            saved_top,
+            trap_base,
+            flags,
+        }
+    }
+
     #[inline(always)]
     pub fn proto(&self) -> &Proto {
         // SAFETY: see the field: the closure that owns the prototype outlives the frame.
@@ -48,6 +63,14 @@ pub struct Trap {
     pub reg: u8,
 }
 
+/// An open outer with the stack slot it names, so returns can tell whether they
+/// must close anything without reading the outer itself.
+#[derive(Clone, Copy)]
+pub struct OpenOuter {
+    pub slot: u32,
+    pub id: OuterId,
+}
+
 pub struct ExecState {
     pub ctx: CtxId,
     pub stack: Vec<Value>,
@@ -56,7 +79,7 @@ pub struct ExecState {
     pub frames: Vec<Frame>,
     pub traps: Vec<Trap>,
     /// Open outers of this stack, ascending by slot.
-    pub open: Vec<OuterId>,
+    pub open: Vec<OpenOuter>,
 }
 
 impl ExecState {

@@ -240,7 +240,7 @@ impl Heap {
             gray.push(Value::Closure(f.closure));
         }
         for o in &s.open {
-            self.mark_outer(*o, gray);
+            self.mark_outer(o.id, gray);
         }
     }
 

@@ -768,12 +768,13 @@ impl Vm {
         {
             return None;
         }
-        let proto = NonNull::from(p);
         // The callee's other registers are not cleared: see `ExecState::clear_dead`.
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
         let trap_base = self.ex.traps.len() as u32;
-        self.ex.frames.push(Frame { closure: c, proto, pc: 0, base, ret, saved_top, trap_base, flags });
+        let frame = Frame::new(c, cl, base, ret, saved_top, trap_base, flags);
+        let proto = frame.proto;
+        self.ex.frames.push(frame);
         Some(proto)
     }
 
@@ -829,16 +830,9 @@ impl Vm {
         self.ex.stack[b + nargs as usize..top].fill(Value::Null);
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
-        self.ex.frames.push(Frame {
-            closure: c,
-            proto: NonNull::from(&*proto),
-            pc: 0,
-            base,
-            ret,
-            saved_top,
-            trap_base: self.ex.traps.len() as u32,
-            flags,
-        });
+        let trap_base = self.ex.traps.len() as u32;
+        let frame = Frame::new(c, self.heap.closure(c), base, ret, saved_top, trap_base, flags);
+        self.ex.frames.push(frame);
         Ok(Entered::Frame)
     }
 
@@ -850,16 +844,7 @@ impl Vm {
         ex.stack = vec![Value::Null; size];
         ex.stack[..args.len()].copy_from_slice(&args);
         ex.top = proto.max_regs;
-        ex.frames.push(Frame {
-            closure: c,
-            proto: NonNull::from(&**proto),
-            pc: 0,
-            base: 0,
-            ret: 0,
-            saved_top: 0,
-            trap_base: 0,
-            flags: FRAME_ENTRY,
-        });
+        ex.frames.push(Frame::new(c, self.heap.closure(c), 0, 0, 0, 0, FRAME_ENTRY));
         self.heap.generators.get_mut(id.0).exec = Some(Box::new(ex));
         Value::Generator(id)
     }
