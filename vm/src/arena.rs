@@ -46,6 +46,28 @@ impl<T> Arena<T> {
         }
     }
 
+    /// Object `i` without the checks, for the interpreter's hottest reads.
+    ///
+    /// # Safety
+    /// `i` must name a live object: one the collector has not freed.
+    #[inline(always)]
+    pub unsafe fn get_unchecked(&self, i: u32) -> &T {
+        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
+        // SAFETY: the caller guarantees slot `i` exists and holds an object.
+        unsafe { self.slots.get_unchecked(i as usize).as_ref().unwrap_unchecked() }
+    }
+
+    /// `get_unchecked`, mutably.
+    ///
+    /// # Safety
+    /// As for `get_unchecked`.
+    #[inline(always)]
+    pub unsafe fn get_unchecked_mut(&mut self, i: u32) -> &mut T {
+        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
+        // SAFETY: as for `get_unchecked`.
+        unsafe { self.slots.get_unchecked_mut(i as usize).as_mut().unwrap_unchecked() }
+    }
+
     pub fn try_get(&self, i: u32) -> Option<&T> {
         self.slots.get(i as usize).and_then(|s| s.as_ref())
     }

@@ -7,6 +7,8 @@
 //! between scripts push a frame and restart the outer loop on the callee; returns pop
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
 
+use std::ptr::NonNull;
+
 use crate::bytecode::{Instr, Op, Proto};
 use crate::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
@@ -157,6 +159,19 @@ impl Vm {
             CtxId::Gen(g) => self.heap.generators.get_mut(g.0).exec.as_mut().map(|e| &mut e.stack),
             CtxId::Thread(t) => self.heap.threads.get_mut(t.0).exec.as_mut().map(|e| &mut e.stack),
             CtxId::Main => None,
+        }
+    }
+
+    /// Outer `k` of the running closure.
+    #[inline(always)]
+    fn running_outer(&self, k: u8) -> OuterId {
+        // SAFETY: the running frame keeps its closure alive (the collector marks every
+        // frame's closure), the frame stack is not empty while code runs, and the
+        // compiler only emits outer indices of the running closure's own prototype,
+        // which has one outer each.
+        unsafe {
+            let c = self.ex.frames.last().unwrap_unchecked().closure;
+            *self.heap.closures.get_unchecked(c.0).outers.get_unchecked(k as usize)
         }
     }
 
@@ -454,24 +469,20 @@ impl Vm {
                     Op::Move => fw!(i.a, fr!(i.b)),
                     Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
                     Op::GetOuter => {
-                        let c = closure!();
-                        // SAFETY: the compiler only emits outer indices of the running
-                        // closure's own prototype, and the closure has one outer each.
-                        let o = unsafe { *self.heap.closure(c).outers.get_unchecked(i.b as usize) };
+                        let o = self.running_outer(i.b);
                         // Closed, or open on the running stack: read in place.
-                        let v = match *self.heap.outers.get(o.0) {
-                            Outer::Closed(v) => v,
-                            Outer::Open { ctx, slot } if ctx == self.ex.ctx => self.ex.stack[slot as usize],
-                            _ => self.outer_get(o),
-                        };
-                        fw!(i.a, v);
+                        // SAFETY: as for `running_outer`: the running closure keeps it.
+                        match unsafe { *self.heap.outers.get_unchecked(o.0) } {
+                            Outer::Closed(v) => fw!(i.a, v),
+                            Outer::Open { ctx, slot } if ctx == self.ex.ctx => fw!(i.a, self.ex.stack[slot as usize]),
+                            _ => fw!(i.a, self.outer_get(o)),
+                        }
                     }
                     Op::SetOuter => {
-                        let c = closure!();
-                        // SAFETY: as for `GetOuter`.
-                        let o = unsafe { *self.heap.closure(c).outers.get_unchecked(i.a as usize) };
+                        let o = self.running_outer(i.a);
                         let v = fr!(i.b);
-                        match self.heap.outers.get_mut(o.0) {
+                        // SAFETY: as for `GetOuter`.
+                        match unsafe { self.heap.outers.get_unchecked_mut(o.0) } {
                             Outer::Closed(c) => *c = v,
                             Outer::Open { ctx, slot } if *ctx == self.ex.ctx => {
                                 let slot = *slot as usize;
@@ -965,12 +976,24 @@ impl Vm {
         let n = nargs as usize;
         let src = base + fb as usize + 1;
         self.close_outers(base as u32);
+        // A plain callee takes over the running frame where it is.
+        let cl = self.heap.closure(c);
+        let top = base + cl.proto.max_regs as usize;
+        if nargs as u32 == cl.proto.plain_arity && cl.env.is_none() && top < self.ex.stack.len() {
+            let proto = NonNull::from(&*cl.proto);
+            for k in 0..n {
+                self.ex.stack[base + k] = self.ex.stack[src + k];
+            }
+            self.ex.top = top as u32;
+            let f = self.ex.frames.last_mut().expect("running frame");
+            f.closure = c;
+            f.proto = proto;
+            f.pc = 0;
+            return Ok(None);
+        }
         self.ex.stack.copy_within(src..src + n, base);
         let old = self.ex.frames.pop().expect("running frame");
         self.ex.top = old.saved_top;
-        if self.enter_plain(c, base as u32, n as u32, old.ret, old.flags).is_some() {
-            return Ok(None);
-        }
         match self.enter_closure(c, base as u32, n as u32, old.ret, old.flags) {
             Ok(Entered::Frame) => Ok(None),
             Ok(Entered::Value(v)) => {
