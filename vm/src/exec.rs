@@ -500,14 +500,17 @@ impl Vm {
                     Op::GetK | Op::PrepCallK => {
                         // A member the inline cache knows, the common case in methods
                         // (`x`, `pos.y`, `body.step()`), straight into the register.
-                        if let Value::Instance(o) = *rr!(i.b) {
-                            if let Some(v) = self.instance_member_hit(o, &proto.ic, pc!() - 1) {
-                                fw!(i.a, v);
-                                if i.op == Op::PrepCallK {
-                                    fw!(i.a + 1, Value::Instance(o));
-                                }
-                                continue;
+                        let hit = match *rr!(i.b) {
+                            Value::Instance(o) => self.instance_member_hit(o, &proto.ic, pc!() - 1),
+                            Value::Table(t) => self.table_member_hit(t, k!(i.d), &proto.ic, pc!() - 1),
+                            _ => None,
+                        };
+                        if let Some(v) = hit {
+                            fw!(i.a, v);
+                            if i.op == Op::PrepCallK {
+                                fw!(i.a + 1, fr!(i.b));
                             }
+                            continue;
                         }
                         let obj = fr!(i.b);
                         let key = k!(i.d);

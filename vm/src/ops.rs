@@ -218,6 +218,18 @@ impl Vm {
         }
     }
 
+    /// The slot of table `t` that the inline cache of instruction `pc` holds for string
+    /// key `key`, or `None` (not cached, or a weak reference, which the general path
+    /// reads through).
+    #[inline(always)]
+    pub(crate) fn table_member_hit(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let Value::Str(k) = key else { return None };
+        match self.heap.table(t).value_at(ic.table_node(pc)?, k)? {
+            Value::WeakRef(_) => None,
+            v => Some(v),
+        }
+    }
+
     /// The field slot of instance `i` that the inline cache of instruction `pc` holds
     /// for its class.
     #[inline(always)]
