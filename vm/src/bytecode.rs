@@ -41,6 +41,9 @@ pub enum Op {
     /// R[a] = R[b][K[d]] as `GetK`, then R[a+1] = R[b]: a function and its `this`
     /// for a call, in one instruction
     PrepCallK,
+    /// R[a] = R[b], R[a+1] = R[0]: a function held in a local and its `this` (the
+    /// running function's own) for a call, in one instruction
+    PrepCall,
     /// R[a][R[b]] = R[c]
     Set,
     /// R[a][K[d]] = R[b]

@@ -862,18 +862,26 @@ impl<'a> Compiler<'a> {
 
     /// Evaluates `e` into some register: a local's own register when `e` names one.
     fn expr_any(&mut self, e: &Expr) -> CResult<u8> {
-        match &e.kind {
-            ExprKind::Ident(name) => {
-                if let Resolved::Local(r) = self.resolve(name) {
-                    return Ok(r);
-                }
-            }
-            ExprKind::This => return Ok(0),
-            _ => {}
+        if let Some(r) = self.local_reg_of(e) {
+            return Ok(r);
+        }
+        if let ExprKind::This = e.kind {
+            return Ok(0);
         }
         let r = self.alloc_reg(e.span)?;
         self.expr_to(e, r)?;
         Ok(r)
+    }
+
+    /// The register of `e` when it names a local variable.
+    fn local_reg_of(&mut self, e: &Expr) -> Option<u8> {
+        match &e.kind {
+            ExprKind::Ident(name) => match self.resolve(name) {
+                Resolved::Local(r) => Some(r),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Evaluates `e` into register `dst`. Temporaries above the current top are used and
@@ -1292,16 +1300,18 @@ impl<'a> Compiler<'a> {
         let this = self.alloc_reg(span)?;
         match &callee.kind {
             ExprKind::Field { object, name } => {
-                if matches!(object.kind, ExprKind::Base) {
+                let k = self.name_value(&name.name);
+                let k = self.konst(k) as i32;
+                if let Some(o) = self.local_reg_of(object) {
+                    // A method of a local object: the function and `this` at once.
+                    self.emit(Op::PrepCallK, t, o, 0, k);
+                } else if matches!(object.kind, ExprKind::Base) {
                     self.emit(Op::GetBase, this, 0, 0, 0);
+                    self.emit(Op::GetK, t, this, 0, k);
+                    self.emit(Op::Move, this, 0, 0, 0);
                 } else {
                     self.expr_to(object, this)?;
-                }
-                let k = self.name_value(&name.name);
-                let k = self.konst(k);
-                self.emit(Op::GetK, t, this, 0, k as i32);
-                if matches!(object.kind, ExprKind::Base) {
-                    self.emit(Op::Move, this, 0, 0, 0);
+                    self.emit(Op::GetK, t, this, 0, k);
                 }
             }
             ExprKind::Index { object, index } => {
@@ -1328,10 +1338,15 @@ impl<'a> Compiler<'a> {
                 let k = self.konst(k);
                 self.emit(Op::GetK, t, this, 0, k as i32);
             }
-            _ => {
-                self.expr_to(callee, t)?;
-                self.emit(Op::Move, this, 0, 0, 0);
-            }
+            _ => match self.local_reg_of(callee) {
+                Some(r) => {
+                    self.emit(Op::PrepCall, t, r, 0, 0);
+                }
+                None => {
+                    self.expr_to(callee, t)?;
+                    self.emit(Op::Move, this, 0, 0, 0);
+                }
+            },
         }
         for a in args {
             let r = self.alloc_reg(a.span)?;

@@ -467,6 +467,10 @@ impl Vm {
                     Op::LoadInt => fw!(i.a, Value::Int(i.d as i64)),
                     Op::LoadK => fw!(i.a, k!(i.d)),
                     Op::Move => fw!(i.a, fr!(i.b)),
+                    Op::PrepCall => {
+                        fw!(i.a, fr!(i.b));
+                        fw!(i.a + 1, fr!(0));
+                    }
                     Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
                     Op::GetOuter => {
                         let o = self.running_outer(i.b);

@@ -141,3 +141,25 @@ fn squirrel_functions_can_be_called_from_rust() {
     let r = vm.call(f, root, &[impish_vm::Value::Int(2), impish_vm::Value::Int(3)]).expect("call succeeds");
     assert!(matches!(r, impish_vm::Value::Int(5)));
 }
+
+/// Disassembly goldens: each `disasm/NAME.nut` compiles to exactly `disasm/NAME.dis`, so a
+/// change to the code the compiler emits shows up in review. Regenerate one with
+/// `impish disasm NAME.nut > NAME.dis` and read the difference.
+#[test]
+fn disassembly_matches_the_goldens() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/disasm");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("disasm dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("nut") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).expect("source");
+        let expected = std::fs::read_to_string(path.with_extension("dis")).expect("expected disassembly");
+        let mut vm = Vm::new(Profile::Squirrel);
+        let f = vm.compile(&source, &path.display().to_string()).expect("compiles");
+        assert_eq!(vm.disassemble(f).expect("a closure"), expected, "{}", path.display());
+        count += 1;
+    }
+    assert!(count >= 1);
+}
