@@ -12,13 +12,15 @@ use std::ptr::NonNull;
 use crate::bytecode::{Instr, Op, Proto};
 use crate::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
-use crate::ops::{ArithOp, BitOp};
+use crate::ops::{int_bitwise, ArithOp, BitOp};
 use crate::table::Table;
 use crate::value::*;
 use crate::vm::{Args, Entered, Exit, Fail, Profile, Vm};
 
 /// Integer width of a profile.
 pub(crate) trait IntMode {
+    /// 32-bit integers (the imp).
+    const NARROW: bool;
     fn wrap(i: i64) -> i64;
 }
 
@@ -26,6 +28,7 @@ pub(crate) struct Wide;
 pub(crate) struct Narrow;
 
 impl IntMode for Wide {
+    const NARROW: bool = false;
     #[inline(always)]
     fn wrap(i: i64) -> i64 {
         i
@@ -33,6 +36,7 @@ impl IntMode for Wide {
 }
 
 impl IntMode for Narrow {
+    const NARROW: bool = true;
     #[inline(always)]
     fn wrap(i: i64) -> i64 {
         i as i32 as i64
@@ -382,7 +386,7 @@ impl Vm {
                     let x: &Value = rr!($i.b);
                     let y: &Value = $y;
                     match (x, y) {
-                        (Value::Int(p), Value::Int(q)) => fw!($i.a, Value::Int(self.int_bitwise(BitOp::$op, *p, *q))),
+                        (Value::Int(p), Value::Int(q)) => fw!($i.a, Value::Int(int_bitwise(P::NARROW, BitOp::$op, *p, *q))),
                         _ => {
                             let (x, y) = (*x, *y);
                             let v = tri!(self.bitwise(BitOp::$op, x, y));

@@ -654,22 +654,7 @@ impl Vm {
             let (ta, tb) = (a.type_of(), b.type_of());
             return Err(self.error(format!("bitwise op between '{ta}' and '{tb}'")));
         };
-        Ok(Value::Int(self.int_bitwise(op, x, y)))
-    }
-
-    #[inline]
-    pub(crate) fn int_bitwise(&self, op: BitOp, x: i64, y: i64) -> i64 {
-        let imp = self.profile == crate::Profile::Imp;
-        let r = match op {
-            BitOp::And => x & y,
-            BitOp::Or => x | y,
-            BitOp::Xor => x ^ y,
-            BitOp::Shl => x.wrapping_shl(y as u32),
-            BitOp::Shr => x.wrapping_shr(y as u32),
-            BitOp::UShr if imp => ((x as u32).wrapping_shr(y as u32)) as i32 as i64,
-            BitOp::UShr => ((x as u64).wrapping_shr(y as u32)) as i64,
-        };
-        self.profile.wrap(r)
+        Ok(Value::Int(int_bitwise(self.profile == crate::Profile::Imp, op, x, y)))
     }
 
     pub(crate) fn negate(&mut self, a: Value) -> Result<Value, Fail> {
@@ -1104,6 +1089,27 @@ fn push_int(out: &mut Vec<u8>, i: i64) {
         out.push(b'-');
     }
     out.extend_from_slice(&digits[at..]);
+}
+
+/// A bitwise operation on integers, for the imp profile (`narrow`: 32-bit integers)
+/// or stock Squirrel. A plain function, so the interpreter, which knows its profile
+/// statically, pays for no profile test.
+#[inline(always)]
+pub(crate) fn int_bitwise(narrow: bool, op: BitOp, x: i64, y: i64) -> i64 {
+    let r = match op {
+        BitOp::And => x & y,
+        BitOp::Or => x | y,
+        BitOp::Xor => x ^ y,
+        BitOp::Shl => x.wrapping_shl(y as u32),
+        BitOp::Shr => x.wrapping_shr(y as u32),
+        BitOp::UShr if narrow => ((x as u32).wrapping_shr(y as u32)) as i32 as i64,
+        BitOp::UShr => ((x as u64).wrapping_shr(y as u32)) as i64,
+    };
+    if narrow {
+        r as i32 as i64
+    } else {
+        r
+    }
 }
 
 #[cfg(test)]
