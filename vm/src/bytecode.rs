@@ -78,6 +78,13 @@ pub enum Op {
     /// R[a] = R[b] op d (an integer immediate)
     AddI,
     SubI,
+    MulI,
+    ModI,
+    BitAndI,
+    BitOrI,
+    BitXorI,
+    ShlI,
+    ShrI,
     /// R[a] = R[b] + x1 + ... + xc, left to right as `Add`, where the c `Operand`
     /// words that follow name the x (each read when its `+` comes)
     Concat,
@@ -164,11 +171,19 @@ const _: () = assert!(std::mem::size_of::<Instr>() == 8);
 
 impl Op {
     /// The integer-immediate form of a constant-operand op, where there is one: it
-    /// saves the constant load and one type check on the hottest arithmetic (`i++`).
+    /// saves the constant load and one type check on the hottest arithmetic (`i++`,
+    /// `x & 0xFF`, `crc << 1`).
     pub fn immediate_form(self) -> Option<Op> {
         match self {
             Op::AddK => Some(Op::AddI),
             Op::SubK => Some(Op::SubI),
+            Op::MulK => Some(Op::MulI),
+            Op::ModK => Some(Op::ModI),
+            Op::BitAndK => Some(Op::BitAndI),
+            Op::BitOrK => Some(Op::BitOrI),
+            Op::BitXorK => Some(Op::BitXorI),
+            Op::ShlK => Some(Op::ShlI),
+            Op::ShrK => Some(Op::ShrI),
             _ => None,
         }
     }

@@ -678,6 +678,19 @@ impl Vm {
                         |p: i64, q: i64| Some(p.wrapping_sub(q)),
                         |p: f32, q: f32| p - q
                     ),
+                    Op::MulI => arith!(
+                        i,
+                        &Value::Int(i.d as i64),
+                        Mul,
+                        |p: i64, q: i64| Some(p.wrapping_mul(q)),
+                        |p: f32, q: f32| p * q
+                    ),
+                    Op::ModI => arith!(i, &Value::Int(i.d as i64), Mod, int_mod, float_mod),
+                    Op::BitAndI => bitop!(i, &Value::Int(i.d as i64), And),
+                    Op::BitOrI => bitop!(i, &Value::Int(i.d as i64), Or),
+                    Op::BitXorI => bitop!(i, &Value::Int(i.d as i64), Xor),
+                    Op::ShlI => bitop!(i, &Value::Int(i.d as i64), Shl),
+                    Op::ShrI => bitop!(i, &Value::Int(i.d as i64), Shr),
                     Op::Concat => {
                         let n = i.c as usize;
                         // SAFETY: the compiler follows every `Concat` with its `c`
