@@ -408,6 +408,17 @@ impl Vm {
                 }};
             }
 
+            // `==` with the integer case inline.
+            macro_rules! eq {
+                ($x:expr, $y:expr) => {{
+                    let (x, y): (&Value, &Value) = ($x, $y);
+                    match (x, y) {
+                        (Value::Int(p), Value::Int(q)) => p == q,
+                        _ => self.equals(*x, *y),
+                    }
+                }};
+            }
+
             // Starts running the frame `enter_plain` just pushed for prototype `$p` at
             // stack index `$nb`, without re-reading it from the frame stack.
             macro_rules! enter {
@@ -734,8 +745,8 @@ impl Vm {
                         let v = tri!(self.clone_value(r!(i.b)));
                         r!(i.a) = v;
                     }
-                    Op::Eq => r!(i.a) = Value::Bool(self.equals(r!(i.b), r!(i.c))),
-                    Op::Ne => r!(i.a) = Value::Bool(!self.equals(r!(i.b), r!(i.c))),
+                    Op::Eq => fw!(i.a, Value::Bool(eq!(rr!(i.b), rr!(i.c)))),
+                    Op::Ne => fw!(i.a, Value::Bool(!eq!(rr!(i.b), rr!(i.c)))),
                     Op::Lt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <)),
                     Op::Le => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <=)),
                     Op::Gt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), >)),
@@ -768,12 +779,12 @@ impl Vm {
                         }
                     }
                     Op::JEq => {
-                        if self.equals(fr!(i.a), fr!(i.b)) == (i.c != 0) {
+                        if eq!(rr!(i.a), rr!(i.b)) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JEqK => {
-                        if self.equals(fr!(i.a), k!(i.b)) == (i.c != 0) {
+                        if eq!(rr!(i.a), &k!(i.b)) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
