@@ -123,6 +123,8 @@ pub enum Op {
     JLeK,
     JGtK,
     JGeK,
+    /// if ((R[a] & K[b]) != 0) == (c != 0) pc = d: a bit test (`if (flags & MASK)`)
+    JTestK,
     /// R[a] = R[b](this = R[b+1], args R[b+2 .. b+c]); c counts `this`
     Call,
     /// return R[b](R[b+1 .. b+c]) reusing the frame
@@ -323,7 +325,7 @@ fn operand_note(p: &Proto, ins: &Instr, describe: &dyn Fn(Value) -> String) -> O
         LoadK | GetK | PrepCallK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
         | ShrK | UShrK => k(ins.d as i64),
         Operand if ins.a != 0 => k(ins.d as i64),
-        JEqK | JLtK | JLeK | JGtK | JGeK => format!("{} -> {}", k(ins.b as i64), ins.d),
+        JEqK | JLtK | JLeK | JGtK | JGeK | JTestK => format!("{} -> {}", k(ins.b as i64), ins.d),
         Closure => format!("child {}", ins.d),
         _ => return None,
     })

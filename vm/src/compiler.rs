@@ -1230,6 +1230,16 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// `x & K` with an integer constant `K` among the first 256: a condition that one
+    /// `JTestK` decides (`if (flags & MASK)`).
+    fn bit_test<'e>(&mut self, e: &'e Expr) -> Option<(&'e Expr, u8)> {
+        let ExprKind::Binary { op: BinaryOp::BitAnd, lhs, rhs } = &e.kind else { return None };
+        if !matches!(self.literal(rhs), Some(Value::Int(_))) {
+            return None;
+        }
+        Some((lhs, self.small_const(rhs)?))
+    }
+
     /// Emits code that jumps when the truthiness of `e` equals `when`; returns the jumps.
     fn cond_jump(&mut self, e: &Expr, when: bool) -> CResult<Vec<usize>> {
         if let Some(v) = self.literal(e) {
@@ -1284,10 +1294,16 @@ impl<'a> Compiler<'a> {
                     vec![self.emit(op, a, b, sense, 0)]
                 }
             }
-            _ => {
-                let r = self.expr_any(e)?;
-                vec![self.emit(if when { Op::JmpT } else { Op::JmpF }, r, 0, 0, 0)]
-            }
+            _ => match self.bit_test(e) {
+                Some((lhs, k)) => {
+                    let l = self.expr_any(lhs)?;
+                    vec![self.emit(Op::JTestK, l, k, when as u8, 0)]
+                }
+                None => {
+                    let r = self.expr_any(e)?;
+                    vec![self.emit(if when { Op::JmpT } else { Op::JmpF }, r, 0, 0, 0)]
+                }
+            },
         };
         self.free_to(mark);
         Ok(jumps)

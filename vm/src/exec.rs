@@ -818,6 +818,18 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
+                    Op::JTestK => {
+                        let set = match (rr!(i.a), &k!(i.b)) {
+                            (Value::Int(p), Value::Int(q)) => p & q != 0,
+                            (x, y) => {
+                                let (x, y) = (*x, *y);
+                                tri!(self.bitwise(BitOp::And, x, y)).truthy()
+                            }
+                        };
+                        if set == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
                         if let Value::Closure(c) = fr!(i.b) {

@@ -8,3 +8,12 @@ print((0x7fffffffffffffff * 2) + " " + (x * 1000000) + "\n");
 try { print(f & 1); } catch (e) { print(e + "\n"); }
 try { print("a" << 1); } catch (e) { print(e + "\n"); }
 try { print(null * 2); } catch (e) { print(e + "\n"); }
+// Bit tests in conditions (one JTestK): set, clear, negated, in loops, and on a float.
+local bits = "";
+for (local v = 0; v < 6; v++) {
+    if (v & 1) bits += "o"; else bits += "e";
+    if (!(v & 6)) bits += "z";
+    while (v & 0x8000) v = 0;
+}
+print(bits + " " + ((-1 & 0x40) ? "neg" : "pos") + "\n");
+try { if (f & 1) print("?"); } catch (e) { print(e + "\n"); }
