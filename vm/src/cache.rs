@@ -35,13 +35,22 @@ impl InlineCache {
         InlineCache { slots: (0..n).map(|_| Cell::new(0)).collect(), edits: Cell::new(0) }
     }
 
+    /// The cache word of the instruction at `pc`, for the interpreter's hit paths.
+    ///
+    /// # Safety
+    /// `pc` must be an instruction of the prototype this cache belongs to (the cache
+    /// has one word per instruction).
+    #[inline(always)]
+    pub unsafe fn word(&self, pc: usize) -> &CacheWord {
+        debug_assert!(pc < self.slots.len());
+        // SAFETY: as the caller guarantees; `CacheWord` is a transparent `Cell<u64>`.
+        unsafe { &*(self.slots.get_unchecked(pc) as *const Cell<u64>).cast::<CacheWord>() }
+    }
+
     /// The table node the instruction at `pc` found its key in last time.
     #[inline(always)]
     pub fn table_node(&self, pc: usize) -> Option<usize> {
-        match self.slots.get(pc).map(Cell::get) {
-            Some(e) if e != 0 && e & INSTANCE == 0 => Some(e as usize - 1),
-            _ => None,
-        }
+        self.slots.get(pc).and_then(|c| table_node(c.get()))
     }
 
     #[inline]
@@ -54,12 +63,7 @@ impl InlineCache {
     /// The member the instruction at `pc` resolved for instances of `class`.
     #[inline(always)]
     pub fn member(&self, pc: usize, class: ClassId) -> Option<MemberRef> {
-        let e = self.slots.get(pc)?.get();
-        if e & (INSTANCE | VIA_ROOT) != INSTANCE || entry_class(e) != class.0 {
-            return None;
-        }
-        let r = e as u32 as usize;
-        Some(if r & 1 == 0 { MemberRef::Field(r >> 1) } else { MemberRef::Method(r >> 1) })
+        member(self.slots.get(pc)?.get(), class)
     }
 
     #[inline]
@@ -101,6 +105,38 @@ impl InlineCache {
             c.set(0);
         }
     }
+}
+
+/// One instruction's cache word, read by the interpreter's hit paths.
+#[repr(transparent)]
+pub struct CacheWord(Cell<u64>);
+
+impl CacheWord {
+    /// As `InlineCache::table_node`.
+    #[inline(always)]
+    pub fn table_node(&self) -> Option<usize> {
+        table_node(self.0.get())
+    }
+
+    /// As `InlineCache::member`.
+    #[inline(always)]
+    pub fn member(&self, class: ClassId) -> Option<MemberRef> {
+        member(self.0.get(), class)
+    }
+}
+
+#[inline(always)]
+fn table_node(e: u64) -> Option<usize> {
+    (e != 0 && e & INSTANCE == 0).then(|| e as usize - 1)
+}
+
+#[inline(always)]
+fn member(e: u64, class: ClassId) -> Option<MemberRef> {
+    if e & (INSTANCE | VIA_ROOT) != INSTANCE || entry_class(e) != class.0 {
+        return None;
+    }
+    let r = e as u32 as usize;
+    Some(if r & 1 == 0 { MemberRef::Field(r >> 1) } else { MemberRef::Method(r >> 1) })
 }
 
 /// The class id of an instance entry.

@@ -290,6 +290,16 @@ impl Vm {
                     unsafe { *consts.get_unchecked($x as usize) }
                 };
             }
+            // The inline-cache word of the running instruction.
+            macro_rules! word {
+                () => {
+                    {
+                        let pc = pc!() - 1;
+                        // SAFETY: `ip` has moved past the running instruction of `proto`.
+                        unsafe { proto.ic.word(pc) }
+                    }
+                };
+            }
             macro_rules! save_pc {
                 () => {
                     let pc = pc!() as u32;
@@ -520,8 +530,8 @@ impl Vm {
                         // A member the inline cache knows, the common case in methods
                         // (`x`, `pos.y`, `body.step()`), straight into the register.
                         let hit = match *rr!(i.b) {
-                            Value::Instance(o) => self.instance_member_hit(o, &proto.ic, pc!() - 1),
-                            Value::Table(t) => self.table_member_hit(t, k!(i.d), &proto.ic, pc!() - 1),
+                            Value::Instance(o) => self.instance_member_hit(o, word!()),
+                            Value::Table(t) => self.table_member_hit(t, k!(i.d), word!()),
                             _ => None,
                         };
                         if let Some(v) = hit {
@@ -588,7 +598,7 @@ impl Vm {
                     Op::SetK => {
                         // A field the inline cache knows (`x = v` in a method).
                         if let Value::Instance(o) = *rr!(i.a) {
-                            if let Some(slot) = self.instance_field_hit(o, &proto.ic, pc!() - 1) {
+                            if let Some(slot) = self.instance_field_hit(o, word!()) {
                                 *slot = fr!(i.b);
                                 continue;
                             }

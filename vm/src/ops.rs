@@ -4,7 +4,7 @@
 //! and falls back to these.
 
 use crate::bytecode::{Instr, Proto};
-use crate::cache::InlineCache;
+use crate::cache::{CacheWord, InlineCache};
 use crate::object::*;
 use crate::table::Table;
 use crate::value::*;
@@ -113,8 +113,8 @@ impl Vm {
     /// `t[key]` (raw) for a constant key, through the inline cache of instruction `pc`.
     #[inline(always)]
     pub(crate) fn table_get_cached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
-        if let Value::Str(k) = key {
-            if let Some(v) = ic.table_node(pc).and_then(|n| self.heap.table(t).value_at(n, k)) {
+        if let (Value::Str(k), Some(n)) = (key, ic.table_node(pc)) {
+            if let Some(v) = self.heap.table(t).value_at(n, k) {
                 return Some(v);
             }
         }
@@ -206,9 +206,10 @@ impl Vm {
     /// class, or `None` when the cache does not know the class (or the value is a weak
     /// reference, which the general path reads through).
     #[inline(always)]
-    pub(crate) fn instance_member_hit(&self, i: InstanceId, ic: &InlineCache, pc: usize) -> Option<Value> {
-        let inst = self.heap.instance(i);
-        let v = match ic.member(pc, inst.class)? {
+    pub(crate) fn instance_member_hit(&self, i: InstanceId, word: &CacheWord) -> Option<Value> {
+        // SAFETY: `i` comes from a register, and registers hold live objects.
+        let inst = unsafe { self.heap.instances.get_unchecked(i.0) };
+        let v = match word.member(inst.class)? {
             MemberRef::Field(f) => *inst.fields.get(f)?,
             MemberRef::Method(m) => self.heap.class(inst.class).methods.get(m)?.value,
         };
@@ -222,9 +223,11 @@ impl Vm {
     /// key `key`, or `None` (not cached, or a weak reference, which the general path
     /// reads through).
     #[inline(always)]
-    pub(crate) fn table_member_hit(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+    pub(crate) fn table_member_hit(&self, t: TableId, key: Value, word: &CacheWord) -> Option<Value> {
         let Value::Str(k) = key else { return None };
-        match self.heap.table(t).value_at(ic.table_node(pc)?, k)? {
+        // SAFETY: `t` comes from a register, and registers hold live objects.
+        let table = unsafe { self.heap.tables.get_unchecked(t.0) };
+        match table.value_at(word.table_node()?, k)? {
             Value::WeakRef(_) => None,
             v => Some(v),
         }
@@ -233,10 +236,11 @@ impl Vm {
     /// The field slot of instance `i` that the inline cache of instruction `pc` holds
     /// for its class.
     #[inline(always)]
-    pub(crate) fn instance_field_hit(&mut self, i: InstanceId, ic: &InlineCache, pc: usize) -> Option<&mut Value> {
-        let class = self.heap.instance(i).class;
-        match ic.member(pc, class)? {
-            MemberRef::Field(f) => self.heap.instance_mut(i).fields.get_mut(f),
+    pub(crate) fn instance_field_hit(&mut self, i: InstanceId, word: &CacheWord) -> Option<&mut Value> {
+        // SAFETY: `i` comes from a register, and registers hold live objects.
+        let inst = unsafe { self.heap.instances.get_unchecked_mut(i.0) };
+        match word.member(inst.class)? {
+            MemberRef::Field(f) => inst.fields.get_mut(f),
             MemberRef::Method(_) => None,
         }
     }
