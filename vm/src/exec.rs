@@ -596,12 +596,16 @@ impl Vm {
                         }
                     }
                     Op::SetK => {
-                        // A field the inline cache knows (`x = v` in a method).
-                        if let Value::Instance(o) = *rr!(i.a) {
-                            if let Some(slot) = self.instance_field_hit(o, word!()) {
-                                *slot = fr!(i.b);
-                                continue;
-                            }
+                        // A field or slot the inline cache knows (`x = v` in a method,
+                        // `rec.count = n`).
+                        let hit = match *rr!(i.a) {
+                            Value::Instance(o) => self.instance_field_hit(o, word!()),
+                            Value::Table(t) => self.table_slot_hit(t, k!(i.d), word!()),
+                            _ => None,
+                        };
+                        if let Some(slot) = hit {
+                            *slot = fr!(i.b);
+                            continue;
                         }
                         let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
                         let done = match (obj, key) {

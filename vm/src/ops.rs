@@ -233,6 +233,16 @@ impl Vm {
         }
     }
 
+    /// The existing slot of table `t` for string key `key` that the inline cache word
+    /// `word` holds (overwriting a slot needs no metamethod).
+    #[inline(always)]
+    pub(crate) fn table_slot_hit(&mut self, t: TableId, key: Value, word: &CacheWord) -> Option<&mut Value> {
+        let Value::Str(k) = key else { return None };
+        // SAFETY: `t` comes from a register, and registers hold live objects.
+        let table = unsafe { self.heap.tables.get_unchecked_mut(t.0) };
+        table.slot_at(word.table_node()?, k)
+    }
+
     /// The field slot of instance `i` that the inline cache of instruction `pc` holds
     /// for its class.
     #[inline(always)]

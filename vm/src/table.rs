@@ -174,12 +174,21 @@ impl Table {
     /// Overwrites node `i` if that node still holds `key`.
     #[inline(always)]
     pub fn set_at(&mut self, i: usize, key: StrId, val: Value) -> bool {
-        match self.nodes.get_mut(i) {
-            Some(n) if matches!(n.key, Value::Str(k) if k == key) => {
-                n.val = val;
+        match self.slot_at(i, key) {
+            Some(slot) => {
+                *slot = val;
                 true
             }
-            _ => false,
+            None => false,
+        }
+    }
+
+    /// The value slot of node `i` if that node still holds `key`.
+    #[inline(always)]
+    pub fn slot_at(&mut self, i: usize, key: StrId) -> Option<&mut Value> {
+        match self.nodes.get_mut(i) {
+            Some(n) if matches!(n.key, Value::Str(k) if k == key) => Some(&mut n.val),
+            _ => None,
         }
     }
 
