@@ -30,6 +30,9 @@ pub enum Op {
     LoadRoot,
     /// R[a] = outer b
     GetOuter,
+    /// R[a] = outer b, R[a+1] = R[0]: a function held in an outer and its `this` (the
+    /// running function's own) for a call, in one instruction
+    PrepCallOuter,
     /// outer a = R[b]
     SetOuter,
     /// R[a] = the base class of the running method's class

@@ -1354,15 +1354,22 @@ impl<'a> Compiler<'a> {
                 let k = self.konst(k);
                 self.emit(Op::GetK, t, this, 0, k as i32);
             }
-            _ => match self.local_reg_of(callee) {
-                Some(r) => {
+            ExprKind::Ident(name) => match self.resolve(name) {
+                Resolved::Local(r) => {
                     self.emit(Op::PrepCall, t, r, 0, 0);
                 }
-                None => {
+                Resolved::Outer(o) => {
+                    self.emit(Op::PrepCallOuter, t, o, 0, 0);
+                }
+                _ => {
                     self.expr_to(callee, t)?;
                     self.emit(Op::Move, this, 0, 0, 0);
                 }
             },
+            _ => {
+                self.expr_to(callee, t)?;
+                self.emit(Op::Move, this, 0, 0, 0);
+            }
         }
         for a in args {
             let r = self.alloc_reg(a.span)?;

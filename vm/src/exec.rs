@@ -497,7 +497,7 @@ impl Vm {
                         fw!(i.a + 1, fr!(0));
                     }
                     Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
-                    Op::GetOuter => {
+                    Op::GetOuter | Op::PrepCallOuter => {
                         let o = self.running_outer(i.b);
                         // Closed, or open on the running stack: read in place.
                         // SAFETY: as for `running_outer`: the running closure keeps it.
@@ -505,6 +505,9 @@ impl Vm {
                             Outer::Closed(v) => fw!(i.a, v),
                             Outer::Open { ctx, slot } if ctx == self.ex.ctx => fw!(i.a, self.ex.stack[slot as usize]),
                             _ => fw!(i.a, self.outer_get(o)),
+                        }
+                        if i.op == Op::PrepCallOuter {
+                            fw!(i.a + 1, fr!(0));
                         }
                     }
                     Op::SetOuter => {
