@@ -308,7 +308,7 @@ fn disassemble_into(out: &mut String, p: &Proto, describe: &dyn Fn(Value) -> Str
         let line = p.line_at(pc);
         let l = if line != last_line { format!("{line:>5}") } else { "     ".to_string() };
         last_line = line;
-        let _ = write!(out, "{l} {pc:>5}  {:<11}", format!("{:?}", ins.op));
+        let _ = write!(out, "{l} {pc:>5}  {:<13}", format!("{:?}", ins.op));
         let _ = write!(out, " {} {} {} {}", ins.a, ins.b, ins.c, ins.d);
         if let Some(note) = operand_note(p, ins, describe) {
             let _ = write!(out, "    ; {note}");
