@@ -12,7 +12,7 @@ use std::cell::Cell;
 use crate::value::StrId;
 
 /// Bodies up to this many bytes are stored inline.
-const INLINE: usize = 22;
+pub(crate) const INLINE: usize = 22;
 
 /// A string's bytes: inline when short, else the start of a heap block, all of it
 /// but its last `spare` bytes (a block has a size class's size, see `Blocks`).
@@ -147,6 +147,16 @@ impl SqStr {
     #[inline(always)]
     pub fn bytes(&self) -> &[u8] {
         self.body.bytes()
+    }
+
+    /// A short string's whole inline buffer (its bytes, then leftovers), for a copy
+    /// of a fixed size; None for a long string.
+    #[inline(always)]
+    pub(crate) fn inline_window(&self) -> Option<&[u8; INLINE]> {
+        match &self.body {
+            Body::Inline { data, .. } => Some(data),
+            Body::Heap { .. } => None,
+        }
     }
 
     /// The reference's hash of the string.
