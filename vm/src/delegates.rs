@@ -519,7 +519,7 @@ fn sort_ints(items: &mut [Value]) -> bool {
 }
 
 /// Resolves `slice(start [, end])` arguments against `len` (negative = from the end).
-#[inline]
+#[inline(always)]
 fn slice_range(vm: &mut Vm, args: Args, len: usize) -> Result<(usize, usize), Fail> {
     let len = len as i64;
     let mut s = if args.len() > 1 { int_arg(vm, args, 1) } else { 0 };

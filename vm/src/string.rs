@@ -22,17 +22,6 @@ enum Body {
 }
 
 impl Body {
-    #[inline]
-    fn new(s: &[u8], blocks: &mut Blocks) -> Body {
-        if s.len() <= INLINE {
-            let mut data = [0; INLINE];
-            copy_short(&mut data[..s.len()], s);
-            Body::Inline { len: s.len() as u8, data }
-        } else {
-            blocks.body(s)
-        }
-    }
-
     #[inline(always)]
     fn bytes(&self) -> &[u8] {
         match self {
@@ -60,6 +49,7 @@ const BLOCK_MAX: usize = 1024;
 
 impl Blocks {
     /// A heap body holding `s` (longer than `INLINE`).
+    #[inline(never)]
     fn body(&mut self, s: &[u8]) -> Body {
         let size = if s.len() <= BLOCK_MAX { s.len().next_multiple_of(BLOCK_STEP) } else { s.len() };
         let kept = if size <= BLOCK_MAX { self.free.get_mut(size / BLOCK_STEP).and_then(Vec::pop) } else { None };
@@ -265,15 +255,29 @@ impl Default for Store {
 }
 
 impl Store {
+    /// Adds a short string (at most `INLINE` bytes), written straight into its slot.
     #[inline(always)]
-    fn insert(&mut self, s: SqStr) -> u32 {
+    fn insert_short(&mut self, s: &[u8]) -> u32 {
         let id = self.alloc();
-        if matches!(s.body, Body::Heap { .. }) {
-            self.long.push(id);
+        let slot = &mut self.strs[id as usize];
+        // A free slot holds an inline body (empty, or a dead short string's): only
+        // its length and bytes are set.
+        if let Body::Heap { .. } = slot.body {
+            *slot = SqStr::free();
         }
-        // A free slot holds an empty inline body, which owns no memory: there is
-        // nothing to drop.
-        std::mem::forget(std::mem::replace(&mut self.strs[id as usize], s));
+        if let Body::Inline { len, data } = &mut slot.body {
+            *len = s.len() as u8;
+            copy_short(&mut data[..s.len()], s);
+        }
+        slot.hash.set(UNHASHED);
+        id
+    }
+
+    /// Adds a long string (its heap body made by `Blocks::body`).
+    fn insert_long(&mut self, body: Body) -> u32 {
+        let id = self.alloc();
+        self.long.push(id);
+        self.strs[id as usize] = SqStr { body, hash: Cell::new(UNHASHED) };
         id
     }
 
@@ -468,8 +472,13 @@ impl Strings {
         match self.lookup(s, ihash) {
             Ok(id) => id,
             Err(slot) => {
-                let body = Body::new(s, &mut self.blocks);
-                self.insert_at(slot, body, ihash)
+                let id = if s.len() <= INLINE {
+                    self.store.insert_short(s)
+                } else {
+                    let body = self.blocks.body(s);
+                    self.store.insert_long(body)
+                };
+                self.enter(slot, ihash, id)
             }
         }
     }
@@ -481,14 +490,24 @@ impl Strings {
         match self.lookup(bytes, ihash) {
             Ok(found) => found,
             Err(slot) => {
-                let body = Body::new(bytes, &mut self.blocks);
-                self.insert_at(slot, body, ihash)
+                let new = if bytes.len() <= INLINE {
+                    // Copied out first: the new string's slot may be in a block the
+                    // store has yet to add.
+                    let mut short = [0; INLINE];
+                    let short = &mut short[..bytes.len()];
+                    copy_short(short, bytes);
+                    self.store.insert_short(short)
+                } else {
+                    let body = self.blocks.body(bytes);
+                    self.store.insert_long(body)
+                };
+                self.enter(slot, ihash, new)
             }
         }
     }
 
     /// The interned id of `s`, or the empty slot that ends its probe path.
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, s: &[u8], ihash: u64) -> Result<StrId, usize> {
         let mask = self.slots.len() - 1;
         let tag = ihash & TAG;
@@ -508,11 +527,10 @@ impl Strings {
         }
     }
 
-    /// Adds a new string at `slot`, the end of its probe path. Inlined into `intern`
-    /// and `intern_sub` (which are not inlined anywhere), so the body is built in place.
+    /// Enters new string `id` at `slot`, the end of its probe path. Inlined into
+    /// `intern` and `intern_sub` (which are not inlined anywhere).
     #[inline(always)]
-    fn insert_at(&mut self, slot: usize, body: Body, ihash: u64) -> StrId {
-        let id = self.store.insert(SqStr { body, hash: Cell::new(UNHASHED) });
+    fn enter(&mut self, slot: usize, ihash: u64, id: u32) -> StrId {
         self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
         self.made += 1;
