@@ -1060,10 +1060,11 @@ impl Text {
         vm.push_plain(v, long);
     }
 
-    /// Interns the text (and gives the scratch buffer back).
+    /// Interns the text (and gives the scratch buffer back). By reference, so the
+    /// buffer is not copied to a new place first.
     #[inline(always)]
-    fn finish(self, vm: &mut Vm) -> StrId {
-        match self.long {
+    fn finish(&mut self, vm: &mut Vm) -> StrId {
+        match self.long.take() {
             None => vm.heap.intern(&self.short[..self.len]),
             Some(buf) => {
                 let s = vm.heap.intern(&buf);
@@ -1086,11 +1087,27 @@ fn push_int(out: &mut Vec<u8>, i: i64) {
     out.extend_from_slice(digits);
 }
 
-/// The number of decimal digits of `n`.
+/// The number of decimal digits of `n`: estimated from its bit length (times
+/// log10(2) ~ 1233/4096), then corrected by one comparison.
 #[inline(always)]
 fn decimal_len(n: u64) -> usize {
-    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+    // 0 counts as 1 (one digit).
+    let n = n | 1;
+    let bits = 64 - n.leading_zeros() as usize;
+    let t = bits * 1233 >> 12;
+    t + 1 - (n < POW10[t]) as usize
 }
+
+/// 10^0 ... 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
 
 /// "00", "01", ... "99": the digits of every value below 100.
 const DIGIT_PAIRS: [u8; 200] = {
@@ -1140,6 +1157,18 @@ mod tests {
         assert_eq!(format_float(100000.0), "100000");
         assert_eq!(format_float(0.0001), "0.0001");
         assert_eq!(format_float_prec(3.14159, 14), "3.14159");
+    }
+
+    #[test]
+    fn decimal_lengths() {
+        let mut cases = vec![0, u64::MAX, u64::MAX / 10];
+        for i in 0..20 {
+            let p = 10u64.pow(i);
+            cases.extend([p - 1, p, p + 1]);
+        }
+        for n in cases {
+            assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+        }
     }
 
     #[test]
