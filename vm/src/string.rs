@@ -37,15 +37,21 @@ impl Body {
 /// of a range of lengths); longer ones have the string's exact size and are not kept.
 /// Each collection frees the blocks the last cycle left unused, so at most one
 /// cycle's dead strings are held.
-#[derive(Default)]
 struct Blocks {
     /// `free[k]`: blocks of `k * BLOCK_STEP` bytes.
-    free: Vec<Vec<Box<[u8]>>>,
+    free: [Vec<Box<[u8]>>; BLOCK_CLASSES],
     bytes: usize,
 }
 
 const BLOCK_STEP: usize = 32;
 const BLOCK_MAX: usize = 1024;
+const BLOCK_CLASSES: usize = BLOCK_MAX / BLOCK_STEP + 1;
+
+impl Default for Blocks {
+    fn default() -> Self {
+        Blocks { free: std::array::from_fn(|_| Vec::new()), bytes: 0 }
+    }
+}
 
 impl Blocks {
     /// A heap body holding `s` (longer than `INLINE`).
@@ -70,23 +76,22 @@ impl Blocks {
     }
 
     /// Keeps a dead string's block for reuse (or frees it when it has no class).
+    #[inline]
     fn put(&mut self, block: Box<[u8]>) {
         let size = block.len();
         if size > BLOCK_MAX || size % BLOCK_STEP != 0 {
             return;
         }
-        let k = size / BLOCK_STEP;
-        if self.free.len() <= k {
-            self.free.resize_with(k + 1, Vec::new);
+        if let Some(class) = self.free.get_mut(size / BLOCK_STEP) {
+            class.push(block);
+            self.bytes += size;
         }
-        self.free[k].push(block);
-        self.bytes += size;
     }
 
-    /// Frees the blocks kept so far.
+    /// Frees the blocks kept so far (the lists keep their room for the next cycle).
     fn clear(&mut self) {
         for class in &mut self.free {
-            *class = Vec::new();
+            class.clear();
         }
         self.bytes = 0;
     }
@@ -343,16 +348,19 @@ impl Store {
         }
         self.live = live;
         self.cursor = 0;
-        let (strs, used) = (&mut self.strs, &self.used);
-        self.long.retain(|&i| {
-            let alive = used[i as usize / 64] & 1 << (i % 64) != 0;
-            if !alive {
-                if let Body::Heap { block, .. } = std::mem::replace(&mut strs[i as usize], SqStr::free()).body {
-                    blocks.put(block);
-                }
+        // The long list keeps the living in order; most long strings die young, so
+        // the loop is written out for the dead (`retain` would call a closure each).
+        let mut kept = 0;
+        for k in 0..self.long.len() {
+            let i = self.long[k];
+            if self.used[i as usize / 64] & 1 << (i % 64) != 0 {
+                self.long[kept] = i;
+                kept += 1;
+            } else if let Body::Heap { block, .. } = std::mem::replace(&mut self.strs[i as usize], SqStr::free()).body {
+                blocks.put(block);
             }
-            alive
-        });
+        }
+        self.long.truncate(kept);
     }
 
     fn reusable_bytes(&self) -> usize {
