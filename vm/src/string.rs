@@ -337,6 +337,21 @@ impl Store {
         self.marks.iter().map(|w| w.count_ones() as usize).sum()
     }
 
+    /// The strings the running collection reached, with their ids.
+    fn marked_strings(&self) -> impl Iterator<Item = (u32, &SqStr)> {
+        self.marks.iter().enumerate().flat_map(move |(w, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = (w * 64) as u32 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    i
+                })
+            })
+            .map(|i| (i, self.get(i)))
+        })
+    }
+
     /// Frees the unmarked strings (keeping their heap blocks in `blocks`) and clears
     /// the marks.
     fn sweep(&mut self, blocks: &mut Blocks) {
@@ -578,12 +593,25 @@ impl Strings {
 
     /// Frees unmarked strings and drops them from the intern table, which keeps room
     /// for as many new strings as the last cycle made, so a steady churn never grows
-    /// it mid-cycle. A table of the right size is purged in place (one pass, no new
-    /// memory to fault in); otherwise it is rebuilt at the new size from the survivors.
+    /// it mid-cycle. When few strings survive (churn), the table is cleared and they
+    /// are entered afresh, which costs per survivor, not per slot. Otherwise a table
+    /// of the right size is purged in place (one pass, no new memory to fault in), or
+    /// else rebuilt at the new size from the survivors.
     pub fn sweep(&mut self) {
         let store = &self.store;
-        let n = ((store.marked() + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
-        self.used = if n == self.slots.len() {
+        let marked = store.marked();
+        let n = ((marked + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
+        self.used = if marked * 16 < self.slots.len() {
+            if n == self.slots.len() {
+                self.slots.fill(0);
+            } else {
+                self.slots = vec![0; n];
+            }
+            for (id, s) in store.marked_strings() {
+                place(&mut self.slots, slot_entry(intern_hash(s.bytes()), id), n - 1);
+            }
+            marked
+        } else if n == self.slots.len() {
             purge(&mut self.slots, |id| store.is_marked(id))
         } else {
             rebuild(&mut self.slots, n, |id| store.is_marked(id))
@@ -735,6 +763,33 @@ mod tests {
             s.sweep();
             assert_eq!(s.bytes(ids[round as usize].0), &ids[round as usize].1[..]);
             assert!(s.reusable_bytes() >= s.blocks.bytes);
+        }
+    }
+
+    #[test]
+    fn few_survivors_are_entered_afresh() {
+        let mut s = Strings::default();
+        for round in 0..4 {
+            let made: Vec<_> = (0..5000)
+                .map(|i| {
+                    let text = format!("r{round}-{i}");
+                    (s.intern(text.as_bytes()), text)
+                })
+                .collect();
+            let kept: Vec<_> = made.iter().step_by(250).collect();
+            for (id, _) in &kept {
+                s.mark(*id);
+            }
+            s.sweep();
+            assert_eq!(s.live(), kept.len());
+            for (id, text) in &kept {
+                assert_eq!(s.intern(text.as_bytes()), *id);
+                assert_eq!(s.bytes(*id), text.as_bytes());
+            }
+            let dead = &made[1].1;
+            let again = s.intern(dead.as_bytes());
+            assert_eq!(s.bytes(again), dead.as_bytes());
+            assert_eq!(s.live(), kept.len() + 1);
         }
     }
 
