@@ -1094,7 +1094,7 @@ fn decimal_len(n: u64) -> usize {
     // 0 counts as 1 (one digit).
     let n = n | 1;
     let bits = 64 - n.leading_zeros() as usize;
-    let t = bits * 1233 >> 12;
+    let t = (bits * 1233) >> 12;
     t + 1 - (n < POW10[t]) as usize
 }
 

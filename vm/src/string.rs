@@ -79,7 +79,7 @@ impl Blocks {
     #[inline]
     fn put(&mut self, block: Box<[u8]>) {
         let size = block.len();
-        if size > BLOCK_MAX || size % BLOCK_STEP != 0 {
+        if size > BLOCK_MAX || !size.is_multiple_of(BLOCK_STEP) {
             return;
         }
         if let Some(class) = self.free.get_mut(size / BLOCK_STEP) {
