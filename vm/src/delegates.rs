@@ -519,6 +519,7 @@ fn sort_ints(items: &mut [Value]) -> bool {
 }
 
 /// Resolves `slice(start [, end])` arguments against `len` (negative = from the end).
+#[inline(always)]
 fn slice_range(vm: &mut Vm, args: Args, len: usize) -> Result<(usize, usize), Fail> {
     let len = len as i64;
     let mut s = if args.len() > 1 { int_arg(vm, args, 1) } else { 0 };
@@ -671,15 +672,38 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut at = 0;
     loop {
-        let p = at + hay.get(at..)?.iter().position(|&c| c == first || c == 0)?;
+        let p = first_of(hay, at, first)?;
         if hay[p] == 0 {
             return None;
         }
-        if hay[p + 1..].starts_with(rest) {
+        let after = &hay[p + 1..];
+        if after.len() >= rest.len() && rest.iter().zip(after).all(|(a, b)| a == b) {
             return Some(p);
         }
         at = p + 1;
     }
+}
+
+/// The first index from `at` on where `hay` holds `b` or a NUL: eight bytes per step
+/// (a word has such a byte when `w ^ b` or `w` has a zero byte; the lowest flagged
+/// byte is always a real one), then the last few bytes one by one.
+fn first_of(hay: &[u8], at: usize, b: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let pattern = LO * b as u64;
+    let mut i = at;
+    while let Some(chunk) = hay.get(i..i + 8) {
+        let mut w = [0; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let hits = zero_bytes(w ^ pattern) | zero_bytes(w);
+        if hits != 0 {
+            return Some(i + hits.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    hay.get(i..)?.iter().position(|&c| c == b || c == 0).map(|p| i + p)
 }
 
 fn change_case(vm: &mut Vm, args: Args, upper: bool) -> Result<Value, Fail> {
@@ -1024,5 +1048,32 @@ mod tests {
         assert_eq!(find_bytes(b"ab\0cd", b"b"), Some(1));
         assert_eq!(find_bytes(b"abc\0", b"c"), Some(2));
         assert_eq!(find_bytes(b"\0ab", b"a"), None);
+    }
+
+    #[test]
+    fn find_bytes_agrees_with_strstr_across_word_boundaries() {
+        // Every position of the needle's first byte and of a NUL in haystacks longer
+        // than a word, with bytes next to the searched one that a word-at-a-time scan
+        // could mistake for it (its value xor 1, 0x80, 0xFF).
+        let strstr = |hay: &[u8], needle: &[u8]| {
+            let hay = &hay[..hay.iter().position(|&c| c == 0).unwrap_or(hay.len())];
+            hay.windows(needle.len()).position(|w| w == needle)
+        };
+        for len in 0..20 {
+            for fill in [b'a', b'7' ^ 1, 0x80, 0xFF] {
+                for at in 0..len {
+                    for nul in (0..len).chain([len]) {
+                        let mut hay = vec![fill; len];
+                        hay[at] = b'7';
+                        if nul < len {
+                            hay[nul] = 0;
+                        }
+                        for needle in [&b"7"[..], &[b'7', fill], &[fill, b'7']] {
+                            assert_eq!(find_bytes(&hay, needle), strstr(&hay, needle), "{hay:?} {needle:?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

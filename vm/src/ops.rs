@@ -709,33 +709,29 @@ impl Vm {
         proto: &Proto,
     ) -> Result<Value, Fail> {
         let mut acc = first;
-        let mut text: Option<Text> = None;
+        // Whether the running value became a string (then its text is in `text`).
+        let mut is_text = false;
+        let mut text = Text::new();
         for w in words {
             let v = match w.a {
                 0 => self.ex.stack[base + w.b as usize],
                 _ => proto.consts.get(w.d as usize).copied().unwrap_or(Value::Null),
             };
-            match &mut text {
+            if is_text {
                 // The running value is a string: `+` appends `v`'s text.
-                Some(t) => {
-                    let v = self.as_text(v)?;
-                    t.push(self, v);
-                }
-                None if matches!(acc, Value::Str(_)) || matches!(v, Value::Str(_)) => {
-                    let a = self.as_text(acc)?;
-                    let b = self.as_text(v)?;
-                    let mut t = Text::new();
-                    t.push(self, a);
-                    t.push(self, b);
-                    text = Some(t);
-                }
-                None => acc = self.arith(ArithOp::Add, acc, v)?,
+                let v = self.as_text(v)?;
+                text.push(self, v);
+            } else if matches!(acc, Value::Str(_)) || matches!(v, Value::Str(_)) {
+                let a = self.as_text(acc)?;
+                let b = self.as_text(v)?;
+                text.push(self, a);
+                text.push(self, b);
+                is_text = true;
+            } else {
+                acc = self.arith(ArithOp::Add, acc, v)?;
             }
         }
-        Ok(match text {
-            Some(t) => Value::Str(t.finish(self)),
-            None => acc,
-        })
+        Ok(if is_text { Value::Str(text.finish(self)) } else { acc })
     }
 
     /// Writes the text of `v` at `out[at..]` when it is a string or an integer that
@@ -746,29 +742,29 @@ impl Vm {
     fn put_short(&self, v: Value, out: &mut [u8; SHORT_TEXT], at: usize) -> Option<usize> {
         match v {
             Value::Str(s) => {
-                let bytes = self.heap.str(s);
-                let end = at + bytes.len();
+                let text = self.heap.strings.get(s);
+                let end = at + text.bytes().len();
+                // An inline body is copied whole (a fixed-size move, no length cases):
+                // the bytes after `end` are overwritten or ignored.
+                if let (Some(window), Some(dst)) = (text.inline_window(), out.get_mut(at..at + INLINE_WINDOW)) {
+                    dst.copy_from_slice(window);
+                    return Some(end);
+                }
                 let dst = out.get_mut(at..end)?;
-                crate::string::copy_short(dst, bytes);
+                crate::string::copy_short(dst, text.bytes());
                 Some(end)
             }
             Value::Int(i) => {
-                let mut n = i.unsigned_abs();
-                let mut digits = 1;
-                while n >= 10 {
-                    n /= 10;
-                    digits += 1;
-                }
-                let end = at + (i < 0) as usize + digits;
+                let n = i.unsigned_abs();
+                let end = at + (i < 0) as usize + decimal_len(n);
                 let dst = out.get_mut(at..end)?;
-                if i < 0 {
+                let digits = if i < 0 {
                     dst[0] = b'-';
-                }
-                let mut n = i.unsigned_abs();
-                for d in dst.iter_mut().rev().take(digits) {
-                    *d = b'0' + (n % 10) as u8;
-                    n /= 10;
-                }
+                    &mut dst[1..]
+                } else {
+                    dst
+                };
+                write_decimal(digits, n);
                 Some(end)
             }
             _ => None,
@@ -1036,6 +1032,9 @@ fn truncate50(s: &str) -> &str {
     }
 }
 
+/// How many bytes `Vm::put_short` copies for an inline string.
+const INLINE_WINDOW: usize = crate::string::INLINE;
+
 /// The longest concatenation `Vm::put_short` builds on the stack.
 const SHORT_TEXT: usize = 64;
 
@@ -1072,10 +1071,11 @@ impl Text {
         vm.push_plain(v, long);
     }
 
-    /// Interns the text (and gives the scratch buffer back).
+    /// Interns the text (and gives the scratch buffer back). By reference, so the
+    /// buffer is not copied to a new place first.
     #[inline(always)]
-    fn finish(self, vm: &mut Vm) -> StrId {
-        match self.long {
+    fn finish(&mut self, vm: &mut Vm) -> StrId {
+        match self.long.take() {
             None => vm.heap.intern(&self.short[..self.len]),
             Some(buf) => {
                 let s = vm.heap.intern(&buf);
@@ -1089,20 +1089,66 @@ impl Text {
 /// Appends the decimal text of `i` (no formatter machinery: concatenation is hot).
 fn push_int(out: &mut Vec<u8>, i: i64) {
     let mut digits = [0u8; 20];
-    let mut n = i.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let n = i.unsigned_abs();
+    let digits = &mut digits[..decimal_len(n)];
+    write_decimal(digits, n);
     if i < 0 {
         out.push(b'-');
     }
-    out.extend_from_slice(&digits[at..]);
+    out.extend_from_slice(digits);
+}
+
+/// The number of decimal digits of `n`: estimated from its bit length (times
+/// log10(2) ~ 1233/4096), then corrected by one comparison.
+#[inline(always)]
+fn decimal_len(n: u64) -> usize {
+    // 0 counts as 1 (one digit).
+    let n = n | 1;
+    let bits = 64 - n.leading_zeros() as usize;
+    let t = (bits * 1233) >> 12;
+    t + 1 - (n < POW10[t]) as usize
+}
+
+/// 10^0 ... 10^19.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// "00", "01", ... "99": the digits of every value below 100.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut t = [0; 200];
+    let mut i = 0;
+    while i < 100 {
+        t[2 * i] = b'0' + (i / 10) as u8;
+        t[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Writes the decimal digits of `n` into `out`, which is `decimal_len(n)` long: two
+/// digits per division.
+#[inline(always)]
+fn write_decimal(out: &mut [u8], mut n: u64) {
+    let mut k = out.len();
+    while n >= 100 && k >= 2 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        k -= 2;
+        out[k..k + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 && k >= 2 {
+        let pair = n as usize * 2;
+        out[k - 2..k].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else if k >= 1 {
+        out[k - 1] = b'0' + n as u8;
+    }
 }
 
 /// A bitwise operation on integers, for the imp profile (`narrow`: 32-bit integers)
@@ -1146,8 +1192,20 @@ mod tests {
     }
 
     #[test]
+    fn decimal_lengths() {
+        let mut cases = vec![0, u64::MAX, u64::MAX / 10];
+        for i in 0..20 {
+            let p = 10u64.pow(i);
+            cases.extend([p - 1, p, p + 1]);
+        }
+        for n in cases {
+            assert_eq!(decimal_len(n), n.to_string().len(), "{n}");
+        }
+    }
+
+    #[test]
     fn integer_text() {
-        for i in [0, 7, -7, 1234567890, i64::MIN, i64::MAX] {
+        for i in [0, 7, -7, 9, 10, -10, 99, 100, 101, -999, 1000, 65536, 1234567890, i64::MIN, i64::MAX] {
             let mut out = Vec::new();
             push_int(&mut out, i);
             assert_eq!(out, i.to_string().into_bytes());

@@ -12,32 +12,88 @@ use std::cell::Cell;
 use crate::value::StrId;
 
 /// Bodies up to this many bytes are stored inline.
-const INLINE: usize = 22;
+pub(crate) const INLINE: usize = 22;
 
-/// A string's bytes: inline when short, else one heap block.
+/// A string's bytes: inline when short, else the start of a heap block, all of it
+/// but its last `spare` bytes (a block has a size class's size, see `Blocks`).
 enum Body {
     Inline { len: u8, data: [u8; INLINE] },
-    Heap(Box<[u8]>),
+    Heap { spare: u8, block: Box<[u8]> },
 }
 
 impl Body {
-    #[inline]
-    fn new(s: &[u8]) -> Body {
-        if s.len() <= INLINE {
-            let mut data = [0; INLINE];
-            copy_short(&mut data[..s.len()], s);
-            Body::Inline { len: s.len() as u8, data }
-        } else {
-            Body::Heap(s.into())
-        }
-    }
-
     #[inline(always)]
     fn bytes(&self) -> &[u8] {
         match self {
             Body::Inline { len, data } => &data[..*len as usize],
-            Body::Heap(b) => b,
+            Body::Heap { spare, block } => &block[..block.len() - *spare as usize],
         }
+    }
+}
+
+/// Blocks of long strings that died, kept for the long strings made next: a string
+/// rebuilt over and over (`buf += piece`) then costs no allocator call. Blocks up to
+/// `BLOCK_MAX` bytes come in multiples of `BLOCK_STEP` (so a block fits the strings
+/// of a range of lengths); longer ones have the string's exact size and are not kept.
+/// Each collection frees the blocks the last cycle left unused, so at most one
+/// cycle's dead strings are held.
+struct Blocks {
+    /// `free[k]`: blocks of `k * BLOCK_STEP` bytes.
+    free: [Vec<Box<[u8]>>; BLOCK_CLASSES],
+    bytes: usize,
+}
+
+const BLOCK_STEP: usize = 32;
+const BLOCK_MAX: usize = 1024;
+const BLOCK_CLASSES: usize = BLOCK_MAX / BLOCK_STEP + 1;
+
+impl Default for Blocks {
+    fn default() -> Self {
+        Blocks { free: std::array::from_fn(|_| Vec::new()), bytes: 0 }
+    }
+}
+
+impl Blocks {
+    /// A heap body holding `s` (longer than `INLINE`).
+    #[inline(never)]
+    fn body(&mut self, s: &[u8]) -> Body {
+        let size = if s.len() <= BLOCK_MAX { s.len().next_multiple_of(BLOCK_STEP) } else { s.len() };
+        let kept = if size <= BLOCK_MAX { self.free.get_mut(size / BLOCK_STEP).and_then(Vec::pop) } else { None };
+        let block = match kept {
+            Some(mut block) => {
+                self.bytes -= size;
+                block[..s.len()].copy_from_slice(s);
+                block
+            }
+            None => {
+                let mut v = Vec::with_capacity(size);
+                v.extend_from_slice(s);
+                v.resize(size, 0);
+                v.into_boxed_slice()
+            }
+        };
+        Body::Heap { spare: (size - s.len()) as u8, block }
+    }
+
+    /// Keeps a dead string's block for reuse (or frees it when it has no class).
+    #[inline]
+    fn put(&mut self, block: Box<[u8]>) {
+        let size = block.len();
+        if size > BLOCK_MAX || !size.is_multiple_of(BLOCK_STEP) {
+            return;
+        }
+        if let Some(class) = self.free.get_mut(size / BLOCK_STEP) {
+            class.push(block);
+            self.bytes += size;
+        }
+    }
+
+    /// Frees the blocks kept so far (the lists keep their room for the next cycle).
+    fn clear(&mut self) {
+        for class in &mut self.free {
+            class.clear();
+        }
+        self.bytes = 0;
     }
 }
 
@@ -88,6 +144,16 @@ impl SqStr {
         self.body.bytes()
     }
 
+    /// A short string's whole inline buffer (its bytes, then leftovers), for a copy
+    /// of a fixed size; None for a long string.
+    #[inline(always)]
+    pub(crate) fn inline_window(&self) -> Option<&[u8; INLINE]> {
+        match &self.body {
+            Body::Inline { data, .. } => Some(data),
+            Body::Heap { .. } => None,
+        }
+    }
+
     /// The reference's hash of the string.
     #[inline]
     pub fn hash(&self) -> u64 {
@@ -123,22 +189,49 @@ pub fn hash_bytes(s: &[u8]) -> u64 {
     h
 }
 
-/// A fast hash of every byte (FxHash-style, eight bytes per step).
+/// A fast hash of every byte (FxHash-style, eight bytes per step). The bytes after
+/// the last whole word are read as one more word (the string's last eight bytes, or
+/// for a shorter string a word that still holds every byte), so a short string costs
+/// one or two steps, not one per byte; equal strings read the same words.
 fn intern_hash(s: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = s.len() as u64;
+    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let n = s.len();
+    let mut h = n as u64;
     let mut chunks = s.chunks_exact(8);
     for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        h = step(h, word(c, 0));
     }
-    for &b in chunks.remainder() {
-        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    if !chunks.remainder().is_empty() {
+        let w = if n >= 8 {
+            word(s, n - 8)
+        } else if n >= 4 {
+            half(s, 0) | half(s, n - 4) << 32
+        } else {
+            s[0] as u64 | (s[n / 2] as u64) << 8 | (s[n - 1] as u64) << 16
+        };
+        h = step(h, w);
     }
     // The table uses the high half (slot and tag): a final multiply spreads every
     // input bit into it, so similar strings ("key1", "key2", ...) scatter.
     h ^= h >> 32;
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// The eight bytes of `s` at `at` as a little-endian word (`at + 8 <= s.len()`).
+#[inline(always)]
+fn word(s: &[u8], at: usize) -> u64 {
+    let mut w = [0; 8];
+    w.copy_from_slice(&s[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+/// The four bytes of `s` at `at` as a little-endian word (`at + 4 <= s.len()`).
+#[inline(always)]
+fn half(s: &[u8], at: usize) -> u64 {
+    let mut w = [0; 4];
+    w.copy_from_slice(&s[at..at + 4]);
+    u32::from_le_bytes(w) as u64
 }
 
 /// The string slots. Which slots hold a string, and which strings the collector
@@ -167,25 +260,56 @@ impl Default for Store {
 }
 
 impl Store {
-    fn insert(&mut self, s: SqStr) -> u32 {
-        while self.used.get(self.cursor).is_some_and(|&w| w == u64::MAX) {
-            self.cursor += 1;
+    /// Adds a short string (at most `INLINE` bytes), written straight into its slot.
+    #[inline(always)]
+    fn insert_short(&mut self, s: &[u8]) -> u32 {
+        let id = self.alloc();
+        let slot = &mut self.strs[id as usize];
+        // A free slot holds an inline body (empty, or a dead short string's): only
+        // its length and bytes are set.
+        if let Body::Heap { .. } = slot.body {
+            *slot = SqStr::free();
         }
-        if self.cursor == self.used.len() {
-            self.strs.extend((0..64).map(|_| SqStr::free()));
-            self.used.push(0);
-            self.marks.push(0);
+        if let Body::Inline { len, data } = &mut slot.body {
+            *len = s.len() as u8;
+            copy_short(&mut data[..s.len()], s);
         }
-        let word = &mut self.used[self.cursor];
-        let bit = (!*word).trailing_zeros();
-        *word |= 1 << bit;
-        let id = (self.cursor * 64) as u32 + bit;
-        if matches!(s.body, Body::Heap(_)) {
-            self.long.push(id);
-        }
-        self.live += 1;
-        self.strs[id as usize] = s;
+        slot.hash.set(UNHASHED);
         id
+    }
+
+    /// Adds a long string (its heap body made by `Blocks::body`).
+    fn insert_long(&mut self, body: Body) -> u32 {
+        let id = self.alloc();
+        self.long.push(id);
+        self.strs[id as usize] = SqStr { body, hash: Cell::new(UNHASHED) };
+        id
+    }
+
+    /// Claims the lowest free slot.
+    #[inline(always)]
+    fn alloc(&mut self) -> u32 {
+        loop {
+            match self.used.get_mut(self.cursor) {
+                Some(word) if *word != u64::MAX => {
+                    let bit = (!*word).trailing_zeros();
+                    *word |= 1 << bit;
+                    self.live += 1;
+                    return (self.cursor * 64) as u32 + bit;
+                }
+                Some(_) => self.cursor += 1,
+                None => self.grow(),
+            }
+        }
+    }
+
+    /// Adds 64 free slots.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        self.strs.extend((0..64).map(|_| SqStr::free()));
+        self.used.push(0);
+        self.marks.push(0);
     }
 
     #[inline(always)]
@@ -213,8 +337,24 @@ impl Store {
         self.marks.iter().map(|w| w.count_ones() as usize).sum()
     }
 
-    /// Frees the unmarked strings and clears the marks.
-    fn sweep(&mut self) {
+    /// The strings the running collection reached, with their ids.
+    fn marked_strings(&self) -> impl Iterator<Item = (u32, &SqStr)> {
+        self.marks.iter().enumerate().flat_map(move |(w, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = (w * 64) as u32 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    i
+                })
+            })
+            .map(|i| (i, self.get(i)))
+        })
+    }
+
+    /// Frees the unmarked strings (keeping their heap blocks in `blocks`) and clears
+    /// the marks.
+    fn sweep(&mut self, blocks: &mut Blocks) {
         let mut live = 0;
         for (u, m) in self.used.iter_mut().zip(self.marks.iter_mut()) {
             *u &= *m;
@@ -223,14 +363,19 @@ impl Store {
         }
         self.live = live;
         self.cursor = 0;
-        let (strs, used) = (&mut self.strs, &self.used);
-        self.long.retain(|&i| {
-            let alive = used[i as usize / 64] & 1 << (i % 64) != 0;
-            if !alive {
-                strs[i as usize] = SqStr::free();
+        // The long list keeps the living in order; most long strings die young, so
+        // the loop is written out for the dead (`retain` would call a closure each).
+        let mut kept = 0;
+        for k in 0..self.long.len() {
+            let i = self.long[k];
+            if self.used[i as usize / 64] & 1 << (i % 64) != 0 {
+                self.long[kept] = i;
+                kept += 1;
+            } else if let Body::Heap { block, .. } = std::mem::replace(&mut self.strs[i as usize], SqStr::free()).body {
+                blocks.put(block);
             }
-            alive
-        });
+        }
+        self.long.truncate(kept);
     }
 
     fn reusable_bytes(&self) -> usize {
@@ -251,6 +396,7 @@ fn dangling() -> ! {
 /// An entry of 0 is empty.
 pub struct Strings {
     store: Store,
+    blocks: Blocks,
     slots: Vec<u64>,
     /// Entries holding a string.
     used: usize,
@@ -263,7 +409,7 @@ const TAG: u64 = 0xFFFF_FFFF_0000_0000;
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { store: Store::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
+        Strings { store: Store::default(), blocks: Blocks::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
     }
 }
 
@@ -321,17 +467,23 @@ fn purge(slots: &mut Vec<u64>, keep: impl Fn(u32) -> bool) -> usize {
         return rebuild(slots, n, keep);
     };
     let mut used = 0;
-    for k in 1..=slots.len() {
-        let i = (start + k) & mask;
+    let mut visit = |slots: &mut [u64], i: usize| {
         let e = slots[i];
-        if e == 0 {
-            continue;
+        if e != 0 {
+            slots[i] = 0;
+            if keep(entry_id(e)) {
+                place(slots, e, mask);
+                used += 1;
+            }
         }
-        slots[i] = 0;
-        if keep(entry_id(e)) {
-            place(slots, e, mask);
-            used += 1;
-        }
+    };
+    // The slots after `start`, then those up to it (two plain ranges: most slots are
+    // empty, so the per-slot step is what a purge costs).
+    for i in start + 1..slots.len() {
+        visit(slots, i);
+    }
+    for i in 0..start + 1 {
+        visit(slots, i);
     }
     used
 }
@@ -342,7 +494,15 @@ impl Strings {
         let ihash = intern_hash(s);
         match self.lookup(s, ihash) {
             Ok(id) => id,
-            Err(slot) => self.insert_at(slot, Body::new(s), ihash),
+            Err(slot) => {
+                let id = if s.len() <= INLINE {
+                    self.store.insert_short(s)
+                } else {
+                    let body = self.blocks.body(s);
+                    self.store.insert_long(body)
+                };
+                self.enter(slot, ihash, id)
+            }
         }
     }
 
@@ -353,14 +513,24 @@ impl Strings {
         match self.lookup(bytes, ihash) {
             Ok(found) => found,
             Err(slot) => {
-                let body = Body::new(bytes);
-                self.insert_at(slot, body, ihash)
+                let new = if bytes.len() <= INLINE {
+                    // Copied out first: the new string's slot may be in a block the
+                    // store has yet to add.
+                    let mut short = [0; INLINE];
+                    let short = &mut short[..bytes.len()];
+                    copy_short(short, bytes);
+                    self.store.insert_short(short)
+                } else {
+                    let body = self.blocks.body(bytes);
+                    self.store.insert_long(body)
+                };
+                self.enter(slot, ihash, new)
             }
         }
     }
 
     /// The interned id of `s`, or the empty slot that ends its probe path.
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, s: &[u8], ihash: u64) -> Result<StrId, usize> {
         let mask = self.slots.len() - 1;
         let tag = ihash & TAG;
@@ -380,16 +550,25 @@ impl Strings {
         }
     }
 
-    fn insert_at(&mut self, slot: usize, body: Body, ihash: u64) -> StrId {
-        let id = self.store.insert(SqStr { body, hash: Cell::new(UNHASHED) });
+    /// Enters new string `id` at `slot`, the end of its probe path. Inlined into
+    /// `intern` and `intern_sub` (which are not inlined anywhere).
+    #[inline(always)]
+    fn enter(&mut self, slot: usize, ihash: u64, id: u32) -> StrId {
         self.slots[slot] = slot_entry(ihash, id);
         self.used += 1;
         self.made += 1;
         if self.used * 2 > self.slots.len() {
-            let n = self.slots.len() * 2;
-            self.used = rebuild(&mut self.slots, n, |_| true);
+            self.grow_table();
         }
         StrId(id)
+    }
+
+    /// Doubles the intern table once it is half full.
+    #[cold]
+    #[inline(never)]
+    fn grow_table(&mut self) {
+        let n = self.slots.len() * 2;
+        self.used = rebuild(&mut self.slots, n, |_| true);
     }
 
     #[inline(always)]
@@ -414,18 +593,32 @@ impl Strings {
 
     /// Frees unmarked strings and drops them from the intern table, which keeps room
     /// for as many new strings as the last cycle made, so a steady churn never grows
-    /// it mid-cycle. A table of the right size is purged in place (one pass, no new
-    /// memory to fault in); otherwise it is rebuilt at the new size from the survivors.
+    /// it mid-cycle. When few strings survive (churn), the table is cleared and they
+    /// are entered afresh, which costs per survivor, not per slot. Otherwise a table
+    /// of the right size is purged in place (one pass, no new memory to fault in), or
+    /// else rebuilt at the new size from the survivors.
     pub fn sweep(&mut self) {
         let store = &self.store;
-        let n = ((store.marked() + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
-        self.used = if n == self.slots.len() {
+        let marked = store.marked();
+        let n = ((marked + self.made) * 2).next_power_of_two().max(MIN_SLOTS);
+        self.used = if marked * 16 < self.slots.len() {
+            if n == self.slots.len() {
+                self.slots.fill(0);
+            } else {
+                self.slots = vec![0; n];
+            }
+            for (id, s) in store.marked_strings() {
+                place(&mut self.slots, slot_entry(intern_hash(s.bytes()), id), n - 1);
+            }
+            marked
+        } else if n == self.slots.len() {
             purge(&mut self.slots, |id| store.is_marked(id))
         } else {
             rebuild(&mut self.slots, n, |id| store.is_marked(id))
         };
         self.made = 0;
-        self.store.sweep();
+        self.blocks.clear();
+        self.store.sweep(&mut self.blocks);
     }
 
     pub fn live(&self) -> usize {
@@ -433,7 +626,7 @@ impl Strings {
     }
 
     pub fn reusable_bytes(&self) -> usize {
-        self.store.reusable_bytes()
+        self.store.reusable_bytes() + self.blocks.bytes
     }
 }
 
@@ -542,6 +735,62 @@ mod tests {
         let l2 = s.intern(&long);
         assert_eq!(s.bytes(l2), &long[..]);
         assert_eq!(s.live(), 3);
+    }
+
+    #[test]
+    fn long_bodies_reuse_dead_blocks_and_keep_their_bytes() {
+        assert_eq!(std::mem::size_of::<SqStr>(), 32);
+        let mut s = Strings::default();
+        let texts: Vec<Vec<u8>> = [23, 31, 32, 33, 64, 100, 1023, 1024, 1025, 5000]
+            .iter()
+            .map(|&n| (0..n).map(|i| (i * 7 % 251) as u8).collect())
+            .collect();
+        for round in 0..3u8 {
+            let ids: Vec<_> = texts
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    t[0] = round;
+                    (s.intern(&t), t)
+                })
+                .collect();
+            for (id, t) in &ids {
+                assert_eq!(s.bytes(*id), &t[..]);
+                assert_eq!(s.intern(t), *id);
+            }
+            // Keep one, so a block of each size is both reused and left over.
+            s.mark(ids[round as usize].0);
+            s.sweep();
+            assert_eq!(s.bytes(ids[round as usize].0), &ids[round as usize].1[..]);
+            assert!(s.reusable_bytes() >= s.blocks.bytes);
+        }
+    }
+
+    #[test]
+    fn few_survivors_are_entered_afresh() {
+        let mut s = Strings::default();
+        for round in 0..4 {
+            let made: Vec<_> = (0..5000)
+                .map(|i| {
+                    let text = format!("r{round}-{i}");
+                    (s.intern(text.as_bytes()), text)
+                })
+                .collect();
+            let kept: Vec<_> = made.iter().step_by(250).collect();
+            for (id, _) in &kept {
+                s.mark(*id);
+            }
+            s.sweep();
+            assert_eq!(s.live(), kept.len());
+            for (id, text) in &kept {
+                assert_eq!(s.intern(text.as_bytes()), *id);
+                assert_eq!(s.bytes(*id), text.as_bytes());
+            }
+            let dead = &made[1].1;
+            let again = s.intern(dead.as_bytes());
+            assert_eq!(s.bytes(again), dead.as_bytes());
+            assert_eq!(s.live(), kept.len() + 1);
+        }
     }
 
     #[test]

@@ -707,36 +707,50 @@ impl Vm {
             return Err(self.error("wrong number of parameters"));
         }
         if let Some(mask) = &nf.typemask {
-            // `.` (any) is all ones, and every value has a type bit.
-            let given = self.ex.stack.get(args.base as usize..).unwrap_or(&[]);
-            if let Some((i, (&m, &v))) = mask
-                .iter()
-                .zip(&given[..given.len().min(n as usize)])
-                .enumerate()
-                .find(|(_, (m, v))| raw_type_bit(**v) & **m == 0)
-            {
+            // `.` (any) is all ones, and every value has a type bit. Both slices have
+            // the same length, so the check is one counted loop.
+            let base = args.base as usize;
+            let k = mask.len().min(args.count as usize);
+            let given = self.ex.stack.get(base..base + k).unwrap_or(&[]);
+            let mask = &mask[..given.len()];
+            if let Some(i) = mask.iter().zip(given).position(|(&m, &v)| raw_type_bit(v) & m == 0) {
+                let (m, v) = (mask[i], given[i]);
                 return Err(self.param_type_error(i, m, v));
             }
         }
         if let Some(env) = nf.env {
             self.ex.stack[args.base as usize] = self.heap.weak_target(env);
         }
+        let plain = match &nf.body {
+            NativeBody::Plain(f) => Some(*f),
+            NativeBody::Closure(_) => None,
+        };
         if self.native_depth >= MAX_NATIVE_DEPTH {
             return Err(self.error("Native stack overflow"));
         }
         self.native_depth += 1;
-        let r = match &self.heap.native(id).body {
-            NativeBody::Plain(f) => {
-                let f = *f;
-                f(self, args)
-            }
+        let r = match plain {
+            Some(f) => f(self, args),
+            None => self.call_native_closure(id, args),
+        };
+        self.native_depth -= 1;
+        r
+    }
+
+    /// Runs a native's shared closure (kept out of `call_native`, which plain
+    /// functions, the common kind, take without a second look-up).
+    #[inline(never)]
+    fn call_native_closure(&mut self, id: NativeId, args: Args) -> Result<Value, Fail> {
+        match &self.heap.native(id).body {
             NativeBody::Closure(c) => {
                 let c = c.clone();
                 c(self, args)
             }
-        };
-        self.native_depth -= 1;
-        r
+            NativeBody::Plain(f) => {
+                let f = *f;
+                f(self, args)
+            }
+        }
     }
 
     fn param_type_error(&mut self, i: usize, mask: u32, v: Value) -> Fail {
