@@ -200,7 +200,7 @@ fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn live_locals(f: &crate::frame::Frame) -> Vec<(StrId, u8)> {
-    let pc = f.pc.saturating_sub(1);
+    let pc = f.pc().saturating_sub(1);
     f.proto().locals.iter().filter(|l| l.start_pc <= pc && pc < l.end_pc).map(|l| (l.name, l.reg)).collect()
 }
 

@@ -80,7 +80,7 @@ impl Vm {
                 self.close_outers(slot);
                 self.ex.frames.truncate(depth);
                 if let Some(f) = self.ex.frames.last_mut() {
-                    f.pc = trap.handler_pc;
+                    f.set_pc(trap.handler_pc);
                 }
                 self.ex.top = top;
                 self.ex.stack[slot as usize] = v;
@@ -229,8 +229,7 @@ impl Vm {
             let mut consts: &[Value] = &proto.consts;
             // The next instruction, as a pointer: one register instead of a slice and an
             // index. `pc!()` recovers the index where an instruction needs it.
-            // SAFETY: a frame's pc is always inside its prototype's code.
-            let mut ip: *const Instr = unsafe { code.as_ptr().add(frame.pc as usize) };
+            let mut ip: *const Instr = frame.ip;
             macro_rules! pc {
                 () => {
                     // SAFETY: `ip` always points into `code`: every prototype ends with
@@ -302,9 +301,8 @@ impl Vm {
             }
             macro_rules! save_pc {
                 () => {
-                    let pc = pc!() as u32;
                     // SAFETY: as for `frame` above: the running frame is on the stack.
-                    unsafe { self.ex.frames.last_mut().unwrap_unchecked() }.pc = pc
+                    unsafe { self.ex.frames.last_mut().unwrap_unchecked() }.ip = ip
                 };
             }
             macro_rules! tri {
@@ -1052,7 +1050,7 @@ impl Vm {
             let f = self.ex.frames.last_mut().expect("running frame");
             f.closure = c;
             f.proto = proto;
-            f.pc = 0;
+            f.ip = cl.proto.code.as_ptr();
             return Ok(None);
         }
         self.ex.stack.copy_within(src..src + n, base);

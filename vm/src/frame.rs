@@ -5,7 +5,7 @@
 
 use std::ptr::NonNull;
 
-use crate::bytecode::Proto;
+use crate::bytecode::{Instr, Proto};
 use crate::object::{Closure, CtxId};
 use crate::value::{ClosureId, OuterId, Value};
 
@@ -20,7 +20,9 @@ pub struct Frame {
     /// closure, so a plain pointer stays valid as long as the frame exists, and
     /// calls and returns need no reference counting.
     pub proto: NonNull<Proto>,
-    pub pc: u32,
+    /// The next instruction (in `proto`'s code), as the interpreter keeps it, so
+    /// calls and returns save and restore it without converting; `pc()` is its index.
+    pub ip: *const Instr,
     /// Absolute stack index of register 0 (`this`).
     pub base: u32,
     /// Absolute stack index that receives the return value.
@@ -39,13 +41,24 @@ impl Frame {
         Frame {
             closure: c,
             proto: NonNull::from(&*cl.proto),
-            pc: 0,
+            ip: cl.proto.code.as_ptr(),
             base,
             ret,
             saved_top,
             trap_base,
             flags,
         }
+    }
+
+    /// The index of the next instruction.
+    pub fn pc(&self) -> u32 {
+        // SAFETY: `ip` always points into (or one past) the prototype's code.
+        unsafe { self.ip.offset_from(self.proto().code.as_ptr()) as u32 }
+    }
+
+    /// Continues at instruction `pc` (an exception handler).
+    pub fn set_pc(&mut self, pc: u32) {
+        self.ip = self.proto().code[pc as usize..].as_ptr();
     }
 
     #[inline(always)]

@@ -994,13 +994,13 @@ impl Vm {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
             _ => "unknown".to_string(),
         };
-        let file = match p.file_at(f.pc.saturating_sub(1) as usize) {
+        let file = match p.file_at(f.pc().saturating_sub(1) as usize) {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
             _ => "unknown".to_string(),
         };
-        let line = p.line_at(f.pc.saturating_sub(1) as usize);
+        let line = p.line_at(f.pc().saturating_sub(1) as usize);
         let mut locals = Vec::new();
-        let pc = f.pc.saturating_sub(1);
+        let pc = f.pc().saturating_sub(1);
         for l in p.locals.iter().rev() {
             if l.start_pc <= pc && pc < l.end_pc {
                 let name = String::from_utf8_lossy(self.heap.str(l.name)).into_owned();
