@@ -850,7 +850,11 @@ impl Vm {
                         if let Value::Closure(c) = fr!(i.b) {
                             if self.ex.frames.last().expect("running frame").flags & FRAME_CTOR == 0 {
                                 save_pc!();
-                                tick!(1);
+                                tick!(stale 1);
+                                if let Some(p) = self.retarget_plain(c, base, i.b, i.c) {
+                                    enter!(p, base);
+                                }
+                                refresh!();
                                 match self.tail_call(c, base, i.b, i.c) {
                                     Ok(None) => continue 'frame,
                                     Ok(Some(exit)) => return Ok(exit),
@@ -1031,28 +1035,14 @@ impl Vm {
     }
 
     /// `return f(args)` for a closure `f` in register `fb` (arguments after it, `nargs`
-    /// counting `this`): the running frame is replaced by `f`'s. `Some` when the run
-    /// ends here (a generator made by the running entry frame).
+    /// counting `this`) that `retarget_plain` did not take (defaults, varargs, bound
+    /// environments, generators): the running frame is replaced by `f`'s. `Some` when
+    /// the run ends here (a generator made by the running entry frame).
     #[inline(never)]
     fn tail_call(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Result<Option<Exit>, Fail> {
         let n = nargs as usize;
         let src = base + fb as usize + 1;
         self.close_outers(base as u32);
-        // A plain callee takes over the running frame where it is.
-        let cl = self.heap.closure(c);
-        let top = base + cl.proto.max_regs as usize;
-        if nargs as u32 == cl.proto.plain_arity && cl.env.is_none() && top < self.ex.stack.len() {
-            let proto = NonNull::from(&*cl.proto);
-            for k in 0..n {
-                self.ex.stack[base + k] = self.ex.stack[src + k];
-            }
-            self.ex.top = top as u32;
-            let f = self.ex.frames.last_mut().expect("running frame");
-            f.closure = c;
-            f.proto = proto;
-            f.ip = cl.proto.code.as_ptr();
-            return Ok(None);
-        }
         self.ex.stack.copy_within(src..src + n, base);
         let old = self.ex.frames.pop().expect("running frame");
         self.ex.top = old.saved_top;
@@ -1070,6 +1060,30 @@ impl Vm {
                 Err(e)
             }
         }
+    }
+
+    /// `tail_call` for a plain callee, which takes over the running frame (at `base`)
+    /// where it is: its prototype, or `None` with nothing done.
+    #[inline(always)]
+    fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
+        let cl = self.heap.closure(c);
+        let top = base + cl.proto.max_regs as usize;
+        if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
+            return None;
+        }
+        let (proto, code) = (NonNull::from(&*cl.proto), cl.proto.code.as_ptr());
+        self.close_outers(base as u32);
+        let src = base + fb as usize + 1;
+        for k in 0..nargs as usize {
+            self.ex.stack[base + k] = self.ex.stack[src + k];
+        }
+        self.ex.top = top as u32;
+        // SAFETY: the running frame is on the frame stack while it runs.
+        let f = unsafe { self.ex.frames.last_mut().unwrap_unchecked() };
+        f.closure = c;
+        f.proto = proto;
+        f.ip = code;
+        Some(proto)
     }
 
     /// Every call the dispatch loop does not enter inline: `f` with `this` and
