@@ -291,13 +291,11 @@ impl Vm {
             }
             // The inline-cache word of the running instruction.
             macro_rules! word {
-                () => {
-                    {
-                        let pc = pc!() - 1;
-                        // SAFETY: `ip` has moved past the running instruction of `proto`.
-                        unsafe { proto.ic.word(pc) }
-                    }
-                };
+                () => {{
+                    let pc = pc!() - 1;
+                    // SAFETY: `ip` has moved past the running instruction of `proto`.
+                    unsafe { proto.ic.word(pc) }
+                }};
             }
             macro_rules! save_pc {
                 () => {
@@ -394,7 +392,9 @@ impl Vm {
                     let x: &Value = rr!($i.b);
                     let y: &Value = $y;
                     match (x, y) {
-                        (Value::Int(p), Value::Int(q)) => fw!($i.a, Value::Int(int_bitwise(P::NARROW, BitOp::$op, *p, *q))),
+                        (Value::Int(p), Value::Int(q)) => {
+                            fw!($i.a, Value::Int(int_bitwise(P::NARROW, BitOp::$op, *p, *q)))
+                        }
                         _ => {
                             let (x, y) = (*x, *y);
                             let v = tri!(self.bitwise(BitOp::$op, x, y));

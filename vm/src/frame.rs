@@ -97,7 +97,14 @@ pub struct ExecState {
 
 impl ExecState {
     pub fn new(ctx: CtxId) -> ExecState {
-        ExecState { ctx, stack: Vec::with_capacity(1024), top: 0, frames: Vec::new(), traps: Vec::new(), open: Vec::new() }
+        ExecState {
+            ctx,
+            stack: Vec::with_capacity(1024),
+            top: 0,
+            frames: Vec::new(),
+            traps: Vec::new(),
+            open: Vec::new(),
+        }
     }
 
     /// Makes sure `stack[..n]` exists.

@@ -60,7 +60,7 @@ pub mod value;
 pub mod vm;
 
 pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
-pub use value::{Type, Value};
-pub use runner::run_script;
 pub use meter::{FunctionCost, NotCounting, VmStats};
+pub use runner::run_script;
+pub use value::{Type, Value};
 pub use vm::{Args, Fail, Profile, Vm};

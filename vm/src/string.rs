@@ -691,30 +691,38 @@ mod tests {
         assert_eq!(s.live(), 6001);
     }
 
+    /// Interns `round`'s `n` strings (`r{round}-{i}`), with their texts.
+    fn make(s: &mut Strings, round: usize, n: usize) -> Vec<(StrId, String)> {
+        (0..n)
+            .map(|i| {
+                let text = format!("r{round}-{i}");
+                (s.intern(text.as_bytes()), text)
+            })
+            .collect()
+    }
+
+    /// Collects keeping exactly `kept`, then checks each is still found by its text.
+    fn sweep_keeping(s: &mut Strings, kept: &[&(StrId, String)]) {
+        for (id, _) in kept {
+            s.mark(*id);
+        }
+        s.sweep();
+        assert_eq!(s.live(), kept.len());
+        for (id, text) in kept {
+            assert_eq!(s.intern(text.as_bytes()), *id);
+            assert_eq!(s.bytes(*id), text.as_bytes());
+        }
+    }
+
     #[test]
     fn purging_in_place_keeps_displaced_survivors_findable() {
         let mut s = Strings::default();
         // Enough strings to fill long probe runs, then several cycles of churn at one
         // table size, each keeping every other string of the previous cycle.
-        let mut kept: Vec<(String, StrId)> = Vec::new();
+        let mut kept: Vec<(StrId, String)> = Vec::new();
         for round in 0..6 {
-            let fresh: Vec<_> = (0..400)
-                .map(|i| {
-                    let text = format!("r{round}-{i}");
-                    let id = s.intern(text.as_bytes());
-                    (text, id)
-                })
-                .collect();
-            kept.extend(fresh.into_iter().step_by(2));
-            for (_, id) in &kept {
-                s.mark(*id);
-            }
-            s.sweep();
-            assert_eq!(s.live(), kept.len());
-            for (text, id) in &kept {
-                assert_eq!(s.intern(text.as_bytes()), *id);
-                assert_eq!(s.bytes(*id), text.as_bytes());
-            }
+            kept.extend(make(&mut s, round, 400).into_iter().step_by(2));
+            sweep_keeping(&mut s, &kept.iter().collect::<Vec<_>>());
         }
     }
 
@@ -770,22 +778,9 @@ mod tests {
     fn few_survivors_are_entered_afresh() {
         let mut s = Strings::default();
         for round in 0..4 {
-            let made: Vec<_> = (0..5000)
-                .map(|i| {
-                    let text = format!("r{round}-{i}");
-                    (s.intern(text.as_bytes()), text)
-                })
-                .collect();
+            let made = make(&mut s, round, 5000);
             let kept: Vec<_> = made.iter().step_by(250).collect();
-            for (id, _) in &kept {
-                s.mark(*id);
-            }
-            s.sweep();
-            assert_eq!(s.live(), kept.len());
-            for (id, text) in &kept {
-                assert_eq!(s.intern(text.as_bytes()), *id);
-                assert_eq!(s.bytes(*id), text.as_bytes());
-            }
+            sweep_keeping(&mut s, &kept);
             let dead = &made[1].1;
             let again = s.intern(dead.as_bytes());
             assert_eq!(s.bytes(again), dead.as_bytes());

@@ -770,7 +770,14 @@ impl Vm {
     /// Pushes the frame and returns its prototype, or does nothing and returns `None`
     /// (the caller then takes `enter_closure`, which handles every case).
     #[inline(always)]
-    pub(crate) fn enter_plain(&mut self, c: ClosureId, base: u32, nargs: u32, ret: u32, flags: u8) -> Option<NonNull<Proto>> {
+    pub(crate) fn enter_plain(
+        &mut self,
+        c: ClosureId,
+        base: u32,
+        nargs: u32,
+        ret: u32,
+        flags: u8,
+    ) -> Option<NonNull<Proto>> {
         let cl = self.heap.closure(c);
         let p: &Proto = &cl.proto;
         let b = base as usize;

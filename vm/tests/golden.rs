@@ -18,23 +18,32 @@ fn run(vm: &mut Vm, source: &str) -> (String, Result<(), Error>) {
     (text, r)
 }
 
-#[test]
-fn golden_programs_match_the_reference() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+/// Calls `check(path, source, expected)` for every `NAME.nut` in `tests/DIR` and the
+/// `NAME.EXT` beside it; returns how many there were.
+fn each_case(dir: &str, ext: &str, mut check: impl FnMut(&std::path::Path, &str, &str)) -> usize {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
     let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("golden dir") {
+    for entry in std::fs::read_dir(&dir).expect("case dir") {
         let path = entry.expect("entry").path();
         if path.extension().and_then(|e| e.to_str()) != Some("nut") {
             continue;
         }
         let source = std::fs::read_to_string(&path).expect("source");
-        let expected = std::fs::read_to_string(path.with_extension("out")).expect("expected output");
-        let mut vm = Vm::new(Profile::Squirrel);
-        let (out, r) = run(&mut vm, &source);
-        assert!(r.is_ok(), "{}: {:?}", path.display(), r);
-        assert_eq!(out, expected, "{}", path.display());
+        let expected = std::fs::read_to_string(path.with_extension(ext)).expect("expected output");
+        check(&path, &source, &expected);
         count += 1;
     }
+    count
+}
+
+#[test]
+fn golden_programs_match_the_reference() {
+    let count = each_case("golden", "out", |path, source, expected| {
+        let mut vm = Vm::new(Profile::Squirrel);
+        let (out, r) = run(&mut vm, source);
+        assert!(r.is_ok(), "{}: {:?}", path.display(), r);
+        assert_eq!(out, expected, "{}", path.display());
+    });
     assert!(count >= 4);
 }
 
@@ -147,19 +156,10 @@ fn squirrel_functions_can_be_called_from_rust() {
 /// `impish disasm NAME.nut > NAME.dis` and read the difference.
 #[test]
 fn disassembly_matches_the_goldens() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/disasm");
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).expect("disasm dir") {
-        let path = entry.expect("entry").path();
-        if path.extension().and_then(|e| e.to_str()) != Some("nut") {
-            continue;
-        }
-        let source = std::fs::read_to_string(&path).expect("source");
-        let expected = std::fs::read_to_string(path.with_extension("dis")).expect("expected disassembly");
+    let count = each_case("disasm", "dis", |path, source, expected| {
         let mut vm = Vm::new(Profile::Squirrel);
-        let f = vm.compile(&source, &path.display().to_string()).expect("compiles");
+        let f = vm.compile(source, &path.display().to_string()).expect("compiles");
         assert_eq!(vm.disassemble(f).expect("a closure"), expected, "{}", path.display());
-        count += 1;
-    }
+    });
     assert!(count >= 1);
 }
