@@ -1015,17 +1015,17 @@ impl Vm {
         let nd = child.ndefaults as usize;
         let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
         let running = self.ex.frames.last().expect("running frame").closure;
-        let mut outers = Vec::with_capacity(child.outers.len());
-        for src in &child.outers {
-            outers.push(match *src {
+        let mut outers = self.heap.outer_list(child.outers.len());
+        for (slot, src) in outers.iter_mut().zip(&child.outers) {
+            *slot = match *src {
                 crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
                 crate::bytecode::OuterSource::Outer(o) => self.heap.closure(running).outers[o as usize],
-            });
+            };
         }
         let root = self.root;
         let id = self.heap.alloc_closure(Closure {
             proto: child,
-            outers: outers.into_boxed_slice(),
+            outers,
             defaults,
             env,
             root,

@@ -29,6 +29,10 @@ pub struct Heap {
     pub weakrefs: Arena<WeakRefObj>,
     pub userdata: Arena<UserData>,
     pub outers: Arena<Outer>,
+    /// Outer lists of the closures that died in the last collection, by length (1 to
+    /// `POOLED_OUTERS`), for the closures made next: closures made in a loop then cost
+    /// no allocator call. Each collection frees what the last cycle left unused.
+    outer_lists: [Vec<Box<[OuterId]>>; POOLED_OUTERS],
     /// One weak reference per referent, so `x.weakref() == x.weakref()`.
     weak_cache: HashMap<(u32, u32), WeakRefId>,
     /// Allocations since the last collection, and the count that triggers the next.
@@ -45,6 +49,9 @@ pub struct Heap {
 /// garbage of a hot loop is reused while still in cache, which matters more for speed
 /// than the collections it adds.
 const MIN_THRESHOLD: usize = 10_000;
+
+/// Closures with up to this many outers have their outer lists recycled.
+const POOLED_OUTERS: usize = 4;
 
 /// `method()` summed over every arena (the string table included).
 macro_rules! sum_over_arenas {
@@ -88,6 +95,7 @@ impl Default for Heap {
             weakrefs: Arena::default(),
             userdata: Arena::default(),
             outers: Arena::default(),
+            outer_lists: Default::default(),
             weak_cache: HashMap::new(),
             allocs: 0,
             threshold: MIN_THRESHOLD,
@@ -206,13 +214,23 @@ impl Heap {
         self.allocs > self.threshold
     }
 
-    /// Number of live objects of all kinds.
-    /// Arena bytes that hold no object (see `Arena::reusable_bytes`): a memory limit
-    /// does not count them, since new objects fill them first.
+    /// Arena bytes that hold no object (see `Arena::reusable_bytes`) and recycled outer
+    /// lists: a memory limit does not count them, since new objects fill them first.
     pub fn reusable_bytes(&self) -> usize {
-        sum_over_arenas!(self, reusable_bytes)
+        let lists: usize = self.outer_lists.iter().enumerate().map(|(k, l)| l.len() * (k + 1)).sum();
+        sum_over_arenas!(self, reusable_bytes) + lists * std::mem::size_of::<OuterId>()
     }
 
+    /// A list for `n` outers, recycled when one is kept; its entries are stale, and the
+    /// caller sets every one.
+    pub fn outer_list(&mut self, n: usize) -> Box<[OuterId]> {
+        match n.checked_sub(1).and_then(|k| self.outer_lists.get_mut(k)).and_then(Vec::pop) {
+            Some(list) => list,
+            None => vec![OuterId(0); n].into_boxed_slice(),
+        }
+    }
+
+    /// Number of live objects of all kinds.
     pub fn live_objects(&self) -> usize {
         sum_over_arenas!(self, live)
     }
@@ -430,7 +448,15 @@ impl Heap {
         self.strings.sweep();
         self.tables.sweep(|_, _| {});
         self.arrays.sweep(|_, _| {});
-        self.closures.sweep(|_, _| {});
+        let lists = &mut self.outer_lists;
+        for pool in lists.iter_mut() {
+            pool.clear();
+        }
+        self.closures.sweep(|_, c| {
+            if let Some(pool) = c.outers.len().checked_sub(1).and_then(|k| lists.get_mut(k)) {
+                pool.push(c.outers);
+            }
+        });
         self.natives.sweep(|_, _| {});
         self.classes.sweep(|_, _| {});
         self.instances.sweep(|_, _| {});
