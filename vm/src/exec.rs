@@ -1066,16 +1066,19 @@ impl Vm {
     /// where it is: its prototype, or `None` with nothing done.
     #[inline(always)]
     fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closure(c);
+        // SAFETY: `c` comes from a register, and registers hold live objects.
+        let cl = unsafe { self.heap.closures.get_unchecked(c.0) };
         let top = base + cl.proto.max_regs as usize;
         if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
             return None;
         }
         let (proto, code) = (NonNull::from(&*cl.proto), cl.proto.code.as_ptr());
         self.close_outers(base as u32);
-        let src = base + fb as usize + 1;
+        let stack = self.ex.stack.as_mut_ptr();
         for k in 0..nargs as usize {
-            self.ex.stack[base + k] = self.ex.stack[src + k];
+            // SAFETY: the arguments are registers of the running frame, inside the stack,
+            // and they sit above the slots they move to.
+            unsafe { *stack.add(base + k) = *stack.add(base + fb as usize + 1 + k) };
         }
         self.ex.top = top as u32;
         // SAFETY: the running frame is on the frame stack while it runs.

@@ -778,7 +778,8 @@ impl Vm {
         ret: u32,
         flags: u8,
     ) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closure(c);
+        // SAFETY: every caller has `c` from a register or a class, which keep it alive.
+        let cl = unsafe { self.heap.closures.get_unchecked(c.0) };
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;
