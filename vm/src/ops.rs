@@ -202,9 +202,9 @@ impl Vm {
         Some(r)
     }
 
-    /// The member of instance `i` that the inline cache of instruction `pc` holds for its
-    /// class, or `None` when the cache does not know the class (or the value is a weak
-    /// reference, which the general path reads through).
+    /// The member of instance `i` that cache word `word` holds for its class, or `None`
+    /// when the word does not know the class (or the value is a weak reference, which
+    /// the general path reads through).
     #[inline(always)]
     pub(crate) fn instance_member_hit(&self, i: InstanceId, word: &CacheWord) -> Option<Value> {
         // SAFETY: `i` comes from a register, and registers hold live objects.
@@ -213,28 +213,21 @@ impl Vm {
             MemberRef::Field(f) => *inst.fields.get(f)?,
             MemberRef::Method(m) => self.heap.class(inst.class).methods.get(m)?.value,
         };
-        match v {
-            Value::WeakRef(_) => None,
-            v => Some(v),
-        }
+        not_weak(v)
     }
 
-    /// The slot of table `t` that the inline cache of instruction `pc` holds for string
-    /// key `key`, or `None` (not cached, or a weak reference, which the general path
-    /// reads through).
+    /// The slot of table `t` that cache word `word` holds for string key `key`, or `None`
+    /// (not cached, or a weak reference, which the general path reads through).
     #[inline(always)]
     pub(crate) fn table_member_hit(&self, t: TableId, key: Value, word: &CacheWord) -> Option<Value> {
         let Value::Str(k) = key else { return None };
         // SAFETY: `t` comes from a register, and registers hold live objects.
         let table = unsafe { self.heap.tables.get_unchecked(t.0) };
-        match table.value_at(word.table_node()?, k)? {
-            Value::WeakRef(_) => None,
-            v => Some(v),
-        }
+        not_weak(table.value_at(word.table_node()?, k)?)
     }
 
-    /// The existing slot of table `t` for string key `key` that the inline cache word
-    /// `word` holds (overwriting a slot needs no metamethod).
+    /// The existing slot of table `t` for string key `key` that cache word `word` holds
+    /// (overwriting a slot needs no metamethod).
     #[inline(always)]
     pub(crate) fn table_slot_hit(&mut self, t: TableId, key: Value, word: &CacheWord) -> Option<&mut Value> {
         let Value::Str(k) = key else { return None };
@@ -243,8 +236,7 @@ impl Vm {
         table.slot_at(word.table_node()?, k)
     }
 
-    /// The field slot of instance `i` that the inline cache of instruction `pc` holds
-    /// for its class.
+    /// The field slot of instance `i` that cache word `word` holds for its class.
     #[inline(always)]
     pub(crate) fn instance_field_hit(&mut self, i: InstanceId, word: &CacheWord) -> Option<&mut Value> {
         // SAFETY: `i` comes from a register, and registers hold live objects.
@@ -1148,6 +1140,16 @@ fn write_decimal(out: &mut [u8], mut n: u64) {
         out[k - 2..k].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else if k >= 1 {
         out[k - 1] = b'0' + n as u8;
+    }
+}
+
+/// `v` unless it is a weak reference, which the cache hit paths leave to the general
+/// path (it reads through to the referent).
+#[inline(always)]
+fn not_weak(v: Value) -> Option<Value> {
+    match v {
+        Value::WeakRef(_) => None,
+        v => Some(v),
     }
 }
 
