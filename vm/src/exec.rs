@@ -1023,14 +1023,7 @@ impl Vm {
             };
         }
         let root = self.root;
-        let id = self.heap.alloc_closure(Closure {
-            proto: child,
-            outers,
-            defaults,
-            env,
-            root,
-            base: None,
-        });
+        let id = self.heap.alloc_closure(Closure { proto: child, outers, defaults, env, root, base: None });
         Value::Closure(id)
     }
 
