@@ -5,11 +5,11 @@
 //! `tests/conformance-gaps.txt`; a listed program that starts passing fails the test
 //! too, so the list only ever shrinks.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -33,54 +33,8 @@ fn known_gaps() -> BTreeMap<String, String> {
 
 /// Runs one program; `Err` says how it failed.
 fn run_program(nut: &Path) -> Result<(), String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_impish"))
-        .args(["run", "--profile", "squirrel"])
-        .arg(nut)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start impish: {e}"))?;
-    let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
-    let readers = std::thread::spawn(move || {
-        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-        if let Some(out) = out.as_mut() {
-            let _ = out.read_to_end(&mut stdout);
-        }
-        if let Some(err) = err.as_mut() {
-            let _ = err.read_to_end(&mut stderr);
-        }
-        (stdout, stderr)
-    });
-    let started = Instant::now();
-    while child.try_wait().map_err(|e| e.to_string())?.is_none() {
-        if started.elapsed() > LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("timed out after {}s", LIMIT.as_secs()));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let (stdout, stderr) = readers.join().map_err(|_| "output reader failed".to_string())?;
-    let expected = std::fs::read(nut.with_extension("out")).map_err(|e| format!("no .out: {e}"))?;
-    if stdout != expected {
-        return Err(format!(
-            "stdout differs\n--- expected\n{}\n--- got\n{}\n--- stderr\n{}",
-            String::from_utf8_lossy(&expected),
-            String::from_utf8_lossy(&stdout),
-            String::from_utf8_lossy(&stderr)
-        ));
-    }
-    if let Ok(err_file) = std::fs::read_to_string(nut.with_extension("err")) {
-        let wanted = err_file.lines().next().unwrap_or_default();
-        if wanted.is_empty() || !String::from_utf8_lossy(&stderr).contains(wanted) {
-            return Err(format!(
-                "expected uncaught error {wanted:?}, stderr was:\n{}",
-                String::from_utf8_lossy(&stderr)
-            ));
-        }
-    }
-    Ok(())
+    let run = common::run::run_file(&["run", "--profile", "squirrel"], nut, LIMIT)?;
+    common::run::check_expected(nut, &run)
 }
 
 #[test]

@@ -1,5 +1,8 @@
 //! What the command-line tests share: running the built `impish`, and scratch files.
 
+#[allow(dead_code)] // not every test file runs programs
+pub mod run;
+
 use std::process::Command;
 
 /// Runs `impish ARGS`: exit code, stdout, stderr.
