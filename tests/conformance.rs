@@ -32,13 +32,25 @@ fn known_gaps() -> BTreeMap<String, String> {
 }
 
 /// Runs one program; `Err` says how it failed.
-fn run_program(nut: &Path) -> Result<(), String> {
-    let run = common::run::run_file(&["run", "--profile", "squirrel"], nut, LIMIT)?;
+fn run_program(nut: &Path, extra: &[&str]) -> Result<(), String> {
+    let args = [&["run", "--profile", "squirrel"], extra].concat();
+    let run = common::run::run_file(&args, nut, LIMIT)?;
     common::run::check_expected(nut, &run)
 }
 
 #[test]
 fn conformance_suite() {
+    run_suite(&[]);
+}
+
+/// The suite again with a collection at every safepoint and no reuse of freed ids:
+/// anything the VM forgot to keep alive fails here.
+#[test]
+fn conformance_suite_under_gc_stress() {
+    run_suite(&["--gc-stress"]);
+}
+
+fn run_suite(extra: &[&str]) {
     let gaps = known_gaps();
     let mut programs: Vec<PathBuf> = std::fs::read_dir(suite_dir())
         .expect("tests/conformance exists")
@@ -49,7 +61,7 @@ fn conformance_suite() {
     let (mut passed, mut failures, mut fixed) = (0, Vec::new(), Vec::new());
     for nut in &programs {
         let name = nut.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        match (run_program(nut), gaps.contains_key(&name)) {
+        match (run_program(nut, extra), gaps.contains_key(&name)) {
             (Ok(()), false) => passed += 1,
             (Ok(()), true) => fixed.push(name),
             (Err(why), false) => failures.push(format!("FAIL {name}: {why}")),

@@ -2,7 +2,8 @@
 //! kept as `tests/regressions/PROFILE/NAME.nut` with what it must print (`NAME.out`,
 //! and `NAME.err` for an uncaught error, as in the conformance suite) and, optionally,
 //! extra `impish run` arguments on the one line of `NAME.args`. Whatever the program
-//! does, impish must end it with exit status 0 or 1: never a panic, an abort or a hang.
+//! does, impish must end it with exit status 0 or 1: never a panic, an abort or a hang,
+//! also under GC stress (`--gc-stress`, squirrel profile).
 
 mod common;
 
@@ -13,18 +14,20 @@ const LIMIT: Duration = Duration::from_secs(20);
 
 fn programs(profile: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions").join(profile);
-    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut programs: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     programs.retain(|p| p.extension().is_some_and(|ext| ext == "nut"));
     programs.sort();
     programs
 }
 
-fn run_one(profile: &str, nut: &Path) -> Result<(), String> {
+fn run_one(profile: &str, nut: &Path, stress: bool) -> Result<(), String> {
     let extra = std::fs::read_to_string(nut.with_extension("args")).unwrap_or_default();
     let mut args = vec!["run", "--profile", profile];
     args.extend(extra.split_whitespace());
+    if stress {
+        args.push("--gc-stress");
+    }
     let run = common::run::run_file(&args, nut, LIMIT)?;
     match run.code {
         Some(0 | 1) => common::run::check_expected(nut, &run),
@@ -35,11 +38,11 @@ fn run_one(profile: &str, nut: &Path) -> Result<(), String> {
     }
 }
 
-fn run_profile(profile: &str) {
+fn run_profile(profile: &str, stress: bool) {
     let programs = programs(profile);
     let failures: Vec<String> = programs
         .iter()
-        .filter_map(|nut| run_one(profile, nut).err().map(|why| format!("FAIL {}: {why}", nut.display())))
+        .filter_map(|nut| run_one(profile, nut, stress).err().map(|why| format!("FAIL {}: {why}", nut.display())))
         .collect();
     println!("{} {profile} regressions, {} failed", programs.len(), failures.len());
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -47,10 +50,16 @@ fn run_profile(profile: &str) {
 
 #[test]
 fn squirrel_profile_regressions() {
-    run_profile("squirrel");
+    run_profile("squirrel", false);
+}
+
+/// The squirrel-profile programs again with a collection at every safepoint.
+#[test]
+fn squirrel_profile_regressions_under_gc_stress() {
+    run_profile("squirrel", true);
 }
 
 #[test]
 fn imp_profile_regressions() {
-    run_profile("imp");
+    run_profile("imp", false);
 }

@@ -34,6 +34,10 @@ pub struct Args {
     /// memory" error: the script's, or the imp's device code's (an imp has ~100 KB free).
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     memory_limit: Option<usize>,
+    /// For testing the VM itself (squirrel profile): collect at every safepoint and
+    /// never reuse a freed object's id, so a value not kept alive shows at once (slow).
+    #[arg(long)]
+    gc_stress: bool,
     #[command(flatten)]
     imp: ImpArgs,
 }
@@ -108,7 +112,7 @@ pub fn run(args: &Args) -> ExitCode {
                 eprintln!("{}: only with --profile imp", given.join(", "));
                 return ExitCode::from(2);
             }
-            run_script(&args.file, args.memory_limit)
+            run_script(&args.file, args.memory_limit, args.gc_stress)
         }
         ProfileArg::Imp => match run_imp(&args.file, &args.imp, args.memory_limit) {
             Ok(code) => code,
@@ -121,7 +125,7 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 /// A plain script, as `sq FILE`: its output on stdout, errors on stderr, sq's status.
-fn run_script(file: &Path, memory_limit: Option<usize>) -> ExitCode {
+fn run_script(file: &Path, memory_limit: Option<usize>, gc_stress: bool) -> ExitCode {
     let (name, source) = match read_source(file) {
         Ok(read) => read,
         Err(e) => {
@@ -131,6 +135,7 @@ fn run_script(file: &Path, memory_limit: Option<usize>) -> ExitCode {
     };
     let mut vm = Vm::new(Profile::Squirrel);
     impish_stdlib::register(&mut vm);
+    vm.set_gc_stress(gc_stress);
     if let Err(e) = vm.set_memory_limit(memory_limit) {
         eprintln!("{e}");
         return ExitCode::from(1);

@@ -9,11 +9,14 @@ pub struct Arena<T> {
     marks: Vec<bool>,
     free: Vec<u32>,
     live: usize,
+    /// Whether freed slots are given to new objects. Off under GC stress, so a stale id
+    /// keeps naming an empty slot and its next use is caught.
+    reuse: bool,
 }
 
 impl<T> Default for Arena<T> {
     fn default() -> Self {
-        Arena { slots: Vec::new(), marks: Vec::new(), free: Vec::new(), live: 0 }
+        Arena { slots: Vec::new(), marks: Vec::new(), free: Vec::new(), live: 0, reuse: true }
     }
 }
 
@@ -46,7 +49,10 @@ impl<T> Arena<T> {
         }
     }
 
-    /// Object `i` without the checks, for the interpreter's hottest reads.
+    /// Object `i` without the checks, for the interpreter's reads of what the running
+    /// frame itself keeps alive (its closure, that closure's outers). Ids read from
+    /// registers or containers go through the checked `get`: a stale id there is a
+    /// caught internal error, never a read of freed memory.
     ///
     /// # Safety
     /// `i` must name a live object: one the collector has not freed.
@@ -88,6 +94,11 @@ impl<T> Arena<T> {
         self.marks.get(i as usize).copied().unwrap_or(false)
     }
 
+    /// Whether freed slots are reused (see the field).
+    pub fn set_reuse(&mut self, reuse: bool) {
+        self.reuse = reuse;
+    }
+
     /// Frees every unmarked object (calling `on_free` with its id and value first) and
     /// clears the marks of the survivors.
     pub fn sweep(&mut self, mut on_free: impl FnMut(u32, T)) {
@@ -96,7 +107,9 @@ impl<T> Arena<T> {
                 self.marks[i] = false;
             } else if let Some(v) = self.slots[i].take() {
                 self.live -= 1;
-                self.free.push(i as u32);
+                if self.reuse {
+                    self.free.push(i as u32);
+                }
                 on_free(i as u32, v);
             }
         }
@@ -146,5 +159,17 @@ mod tests {
         assert_eq!(*a.get(x), "x");
         assert_eq!(a.insert("z"), y);
         assert_eq!(a.live(), 2);
+    }
+
+    #[test]
+    fn without_reuse_a_freed_id_stays_empty() {
+        let mut a = Arena::default();
+        a.set_reuse(false);
+        let x = a.insert("x");
+        a.sweep(|_, _| {});
+        let y = a.insert("y");
+        assert_ne!(x, y);
+        assert!(a.try_get(x).is_none());
+        assert_eq!(*a.get(y), "y");
     }
 }

@@ -122,7 +122,7 @@ fn compilestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     match vm.compile(&text, &name) {
         Ok(f) => Ok(f),
         Err(crate::Error::Compile(e)) => Err(vm.error(e.message)),
-        Err(crate::Error::Runtime(e)) => Err(vm.error(e.message)),
+        Err(e) => Err(vm.error(e.to_string())),
     }
 }
 
@@ -151,13 +151,8 @@ fn dummy(_: &mut Vm, _: Args) -> Result<Value, Fail> {
 }
 
 fn collectgarbage(vm: &mut Vm, _: Args) -> Result<Value, Fail> {
-    // Natives running beneath this one may hold values only the stack knows about;
-    // the stack is scanned, so collecting here is safe.
-    let depth = vm.native_depth;
-    vm.native_depth = 0;
-    let n = vm.collect_garbage();
-    vm.native_depth = depth;
-    Ok(Value::Int(n as i64))
+    // Natives running beneath this one hold what they keep (`Vm::hold`).
+    Ok(Value::Int(vm.collect_garbage() as i64))
 }
 
 fn seterrorhandler(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

@@ -339,41 +339,46 @@ fn table_getdelegate(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     })
 }
 
-fn table_entries(vm: &Vm, t: TableId) -> Vec<(Value, Value)> {
-    vm.heap.table(t).entries().map(|(k, v)| (k, vm.heap.real(v))).collect()
+/// Walks the live table as the reference does: an entry the callback removes before
+/// the walk reaches it is not visited, and the walk ends early if the table shrinks.
+/// Each visited entry is held, since the native keeps it across the callback.
+fn next_entry(vm: &mut Vm, t: TableId, pos: &mut usize) -> Option<(Value, Value)> {
+    let (next, k, v) = vm.heap.table(t).next(*pos)?;
+    *pos = next;
+    let v = vm.heap.real(v);
+    vm.hold_all(&[k, v]);
+    Some((k, v))
 }
 
 fn table_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let t = table_of(vm, args);
     let out = vm.heap.alloc_table(Table::with_capacity(0));
-    vm.temp_roots.push(Value::Table(out));
-    let r = (|| {
-        for (k, v) in table_entries(vm, t) {
-            if callback(vm, f, this, &[k, v])?.truthy() {
-                vm.heap.tables.get_mut(out.0).insert(k, v, &vm.heap.strings);
-            }
+    vm.hold(Value::Table(out));
+    let mut pos = 0;
+    while let Some((k, v)) = next_entry(vm, t, &mut pos) {
+        if callback(vm, f, this, &[k, v])?.truthy() {
+            vm.heap.tables.get_mut(out.0).insert(k, v, &vm.heap.strings);
         }
-        Ok(Value::Table(out))
-    })();
-    vm.temp_roots.pop();
-    r
+    }
+    Ok(Value::Table(out))
 }
 
+/// One result per entry the table had at the start (null for those not visited).
 fn table_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let t = table_of(vm, args);
-    let out = vm.heap.alloc_array(Vec::new());
-    vm.temp_roots.push(Value::Array(out));
-    let r = (|| {
-        for (k, v) in table_entries(vm, t) {
-            let r = callback(vm, f, this, &[k, v])?;
-            vm.heap.array_mut(out).push(r);
+    let out = vm.heap.alloc_array(vec![Value::Null; vm.heap.table(t).len()]);
+    vm.hold(Value::Array(out));
+    let (mut pos, mut n) = (0, 0);
+    while let Some((k, v)) = next_entry(vm, t, &mut pos) {
+        let r = callback(vm, f, this, &[k, v])?;
+        if let Some(slot) = vm.heap.array_mut(out).get_mut(n) {
+            *slot = r;
         }
-        Ok(Value::Array(out))
-    })();
-    vm.temp_roots.pop();
-    r
+        n += 1;
+    }
+    Ok(Value::Array(out))
 }
 
 fn table_keys(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -384,7 +389,7 @@ fn table_keys(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn table_values(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = table_of(vm, args);
-    let vals = table_entries(vm, t).into_iter().map(|(_, v)| v).collect();
+    let vals = vm.heap.table(t).entries().map(|(_, v)| vm.heap.real(v)).collect();
     Ok(Value::Array(vm.heap.alloc_array(vals)))
 }
 
@@ -468,7 +473,11 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if cmp.is_null() && sort_ints(vm.heap.array_mut(a)) {
         return Ok(this);
     }
+    // The comparisons run script code that may change the array, so the sort works on
+    // a held copy; as in the reference, a change of length is an error.
     let mut items = vm.heap.array(a).clone();
+    vm.hold_all(&items);
+    let len = items.len();
     let mut failure: Option<Fail> = None;
     items.sort_by(|x, y| {
         if failure.is_some() {
@@ -484,6 +493,10 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
                 Err(e) => Err(e),
             }
         };
+        let r = r.and_then(|i| match vm.heap.array(a).len() == len {
+            true => Ok(i),
+            false => Err(vm.error("array resized during sort operation")),
+        });
         match r {
             Ok(i) => i.cmp(&0),
             Err(e) => {
@@ -546,14 +559,25 @@ fn array_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(Value::Array(vm.heap.alloc_array(part)))
 }
 
+/// Element `i` of the array a callback walk visits, held (the walk keeps it across the
+/// callback). Like the reference, the walk covers the length the array had at the
+/// start; past a shrunken end it visits `prev`, the last element it read, again.
+fn walk_item(vm: &mut Vm, a: ArrayId, i: usize, prev: Value) -> Value {
+    let v = match vm.heap.array(a).get(i) {
+        Some(v) => vm.heap.real(*v),
+        None => prev,
+    };
+    vm.hold(v);
+    v
+}
+
 fn map_into(vm: &mut Vm, args: Args, dest: ArrayId) -> Result<(), Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let a = array_of(vm, args);
     let arity = callback_arity(vm, f);
-    let n = vm.heap.array(a).len();
-    for i in 0..n {
-        let Some(v) = vm.heap.array(a).get(i).copied() else { break };
-        let v = vm.heap.real(v);
+    let mut v = Value::Null;
+    for i in 0..vm.heap.array(a).len() {
+        v = walk_item(vm, a, i, v);
         let r = match arity {
             0..=2 => callback(vm, f, this, &[v])?,
             3 => callback(vm, f, this, &[v, Value::Int(i as i64)])?,
@@ -569,10 +593,9 @@ fn map_into(vm: &mut Vm, args: Args, dest: ArrayId) -> Result<(), Fail> {
 fn array_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let out = vm.heap.alloc_array(vec![Value::Null; vm.heap.array(a).len()]);
-    vm.temp_roots.push(Value::Array(out));
-    let r = map_into(vm, args, out);
-    vm.temp_roots.pop();
-    r.map(|_| Value::Array(out))
+    vm.hold(Value::Array(out));
+    map_into(vm, args, out)?;
+    Ok(Value::Array(out))
 }
 
 fn array_apply(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -592,13 +615,10 @@ fn array_reduce(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     } else {
         (vm.heap.real(vm.heap.array(a)[0]), 1)
     };
+    let mut v = Value::Null;
     for i in start..n {
-        let Some(v) = vm.heap.array(a).get(i).copied() else { break };
-        let v = vm.heap.real(v);
-        vm.temp_roots.push(acc);
-        let r = callback(vm, f, this, &[acc, v]);
-        vm.temp_roots.pop();
-        acc = r?;
+        v = walk_item(vm, a, i, v);
+        acc = callback(vm, f, this, &[acc, v])?;
     }
     Ok(acc)
 }
@@ -607,20 +627,15 @@ fn array_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let a = array_of(vm, args);
     let out = vm.heap.alloc_array(Vec::new());
-    vm.temp_roots.push(Value::Array(out));
-    let r = (|| {
-        let n = vm.heap.array(a).len();
-        for i in 0..n {
-            let Some(v) = vm.heap.array(a).get(i).copied() else { break };
-            let v = vm.heap.real(v);
-            if callback(vm, f, this, &[Value::Int(i as i64), v])?.truthy() {
-                vm.heap.array_mut(out).push(v);
-            }
+    vm.hold(Value::Array(out));
+    let mut v = Value::Null;
+    for i in 0..vm.heap.array(a).len() {
+        v = walk_item(vm, a, i, v);
+        if callback(vm, f, this, &[Value::Int(i as i64), v])?.truthy() {
+            vm.heap.array_mut(out).push(v);
         }
-        Ok(Value::Array(out))
-    })();
-    vm.temp_roots.pop();
-    r
+    }
+    Ok(Value::Array(out))
 }
 
 fn array_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

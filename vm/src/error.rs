@@ -32,6 +32,10 @@ pub enum Error {
     Compile(#[from] ParseError),
     #[error(transparent)]
     Runtime(#[from] RuntimeError),
+    /// A bug of impish's own (a panic inside the VM), caught at the host's call: the
+    /// VM that raised it refuses all later calls, and the host goes on.
+    #[error("impish internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -40,6 +44,7 @@ impl Error {
         match self {
             Error::Compile(e) => (format!("{}\n", e.reference_report()), format!("Error [{}]\n", e.message)),
             Error::Runtime(e) => (format_uncaught(e), String::new()),
+            Error::Internal(_) => (format!("{self}\n"), String::new()),
         }
     }
 }

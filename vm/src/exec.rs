@@ -1059,8 +1059,7 @@ impl Vm {
     /// where it is: its prototype, or `None` with nothing done.
     #[inline(always)]
     fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
-        // SAFETY: `c` comes from a register, and registers hold live objects.
-        let cl = unsafe { self.heap.closures.get_unchecked(c.0) };
+        let cl = self.heap.closures.get(c.0);
         let top = base + cl.proto.max_regs as usize;
         if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
             return None;

@@ -39,6 +39,8 @@ pub struct Heap {
     allocs: usize,
     threshold: usize,
     epoch: u32,
+    /// GC stress (see `set_stress`).
+    stress: bool,
     /// Whether `bindenv` environments are kept alive by the functions bound to them
     /// (the imp's 3.0.4 behaviour, which the Promise library relies on) rather than
     /// held weakly (stock 3.2).
@@ -100,6 +102,7 @@ impl Default for Heap {
             allocs: 0,
             threshold: MIN_THRESHOLD,
             epoch: 0,
+            stress: false,
             strong_envs: false,
         }
     }
@@ -230,6 +233,25 @@ impl Heap {
         }
     }
 
+    /// GC stress, for tests: a collection at every safepoint that follows an
+    /// allocation, and no reuse of freed ids, so that a value someone forgot to keep
+    /// alive is freed at once and its next use is caught.
+    pub fn set_stress(&mut self, on: bool) {
+        self.stress = on;
+        self.threshold = if on { 0 } else { MIN_THRESHOLD };
+        self.tables.set_reuse(!on);
+        self.arrays.set_reuse(!on);
+        self.closures.set_reuse(!on);
+        self.natives.set_reuse(!on);
+        self.classes.set_reuse(!on);
+        self.instances.set_reuse(!on);
+        self.generators.set_reuse(!on);
+        self.threads.set_reuse(!on);
+        self.weakrefs.set_reuse(!on);
+        self.userdata.set_reuse(!on);
+        self.outers.set_reuse(!on);
+    }
+
     /// Number of live objects of all kinds.
     pub fn live_objects(&self) -> usize {
         sum_over_arenas!(self, live)
@@ -248,7 +270,7 @@ impl Heap {
         self.sweep();
         let live = self.live_objects();
         self.allocs = 0;
-        self.threshold = (live * 2).max(MIN_THRESHOLD);
+        self.threshold = if self.stress { 0 } else { (live * 2).max(MIN_THRESHOLD) };
         before - live
     }
 

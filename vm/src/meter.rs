@@ -219,9 +219,7 @@ impl Vm {
         self.meter.instructions += ran;
         if let Some(limit) = self.meter.limit {
             if self.meter.bytes() > self.meter.next_check.max(limit) {
-                if self.native_depth == 0 {
-                    self.collect_garbage();
-                }
+                self.collect_garbage();
                 if self.memory_in_use() > limit {
                     return Err(self.error("out of memory"));
                 }

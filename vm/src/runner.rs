@@ -8,6 +8,9 @@ use crate::vm::Vm;
 /// Exit status `sq` uses for a script that does not compile.
 pub const COMPILE_ERROR_STATUS: i32 = 254;
 
+/// Exit status after an internal error (sysexits' EX_SOFTWARE): never a script's.
+pub const INTERNAL_ERROR_STATUS: i32 = 70;
+
 /// Compiles and runs `source` as the main script; returns the process exit status.
 pub fn run_script(vm: &mut Vm, source: &str, file: &str) -> i32 {
     match vm.run_source(source, file) {
@@ -19,6 +22,7 @@ pub fn run_script(vm: &mut Vm, source: &str, file: &str) -> i32 {
             match e {
                 Error::Compile(_) => COMPILE_ERROR_STATUS,
                 Error::Runtime(_) => 0,
+                Error::Internal(_) => INTERNAL_ERROR_STATUS,
             }
         }
     }

@@ -145,10 +145,11 @@ pub struct Vm {
     pub(crate) registry: TableId,
     pub(crate) delegates: Delegates,
     pub(crate) names: Names,
-    /// Values natives keep alive across calls back into scripts.
-    pub(crate) temp_roots: Vec<Value>,
+    /// Values natives hold in Rust across calls back into scripts (see `Vm::hold`);
+    /// each native call releases what it held when it returns.
+    pub(crate) held: Vec<Value>,
     pinned: Vec<Value>,
-    /// Natives currently executing; the collector only runs when none is.
+    /// Natives currently executing (bounded, since each is a Rust call).
     pub(crate) native_depth: u32,
     /// Interpreter runs nested in Rust (natives and metamethods calling scripts).
     pub(crate) nested_runs: u32,
@@ -172,6 +173,8 @@ pub struct Vm {
     pub(crate) member_edits: u64,
     /// `pcall`/`pacall` in progress: errors do not reach the error handler.
     pub(crate) suppress_error_handler: u32,
+    /// Set by a panic inside the VM (see `Vm::guarded`): every later call fails.
+    poisoned: Option<String>,
     /// A reused buffer for building strings (concatenation) before interning them.
     pub(crate) scratch: Vec<u8>,
     out: OutputFn,
@@ -233,7 +236,7 @@ impl Vm {
             registry,
             delegates,
             names: Names { meta, constructor, types },
-            temp_roots: Vec::new(),
+            held: Vec::new(),
             pinned: Vec::new(),
             native_depth: 0,
             nested_runs: 0,
@@ -248,6 +251,7 @@ impl Vm {
             error_notified: false,
             member_edits: 0,
             suppress_error_handler: 0,
+            poisoned: None,
             scratch: Vec::new(),
             out: Box::new(|b| {
                 use std::io::Write;
@@ -292,6 +296,13 @@ impl Vm {
     pub fn set_instruction_budget(&mut self, budget: Option<u64>) {
         self.budget = budget.unwrap_or(u64::MAX);
         self.update_ticking();
+    }
+
+    /// GC stress, for tests (slow): a collection at every safepoint after an
+    /// allocation, and freed objects' ids never reused, so a value that a native or an
+    /// embedder forgot to hold is freed at once and its next use is a caught error.
+    pub fn set_gc_stress(&mut self, on: bool) {
+        self.heap.set_stress(on);
     }
 
     /// Deepest script call nesting before "stack overflow".
@@ -371,7 +382,21 @@ impl Vm {
         self.table_get(Value::Table(self.root), k)
     }
 
-    /// Keeps `v` alive while Rust code holds it outside the VM.
+    /// Keeps `v` alive until the running native returns. A collection may run inside
+    /// any call back into the VM (`call_value`, metamethods, callbacks), so a native
+    /// holds every value it keeps in Rust across such a call, unless the value is one
+    /// of its arguments or stays reachable from them.
+    pub fn hold(&mut self, v: Value) {
+        self.held.push(v);
+    }
+
+    /// [`Vm::hold`] for several values.
+    pub fn hold_all(&mut self, vs: &[Value]) {
+        self.held.extend_from_slice(vs);
+    }
+
+    /// Keeps `v` alive while Rust code outside any native (a host, an embedder) holds
+    /// it, until [`Vm::unpin`].
     pub fn pin(&mut self, v: Value) {
         self.pinned.push(v);
     }
@@ -554,7 +579,7 @@ impl Vm {
 
     /// Compiles `source` into a closure (the script's main function).
     pub fn compile(&mut self, source: &str, file: &str) -> Result<Value, Error> {
-        self.metered(|vm| vm.compile_unmetered(source, file))
+        self.guarded(|vm| vm.metered(|vm| vm.compile_unmetered(source, file)))
     }
 
     fn compile_unmetered(&mut self, source: &str, file: &str) -> Result<Value, Error> {
@@ -600,10 +625,38 @@ impl Vm {
 
     /// Calls a Squirrel (or native) function from Rust.
     pub fn call(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Error> {
-        self.pending_trace = None;
-        self.error_notified = false;
-        let r = self.metered(|vm| vm.call_value(f, this, args));
-        r.map_err(|fail| Error::Runtime(self.runtime_error(fail)))
+        self.guarded(|vm| {
+            vm.pending_trace = None;
+            vm.error_notified = false;
+            let r = vm.metered(|vm| vm.call_value(f, this, args));
+            r.map_err(|fail| Error::Runtime(vm.runtime_error(fail)))
+        })
+    }
+
+    /// Runs a host's entry into the VM. A panic inside (a bug of impish's, never a
+    /// script's doing) becomes an [`Error::Internal`] and poisons the VM, whose state
+    /// it may have left half-changed, so that one VM's bug cannot take down a host
+    /// that runs many (a line, a test run). Calls from natives pass straight through:
+    /// the outermost entry catches.
+    fn guarded<T>(&mut self, f: impl FnOnce(&mut Vm) -> Result<T, Error>) -> Result<T, Error> {
+        if let Some(why) = &self.poisoned {
+            return Err(Error::Internal(why.clone()));
+        }
+        if self.native_depth > 0 || self.nested_runs > 0 {
+            return f(self);
+        }
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
+            Ok(r) => r,
+            Err(payload) => {
+                let why = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+                    (Some(s), _) => s.to_string(),
+                    (_, Some(s)) => s.clone(),
+                    _ => "a panic".to_string(),
+                };
+                self.poisoned = Some(why.clone());
+                Err(Error::Internal(why))
+            }
+        }
     }
 
     pub(crate) fn runtime_error(&mut self, fail: Fail) -> RuntimeError {
@@ -729,10 +782,12 @@ impl Vm {
             return Err(self.error("Native stack overflow"));
         }
         self.native_depth += 1;
+        let held = self.held.len();
         let r = match plain {
             Some(f) => f(self, args),
             None => self.call_native_closure(id, args),
         };
+        self.held.truncate(held);
         self.native_depth -= 1;
         r
     }
@@ -778,8 +833,7 @@ impl Vm {
         ret: u32,
         flags: u8,
     ) -> Option<NonNull<Proto>> {
-        // SAFETY: every caller has `c` from a register or a class, which keep it alive.
-        let cl = unsafe { self.heap.closures.get_unchecked(c.0) };
+        let cl = self.heap.closures.get(c.0);
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;
@@ -1062,7 +1116,7 @@ impl Vm {
         roots.extend(self.names.meta.iter().map(|s| Value::Str(*s)));
         roots.extend(self.names.types.iter().map(|s| Value::Str(*s)));
         roots.push(Value::Str(self.names.constructor));
-        roots.extend_from_slice(&self.temp_roots);
+        roots.extend_from_slice(&self.held);
         roots.extend_from_slice(&self.pinned);
         self.ex.clear_dead();
         for ex in self.parked.iter_mut() {
@@ -1073,10 +1127,10 @@ impl Vm {
         self.heap.collect(&roots, &states)
     }
 
-    /// Collects if allocation pressure says so and no native holds unrooted values.
+    /// Collects if allocation pressure says so (natives below hold what they keep).
     #[inline]
     pub(crate) fn safepoint(&mut self) {
-        if self.heap.wants_collection() && self.native_depth == 0 {
+        if self.heap.wants_collection() {
             self.collect_garbage();
         }
     }

@@ -832,6 +832,7 @@ impl Imp {
                 }
             }
             Error::Compile(e) => shared.log(kind, e.to_string()),
+            Error::Internal(_) => shared.log(kind, error.to_string()),
         }
         if side == Side::Device {
             let state = shared.side(Side::Device);
