@@ -142,9 +142,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         vm.class_set(class, name, native)?;
     }
     // `blob instanceof stream`, as in the reference; the imp has no `stream` global.
-    if let (Value::Class(b), Value::Class(base)) = (class, stream) {
-        vm.heap.class_mut(b).base = Some(base);
-    }
+    vm.class_set_base(class, stream);
     if !imp {
         vm.set_global("stream", stream);
     }

@@ -66,10 +66,10 @@ pub fn install(vm: &mut Vm) {
 fn narrow(vm: &mut Vm, ty: Type, name: &str, nparams: i32, mask: &str) {
     let Some(delegate) = vm.type_delegate(ty) else { return };
     let key = vm.string(name);
-    let Some(Value::Native(id)) = vm.table_get(delegate, key) else { return };
-    let body = vm.heap.native(id).body.clone();
-    let native = vm.new_native_body(name, body, nparams, Some(mask), Vec::new());
-    vm.table_set(delegate, key, native);
+    let Some(old) = vm.table_get(delegate, key) else { return };
+    if let Some(native) = vm.renative(old, name, nparams, Some(mask)) {
+        vm.table_set(delegate, key, native);
+    }
 }
 
 /// The imp's `string.tointeger()`: `0x` hex (more than 10 characters gives -1), a

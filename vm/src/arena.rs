@@ -49,6 +49,32 @@ impl<T> Arena<T> {
         }
     }
 
+    /// Object `i`, for the interpreter's hottest reads of ids from registers: it skips
+    /// the bounds check, which no id needs, but not the check that the slot holds an
+    /// object, so a stale id (a value someone forgot to keep alive) is a caught
+    /// internal error, never a read of freed memory.
+    #[inline(always)]
+    pub fn get_live(&self, i: u32) -> &T {
+        debug_assert!((i as usize) < self.slots.len(), "an id this arena never gave out");
+        // SAFETY: ids are made only by `insert` (the id types' fields are private to the
+        // crate) and `slots` never shrinks, so every id is in bounds.
+        match unsafe { self.slots.get_unchecked(i as usize) } {
+            Some(v) => v,
+            None => dangling(),
+        }
+    }
+
+    /// `get_live`, mutably.
+    #[inline(always)]
+    pub fn get_live_mut(&mut self, i: u32) -> &mut T {
+        debug_assert!((i as usize) < self.slots.len(), "an id this arena never gave out");
+        // SAFETY: as for `get_live`.
+        match unsafe { self.slots.get_unchecked_mut(i as usize) } {
+            Some(v) => v,
+            None => dangling(),
+        }
+    }
+
     /// Object `i` without the checks, for the interpreter's reads of what the running
     /// frame itself keeps alive (its closure, that closure's outers). Ids read from
     /// registers or containers go through the checked `get`: a stale id there is a
@@ -117,11 +143,6 @@ impl<T> Arena<T> {
 
     pub fn live(&self) -> usize {
         self.live
-    }
-
-    /// How many objects are marked (the survivors, between marking and sweeping).
-    pub fn marked(&self) -> usize {
-        self.marks.iter().filter(|&&m| m).count()
     }
 
     /// Bytes held for objects that are not there: freed slots and spare capacity, which

@@ -15,7 +15,6 @@ use crate::value::{StrId, Value};
 #[repr(u8)]
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Op {
-    Nop,
     /// R[a .. a+b] = null
     LoadNull,
     /// R[a] = (b != 0)

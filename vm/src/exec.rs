@@ -480,7 +480,7 @@ impl Vm {
                 debug_assert!(base + proto.max_regs as usize <= self.ex.stack.len());
                 debug_assert!(std::ptr::eq(regs, self.ex.stack[base..].as_ptr()), "stale register pointer");
                 match i.op {
-                    Op::Nop | Op::Operand => {}
+                    Op::Operand => {}
                     Op::LoadNull => {
                         for k in 0..i.b.max(1) {
                             r!(i.a + k) = Value::Null;
@@ -1059,7 +1059,7 @@ impl Vm {
     /// where it is: its prototype, or `None` with nothing done.
     #[inline(always)]
     fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closures.get(c.0);
+        let cl = self.heap.closures.get_live(c.0);
         let top = base + cl.proto.max_regs as usize;
         if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
             return None;

@@ -68,11 +68,6 @@ impl Table {
         self.used as usize
     }
 
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.used == 0
-    }
-
     #[inline(always)]
     fn mask(&self) -> u32 {
         (self.nodes.len() - 1) as u32
@@ -330,11 +325,6 @@ impl Table {
     /// All (key, value) pairs in iteration order.
     pub fn entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
         self.nodes.iter().filter(|n| !n.key.is_null()).map(|n| (n.key, n.val))
-    }
-
-    /// Mutable access to every value (used by the collector and by `clone`).
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
-        self.nodes.iter_mut().filter(|n| !n.key.is_null()).map(|n| &mut n.val)
     }
 }
 

@@ -11,11 +11,6 @@ macro_rules! ids {
         $(#[$m])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
         pub struct $name(pub(crate) u32);
-        impl $name {
-            /// The arena slot this id addresses.
-            #[inline(always)]
-            pub fn index(self) -> usize { self.0 as usize }
-        }
     )*};
 }
 

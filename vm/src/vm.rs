@@ -134,7 +134,7 @@ pub(crate) struct Names {
 }
 
 pub struct Vm {
-    pub heap: Heap,
+    pub(crate) heap: Heap,
     pub(crate) profile: Profile,
     /// The running context.
     pub(crate) ex: ExecState,
@@ -320,6 +320,28 @@ impl Vm {
         Value::Str(self.heap.intern(s))
     }
 
+    /// What a container slot holding `v` reads as: a weak reference's target (null once
+    /// collected); any other value itself.
+    pub fn resolve(&self, v: Value) -> Value {
+        self.heap.real(v)
+    }
+
+    /// The elements of an array, as stored (see [`Vm::resolve`]).
+    pub fn array_items(&self, v: Value) -> Option<&[Value]> {
+        match v {
+            Value::Array(a) => Some(self.heap.array(a)),
+            _ => None,
+        }
+    }
+
+    /// The (key, value) pairs of a table in iteration order, as stored.
+    pub fn table_entries(&self, v: Value) -> Option<impl Iterator<Item = (Value, Value)> + '_> {
+        match v {
+            Value::Table(t) => Some(self.heap.table(t).entries()),
+            _ => None,
+        }
+    }
+
     /// The bytes of a string value.
     pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
         match v {
@@ -429,8 +451,15 @@ impl Vm {
         self.new_native_body(name, NativeBody::Closure(f), nparams, typemask, free)
     }
 
-    /// A native value from either kind of code (e.g. an existing native's, under new
-    /// parameter checks).
+    /// A native with the code of `native` under new parameter checks (`None` when
+    /// `native` is not a native function).
+    pub fn renative(&mut self, native: Value, name: &str, nparams: i32, typemask: Option<&str>) -> Option<Value> {
+        let Value::Native(id) = native else { return None };
+        let body = self.heap.native(id).body.clone();
+        Some(self.new_native_body(name, body, nparams, typemask, Vec::new()))
+    }
+
+    /// A native value from either kind of code.
     pub fn new_native_body(
         &mut self,
         name: &str,
@@ -540,6 +569,14 @@ impl Vm {
     pub fn class_set(&mut self, class: Value, name: &str, val: Value) -> Result<(), Fail> {
         let key = self.string(name);
         self.new_slot(class, key, val, false)
+    }
+
+    /// Makes `class` derive from `base` after the fact (for `instanceof` only: it
+    /// inherits no members), as the reference's blob derives from its stream.
+    pub fn class_set_base(&mut self, class: Value, base: Value) {
+        if let (Value::Class(c), Value::Class(b)) = (class, base) {
+            self.heap.class_mut(c).base = Some(b);
+        }
     }
 
     /// Whether `v` is an instance of `class` or of a class derived from it.
@@ -833,7 +870,7 @@ impl Vm {
         ret: u32,
         flags: u8,
     ) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closures.get(c.0);
+        let cl = self.heap.closures.get_live(c.0);
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;

@@ -28,28 +28,28 @@ fn write(vm: &Vm, value: Value, compact: bool, depth: usize, out: &mut Vec<u8>) 
     }
     let (open_space, separator, colon): (&[u8], &[u8], &[u8]) =
         if compact { (b"", b",", b":") } else { (b" ", b", ", b": ") };
-    match vm.heap.real(value) {
+    match vm.resolve(value) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if b { b"true" } else { b"false" }),
         Value::Int(i) => out.extend_from_slice(i.to_string().as_bytes()),
         Value::Float(f) if f.is_finite() => write_g(out, f64::from(f)),
         Value::Float(_) => return Err("cannot encode a float that is not finite".into()),
-        Value::Str(s) => write_string(vm.heap.str(s), out),
-        Value::Array(a) => {
+        s @ Value::Str(_) => write_string(vm.str_bytes(s).unwrap_or_default(), out),
+        a @ Value::Array(_) => {
             out.push(b'[');
-            for (i, item) in vm.heap.array(a).iter().enumerate() {
+            for (i, item) in vm.array_items(a).unwrap_or_default().iter().enumerate() {
                 out.extend_from_slice(if i == 0 { open_space } else { separator });
                 write(vm, *item, compact, depth + 1, out)?;
             }
             out.extend_from_slice(open_space);
             out.push(b']');
         }
-        Value::Table(t) => {
+        t @ Value::Table(_) => {
             out.push(b'{');
-            for (i, (key, item)) in vm.heap.table(t).entries().enumerate() {
+            for (i, (key, item)) in vm.table_entries(t).into_iter().flatten().enumerate() {
                 out.extend_from_slice(if i == 0 { open_space } else { separator });
                 match key {
-                    Value::Str(s) => write_string(vm.heap.str(s), out),
+                    Value::Str(_) => write_string(vm.str_bytes(key).unwrap_or_default(), out),
                     // JSON keys are strings: other keys are written as their text.
                     other => write_string(vm.describe(other).as_bytes(), out),
                 }

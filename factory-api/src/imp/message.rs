@@ -78,19 +78,23 @@ fn capture(vm: &Vm, value: Value, depth: usize) -> Result<Message, String> {
     if depth > MAX_DEPTH {
         return Err(format!("cannot serialise data nested more than {MAX_DEPTH} deep (or cyclic)"));
     }
-    Ok(match vm.heap.real(value) {
+    Ok(match vm.resolve(value) {
         Value::Null => Message::Null,
         Value::Bool(b) => Message::Bool(b),
         Value::Int(i) => Message::Int(i),
         Value::Float(f) => Message::Float(f),
-        Value::Str(s) => Message::Str(vm.heap.str(s).to_vec()),
-        Value::Array(a) => {
-            Message::Array(vm.heap.array(a).iter().map(|v| capture(vm, *v, depth + 1)).collect::<Result<_, _>>()?)
-        }
-        Value::Table(t) => Message::Table(
-            vm.heap
-                .table(t)
-                .entries()
+        s @ Value::Str(_) => Message::Str(vm.str_bytes(s).unwrap_or_default().to_vec()),
+        a @ Value::Array(_) => Message::Array(
+            vm.array_items(a)
+                .unwrap_or_default()
+                .iter()
+                .map(|v| capture(vm, *v, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        t @ Value::Table(_) => Message::Table(
+            vm.table_entries(t)
+                .into_iter()
+                .flatten()
                 .map(|(k, v)| Ok((capture(vm, k, depth + 1)?, capture(vm, v, depth + 1)?)))
                 .collect::<Result<_, String>>()?,
         ),

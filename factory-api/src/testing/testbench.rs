@@ -227,8 +227,10 @@ fn pin_exists(board: &Board, pin: &str) -> Result<usize, String> {
 
 /// A table `{ [register] = value }` as (register, value) pairs.
 fn register_values(vm: &mut Vm, table: Value) -> Result<Vec<(u8, u8)>, Fail> {
-    let Value::Table(id) = table else { return Err(vm.error("testbench.i2cdevice: registers must be a table")) };
-    let entries: Vec<(Value, Value)> = vm.heap.table(id).entries().collect();
+    let Some(entries) = vm.table_entries(table) else {
+        return Err(vm.error("testbench.i2cdevice: registers must be a table"));
+    };
+    let entries: Vec<(Value, Value)> = entries.collect();
     let byte = |v: Value| number(v).filter(|n| (0.0..=255.0).contains(n) && n.fract() == 0.0).map(|n| n as u8);
     entries
         .into_iter()

@@ -126,8 +126,8 @@ fn this_request(vm: &mut Vm, args: Args) -> Result<HttpRequest, Fail> {
 
 /// A table's entries as text pairs, in table order (null gives none).
 fn string_pairs(vm: &Vm, table: Value) -> Vec<(String, String)> {
-    let Value::Table(t) = vm.heap.real(table) else { return Vec::new() };
-    vm.heap.table(t).entries().map(|(k, v)| (text(vm, k), text(vm, v))).collect()
+    let Some(entries) = vm.table_entries(vm.resolve(table)) else { return Vec::new() };
+    entries.map(|(k, v)| (text(vm, k), text(vm, v))).collect()
 }
 
 /// A table of `pairs`, in their order.
