@@ -4,7 +4,7 @@
 
 use impish_vm::{Args, Fail, Profile, Value, Vm};
 
-use crate::format::{format_into, FormatArg, IntWidth};
+use crate::format::{format_into, FormatArg};
 use crate::natives::{self, str_arg, Entry};
 
 /// Installs the functions as globals; the imp lacks the 3.1 additions (`escape`,
@@ -47,14 +47,11 @@ fn format_arg(vm: &Vm, v: Value) -> FormatArg<'_> {
 
 /// Formats arguments 2.. by the format string in argument 1.
 fn format_args(vm: &mut Vm, args: Args) -> Result<Vec<u8>, Fail> {
-    let width = match vm.profile() {
-        Profile::Squirrel => IntWidth::Bits64,
-        Profile::Imp => IntWidth::Bits32,
-    };
+    let profile = vm.profile();
     let mut out = Vec::new();
     let vm_ref: &Vm = vm;
     let fmt = vm_ref.str_bytes(args.get(vm_ref, 1)).unwrap_or_default();
-    let result = format_into(&mut out, fmt, width, |i| {
+    let result = format_into(&mut out, fmt, profile, |i| {
         let at = i + 2;
         (at < args.len()).then(|| format_arg(vm_ref, args.get(vm_ref, at)))
     });

@@ -74,11 +74,7 @@ fn type_(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn array(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let n = match args.get(vm, 1) {
-        Value::Int(i) => i,
-        Value::Float(f) => f as i64,
-        _ => 0,
-    };
+    let n = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
     if n < 0 {
         return Err(vm.error("size must be a number"));
     }
@@ -171,11 +167,7 @@ fn setdebughook(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let level = match args.get(vm, 1) {
-        Value::Int(i) => i,
-        Value::Float(f) => f as i64,
-        _ => 0,
-    };
+    let level = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
     if level == 0 {
         let e = StackEntry { function: "getstackinfos".into(), file: "NATIVE".into(), line: u32::MAX, locals: vec![] };
         return Ok(stack_info_table(vm, &e));
