@@ -116,10 +116,14 @@ pub enum Op {
     JmpT,
     /// if !truthy(R[a]) pc = d
     JmpF,
-    /// if (R[a] op R[b]) == (c != 0) pc = d
+    /// if (R[a] op R[b]) == (c != 0) pc = d. `>` and `>=` are not `<` and `<=` with the
+    /// operands swapped: the reference's float order is not symmetric (`-0.0 > 0.0` and
+    /// `0.0 > -0.0` both hold) and its errors name the operands in source order.
     JEq,
     JLt,
     JLe,
+    JGt,
+    JGe,
     /// if (R[a] op K[b]) == (c != 0) pc = d
     JEqK,
     JLtK,

@@ -1284,14 +1284,14 @@ impl<'a> Compiler<'a> {
                     vec![self.emit(kop, l, k, sense, 0)]
                 } else {
                     let r = self.expr_any(rhs)?;
-                    let (op, a, b) = match op {
-                        BinaryOp::Eq | BinaryOp::Ne => (Op::JEq, l, r),
-                        BinaryOp::Lt => (Op::JLt, l, r),
-                        BinaryOp::Le => (Op::JLe, l, r),
-                        BinaryOp::Gt => (Op::JLt, r, l),
-                        _ => (Op::JLe, r, l),
+                    let op = match op {
+                        BinaryOp::Eq | BinaryOp::Ne => Op::JEq,
+                        BinaryOp::Lt => Op::JLt,
+                        BinaryOp::Le => Op::JLe,
+                        BinaryOp::Gt => Op::JGt,
+                        _ => Op::JGe,
                     };
-                    vec![self.emit(op, a, b, sense, 0)]
+                    vec![self.emit(op, l, r, sense, 0)]
                 }
             }
             _ => match self.bit_test(e) {

@@ -813,6 +813,16 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
+                    Op::JGt => {
+                        if cmp!(rr!(i.a), rr!(i.b), >) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGe => {
+                        if cmp!(rr!(i.a), rr!(i.b), >=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
                     Op::JLtK => {
                         if cmp!(rr!(i.a), &k!(i.b), <) == (i.c != 0) {
                             jump!(i.d)

@@ -6,9 +6,10 @@
 use crate::bytecode::{Instr, Proto};
 use crate::cache::{CacheWord, InlineCache};
 use crate::object::*;
+use crate::string::c_str;
 use crate::table::Table;
 use crate::value::*;
-use crate::vm::{Fail, Vm};
+use crate::vm::{Fail, Profile, Vm};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ArithOp {
@@ -785,11 +786,14 @@ impl Vm {
         }
     }
 
-    /// Three-way comparison for `< <= > >= <=>` (negative, zero, positive).
+    /// Three-way comparison for `< <= > >= <=>` (negative, zero, positive). As in the
+    /// reference, two floats are equal only with the same bits and otherwise "greater"
+    /// unless `<` holds, so `-0.0 > 0.0` and `0.0 > -0.0` are both true and NaN is
+    /// greater than anything but itself.
     pub(crate) fn compare(&mut self, a: Value, b: Value) -> Result<i64, Fail> {
         match (a, b) {
             (Value::Int(x), Value::Int(y)) => Ok((x > y) as i64 - (x < y) as i64),
-            (Value::Float(x), Value::Float(y)) => Ok(if x == y {
+            (Value::Float(x), Value::Float(y)) => Ok(if x.to_bits() == y.to_bits() {
                 0
             } else if x < y {
                 -1
@@ -821,7 +825,7 @@ impl Vm {
                     return Ok(0);
                 }
                 let (p, q) = (self.heap.str(x), self.heap.str(y));
-                Ok(strcmp(p, q))
+                Ok(strcmp(p, q, self.profile))
             }
             _ if a.type_of() == b.type_of() => {
                 if a.raw_eq(b) {
@@ -999,14 +1003,17 @@ pub(crate) fn as_f32(v: Value) -> f32 {
     }
 }
 
-/// C `strcmp` on byte strings (stops at the first NUL like the reference).
-fn strcmp(a: &[u8], b: &[u8]) -> i64 {
-    let a = a.split(|c| *c == 0).next().unwrap_or(&[]);
-    let b = b.split(|c| *c == 0).next().unwrap_or(&[]);
-    match a.cmp(b) {
-        std::cmp::Ordering::Less => -1,
-        std::cmp::Ordering::Equal => 0,
-        std::cmp::Ordering::Greater => 1,
+/// C `strcmp` on byte strings as the profile's reference answers it: both stop at the
+/// first NUL; x86-64 glibc (the squirrel profile's `sq`) returns the difference of the
+/// first differing bytes, unsigned (`"abc" <=> "ab"` is 99, `"\xff" <=> "a"` is 158);
+/// i386 glibc (the 32-bit `sq` the imp profile follows) returns -1 or 1.
+fn strcmp(a: &[u8], b: &[u8], profile: Profile) -> i64 {
+    let (a, b) = (c_str(a), c_str(b));
+    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let diff = i64::from(a.get(at).copied().unwrap_or(0)) - i64::from(b.get(at).copied().unwrap_or(0));
+    match profile {
+        Profile::Squirrel => diff,
+        Profile::Imp => diff.signum(),
     }
 }
 
