@@ -274,7 +274,9 @@ fn nexti(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if prev.is_null() {
         return Ok(Value::Int(0));
     }
-    let Some(idx) = vm.profile().integer_of(prev) else { return Err(vm.error("internal error (_nexti) wrong argument type")) };
+    let Some(idx) = vm.profile().integer_of(prev) else {
+        return Err(vm.error("internal error (_nexti) wrong argument type"));
+    };
     let len = with_blob(vm, args, |b| b.data.len())?;
     Ok(match idx.checked_add(1) {
         Some(next) if next < len as i64 => Value::Int(next),

@@ -137,7 +137,13 @@ fn parse_spec(fmt: &[u8], at: usize) -> Result<(Spec, usize), FormatError> {
 /// Renders one conversion of `value`, coercing it as the reference does: integer
 /// conversions take ints, floats (truncated) and bools; float conversions take ints
 /// and floats; `%s` takes only strings.
-fn convert(out: &mut Vec<u8>, conv: u8, spec: &Spec, value: FormatArg<'_>, profile: Profile) -> Result<(), FormatError> {
+fn convert(
+    out: &mut Vec<u8>,
+    conv: u8,
+    spec: &Spec,
+    value: FormatArg<'_>,
+    profile: Profile,
+) -> Result<(), FormatError> {
     match conv {
         b's' => {
             let FormatArg::Str(s) = value else {

@@ -23,7 +23,6 @@ pub fn set(vm: &mut Vm, table: Value, name: &str, val: Value) {
     vm.table_set(table, k, val);
 }
 
-
 /// An argument as a float, as `sq_getfloat` reads it.
 pub fn float(v: Value) -> Option<f32> {
     match v {

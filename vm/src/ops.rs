@@ -637,7 +637,14 @@ impl Vm {
                 if y == 0 {
                     return Err(self.error("division by zero"));
                 }
-                if y == -1 && x == i32::MIN as i64 {
+                // MIN / -1 overflows. The reference's `/` on two integers divides
+                // unchecked, and x86 `idiv` kills it with SIGFPE; we raise the error its
+                // checked path (compound assignment to a slot) gives for a 32-bit MIN.
+                let min = match self.profile {
+                    Profile::Squirrel => i64::MIN,
+                    Profile::Imp => i64::from(i32::MIN),
+                };
+                if y == -1 && x == min {
                     return Err(self.error("integer overflow"));
                 }
                 x.wrapping_div(y)
