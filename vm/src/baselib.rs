@@ -90,7 +90,8 @@ fn setroottable(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let old = vm.root_table();
     match args.get(vm, 1) {
         Value::Table(t) => vm.root = t,
-        _ => return Err(vm.error("wrong type")),
+        // The reference also takes null, and crashes at the next global lookup.
+        _ => return Err(vm.error("invalid type")),
     }
     Ok(old)
 }
@@ -103,7 +104,7 @@ fn setconsttable(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let old = vm.const_table();
     match args.get(vm, 1) {
         Value::Table(t) => vm.consts = t,
-        _ => return Err(vm.error("wrong type")),
+        _ => return Err(vm.error("invalid type, expected table")),
     }
     Ok(old)
 }
@@ -168,22 +169,32 @@ fn setdebughook(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let level = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
-    if level == 0 {
-        let e = StackEntry { function: "getstackinfos".into(), file: "NATIVE".into(), line: u32::MAX, locals: vec![] };
-        return Ok(stack_info_table(vm, &e));
-    }
     let n = vm.ex.frames.len() as i64;
-    if level < 1 || level > n {
-        return Ok(Value::Null);
-    }
-    let f = &vm.ex.frames[(n - level) as usize];
-    let (base, locals) = (f.base, live_locals(f));
-    let mut e = vm.stack_entry(f);
-    e.locals.clear();
-    let t = stack_info_table(vm, &e);
+    let unnamed = |function: &str, file: &str, line| StackEntry {
+        function: function.into(),
+        file: file.into(),
+        line,
+        locals: vec![],
+    };
+    let (entry, locals) = match level {
+        // Level 0 is getstackinfos itself.
+        0 => (unnamed("getstackinfos", "NATIVE", u32::MAX), vec![]),
+        // The reference reads past the top of its call stack, whose cleared entries
+        // show as an unknown function at line 0 without locals.
+        ..0 => (unnamed("unknown", "unknown", 0), vec![]),
+        _ if level > n => return Ok(Value::Null),
+        _ => {
+            let f = &vm.ex.frames[(n - level) as usize];
+            let (base, locals) = (f.base, live_locals(f));
+            let mut e = vm.stack_entry(f);
+            e.locals.clear();
+            let values = locals.into_iter().map(|(name, reg)| (name, vm.ex.stack[base as usize + reg as usize]));
+            (e, values.collect())
+        }
+    };
+    let t = stack_info_table(vm, &entry);
     let lt = vm.new_table();
-    for (name, reg) in locals {
-        let v = vm.ex.stack[base as usize + reg as usize];
+    for (name, v) in locals {
         vm.table_set(lt, Value::Str(name), v);
     }
     let k = vm.string("locals");
