@@ -4,7 +4,7 @@
 foreach (lv in [-1, -2, 0, 1, 5]) {
     local t = getstackinfos(lv);
     if (t == null) { print("null\n"); continue; }
-    foreach (k, v in t) { print(k + "=" + (typeof v == "table" ? v.len() : v) + " "); }
+    foreach (k, v in t) { if (k != "src" || lv < 1) print(k + "=" + (typeof v == "table" ? v.len() : v) + " "); }
     print("\n");
 }
 try { setroottable(1); } catch(e) print(e + "\n");
