@@ -150,7 +150,7 @@ pub enum Op {
     NewClass,
     /// class R[a]: member R[b] = R[c]; d bit 0: static, d >> 8: attributes reg + 1
     NewMember,
-    /// advance the iteration of R[a] (state R[a+1]): key to R[b], value to R[c];
+    /// advance the iteration of R[a] (state R[b]): key to R[b+1], value to R[b+2];
     /// when exhausted pc = d
     Foreach,
     /// install a handler at pc d; the error goes to R[a]

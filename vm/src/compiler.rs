@@ -494,15 +494,16 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::Foreach { index, value, iterable, body } => {
                 let level = self.open_scope();
-                let cont = self.alloc_reg(s.span)?;
+                // A local is walked in place, as in the reference: a body that assigns
+                // to it goes on walking the new value from the same position.
+                let cont = self.expr_any(iterable)?;
                 let state = self.alloc_reg(s.span)?;
-                self.expr_to(iterable, cont)?;
                 self.emit(Op::LoadNull, state, 1, 0, 0);
                 let k = self.alloc_reg(s.span)?;
                 let v = self.alloc_reg(s.span)?;
                 self.declare_local(index.as_ref().map_or("@INDEX@", |i| &i.name), k);
                 self.declare_local(&value.name, v);
-                let top = self.emit(Op::Foreach, cont, k, v, 0);
+                let top = self.emit(Op::Foreach, cont, state, 0, 0);
                 self.push_loop(false);
                 self.scoped_stmt(body)?;
                 self.emit(Op::Jmp, 0, 0, 0, top as i32);
