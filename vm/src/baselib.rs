@@ -266,12 +266,16 @@ fn strtol(s: &[u8], base: u32) -> Option<i64> {
     Some(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
 }
 
-/// C `strtod` on the longest valid prefix.
+/// C `strtod` on the longest valid prefix: decimal, `inf`/`nan`, and hexadecimal
+/// (`"0x1f1e5"` is 127461: the `e` that made `str_to_num` pick a float is a hex digit).
 fn strtod(s: &[u8]) -> Option<f64> {
     let mut i = skip_space(s);
     let start = i;
     if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
         i += 1;
+    }
+    if let Some(v) = hex_float(&s[i..]) {
+        return Some(if s[start] == b'-' { -v } else { v });
     }
     let digits = |i: &mut usize| {
         let b = *i;
@@ -306,6 +310,66 @@ fn strtod(s: &[u8]) -> Option<f64> {
         }
     }
     std::str::from_utf8(&s[start..i]).ok()?.parse().ok()
+}
+
+/// The unsigned hexadecimal form `strtod` reads: `0x`, hex digits with an optional
+/// `.` fraction (at least one digit), an optional binary exponent `p[+-]N`. `None`
+/// when `s` does not start with one (then `0x` reads as a decimal 0).
+fn hex_float(s: &[u8]) -> Option<f64> {
+    if s.len() < 3 || s[0] != b'0' || (s[1] | 0x20) != b'x' {
+        return None;
+    }
+    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
+    let (mut i, mut mantissa, mut exp, mut digits) = (2, 0u64, 0i64, 0);
+    let mut seen_point = false;
+    loop {
+        match s.get(i) {
+            Some(b'.') if !seen_point => seen_point = true,
+            c => match hex(c) {
+                Some(d) => {
+                    digits += 1;
+                    // 15 digits (60 bits) hold more than a double's 53; later digits
+                    // only scale, with a sticky bit so rounding stays correct.
+                    if mantissa >> 56 == 0 {
+                        mantissa = mantissa << 4 | u64::from(d);
+                        exp -= if seen_point { 4 } else { 0 };
+                    } else {
+                        mantissa |= u64::from(d != 0);
+                        exp += if seen_point { 0 } else { 4 };
+                    }
+                }
+                None => break,
+            },
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if s.get(i).is_some_and(|c| *c | 0x20 == b'p') {
+        let mut j = i + 1;
+        let neg = s.get(j) == Some(&b'-');
+        if s.get(j).is_some_and(|c| *c == b'+' || *c == b'-') {
+            j += 1;
+        }
+        let mut e = 0i64;
+        let from = j;
+        while let Some(d) = s.get(j).filter(|c| c.is_ascii_digit()) {
+            e = (e * 10 + i64::from(d - b'0')).min(100_000);
+            j += 1;
+        }
+        if j > from {
+            exp += if neg { -e } else { e };
+        }
+    }
+    // Scale in steps that stay exact (powers of two) until the result over- or underflows.
+    let mut v = mantissa as f64;
+    while exp != 0 && v != 0.0 && v.is_finite() {
+        let step = exp.clamp(-1000, 1000);
+        v *= 2f64.powi(step as i32);
+        exp -= step;
+    }
+    Some(v)
 }
 
 #[cfg(test)]
