@@ -69,8 +69,7 @@ fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let out = format_args(vm, args)?;
     // The reference prints through `%s`, so output ends at a NUL byte.
-    let end = out.iter().position(|&c| c == 0).unwrap_or(out.len());
-    vm.write_out(&out[..end]);
+    vm.write_out(impish_vm::string::c_str(&out));
     Ok(Value::Null)
 }
 

@@ -4,6 +4,7 @@
 
 use crate::error::StackEntry;
 use crate::object::*;
+use crate::string::c_str;
 use crate::value::*;
 use crate::vm::{Args, Fail, Profile, Vm};
 
@@ -43,16 +44,17 @@ pub(crate) fn install(vm: &mut Vm) {
     vm.set_global("_floatsize_", Value::Int(4));
 }
 
+/// The reference prints through `printf("%s")`, so output ends at a NUL byte.
 fn print(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let s = vm.tostring(args.get(vm, 1))?;
-    let bytes = vm.heap.str(s).to_vec();
+    let bytes = c_str(vm.heap.str(s)).to_vec();
     vm.write_out(&bytes);
     Ok(Value::Null)
 }
 
 fn error(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let s = vm.tostring(args.get(vm, 1))?;
-    let bytes = vm.heap.str(s).to_vec();
+    let bytes = c_str(vm.heap.str(s)).to_vec();
     vm.write_err(&bytes);
     Ok(Value::Null)
 }

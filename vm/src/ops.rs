@@ -393,10 +393,11 @@ impl Vm {
         self.error(msg)
     }
 
-    /// How error messages show a value: strings and numbers by value, others by type.
+    /// How error messages show a value: strings (as C sees them, up to a NUL) and
+    /// numbers by value, others by type.
     pub(crate) fn print_obj_val(&self, v: Value) -> String {
         match v {
-            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            Value::Str(s) => String::from_utf8_lossy(c_str(self.heap.str(s))).into_owned(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => format_float_prec(f as f64, 14),
             other => other.type_of().name().to_string(),
