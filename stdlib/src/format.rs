@@ -410,7 +410,7 @@ mod tests {
         assert_eq!(imp(b"%o", Int(-1)), Ok(b"37777777777".to_vec()));
         // The imp's ARM conversion saturates (the 32-bit x86 `sq` gives -2147483648).
         assert_eq!(imp(b"%d", float(3e9)), Ok(b"2147483647".to_vec()));
-        assert_eq!(imp(b"%d", float(f32::NAN as f64)), Ok(b"0".to_vec()));
+        assert_eq!(imp(b"%d", float(f32::NAN)), Ok(b"0".to_vec()));
         assert_eq!(imp(b"%d", float(-2.9)), Ok(b"-2".to_vec()));
         assert_eq!(imp(b"%c", Int(0x141)), Ok(b"A".to_vec()));
     }

@@ -303,7 +303,7 @@ impl Vm {
                 }
             }
             Value::Array(a) => {
-                if let Some(i) = as_index(key) {
+                if let Some(i) = as_index(self.profile, key) {
                     let arr = self.heap.array(a);
                     return Ok(usize::try_from(i).ok().and_then(|i| arr.get(i)).map(|v| self.heap.real(*v)));
                 }
@@ -319,7 +319,7 @@ impl Vm {
                 }
             }
             Value::Str(s) => {
-                if let Some(i) = as_index(key) {
+                if let Some(i) = as_index(self.profile, key) {
                     let b = self.heap.str(s);
                     let n = if i < 0 { i + b.len() as i64 } else { i };
                     let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
@@ -425,7 +425,7 @@ impl Vm {
                 }
             }
             Value::Array(a) => {
-                let Some(i) = as_index(key) else {
+                let Some(i) = as_index(self.profile, key) else {
                     let (t, k) = (obj.type_of(), key.type_of());
                     return Err(self.error(format!("indexing {t} with {k}")));
                 };
@@ -994,10 +994,10 @@ impl Vm {
 
 /// An integer index from an integer or float key.
 #[inline]
-pub(crate) fn as_index(key: Value) -> Option<i64> {
+pub(crate) fn as_index(profile: Profile, key: Value) -> Option<i64> {
     match key {
         Value::Int(i) => Some(i),
-        Value::Float(f) => Some(f as i64),
+        Value::Float(f) => Some(profile.float_to_int(f)),
         _ => None,
     }
 }

@@ -7,3 +7,6 @@ foreach (f in [1e20, -1e20, 1e10, -2.5, nan, 9.3e18, -9.3e18]) {
 }
 print(abs(1e38) + " " + abs(-1e38) + "\n");
 print("1e20".tointeger() + "\n");
+// As an index too: NaN is the most negative integer, out of range (it was index 0).
+try { print([1, 2, 3][nan]); } catch (e) print(e);
+print("\n");
