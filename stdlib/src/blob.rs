@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use impish_vm::{Args, Fail, Profile, Value, Vm};
 
-use crate::natives::{self, float_arg, int, int_arg, int_value, Entry, Native};
+use crate::natives::{self, float_arg, int_arg, int_value, Entry, Native};
 
 /// The largest size `blob(n)` and `resize(n)` accept: far beyond any imp's memory,
 /// small enough that a script asking for absurd sizes gets an error, not an abort.
@@ -251,7 +251,7 @@ fn set(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn get(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let key = args.get(vm, 1);
     let Some(idx) = (match key {
-        Value::Int(_) | Value::Float(_) => int(key),
+        Value::Int(_) | Value::Float(_) => vm.profile().integer_of(key),
         _ => None,
     }) else {
         return Err(Fail::Error(Value::Null));
@@ -272,7 +272,9 @@ fn nexti(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if prev.is_null() {
         return Ok(Value::Int(0));
     }
-    let Some(idx) = int(prev) else { return Err(vm.error("internal error (_nexti) wrong argument type")) };
+    let Some(idx) = vm.profile().integer_of(prev) else {
+        return Err(vm.error("internal error (_nexti) wrong argument type"));
+    };
     let len = with_blob(vm, args, |b| b.data.len())?;
     Ok(match idx.checked_add(1) {
         Some(next) if next < len as i64 => Value::Int(next),
@@ -334,8 +336,8 @@ fn writeblob(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 /// The bytes `writen` stores for `v` under type code `code`; `None` for a bad code.
 /// Non-numbers (only the imp lets them through) count as zero.
-fn encode(v: Value, code: i64, wide: bool) -> Option<Vec<u8>> {
-    let i = int(v).unwrap_or(0);
+fn encode(profile: Profile, v: Value, code: i64, wide: bool) -> Option<Vec<u8>> {
+    let i = profile.integer_of(v).unwrap_or(0);
     let f = crate::natives::float(v).unwrap_or(0.0);
     Some(match u8::try_from(code).ok()? {
         b'l' if wide => i.to_le_bytes().to_vec(),
@@ -350,7 +352,7 @@ fn encode(v: Value, code: i64, wide: bool) -> Option<Vec<u8>> {
 
 fn writen(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let wide = vm.profile() == Profile::Squirrel;
-    let Some(bytes) = encode(args.get(vm, 1), int_arg(vm, args, 2), wide) else {
+    let Some(bytes) = encode(vm.profile(), args.get(vm, 1), int_arg(vm, args, 2), wide) else {
         return Err(vm.error("invalid format"));
     };
     with_stream(vm, args, |b| b.write(&bytes))?;
@@ -469,10 +471,10 @@ mod tests {
 
     #[test]
     fn encoding_is_little_endian() {
-        assert_eq!(encode(Value::Int(0x01020304), b'i' as i64, true), Some(vec![4, 3, 2, 1]));
-        assert_eq!(encode(Value::Int(-1), b'l' as i64, false), Some(vec![0xff; 4]));
-        assert_eq!(encode(Value::Null, b'w' as i64, false), Some(vec![0, 0]));
-        assert_eq!(encode(Value::Int(1), b'z' as i64, true), None);
+        assert_eq!(encode(Profile::Squirrel, Value::Int(0x01020304), b'i' as i64, true), Some(vec![4, 3, 2, 1]));
+        assert_eq!(encode(Profile::Squirrel, Value::Int(-1), b'l' as i64, false), Some(vec![0xff; 4]));
+        assert_eq!(encode(Profile::Squirrel, Value::Null, b'w' as i64, false), Some(vec![0, 0]));
+        assert_eq!(encode(Profile::Squirrel, Value::Int(1), b'z' as i64, true), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! so this module knows nothing of the heap.
 
 use impish_vm::numfmt::{self, FloatStyle, Radix, Spec};
+use impish_vm::Profile;
 
 /// One argument as `format` sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -20,15 +21,6 @@ pub enum FormatArg<'a> {
     Str(&'a [u8]),
     /// Any other type (null, table, ...): rejected by every conversion.
     Other,
-}
-
-/// The width of Squirrel's integer: 64 bits in the reference build, 32 on the imp.
-/// It decides how negative numbers look under `%u %o %x %X` and how out-of-range
-/// floats convert for integer conversions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntWidth {
-    Bits32,
-    Bits64,
 }
 
 /// Why `format` failed; `Display` is the reference's error text.
@@ -60,17 +52,19 @@ const MAX_NUMBER_DIGITS: usize = 2;
 /// Formats `args` by `fmt` with the reference build's 64-bit integers.
 pub fn format(fmt: &[u8], args: &[FormatArg<'_>]) -> Result<Vec<u8>, FormatError> {
     let mut out = Vec::with_capacity(fmt.len() + 16);
-    format_into(&mut out, fmt, IntWidth::Bits64, |i| args.get(i).copied())?;
+    format_into(&mut out, fmt, Profile::Squirrel, |i| args.get(i).copied())?;
     Ok(out)
 }
 
 /// Appends `fmt` formatted to `out`, reading argument `i` (0-based, after the format
 /// string) through `arg`, which answers `None` past the last argument. Extra arguments
-/// are ignored, as in the reference. On error `out` may hold a partial result.
+/// are ignored, as in the reference. On error `out` may hold a partial result. The
+/// profile's integer width decides how negative numbers look under `%u %o %x %X`, and
+/// its float conversion how floats read for integer conversions.
 pub fn format_into<'a>(
     out: &mut Vec<u8>,
     fmt: &[u8],
-    width: IntWidth,
+    profile: Profile,
     mut arg: impl FnMut(usize) -> Option<FormatArg<'a>>,
 ) -> Result<(), FormatError> {
     let mut n = 0;
@@ -92,7 +86,7 @@ pub fn format_into<'a>(
         let value = arg(next_arg).ok_or(FormatError::NotEnoughParameters)?;
         let (spec, conv_at) = parse_spec(fmt, n + 1)?;
         let conv = fmt.get(conv_at).copied().unwrap_or(0);
-        convert(out, conv, &spec, value, width)?;
+        convert(out, conv, &spec, value, profile)?;
         n = conv_at + 1;
         next_arg += 1;
     }
@@ -143,7 +137,13 @@ fn parse_spec(fmt: &[u8], at: usize) -> Result<(Spec, usize), FormatError> {
 /// Renders one conversion of `value`, coercing it as the reference does: integer
 /// conversions take ints, floats (truncated) and bools; float conversions take ints
 /// and floats; `%s` takes only strings.
-fn convert(out: &mut Vec<u8>, conv: u8, spec: &Spec, value: FormatArg<'_>, width: IntWidth) -> Result<(), FormatError> {
+fn convert(
+    out: &mut Vec<u8>,
+    conv: u8,
+    spec: &Spec,
+    value: FormatArg<'_>,
+    profile: Profile,
+) -> Result<(), FormatError> {
     match conv {
         b's' => {
             let FormatArg::Str(s) = value else {
@@ -156,15 +156,15 @@ fn convert(out: &mut Vec<u8>, conv: u8, spec: &Spec, value: FormatArg<'_>, width
         }
         b'c' => {
             // `%c` prints the low byte of the C `int` it receives.
-            let byte = int_arg(value, width)? as u8;
+            let byte = int_arg(value, profile)? as u8;
             pad_text(out, &[byte], spec);
         }
-        b'd' | b'i' => numfmt::write_int(out, int_arg(value, width)?, spec),
+        b'd' | b'i' => numfmt::write_int(out, int_arg(value, profile)?, spec),
         b'u' | b'o' | b'x' | b'X' => {
-            let v = int_arg(value, width)?;
-            let bits = match width {
-                IntWidth::Bits32 => u64::from(v as u32),
-                IntWidth::Bits64 => v as u64,
+            let v = int_arg(value, profile)?;
+            let bits = match profile {
+                Profile::Imp => u64::from(v as u32),
+                Profile::Squirrel => v as u64,
             };
             let radix = match conv {
                 b'u' => Radix::Dec,
@@ -193,25 +193,14 @@ fn convert(out: &mut Vec<u8>, conv: u8, spec: &Spec, value: FormatArg<'_>, width
     Ok(())
 }
 
-/// An integer conversion's argument at the profile's width. Floats truncate toward
-/// zero; like the x86 conversion the reference compiles to, NaN and out-of-range
-/// values become the most negative integer.
-fn int_arg(value: FormatArg<'_>, width: IntWidth) -> Result<i64, FormatError> {
-    let (min, max) = match width {
-        IntWidth::Bits32 => (i64::from(i32::MIN), i64::from(i32::MAX)),
-        IntWidth::Bits64 => (i64::MIN, i64::MAX),
-    };
+/// An integer conversion's argument at the profile's width; floats convert as the
+/// profile's hardware does (see [`Profile::float_to_int`]).
+fn int_arg(value: FormatArg<'_>, profile: Profile) -> Result<i64, FormatError> {
     match value {
-        FormatArg::Int(i) => Ok(match width {
-            IntWidth::Bits32 => i64::from(i as i32),
-            IntWidth::Bits64 => i,
-        }),
+        FormatArg::Int(i) => Ok(profile.wrap(i)),
         FormatArg::Bool(b) => Ok(i64::from(b)),
-        FormatArg::Float(f) => {
-            let t = f.trunc();
-            // `max as f64` rounds up to 2^63 (or is exactly 2^31): both out of range.
-            Ok(if t >= min as f64 && t < max as f64 + 1.0 { t as i64 } else { min })
-        }
+        // The value is a widened f32, so narrowing it back is exact.
+        FormatArg::Float(f) => Ok(profile.float_to_int(f as f32)),
         _ => Err(FormatError::IntegerExpected),
     }
 }
@@ -414,12 +403,14 @@ mod tests {
     fn imp_integers_are_32_bits() {
         let imp = |fmt: &[u8], arg: FormatArg<'static>| {
             let mut out = Vec::new();
-            format_into(&mut out, fmt, IntWidth::Bits32, |i| (i == 0).then_some(arg)).map(|()| out)
+            format_into(&mut out, fmt, Profile::Imp, |i| (i == 0).then_some(arg)).map(|()| out)
         };
         assert_eq!(imp(b"%x", Int(-1)), Ok(b"ffffffff".to_vec()));
         assert_eq!(imp(b"%u", Int(-2)), Ok(b"4294967294".to_vec()));
         assert_eq!(imp(b"%o", Int(-1)), Ok(b"37777777777".to_vec()));
-        assert_eq!(imp(b"%d", float(3e9)), Ok(b"-2147483648".to_vec()));
+        // The imp's ARM conversion saturates (the 32-bit x86 `sq` gives -2147483648).
+        assert_eq!(imp(b"%d", float(3e9)), Ok(b"2147483647".to_vec()));
+        assert_eq!(imp(b"%d", float(f32::NAN)), Ok(b"0".to_vec()));
         assert_eq!(imp(b"%d", float(-2.9)), Ok(b"-2".to_vec()));
         assert_eq!(imp(b"%c", Int(0x141)), Ok(b"A".to_vec()));
     }

@@ -23,17 +23,6 @@ pub fn set(vm: &mut Vm, table: Value, name: &str, val: Value) {
     vm.table_set(table, k, val);
 }
 
-/// An argument as an integer, as `sq_getinteger` reads it (floats truncate, bools
-/// are 0/1); `None` for other types.
-pub fn int(v: Value) -> Option<i64> {
-    match v {
-        Value::Int(i) => Some(i),
-        Value::Float(f) => Some(f as i64),
-        Value::Bool(b) => Some(b as i64),
-        _ => None,
-    }
-}
-
 /// An argument as a float, as `sq_getfloat` reads it.
 pub fn float(v: Value) -> Option<f32> {
     match v {
@@ -47,7 +36,7 @@ pub fn float(v: Value) -> Option<f32> {
 /// Argument `i` as an integer, 0 when it is absent or not a number (the natives that
 /// use this have a type mask that already rejects other types).
 pub fn int_arg(vm: &Vm, args: Args, i: usize) -> i64 {
-    int(args.get(vm, i)).unwrap_or(0)
+    vm.profile().integer_of(args.get(vm, i)).unwrap_or(0)
 }
 
 /// Argument `i` as a float (see [`int_arg`]).

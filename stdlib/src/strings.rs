@@ -4,7 +4,7 @@
 
 use impish_vm::{Args, Fail, Profile, Value, Vm};
 
-use crate::format::{format_into, FormatArg, IntWidth};
+use crate::format::{format_into, FormatArg};
 use crate::natives::{self, str_arg, Entry};
 
 /// Installs the functions as globals; the imp lacks the 3.1 additions (`escape`,
@@ -47,14 +47,11 @@ fn format_arg(vm: &Vm, v: Value) -> FormatArg<'_> {
 
 /// Formats arguments 2.. by the format string in argument 1.
 fn format_args(vm: &mut Vm, args: Args) -> Result<Vec<u8>, Fail> {
-    let width = match vm.profile() {
-        Profile::Squirrel => IntWidth::Bits64,
-        Profile::Imp => IntWidth::Bits32,
-    };
+    let profile = vm.profile();
     let mut out = Vec::new();
     let vm_ref: &Vm = vm;
     let fmt = vm_ref.str_bytes(args.get(vm_ref, 1)).unwrap_or_default();
-    let result = format_into(&mut out, fmt, width, |i| {
+    let result = format_into(&mut out, fmt, profile, |i| {
         let at = i + 2;
         (at < args.len()).then(|| format_arg(vm_ref, args.get(vm_ref, at)))
     });
@@ -72,8 +69,7 @@ fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let out = format_args(vm, args)?;
     // The reference prints through `%s`, so output ends at a NUL byte.
-    let end = out.iter().position(|&c| c == 0).unwrap_or(out.len());
-    vm.write_out(&out[..end]);
+    vm.write_out(impish_vm::string::c_str(&out));
     Ok(Value::Null)
 }
 

@@ -4,6 +4,7 @@
 
 use crate::error::StackEntry;
 use crate::object::*;
+use crate::string::c_str;
 use crate::value::*;
 use crate::vm::{Args, Fail, Profile, Vm};
 
@@ -43,16 +44,17 @@ pub(crate) fn install(vm: &mut Vm) {
     vm.set_global("_floatsize_", Value::Int(4));
 }
 
+/// The reference prints through `printf("%s")`, so output ends at a NUL byte.
 fn print(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let s = vm.tostring(args.get(vm, 1))?;
-    let bytes = vm.heap.str(s).to_vec();
+    let bytes = c_str(vm.heap.str(s)).to_vec();
     vm.write_out(&bytes);
     Ok(Value::Null)
 }
 
 fn error(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let s = vm.tostring(args.get(vm, 1))?;
-    let bytes = vm.heap.str(s).to_vec();
+    let bytes = c_str(vm.heap.str(s)).to_vec();
     vm.write_err(&bytes);
     Ok(Value::Null)
 }
@@ -74,11 +76,7 @@ fn type_(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn array(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let n = match args.get(vm, 1) {
-        Value::Int(i) => i,
-        Value::Float(f) => f as i64,
-        _ => 0,
-    };
+    let n = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
     if n < 0 {
         return Err(vm.error("size must be a number"));
     }
@@ -94,7 +92,8 @@ fn setroottable(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let old = vm.root_table();
     match args.get(vm, 1) {
         Value::Table(t) => vm.root = t,
-        _ => return Err(vm.error("wrong type")),
+        // The reference also takes null, and crashes at the next global lookup.
+        _ => return Err(vm.error("invalid type")),
     }
     Ok(old)
 }
@@ -107,7 +106,7 @@ fn setconsttable(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let old = vm.const_table();
     match args.get(vm, 1) {
         Value::Table(t) => vm.consts = t,
-        _ => return Err(vm.error("wrong type")),
+        _ => return Err(vm.error("invalid type, expected table")),
     }
     Ok(old)
 }
@@ -166,27 +165,33 @@ fn setdebughook(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let level = match args.get(vm, 1) {
-        Value::Int(i) => i,
-        Value::Float(f) => f as i64,
-        _ => 0,
-    };
-    if level == 0 {
-        let e = StackEntry { function: "getstackinfos".into(), file: "NATIVE".into(), line: u32::MAX, locals: vec![] };
-        return Ok(stack_info_table(vm, &e));
-    }
+    let level = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
     let n = vm.ex.frames.len() as i64;
-    if level < 1 || level > n {
-        return Ok(Value::Null);
-    }
-    let f = &vm.ex.frames[(n - level) as usize];
-    let (base, locals) = (f.base, live_locals(f));
-    let mut e = vm.stack_entry(f);
-    e.locals.clear();
-    let t = stack_info_table(vm, &e);
+    let unnamed = |function: &str, file: &str, line| StackEntry {
+        function: function.into(),
+        file: file.into(),
+        line,
+        locals: vec![],
+    };
+    let (entry, locals) = match level {
+        // Level 0 is getstackinfos itself.
+        0 => (unnamed("getstackinfos", "NATIVE", u32::MAX), vec![]),
+        // The reference reads past the top of its call stack, whose cleared entries
+        // show as an unknown function at line 0 without locals.
+        ..0 => (unnamed("unknown", "unknown", 0), vec![]),
+        _ if level > n => return Ok(Value::Null),
+        _ => {
+            let f = &vm.ex.frames[(n - level) as usize];
+            let (base, locals) = (f.base, live_locals(f));
+            let mut e = vm.stack_entry(f);
+            e.locals.clear();
+            let values = locals.into_iter().map(|(name, reg)| (name, vm.ex.stack[base as usize + reg as usize]));
+            (e, values.collect())
+        }
+    };
+    let t = stack_info_table(vm, &entry);
     let lt = vm.new_table();
-    for (name, reg) in locals {
-        let v = vm.ex.stack[base as usize + reg as usize];
+    for (name, v) in locals {
         vm.table_set(lt, Value::Str(name), v);
     }
     let k = vm.string("locals");
@@ -258,12 +263,16 @@ fn strtol(s: &[u8], base: u32) -> Option<i64> {
     Some(v.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
 }
 
-/// C `strtod` on the longest valid prefix.
+/// C `strtod` on the longest valid prefix: decimal, `inf`/`nan`, and hexadecimal
+/// (`"0x1f1e5"` is 127461: the `e` that made `str_to_num` pick a float is a hex digit).
 fn strtod(s: &[u8]) -> Option<f64> {
     let mut i = skip_space(s);
     let start = i;
     if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
         i += 1;
+    }
+    if let Some(v) = hex_float(&s[i..]) {
+        return Some(if s[start] == b'-' { -v } else { v });
     }
     let digits = |i: &mut usize| {
         let b = *i;
@@ -298,6 +307,66 @@ fn strtod(s: &[u8]) -> Option<f64> {
         }
     }
     std::str::from_utf8(&s[start..i]).ok()?.parse().ok()
+}
+
+/// The unsigned hexadecimal form `strtod` reads: `0x`, hex digits with an optional
+/// `.` fraction (at least one digit), an optional binary exponent `p[+-]N`. `None`
+/// when `s` does not start with one (then `0x` reads as a decimal 0).
+fn hex_float(s: &[u8]) -> Option<f64> {
+    if s.len() < 3 || s[0] != b'0' || (s[1] | 0x20) != b'x' {
+        return None;
+    }
+    let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
+    let (mut i, mut mantissa, mut exp, mut digits) = (2, 0u64, 0i64, 0);
+    let mut seen_point = false;
+    loop {
+        match s.get(i) {
+            Some(b'.') if !seen_point => seen_point = true,
+            c => match hex(c) {
+                Some(d) => {
+                    digits += 1;
+                    // 15 digits (60 bits) hold more than a double's 53; later digits
+                    // only scale, with a sticky bit so rounding stays correct.
+                    if mantissa >> 56 == 0 {
+                        mantissa = mantissa << 4 | u64::from(d);
+                        exp -= if seen_point { 4 } else { 0 };
+                    } else {
+                        mantissa |= u64::from(d != 0);
+                        exp += if seen_point { 0 } else { 4 };
+                    }
+                }
+                None => break,
+            },
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if s.get(i).is_some_and(|c| *c | 0x20 == b'p') {
+        let mut j = i + 1;
+        let neg = s.get(j) == Some(&b'-');
+        if s.get(j).is_some_and(|c| *c == b'+' || *c == b'-') {
+            j += 1;
+        }
+        let mut e = 0i64;
+        let from = j;
+        while let Some(d) = s.get(j).filter(|c| c.is_ascii_digit()) {
+            e = (e * 10 + i64::from(d - b'0')).min(100_000);
+            j += 1;
+        }
+        if j > from {
+            exp += if neg { -e } else { e };
+        }
+    }
+    // Scale in steps that stay exact (powers of two) until the result over- or underflows.
+    let mut v = mantissa as f64;
+    while exp != 0 && v != 0.0 && v.is_finite() {
+        let step = exp.clamp(-1000, 1000);
+        v *= 2f64.powi(step as i32);
+        exp -= step;
+    }
+    Some(v)
 }
 
 #[cfg(test)]

@@ -115,10 +115,14 @@ pub enum Op {
     JmpT,
     /// if !truthy(R[a]) pc = d
     JmpF,
-    /// if (R[a] op R[b]) == (c != 0) pc = d
+    /// if (R[a] op R[b]) == (c != 0) pc = d. `>` and `>=` are not `<` and `<=` with the
+    /// operands swapped: the reference's float order is not symmetric (`-0.0 > 0.0` and
+    /// `0.0 > -0.0` both hold) and its errors name the operands in source order.
     JEq,
     JLt,
     JLe,
+    JGt,
+    JGe,
     /// if (R[a] op K[b]) == (c != 0) pc = d
     JEqK,
     JLtK,
@@ -145,7 +149,7 @@ pub enum Op {
     NewClass,
     /// class R[a]: member R[b] = R[c]; d bit 0: static, d >> 8: attributes reg + 1
     NewMember,
-    /// advance the iteration of R[a] (state R[a+1]): key to R[b], value to R[c];
+    /// advance the iteration of R[a] (state R[b]): key to R[b+1], value to R[b+2];
     /// when exhausted pc = d
     Foreach,
     /// install a handler at pc d; the error goes to R[a]

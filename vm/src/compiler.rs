@@ -494,15 +494,16 @@ impl<'a> Compiler<'a> {
             }
             StmtKind::Foreach { index, value, iterable, body } => {
                 let level = self.open_scope();
-                let cont = self.alloc_reg(s.span)?;
+                // A local is walked in place, as in the reference: a body that assigns
+                // to it goes on walking the new value from the same position.
+                let cont = self.expr_any(iterable)?;
                 let state = self.alloc_reg(s.span)?;
-                self.expr_to(iterable, cont)?;
                 self.emit(Op::LoadNull, state, 1, 0, 0);
                 let k = self.alloc_reg(s.span)?;
                 let v = self.alloc_reg(s.span)?;
                 self.declare_local(index.as_ref().map_or("@INDEX@", |i| &i.name), k);
                 self.declare_local(&value.name, v);
-                let top = self.emit(Op::Foreach, cont, k, v, 0);
+                let top = self.emit(Op::Foreach, cont, state, 0, 0);
                 self.push_loop(false);
                 self.scoped_stmt(body)?;
                 self.emit(Op::Jmp, 0, 0, 0, top as i32);
@@ -1284,14 +1285,14 @@ impl<'a> Compiler<'a> {
                     vec![self.emit(kop, l, k, sense, 0)]
                 } else {
                     let r = self.expr_any(rhs)?;
-                    let (op, a, b) = match op {
-                        BinaryOp::Eq | BinaryOp::Ne => (Op::JEq, l, r),
-                        BinaryOp::Lt => (Op::JLt, l, r),
-                        BinaryOp::Le => (Op::JLe, l, r),
-                        BinaryOp::Gt => (Op::JLt, r, l),
-                        _ => (Op::JLe, r, l),
+                    let op = match op {
+                        BinaryOp::Eq | BinaryOp::Ne => Op::JEq,
+                        BinaryOp::Lt => Op::JLt,
+                        BinaryOp::Le => Op::JLe,
+                        BinaryOp::Gt => Op::JGt,
+                        _ => Op::JGe,
                     };
-                    vec![self.emit(op, a, b, sense, 0)]
+                    vec![self.emit(op, l, r, sense, 0)]
                 }
             }
             _ => match self.bit_test(e) {

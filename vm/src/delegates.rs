@@ -136,12 +136,7 @@ pub(crate) fn install(vm: &mut Vm) {
 // ----- helpers ------------------------------------------------------------------------
 
 fn int_arg(vm: &Vm, args: Args, i: usize) -> i64 {
-    match args.get(vm, i) {
-        Value::Int(n) => n,
-        Value::Float(f) => f as i64,
-        Value::Bool(b) => b as i64,
-        _ => 0,
-    }
+    vm.profile.integer_of(args.get(vm, i)).unwrap_or(0)
 }
 
 fn array_of(vm: &Vm, args: Args) -> ArrayId {
@@ -244,13 +239,13 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
                 return Ok(Value::Int(v));
             }
             match crate::baselib::str_to_num(text, base as u32) {
-                Some(Value::Float(f)) => Value::Int(vm.profile.wrap(f as i64)),
+                Some(Value::Float(f)) => Value::Int(vm.profile.float_to_int(f)),
                 Some(v) => v,
                 None => return Err(vm.error("cannot convert the string")),
             }
         }
         Value::Int(i) => Value::Int(i),
-        Value::Float(f) => Value::Int(vm.profile.wrap(f as i64)),
+        Value::Float(f) => Value::Int(vm.profile.float_to_int(f)),
         Value::Bool(b) => Value::Int(b as i64),
         _ => Value::Null,
     })
@@ -488,7 +483,7 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         } else {
             match vm.call_value(cmp, this, &[*x, *y]) {
                 Ok(Value::Int(i)) => Ok(i),
-                Ok(Value::Float(f)) => Ok(f as i64),
+                Ok(Value::Float(f)) => Ok(vm.profile.float_to_int(f)),
                 Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
                 Err(e) => Err(e),
             }

@@ -51,7 +51,9 @@ impl Error {
 
 /// The reference `sq` report of an uncaught runtime error.
 pub fn format_uncaught(e: &RuntimeError) -> String {
-    let mut s = format!("\nAN ERROR HAS OCCURRED [{}]\n\nCALLSTACK\n", e.message);
+    // The reference prints each piece through `%s`: a message stops at a NUL.
+    let message = e.message.split('\0').next().unwrap_or_default();
+    let mut s = format!("\nAN ERROR HAS OCCURRED [{message}]\n\nCALLSTACK\n");
     for f in &e.stack {
         s.push_str(&format!("*FUNCTION [{}()] {} line [{}]\n", f.function, f.file, f.line));
     }

@@ -813,6 +813,16 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
+                    Op::JGt => {
+                        if cmp!(rr!(i.a), rr!(i.b), >) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGe => {
+                        if cmp!(rr!(i.a), rr!(i.b), >=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
                     Op::JLtK => {
                         if cmp!(rr!(i.a), &k!(i.b), <) == (i.c != 0) {
                             jump!(i.d)
@@ -909,13 +919,13 @@ impl Vm {
                     }
                     Op::Foreach => {
                         // Arrays, the common case, step here: state is the next index.
-                        if let (Value::Array(arr), Value::Int(pos)) = (fr!(i.a), fr!(i.a + 1)) {
+                        if let (Value::Array(arr), Value::Int(pos)) = (fr!(i.a), fr!(i.b)) {
                             match usize::try_from(pos).ok().and_then(|p| self.heap.array(arr).get(p)) {
                                 Some(v) => {
                                     let v = self.heap.real(*v);
-                                    fw!(i.b, Value::Int(pos));
-                                    fw!(i.c, v);
-                                    fw!(i.a + 1, Value::Int(pos + 1));
+                                    fw!(i.b + 1, Value::Int(pos));
+                                    fw!(i.b + 2, v);
+                                    fw!(i.b, Value::Int(pos + 1));
                                 }
                                 // SAFETY: a jump target inside the code.
                                 None => ip = unsafe { code.as_ptr().add(i.d as usize) },
@@ -923,9 +933,7 @@ impl Vm {
                             continue;
                         }
                         save_pc!();
-                        let a = base + i.a as usize;
-                        let (kr, vr) = (base + i.b as usize, base + i.c as usize);
-                        match tri!(self.foreach_step(a, kr, vr)) {
+                        match tri!(self.foreach_step(base + i.a as usize, base + i.b as usize)) {
                             true => {}
                             // SAFETY: a jump target inside the code.
                             false => ip = unsafe { code.as_ptr().add(i.d as usize) },
@@ -1214,10 +1222,11 @@ impl Vm {
     }
 
     /// One step of `foreach`: the container is at slot `a`, its iteration state at
-    /// `a + 1`. Writes key and value and returns true, or returns false when done.
-    fn foreach_step(&mut self, a: usize, kr: usize, vr: usize) -> Result<bool, Fail> {
+    /// `s`, key and value go to `s + 1` and `s + 2`. Returns false when done.
+    fn foreach_step(&mut self, a: usize, s: usize) -> Result<bool, Fail> {
+        let (kr, vr) = (s + 1, s + 2);
         let obj = self.ex.stack[a];
-        let state = self.ex.stack[a + 1];
+        let state = self.ex.stack[s];
         let pos = match state {
             Value::Int(i) => i as usize,
             _ => 0,
@@ -1259,7 +1268,7 @@ impl Vm {
                 }
                 let Some(mm) = self.meta_of(obj, Meta::Nexti) else { return Err(self.error("_nexti failed")) };
                 let itr = self.call_value(mm, obj, &[state])?;
-                self.ex.stack[a + 1] = itr;
+                self.ex.stack[s] = itr;
                 self.ex.stack[kr] = itr;
                 if itr.is_null() {
                     return Ok(false);
@@ -1280,7 +1289,7 @@ impl Vm {
                     Value::Int(i) => i + 1,
                     _ => 0,
                 };
-                self.ex.stack[a + 1] = Value::Int(idx);
+                self.ex.stack[s] = Value::Int(idx);
                 let v = self.resume_generator(g)?;
                 if self.heap.generators.get(g.0).state == GenState::Dead {
                     return Ok(false);
@@ -1298,7 +1307,7 @@ impl Vm {
             Some((k, v, next)) => {
                 self.ex.stack[kr] = k;
                 self.ex.stack[vr] = v;
-                self.ex.stack[a + 1] = next;
+                self.ex.stack[s] = next;
                 Ok(true)
             }
             None => Ok(false),

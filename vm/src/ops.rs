@@ -6,9 +6,10 @@
 use crate::bytecode::{Instr, Proto};
 use crate::cache::{CacheWord, InlineCache};
 use crate::object::*;
+use crate::string::c_str;
 use crate::table::Table;
 use crate::value::*;
-use crate::vm::{Fail, Vm};
+use crate::vm::{Fail, Profile, Vm};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ArithOp {
@@ -298,7 +299,7 @@ impl Vm {
                 }
             }
             Value::Array(a) => {
-                if let Some(i) = as_index(key) {
+                if let Some(i) = as_index(self.profile, key) {
                     let arr = self.heap.array(a);
                     return Ok(usize::try_from(i).ok().and_then(|i| arr.get(i)).map(|v| self.heap.real(*v)));
                 }
@@ -314,7 +315,7 @@ impl Vm {
                 }
             }
             Value::Str(s) => {
-                if let Some(i) = as_index(key) {
+                if let Some(i) = as_index(self.profile, key) {
                     let b = self.heap.str(s);
                     let n = if i < 0 { i + b.len() as i64 } else { i };
                     let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
@@ -388,10 +389,11 @@ impl Vm {
         self.error(msg)
     }
 
-    /// How error messages show a value: strings and numbers by value, others by type.
+    /// How error messages show a value: strings (as C sees them, up to a NUL) and
+    /// numbers by value, others by type.
     pub(crate) fn print_obj_val(&self, v: Value) -> String {
         match v {
-            Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
+            Value::Str(s) => String::from_utf8_lossy(c_str(self.heap.str(s))).into_owned(),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => format_float_prec(f as f64, 14),
             other => other.type_of().name().to_string(),
@@ -419,7 +421,7 @@ impl Vm {
                 }
             }
             Value::Array(a) => {
-                let Some(i) = as_index(key) else {
+                let Some(i) = as_index(self.profile, key) else {
                     let (t, k) = (obj.type_of(), key.type_of());
                     return Err(self.error(format!("indexing {t} with {k}")));
                 };
@@ -632,7 +634,14 @@ impl Vm {
                 if y == 0 {
                     return Err(self.error("division by zero"));
                 }
-                if y == -1 && x == i32::MIN as i64 {
+                // MIN / -1 overflows. The reference's `/` on two integers divides
+                // unchecked, and x86 `idiv` kills it with SIGFPE; we raise the error its
+                // checked path (compound assignment to a slot) gives for a 32-bit MIN.
+                let min = match self.profile {
+                    Profile::Squirrel => i64::MIN,
+                    Profile::Imp => i64::from(i32::MIN),
+                };
+                if y == -1 && x == min {
                     return Err(self.error("integer overflow"));
                 }
                 x.wrapping_div(y)
@@ -781,11 +790,14 @@ impl Vm {
         }
     }
 
-    /// Three-way comparison for `< <= > >= <=>` (negative, zero, positive).
+    /// Three-way comparison for `< <= > >= <=>` (negative, zero, positive). As in the
+    /// reference, two floats are equal only with the same bits and otherwise "greater"
+    /// unless `<` holds, so `-0.0 > 0.0` and `0.0 > -0.0` are both true and NaN is
+    /// greater than anything but itself.
     pub(crate) fn compare(&mut self, a: Value, b: Value) -> Result<i64, Fail> {
         match (a, b) {
             (Value::Int(x), Value::Int(y)) => Ok((x > y) as i64 - (x < y) as i64),
-            (Value::Float(x), Value::Float(y)) => Ok(if x == y {
+            (Value::Float(x), Value::Float(y)) => Ok(if x.to_bits() == y.to_bits() {
                 0
             } else if x < y {
                 -1
@@ -817,7 +829,7 @@ impl Vm {
                     return Ok(0);
                 }
                 let (p, q) = (self.heap.str(x), self.heap.str(y));
-                Ok(strcmp(p, q))
+                Ok(strcmp(p, q, self.profile))
             }
             _ if a.type_of() == b.type_of() => {
                 if a.raw_eq(b) {
@@ -978,10 +990,10 @@ impl Vm {
 
 /// An integer index from an integer or float key.
 #[inline]
-pub(crate) fn as_index(key: Value) -> Option<i64> {
+pub(crate) fn as_index(profile: Profile, key: Value) -> Option<i64> {
     match key {
         Value::Int(i) => Some(i),
-        Value::Float(f) => Some(f as i64),
+        Value::Float(f) => Some(profile.float_to_int(f)),
         _ => None,
     }
 }
@@ -995,14 +1007,17 @@ pub(crate) fn as_f32(v: Value) -> f32 {
     }
 }
 
-/// C `strcmp` on byte strings (stops at the first NUL like the reference).
-fn strcmp(a: &[u8], b: &[u8]) -> i64 {
-    let a = a.split(|c| *c == 0).next().unwrap_or(&[]);
-    let b = b.split(|c| *c == 0).next().unwrap_or(&[]);
-    match a.cmp(b) {
-        std::cmp::Ordering::Less => -1,
-        std::cmp::Ordering::Equal => 0,
-        std::cmp::Ordering::Greater => 1,
+/// C `strcmp` on byte strings as the profile's reference answers it: both stop at the
+/// first NUL; x86-64 glibc (the squirrel profile's `sq`) returns the difference of the
+/// first differing bytes, unsigned (`"abc" <=> "ab"` is 99, `"\xff" <=> "a"` is 158);
+/// i386 glibc (the 32-bit `sq` the imp profile follows) returns -1 or 1.
+fn strcmp(a: &[u8], b: &[u8], profile: Profile) -> i64 {
+    let (a, b) = (c_str(a), c_str(b));
+    let at = a.iter().zip(b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+    let diff = i64::from(a.get(at).copied().unwrap_or(0)) - i64::from(b.get(at).copied().unwrap_or(0));
+    match profile {
+        Profile::Squirrel => diff,
+        Profile::Imp => diff.signum(),
     }
 }
 

@@ -11,6 +11,12 @@ use std::cell::Cell;
 
 use crate::value::StrId;
 
+/// What C sees of a byte string: the bytes before the first NUL. The reference hands
+/// strings to `strcmp` and to `printf("%s")` (print, error reports), which stop there.
+pub fn c_str(s: &[u8]) -> &[u8] {
+    s.iter().position(|&c| c == 0).map_or(s, |end| &s[..end])
+}
+
 /// Bodies up to this many bytes are stored inline.
 pub(crate) const INLINE: usize = 22;
 

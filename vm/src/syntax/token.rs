@@ -349,7 +349,9 @@ fn number<'s>(lex: &mut logos::Lexer<'s, Tok<'s>>) -> Result<Num, LexError> {
     if first == b'0' && (next == b'x' || next == b'X') {
         let digits = rest[1..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
         lex.bump(1 + digits);
-        if digits > 16 {
+        // As many digits as the integer has nibbles: 16, or 8 on the 32-bit imp.
+        let max = if lex.extras.dialect == Dialect::Imp { 8 } else { 16 };
+        if digits > max {
             return Err(LexError::at("too many digits for an Hex number", lex.span().end));
         }
         let value = rest[1..1 + digits].iter().fold(0u64, |acc, &c| acc.wrapping_mul(16).wrapping_add(hex_value(c)));
