@@ -69,7 +69,7 @@ fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let out = format_args(vm, args)?;
     // The reference prints through `%s`, so output ends at a NUL byte.
-    vm.write_out(impish_vm::string::c_str(&out));
+    vm.write_out(impish_vm::c_str(&out));
     Ok(Value::Null)
 }
 

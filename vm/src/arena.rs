@@ -55,9 +55,10 @@ impl<T> Arena<T> {
     /// internal error, never a read of freed memory.
     #[inline(always)]
     pub fn get_live(&self, i: u32) -> &T {
-        debug_assert!((i as usize) < self.slots.len(), "an id this arena never gave out");
+        debug_assert!(self.has_slot(i), "an id this arena never gave out");
         // SAFETY: ids are made only by `insert` (the id types' fields are private to the
-        // crate) and `slots` never shrinks, so every id is in bounds.
+        // crate), `slots` never shrinks, and the VM admits no value from elsewhere (see
+        // `Heap::owns`), so every id it reads is in bounds.
         match unsafe { self.slots.get_unchecked(i as usize) } {
             Some(v) => v,
             None => dangling(),
@@ -67,7 +68,7 @@ impl<T> Arena<T> {
     /// `get_live`, mutably.
     #[inline(always)]
     pub fn get_live_mut(&mut self, i: u32) -> &mut T {
-        debug_assert!((i as usize) < self.slots.len(), "an id this arena never gave out");
+        debug_assert!(self.has_slot(i), "an id this arena never gave out");
         // SAFETY: as for `get_live`.
         match unsafe { self.slots.get_unchecked_mut(i as usize) } {
             Some(v) => v,
@@ -98,6 +99,12 @@ impl<T> Arena<T> {
         debug_assert!(self.try_get(i).is_some(), "access to a collected object");
         // SAFETY: as for `get_unchecked`.
         unsafe { self.slots.get_unchecked_mut(i as usize).as_mut().unwrap_unchecked() }
+    }
+
+    /// Whether `i` is an id this arena gave out (its object may since be freed).
+    #[inline]
+    pub fn has_slot(&self, i: u32) -> bool {
+        (i as usize) < self.slots.len()
     }
 
     pub fn try_get(&self, i: u32) -> Option<&T> {

@@ -252,6 +252,26 @@ impl Heap {
         self.outers.set_reuse(!on);
     }
 
+    /// Whether `v` could be this heap's: its id (if it has one) is one this heap gave
+    /// out. Every value that enters a VM from Rust passes this test (`Vm::admit`), so a
+    /// value of another VM never reaches the interpreter's unchecked reads.
+    pub fn owns(&self, v: Value) -> bool {
+        match v {
+            // Strings are read with checks everywhere.
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
+            Value::Table(i) => self.tables.has_slot(i.0),
+            Value::Array(i) => self.arrays.has_slot(i.0),
+            Value::Closure(i) => self.closures.has_slot(i.0),
+            Value::Native(i) => self.natives.has_slot(i.0),
+            Value::Class(i) => self.classes.has_slot(i.0),
+            Value::Instance(i) => self.instances.has_slot(i.0),
+            Value::Generator(i) => self.generators.has_slot(i.0),
+            Value::Thread(i) => self.threads.has_slot(i.0),
+            Value::WeakRef(i) => self.weakrefs.has_slot(i.0),
+            Value::UserData(i) => self.userdata.has_slot(i.0),
+        }
+    }
+
     /// Number of live objects of all kinds.
     pub fn live_objects(&self) -> usize {
         sum_over_arenas!(self, live)

@@ -62,5 +62,6 @@ pub mod vm;
 pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
 pub use meter::{FunctionCost, NotCounting, VmStats};
 pub use runner::run_script;
+pub use string::c_str;
 pub use value::{Type, Value};
 pub use vm::{Args, Fail, Profile, Vm};

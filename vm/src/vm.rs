@@ -383,6 +383,7 @@ impl Vm {
     }
 
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {
+        items.iter().for_each(|&v| _ = self.admit(v));
         Value::Array(self.heap.alloc_array(items))
     }
 
@@ -406,6 +407,7 @@ impl Vm {
 
     /// Raw slot write in a table (creating it).
     pub fn table_set(&mut self, table: Value, key: Value, val: Value) {
+        let (key, val) = (self.admit(key), self.admit(val));
         if let (Value::Table(t), false) = (table, key.is_null()) {
             if t == self.delegates.instance {
                 self.member_edits += 1;
@@ -432,23 +434,33 @@ impl Vm {
         self.table_get(Value::Table(self.root), k)
     }
 
+    /// Checks that `v`, given to this VM from Rust, is one of its own values: a value
+    /// of another VM would name objects this one does not have. A misuse of the API,
+    /// so a panic (a caught internal error inside a call), never a wrong read.
+    #[track_caller]
+    pub(crate) fn admit(&self, v: Value) -> Value {
+        assert!(self.heap.owns(v), "a value of another VM was given to this one");
+        v
+    }
+
     /// Keeps `v` alive until the running native returns. A collection may run inside
     /// any call back into the VM (`call_value`, metamethods, callbacks), so a native
     /// holds every value it keeps in Rust across such a call, unless the value is one
     /// of its arguments or stays reachable from them.
     pub fn hold(&mut self, v: Value) {
-        self.held.push(v);
+        self.held.push(self.admit(v));
     }
 
     /// [`Vm::hold`] for several values.
     pub fn hold_all(&mut self, vs: &[Value]) {
+        vs.iter().for_each(|&v| _ = self.admit(v));
         self.held.extend_from_slice(vs);
     }
 
     /// Keeps `v` alive while Rust code outside any native (a host, an embedder) holds
     /// it, until [`Vm::unpin`].
     pub fn pin(&mut self, v: Value) {
-        self.pinned.push(v);
+        self.pinned.push(self.admit(v));
     }
 
     pub fn unpin(&mut self, v: Value) {
@@ -496,6 +508,7 @@ impl Vm {
         typemask: Option<&str>,
         free: Vec<Value>,
     ) -> Value {
+        free.iter().for_each(|&v| _ = self.admit(v));
         let name = self.heap.intern(name.as_bytes());
         let typemask = typemask.map(parse_typemask);
         Value::Native(self.heap.alloc_native(NativeFunction {
@@ -536,7 +549,7 @@ impl Vm {
 
     /// A user-data value with native payload and a delegate table for its methods.
     pub fn new_userdata(&mut self, data: Box<dyn std::any::Any>, delegate: Option<Value>) -> Value {
-        let delegate = match delegate {
+        let delegate = match delegate.map(|d| self.admit(d)) {
             Some(Value::Table(t)) => Some(t),
             _ => None,
         };
@@ -595,6 +608,7 @@ impl Vm {
     /// Declares a class member as `class { name = val }` does (the constructor and
     /// metamethods such as `_get` included).
     pub fn class_set(&mut self, class: Value, name: &str, val: Value) -> Result<(), Fail> {
+        self.admit(val);
         let key = self.string(name);
         self.new_slot(class, key, val, false)
     }
@@ -747,6 +761,9 @@ impl Vm {
 
     /// Calls `f` with `this` and `args`; for natives and metamethods.
     pub fn call_value(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
+        self.admit(f);
+        self.admit(this);
+        args.iter().for_each(|&v| _ = self.admit(v));
         let base = self.ex.top as usize;
         let n = args.len() + 1;
         self.ex.ensure(base + n + 1);
@@ -854,6 +871,9 @@ impl Vm {
         };
         self.held.truncate(held);
         self.native_depth -= 1;
+        // What a native returns enters the registers: it must be this VM's.
+        let (Ok(v) | Err(Fail::Error(v) | Fail::Suspend(v))) = r;
+        self.admit(v);
         r
     }
 
