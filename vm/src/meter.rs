@@ -170,6 +170,11 @@ impl Vm {
         Ok(())
     }
 
+    /// The memory limit [`Vm::set_memory_limit`] set, if any.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.meter.limit
+    }
+
     /// Switches the per-function instruction profile on or off. It covers code compiled
     /// while it is on.
     pub fn set_profiling(&mut self, on: bool) {

@@ -1063,12 +1063,14 @@ impl Text {
             }
         };
         if let Value::Str(s) = v {
-            // The string will be this long, and is copied once more when interned.
-            let len = long.len().saturating_add(vm.heap.str(s).len());
-            let grow = len.saturating_sub(long.capacity());
-            if let Err(e) = vm.reserve_keeping(len.saturating_add(grow), &[v, pending]) {
-                vm.scratch = self.long.take().unwrap_or_default();
-                return Err(e);
+            // The text will be this long, and is copied once more when interned.
+            let len = long.len() + vm.heap.str(s).len();
+            if len > long.capacity() || vm.metering {
+                let grow = len.saturating_sub(long.capacity());
+                if let Err(e) = vm.reserve_keeping(len + grow, &[v, pending]) {
+                    vm.scratch = self.long.take().unwrap_or_default();
+                    return Err(e);
+                }
             }
         }
         vm.push_plain(v, long);
