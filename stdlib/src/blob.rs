@@ -205,6 +205,9 @@ fn constructor(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if size < 0 {
         return Err(vm.error("cannot create blob with negative size"));
     }
+    if size as u64 <= MAX_SIZE as u64 {
+        vm.reserve(size as usize)?;
+    }
     let Some(blob) = usize::try_from(size).ok().and_then(Blob::zeroed) else {
         return Err(vm.error("cannot create blob"));
     };
@@ -215,6 +218,10 @@ fn constructor(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn resize(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let n = int_arg(vm, args, 1);
+    let capacity = with_blob(vm, args, |b| b.data.capacity())?;
+    if let Some(more) = usize::try_from(n).ok().filter(|n| *n <= MAX_SIZE).and_then(|n| n.checked_sub(capacity)) {
+        vm.reserve(more)?;
+    }
     if !with_blob(vm, args, |b| b.resize(n))? {
         return Err(vm.error("resize failed"));
     }
@@ -326,11 +333,27 @@ fn readn(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     }
 }
 
+/// Writes `bytes` at the stream's cursor, the blob's growth checked by `Vm::reserve`
+/// before it reallocates.
+fn write_at_cursor(vm: &mut Vm, args: Args, bytes: &[u8]) -> Result<(), Fail> {
+    let new_capacity = with_stream(vm, args, |b| {
+        let end = b.pos.saturating_add(bytes.len());
+        // What `Vec::resize` will allocate: at least double the capacity.
+        (end > b.data.capacity()).then(|| end.max(b.data.capacity().saturating_mul(2)))
+    })?;
+    if let Some(capacity) = new_capacity {
+        vm.reserve(capacity)?;
+    }
+    with_stream(vm, args, |b| b.write(bytes))
+}
+
 fn writeblob(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let len = vm.instance_data::<Blob>(args.get(vm, 1)).map_or(0, |b| b.data.len());
+    vm.reserve(len)?;
     let Some(bytes) = vm.instance_data::<Blob>(args.get(vm, 1)).map(|b| b.data.clone()) else {
         return Err(vm.error("invalid parameter"));
     };
-    with_stream(vm, args, |b| b.write(&bytes))?;
+    write_at_cursor(vm, args, &bytes)?;
     Ok(Value::Int(bytes.len() as i64))
 }
 
@@ -355,7 +378,7 @@ fn writen(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let Some(bytes) = encode(vm.profile(), args.get(vm, 1), int_arg(vm, args, 2), wide) else {
         return Err(vm.error("invalid format"));
     };
-    with_stream(vm, args, |b| b.write(&bytes))?;
+    write_at_cursor(vm, args, &bytes)?;
     Ok(Value::Null)
 }
 
@@ -396,6 +419,9 @@ fn flush(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 /// The imp's `blob.tostring()`: the bytes as a string.
 fn tostring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    // A copy, then the string.
+    let len = with_blob(vm, args, |b| b.data.len())?;
+    vm.reserve(len.saturating_mul(2))?;
     let bytes = with_blob(vm, args, |b| b.data.clone())?;
     Ok(vm.bytes(&bytes))
 }
@@ -403,7 +429,7 @@ fn tostring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 /// The imp's `blob.writestring(s)`: the string's bytes at the cursor.
 fn writestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let bytes = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
-    with_blob(vm, args, |b| b.write(&bytes))?;
+    write_at_cursor(vm, args, &bytes)?;
     Ok(Value::Null)
 }
 

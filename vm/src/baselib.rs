@@ -81,7 +81,7 @@ fn array(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         return Err(vm.error("size must be a number"));
     }
     let fill = args.get(vm, 2);
-    Ok(vm.new_array(vec![fill; n as usize]))
+    vm.new_array_filled(usize::try_from(n).unwrap_or(usize::MAX), fill)
 }
 
 fn getroottable(vm: &mut Vm, _: Args) -> Result<Value, Fail> {

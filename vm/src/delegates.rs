@@ -393,15 +393,20 @@ fn table_values(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn array_append(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let v = args.get(vm, 1);
-    vm.heap.array_mut(a).push(v);
+    vm.array_room(a, 1)?.push(v);
     Ok(args.this(vm))
 }
 
 fn array_extend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     if let Value::Array(b) = args.get(vm, 1) {
-        let items = vm.heap.array(b).clone();
-        vm.heap.array_mut(a).extend(items);
+        let n = vm.heap.array(b).len();
+        vm.array_room(a, n)?;
+        // By index, with the room made: `b` may be `a` itself.
+        for i in 0..n {
+            let v = vm.heap.array(b)[i];
+            vm.heap.array_mut(a).push(v);
+        }
     }
     Ok(args.this(vm))
 }
@@ -425,11 +430,10 @@ fn array_top(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn array_insert(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let (i, v) = (int_arg(vm, args, 1), args.get(vm, 2));
-    let arr = vm.heap.array_mut(a);
-    if i < 0 || i as usize > arr.len() {
+    if i < 0 || i as usize > vm.heap.array(a).len() {
         return Err(vm.error("index out of range"));
     }
-    arr.insert(i as usize, v);
+    vm.array_room(a, 1)?.insert(i as usize, v);
     Ok(args.this(vm))
 }
 
@@ -451,7 +455,9 @@ fn array_resize(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         return Err(vm.error("resizing to negative length"));
     }
     let fill = args.get(vm, 2);
-    vm.heap.array_mut(a).resize(n as usize, fill);
+    let n = usize::try_from(n).unwrap_or(usize::MAX);
+    let extra = n.saturating_sub(vm.heap.array(a).len());
+    vm.array_room(a, extra)?.resize(n, fill);
     Ok(args.this(vm))
 }
 
@@ -550,6 +556,7 @@ fn slice_range(vm: &mut Vm, args: Args, len: usize) -> Result<(usize, usize), Fa
 fn array_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let (s, e) = slice_range(vm, args, vm.heap.array(a).len())?;
+    vm.reserve((e - s).saturating_mul(std::mem::size_of::<Value>()))?;
     let part = vm.heap.array(a)[s..e].to_vec();
     Ok(Value::Array(vm.heap.alloc_array(part)))
 }
@@ -587,7 +594,7 @@ fn map_into(vm: &mut Vm, args: Args, dest: ArrayId) -> Result<(), Fail> {
 
 fn array_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
-    let out = vm.heap.alloc_array(vec![Value::Null; vm.heap.array(a).len()]);
+    let out = vm.filled_array(vm.heap.array(a).len(), Value::Null)?;
     vm.hold(Value::Array(out));
     map_into(vm, args, out)?;
     Ok(Value::Array(out))
@@ -717,6 +724,9 @@ fn first_of(hay: &[u8], at: usize, b: u8) -> Option<usize> {
 }
 
 fn change_case(vm: &mut Vm, args: Args, upper: bool) -> Result<Value, Fail> {
+    // A copy to change, then the new string.
+    let len = vm.str_bytes(args.this(vm)).map_or(0, <[u8]>::len);
+    vm.reserve(len.saturating_mul(2))?;
     let mut s = string_of(vm, args);
     let (a, b) = slice_range(vm, args, s.len())?;
     for c in &mut s[a..b] {

@@ -23,6 +23,13 @@ use crate::vm::{Fail, Vm};
 /// near its limit is collected at most once per this much growth.
 const LIMIT_SLACK: usize = 16;
 
+/// The most any one growth (a string, an array, a blob) may ask for when the VM has no
+/// memory limit: a request past it is a script's runaway size (`array(1e11)`), and an
+/// "out of memory" error beats the process aborting when the allocation fails. 256 MiB
+/// (a blob's largest size too) is far above what firmware holds (an imp has at most a
+/// few hundred KB free), yet well below what a host can back.
+pub const MAX_GROWTH: usize = 256 << 20;
+
 /// Instructions run between two looks at the budget and the memory limit when nothing
 /// needs a look at every tick (profiling does): the inline countdown keeps a budgeted
 /// VM nearly as fast as an unmetered one.
@@ -123,6 +130,50 @@ impl Vm {
         self.meter.next_check = 0;
         self.update_ticking();
         Ok(())
+    }
+
+    /// Checks that the script may allocate `bytes` more, before it does: a script that
+    /// would pass its memory limit (after a collection has had its chance), or ask for
+    /// more than [`MAX_GROWTH`] at once without a limit, fails with a catchable "out of
+    /// memory" instead. Every growth whose size a script decides (a string being built,
+    /// an array or blob growing) calls this first; slow, small growth is caught at the
+    /// budget tick too. Near the limit it collects first, so a native calling it holds
+    /// what it keeps in Rust ([`Vm::hold`]), as around a call back into scripts.
+    #[inline]
+    pub fn reserve(&mut self, bytes: usize) -> Result<(), Fail> {
+        self.reserve_keeping(bytes, &[])
+    }
+
+    /// [`Vm::reserve`] while `keep` (values only a Rust local holds) must survive the
+    /// collection it may run.
+    #[inline]
+    pub(crate) fn reserve_keeping(&mut self, bytes: usize, keep: &[Value]) -> Result<(), Fail> {
+        match self.meter.limit {
+            None if bytes <= MAX_GROWTH => Ok(()),
+            Some(limit) if self.meter.bytes().saturating_add(bytes) <= limit => Ok(()),
+            _ => self.reserve_near_limit(bytes, keep),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reserve_near_limit(&mut self, bytes: usize, keep: &[Value]) -> Result<(), Fail> {
+        let Some(limit) = self.meter.limit else { return Err(self.error("out of memory")) };
+        if bytes <= limit {
+            let mark = self.held.len();
+            self.held.extend_from_slice(keep);
+            self.collect_garbage();
+            self.held.truncate(mark);
+        }
+        if self.memory_in_use().saturating_add(bytes) > limit {
+            return Err(self.error("out of memory"));
+        }
+        Ok(())
+    }
+
+    /// The memory limit [`Vm::set_memory_limit`] set, if any.
+    pub fn memory_limit(&self) -> Option<usize> {
+        self.meter.limit
     }
 
     /// Switches the per-function instruction profile on or off. It covers code compiled

@@ -688,8 +688,8 @@ impl Vm {
         let a = self.as_text(a)?;
         let b = self.as_text(b)?;
         let mut text = Text::new();
-        text.push(self, a);
-        text.push(self, b);
+        text.push(self, a, b)?;
+        text.push(self, b, Value::Null)?;
         Ok(Value::Str(text.finish(self)))
     }
 
@@ -717,12 +717,12 @@ impl Vm {
             if is_text {
                 // The running value is a string: `+` appends `v`'s text.
                 let v = self.as_text(v)?;
-                text.push(self, v);
+                text.push(self, v, Value::Null)?;
             } else if matches!(acc, Value::Str(_)) || matches!(v, Value::Str(_)) {
                 let a = self.as_text(acc)?;
                 let b = self.as_text(v)?;
-                text.push(self, a);
-                text.push(self, b);
+                text.push(self, a, b)?;
+                text.push(self, b, Value::Null)?;
                 is_text = true;
             } else {
                 acc = self.arith(ArithOp::Add, acc, v)?;
@@ -1055,15 +1055,17 @@ impl Text {
         Text { short: [0; SHORT_TEXT], len: 0, long: None }
     }
 
-    /// Appends the text of `v` (a value `as_text` returned: no metamethod left).
+    /// Appends the text of `v` (a value `as_text` returned: no metamethod left);
+    /// `pending` is the operand still to come, kept alive should the memory check
+    /// collect. The check runs only once the text outgrows the stack.
     #[inline(always)]
-    fn push(&mut self, vm: &mut Vm, v: Value) {
+    fn push(&mut self, vm: &mut Vm, v: Value, pending: Value) -> Result<(), Fail> {
         let long = match &mut self.long {
             Some(long) => long,
             None => {
                 if let Some(end) = vm.put_short(v, &mut self.short, self.len) {
                     self.len = end;
-                    return;
+                    return Ok(());
                 }
                 let mut buf = std::mem::take(&mut vm.scratch);
                 buf.clear();
@@ -1071,7 +1073,19 @@ impl Text {
                 self.long.insert(buf)
             }
         };
+        if let Value::Str(s) = v {
+            // The text will be this long, and is copied once more when interned.
+            let len = long.len() + vm.heap.str(s).len();
+            if len > long.capacity() || vm.metering {
+                let grow = len.saturating_sub(long.capacity());
+                if let Err(e) = vm.reserve_keeping(len + grow, &[v, pending]) {
+                    vm.scratch = self.long.take().unwrap_or_default();
+                    return Err(e);
+                }
+            }
+        }
         vm.push_plain(v, long);
+        Ok(())
     }
 
     /// Interns the text (and gives the scratch buffer back). By reference, so the

@@ -387,6 +387,38 @@ impl Vm {
         Value::Array(self.heap.alloc_array(items))
     }
 
+    /// A new array of `n` copies of `fill`, its size checked by [`Vm::reserve`] first.
+    pub fn new_array_filled(&mut self, n: usize, fill: Value) -> Result<Value, Fail> {
+        self.filled_array(n, fill).map(Value::Array)
+    }
+
+    pub(crate) fn filled_array(&mut self, n: usize, fill: Value) -> Result<ArrayId, Fail> {
+        let mut items = Vec::new();
+        self.reserve(n.saturating_mul(std::mem::size_of::<Value>()))?;
+        if items.try_reserve_exact(n).is_err() {
+            return Err(self.error("out of memory"));
+        }
+        items.resize(n, fill);
+        Ok(self.heap.alloc_array(items))
+    }
+
+    /// Array `a`, with room for `extra` more items: every growth of an existing array
+    /// goes through here, so its size is checked by [`Vm::reserve`] before the array
+    /// reallocates.
+    pub(crate) fn array_room(&mut self, a: ArrayId, extra: usize) -> Result<&mut Vec<Value>, Fail> {
+        let arr = self.heap.array(a);
+        let (len, cap) = (arr.len(), arr.capacity());
+        if len.saturating_add(extra) > cap {
+            // What the vector will allocate: at least double its capacity.
+            let items = len.saturating_add(extra).max(cap.saturating_mul(2));
+            self.reserve(items.saturating_mul(std::mem::size_of::<Value>()))?;
+            if self.heap.array_mut(a).try_reserve(extra).is_err() {
+                return Err(self.error("out of memory"));
+            }
+        }
+        Ok(self.heap.array_mut(a))
+    }
+
     /// A runtime error carrying `msg` (for natives: `return Err(vm.error("..."))`).
     pub fn error(&mut self, msg: impl AsRef<str>) -> Fail {
         Fail::Error(self.string(msg.as_ref()))

@@ -150,3 +150,21 @@ fn profiling_counts_exactly_and_a_budget_stops_at_its_limit() {
     let stats = vm.stats(0);
     assert!((5_000..5_100).contains(&stats.instructions), "charged up to the budget: {stats:?}");
 }
+
+#[test]
+fn reserve_refuses_before_allocating_and_collects_first() {
+    let mut vm = vm();
+    // No limit: only a single runaway growth is refused.
+    assert!(vm.reserve(1 << 20).is_ok());
+    assert!(vm.reserve(impish_vm::meter::MAX_GROWTH + 1).is_err());
+    vm.set_memory_limit(Some(200_000)).expect("counting");
+    assert!(vm.reserve(100_000).is_ok());
+    assert!(vm.reserve(300_000).is_err(), "more than the whole limit");
+    // Garbage is collected before a growth is refused (here by the interpreter's `+`;
+    // natives cannot collect yet, see `native_depth`).
+    let src = "local k = \"0123456789\"; while (k.len() < 10000) k += k;
+               local g = null; for (local i = 0; i < 50; i++) g = k + i;
+               return (k + k + k + k).len();";
+    let r = vm.run_source(src, "g.nut");
+    assert!(matches!(r, Ok(Value::Int(40960))), "{r:?}");
+}

@@ -13,7 +13,8 @@ use std::time::Duration;
 /// What `imp.getsoftwareversion()` reports: the imp's format, our values.
 const SOFTWARE_VERSION: &str = "impish - release-43.0 - Jan  1 2026";
 
-/// What `imp.getmemoryfree()` reports: a plausible, fixed figure.
+/// What `imp.getmemoryfree()` reports when the VM has no memory limit: a plausible,
+/// fixed figure. Under a limit it reports what is left of it.
 const MEMORY_FREE: i64 = 65_536;
 
 /// The object `imp.wakeup` returns, for `imp.cancelwakeup`.
@@ -89,7 +90,10 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         Ok(vm.new_userdata(Box::new(()), Some(fields)))
     });
     method(vm, imp, "getsoftwareversion", 1, ".", |vm, _| Ok(vm.string(SOFTWARE_VERSION)));
-    method(vm, imp, "getmemoryfree", 1, ".", |_, _| Ok(Value::Int(MEMORY_FREE)));
+    method(vm, imp, "getmemoryfree", 1, ".", |vm, _| {
+        let free = vm.memory_limit().map_or(MEMORY_FREE, |limit| limit.saturating_sub(vm.memory_in_use()) as i64);
+        Ok(Value::Int(free))
+    });
     let env = if ctx.side == Side::Agent { environment::AGENT } else { environment::MODULE };
     method(vm, imp, "environment", 1, ".", move |_, _| Ok(Value::Int(env)));
     let params = vm.new_table();
