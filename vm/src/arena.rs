@@ -49,31 +49,26 @@ impl<T> Arena<T> {
         }
     }
 
-    /// Object `i`, for the interpreter's hottest reads of ids from registers: it skips
-    /// the bounds check, which no id needs, but not the check that the slot holds an
-    /// object, so a stale id (a value someone forgot to keep alive) is a caught
-    /// internal error, never a read of freed memory.
+    /// Object `i`, for the interpreter's hottest reads of ids from registers: without
+    /// the bounds check, which no id needs, but `None` for an empty slot, so a stale id
+    /// (a value someone forgot to keep alive) sends the caller to its general path,
+    /// whose checked read makes it a caught internal error: never a read of freed
+    /// memory. Callers fold the `None` into the miss branch they have anyway.
     #[inline(always)]
-    pub fn get_live(&self, i: u32) -> &T {
+    pub fn get_live(&self, i: u32) -> Option<&T> {
         debug_assert!(self.has_slot(i), "an id this arena never gave out");
         // SAFETY: ids are made only by `insert` (the id types' fields are private to the
         // crate), `slots` never shrinks, and the VM admits no value from elsewhere (see
         // `Heap::owns`), so every id it reads is in bounds.
-        match unsafe { self.slots.get_unchecked(i as usize) } {
-            Some(v) => v,
-            None => dangling(),
-        }
+        unsafe { self.slots.get_unchecked(i as usize) }.as_ref()
     }
 
     /// `get_live`, mutably.
     #[inline(always)]
-    pub fn get_live_mut(&mut self, i: u32) -> &mut T {
+    pub fn get_live_mut(&mut self, i: u32) -> Option<&mut T> {
         debug_assert!(self.has_slot(i), "an id this arena never gave out");
         // SAFETY: as for `get_live`.
-        match unsafe { self.slots.get_unchecked_mut(i as usize) } {
-            Some(v) => v,
-            None => dangling(),
-        }
+        unsafe { self.slots.get_unchecked_mut(i as usize) }.as_mut()
     }
 
     /// Object `i` without the checks, for the interpreter's reads of what the running

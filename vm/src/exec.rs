@@ -1067,7 +1067,7 @@ impl Vm {
     /// where it is: its prototype, or `None` with nothing done.
     #[inline(always)]
     fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closures.get_live(c.0);
+        let cl = self.heap.closures.get_live(c.0)?;
         let top = base + cl.proto.max_regs as usize;
         if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
             return None;
