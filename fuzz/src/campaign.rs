@@ -270,7 +270,8 @@ impl Campaign {
             return;
         }
         let source = case::source(self.mode, self.profile, self.seed, index, corpus);
-        let tries = if sig == "hang" { 30 } else { self.tries };
+        // A hang costs a timeout per candidate: only a few.
+        let tries = if sig == "hang" { 8 } else { self.tries };
         let repro = minimise(&source, tries, |candidate| self.probe(candidate) == sig);
         let dir = self.write_finding(&sig, index, &source, &repro).unwrap_or_default();
         eprintln!("finding at case {index}: {sig}\n  {}", dir.display());

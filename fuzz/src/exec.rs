@@ -2,7 +2,7 @@
 //! `impish run --profile squirrel` builds it), an instruction budget, a memory limit,
 //! stdout and stderr captured into buffers, and panics caught.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
@@ -20,7 +20,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { instructions: 2_000_000, memory: 64 << 20, output: 1 << 20 }
+        Limits { instructions: 300_000, memory: 64 << 20, output: 1 << 20 }
     }
 }
 
@@ -55,21 +55,42 @@ impl Outcome {
 
 thread_local! {
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    static CATCHING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Replaces the panic hook with one that records the panic for [`run`] instead of
-/// printing it (a worker runs thousands of cases; a caught panic is a finding, not noise).
+/// Installs (once) a panic hook that, inside [`catching`], records the panic for it
+/// instead of printing it (a worker runs thousands of cases; a caught panic is a finding,
+/// not noise). Panics elsewhere are printed as before.
 pub fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
-        let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(format!("{place}: {message}")));
-    }));
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(|c| c.get()) {
+                return previous(info);
+            }
+            let payload = info.payload();
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+            let _ = LAST_PANIC.try_with(|p| *p.borrow_mut() = Some(format!("{place}: {message}")));
+        }));
+    });
+}
+
+/// Runs `run` (a case's runner), turning a panic into `(-1, Some("FILE:LINE: message"))`
+/// (with [`quiet_panics`] installed; otherwise the message is unknown).
+pub fn catching(run: impl FnOnce() -> i32) -> (i32, Option<String>) {
+    CATCHING.with(|c| c.set(true));
+    let result = catch_unwind(AssertUnwindSafe(run));
+    CATCHING.with(|c| c.set(false));
+    match result {
+        Ok(status) => (status, None),
+        Err(_) => (-1, Some(LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "unknown panic".into()))),
+    }
 }
 
 /// A buffer the Vm writes into, keeping at most `cap` bytes.
@@ -88,7 +109,7 @@ fn sink(cap: usize) -> (Rc<RefCell<Vec<u8>>>, Box<dyn FnMut(&[u8])>) {
 pub fn run(profile: Profile, source: &str, file: &str, limits: Limits) -> Outcome {
     let (out, out_fn) = sink(limits.output);
     let (err, err_fn) = sink(limits.output);
-    let status = catch_unwind(AssertUnwindSafe(|| {
+    let (status, panic) = catching(|| {
         let mut vm = Vm::new(profile);
         impish_stdlib::register(&mut vm);
         vm.set_output(out_fn);
@@ -97,12 +118,8 @@ pub fn run(profile: Profile, source: &str, file: &str, limits: Limits) -> Outcom
         // Without the counting allocator (unit tests) there is no memory limit.
         let _ = vm.set_memory_limit(Some(limits.memory));
         impish_vm::run_script(&mut vm, source, file)
-    }));
-    let panic = match status {
-        Ok(_) => None,
-        Err(_) => Some(LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "unknown panic".into())),
-    };
+    });
     let stdout = std::mem::take(&mut *out.borrow_mut());
     let stderr = std::mem::take(&mut *err.borrow_mut());
-    Outcome { stdout, stderr, status: status.unwrap_or(-1), panic }
+    Outcome { stdout, stderr, status, panic }
 }
