@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
+use impish_vm::vm::OutputFn;
 use impish_vm::{Profile, Vm};
 
 /// What a case may spend.
@@ -41,8 +42,7 @@ impl Outcome {
     pub fn error_line(&self) -> Option<String> {
         String::from_utf8_lossy(&self.stderr)
             .lines()
-            .filter(|l| l.starts_with("AN ERROR HAS OCCURRED") || l.contains(") : error "))
-            .last()
+            .rfind(|l| l.starts_with("AN ERROR HAS OCCURRED") || l.contains(") : error "))
             .map(str::to_string)
     }
 
@@ -93,8 +93,11 @@ pub fn catching(run: impl FnOnce() -> i32) -> (i32, Option<String>) {
     }
 }
 
+/// Captured output, shared between the Vm's writer and the runner.
+type Buffer = Rc<RefCell<Vec<u8>>>;
+
 /// A buffer the Vm writes into, keeping at most `cap` bytes.
-fn sink(cap: usize) -> (Rc<RefCell<Vec<u8>>>, Box<dyn FnMut(&[u8])>) {
+fn sink(cap: usize) -> (Buffer, OutputFn) {
     let buf = Rc::new(RefCell::new(Vec::new()));
     let writer = buf.clone();
     let f = move |b: &[u8]| {
