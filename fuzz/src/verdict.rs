@@ -21,7 +21,10 @@ fn without_addresses(out: &[u8]) -> String {
     while let Some(at) = rest.find(" : 0x") {
         s.push_str(&rest[..at + 3]);
         rest = &rest[at + 3..];
-        let hex = rest[2..].find(|c: char| !c.is_ascii_hexdigit()).map_or(rest.len(), |n| n + 2);
+        // `sq` prints `0x%p`, which is `0x0x…` on glibc.
+        let digits = rest.trim_start_matches("0x");
+        let skip = rest.len() - digits.len();
+        let hex = digits.find(|c: char| !c.is_ascii_hexdigit()).map_or(rest.len(), |n| n + skip);
         s.push_str("ADDR");
         rest = &rest[hex..];
     }
