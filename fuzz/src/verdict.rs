@@ -1,0 +1,141 @@
+//! Failure signatures: one short line per root cause, so that findings group and the
+//! minimiser keeps the failure it started with.
+//!
+//! - `panic AT: MESSAGE`: a Rust panic, by where it was raised;
+//! - `abort SIGNAL: WHAT`: the process died (stack overflow, allocation failure);
+//! - `hang`: a case outlived the wall-clock timeout (an exhausted budget is no hang);
+//! - `mismatch KIND: OURS | REFERENCE`: the first differing printed line, by the
+//!   production that printed it and the shapes of both lines (digits folded);
+//! - `mismatch compile: OURS | REFERENCE`: one side did not compile, or failed otherwise;
+//! - `mismatch uncaught: OURS | REFERENCE`: same output, another uncaught error.
+
+use crate::exec::{Limits, Outcome};
+use crate::gen::END;
+use impish_vm::runner::COMPILE_ERROR_STATUS;
+
+/// Output with the addresses in `(table : 0x55d0c3a0)` masked: they differ from run to run.
+fn without_addresses(out: &[u8]) -> String {
+    let text = String::from_utf8_lossy(out);
+    let mut s = String::with_capacity(text.len());
+    let mut rest = &*text;
+    while let Some(at) = rest.find(" : 0x") {
+        s.push_str(&rest[..at + 3]);
+        rest = &rest[at + 3..];
+        // `sq` prints `0x%p`, which is `0x0x…` on glibc.
+        let digits = rest.trim_start_matches("0x");
+        let skip = rest.len() - digits.len();
+        let hex = digits.find(|c: char| !c.is_ascii_hexdigit()).map_or(rest.len(), |n| n + skip);
+        s.push_str("ADDR");
+        rest = &rest[hex..];
+    }
+    s.push_str(rest);
+    s
+}
+
+/// Digits folded to `9`, whitespace runs to one space, cut to `max` characters: a line
+/// as a pattern, so that the same bug with other numbers has the same signature.
+pub fn shape(text: &str, max: usize) -> String {
+    let mut s = String::new();
+    let mut prev = ' ';
+    for c in text.chars() {
+        let c = match c {
+            '0'..='9' => '9',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if !(c == prev && (c == '9' || c == ' ')) {
+            s.push(c);
+        }
+        prev = c;
+        if s.chars().count() >= max {
+            break;
+        }
+    }
+    s.trim().to_string()
+}
+
+/// The signature of a run that panicked.
+pub fn panic_signature(outcome: &Outcome) -> Option<String> {
+    outcome.panic.as_ref().map(|p| {
+        let (place, message) = p.split_once(": ").unwrap_or((p, ""));
+        format!("panic {place}: {}", shape(message, 60))
+    })
+}
+
+/// The signature of a process that died, from its signal or status and its stderr.
+pub fn abort_signature(status: Option<i32>, signal: Option<i32>, stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let why = text
+        .lines()
+        .find(|l| l.contains("overflowed its stack") || l.contains("memory allocation") || l.contains("fatal"))
+        .map(|l| shape(l, 60))
+        .unwrap_or_default();
+    let how = match (signal, status) {
+        (Some(6), _) => "SIGABRT".to_string(),
+        (Some(11), _) => "SIGSEGV".to_string(),
+        (Some(9), _) => "SIGKILL".to_string(),
+        (Some(s), _) => format!("signal {s}"),
+        (None, Some(c)) => format!("exit {c}"),
+        (None, None) => "unknown".to_string(),
+    };
+    format!("abort {how}: {why}")
+}
+
+/// The production named by a printed line's tag (`k12:int.shl VALUE` → `int.shl`).
+fn production(line: &str) -> &str {
+    let tag = line.split(' ').next().unwrap_or("");
+    match tag.split_once(':') {
+        Some((k, kind)) if k.starts_with('k') => kind,
+        _ => "line",
+    }
+}
+
+/// The value part of a printed line (without its tag).
+fn value(line: &str) -> &str {
+    match line.split_once(' ') {
+        Some((tag, rest)) if tag.contains(':') && tag.starts_with('k') => rest,
+        _ => line,
+    }
+}
+
+/// Whether `ours` and the reference's output differ; `None` when they agree or when
+/// the comparison means nothing (we stopped on a limit the reference does not have).
+pub fn compare(ours: &Outcome, reference: &Outcome, limits: &Limits) -> Option<String> {
+    if ours.hit_limit(limits) {
+        return None;
+    }
+    let compile = |o: &Outcome| o.status == COMPILE_ERROR_STATUS;
+    if compile(ours) || compile(reference) {
+        let message = |o: &Outcome| match o.error_line() {
+            Some(l) if compile(o) => l.split_once(") : ").map_or(l.clone(), |(_, m)| m.to_string()),
+            _ => "runs".to_string(),
+        };
+        let (l, r) = (message(ours), message(reference));
+        return (l != r).then(|| format!("mismatch compile: {} | {}", shape(&l, 60), shape(&r, 60)));
+    }
+    let (a, b) = (without_addresses(&ours.stdout), without_addresses(&reference.stdout));
+    if a != b {
+        let (mut x, mut y) = (a.split_inclusive('\n'), b.split_inclusive('\n'));
+        loop {
+            match (x.next(), y.next()) {
+                (Some(l), Some(r)) if l == r => continue,
+                (l, r) => {
+                    let (l, r) = (l.unwrap_or("<end>"), r.unwrap_or("<end>"));
+                    let kind = if r == "<end>" { production(l) } else { production(r) };
+                    return Some(format!("mismatch {kind}: {} | {}", shape(value(l), 40), shape(value(r), 40)));
+                }
+            }
+        }
+    }
+    if a.ends_with(&format!("{END}\n")) {
+        return None;
+    }
+    let (l, r) = (ours.error_line(), reference.error_line());
+    (l != r).then(|| {
+        format!(
+            "mismatch uncaught: {} | {}",
+            shape(l.as_deref().unwrap_or("none"), 70),
+            shape(r.as_deref().unwrap_or("none"), 70)
+        )
+    })
+}

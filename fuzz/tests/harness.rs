@@ -1,0 +1,90 @@
+//! The harness's own tests: cases are reproducible, the minimiser shrinks, panics are
+//! caught, generated programs are valid Squirrel, the tokenizer loses nothing.
+
+use impish_fuzz::case::{self, Mode};
+use impish_fuzz::exec::{self, Limits};
+use impish_fuzz::gen::END;
+use impish_fuzz::minimise::minimise;
+use impish_fuzz::mutate::Corpus;
+use impish_fuzz::tokens::tokenize;
+use impish_fuzz::verdict;
+use impish_vm::Profile;
+
+fn corpus() -> Corpus {
+    Corpus::load(&impish_fuzz::campaign::workspace_root())
+}
+
+#[test]
+fn a_case_is_determined_by_seed_and_index() {
+    let corpus = corpus();
+    for mode in [Mode::Gen, Mode::Diff, Mode::Mutate] {
+        for profile in [Profile::Squirrel, Profile::Imp] {
+            let a = case::source(mode, profile, 7, 3, &corpus);
+            assert_eq!(a, case::source(mode, profile, 7, 3, &corpus), "{mode:?} {profile:?}");
+            assert_ne!(a, case::source(mode, profile, 7, 4, &corpus), "{mode:?} {profile:?}");
+            assert_ne!(a, case::source(mode, profile, 8, 3, &corpus), "{mode:?} {profile:?}");
+        }
+    }
+}
+
+#[test]
+fn the_corpus_is_found() {
+    assert!(corpus().programs.len() > 100, "the conformance, golden, imp and sample programs");
+}
+
+#[test]
+fn the_minimiser_shrinks_a_synthetic_failure() {
+    let source = "local a = 1;\nlocal b = [1, 2, 3];\nprint(a + b[0]);\nboom(a, b, 42);\nprint(\"done\");\n";
+    let mut tries = 0;
+    let small = minimise(source, 1000, |s| {
+        tries += 1;
+        s.contains("boom") && s.contains("42")
+    });
+    assert_eq!(small.split_whitespace().collect::<String>(), "boom42");
+    assert!(tries < 200, "{tries} candidates");
+}
+
+#[test]
+fn a_panicking_runner_is_caught_with_its_place() {
+    exec::quiet_panics();
+    let (status, panic) = exec::catching(|| panic!("fake runner exploded at {}", 12));
+    assert_eq!(status, -1);
+    let panic = panic.expect("the panic is reported");
+    assert!(panic.contains("harness.rs") && panic.contains("fake runner exploded"), "{panic}");
+    let outcome = exec::Outcome { panic: Some(panic), ..Default::default() };
+    let sig = verdict::panic_signature(&outcome).expect("a signature");
+    assert!(sig.starts_with("panic ") && sig.contains("exploded at 9"), "digits are folded: {sig}");
+    assert_eq!(exec::catching(|| 3), (3, None));
+}
+
+/// Most generated programs must compile and run to their last line, or the differential
+/// runs compare little (a few may meet a VM bug: that is what they are for).
+#[test]
+fn generated_programs_mostly_run_to_the_end() {
+    for profile in [Profile::Squirrel, Profile::Imp] {
+        let mut finished = 0;
+        for index in 0..40 {
+            let source = case::source(Mode::Diff, profile, 1, index, &corpus());
+            let out = exec::run(profile, &source, "case.nut", Limits::default());
+            finished += String::from_utf8_lossy(&out.stdout).ends_with(&format!("{END}\n")) as u32;
+        }
+        assert!(finished >= 20, "{profile:?}: only {finished} of 40 programs ran to the end");
+    }
+}
+
+#[test]
+fn mismatches_are_signed_by_production_and_shape() {
+    let ours = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 16\n".to_vec(), ..Default::default() };
+    let theirs = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 0\n".to_vec(), ..Default::default() };
+    let sig = verdict::compare(&ours, &theirs, &Limits::default());
+    assert_eq!(sig.as_deref(), Some("mismatch int.shl: 9 | 9"));
+    assert_eq!(verdict::compare(&ours, &ours, &Limits::default()), None);
+}
+
+#[test]
+fn the_tokenizer_is_lossless() {
+    for (_, program) in corpus().programs.iter().take(60) {
+        let joined: String = tokenize(program).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(&joined, program);
+    }
+}
