@@ -171,6 +171,22 @@ impl Vm {
         Ok(())
     }
 
+    /// Charges `n` instructions' worth of native work (bytes copied, steps searched) to
+    /// the instruction budget, so that work whose cost a script decides, such as a
+    /// loop that grows a long string by concatenation, cannot outrun the budget that
+    /// counts only bytecode.
+    #[inline]
+    pub fn charge(&mut self, n: u64) -> Result<(), Fail> {
+        if !self.metering {
+            return Ok(());
+        }
+        if n < self.countdown {
+            self.countdown -= n;
+            return Ok(());
+        }
+        self.metered_tick(n)
+    }
+
     /// The memory limit [`Vm::set_memory_limit`] set, if any.
     pub fn memory_limit(&self) -> Option<usize> {
         self.meter.limit

@@ -1078,7 +1078,9 @@ impl Text {
             let len = long.len() + vm.heap.str(s).len();
             if len > long.capacity() || vm.metering {
                 let grow = len.saturating_sub(long.capacity());
-                if let Err(e) = vm.reserve_keeping(len + grow, &[v, pending]) {
+                // Building a long text costs a budget instruction per 16 bytes.
+                let checked = vm.charge((len / 16) as u64).and_then(|_| vm.reserve_keeping(len + grow, &[v, pending]));
+                if let Err(e) = checked {
                     vm.scratch = self.long.take().unwrap_or_default();
                     return Err(e);
                 }
