@@ -13,11 +13,15 @@ pub struct Run {
     pub code: Option<i32>,
 }
 
-/// Runs `impish ARGS FILE`; `Err` when it cannot start or outlives `limit`.
+/// Runs `impish ARGS FILE` in FILE's folder, naming the file without its folder, so
+/// what it prints does not depend on where the checkout is; `Err` when it cannot start
+/// or outlives `limit`.
 pub fn run_file(args: &[&str], file: &Path, limit: Duration) -> Result<Run, String> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut child = Command::new(env!("CARGO_BIN_EXE_impish"))
+        .current_dir(dir)
         .args(args)
-        .arg(file)
+        .arg(file.file_name().unwrap_or(file.as_os_str()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
