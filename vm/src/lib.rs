@@ -36,6 +36,30 @@
 //! assert!(failure.to_string().contains("parameter 1 has an invalid type 'string'"));
 //! ```
 
+//! # Keeping values alive
+//!
+//! A [`Value`] is a plain copyable handle; the collector owns what it names, and may
+//! run at any safepoint of the interpreter: inside every call back into the VM
+//! ([`Vm::call`], [`Vm::call_value`], a callback, a metamethod) and when memory is
+//! reserved near the limit ([`Vm::reserve`]). So:
+//!
+//! - A native's arguments stay alive while it runs. Anything else it keeps in Rust across
+//!   such a call (a copy of a container's items, a result being built) it holds with
+//!   [`Vm::hold`]; what it held is released when it returns.
+//! - A host or embedder keeps a value it stores outside the VM with [`Vm::pin`] until
+//!   [`Vm::unpin`].
+//! - A value given to a VM must come from that VM: every value that enters from Rust is
+//!   checked (a value of another VM is a panic, not a wrong read).
+//! - Forgetting to hold is a bug, but never a read of freed memory: the interpreter reads
+//!   every object whose id it got from a register or a container through a checked slot,
+//!   and a stale id is an internal error. [`Vm::set_gc_stress`] collects at every
+//!   safepoint and never reuses ids, so such a bug shows at once in tests.
+//! - A panic inside the VM (a bug of impish's) is caught at [`Vm::call`] and
+//!   [`Vm::compile`] and becomes [`Error::Internal`]; that VM refuses later calls.
+//!
+//! The heap and the collector are private to this crate; libraries read containers
+//! through [`Vm::array_items`], [`Vm::table_entries`] and [`Vm::resolve`].
+
 pub mod syntax;
 
 mod arena;
