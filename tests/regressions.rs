@@ -13,9 +13,8 @@ const LIMIT: Duration = Duration::from_secs(20);
 
 fn programs(profile: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions").join(profile);
-    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut programs: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     programs.retain(|p| p.extension().is_some_and(|ext| ext == "nut"));
     programs.sort();
     programs
