@@ -69,3 +69,25 @@ fn the_squirrel_profile_still_runs_a_plain_script_as_sq() {
     let (code, _, err) = impish(&["run", "--profile", "squirrel", &script, "--json", "--for", "3"]);
     assert_eq!((code, err.trim()), (Some(2), "--for, --json: only with --profile imp"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let endless = scratch("endless.nut", "while (1) print(\"line\\n\");\n");
+    for profile in ["squirrel", "imp"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_impish"))
+            .args(["run", "--profile", profile, &endless])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("impish starts");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut first).expect("a line");
+        assert!(first.ends_with("line\n"), "{profile}: {first}");
+        // The reader is dropped here, as `| head -1` closes its end.
+        let out = child.wait_with_output().expect("impish ends");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!((out.status.code(), err.as_ref()), (Some(141), ""), "{profile}");
+    }
+}

@@ -30,10 +30,10 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let total = args.files.len();
     if failed == 0 {
-        println!("{total} file{} checked, no errors", if total == 1 { "" } else { "s" });
+        super::print(&format!("{total} file{} checked, no errors\n", if total == 1 { "" } else { "s" }));
         ExitCode::SUCCESS
     } else {
-        println!("{total} file{} checked, {failed} with errors", if total == 1 { "" } else { "s" });
+        super::print(&format!("{total} file{} checked, {failed} with errors\n", if total == 1 { "" } else { "s" }));
         ExitCode::FAILURE
     }
 }
@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
 /// compiler accepts is the same in both profiles, so one profile serves.
 fn check(source: &str, name: &str, print_ast: bool) -> Result<(), Error> {
     if print_ast {
-        print!("{}", sexpr::program(&syntax::parse(source, name)?.program));
+        super::print(&sexpr::program(&syntax::parse(source, name)?.program));
     }
     Vm::new(Profile::Squirrel).compile(source, name).map(|_| ())
 }

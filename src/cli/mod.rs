@@ -1,6 +1,7 @@
 //! One module per subcommand, and what several of them share: reading a source file
 //! and naming a profile.
 
+use std::io::Write;
 use std::path::Path;
 
 pub mod bench;
@@ -17,6 +18,25 @@ pub fn read_source(path: &Path) -> Result<(String, String), String> {
         Ok(bytes) => Ok((name, String::from_utf8_lossy(&bytes).into_owned())),
         Err(e) => Err(format!("{name}: cannot read: {e}")),
     }
+}
+
+/// Writes `bytes` to `out`, standard output (see `stop_if_reader_gone`).
+pub fn write_stdout(out: &mut dyn Write, bytes: &[u8]) {
+    stop_if_reader_gone(out.write_all(bytes));
+}
+
+/// When standard output's reader has gone (`impish run x | head`), the process ends
+/// quietly with the status a shell gives a process SIGPIPE ended (141), as the
+/// reference `sq` ends; other write errors are ignored, as `sq` ignores them.
+pub fn stop_if_reader_gone(written: std::io::Result<()>) {
+    if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+        std::process::exit(141);
+    }
+}
+
+/// `print!` that ends the process quietly when standard output's reader has gone.
+pub fn print(text: &str) {
+    write_stdout(&mut std::io::stdout().lock(), text.as_bytes());
 }
 
 /// `--profile`: which Squirrel to emulate.

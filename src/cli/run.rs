@@ -143,10 +143,10 @@ fn run_script(file: &Path, memory_limit: Option<usize>, gc_stress: bool) -> Exit
     let out = Rc::new(RefCell::new(std::io::BufWriter::new(std::io::stdout())));
     let sink = out.clone();
     vm.set_output(Box::new(move |b| {
-        let _ = sink.borrow_mut().write_all(b);
+        super::write_stdout(&mut *sink.borrow_mut(), b);
     }));
     let status = impish_vm::run_script(&mut vm, &source, &name);
-    let _ = out.borrow_mut().flush();
+    super::stop_if_reader_gone(out.borrow_mut().flush());
     ExitCode::from(status as u8)
 }
 
@@ -174,9 +174,9 @@ fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<E
     let config = ImpConfig { agent, identity, pace, instruction_budget, setup_vm, ..ImpConfig::new(device) };
     let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
     if args.json {
-        imp.set_log_sink(Box::new(|line| println!("{}", line.to_json())));
+        imp.set_log_sink(Box::new(|line| super::print(&format!("{}\n", line.to_json()))));
     } else {
-        imp.set_log_sink(Box::new(|line| println!("{line}")));
+        imp.set_log_sink(Box::new(|line| super::print(&format!("{line}\n"))));
     }
     for input in inputs {
         imp.schedule_input(input).map_err(|e| format!("{}: {e}", args.input.as_deref().unwrap_or(file).display()))?;
@@ -222,13 +222,13 @@ pub fn disasm(args: &DisasmArgs) -> ExitCode {
     let mut vm = Vm::new(Profile::Squirrel);
     match vm.compile(&source, &name) {
         Ok(f) => {
-            print!("{}", vm.disassemble(f).unwrap_or_default());
+            super::print(&vm.disassemble(f).unwrap_or_default());
             ExitCode::SUCCESS
         }
         Err(e) => {
             let (err, out) = e.report();
             eprint!("{err}");
-            print!("{out}");
+            super::print(&out);
             ExitCode::from(impish_vm::runner::COMPILE_ERROR_STATUS as u8)
         }
     }

@@ -873,6 +873,11 @@ impl Vm {
         if !arity_ok {
             return Err(self.error("wrong number of parameters"));
         }
+        // A native bound to an environment sees the environment as `this`, and its type
+        // mask checks what it will see: `[].sort.bindenv({})` takes no table.
+        if let Some(env) = nf.env {
+            self.ex.stack[args.base as usize] = self.heap.weak_target(env);
+        }
         if let Some(mask) = &nf.typemask {
             // `.` (any) is all ones, and every value has a type bit. Both slices have
             // the same length, so the check is one counted loop.
@@ -884,9 +889,6 @@ impl Vm {
                 let (m, v) = (mask[i], given[i]);
                 return Err(self.param_type_error(i, m, v));
             }
-        }
-        if let Some(env) = nf.env {
-            self.ex.stack[args.base as usize] = self.heap.weak_target(env);
         }
         let plain = match &nf.body {
             NativeBody::Plain(f) => Some(*f),
@@ -998,6 +1000,7 @@ impl Vm {
         } else if nargs != np {
             let nd = proto.ndefaults;
             if nargs < np && np - nargs <= nd {
+                self.ex.ensure(b + np as usize + 1);
                 let cl = self.heap.closure(c);
                 let first = (nd - (np - nargs)) as usize;
                 for (i, d) in cl.defaults[first..].iter().enumerate() {

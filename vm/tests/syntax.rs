@@ -232,15 +232,15 @@ fn the_imp_dialect_lacks_the_3_1_and_3_2_syntax() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let parens = "(".repeat(10_000) + &")".repeat(10_000);
-    let err = parse(&format!("local x = {parens}"), "t.nut").expect_err("too deep");
+    let arrays = "[".repeat(10_000) + &"]".repeat(10_000);
+    let err = parse(&format!("local x = {arrays}"), "t.nut").expect_err("too deep");
     assert_eq!(err.message, "nesting too deep");
     let minus = "local x = ".to_string() + &"-".repeat(10_000) + "1";
     let err = parse(&minus, "t.nut").expect_err("too deep");
-    assert_eq!(err.message, "expression nested too deeply");
+    assert_eq!(err.message, "nesting too deep");
     let ifs = "if (a) ".repeat(10_000) + "x()";
     let err = parse(&ifs, "t.nut").expect_err("too deep");
-    assert_eq!(err.message, "expression nested too deeply");
+    assert_eq!(err.message, "nesting too deep");
     let reasonable = "if (a) ".repeat(100) + "x()";
     assert!(parse(&reasonable, "t.nut").is_ok());
 }

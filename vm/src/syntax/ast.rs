@@ -43,6 +43,18 @@ pub struct Stmt {
     pub span: Span,
 }
 
+impl Stmt {
+    /// What stands in a node's place once it is taken out of the tree.
+    pub const PLACEHOLDER: Stmt = Stmt { kind: StmtKind::Empty, span: Span { lo: 0, hi: 0 } };
+}
+
+/// A tree of any depth drops without recursing on the Rust stack.
+impl Drop for Stmt {
+    fn drop(&mut self) {
+        super::walk::dismantle(super::walk::by_mut::Child::Stmt(self));
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     /// `;`
@@ -151,6 +163,18 @@ pub enum Scalar {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Expr {
+    /// What stands in a node's place once it is taken out of the tree.
+    pub const PLACEHOLDER: Expr = Expr { kind: ExprKind::Null, span: Span { lo: 0, hi: 0 } };
+}
+
+/// A tree of any depth drops without recursing on the Rust stack.
+impl Drop for Expr {
+    fn drop(&mut self) {
+        super::walk::dismantle(super::walk::by_mut::Child::Expr(self));
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -24,10 +24,6 @@ use logos::Logos;
 /// A token with its byte span, as lalrpop consumes it.
 pub type Spanned<'s> = (usize, Tok<'s>, usize);
 
-/// Deeper bracket nesting than this is refused: the tree it would build could not be
-/// compiled or dropped without risking the Rust stack.
-pub const MAX_NESTING: usize = 400;
-
 /// Lexes `source` and lays it out for the parser; also returns what it noted about
 /// positions. A lexical error comes with the notes gathered up to it.
 pub fn tokens(source: &str, dialect: Dialect) -> Result<(Vec<Spanned<'_>>, PositionNotes), (LexError, PositionNotes)> {
@@ -36,10 +32,7 @@ pub fn tokens(source: &str, dialect: Dialect) -> Result<(Vec<Spanned<'_>>, Posit
     while let Some(token) = lexer.next() {
         let span = lexer.span();
         match token {
-            Ok(Tok::Newline) => {
-                layout.newline = true;
-                Ok(())
-            }
+            Ok(Tok::Newline) => layout.newline = true,
             Ok(Tok::Char(c)) => layout.push(span.start, Tok::Num(Num::Int(c)), span.end),
             // Keywords that 3.0.4 does not have are names there.
             Ok(Tok::LineMacro | Tok::FileMacro | Tok::Rawcall) if dialect == Dialect::Imp => {
@@ -49,9 +42,8 @@ pub fn tokens(source: &str, dialect: Dialect) -> Result<(Vec<Spanned<'_>>, Posit
             Err(LexError { unexpected: Some(c), offset, .. }) => {
                 layout.push(offset, Tok::Unknown(c), offset + c.len_utf8())
             }
-            Err(err) => Err(err),
+            Err(err) => return Err((err, std::mem::take(&mut lexer.extras.notes))),
         }
-        .map_err(|err| (err, std::mem::take(&mut lexer.extras.notes)))?;
     }
     Ok((layout.out, lexer.extras.notes))
 }
@@ -112,7 +104,7 @@ struct Layout<'s> {
 }
 
 impl<'s> Layout<'s> {
-    fn push(&mut self, lo: usize, tok: Tok<'s>, hi: usize) -> Result<(), LexError> {
+    fn push(&mut self, lo: usize, tok: Tok<'s>, hi: usize) {
         let newline = std::mem::take(&mut self.newline);
         let tok = match tok {
             Tok::PlusPlus if newline => Tok::PlusPlusNl,
@@ -127,7 +119,7 @@ impl<'s> Layout<'s> {
         if self.wants_separator(&tok, newline) {
             self.out.push((lo, Tok::Sep, hi));
         }
-        self.track_brackets(&tok, lo)?;
+        self.track_brackets(&tok);
         let ends = self.ends_expression(&tok);
         self.prev_is_rbrace = tok == Tok::RBrace;
         self.prev_is_rparen = tok == Tok::RParen;
@@ -138,7 +130,6 @@ impl<'s> Layout<'s> {
         } else {
             self.out.push((lo, tok, hi));
         }
-        Ok(())
     }
 
     fn wants_separator(&self, tok: &Tok<'s>, newline: bool) -> bool {
@@ -178,7 +169,7 @@ impl<'s> Layout<'s> {
         }
     }
 
-    fn track_brackets(&mut self, tok: &Tok<'s>, lo: usize) -> Result<(), LexError> {
+    fn track_brackets(&mut self, tok: &Tok<'s>) {
         let depth = self.open.len();
         self.prev_closed_header = false;
         self.prev_closed_function = false;
@@ -193,16 +184,16 @@ impl<'s> Layout<'s> {
                 } else {
                     Header::None
                 };
-                self.open_bracket(Bracket::Paren { header }, lo)?;
+                self.open.push(Bracket::Paren { header });
             }
-            Tok::LBracket(_) => self.open_bracket(Bracket::Square, lo)?,
+            Tok::LBracket(_) => self.open.push(Bracket::Square),
             Tok::LBrace => {
                 // `class extends {} {}`: a `{` right after `extends` opens the base.
                 let opens_base = matches!(self.out.last(), Some((_, Tok::Extends, _)));
                 if self.declaration_header == Some(depth) && !opens_base {
                     self.declaration_header = None;
                 }
-                self.open_bracket(Bracket::Brace { function_body: after_parameters }, lo)?;
+                self.open.push(Bracket::Brace { function_body: after_parameters });
             }
             Tok::RParen => {
                 let header = match self.open.pop() {
@@ -240,15 +231,6 @@ impl<'s> Layout<'s> {
         if self.function_header == Some(depth) && !still_naming {
             self.function_header = None;
         }
-        Ok(())
-    }
-
-    fn open_bracket(&mut self, bracket: Bracket, lo: usize) -> Result<(), LexError> {
-        if self.open.len() >= MAX_NESTING {
-            return Err(LexError { message: "nesting too deep", offset: lo + 1, unexpected: None });
-        }
-        self.open.push(bracket);
-        Ok(())
     }
 
     /// `else` after a separator becomes `ElseSep`, absorbing that separator — unless the

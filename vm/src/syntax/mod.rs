@@ -13,6 +13,7 @@ pub mod layout;
 pub mod sexpr;
 pub mod source;
 pub mod token;
+mod walk;
 
 #[allow(clippy::all, unused_parens, unused_imports)]
 mod grammar {
@@ -91,7 +92,7 @@ pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, 
     match parsed {
         Ok(program) => {
             depth::check(&program).map_err(|span| {
-                ParseError::new(&source_map, "expression nested too deeply".into(), span.lo as usize, Some(span))
+                ParseError::new(&source_map, "nesting too deep".into(), span.lo as usize, Some(span))
             })?;
             Ok(Ast { program, source_map })
         }
