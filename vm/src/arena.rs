@@ -2,15 +2,30 @@
 //! mark bits for the collector.
 //!
 //! Ids stay valid for as long as the object is reachable; the collector only frees
-//! unmarked slots, so a live value never sees its id reused.
+//! unmarked slots, so a live value never sees its id reused. A freed slot holds a
+//! vacant object of its kind (see `Vacant`), so no read of a slot is ever a read of
+//! freed memory.
+
+/// The value a freed slot holds until its id is reused: an empty object of the kind
+/// (no allocation), which every reader can read safely. A stale id (a value someone
+/// forgot to keep alive) therefore never reads freed memory, even on the interpreter's
+/// unchecked hot paths; the checked reads still refuse it.
+pub trait Vacant {
+    fn vacant() -> Self;
+}
+
+struct Slot<T> {
+    used: bool,
+    value: T,
+}
 
 pub struct Arena<T> {
-    slots: Vec<Option<T>>,
+    slots: Vec<Slot<T>>,
     marks: Vec<bool>,
     free: Vec<u32>,
     live: usize,
     /// Whether freed slots are given to new objects. Off under GC stress, so a stale id
-    /// keeps naming an empty slot and its next use is caught.
+    /// keeps naming a vacant slot and its next checked use is caught.
     reuse: bool,
 }
 
@@ -20,14 +35,14 @@ impl<T> Default for Arena<T> {
     }
 }
 
-impl<T> Arena<T> {
+impl<T: Vacant> Arena<T> {
     pub fn insert(&mut self, value: T) -> u32 {
         self.live += 1;
         if let Some(i) = self.free.pop() {
-            self.slots[i as usize] = Some(value);
+            self.slots[i as usize] = Slot { used: true, value };
             i
         } else {
-            self.slots.push(Some(value));
+            self.slots.push(Slot { used: true, value });
             self.marks.push(false);
             (self.slots.len() - 1) as u32
         }
@@ -36,7 +51,7 @@ impl<T> Arena<T> {
     #[inline(always)]
     pub fn get(&self, i: u32) -> &T {
         match self.slots.get(i as usize) {
-            Some(Some(v)) => v,
+            Some(Slot { used: true, value }) => value,
             _ => dangling(),
         }
     }
@@ -44,56 +59,30 @@ impl<T> Arena<T> {
     #[inline(always)]
     pub fn get_mut(&mut self, i: u32) -> &mut T {
         match self.slots.get_mut(i as usize) {
-            Some(Some(v)) => v,
+            Some(Slot { used: true, value }) => value,
             _ => dangling(),
         }
     }
 
-    /// Object `i`, for the interpreter's hottest reads of ids from registers: without
-    /// the bounds check, which no id needs, but `None` for an empty slot, so a stale id
-    /// (a value someone forgot to keep alive) sends the caller to its general path,
-    /// whose checked read makes it a caught internal error: never a read of freed
-    /// memory. Callers fold the `None` into the miss branch they have anyway.
+    /// Object `i` without checks, for the interpreter's hottest reads (ids from
+    /// registers, the running closure and its outers). A freed slot reads as its
+    /// vacant object, which the hot paths' own checks (a cached node or field index, a
+    /// prototype's arity) send to the general path, whose checked read refuses it.
     #[inline(always)]
-    pub fn get_live(&self, i: u32) -> Option<&T> {
-        debug_assert!(self.has_slot(i), "an id this arena never gave out");
+    pub fn get_live(&self, i: u32) -> &T {
+        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
         // SAFETY: ids are made only by `insert` (the id types' fields are private to the
         // crate), `slots` never shrinks, and the VM admits no value from elsewhere (see
         // `Heap::owns`), so every id it reads is in bounds.
-        unsafe { self.slots.get_unchecked(i as usize) }.as_ref()
+        &unsafe { self.slots.get_unchecked(i as usize) }.value
     }
 
     /// `get_live`, mutably.
     #[inline(always)]
-    pub fn get_live_mut(&mut self, i: u32) -> Option<&mut T> {
-        debug_assert!(self.has_slot(i), "an id this arena never gave out");
+    pub fn get_live_mut(&mut self, i: u32) -> &mut T {
+        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
         // SAFETY: as for `get_live`.
-        unsafe { self.slots.get_unchecked_mut(i as usize) }.as_mut()
-    }
-
-    /// Object `i` without the checks, for the interpreter's reads of what the running
-    /// frame itself keeps alive (its closure, that closure's outers). Ids read from
-    /// registers or containers go through the checked `get`: a stale id there is a
-    /// caught internal error, never a read of freed memory.
-    ///
-    /// # Safety
-    /// `i` must name a live object: one the collector has not freed.
-    #[inline(always)]
-    pub unsafe fn get_unchecked(&self, i: u32) -> &T {
-        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
-        // SAFETY: the caller guarantees slot `i` exists and holds an object.
-        unsafe { self.slots.get_unchecked(i as usize).as_ref().unwrap_unchecked() }
-    }
-
-    /// `get_unchecked`, mutably.
-    ///
-    /// # Safety
-    /// As for `get_unchecked`.
-    #[inline(always)]
-    pub unsafe fn get_unchecked_mut(&mut self, i: u32) -> &mut T {
-        debug_assert!(self.try_get(i).is_some(), "access to a collected object");
-        // SAFETY: as for `get_unchecked`.
-        unsafe { self.slots.get_unchecked_mut(i as usize).as_mut().unwrap_unchecked() }
+        &mut unsafe { self.slots.get_unchecked_mut(i as usize) }.value
     }
 
     /// Whether `i` is an id this arena gave out (its object may since be freed).
@@ -103,7 +92,7 @@ impl<T> Arena<T> {
     }
 
     pub fn try_get(&self, i: u32) -> Option<&T> {
-        self.slots.get(i as usize).and_then(|s| s.as_ref())
+        self.slots.get(i as usize).filter(|s| s.used).map(|s| &s.value)
     }
 
     /// Sets the mark bit; returns true if it was not set before (first visit).
@@ -130,10 +119,12 @@ impl<T> Arena<T> {
     /// Frees every unmarked object (calling `on_free` with its id and value first) and
     /// clears the marks of the survivors.
     pub fn sweep(&mut self, mut on_free: impl FnMut(u32, T)) {
-        for i in 0..self.slots.len() {
+        for (i, slot) in self.slots.iter_mut().enumerate() {
             if self.marks[i] {
                 self.marks[i] = false;
-            } else if let Some(v) = self.slots[i].take() {
+            } else if slot.used {
+                slot.used = false;
+                let v = std::mem::replace(&mut slot.value, T::vacant());
                 self.live -= 1;
                 if self.reuse {
                     self.free.push(i as u32);
@@ -150,13 +141,13 @@ impl<T> Arena<T> {
     /// Bytes held for objects that are not there: freed slots and spare capacity, which
     /// new objects reuse before the arena grows.
     pub fn reusable_bytes(&self) -> usize {
-        let slot = std::mem::size_of::<Option<T>>() + std::mem::size_of::<bool>();
+        let slot = std::mem::size_of::<Slot<T>>() + std::mem::size_of::<bool>();
         (self.slots.capacity() - self.live) * slot + self.free.capacity() * std::mem::size_of::<u32>()
     }
 
     /// Ids of all live objects.
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.slots.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| i as u32)
+        self.slots.iter().enumerate().filter(|(_, s)| s.used).map(|(i, _)| i as u32)
     }
 }
 
@@ -169,6 +160,12 @@ fn dangling() -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Vacant for &'static str {
+        fn vacant() -> Self {
+            ""
+        }
+    }
 
     #[test]
     fn sweep_frees_unmarked_and_reuses_ids() {
@@ -194,5 +191,6 @@ mod tests {
         assert_ne!(x, y);
         assert!(a.try_get(x).is_none());
         assert_eq!(*a.get(y), "y");
+        assert_eq!(*a.get_live(x), "", "a freed slot reads as its vacant object");
     }
 }

@@ -258,6 +258,33 @@ pub struct Proto {
 }
 
 impl Proto {
+    /// The prototype of a freed closure's slot: no code and an arity no call has, so
+    /// the call fast paths decline it and the general path's checked read refuses it.
+    pub(crate) fn vacant() -> Proto {
+        Proto {
+            name: Value::Null,
+            source: Value::Null,
+            code: Vec::new(),
+            consts: Vec::new(),
+            children: Vec::new(),
+            params: Vec::new(),
+            nparams: 0,
+            varargs: false,
+            ndefaults: 0,
+            max_regs: 0,
+            outers: Vec::new(),
+            outer_names: Vec::new(),
+            lines: Vec::new(),
+            files: Vec::new(),
+            locals: Vec::new(),
+            generator: false,
+            plain_arity: u32::MAX,
+            gc_epoch: Cell::new(0),
+            executed: Cell::new(0),
+            ic: InlineCache::new(0),
+        }
+    }
+
     /// The source line of the instruction at `pc`.
     pub fn line_at(&self, pc: usize) -> u32 {
         let pc = pc as u32;

@@ -169,13 +169,13 @@ impl Vm {
     /// Outer `k` of the running closure.
     #[inline(always)]
     fn running_outer(&self, k: u8) -> OuterId {
-        // SAFETY: the running frame keeps its closure alive (the collector marks every
-        // frame's closure), the frame stack is not empty while code runs, and the
-        // compiler only emits outer indices of the running closure's own prototype,
-        // which has one outer each.
+        // SAFETY: the frame stack is not empty while code runs; the running frame keeps
+        // its closure alive (the collector marks every frame's closure), and the compiler
+        // only emits outer indices of the running closure's own prototype, which has one
+        // outer each.
         unsafe {
             let c = self.ex.frames.last().unwrap_unchecked().closure;
-            *self.heap.closures.get_unchecked(c.0).outers.get_unchecked(k as usize)
+            *self.heap.closures.get_live(c.0).outers.get_unchecked(k as usize)
         }
     }
 
@@ -498,8 +498,7 @@ impl Vm {
                     Op::GetOuter | Op::PrepCallOuter => {
                         let o = self.running_outer(i.b);
                         // Closed, or open on the running stack: read in place.
-                        // SAFETY: as for `running_outer`: the running closure keeps it.
-                        match unsafe { *self.heap.outers.get_unchecked(o.0) } {
+                        match *self.heap.outers.get_live(o.0) {
                             Outer::Closed(v) => fw!(i.a, v),
                             Outer::Open { ctx, slot } if ctx == self.ex.ctx => fw!(i.a, self.ex.stack[slot as usize]),
                             _ => fw!(i.a, self.outer_get(o)),
@@ -511,8 +510,7 @@ impl Vm {
                     Op::SetOuter => {
                         let o = self.running_outer(i.a);
                         let v = fr!(i.b);
-                        // SAFETY: as for `GetOuter`.
-                        match unsafe { self.heap.outers.get_unchecked_mut(o.0) } {
+                        match self.heap.outers.get_live_mut(o.0) {
                             Outer::Closed(c) => *c = v,
                             Outer::Open { ctx, slot } if *ctx == self.ex.ctx => {
                                 let slot = *slot as usize;
@@ -1067,7 +1065,7 @@ impl Vm {
     /// where it is: its prototype, or `None` with nothing done.
     #[inline(always)]
     fn retarget_plain(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closures.get_live(c.0)?;
+        let cl = self.heap.closures.get_live(c.0);
         let top = base + cl.proto.max_regs as usize;
         if nargs as u32 != cl.proto.plain_arity || cl.env.is_some() || top >= self.ex.stack.len() {
             return None;

@@ -4,6 +4,7 @@
 use std::any::Any;
 use std::rc::Rc;
 
+use crate::arena::Vacant;
 use crate::bytecode::Proto;
 use crate::frame::ExecState;
 use crate::table::Table;
@@ -307,5 +308,100 @@ mod tests {
                 assert!(f[..n - 1].iter().enumerate().all(|(i, v)| matches!(v, Value::Int(x) if *x == i as i64)));
             }
         }
+    }
+}
+
+// What a freed slot of each kind holds (see `Vacant`): empty objects, no allocation.
+
+thread_local! {
+    /// The one prototype of every freed closure's slot on this thread.
+    static VACANT_PROTO: Rc<Proto> = Rc::new(Proto::vacant());
+}
+
+impl Vacant for Closure {
+    fn vacant() -> Closure {
+        Closure {
+            proto: VACANT_PROTO.with(Rc::clone),
+            outers: Box::new([]),
+            defaults: Box::new([]),
+            env: None,
+            root: TableId(u32::MAX),
+            base: None,
+        }
+    }
+}
+
+impl Vacant for NativeFunction {
+    fn vacant() -> NativeFunction {
+        NativeFunction {
+            name: StrId(u32::MAX),
+            body: NativeBody::Plain(|_, _| Ok(Value::Null)),
+            nparams: 0,
+            typemask: None,
+            env: None,
+            free: Box::new([]),
+        }
+    }
+}
+
+impl Vacant for Class {
+    fn vacant() -> Class {
+        Class {
+            base: None,
+            members: Table::vacant(),
+            fields: Vec::new(),
+            methods: Vec::new(),
+            metamethods: [Value::Null; 18],
+            attrs: Value::Null,
+            locked: false,
+            constructor: None,
+        }
+    }
+}
+
+/// No class has this id, so no inline cache word matches a freed instance.
+impl Vacant for Instance {
+    fn vacant() -> Instance {
+        Instance {
+            class: ClassId(u32::MAX),
+            fields: Fields::Inline { len: 0, values: [Value::Null; INLINE_FIELDS] },
+            user: None,
+        }
+    }
+}
+
+impl Vacant for Generator {
+    fn vacant() -> Generator {
+        Generator { state: GenState::Dead, exec: None }
+    }
+}
+
+impl Vacant for Thread {
+    fn vacant() -> Thread {
+        Thread { func: Value::Null, status: ThreadStatus::Idle, exec: None, wake_slot: None }
+    }
+}
+
+impl Vacant for WeakRefObj {
+    fn vacant() -> WeakRefObj {
+        WeakRefObj { target: Value::Null }
+    }
+}
+
+impl Vacant for UserData {
+    fn vacant() -> UserData {
+        UserData { data: Box::new(()), delegate: None }
+    }
+}
+
+impl Vacant for Outer {
+    fn vacant() -> Outer {
+        Outer::Closed(Value::Null)
+    }
+}
+
+impl Vacant for Vec<Value> {
+    fn vacant() -> Vec<Value> {
+        Vec::new()
     }
 }

@@ -208,7 +208,7 @@ impl Vm {
     /// the general path reads through).
     #[inline(always)]
     pub(crate) fn instance_member_hit(&self, i: InstanceId, word: &CacheWord) -> Option<Value> {
-        let inst = self.heap.instances.get_live(i.0)?;
+        let inst = self.heap.instances.get_live(i.0);
         let v = match word.member(inst.class)? {
             MemberRef::Field(f) => *inst.fields.get(f)?,
             MemberRef::Method(m) => self.heap.class(inst.class).methods.get(m)?.value,
@@ -221,7 +221,7 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn table_member_hit(&self, t: TableId, key: Value, word: &CacheWord) -> Option<Value> {
         let Value::Str(k) = key else { return None };
-        let table = self.heap.tables.get_live(t.0)?;
+        let table = self.heap.tables.get_live(t.0);
         not_weak(table.value_at(word.table_node()?, k)?)
     }
 
@@ -230,14 +230,14 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn table_slot_hit(&mut self, t: TableId, key: Value, word: &CacheWord) -> Option<&mut Value> {
         let Value::Str(k) = key else { return None };
-        let table = self.heap.tables.get_live_mut(t.0)?;
+        let table = self.heap.tables.get_live_mut(t.0);
         table.slot_at(word.table_node()?, k)
     }
 
     /// The field slot of instance `i` that cache word `word` holds for its class.
     #[inline(always)]
     pub(crate) fn instance_field_hit(&mut self, i: InstanceId, word: &CacheWord) -> Option<&mut Value> {
-        let inst = self.heap.instances.get_live_mut(i.0)?;
+        let inst = self.heap.instances.get_live_mut(i.0);
         match word.member(inst.class)? {
             MemberRef::Field(f) => inst.fields.get_mut(f),
             MemberRef::Method(_) => None,

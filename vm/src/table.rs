@@ -34,6 +34,13 @@ pub struct Table {
     pub delegate: Option<TableId>,
 }
 
+/// A freed table's slot: no nodes, so a cached node index misses.
+impl crate::arena::Vacant for Table {
+    fn vacant() -> Table {
+        Table { nodes: Vec::new(), first_free: 0, used: 0, delegate: None }
+    }
+}
+
 /// The hash of a key, as the reference computes it for scalars and strings. Objects
 /// hash by identity (their arena id; the reference uses the address).
 #[inline(always)]

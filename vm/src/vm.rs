@@ -952,7 +952,7 @@ impl Vm {
         ret: u32,
         flags: u8,
     ) -> Option<NonNull<Proto>> {
-        let cl = self.heap.closures.get_live(c.0)?;
+        let cl = self.heap.closures.get_live(c.0);
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;
