@@ -283,6 +283,33 @@ fn an_uncaught_device_error_restarts_squirrel() {
     assert_eq!(imp.uncaught_errors(), 2);
 }
 
+/// A bug of impish's own (here a native that panics) is an internal error of the imp
+/// that hit it: logged, the device restarts, the agent and the run go on.
+#[test]
+fn a_panic_inside_the_vm_is_an_error_of_that_imp_only() {
+    let device = r#"
+        server.log("boot");
+        imp.wakeup(1, function() { boom(); });
+    "#;
+    let agent = r#"imp.wakeup(3, function() { server.log("agent still running"); });"#;
+    let setup: impish_factory::imp::VmSetup = std::rc::Rc::new(|side, vm: &mut impish_vm::Vm| {
+        if side == impish_factory::imp::Side::Device {
+            vm.register("boom", |_, _| panic!("a bug in a native"), 1, None);
+        }
+    });
+    let config = ImpConfig { setup_vm: Some(setup), ..imp_support::config(device, Some(agent)) };
+    let mut imp = Imp::new(config).expect("compiles");
+    imp.run_for(Duration::from_secs(4));
+    let log = log_of(&imp);
+    assert!(
+        log.contains(&"00:01.000 [Device] ERROR: impish internal error: a bug in a native".to_string()),
+        "{log:#?}"
+    );
+    assert!(log.contains(&"00:01.000 [Status] Device restarting after an uncaught error".to_string()), "{log:#?}");
+    assert!(log.contains(&"00:02.000 [Device] boot".to_string()), "the device boots a fresh VM: {log:#?}");
+    assert!(log.contains(&"00:03.000 [Agent] agent still running".to_string()), "{log:#?}");
+}
+
 #[test]
 fn configparams_arrive_at_the_first_idle_point() {
     let device = r#"

@@ -148,7 +148,7 @@ fn array_of(vm: &Vm, args: Args) -> ArrayId {
 
 /// Calls `f` with `this` = `this` and `args`, for natives iterating containers.
 fn callback(vm: &mut Vm, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
-    vm.call_value(f, this, args)
+    vm.call_own(f, this, args)
 }
 
 /// The number of arguments (with `this`) a callback is given by map/apply.
@@ -487,7 +487,7 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         let r = if cmp.is_null() {
             vm.compare(*x, *y)
         } else {
-            match vm.call_value(cmp, this, &[*x, *y]) {
+            match vm.call_own(cmp, this, &[*x, *y]) {
                 Ok(Value::Int(i)) => Ok(i),
                 Ok(Value::Float(f)) => Ok(vm.profile.float_to_int(f)),
                 Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
@@ -749,7 +749,7 @@ fn closure_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let f = args.this(vm);
     let this = args.get(vm, 1);
     let rest: Vec<Value> = (2..args.len()).map(|i| args.get(vm, i)).collect();
-    vm.call_value(f, this, &rest)
+    vm.call_own(f, this, &rest)
 }
 
 fn closure_pcall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -766,7 +766,7 @@ fn closure_acall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let Some((this, rest)) = list.split_first() else {
         return Err(vm.error("wrong number of parameters"));
     };
-    vm.call_value(f, *this, rest)
+    vm.call_own(f, *this, rest)
 }
 
 fn closure_pacall(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

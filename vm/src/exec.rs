@@ -112,7 +112,7 @@ impl Vm {
         }
         let root = self.root_table();
         let saved = (self.pending_trace.take(), self.error_notified);
-        let _ = self.call_value(h, root, &[v]);
+        let _ = self.call_own(h, root, &[v]);
         (self.pending_trace, self.error_notified) = saved;
     }
 
@@ -1170,7 +1170,7 @@ impl Vm {
         let c = Value::Class(self.heap.alloc_class(class));
         if let (Some(_), Value::Class(id)) = (base, c) {
             if let Some(hook) = self.heap.class(id).meta(Meta::Inherited) {
-                self.call_value(hook, c, &[attrs])?;
+                self.call_own(hook, c, &[attrs])?;
             }
         }
         Ok(c)
@@ -1187,7 +1187,7 @@ impl Vm {
     ) -> Result<(), Fail> {
         let Value::Class(c) = cls else { return Err(self.error("object must be a class")) };
         if let Some(hook) = self.heap.class(c).meta(Meta::NewMember) {
-            self.call_value(hook, cls, &[key, val, attrs, Value::Bool(is_static)])?;
+            self.call_own(hook, cls, &[key, val, attrs, Value::Bool(is_static)])?;
             return Ok(());
         }
         self.raw_new_member(c, key, val, attrs, is_static)
@@ -1265,7 +1265,7 @@ impl Vm {
                     return Err(self.error("cannot iterate userdata"));
                 }
                 let Some(mm) = self.meta_of(obj, Meta::Nexti) else { return Err(self.error("_nexti failed")) };
-                let itr = self.call_value(mm, obj, &[state])?;
+                let itr = self.call_own(mm, obj, &[state])?;
                 self.ex.stack[s] = itr;
                 self.ex.stack[kr] = itr;
                 if itr.is_null() {

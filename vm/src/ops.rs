@@ -343,7 +343,7 @@ impl Vm {
                 }
                 if has_delegate {
                     if let Some(mm) = self.meta_of(obj, Meta::Get) {
-                        match self.call_value(mm, obj, &[key]) {
+                        match self.call_own(mm, obj, &[key]) {
                             Ok(v) => return Ok(Some(v)),
                             Err(Fail::Error(Value::Null)) => {}
                             Err(e) => return Err(e),
@@ -441,7 +441,7 @@ impl Vm {
             }
         }
         if let Some(mm) = self.meta_of(obj, Meta::Set) {
-            match self.call_value(mm, obj, &[key, val]) {
+            match self.call_own(mm, obj, &[key, val]) {
                 Ok(_) => return Ok(true),
                 Err(Fail::Error(Value::Null)) => {}
                 Err(e) => return Err(e),
@@ -482,7 +482,7 @@ impl Vm {
                 let tbl = self.heap.table(t);
                 if tbl.delegate.is_some() && tbl.get(key, &self.heap.strings).is_none() {
                     if let Some(mm) = self.meta_of(obj, Meta::NewSlot) {
-                        self.call_value(mm, obj, &[key, val])?;
+                        self.call_own(mm, obj, &[key, val])?;
                         return Ok(());
                     }
                 }
@@ -490,7 +490,7 @@ impl Vm {
                 Ok(())
             }
             Value::Instance(_) => match self.meta_of(obj, Meta::NewSlot) {
-                Some(mm) => self.call_value(mm, obj, &[key, val]).map(|_| ()),
+                Some(mm) => self.call_own(mm, obj, &[key, val]).map(|_| ()),
                 None => Err(self.error("class instances do not support the new slot operator")),
             },
             Value::Class(c) => {
@@ -578,7 +578,7 @@ impl Vm {
         match obj {
             Value::Table(_) | Value::Instance(_) | Value::UserData(_) => {
                 if let Some(mm) = self.meta_of(obj, Meta::DelSlot) {
-                    return self.call_value(mm, obj, &[key]);
+                    return self.call_own(mm, obj, &[key]);
                 }
                 match obj {
                     Value::Table(t) => match self.heap.tables.get_mut(t.0).remove(key, &self.heap.strings) {
@@ -617,7 +617,7 @@ impl Vm {
             _ if op == ArithOp::Add && (matches!(a, Value::Str(_)) || matches!(b, Value::Str(_))) => self.concat(a, b),
             _ => {
                 if let Some(mm) = self.meta_of(a, op.meta()) {
-                    return self.call_value(mm, a, &[b]);
+                    return self.call_own(mm, a, &[b]);
                 }
                 let (ta, tb) = (a.type_of(), b.type_of());
                 Err(self.error(format!("arith op {} on between '{ta}' and '{tb}'", op.symbol())))
@@ -674,7 +674,7 @@ impl Vm {
             Value::Float(f) => Ok(Value::Float(-f)),
             _ => {
                 if let Some(mm) = self.meta_of(a, Meta::Unm) {
-                    return self.call_value(mm, a, &[]);
+                    return self.call_own(mm, a, &[]);
                 }
                 let t = a.type_of();
                 Err(self.error(format!("attempt to negate a {t}")))
@@ -837,7 +837,7 @@ impl Vm {
                 }
                 if matches!(a, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
                     if let Some(mm) = self.meta_of(a, Meta::Cmp) {
-                        return match self.call_value(mm, a, &[b])? {
+                        return match self.call_own(mm, a, &[b])? {
                             Value::Int(i) => Ok(i),
                             _ => Err(self.error("_cmp must return an integer")),
                         };
@@ -863,7 +863,7 @@ impl Vm {
             Value::Str(s) => Ok(s),
             Value::Table(_) | Value::Instance(_) | Value::UserData(_) => {
                 if let Some(mm) = self.meta_of(v, Meta::ToString) {
-                    let r = self.call_value(mm, v, &[])?;
+                    let r = self.call_own(mm, v, &[])?;
                     if let Value::Str(s) = r {
                         return Ok(s);
                     }
@@ -906,7 +906,7 @@ impl Vm {
     pub(crate) fn type_of_value(&mut self, v: Value) -> Result<Value, Fail> {
         if matches!(v, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
             if let Some(mm) = self.meta_of(v, Meta::Typeof) {
-                return self.call_value(mm, v, &[]);
+                return self.call_own(mm, v, &[]);
             }
         }
         Ok(self.type_name(v))
@@ -942,7 +942,7 @@ impl Vm {
                 let copy: Table = self.heap.table(t).clone();
                 let n = Value::Table(self.heap.alloc_table(copy));
                 if let Some(mm) = self.meta_of(n, Meta::Cloned) {
-                    self.call_value(mm, n, &[v])?;
+                    self.call_own(mm, n, &[v])?;
                 }
                 Ok(n)
             }
@@ -951,7 +951,7 @@ impl Vm {
                 let copy = Instance { class: inst.class, fields: inst.fields.clone(), user: None };
                 let n = Value::Instance(self.heap.alloc_instance(copy));
                 if let Some(mm) = self.meta_of(n, Meta::Cloned) {
-                    self.call_value(mm, n, &[v])?;
+                    self.call_own(mm, n, &[v])?;
                 }
                 Ok(n)
             }

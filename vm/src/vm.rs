@@ -796,6 +796,12 @@ impl Vm {
         self.admit(f);
         self.admit(this);
         args.iter().for_each(|&v| _ = self.admit(v));
+        self.call_own(f, this, args)
+    }
+
+    /// `call_value` for values the VM itself produced (metamethods, the callbacks of
+    /// its own natives), which need no admission.
+    pub(crate) fn call_own(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
         let base = self.ex.top as usize;
         let n = args.len() + 1;
         self.ex.ensure(base + n + 1);
@@ -845,7 +851,7 @@ impl Vm {
                     for i in 1..n {
                         args.push(self.ex.stack[(base + i) as usize]);
                     }
-                    self.call_value(mm, f, &args)
+                    self.call_own(mm, f, &args)
                 }
                 None => Err(self.call_error(f)),
             },
