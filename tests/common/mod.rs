@@ -6,6 +6,7 @@ pub mod run;
 use std::process::Command;
 
 /// Runs `impish ARGS`: exit code, stdout, stderr.
+#[allow(dead_code)] // the program runners use `run` instead
 pub fn impish(args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_impish")).args(args).output().expect("impish runs");
     (
