@@ -187,7 +187,7 @@ impl Report {
     /// The hottest functions over every VM, labelled with the VM when there are several.
     fn hottest(&self, top: usize) -> Vec<(&'static str, &FunctionCost)> {
         let mut all: Vec<_> = self.vms.iter().flat_map(|(vm, s)| s.hottest.iter().map(move |f| (*vm, f))).collect();
-        all.sort_by(|a, b| b.1.instructions.cmp(&a.1.instructions));
+        all.sort_by_key(|b| std::cmp::Reverse(b.1.instructions));
         all.truncate(top);
         all
     }

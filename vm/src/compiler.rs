@@ -217,7 +217,7 @@ impl<'a> Compiler<'a> {
             fs.lines.push((pc as u32, fs.line));
         }
         if let Some(file) = &fs.file {
-            if fs.files.last().map_or(true, |f| f.1 != *file) {
+            if fs.files.last().is_none_or(|f| f.1 != *file) {
                 fs.files.push((pc as u32, file.clone()));
             }
         }

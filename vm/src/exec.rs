@@ -342,9 +342,7 @@ impl Vm {
                             save_pc!();
                             let charged = self.metered_tick(n);
                             $after;
-                            if let Err(err) = charged {
-                                return Err(err);
-                            }
+                            charged?;
                         }
                     }
                     if self.heap.wants_collection() {

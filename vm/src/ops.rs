@@ -1217,7 +1217,7 @@ mod tests {
         assert_eq!(format_float(f64::INFINITY), "inf");
         assert_eq!(format_float(100000.0), "100000");
         assert_eq!(format_float(0.0001), "0.0001");
-        assert_eq!(format_float_prec(3.14159, 14), "3.14159");
+        assert_eq!(format_float_prec(1.23456, 14), "1.23456");
     }
 
     #[test]

@@ -245,6 +245,7 @@ fn half(s: &[u8], at: usize) -> u64 {
 /// string; the few long strings (heap bodies) are listed apart, so the sweep frees
 /// exactly those. Free slots are reused lowest first, so new strings fill whole cache
 /// lines in address order.
+#[derive(Default)]
 struct Store {
     /// Always a whole number of 64-slot words; a free slot holds an inline body.
     strs: Vec<SqStr>,
@@ -257,12 +258,6 @@ struct Store {
     live: usize,
     /// The strings with heap bodies.
     long: Vec<u32>,
-}
-
-impl Default for Store {
-    fn default() -> Self {
-        Store { strs: Vec::new(), used: Vec::new(), marks: Vec::new(), cursor: 0, live: 0, long: Vec::new() }
-    }
 }
 
 impl Store {

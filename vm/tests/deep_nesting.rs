@@ -47,9 +47,12 @@ fn nest(open: &str, leaf: &str, close: &str, depth: usize) -> String {
 }
 
 /// For each shape, a program that nests it `depth` times.
-fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
+/// A named way to nest a construct `n` deep.
+type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
+fn shapes() -> Vec<Shape> {
     const PRELUDE: &str = "local a = 0, x = 0; local f = @(...) 0;\n";
-    let mut out: Vec<(&'static str, Box<dyn Fn(usize) -> String>)> = Vec::new();
+    let mut out: Vec<Shape> = Vec::new();
     for &(name, open, close) in SHAPES {
         out.push((name, Box::new(move |depth| format!("{PRELUDE}x = {};", nest(open, "a", close, depth)))));
     }
