@@ -494,11 +494,12 @@ fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
                 Err(e) => Err(e),
             }
         };
-        let r = r.and_then(|i| match vm.heap.array(a).len() == len {
-            true => Ok(i),
-            false => Err(vm.error("array resized during sort operation")),
-        });
         match r {
+            // `a` is this native's `this`, so its slot is live.
+            Ok(_) if vm.heap.arrays.get_live(a.0).len() != len => {
+                failure = Some(vm.error("array resized during sort operation"));
+                std::cmp::Ordering::Equal
+            }
             Ok(i) => i.cmp(&0),
             Err(e) => {
                 failure = Some(e);
