@@ -186,7 +186,7 @@ fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     }
     let f = &vm.ex.frames[(n - level) as usize];
     let (base, locals) = (f.base, live_locals(f));
-    let mut e = vm.stack_entry(f);
+    let mut e = vm.stack_entry(f, &vm.ex.stack);
     e.locals.clear();
     let t = stack_info_table(vm, &e);
     let lt = vm.new_table();
