@@ -183,7 +183,7 @@ fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         _ => {
             let f = &vm.ex.frames[(n - level) as usize];
             let (base, locals) = (f.base, live_locals(f));
-            let mut e = vm.stack_entry(f);
+            let mut e = vm.stack_entry(f, &vm.ex.stack);
             e.locals.clear();
             let values = locals.into_iter().map(|(name, reg)| (name, vm.ex.stack[base as usize + reg as usize]));
             (e, values.collect())

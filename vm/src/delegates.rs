@@ -948,7 +948,7 @@ fn thread_getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             if level < 0 || level >= n {
                 None
             } else {
-                Some(vm.stack_entry(&ex.frames[(n - 1 - level) as usize]))
+                Some(vm.stack_entry(&ex.frames[(n - 1 - level) as usize], &ex.stack))
             }
         }
         None => None,

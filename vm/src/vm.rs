@@ -181,6 +181,8 @@ pub struct Vm {
     pub(crate) native_depth: u32,
     /// Interpreter runs nested in Rust (natives and metamethods calling scripts).
     pub(crate) nested_runs: u32,
+    /// `stack_position()` where the outermost run started.
+    nested_stack_base: usize,
     pub(crate) error_handler: Value,
     pub(crate) debug_hook: Value,
     /// Remaining instruction budget (approximate: charged at calls and back jumps).
@@ -213,7 +215,18 @@ pub struct Vm {
 pub type OutputFn = Box<dyn FnMut(&[u8])>;
 
 const MAX_NATIVE_DEPTH: u32 = 100;
-const DEFAULT_MAX_FRAMES: usize = 100_000;
+/// Rust stack the interpreter's nested runs may take, in bytes: with the compiler's
+/// bounded depth (`syntax::depth`) beneath the last of them, well inside a 2 MB thread.
+const NESTED_STACK_BUDGET: usize = 512 << 10;
+
+/// Where the Rust stack is now: the address of a local, to measure the stack taken
+/// between two calls.
+#[inline(never)]
+fn stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(marker)) as usize
+}
+const DEFAULT_MAX_FRAMES: usize = 1_000_000;
 
 impl Vm {
     pub fn new(profile: Profile) -> Vm {
@@ -268,6 +281,7 @@ impl Vm {
             pinned: Vec::new(),
             native_depth: 0,
             nested_runs: 0,
+            nested_stack_base: 0,
             error_handler: Value::Null,
             debug_hook: Value::Null,
             budget: u64::MAX,
@@ -820,21 +834,14 @@ impl Vm {
     pub(crate) fn call_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
         match f {
             Value::Closure(c) => {
-                if self.nested_runs >= MAX_NATIVE_DEPTH {
-                    return Err(self.error("Native stack overflow"));
-                }
+                self.nesting_room()?;
                 match self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
-                    Entered::Frame => {
-                        self.nested_runs += 1;
-                        let r = self.run();
-                        self.nested_runs -= 1;
-                        match r? {
-                            Exit::Return(v) => Ok(v),
-                            Exit::Yield(_) | Exit::Suspend(_) => {
-                                Err(self.error("cannot suspend through native calls/metamethods"))
-                            }
+                    Entered::Frame => match self.run_nested()? {
+                        Exit::Return(v) => Ok(v),
+                        Exit::Yield(_) | Exit::Suspend(_) => {
+                            Err(self.error("cannot suspend through native calls/metamethods"))
                         }
-                    }
+                    },
                     Entered::Value(v) => Ok(v),
                 }
             }
@@ -859,6 +866,30 @@ impl Vm {
             },
             other => Err(self.call_error(other)),
         }
+    }
+
+    /// Fails when the interpreter may not nest once more in Rust. Natives and
+    /// metamethods calling scripts, resuming a generator and waking a thread each run
+    /// the interpreter again beneath the running one, on the Rust stack. Their number is
+    /// bounded as the reference bounds it, and the stack they take by
+    /// `NESTED_STACK_BUDGET` (a debug build's interpreter takes ~40 KB a run), so that
+    /// even a 2 MB thread cannot overflow (tests/nested_runs.rs).
+    fn nesting_room(&mut self) -> Result<(), Fail> {
+        let here = stack_position();
+        if self.nested_runs == 0 {
+            self.nested_stack_base = here;
+        } else if self.nested_runs >= MAX_NATIVE_DEPTH || here.abs_diff(self.nested_stack_base) > NESTED_STACK_BUDGET {
+            return Err(self.error("Native stack overflow"));
+        }
+        Ok(())
+    }
+
+    /// Runs the interpreter nested beneath the running one (see `nesting_room`).
+    fn run_nested(&mut self) -> Result<Exit, Fail> {
+        self.nested_runs += 1;
+        let r = self.run();
+        self.nested_runs -= 1;
+        r
     }
 
     pub(crate) fn call_error(&mut self, f: Value) -> Fail {
@@ -1055,6 +1086,7 @@ impl Vm {
 
     /// Runs a suspended generator to its next `yield` or its end.
     pub(crate) fn resume_generator(&mut self, g: GeneratorId) -> Result<Value, Fail> {
+        self.nesting_room()?;
         let gen = self.heap.generators.get_mut(g.0);
         match gen.state {
             GenState::Dead => return Err(self.error("resuming dead generator")),
@@ -1065,7 +1097,7 @@ impl Vm {
         gen.state = GenState::Running;
         let caller = std::mem::replace(&mut self.ex, *ex);
         self.parked.push(caller);
-        let r = self.run();
+        let r = self.run_nested();
         let caller = self.parked.pop().expect("the resumer's context");
         let own = std::mem::replace(&mut self.ex, caller);
         let gen = self.heap.generators.get_mut(g.0);
@@ -1092,6 +1124,7 @@ impl Vm {
 
     /// Starts (`wake = None`) or wakes a thread and runs it until it suspends or ends.
     pub(crate) fn run_thread(&mut self, t: ThreadId, args: &[Value], wake: Option<Wake>) -> Result<Value, Fail> {
+        self.nesting_room()?;
         let ex = match wake {
             None => {
                 let mut ex = ExecState::new(CtxId::Thread(t));
@@ -1116,7 +1149,7 @@ impl Vm {
         let r = if wake.is_none() {
             match func {
                 Value::Closure(c) => match self.enter_closure(c, 0, args.len() as u32, 0, FRAME_ENTRY) {
-                    Ok(Entered::Frame) => self.run(),
+                    Ok(Entered::Frame) => self.run_nested(),
                     Ok(Entered::Value(v)) => Ok(Exit::Return(v)),
                     Err(e) => Err(e),
                 },
@@ -1124,12 +1157,12 @@ impl Vm {
             }
         } else if let Some(Wake::Throw(e)) = wake {
             if self.unwind(e, 0) {
-                self.run()
+                self.run_nested()
             } else {
                 Err(Fail::Error(e))
             }
         } else {
-            self.run()
+            self.run_nested()
         };
         let caller = self.parked.pop().expect("the waker's context");
         let own = std::mem::replace(&mut self.ex, caller);
@@ -1172,13 +1205,14 @@ impl Vm {
         let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev());
         for ex in contexts {
             for f in ex.frames.iter().rev() {
-                out.push(self.stack_entry(f));
+                out.push(self.stack_entry(f, &ex.stack));
             }
         }
         out
     }
 
-    pub(crate) fn stack_entry(&self, f: &Frame) -> StackEntry {
+    /// What the call stack shows of frame `f`, whose registers are in `stack`.
+    pub(crate) fn stack_entry(&self, f: &Frame, stack: &[Value]) -> StackEntry {
         let p = f.proto();
         let name = match p.name {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
@@ -1197,22 +1231,11 @@ impl Vm {
                 if name.starts_with('@') {
                     continue;
                 }
-                let v = self.ex_value_at(f, l.reg);
-                locals.push((name, v));
+                let v = stack.get(f.base as usize + l.reg as usize).copied().unwrap_or(Value::Null);
+                locals.push((name, crate::error::local_text(self, v)));
             }
         }
         StackEntry { function: name, file, line, locals }
-    }
-
-    fn ex_value_at(&self, f: &Frame, reg: u8) -> String {
-        let ctxs = std::iter::once(&self.ex).chain(self.parked.iter());
-        for ex in ctxs {
-            if ex.frames.iter().any(|g| std::ptr::eq(g, f)) {
-                let v = ex.stack.get(f.base as usize + reg as usize).copied().unwrap_or(Value::Null);
-                return crate::error::local_text(self, v);
-            }
-        }
-        "NULL".to_string()
     }
 
     // ----- garbage collection ---------------------------------------------------------
