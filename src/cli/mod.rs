@@ -11,11 +11,14 @@ pub mod run;
 pub mod test;
 
 /// A script's name (its path as given) and text (bytes that are not UTF-8 are
-/// replaced: Squirrel source is read as text).
+/// replaced: Squirrel source is read as text; a byte-order mark is not part of it).
 pub fn read_source(path: &Path) -> Result<(String, String), String> {
     let name = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => Ok((name, String::from_utf8_lossy(&bytes).into_owned())),
+        // The reference's file loader skips a UTF-8 byte-order mark.
+        Ok(bytes) => {
+            Ok((name, String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).into_owned()))
+        }
         Err(e) => Err(format!("{name}: cannot read: {e}")),
     }
 }

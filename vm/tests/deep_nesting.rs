@@ -46,13 +46,13 @@ fn nest(open: &str, leaf: &str, close: &str, depth: usize) -> String {
     open.repeat(depth) + leaf + &close.repeat(depth)
 }
 
-/// For each shape, a program that nests it `depth` times.
-/// A named way to nest a construct `n` deep.
-type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+/// A program nesting a shape the given number of times.
+type Program = Box<dyn Fn(usize) -> String>;
 
-fn shapes() -> Vec<Shape> {
+/// Each shape by name, as a program.
+fn shapes() -> Vec<(&'static str, Program)> {
     const PRELUDE: &str = "local a = 0, x = 0; local f = @(...) 0;\n";
-    let mut out: Vec<Shape> = Vec::new();
+    let mut out: Vec<(&'static str, Program)> = Vec::new();
     for &(name, open, close) in SHAPES {
         out.push((name, Box::new(move |depth| format!("{PRELUDE}x = {};", nest(open, "a", close, depth)))));
     }

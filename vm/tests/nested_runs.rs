@@ -1,5 +1,5 @@
 //! Every way a script makes the interpreter run again beneath itself in Rust (natives
-//! and metamethods calling scripts, resuming generators, waking threads, compiling) ends
+//! and metamethods calling scripts, resuming generators, waking threads) ends
 //! in a catchable Squirrel error before the Rust stack runs out, even on a 2 MB thread
 //! in a debug build.
 
@@ -12,7 +12,6 @@ const PROGRAMS: &[(&str, &str)] = &[
     ("call", "function f(n) { return n == 0 ? 0 : f.call(this, n - 1) + 1 } print(f(100000))"),
     ("acall", "function f(n) { return n == 0 ? 0 : f.acall([this, n - 1]) + 1 } print(f(100000))"),
     ("pcall", "function f(n) { return n == 0 ? 0 : f.pcall(this, n - 1) + 1 } print(f(100000))"),
-    ("compilestring", "function f(n) { return compilestring(\"return f(\" + (n - 1) + \")\")() } print(f(100000))"),
     ("_get", "local d = {}.setdelegate({ _get = function(k) { return this[k] } }); print(d.x)"),
     ("_tostring", "class T { function _tostring() { return \"T\" + this } } print(T().tostring())"),
     ("sort", "function s(n) { [2, 1].sort(function(x, y) { if (n > 0) s(n - 1); return x <=> y }); return n } print(s(100000))"),

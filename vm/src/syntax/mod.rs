@@ -77,8 +77,10 @@ pub fn parse_shared(source: &str, file: &str, dialect: Dialect) -> Result<std::r
     Ok(ast)
 }
 
-/// Parses one compilation unit written for `dialect`.
+/// Parses one compilation unit written for `dialect`. The reference lexer reads a NUL
+/// byte as the end of its input, so the unit ends at the first one.
 pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, ParseError> {
+    let source = source.split('\0').next().unwrap_or_default();
     let (tokens, notes) = match layout::tokens(source, dialect) {
         Ok(laid_out) => laid_out,
         Err((lex, notes)) => {
