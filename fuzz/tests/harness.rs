@@ -72,13 +72,46 @@ fn generated_programs_mostly_run_to_the_end() {
     }
 }
 
+fn printed(text: &str) -> exec::Outcome {
+    exec::Outcome { stdout: text.as_bytes().to_vec(), ..Default::default() }
+}
+
 #[test]
-fn mismatches_are_signed_by_production_and_shape() {
-    let ours = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 16\n".to_vec(), ..Default::default() };
-    let theirs = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 0\n".to_vec(), ..Default::default() };
-    let sig = verdict::compare(&ours, &theirs, &Limits::default());
-    assert_eq!(sig.as_deref(), Some("mismatch int.shl: 9 | 9"));
-    assert_eq!(verdict::compare(&ours, &ours, &Limits::default()), None);
+fn mismatches_are_signed_by_production_and_kind() {
+    let sign = |a: &str, b: &str| verdict::compare(&printed(a), &printed(b), &Limits::default());
+    let ours = "k1:int.add 3\nk2:int.shl 16\n";
+    assert_eq!(sign(ours, "k1:int.add 3\nk2:int.shl 0\n").as_deref(), Some("mismatch int.shl: integer | integer"));
+    assert_eq!(sign(ours, ours), None);
+    // Other values, the same root cause: one signature.
+    let errors = |n: &str| format!("k7:call ! \"the index '{n}' does not exist\"\n");
+    let sig = sign(&errors("x"), "k7:call [1,2]\n");
+    assert_eq!(sig.as_deref(), Some("mismatch call: error \"the index '_' does not exist\" | array"));
+    assert_eq!(sign(&errors("yy12"), "k7:call [3]\n"), sig);
+    assert_eq!(sign("k1:a 1\n", "k1:a 1\nk2:b 2.5\n").as_deref(), Some("mismatch b: <end> | float"));
+    assert_eq!(sign("k3:c 1\n", "k2:b 1\n").as_deref(), Some("mismatch b: line c | line b"));
+}
+
+#[test]
+fn documented_deliberate_differences_are_not_findings() {
+    let sig =
+        verdict::compare(&printed("k1:int.mod ! \"modulo by zero\"\n"), &printed("k1:int.mod 5\n"), &Limits::default())
+            .expect("a mismatch");
+    assert!(verdict::deliberate(&sig), "{sig}");
+    assert!(!verdict::deliberate("mismatch int.mod: integer | error \"modulo by zero\""));
+}
+
+#[test]
+fn an_internal_error_of_the_vm_is_a_panic_finding() {
+    exec::quiet_panics();
+    // The Vm catches a panic of a native itself and reports `Error::Internal`.
+    fn explode(_: &mut impish_vm::Vm, _: impish_vm::Args) -> Result<impish_vm::Value, impish_vm::Fail> {
+        panic!("native exploded at {}", 12)
+    }
+    let add = |vm: &mut impish_vm::Vm| vm.register("explode", explode, 0, None);
+    let out = exec::run_with(Profile::Squirrel, "print(1); explode();", "case.nut", Limits::default(), add);
+    assert_eq!(out.status, impish_vm::runner::INTERNAL_ERROR_STATUS);
+    let sig = verdict::panic_signature(&out).expect("an internal error is a panic finding");
+    assert!(sig.starts_with("panic ") && sig.contains("harness.rs") && sig.contains("native exploded at 9"), "{sig}");
 }
 
 #[test]
