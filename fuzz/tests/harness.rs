@@ -78,7 +78,7 @@ fn printed(text: &str) -> exec::Outcome {
 
 #[test]
 fn mismatches_are_signed_by_production_and_kind() {
-    let sign = |a: &str, b: &str| verdict::compare(&printed(a), &printed(b), &Limits::default());
+    let sign = |a: &str, b: &str| verdict::compare(Profile::Squirrel, &printed(a), &printed(b), &Limits::default());
     let ours = "k1:int.add 3\nk2:int.shl 16\n";
     assert_eq!(sign(ours, "k1:int.add 3\nk2:int.shl 0\n").as_deref(), Some("mismatch int.shl: integer | integer"));
     assert_eq!(sign(ours, ours), None);
@@ -93,11 +93,15 @@ fn mismatches_are_signed_by_production_and_kind() {
 
 #[test]
 fn documented_deliberate_differences_are_not_findings() {
-    let sig =
-        verdict::compare(&printed("k1:int.mod ! \"modulo by zero\"\n"), &printed("k1:int.mod 5\n"), &Limits::default())
-            .expect("a mismatch");
-    assert!(verdict::deliberate(&sig), "{sig}");
+    let sign = |profile, a: &str, b: &str| {
+        verdict::compare(profile, &printed(a), &printed(b), &Limits::default()).expect("a difference")
+    };
+    assert!(verdict::deliberate(&sign(Profile::Squirrel, "k1:int.mod ! \"modulo by zero\"\n", "k1:int.mod 5\n")));
     assert!(!verdict::deliberate("mismatch int.mod: integer | error \"modulo by zero\""));
+    // The imp saturates float->integer as ARM does; the 32-bit x86 sq does not.
+    let (ours, theirs) = ("k2:array.new [2147483647,-2147483648]\n", "k2:array.new [-2147483648,-2147483648]\n");
+    assert!(verdict::deliberate(&sign(Profile::Imp, ours, theirs)));
+    assert!(!verdict::deliberate(&sign(Profile::Squirrel, ours, theirs)));
 }
 
 #[test]
