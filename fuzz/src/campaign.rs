@@ -15,6 +15,7 @@ use impish_vm::Profile;
 
 use crate::case::{self, Mode};
 use crate::exec::Limits;
+use crate::gen;
 use crate::minimise::minimise;
 use crate::mutate::Corpus;
 use crate::reference::run_with_timeout;
@@ -293,7 +294,11 @@ impl Campaign {
             s if s.starts_with("mismatch") => self.tries.min(MISMATCH_TRIES),
             _ => self.tries,
         };
-        let repro = minimise(&source, tries, |candidate| self.probe(candidate) == sig);
+        // A generated program's prelude stays whole: a repro prints as the case did.
+        let prelude = gen::prelude_len(&source);
+        let (kept, rest) = source.split_at(prelude);
+        let repro =
+            kept.to_string() + &minimise(rest, tries, |candidate| self.probe(&(kept.to_string() + candidate)) == sig);
         let dir = self.write_finding(&sig, index, &source, &repro).unwrap_or_default();
         eprintln!("finding at case {index}: {sig}\n  {}", dir.display());
         report.groups.insert(sig, Group { count: 1, first: index, dir, repro });

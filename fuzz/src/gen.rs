@@ -82,6 +82,15 @@ fn prelude(d: Dialect) -> String {
     )
 }
 
+/// The length of the prelude `source` starts with (0 for a program of another kind).
+pub fn prelude_len(source: &str) -> usize {
+    const LAST: &str = "function pe(tag, e) {";
+    match source.starts_with("class Obj ").then(|| source.find(LAST)).flatten() {
+        Some(at) => source[at..].find('\n').map_or(source.len(), |n| at + n + 1),
+        None => 0,
+    }
+}
+
 /// The last line every generated program prints: a run that printed it ended without an
 /// uncaught error (`sq` also reports errors that a script catches after they crossed a
 /// native call, so its stderr alone does not say).

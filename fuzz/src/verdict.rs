@@ -85,19 +85,27 @@ pub fn abort_signature(status: Option<i32>, signal: Option<i32>, stderr: &[u8]) 
     format!("abort {how}: {why}")
 }
 
-/// The production named by a printed line's tag (`k12:int.shl VALUE` → `int.shl`).
-fn production(line: &str) -> &str {
-    let tag = line.split(' ').next().unwrap_or("");
+/// The production a generated program's tag names: `k12:int.shl` → `int.shl`, and
+/// the caught errors of set-up statements, `init.v5`, `guard.s3`, `new.C2`, `assign`.
+fn tagged(tag: &str) -> Option<&str> {
     match tag.split_once(':') {
-        Some((k, kind)) if k.starts_with('k') => kind,
-        _ => "line",
+        Some((k, kind)) if k.starts_with('k') => Some(kind),
+        _ => match tag.split_once('.') {
+            Some((kind @ ("init" | "guard" | "new"), _)) => Some(kind),
+            _ => (tag == "assign").then_some(tag),
+        },
     }
+}
+
+/// The production that printed a line (`line` for an untagged one).
+fn production(line: &str) -> &str {
+    tagged(tag(line)).unwrap_or("line")
 }
 
 /// The value part of a printed line (without its tag).
 fn value(line: &str) -> &str {
     match line.split_once(' ') {
-        Some((tag, rest)) if tag.contains(':') && tag.starts_with('k') => rest,
+        Some((tag, rest)) if tagged(tag).is_some() => rest,
         _ => line,
     }
 }

@@ -125,3 +125,24 @@ fn the_tokenizer_is_lossless() {
         assert_eq!(&joined, program);
     }
 }
+
+#[test]
+fn the_minimiser_keeps_a_generated_prelude() {
+    let source = case::source(Mode::Diff, Profile::Squirrel, 1, 0, &corpus());
+    let prelude = impish_fuzz::gen::prelude_len(&source);
+    assert!(source[..prelude].ends_with("}\n") && source[..prelude].contains("function dump("), "{source}");
+    assert!(!source[prelude..].contains("function pe("));
+    assert_eq!(impish_fuzz::gen::prelude_len("print(1);\nfunction pe(tag, e) {}\n"), 0);
+}
+
+#[test]
+fn set_up_lines_are_productions_too() {
+    let sig = verdict::compare(
+        Profile::Squirrel,
+        &printed("init.v5 ! \"arith op % on between 'class' and 'instance'\"\n"),
+        &printed("init.v5 ! \"attempt to negate a class\"\n"),
+        &Limits::default(),
+    )
+    .expect("a difference");
+    assert!(sig.starts_with("mismatch init: error") && verdict::deliberate(&sig), "{sig}");
+}
