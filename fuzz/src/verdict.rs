@@ -149,13 +149,14 @@ fn value_kind(v: &str) -> &'static str {
 /// What one side printed on the first differing line, as a kind (see the module doc).
 fn side(line: Option<&str>, other: Option<&str>) -> String {
     let Some(line) = line.map(str::trim_end) else { return "<end>".into() };
-    if other.is_some_and(|o| tag(o) != tag(line)) {
-        return format!("line {}", production(line));
-    }
-    match value(line).strip_prefix("! ") {
+    let what = match value(line).strip_prefix("! ") {
         Some(thrown) if thrown.starts_with('"') => format!("error {}", message_shape(thrown)),
         Some(thrown) => format!("error {}", value_kind(thrown)),
         None => value_kind(value(line)).into(),
+    };
+    match other {
+        Some(o) if tag(o) != tag(line) => format!("line {} {what}", production(line)),
+        _ => what,
     }
 }
 

@@ -88,7 +88,7 @@ fn mismatches_are_signed_by_production_and_kind() {
     assert_eq!(sig.as_deref(), Some("mismatch call: error \"the index '_' does not exist\" | array"));
     assert_eq!(sign(&errors("yy12"), "k7:call [3]\n"), sig);
     assert_eq!(sign("k1:a 1\n", "k1:a 1\nk2:b 2.5\n").as_deref(), Some("mismatch b: <end> | float"));
-    assert_eq!(sign("k3:c 1\n", "k2:b 1\n").as_deref(), Some("mismatch b: line c | line b"));
+    assert_eq!(sign("k3:c 1\n", "k2:b 1\n").as_deref(), Some("mismatch b: line c integer | line b integer"));
 }
 
 #[test]
@@ -145,4 +145,13 @@ fn set_up_lines_are_productions_too() {
     )
     .expect("a difference");
     assert!(sig.starts_with("mismatch init: error") && verdict::deliberate(&sig), "{sig}");
+    // sq's `%` does not raise: it prints no line where we print the error.
+    let sig = verdict::compare(
+        Profile::Squirrel,
+        &printed("assign ! \"arith op % on between 'table' and 'integer'\"\nk2:var 1\n"),
+        &printed("k2:var 1\n"),
+        &Limits::default(),
+    )
+    .expect("a difference");
+    assert!(verdict::deliberate(&sig), "{sig}");
 }
