@@ -54,6 +54,9 @@ const ALL: [Ty; 8] = [Ty::Int, Ty::Float, Ty::Str, Ty::Bool, Ty::Array, Ty::Tabl
 /// The prelude every generated program starts with: `dump` (a value as text, without
 /// addresses), `p` (print a tagged value) and `pe` (print a tagged caught error).
 fn prelude(d: Dialect) -> String {
+    // Portable programs convert floats to integers only in range (and not NaN): the
+    // imp saturates as ARM does, the 32-bit x86 `sq` does not.
+    let toint = if d.portable { "function toint(f) { return f > -1e9 && f < 1e9 ? f.tointeger() : 0; }\n" } else { "" };
     // Table order is the profile's hash order; the 32-bit 3.2 `sq` hashes strings
     // differently from the imp (3.0), so portable programs print tables sorted.
     let table = if d.portable {
@@ -77,7 +80,7 @@ fn prelude(d: Dialect) -> String {
            if (t == \"table\") {{\n    {table}\n  }}\n  \
            return t;\n\
          }}\n\
-         function p(tag, v) {{ print(tag + \" \" + dump(v) + \"\\n\"); }}\n\
+         {toint}function p(tag, v) {{ print(tag + \" \" + dump(v) + \"\\n\"); }}\n\
          function pe(tag, e) {{ print(tag + \" ! \" + dump(e) + \"\\n\"); }}\n"
     )
 }
@@ -474,7 +477,7 @@ impl Gen<'_> {
                 self.note("float.tointeger");
                 if self.d.portable {
                     // Out-of-range conversions are the host's: the imp saturates, x86 does not.
-                    format!("(({}) % 1000.0).tointeger()", self.expr(Ty::Float, d))
+                    format!("toint({})", self.expr(Ty::Float, d))
                 } else {
                     format!("({}).tointeger()", self.expr(Ty::Float, d))
                 }
@@ -509,7 +512,12 @@ impl Gen<'_> {
             _ => {
                 self.note("int.conv");
                 let m = self.pick(&["tointeger()", "tochar().len()", "tofloat().tointeger()"]);
-                format!("({}).{m}", self.expr(Ty::Int, d))
+                let x = self.expr(Ty::Int, d);
+                match m {
+                    // The imp's floats are single: a large integer rounds out of range.
+                    "tofloat().tointeger()" if self.d.portable => format!("toint(({x}).tofloat())"),
+                    _ => format!("({x}).{m}"),
+                }
             }
         }
     }
@@ -638,6 +646,8 @@ impl Gen<'_> {
             fmt.push(' ');
             let well_typed = self.chance(85);
             let ty = match spec.chars().last() {
+                // A float for an integer is converted: the host's conversion (see `toint`).
+                _ if !well_typed && self.d.portable => self.pick(&[Ty::Str, Ty::Bool]),
                 _ if !well_typed => self.pick(&SCALARS),
                 Some('d' | 'x' | 'X' | 'o' | 'c' | 'i') => Ty::Int,
                 Some('f' | 'e' | 'g') => Ty::Float,
