@@ -1196,7 +1196,9 @@ impl Vm {
     fn ex_value_at(&self, f: &Frame, reg: u8) -> String {
         let ctxs = std::iter::once(&self.ex).chain(self.parked.iter());
         for ex in ctxs {
-            if ex.frames.iter().any(|g| std::ptr::eq(g, f)) {
+            // Where `f` lies, not a walk of every frame: a stack trace of a deep
+            // recursion reads a local of each of its 100 000 frames.
+            if ex.frames.as_ptr_range().contains(&std::ptr::from_ref(f)) {
                 let v = ex.stack.get(f.base as usize + reg as usize).copied().unwrap_or(Value::Null);
                 return crate::error::local_text(self, v);
             }
