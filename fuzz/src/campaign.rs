@@ -15,10 +15,14 @@ use impish_vm::Profile;
 
 use crate::case::{self, Mode};
 use crate::exec::Limits;
+use crate::gen;
 use crate::minimise::minimise;
 use crate::mutate::Corpus;
 use crate::reference::run_with_timeout;
 use crate::verdict;
+
+/// Candidates at most per mismatch (each runs impish and `sq`: about 10 ms).
+const MISMATCH_TRIES: usize = 400;
 
 /// A campaign's settings.
 pub struct Campaign {
@@ -59,6 +63,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// Findings that are bugs whatever the reference does: panics (internal errors
+    /// included), aborts and hangs.
+    pub fn crashes(&self) -> u64 {
+        self.groups.iter().filter(|(s, _)| !s.starts_with("mismatch")).map(|(_, g)| g.count).sum()
+    }
+
     /// Programs compared with the reference (equal or not).
     pub fn compared(&self) -> u64 {
         self.agreed + self.groups.iter().filter(|(s, _)| s.starts_with("mismatch")).map(|(_, g)| g.count).sum::<u64>()
@@ -67,9 +77,8 @@ impl Report {
     pub fn summary(&self, c: &Campaign) -> String {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
         let mut s = format!(
-            "{} {}: seed {}, {} cases in {:.1} s ({:.0}/s), {} compared, {} skipped, {} worker restarts, {} distinct findings\n",
-            c.mode.name(),
-            profile_name(c.profile),
+            "{}: seed {}, {} cases in {:.1} s ({:.0}/s), {} compared, {} skipped, {} worker restarts, {} distinct findings\n",
+            c.name(),
             c.seed,
             self.executions,
             secs,
@@ -109,6 +118,12 @@ struct Worker {
 }
 
 impl Campaign {
+    /// `MODE-PROFILE[-gc-stress]`: the folder of its findings.
+    pub fn name(&self) -> String {
+        let stress = if self.limits.gc_stress { "-gc-stress" } else { "" };
+        format!("{}-{}{stress}", self.mode.name(), profile_name(self.profile))
+    }
+
     fn worker_args(&self, from: u64, to: u64) -> Vec<String> {
         let mut args = vec![
             "worker".into(),
@@ -121,6 +136,9 @@ impl Campaign {
             format!("--memory={}", self.limits.memory),
             format!("--root={}", self.root.display()),
         ];
+        if self.limits.gc_stress {
+            args.push("--gc-stress".into());
+        }
         if let Some(sq) = &self.sq {
             args.push(format!("--sq={}", sq.display()));
         }
@@ -257,7 +275,7 @@ impl Campaign {
             }
         }
         report.elapsed = started.elapsed();
-        let dir = self.findings.join(format!("{}-{}", self.mode.name(), profile_name(self.profile)));
+        let dir = self.findings.join(self.name());
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("report.txt"), report.summary(self))?;
         Ok(report)
@@ -270,9 +288,17 @@ impl Campaign {
             return;
         }
         let source = case::source(self.mode, self.profile, self.seed, index, corpus);
-        // A hang costs a timeout per candidate: only a few.
-        let tries = if sig == "hang" { 8 } else { self.tries };
-        let repro = minimise(&source, tries, |candidate| self.probe(candidate) == sig);
+        // A hang costs a timeout per candidate: only a few; a mismatch, two processes.
+        let tries = match &*sig {
+            "hang" => 8,
+            s if s.starts_with("mismatch") => self.tries.min(MISMATCH_TRIES),
+            _ => self.tries,
+        };
+        // A generated program's prelude stays whole: a repro prints as the case did.
+        let prelude = gen::prelude_len(&source);
+        let (kept, rest) = source.split_at(prelude);
+        let repro =
+            kept.to_string() + &minimise(rest, tries, |candidate| self.probe(&(kept.to_string() + candidate)) == sig);
         let dir = self.write_finding(&sig, index, &source, &repro).unwrap_or_default();
         eprintln!("finding at case {index}: {sig}\n  {}", dir.display());
         report.groups.insert(sig, Group { count: 1, first: index, dir, repro });
@@ -304,10 +330,7 @@ impl Campaign {
             .collect::<String>()
             .trim_matches('-')
             .to_string();
-        let dir = self
-            .findings
-            .join(format!("{}-{}", self.mode.name(), profile_name(self.profile)))
-            .join(format!("{slug}-{:08x}", fnv(sig)));
+        let dir = self.findings.join(self.name()).join(format!("{slug}-{:08x}", fnv(sig)));
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("signature.txt"), format!("{sig}\n"))?;
         std::fs::write(

@@ -40,9 +40,12 @@ pub fn rng(seed: u64, index: u64) -> Rng {
 pub fn source(mode: Mode, profile: Profile, seed: u64, index: u64, corpus: &Corpus) -> String {
     let mut rng = rng(seed, index);
     match mode {
-        Mode::Gen => gen::program(&mut rng, Dialect { profile, portable: false }),
+        Mode::Gen => gen::program(&mut rng, Dialect { profile, portable: false, compared: false, statements: 10 }),
         // The imp profile is compared only where the 32-bit reference is an oracle.
-        Mode::Diff => gen::program(&mut rng, Dialect { profile, portable: profile == Profile::Imp }),
+        Mode::Diff => {
+            let portable = profile == Profile::Imp;
+            gen::program(&mut rng, Dialect { profile, portable, compared: true, statements: 30 })
+        }
         Mode::Mutate => {
             let n = corpus.programs.len();
             if n == 0 {

@@ -6,10 +6,11 @@ use std::cell::{Cell, RefCell};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
+use impish_vm::runner::INTERNAL_ERROR_STATUS;
 use impish_vm::vm::OutputFn;
 use impish_vm::{Profile, Vm};
 
-/// What a case may spend.
+/// What a case may spend, and how its Vm runs.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub instructions: u64,
@@ -17,11 +18,14 @@ pub struct Limits {
     pub memory: usize,
     /// Bytes of stdout and of stderr kept; the rest is dropped.
     pub output: usize,
+    /// A collection at every safepoint and no reuse of freed ids (`Vm::set_gc_stress`):
+    /// slow, but a value a native forgot to hold fails at its next use.
+    pub gc_stress: bool,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { instructions: 300_000, memory: 64 << 20, output: 1 << 20 }
+        Limits { instructions: 300_000, memory: 64 << 20, output: 1 << 20, gc_stress: false }
     }
 }
 
@@ -32,7 +36,8 @@ pub struct Outcome {
     pub stderr: Vec<u8>,
     /// The exit status `sq` would give (0, or 254 for a compile error).
     pub status: i32,
-    /// `FILE:LINE: message` of a Rust panic inside the VM.
+    /// `FILE:LINE: message` of a Rust panic inside the VM (also one the Vm caught and
+    /// reported as an internal error).
     pub panic: Option<String>,
 }
 
@@ -84,6 +89,7 @@ pub fn quiet_panics() {
 /// Runs `run` (a case's runner), turning a panic into `(-1, Some("FILE:LINE: message"))`
 /// (with [`quiet_panics`] installed; otherwise the message is unknown).
 pub fn catching(run: impl FnOnce() -> i32) -> (i32, Option<String>) {
+    LAST_PANIC.with(|p| p.borrow_mut().take());
     CATCHING.with(|c| c.set(true));
     let result = catch_unwind(AssertUnwindSafe(run));
     CATCHING.with(|c| c.set(false));
@@ -110,19 +116,31 @@ fn sink(cap: usize) -> (Buffer, OutputFn) {
 
 /// Runs `source` as the script `file` in a fresh Vm of `profile`.
 pub fn run(profile: Profile, source: &str, file: &str, limits: Limits) -> Outcome {
+    run_with(profile, source, file, limits, |_| {})
+}
+
+/// [`run`], with `setup` applied to the Vm before the script runs (tests add natives).
+pub fn run_with(profile: Profile, source: &str, file: &str, limits: Limits, setup: impl FnOnce(&mut Vm)) -> Outcome {
     let (out, out_fn) = sink(limits.output);
     let (err, err_fn) = sink(limits.output);
-    let (status, panic) = catching(|| {
+    let (status, mut panic) = catching(|| {
         let mut vm = Vm::new(profile);
         impish_stdlib::register(&mut vm);
         vm.set_output(out_fn);
         vm.set_error_output(err_fn);
         vm.set_instruction_budget(Some(limits.instructions));
+        vm.set_gc_stress(limits.gc_stress);
         // Without the counting allocator (unit tests) there is no memory limit.
         let _ = vm.set_memory_limit(Some(limits.memory));
+        setup(&mut vm);
         impish_vm::run_script(&mut vm, source, file)
     });
     let stdout = std::mem::take(&mut *out.borrow_mut());
     let stderr = std::mem::take(&mut *err.borrow_mut());
+    if status == INTERNAL_ERROR_STATUS && panic.is_none() {
+        // The Vm caught its own panic; the hook saw where it was raised.
+        let report = || String::from_utf8_lossy(&stderr).trim().to_string();
+        panic = Some(LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(report));
+    }
     Outcome { stdout, stderr, status, panic }
 }

@@ -53,6 +53,10 @@ struct CaseArgs {
     /// Bytes one case may hold.
     #[arg(long, default_value_t = Limits::default().memory)]
     memory: usize,
+    /// Run every case with a collection at every safepoint (slow; finds values a
+    /// native forgot to hold).
+    #[arg(long)]
+    gc_stress: bool,
     /// The reference `sq` for `diff` [default: $SQ].
     #[arg(long)]
     sq: Option<PathBuf>,
@@ -63,7 +67,7 @@ struct CaseArgs {
 
 impl CaseArgs {
     fn limits(&self) -> Limits {
-        Limits { instructions: self.instructions, memory: self.memory, ..Limits::default() }
+        Limits { instructions: self.instructions, memory: self.memory, gc_stress: self.gc_stress, ..Limits::default() }
     }
 
     fn root(&self) -> PathBuf {
@@ -233,7 +237,12 @@ fn campaign(mode: Mode, args: RunArgs) -> ExitCode {
     match campaign.run() {
         Ok(report) => {
             print!("{}", report.summary(&campaign));
-            ExitCode::SUCCESS
+            // A crash is always a bug of ours; a mismatch may be the reference's.
+            if report.crashes() > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
             eprintln!("{e}");

@@ -42,7 +42,8 @@ pub fn check(profile: Profile, source: &str, limits: &Limits, reference: Option<
     }
     match reference.run(source) {
         None => Check::Skipped,
-        Some(theirs) => match verdict::compare(&ours, &theirs, limits) {
+        Some(theirs) => match verdict::compare(profile, &ours, &theirs, limits) {
+            Some(sig) if verdict::deliberate(&sig) => Check::Skipped,
             Some(sig) => Check::Finding(sig),
             None => Check::Agreed,
         },

@@ -72,13 +72,50 @@ fn generated_programs_mostly_run_to_the_end() {
     }
 }
 
+fn printed(text: &str) -> exec::Outcome {
+    exec::Outcome { stdout: text.as_bytes().to_vec(), ..Default::default() }
+}
+
 #[test]
-fn mismatches_are_signed_by_production_and_shape() {
-    let ours = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 16\n".to_vec(), ..Default::default() };
-    let theirs = exec::Outcome { stdout: b"k1:int.add 3\nk2:int.shl 0\n".to_vec(), ..Default::default() };
-    let sig = verdict::compare(&ours, &theirs, &Limits::default());
-    assert_eq!(sig.as_deref(), Some("mismatch int.shl: 9 | 9"));
-    assert_eq!(verdict::compare(&ours, &ours, &Limits::default()), None);
+fn mismatches_are_signed_by_production_and_kind() {
+    let sign = |a: &str, b: &str| verdict::compare(Profile::Squirrel, &printed(a), &printed(b), &Limits::default());
+    let ours = "k1:int.add 3\nk2:int.shl 16\n";
+    assert_eq!(sign(ours, "k1:int.add 3\nk2:int.shl 0\n").as_deref(), Some("mismatch int.shl: integer | integer"));
+    assert_eq!(sign(ours, ours), None);
+    // Other values, the same root cause: one signature.
+    let errors = |n: &str| format!("k7:call ! \"the index '{n}' does not exist\"\n");
+    let sig = sign(&errors("x"), "k7:call [1,2]\n");
+    assert_eq!(sig.as_deref(), Some("mismatch call: error \"the index '_' does not exist\" | array"));
+    assert_eq!(sign(&errors("yy12"), "k7:call [3]\n"), sig);
+    assert_eq!(sign("k1:a 1\n", "k1:a 1\nk2:b 2.5\n").as_deref(), Some("mismatch b: <end> | float"));
+    assert_eq!(sign("k3:c 1\n", "k2:b 1\n").as_deref(), Some("mismatch b: line c integer | line b integer"));
+}
+
+#[test]
+fn documented_deliberate_differences_are_not_findings() {
+    let sign = |profile, a: &str, b: &str| {
+        verdict::compare(profile, &printed(a), &printed(b), &Limits::default()).expect("a difference")
+    };
+    assert!(verdict::deliberate(&sign(Profile::Squirrel, "k1:int.mod ! \"modulo by zero\"\n", "k1:int.mod 5\n")));
+    assert!(!verdict::deliberate("mismatch int.mod: integer | error \"modulo by zero\""));
+    // The imp saturates float->integer as ARM does; the 32-bit x86 sq does not.
+    let (ours, theirs) = ("k2:array.new [2147483647,-2147483648]\n", "k2:array.new [-2147483648,-2147483648]\n");
+    assert!(verdict::deliberate(&sign(Profile::Imp, ours, theirs)));
+    assert!(!verdict::deliberate(&sign(Profile::Squirrel, ours, theirs)));
+}
+
+#[test]
+fn an_internal_error_of_the_vm_is_a_panic_finding() {
+    exec::quiet_panics();
+    // The Vm catches a panic of a native itself and reports `Error::Internal`.
+    fn explode(_: &mut impish_vm::Vm, _: impish_vm::Args) -> Result<impish_vm::Value, impish_vm::Fail> {
+        panic!("native exploded at {}", 12)
+    }
+    let add = |vm: &mut impish_vm::Vm| vm.register("explode", explode, 0, None);
+    let out = exec::run_with(Profile::Squirrel, "print(1); explode();", "case.nut", Limits::default(), add);
+    assert_eq!(out.status, impish_vm::runner::INTERNAL_ERROR_STATUS);
+    let sig = verdict::panic_signature(&out).expect("an internal error is a panic finding");
+    assert!(sig.starts_with("panic ") && sig.contains("harness.rs") && sig.contains("native exploded at 9"), "{sig}");
 }
 
 #[test]
@@ -87,4 +124,34 @@ fn the_tokenizer_is_lossless() {
         let joined: String = tokenize(program).into_iter().map(|(_, t)| t).collect();
         assert_eq!(&joined, program);
     }
+}
+
+#[test]
+fn the_minimiser_keeps_a_generated_prelude() {
+    let source = case::source(Mode::Diff, Profile::Squirrel, 1, 0, &corpus());
+    let prelude = impish_fuzz::gen::prelude_len(&source);
+    assert!(source[..prelude].ends_with("}\n") && source[..prelude].contains("function dump("), "{source}");
+    assert!(!source[prelude..].contains("function pe("));
+    assert_eq!(impish_fuzz::gen::prelude_len("print(1);\nfunction pe(tag, e) {}\n"), 0);
+}
+
+#[test]
+fn set_up_lines_are_productions_too() {
+    let sig = verdict::compare(
+        Profile::Squirrel,
+        &printed("init.v5 ! \"arith op % on between 'class' and 'instance'\"\n"),
+        &printed("init.v5 ! \"attempt to negate a class\"\n"),
+        &Limits::default(),
+    )
+    .expect("a difference");
+    assert!(sig.starts_with("mismatch init: error") && verdict::deliberate(&sig), "{sig}");
+    // sq's `%` does not raise: it prints no line where we print the error.
+    let sig = verdict::compare(
+        Profile::Squirrel,
+        &printed("assign ! \"arith op % on between 'table' and 'integer'\"\nk2:var 1\n"),
+        &printed("k2:var 1\n"),
+        &Limits::default(),
+    )
+    .expect("a difference");
+    assert!(verdict::deliberate(&sig), "{sig}");
 }
