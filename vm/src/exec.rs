@@ -44,10 +44,10 @@ impl IntMode for Narrow {
 }
 
 impl Vm {
-    /// Runs the running context until the innermost entry frame returns (or, in a
-    /// coroutine, until it yields or suspends).
-    pub(crate) fn run(&mut self) -> Result<Exit, Fail> {
-        let entry = self.ex.frames.len() - 1;
+    /// Runs the running context from the frame at `entry` (the frame just entered, or
+    /// a woken thread's bottom frame, below the ones it suspended in) until that frame
+    /// returns (or, in a coroutine, until it yields or suspends).
+    pub(crate) fn run_from(&mut self, entry: usize) -> Result<Exit, Fail> {
         loop {
             let r = match (self.profile, self.profiling()) {
                 (Profile::Squirrel, false) => self.execute::<Wide, false>(entry),

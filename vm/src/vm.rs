@@ -886,8 +886,12 @@ impl Vm {
 
     /// Runs the interpreter nested beneath the running one (see `nesting_room`).
     fn run_nested(&mut self) -> Result<Exit, Fail> {
+        self.run_nested_from(self.ex.frames.len() - 1)
+    }
+
+    fn run_nested_from(&mut self, entry: usize) -> Result<Exit, Fail> {
         self.nested_runs += 1;
-        let r = self.run();
+        let r = self.run_from(entry);
         self.nested_runs -= 1;
         r
     }
@@ -1157,12 +1161,13 @@ impl Vm {
             }
         } else if let Some(Wake::Throw(e)) = wake {
             if self.unwind(e, 0) {
-                self.run_nested()
+                self.run_nested_from(0)
             } else {
                 Err(Fail::Error(e))
             }
         } else {
-            self.run_nested()
+            // The thread may have suspended frames deep: its run starts at its bottom.
+            self.run_nested_from(0)
         };
         let caller = self.parked.pop().expect("the waker's context");
         let own = std::mem::replace(&mut self.ex, caller);
