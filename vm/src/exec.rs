@@ -1154,16 +1154,7 @@ impl Vm {
                     constructor: bc.constructor,
                 }
             }
-            None => Class {
-                base: None,
-                members: Table::with_capacity(0),
-                fields: Vec::new(),
-                methods: Vec::new(),
-                metamethods: [Value::Null; 18],
-                attrs,
-                locked: false,
-                constructor: None,
-            },
+            None => Class { attrs, ..Class::with_members(Table::with_capacity(0)) },
         };
         let c = Value::Class(self.heap.alloc_class(class));
         if let (Some(_), Value::Class(id)) = (base, c) {

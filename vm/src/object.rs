@@ -344,11 +344,12 @@ impl Vacant for NativeFunction {
     }
 }
 
-impl Vacant for Class {
-    fn vacant() -> Class {
+impl Class {
+    /// A class with no base and no members but those `members` names.
+    pub fn with_members(members: Table) -> Class {
         Class {
             base: None,
-            members: Table::vacant(),
+            members,
             fields: Vec::new(),
             methods: Vec::new(),
             metamethods: [Value::Null; 18],
@@ -356,6 +357,12 @@ impl Vacant for Class {
             locked: false,
             constructor: None,
         }
+    }
+}
+
+impl Vacant for Class {
+    fn vacant() -> Class {
+        Class::with_members(Table::vacant())
     }
 }
 

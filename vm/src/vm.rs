@@ -639,16 +639,7 @@ impl Vm {
 
     /// A new empty class, for libraries that define native classes (`blob`, `regexp`).
     pub fn new_empty_class(&mut self) -> Value {
-        Value::Class(self.heap.alloc_class(Class {
-            base: None,
-            members: Table::with_capacity(0),
-            fields: Vec::new(),
-            methods: Vec::new(),
-            metamethods: [Value::Null; 18],
-            attrs: Value::Null,
-            locked: false,
-            constructor: None,
-        }))
+        Value::Class(self.heap.alloc_class(Class::with_members(Table::with_capacity(0))))
     }
 
     /// Declares a class member as `class { name = val }` does (the constructor and
