@@ -61,9 +61,9 @@ pub fn run(args: &Args) -> ExitCode {
     match measure(args) {
         Ok(report) => {
             if args.json {
-                println!("{}", report.json(args.top));
+                super::print(&format!("{}\n", report.json(args.top)));
             } else {
-                print!("{}", report.text(args.top));
+                super::print(&report.text(args.top));
             }
             if report.error.is_some() {
                 ExitCode::FAILURE

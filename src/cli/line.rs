@@ -58,9 +58,9 @@ fn run_line(args: &Args) -> Result<Report, String> {
     .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     if !args.quiet {
-        println!("{}", report.table(TABLE_ROWS));
+        super::print(&format!("{}\n", report.table(TABLE_ROWS)));
     }
-    print!("{}", report.summary_text());
+    super::print(&report.summary_text());
     if let Some(path) = &args.json {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
         write(path, &json)?;

@@ -36,14 +36,14 @@ pub fn run(args: &Args) -> ExitCode {
     // Each session is printed as it ends.
     let mut transcript = Transcript::default();
     let shown = testing::run_with_progress(&options, &mut |progress| match progress {
-        Progress::Found { config, files } => print!("{}", transcript.header(config, files)),
-        Progress::Session(session) => print!("{}", transcript.session(session)),
+        Progress::Found { config, files } => super::print(&transcript.header(config, files)),
+        Progress::Session(session) => super::print(&transcript.session(session)),
     });
     let report = match shown {
         Ok(report) => report,
         Err(e) => return fail(e.to_string()),
     };
-    print!("{}", transcript.footer(&report));
+    super::print(&transcript.footer(&report));
     if let Some(path) = &args.junit {
         if let Err(e) = std::fs::write(path, junit::render(&report)) {
             return fail(format!("{}: cannot write: {e}", path.display()));
