@@ -73,7 +73,7 @@ impl<T: Vacant> Arena<T> {
         debug_assert!(self.try_get(i).is_some(), "access to a collected object");
         // SAFETY: ids are made only by `insert` (the id types' fields are private to the
         // crate), `slots` never shrinks, and the VM admits no value from elsewhere (see
-        // `Heap::owns`), so every id it reads is in bounds.
+        // `Heap::owns`; tests/embedding_safety.rs), so every id it reads is in bounds.
         &unsafe { self.slots.get_unchecked(i as usize) }.value
     }
 

@@ -363,7 +363,7 @@ fn table_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn table_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let t = table_of(vm, args);
-    let out = vm.heap.alloc_array(vec![Value::Null; vm.heap.table(t).len()]);
+    let out = vm.filled_array(vm.heap.table(t).len(), Value::Null)?;
     vm.hold(Value::Array(out));
     let (mut pos, mut n) = (0, 0);
     while let Some((k, v)) = next_entry(vm, t, &mut pos) {

@@ -397,7 +397,7 @@ impl Vm {
     }
 
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {
-        items.iter().for_each(|&v| _ = self.admit(v));
+        self.admit_all(&items);
         Value::Array(self.heap.alloc_array(items))
     }
 
@@ -489,6 +489,14 @@ impl Vm {
         v
     }
 
+    /// [`Vm::admit`] for several values.
+    #[track_caller]
+    fn admit_all(&self, vs: &[Value]) {
+        for &v in vs {
+            self.admit(v);
+        }
+    }
+
     /// Keeps `v` alive until the running native returns. A collection may run inside
     /// any call back into the VM (`call_value`, metamethods, callbacks), so a native
     /// holds every value it keeps in Rust across such a call, unless the value is one
@@ -499,7 +507,7 @@ impl Vm {
 
     /// [`Vm::hold`] for several values.
     pub fn hold_all(&mut self, vs: &[Value]) {
-        vs.iter().for_each(|&v| _ = self.admit(v));
+        self.admit_all(vs);
         self.held.extend_from_slice(vs);
     }
 
@@ -554,7 +562,7 @@ impl Vm {
         typemask: Option<&str>,
         free: Vec<Value>,
     ) -> Value {
-        free.iter().for_each(|&v| _ = self.admit(v));
+        self.admit_all(&free);
         let name = self.heap.intern(name.as_bytes());
         let typemask = typemask.map(parse_typemask);
         Value::Native(self.heap.alloc_native(NativeFunction {
@@ -800,7 +808,7 @@ impl Vm {
     pub fn call_value(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
         self.admit(f);
         self.admit(this);
-        args.iter().for_each(|&v| _ = self.admit(v));
+        self.admit_all(args);
         self.call_own(f, this, args)
     }
 
