@@ -257,6 +257,20 @@ pub struct Proto {
     pub(crate) executed: Cell<u64>,
 }
 
+/// Nested functions nest their prototypes as deep as the source nests them (10,000
+/// lambdas `@() @() ...`); dropping them one level at a time keeps the drop off the
+/// Rust stack.
+impl Drop for Proto {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.children);
+        while let Some(child) = pending.pop() {
+            if let Ok(mut child) = Rc::try_unwrap(child) {
+                pending.append(&mut child.children);
+            }
+        }
+    }
+}
+
 impl Proto {
     /// The prototype of a freed closure's slot: no code and an arity no call has, so
     /// the call fast paths decline it and the general path's checked read refuses it.

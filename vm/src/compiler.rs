@@ -12,6 +12,8 @@ use std::rc::Rc;
 use crate::bytecode::{Instr, LocalInfo, Op, OuterSource, Proto};
 use crate::heap::Heap;
 use crate::syntax::ast::*;
+use crate::syntax::actions::INCDEC_ERROR;
+use crate::syntax::deeper;
 use crate::value::{StrId, TableId, Value};
 use crate::Profile;
 
@@ -380,7 +382,7 @@ impl<'a> Compiler<'a> {
             l.captured = true;
             OuterSource::Local(l.reg)
         } else {
-            OuterSource::Outer(self.find_outer(parent, id)?)
+            OuterSource::Outer(deeper(|| self.find_outer(parent, id))?)
         };
         let outers = &mut self.funcs[depth].outers;
         outers.push((id, src));
@@ -397,6 +399,10 @@ impl<'a> Compiler<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> CResult<()> {
+        deeper(|| self.stmt_inner(s))
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) -> CResult<()> {
         self.set_line(s.span);
         let mark = self.top();
         match &s.kind {
@@ -694,7 +700,7 @@ impl<'a> Compiler<'a> {
         };
         let can_tail = self.fs().trap_depth == 0 && !self.fs().generator;
         if let (true, ExprKind::Call { callee, args }) = (can_tail, &e.kind) {
-            let t = self.call_setup(callee, args, span)?;
+            let t = self.call_setup(callee, args, None, span)?;
             self.emit(Op::TailCall, 0, t, (args.len() + 1) as u8, 0);
             self.emit(Op::Return, t, 1, 0, 0);
             return Ok(());
@@ -798,7 +804,7 @@ impl<'a> Compiler<'a> {
                 _ => return None,
             },
             ExprKind::Field { object, name } => self.enum_member(object, name)?,
-            ExprKind::Unary { op: UnaryOp::Neg, operand } => match self.literal(operand)? {
+            ExprKind::Unary { op: UnaryOp::Neg, operand } => match deeper(|| self.literal(operand))? {
                 Value::Int(i) => Value::Int(self.env.profile.wrap(i.wrapping_neg())),
                 Value::Float(f) => Value::Float(-f),
                 _ => return None,
@@ -889,7 +895,7 @@ impl<'a> Compiler<'a> {
     /// released; `dst` is written last unless it is a fresh register.
     fn expr_to(&mut self, e: &Expr, dst: u8) -> CResult<()> {
         let mark = self.top();
-        self.expr_to_inner(e, dst)?;
+        deeper(|| self.expr_to_inner(e, dst))?;
         if self.top() > mark {
             self.free_to(mark);
         }
@@ -937,13 +943,13 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::GetK, dst, t, 0, k as i32);
             }
             ExprKind::Field { object, name } => {
-                let o = self.object_reg(object)?;
+                let o = self.left_reg(object, dst)?;
                 let k = self.name_value(&name.name);
                 let k = self.konst(k);
                 self.emit(Op::GetK, dst, o, 0, k as i32);
             }
             ExprKind::Index { object, index } => {
-                let o = self.object_reg(object)?;
+                let o = self.left_reg(object, dst)?;
                 if let ExprKind::Str(s) = &index.kind {
                     let k = Value::Str(self.intern(s));
                     let k = self.konst(k);
@@ -954,7 +960,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Call { callee, args } => {
-                let t = self.call_setup(callee, args, e.span)?;
+                let t = self.call_setup(callee, args, Some(dst), e.span)?;
                 self.emit(Op::Call, dst, t, (args.len() + 1) as u8, 0);
             }
             ExprKind::RawCall { args } => {
@@ -995,13 +1001,13 @@ impl<'a> Compiler<'a> {
             ExprKind::Delete(target) => {
                 let (o, k) = match &target.kind {
                     ExprKind::Field { object, name } => {
-                        let o = self.object_reg(object)?;
+                        let o = self.left_reg(object, dst)?;
                         let k = self.alloc_reg(e.span)?;
                         let kv = self.name_value(&name.name);
                         self.load_const(kv, k);
                         (o, k)
                     }
-                    ExprKind::Index { object, index } => (self.object_reg(object)?, self.expr_any(index)?),
+                    ExprKind::Index { object, index } => (self.left_reg(object, dst)?, self.expr_any(index)?),
                     ExprKind::Root(name) => {
                         let o = self.alloc_reg(e.span)?;
                         self.emit(Op::LoadRoot, o, 0, 0, 0);
@@ -1102,9 +1108,16 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// The register of an object being indexed (`base` is loaded explicitly).
-    fn object_reg(&mut self, object: &Expr) -> CResult<u8> {
-        self.expr_any(object)
+    /// The register of the left operand of an expression whose value goes to `dst`
+    /// (`l + r`, `l.name`, `l[i]`): `dst` itself when it is a temporary, which holds
+    /// nothing yet and is read by nothing else, so a left-associative chain
+    /// (`a + b + c ...`, `x.y.z ...`) takes no register per link, as in the reference.
+    fn left_reg(&mut self, left: &Expr, dst: u8) -> CResult<u8> {
+        if self.local_reg_of(left).is_some() || matches!(left.kind, ExprKind::This) || self.is_local_reg(dst) {
+            return self.expr_any(left);
+        }
+        self.expr_to(left, dst)?;
+        Ok(dst)
     }
 
     fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, dst: u8) -> CResult<()> {
@@ -1134,7 +1147,7 @@ impl<'a> Compiler<'a> {
         if op == B::Add && is_text_chain(lhs, rhs) {
             return self.add_chain(lhs, rhs, dst);
         }
-        let l = self.expr_any(lhs)?;
+        let l = self.left_reg(lhs, dst)?;
         self.emit_binary(rr, kk, dst, l, rhs)
     }
 
@@ -1243,6 +1256,10 @@ impl<'a> Compiler<'a> {
 
     /// Emits code that jumps when the truthiness of `e` equals `when`; returns the jumps.
     fn cond_jump(&mut self, e: &Expr, when: bool) -> CResult<Vec<usize>> {
+        deeper(|| self.cond_jump_inner(e, when))
+    }
+
+    fn cond_jump_inner(&mut self, e: &Expr, when: bool) -> CResult<Vec<usize>> {
         if let Some(v) = self.literal(e) {
             return Ok(if v.truthy() == when { vec![self.emit(Op::Jmp, 0, 0, 0, 0)] } else { vec![] });
         }
@@ -1311,27 +1328,37 @@ impl<'a> Compiler<'a> {
     }
 
     /// Places callee, `this` and arguments in consecutive fresh registers; returns the
-    /// callee register.
-    fn call_setup(&mut self, callee: &Expr, args: &[Expr], span: Span) -> CResult<u8> {
-        let t = self.alloc_reg(span)?;
-        let this = self.alloc_reg(span)?;
+    /// callee register. The callee goes to `dst` when that is the newest temporary (the
+    /// call's result replaces it), and a callee that must be evaluated is evaluated
+    /// there before `this` is taken: so in a chain (`x.f(1).g(2)...`, `f()()...`) each
+    /// call lays out its frame where the one it calls into did, as in the reference.
+    fn call_setup(&mut self, callee: &Expr, args: &[Expr], dst: Option<u8>, span: Span) -> CResult<u8> {
+        let t = match dst {
+            Some(d) if d + 1 == self.top() && !self.is_local_reg(d) => d,
+            _ => self.alloc_reg(span)?,
+        };
         match &callee.kind {
             ExprKind::Field { object, name } => {
                 let k = self.name_value(&name.name);
                 let k = self.konst(k) as i32;
                 if let Some(o) = self.local_reg_of(object) {
                     // A method of a local object: the function and `this` at once.
+                    self.alloc_reg(span)?;
                     self.emit(Op::PrepCallK, t, o, 0, k);
                 } else if matches!(object.kind, ExprKind::Base) {
+                    let this = self.alloc_reg(span)?;
                     self.emit(Op::GetBase, this, 0, 0, 0);
                     self.emit(Op::GetK, t, this, 0, k);
                     self.emit(Op::Move, this, 0, 0, 0);
                 } else {
-                    self.expr_to(object, this)?;
-                    self.emit(Op::GetK, t, this, 0, k);
+                    // The object is evaluated where the function goes, then split.
+                    self.expr_to(object, t)?;
+                    self.alloc_reg(span)?;
+                    self.emit(Op::PrepCallK, t, t, 0, k);
                 }
             }
             ExprKind::Index { object, index } => {
+                let this = self.alloc_reg(span)?;
                 if matches!(object.kind, ExprKind::Base) {
                     self.emit(Op::GetBase, this, 0, 0, 0);
                 } else {
@@ -1344,33 +1371,31 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::Move, this, 0, 0, 0);
                 }
             }
-            ExprKind::Ident(name) if matches!(self.resolve(name), Resolved::Global) => {
-                let k = self.name_value(name);
-                let k = self.konst(k);
-                self.emit(Op::PrepCallK, t, 0, 0, k as i32);
-            }
             ExprKind::Root(name) => {
+                let this = self.alloc_reg(span)?;
                 self.emit(Op::LoadRoot, this, 0, 0, 0);
                 let k = self.name_value(name);
                 let k = self.konst(k);
                 self.emit(Op::GetK, t, this, 0, k as i32);
             }
             ExprKind::Ident(name) => match self.resolve(name) {
+                Resolved::Global => {
+                    self.alloc_reg(span)?;
+                    let k = self.name_value(name);
+                    let k = self.konst(k);
+                    self.emit(Op::PrepCallK, t, 0, 0, k as i32);
+                }
                 Resolved::Local(r) => {
+                    self.alloc_reg(span)?;
                     self.emit(Op::PrepCall, t, r, 0, 0);
                 }
                 Resolved::Outer(o) => {
+                    self.alloc_reg(span)?;
                     self.emit(Op::PrepCallOuter, t, o, 0, 0);
                 }
-                _ => {
-                    self.expr_to(callee, t)?;
-                    self.emit(Op::Move, this, 0, 0, 0);
-                }
+                Resolved::Const(_) => self.callee_value(callee, t, span)?,
             },
-            _ => {
-                self.expr_to(callee, t)?;
-                self.emit(Op::Move, this, 0, 0, 0);
-            }
+            _ => self.callee_value(callee, t, span)?,
         }
         for a in args {
             let r = self.alloc_reg(a.span)?;
@@ -1380,6 +1405,15 @@ impl<'a> Compiler<'a> {
             return err("too many arguments", span);
         }
         Ok(t)
+    }
+
+    /// Any other callee (`f()()`, a constant) is evaluated where the function goes, `t`;
+    /// `this` is the caller's.
+    fn callee_value(&mut self, callee: &Expr, t: u8, span: Span) -> CResult<()> {
+        self.expr_to(callee, t)?;
+        let this = self.alloc_reg(span)?;
+        self.emit(Op::Move, this, 0, 0, 0);
+        Ok(())
     }
 
     fn assign(&mut self, op: AssignOp, target: &Expr, value: &Expr, dst: Option<u8>, span: Span) -> CResult<u8> {
@@ -1446,11 +1480,11 @@ impl<'a> Compiler<'a> {
     fn slot_place(&mut self, target: &Expr) -> CResult<Option<(u8, SlotKey)>> {
         Ok(Some(match &target.kind {
             ExprKind::Field { object, name } => {
-                let o = self.object_reg(object)?;
+                let o = self.expr_any(object)?;
                 (o, SlotKey::Const(self.name_value(&name.name)))
             }
             ExprKind::Index { object, index } => {
-                let o = self.object_reg(object)?;
+                let o = self.expr_any(object)?;
                 (o, SlotKey::Reg(self.expr_any(index)?))
             }
             ExprKind::Root(name) => {
@@ -1611,7 +1645,7 @@ impl<'a> Compiler<'a> {
                     }
                     Ok(())
                 }
-                Resolved::Const(_) => err("can't assign expression", target.span),
+                Resolved::Const(_) => err(INCDEC_ERROR, span),
                 Resolved::Global => {
                     let k = self.name_value(name);
                     self.slot_incdec(op, one, 0, SlotKey::Const(k), post, dst, span)
@@ -1619,7 +1653,7 @@ impl<'a> Compiler<'a> {
             },
             _ => match self.slot_place(target)? {
                 Some((o, k)) => self.slot_incdec(op, one, o, k, post, dst, span),
-                None => err("can't assign expression", target.span),
+                None => err(INCDEC_ERROR, span),
             },
         }
     }

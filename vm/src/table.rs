@@ -329,6 +329,18 @@ impl Table {
         None
     }
 
+    /// The copy the reference's `clone` makes: a table of the same size that the
+    /// entries are added to in iteration order. Its collisions, and so its iteration
+    /// order, can differ from the original's.
+    pub fn cloned(&self) -> Table {
+        let mut copy = Table::with_capacity(self.nodes.len());
+        copy.delegate = self.delegate;
+        for n in self.nodes.iter().filter(|n| !n.key.is_null()) {
+            copy.insert_new(n.key, n.val, n.hash);
+        }
+        copy
+    }
+
     /// All (key, value) pairs in iteration order.
     pub fn entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
         self.nodes.iter().filter(|n| !n.key.is_null()).map(|n| (n.key, n.val))

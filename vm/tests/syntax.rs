@@ -110,6 +110,8 @@ const TREES: &[(&str, &str)] = &[
     ("x = 1 << 2 + 3 & 4 ^ 5 | 6 <=> 7 >>> 1", "(= x (| (^ (& (<< 1 (+ 2 3)) 4) 5) (<=> 6 (>>> 7 1))))"),
     ("x = a instanceof B == c < d", "(= x (== (instanceof a B) (< c d)))"),
     ("::g <- function() {}", "(<- ::g (fn () {}))"),
+    ("while (0) ; print(1)", "(while 0 ;)\n(call print 1)"),
+    ("if (0) ; else ; print(3)", "(if 0 ; else ;)\n(call print 3)"),
     ("x += 1, y -= 2", "(, (+= x 1) (-= y 2))"),
     (
         "local s = @\"a\"\"b\" + 'c' + 0x1F + 017 + 1.5e2 + __LINE__ + __FILE__",
@@ -175,6 +177,10 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("two_dots", "local x = 1 ..2", "t.nut line = (1) column = (14) : error invalid token '..'"),
     ("unterminated_block_comment", "/* unterminated", "t.nut line = (1) column = (15) : error missing \"*/\" in comment"),
     ("control_character", "local x = 1\n\u{1}", "t.nut line = (2) column = (1) : error unexpected character(control)"),
+    ("decrement_a_number", "print(--1)", "t.nut line = (1) column = (10) : error can't '++' or '--' an expression"),
+    ("increment_a_number_then_more", "local a = 1++    + 2", "t.nut line = (1) column = (18) : error can't '++' or '--' an expression"),
+    ("decrement_then_a_name", "local a = --1 foo", "t.nut line = (1) column = (17) : error can't '++' or '--' an expression"),
+    ("decrement_at_end_of_file", "print(--1", "t.nut line = (1) column = (9) : error can't '++' or '--' an expression"),
     ("error_on_third_line_column", "local a = 1\nlocal b = 2\n   foo(,)", "t.nut line = (3) column = (9) : error expression expected"),
 ];
 
@@ -232,13 +238,13 @@ fn the_imp_dialect_lacks_the_3_1_and_3_2_syntax() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_crash() {
-    let arrays = "[".repeat(10_000) + &"]".repeat(10_000);
+    let arrays = "[".repeat(20_000) + &"]".repeat(20_000);
     let err = parse(&format!("local x = {arrays}"), "t.nut").expect_err("too deep");
     assert_eq!(err.message, "nesting too deep");
-    let minus = "local x = ".to_string() + &"-".repeat(10_000) + "1";
+    let minus = "local x = ".to_string() + &"- ".repeat(20_000) + "1";
     let err = parse(&minus, "t.nut").expect_err("too deep");
     assert_eq!(err.message, "nesting too deep");
-    let ifs = "if (a) ".repeat(10_000) + "x()";
+    let ifs = "if (a) ".repeat(20_000) + "x()";
     let err = parse(&ifs, "t.nut").expect_err("too deep");
     assert_eq!(err.message, "nesting too deep");
     let reasonable = "if (a) ".repeat(100) + "x()";

@@ -29,13 +29,16 @@ impl Context<'_> {
 pub struct SyntaxError {
     pub message: Cow<'static, str>,
     pub offset: usize,
+    /// The reference finds this error only once it has read the token after `offset`,
+    /// so it reports the end of that token (which the action cannot see).
+    pub after_next_token: bool,
 }
 
 /// An action's result; `T` is the parser's token type.
 type Fallible<R, T> = Result<R, ParseError<usize, T, SyntaxError>>;
 
 pub fn error<T>(message: &'static str, offset: usize) -> ParseError<usize, T, SyntaxError> {
-    ParseError::User { error: SyntaxError { message: Cow::Borrowed(message), offset } }
+    ParseError::User { error: SyntaxError { message: Cow::Borrowed(message), offset, after_next_token: false } }
 }
 
 pub fn stmt(lo: usize, hi: usize, kind: StmtKind) -> Stmt {
@@ -117,6 +120,19 @@ fn is_place(e: &Expr) -> bool {
             | ExprKind::This
     )
 }
+
+/// `++e`, `--e`, `e++`, `e--`: only a place can be stepped.
+pub fn incdec<T>(lo: usize, hi: usize, delta: i8, target: Expr, post: bool) -> Fallible<Expr, T> {
+    if !is_place(&target) {
+        let error = SyntaxError { message: Cow::Borrowed(INCDEC_ERROR), offset: hi, after_next_token: true };
+        return Err(ParseError::User { error });
+    }
+    let target = Box::new(target);
+    Ok(expr(lo, hi, if post { ExprKind::PostIncDec { delta, target } } else { ExprKind::PreIncDec { delta, target } }))
+}
+
+/// The reference's message for stepping what is not a place (also a constant's name).
+pub const INCDEC_ERROR: &str = "can't '++' or '--' an expression";
 
 pub fn assign<T>(lo: usize, hi: usize, op: AssignOp, target: Expr, value: Expr, op_end: usize) -> Fallible<Expr, T> {
     match target.kind {

@@ -9,6 +9,7 @@
 
 use super::actions::SyntaxError;
 use super::ast::Span;
+use super::layout::Spanned;
 use super::source::{Position, SourceMap};
 use super::token::Tok;
 use std::fmt;
@@ -63,9 +64,19 @@ impl fmt::Display for ParseError {
 
 type LalrpopError<'s> = lalrpop_util::ParseError<usize, Tok<'s>, SyntaxError>;
 
-pub(super) fn from_lalrpop(map: &SourceMap, source_len: usize, err: LalrpopError<'_>) -> ParseError {
+/// `tokens` are the parser's input, for the errors reported after the next token.
+pub(super) fn from_lalrpop(
+    map: &SourceMap,
+    tokens: &[Spanned<'_>],
+    source_len: usize,
+    err: LalrpopError<'_>,
+) -> ParseError {
     use lalrpop_util::ParseError as E;
     match err {
+        E::User { error } if error.after_next_token => {
+            let next = tokens.iter().find(|(lo, _, _)| *lo >= error.offset).map_or(source_len, |&(_, _, hi)| hi);
+            ParseError::new(map, error.message.into_owned(), next, None)
+        }
         E::User { error } => ParseError::new(map, error.message.into_owned(), error.offset, None),
         E::UnrecognizedEof { expected, .. } => ParseError::new(map, expected_message(&expected), source_len, None),
         E::UnrecognizedToken { token: (lo, _, hi), expected } => {

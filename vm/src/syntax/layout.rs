@@ -92,6 +92,10 @@ struct Layout<'s> {
     prev_closed_header: bool,
     /// The last `;` is an empty statement body (`if (c) ;`), not a separator.
     semi_is_body: bool,
+    /// The last token is such a `;`: like the reference, which needs no separator after
+    /// a statement ending in `;`, a statement may follow on the same line
+    /// (`while (busy()) ; done();`).
+    prev_is_empty_body: bool,
     /// `if`/`while`/`for`/`foreach`/`switch`/`catch` was seen: the next `(` is a header.
     control_header: bool,
     /// `function` (or `@`) was seen at this depth: the next `(` there is a header.
@@ -119,6 +123,7 @@ impl<'s> Layout<'s> {
         if self.wants_separator(&tok, newline) {
             self.out.push((lo, Tok::Sep, hi));
         }
+        self.prev_is_empty_body = tok == Tok::Semi && self.semi_is_body;
         self.track_brackets(&tok);
         let ends = self.ends_expression(&tok);
         self.prev_is_rbrace = tok == Tok::RBrace;
@@ -139,6 +144,9 @@ impl<'s> Layout<'s> {
         }
         if self.prev_takes_optional_value {
             return newline && !is_closer(tok);
+        }
+        if self.prev_is_empty_body {
+            return !is_closer(tok) && *tok != Tok::Else;
         }
         let starts_entry = self.prev_closed_function && matches!(tok, Tok::LBracket(_));
         (newline || self.prev_is_rbrace) && self.prev_ends && (starts_entry || !self.continues(tok))

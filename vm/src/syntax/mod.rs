@@ -21,6 +21,8 @@ mod grammar {
     pub use grammar::*;
 }
 
+pub(crate) use depth::deeper;
+pub use depth::MAX_DEPTH;
 pub use error::ParseError;
 pub use source::{Position, SourceMap};
 pub use token::Dialect;
@@ -90,7 +92,7 @@ pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, 
     };
     let source_map = SourceMap::new(source, file, notes);
     let context = actions::Context { map: &source_map, dialect };
-    let parsed = grammar::ProgramParser::new().parse(&context, tokens.into_iter().map(Ok));
+    let parsed = grammar::ProgramParser::new().parse(&context, tokens.iter().cloned().map(Ok));
     match parsed {
         Ok(program) => {
             depth::check(&program).map_err(|span| {
@@ -98,7 +100,7 @@ pub fn parse_dialect(source: &str, file: &str, dialect: Dialect) -> Result<Ast, 
             })?;
             Ok(Ast { program, source_map })
         }
-        Err(err) => Err(error::from_lalrpop(&source_map, source.len(), err)),
+        Err(err) => Err(error::from_lalrpop(&source_map, &tokens, source.len(), err)),
     }
 }
 

@@ -4,6 +4,7 @@
 //! `(- 10 4)`, `return\nx` is `(return)` then `x`) without the noise of spans.
 
 use super::ast::*;
+use super::depth::deeper;
 use std::fmt::Write;
 
 /// One line per top-level statement.
@@ -56,6 +57,10 @@ fn scalar(out: &mut String, s: &Scalar) {
 }
 
 fn stmt(out: &mut String, s: &Stmt) {
+    deeper(|| stmt_inner(out, s))
+}
+
+fn stmt_inner(out: &mut String, s: &Stmt) {
     match &s.kind {
         StmtKind::Empty => out.push(';'),
         StmtKind::Expr(e) => expr(out, e),
@@ -266,6 +271,10 @@ fn list(out: &mut String, head: &str, items: &[&Expr]) {
 }
 
 fn expr(out: &mut String, e: &Expr) {
+    deeper(|| expr_inner(out, e))
+}
+
+fn expr_inner(out: &mut String, e: &Expr) {
     match &e.kind {
         ExprKind::Null => out.push_str("null"),
         ExprKind::Bool(b) => {
