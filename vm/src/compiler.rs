@@ -11,8 +11,8 @@ use std::rc::Rc;
 
 use crate::bytecode::{Instr, LocalInfo, Op, OuterSource, Proto};
 use crate::heap::Heap;
-use crate::syntax::ast::*;
 use crate::syntax::actions::INCDEC_ERROR;
+use crate::syntax::ast::*;
 use crate::syntax::deeper;
 use crate::value::{StrId, TableId, Value};
 use crate::Profile;
