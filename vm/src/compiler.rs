@@ -1350,11 +1350,17 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::GetBase, this, 0, 0, 0);
                     self.emit(Op::GetK, t, this, 0, k);
                     self.emit(Op::Move, this, 0, 0, 0);
-                } else {
-                    // The object is evaluated where the function goes, then split.
+                } else if matches!(object.kind, ExprKind::Call { .. }) {
+                    // A chained call (`x.f(1).g(2)`): the call before it runs where this
+                    // one's function goes, so a chain of any length keeps its frame in place.
                     self.expr_to(object, t)?;
-                    self.alloc_reg(span)?;
-                    self.emit(Op::PrepCallK, t, t, 0, k);
+                    let this = self.alloc_reg(span)?;
+                    self.emit(Op::Move, this, t, 0, 0);
+                    self.emit(Op::GetK, t, this, 0, k);
+                } else {
+                    let this = self.alloc_reg(span)?;
+                    self.expr_to(object, this)?;
+                    self.emit(Op::GetK, t, this, 0, k);
                 }
             }
             ExprKind::Index { object, index } => {

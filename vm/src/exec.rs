@@ -532,11 +532,9 @@ impl Vm {
                             _ => None,
                         };
                         if let Some(v) = hit {
-                            // The object first: a chained call splits it in place (b == a).
-                            let obj = fr!(i.b);
                             fw!(i.a, v);
                             if i.op == Op::PrepCallK {
-                                fw!(i.a + 1, obj);
+                                fw!(i.a + 1, fr!(i.b));
                             }
                             continue;
                         }
