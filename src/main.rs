@@ -1,5 +1,7 @@
 //! `impish`: run, check, test and benchmark Squirrel firmware on your own machine.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 
 use clap::{Parser, Subcommand};

@@ -12,6 +12,8 @@
 //! `#require`), with `#line` markers back to the original files.
 //! `testing` is `impish test`: impt's test runner, local and in virtual time.
 
+#![forbid(unsafe_code)]
+
 pub mod builder;
 pub mod cloud;
 pub mod hardware;

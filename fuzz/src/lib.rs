@@ -7,6 +7,8 @@
 //! the parent ([`campaign`]) survives the worker's aborts and hangs, groups failures by
 //! signature ([`verdict`]) and minimises each ([`minimise`]).
 
+#![forbid(unsafe_code)]
+
 pub mod campaign;
 pub mod case;
 pub mod exec;

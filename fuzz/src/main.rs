@@ -1,5 +1,7 @@
 //! `impish-fuzz`: fuzzing and differential campaigns over the impish VM (see README.md).
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;

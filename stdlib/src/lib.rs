@@ -1,5 +1,7 @@
 //! impish-stdlib: the libraries Squirrel scripts and imp firmware call.
 
+#![forbid(unsafe_code)]
+
 pub mod format;
 pub mod regexp;
 

@@ -471,6 +471,7 @@ impl Vm {
                 // jump targets inside the code, so `ip` never runs past the end.
                 // Borrowed, not copied: each handler loads only the operands it uses.
                 let i: &Instr = unsafe { &*ip };
+                // SAFETY: as above; one past the last instruction is still in bounds.
                 ip = unsafe { ip.add(1) };
                 if COUNT {
                     proto.executed.set(proto.executed.get() + 1);
@@ -718,6 +719,7 @@ impl Vm {
                         // SAFETY: the compiler follows every `Concat` with its `c`
                         // operand words, inside `code`.
                         let words = unsafe { std::slice::from_raw_parts(ip, n) };
+                        // SAFETY: as above: the words end at most at the end of `code`.
                         ip = unsafe { ip.add(n) };
                         let first = fr!(i.b);
                         // The prototype, not the `consts` slice: passing the slice keeps
