@@ -60,7 +60,7 @@
 //! The heap and the collector are private to this crate; libraries read containers
 //! through [`Vm::array_items`], [`Vm::table_entries`] and [`Vm::resolve`].
 
-pub mod syntax;
+pub use impish_syntax as syntax;
 
 mod arena;
 mod baselib;

@@ -17,11 +17,11 @@ mod walk;
 
 #[allow(clippy::all, unused_parens, unused_imports)]
 mod grammar {
-    lalrpop_util::lalrpop_mod!(pub grammar, "/syntax/grammar.rs");
+    lalrpop_util::lalrpop_mod!(pub grammar, "/grammar.rs");
     pub use grammar::*;
 }
 
-pub(crate) use depth::deeper;
+pub use depth::deeper;
 pub use depth::MAX_DEPTH;
 pub use error::ParseError;
 pub use source::{Position, SourceMap};

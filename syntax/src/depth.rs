@@ -25,7 +25,7 @@ const SEGMENT: usize = 2 * 1024 * 1024;
 
 /// Runs one level of a recursive pass, on a fresh stack segment if little is left.
 #[inline]
-pub(crate) fn deeper<R>(level: impl FnOnce() -> R) -> R {
+pub fn deeper<R>(level: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, level)
 }
 

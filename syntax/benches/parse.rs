@@ -2,7 +2,7 @@
 //! methods, loops, tables, string building) and on the real perf programs.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use impish_vm::syntax::parse;
+use impish_syntax::parse;
 use std::fmt::Write;
 
 /// About 2 MB of varied Squirrel.

@@ -1,4 +1,4 @@
-//! Generates the LR parser from `src/syntax/grammar.lalrpop`.
+//! Generates the LR parser from `src/grammar.lalrpop`.
 fn main() {
     lalrpop::Configuration::new()
         .use_cargo_dir_conventions()

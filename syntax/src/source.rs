@@ -105,7 +105,7 @@ fn physical_line(line_starts: &[u32], offset: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::token::LineDirective;
+    use crate::token::LineDirective;
 
     #[test]
     fn lines_columns_and_the_reference_quirk() {

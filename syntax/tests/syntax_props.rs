@@ -2,8 +2,8 @@
 //! is what the reference implements (a minimally parenthesised expression groups like
 //! its fully parenthesised form).
 
-use impish_vm::syntax::token::Tok;
-use impish_vm::syntax::{layout, parse, sexpr, Dialect};
+use impish_syntax::token::Tok;
+use impish_syntax::{layout, parse, sexpr, Dialect};
 use proptest::prelude::*;
 
 /// Pieces of Squirrel, so random programs get past the lexer and exercise the parser.

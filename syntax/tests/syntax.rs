@@ -2,7 +2,7 @@
 //! render to the expected trees; malformed programs fail with the reference compiler's
 //! message at its line and column (expected texts recorded from the reference `sq`).
 
-use impish_vm::syntax::{parse, parse_dialect, sexpr, Dialect};
+use impish_syntax::{parse, parse_dialect, sexpr, Dialect};
 use std::path::{Path, PathBuf};
 
 fn project_dir(relative: &str) -> PathBuf {
