@@ -3,63 +3,51 @@
 //! and `NAME.err` for an uncaught error, as in the conformance suite) and, optionally,
 //! extra `impish run` arguments on the one line of `NAME.args`. Whatever the program
 //! does, impish must end it with exit status 0 or 1: never a panic, an abort or a hang,
-//! also under GC stress (`--gc-stress`, squirrel profile).
+//! also under GC stress (`--gc-stress`, squirrel profile). The harness, and
+//! `IMPISH_BLESS=1` to write the expected files, are the `impish-golden` crate's.
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use impish_golden::{Case, Outputs, Suite};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
-fn programs(profile: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions").join(profile);
-    let mut programs: Vec<PathBuf> =
-        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
-    programs.retain(|p| p.extension().is_some_and(|ext| ext == "nut"));
-    programs.sort();
-    programs
+fn suite(profile: &str) -> Suite {
+    Suite::new(format!("{}/tests/regressions/{profile}", env!("CARGO_MANIFEST_DIR")))
 }
 
-fn run_one(profile: &str, nut: &Path, stress: bool) -> Result<(), String> {
-    let extra = std::fs::read_to_string(nut.with_extension("args")).unwrap_or_default();
-    let mut args = vec!["run", "--profile", profile];
-    args.extend(extra.split_whitespace());
-    if stress {
-        args.push("--gc-stress");
-    }
-    let run = common::run::run_file(&args, nut, LIMIT)?;
+/// Runs one program with `impish run --profile PROFILE`, its `.args` and `EXTRA`.
+fn run(case: &Case, profile: &str, extra: &[&str]) -> Result<Outputs, String> {
+    let args_file = std::fs::read_to_string(case.sibling("args")).unwrap_or_default();
+    let args: Vec<&str> = ["run", "--profile", profile]
+        .into_iter()
+        .chain(args_file.split_whitespace())
+        .chain(extra.iter().copied())
+        .collect();
+    let run = common::run::run_file(&args, case.path(), LIMIT)?;
     match run.code {
-        Some(0 | 1) => common::run::check_expected(nut, &run),
+        Some(0 | 1) => Ok(common::run::expected_outputs(run)),
         code => Err(format!(
-            "ended with {code:?} (a panic, an abort or a signal)\n--- stderr\n{}",
+            "ended with {code:?} (a panic, an abort or a signal)\nstderr of the run:\n{}",
             String::from_utf8_lossy(&run.stderr)
         )),
     }
 }
 
-fn run_profile(profile: &str, stress: bool) {
-    let programs = programs(profile);
-    let failures: Vec<String> = programs
-        .iter()
-        .filter_map(|nut| run_one(profile, nut, stress).err().map(|why| format!("FAIL {}: {why}", nut.display())))
-        .collect();
-    println!("{} {profile} regressions, {} failed", programs.len(), failures.len());
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
 #[test]
 fn squirrel_profile_regressions() {
-    run_profile("squirrel", false);
+    suite("squirrel").run(|case| run(case, "squirrel", &[]));
 }
 
 /// The squirrel-profile programs again with a collection at every safepoint.
 #[test]
 fn squirrel_profile_regressions_under_gc_stress() {
-    run_profile("squirrel", true);
+    suite("squirrel").variant("gc-stress").run(|case| run(case, "squirrel", &["--gc-stress"]));
 }
 
 #[test]
 fn imp_profile_regressions() {
-    run_profile("imp", false);
+    suite("imp").run(|case| run(case, "imp", &[]));
 }
