@@ -68,6 +68,7 @@ mod bytecode;
 mod cache;
 mod compiler;
 mod delegates;
+pub mod embed;
 pub mod error;
 mod exec;
 mod frame;
@@ -83,6 +84,9 @@ mod table;
 mod value;
 pub mod vm;
 
+pub use embed::{
+    Array, Bytes, ClassBuilder, ConvError, FromSquirrel, Function, Handle, IntoSquirrel, Raw, Rest, Table, This,
+};
 pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
 pub use meter::{FunctionCost, NotCounting, VmStats};
 pub use runner::run_script;
