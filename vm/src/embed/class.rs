@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::value::Value;
+use crate::value::{ClassId, Value};
 use crate::vm::{Fail, Vm};
 
 use super::args::{ArgCursor, FromArg, Signature};
@@ -142,16 +142,28 @@ fn in_use(vm: &mut Vm, class: &str) -> Fail {
 /// The Rust value of instance `this`, for a member of class `class`.
 fn cell_of<T: 'static>(vm: &Vm, this: Value, class: &str) -> Result<Rc<RefCell<T>>, ConvError> {
     if let Value::Instance(i) = this {
-        match &vm.heap.instance(i).user {
+        let instance = vm.heap.instance(i);
+        match &instance.user {
             Some(data) => {
                 if let Some(cell) = data.downcast_ref::<Rc<RefCell<T>>>() {
                     return Ok(cell.clone());
                 }
             }
-            None => return Err(ConvError::other(format_args!("its '{class}' constructor has not run"))),
+            None if derives_from::<T>(vm, instance.class) => {
+                return Err(ConvError::other(format_args!("its '{class}' constructor has not run")))
+            }
+            None => {}
         }
     }
     Err(ConvError::invalid_type(this, class))
+}
+
+/// Whether class `c` is the class registered for `T` or derives from it.
+fn derives_from<T: 'static>(vm: &Vm, c: ClassId) -> bool {
+    let Some(Ok(Value::Class(native))) = vm.embed.classes.get(&TypeId::of::<T>()).map(|e| e.class.value(vm)) else {
+        return false;
+    };
+    std::iter::successors(Some(c), |&c| vm.heap.class(c).base).any(|c| c == native)
 }
 
 impl<T: 'static> ClassBuilder<T> {
