@@ -241,7 +241,7 @@ mod tests {
         assert_eq!((rest.nparams(), rest.max_args()), (-1, None));
         assert_eq!(rest.typemask().as_deref(), Some(&[0x10][..]));
 
-        let any = signature(|s| Value::declare(s));
+        let any = signature(Value::declare);
         assert_eq!((any.nparams(), any.typemask()), (2, None));
     }
 }
