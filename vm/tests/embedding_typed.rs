@@ -379,3 +379,33 @@ fn typed_calls_take_handles_values_and_names() {
     let greeter: Table = vm.eval("{ name = \"imp\", hello = function(x) { return x + name } }").expect("a table");
     assert_eq!(vm.call_method::<String>(&greeter, "hello", "hi ").ok().as_deref(), Some("hi imp"));
 }
+
+/// A native value holding a handle: collected instances drop their handles (freeing
+/// the slots mid-collection), live ones keep their callbacks alive.
+#[test]
+fn a_native_value_holding_handles_under_gc_stress() {
+    struct Button {
+        on_press: Option<Function>,
+    }
+    let mut vm = Vm::new(Profile::Squirrel);
+    vm.set_gc_stress(true);
+    let button = ClassBuilder::<Button>::new("Button")
+        .constructor(|| Button { on_press: None })
+        .method("onPress", |b: &mut Button, f: Function| b.on_press = Some(f))
+        .method("press", |vm: &mut Vm, b: &Button, n: i64| match &b.on_press {
+            Some(f) => f.call::<i64>(vm, n),
+            None => Ok(0),
+        });
+    vm.register_class(button).expect("registers");
+    let total = vm.eval::<i64>(
+        "local kept = Button(), sum = 0
+         kept.onPress(function(n) { local t = [n, n]; return t[0] + t[1] })
+         for (local i = 0; i < 30; i++) {
+             local b = Button(); b.onPress(@(n) n + i); sum += b.press(i)
+             sum += kept.press(i)
+         }
+         return sum",
+    );
+    assert_eq!(total.ok(), Some(2 * 870));
+    vm.collect_garbage();
+}

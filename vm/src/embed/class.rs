@@ -7,6 +7,11 @@
 //! running fails with a Squirrel error, never a panic. Properties are served by the
 //! class's `_get`/`_set` metamethods, which only run for names that are no member.
 //!
+//! A Rust value may hold [`Handle`]s (a callback, a table): they keep what they name
+//! alive while the value lives. A handle that leads back to its own instance (a
+//! callback closing over it) keeps both alive for good: the collector does not see
+//! through Rust values.
+//!
 //! ```
 //! use impish_vm::{ClassBuilder, Profile, Vm};
 //!
@@ -29,6 +34,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::error::Error;
+use crate::object::Instance;
 use crate::value::{ClassId, Value};
 use crate::vm::{Fail, Vm};
 
@@ -141,8 +147,7 @@ fn in_use(vm: &mut Vm, class: &str) -> Fail {
 
 /// The Rust value of instance `this`, for a member of class `class`.
 fn cell_of<T: 'static>(vm: &Vm, this: Value, class: &str) -> Result<Rc<RefCell<T>>, ConvError> {
-    if let Value::Instance(i) = this {
-        let instance = vm.heap.instance(i);
+    if let Some(instance) = this_instance(vm, this) {
         match &instance.user {
             Some(data) => {
                 if let Some(cell) = data.downcast_ref::<Rc<RefCell<T>>>() {
@@ -156,6 +161,14 @@ fn cell_of<T: 'static>(vm: &Vm, this: Value, class: &str) -> Result<Rc<RefCell<T
         }
     }
     Err(ConvError::invalid_type(this, class))
+}
+
+/// The instance `v` names, if it is a live one.
+fn this_instance(vm: &Vm, v: Value) -> Option<&Instance> {
+    match v {
+        Value::Instance(i) => vm.heap.instances.try_get(i.0),
+        _ => None,
+    }
 }
 
 /// Whether class `c` is the class registered for `T` or derives from it.
