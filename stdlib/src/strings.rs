@@ -7,13 +7,18 @@ use impish_vm::{c_str, Args, Bytes, Fail, Profile, Value, Vm};
 use crate::format::{format_into, FormatArg};
 use crate::natives::{self, str_arg};
 
+/// A blank-stripping function: the part of the text it keeps.
+type Strip = fn(&[u8]) -> &[u8];
+
+/// `strip`, `lstrip`, `rstrip`.
+const STRIPS: &[(&str, Strip)] = &[("strip", strip), ("lstrip", lstrip), ("rstrip", rstrip)];
+
 /// Installs the functions as globals; the imp lacks the 3.1 additions (`escape`,
 /// `startswith`, `endswith`) and `split`'s `skipempty`.
 pub fn install(vm: &mut Vm) {
     let root = vm.root_table();
     natives::install(vm, root, &[("format", format, -2, Some(".s")), ("printf", printf, -2, Some(".s"))]);
-    let strips: [(&str, fn(&[u8]) -> &[u8]); 3] = [("strip", strip), ("lstrip", lstrip), ("rstrip", rstrip)];
-    for (name, f) in strips {
+    for &(name, f) in STRIPS {
         vm.register_fn_in(root, name, move |Bytes(s): Bytes| Bytes(f(&s).to_vec()));
     }
     match vm.profile() {
