@@ -4,8 +4,8 @@
 //! A closure `|a: i64, b: i64| a + b` becomes a native taking two integers; a first
 //! parameter `&mut Vm` gives it the VM (to call back into scripts, make values); its
 //! result converts back by [`IntoReturn`], a `Result`'s error becoming a catchable
-//! Squirrel error. Closures live in the VM as shared natives
-//! ([`NativeBody::Closure`]); state they capture is theirs (use `Cell`/`RefCell` for
+//! Squirrel error. Closures live in the VM as shared natives (the kind
+//! [`Vm::new_native_with`] makes); state they capture is theirs (use `Cell`/`RefCell` for
 //! state that changes, since a native may run re-entrantly). A plain
 //! `fn(&mut Vm, Args)` goes through the same registration as [`Raw`], called directly
 //! with no conversion: the fast path for hot natives.
@@ -42,26 +42,22 @@ pub trait IntoNative<M> {
 /// A plain native function with the reference's checks (`nparams` counts `this`: 0
 /// unchecked, n > 0 exactly n, n < 0 at least -n; the type mask uses the reference's
 /// letters): no conversions, the fastest call.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Raw {
     f: PlainNative,
     nparams: i32,
-    typemask: Option<&'static str>,
+    typemask: Option<Box<[u32]>>,
 }
 
 impl Raw {
-    pub fn new(f: PlainNative, nparams: i32, typemask: Option<&'static str>) -> Raw {
-        Raw { f, nparams, typemask }
+    pub fn new(f: PlainNative, nparams: i32, typemask: Option<&str>) -> Raw {
+        Raw { f, nparams, typemask: typemask.map(parse_typemask) }
     }
 }
 
 impl IntoNative<Raw> for Raw {
     fn into_native(self) -> NativeSpec {
-        NativeSpec {
-            body: NativeBody::Plain(self.f),
-            nparams: self.nparams,
-            typemask: self.typemask.map(parse_typemask),
-        }
+        NativeSpec { body: NativeBody::Plain(self.f), nparams: self.nparams, typemask: self.typemask }
     }
 }
 

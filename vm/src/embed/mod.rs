@@ -1,5 +1,5 @@
 //! The typed embedding API: Rust values in and out of Squirrel without touching
-//! [`Value`](crate::Value)s, typed natives, rooted handles and native classes.
+//! [`Value`]s, typed natives, rooted handles and native classes.
 //!
 //! - [`convert`]: [`FromSquirrel`] and [`IntoSquirrel`], the conversions of Rust types.
 //! - [`args`]: parameter lists of typed natives ([`This`], [`Rest`]) and arguments
