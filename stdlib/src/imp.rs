@@ -5,10 +5,9 @@
 //! Removed names are deleted outright, so using one fails exactly like any unknown
 //! name ("the index 'compilestring' does not exist").
 
-use impish_vm::{Args, Fail, Type, Value, Vm};
+use impish_vm::{Args, Bytes, Fail, This, Type, Value, Vm};
 
 use crate::blob::bytes_of;
-use crate::natives;
 
 /// Base functions the imp does not have (imp-api.md §2.1).
 const ABSENT_GLOBALS: &[&str] = &[
@@ -52,7 +51,9 @@ pub fn install(vm: &mut Vm) {
         narrow(vm, ty, name, nparams, mask);
     }
     if let Some(string) = vm.type_delegate(Type::String) {
-        vm.register_in(string, "tointeger", string_tointeger, 1, Some("s"));
+        vm.register_fn_in(string, "tointeger", |This(Bytes(s)): This<Bytes>| {
+            imp_str_to_int(&s).ok_or("cannot convert the string")
+        });
     }
     let version = vm.string("Squirrel 3.0.4 stable");
     vm.set_global("_version_", version);
@@ -120,14 +121,6 @@ fn parse_float_prefix(t: &[u8]) -> Option<f64> {
         }
     }
     std::str::from_utf8(&t[..end]).ok()?.parse().ok()
-}
-
-fn string_tointeger(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = natives::str_arg(vm, args, 0);
-    match imp_str_to_int(&s) {
-        Some(v) => Ok(Value::Int(v)),
-        None => Err(vm.error("cannot convert the string")),
-    }
 }
 
 /// `crypto.equals(a, b)`: whether two strings or blobs hold the same bytes, compared

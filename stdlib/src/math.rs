@@ -6,11 +6,12 @@
 //! its seeding), so a seeded sequence matches the reference `sq` on Linux and runs are
 //! reproducible: without `srand` the seed is 1, as in C.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use impish_vm::{Args, Fail, Profile, Value, Vm};
+use impish_vm::{Profile, Value, Vm};
 
-use crate::natives::{self, float_arg, int_arg, Native};
+use crate::natives::{self, Truncated};
 
 /// `RAND_MAX` of glibc, the reference's host.
 pub const RAND_MAX: i64 = 0x7fff_ffff;
@@ -88,65 +89,26 @@ const BINARY: &[(&str, Binary)] = &[("atan2", f64::atan2), ("pow", f64::powf)];
 /// Installs the library into `table` (the root table, or the imp's `math`).
 pub fn install(vm: &mut Vm, table: Value) {
     for &(name, f) in UNARY {
-        let native = vm.new_native_with(
-            name,
-            Rc::new(move |vm: &mut Vm, args: Args| Ok(Value::Float(f(float_arg(vm, args, 1) as f64) as f32))),
-            2,
-            Some(".n"),
-            Vec::new(),
-        );
-        natives::set(vm, table, name, native);
+        vm.register_fn_in(table, name, move |x: f32| f(x.into()) as f32);
     }
     for &(name, f) in BINARY {
-        let native = vm.new_native_with(
-            name,
-            Rc::new(move |vm: &mut Vm, args: Args| {
-                let (a, b) = (float_arg(vm, args, 1) as f64, float_arg(vm, args, 2) as f64);
-                Ok(Value::Float(f(a, b) as f32))
-            }),
-            3,
-            Some(".nn"),
-            Vec::new(),
-        );
-        natives::set(vm, table, name, native);
+        vm.register_fn_in(table, name, move |a: f32, b: f32| f(a.into(), b.into()) as f32);
     }
-    // Each VM has its own generator, held by the two natives that use it.
-    let generator = vm.new_userdata(Box::new(Rand::default()), None);
-    let funcs: &[(&str, Native, i32, Option<&str>)] = &[("srand", srand, 2, Some(".n")), ("rand", rand, 1, None)];
-    for &(name, f, n, mask) in funcs {
-        let native = vm.new_native_with(name, Rc::new(f), n, mask, vec![generator]);
-        natives::set(vm, table, name, native);
-    }
-    vm.register_in(table, "abs", abs, 2, Some(".n"));
+    // Each VM has its own generator, shared by the two natives that use it.
+    let generator = Rc::new(RefCell::new(Rand::default()));
+    let seeded = generator.clone();
+    let profile = vm.profile();
+    vm.register_fn_in(table, "srand", move |Truncated(seed): Truncated| {
+        // The imp seeds its generator itself; `math.srand` is documented as a no-op.
+        if profile == Profile::Squirrel {
+            *seeded.borrow_mut() = Rand::new(seed as u32);
+        }
+    });
+    vm.register_fn_in(table, "rand", move || generator.borrow_mut().draw());
+    // `abs` works on the C `int`: the argument is truncated to 32 bits first.
+    vm.register_fn_in(table, "abs", |Truncated(n): Truncated| (n as i32).wrapping_abs());
     natives::set(vm, table, "RAND_MAX", Value::Int(RAND_MAX));
     natives::set(vm, table, "PI", Value::Float(std::f32::consts::PI));
-}
-
-/// Runs `f` on the generator the native was created with.
-fn with_rand<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Rand) -> T) -> T {
-    let holder = args.free(vm, 0);
-    match vm.userdata_mut::<Rand>(holder) {
-        Some(r) => f(r),
-        None => f(&mut Rand::default()),
-    }
-}
-
-fn srand(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    // The imp seeds its generator itself; `math.srand` is documented as a no-op.
-    if vm.profile() == Profile::Squirrel {
-        let seed = int_arg(vm, args, 1) as u32;
-        with_rand(vm, args, |r| *r = Rand::new(seed));
-    }
-    Ok(Value::Null)
-}
-
-fn rand(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    Ok(Value::Int(with_rand(vm, args, Rand::draw)))
-}
-
-/// `abs` works on the C `int`: the argument is truncated to 32 bits first.
-fn abs(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    Ok(Value::Int((int_arg(vm, args, 1) as i32).wrapping_abs() as i64))
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Shared plumbing for the library natives: reading arguments the way the reference's
 //! `sq_getinteger`/`sq_getfloat` coerce them, and registering tables of functions.
 
-use impish_vm::{Args, Fail, Value, Vm};
+use impish_vm::embed::TypeSet;
+use impish_vm::{Args, ConvError, Fail, FromSquirrel, Value, Vm};
 
 /// The signature every library function has.
 pub type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
@@ -52,4 +53,20 @@ pub fn int_value(vm: &Vm, i: i64) -> Value {
 /// The bytes of string argument `i` (empty when it is not a string).
 pub fn str_arg(vm: &Vm, args: Args, i: usize) -> Vec<u8> {
     vm.str_bytes(args.get(vm, i)).map(<[u8]>::to_vec).unwrap_or_default()
+}
+
+/// A typed native's number parameter read as an integer, as `sq_getinteger` reads one:
+/// an integer as it is, a float converted as the profile converts it. It declares `n`
+/// (integer or float), as the reference's natives that read integers so do.
+pub struct Truncated(pub i64);
+
+impl FromSquirrel for Truncated {
+    const TYPES: TypeSet = TypeSet::NUMBER;
+
+    fn from_squirrel(value: Value, vm: &Vm) -> Result<Truncated, ConvError> {
+        match value {
+            Value::Int(_) | Value::Float(_) => Ok(Truncated(vm.profile().integer_of(value).unwrap_or(0))),
+            other => Err(ConvError::invalid_type(other, Self::TYPES)),
+        }
+    }
 }

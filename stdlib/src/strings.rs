@@ -2,34 +2,32 @@
 //! ...): the reference's behaviour, C-string quirks included (several functions stop
 //! at the first NUL byte because the reference walks C strings).
 
-use impish_vm::{Args, Fail, Profile, Value, Vm};
+use impish_vm::{c_str, Args, Bytes, Fail, Profile, Value, Vm};
 
 use crate::format::{format_into, FormatArg};
-use crate::natives::{self, str_arg, Entry};
+use crate::natives::{self, str_arg};
+
+/// A blank-stripping function: the part of the text it keeps.
+type Strip = fn(&[u8]) -> &[u8];
+
+/// `strip`, `lstrip`, `rstrip`.
+const STRIPS: &[(&str, Strip)] = &[("strip", strip), ("lstrip", lstrip), ("rstrip", rstrip)];
 
 /// Installs the functions as globals; the imp lacks the 3.1 additions (`escape`,
 /// `startswith`, `endswith`) and `split`'s `skipempty`.
 pub fn install(vm: &mut Vm) {
     let root = vm.root_table();
-    let common: &[Entry] = &[
-        ("format", format, -2, Some(".s")),
-        ("printf", printf, -2, Some(".s")),
-        ("strip", strip, 2, Some(".s")),
-        ("lstrip", lstrip, 2, Some(".s")),
-        ("rstrip", rstrip, 2, Some(".s")),
-    ];
-    natives::install(vm, root, common);
+    natives::install(vm, root, &[("format", format, -2, Some(".s")), ("printf", printf, -2, Some(".s"))]);
+    for &(name, f) in STRIPS {
+        vm.register_fn_in(root, name, move |Bytes(s): Bytes| Bytes(f(&s).to_vec()));
+    }
     match vm.profile() {
-        Profile::Squirrel => natives::install(
-            vm,
-            root,
-            &[
-                ("split", split, -3, Some(".ssb")),
-                ("escape", escape, 2, Some(".s")),
-                ("startswith", startswith, 3, Some(".ss")),
-                ("endswith", endswith, 3, Some(".ss")),
-            ],
-        ),
+        Profile::Squirrel => {
+            natives::install(vm, root, &[("split", split, -3, Some(".ssb"))]);
+            vm.register_fn_in(root, "escape", |Bytes(s): Bytes| Bytes(escape_bytes(&s)));
+            vm.register_fn_in(root, "startswith", |Bytes(s): Bytes, Bytes(prefix): Bytes| s.starts_with(&prefix));
+            vm.register_fn_in(root, "endswith", |Bytes(s): Bytes, Bytes(suffix): Bytes| s.ends_with(&suffix));
+        }
         Profile::Imp => natives::install(vm, root, &[("split", split, 3, Some(".ss"))]),
     }
 }
@@ -88,23 +86,20 @@ fn strip_right(s: &[u8]) -> usize {
     s.iter().rposition(|&c| !is_space(c)).map_or(0, |i| i + 1)
 }
 
-fn strip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = str_arg(vm, args, 1);
-    let (start, end) = (strip_left(&s), strip_right(&s));
-    Ok(vm.bytes(s.get(start..end).unwrap_or_default()))
+/// `strip`: the text without blanks at either end.
+fn strip(s: &[u8]) -> &[u8] {
+    s.get(strip_left(s)..strip_right(s)).unwrap_or_default()
 }
 
-fn lstrip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = str_arg(vm, args, 1);
-    let rest = &s[strip_left(&s)..];
-    // The result is taken as a C string: it ends at the first NUL.
-    let end = rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
-    Ok(vm.bytes(&rest[..end]))
+/// `lstrip`: the text after leading blanks, taken as a C string (it ends at the
+/// first NUL).
+fn lstrip(s: &[u8]) -> &[u8] {
+    c_str(&s[strip_left(s)..])
 }
 
-fn rstrip(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = str_arg(vm, args, 1);
-    Ok(vm.bytes(&s[..strip_right(&s)]))
+/// `rstrip`: the text before trailing blanks.
+fn rstrip(s: &[u8]) -> &[u8] {
+    &s[..strip_right(s)]
 }
 
 /// Any byte of the separators splits; empty fields are kept (unless `skipempty`)
@@ -148,21 +143,6 @@ pub fn escape_bytes(s: &[u8]) -> Vec<u8> {
         }
     }
     out
-}
-
-fn escape(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let s = str_arg(vm, args, 1);
-    Ok(vm.bytes(&escape_bytes(&s)))
-}
-
-fn startswith(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (s, prefix) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
-    Ok(Value::Bool(s.starts_with(&prefix)))
-}
-
-fn endswith(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (s, suffix) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
-    Ok(Value::Bool(s.ends_with(&suffix)))
 }
 
 #[cfg(test)]

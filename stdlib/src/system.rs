@@ -8,9 +8,9 @@
 use std::rc::Rc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use impish_vm::{Args, Fail, Profile, Value, Vm};
+use impish_vm::{Args, Bytes, Profile, Value, Vm};
 
-use crate::natives::{self, int_arg, int_value};
+use crate::natives::{self, int_arg};
 
 /// Where the system functions read the time.
 pub trait TimeSource {
@@ -54,9 +54,7 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     );
     natives::set(vm, root, "clock", clock);
     let s = source.clone();
-    let time =
-        vm.new_native_with("time", Rc::new(move |vm: &mut Vm, _: Args| Ok(int_value(vm, s.now()))), 1, None, vec![]);
-    natives::set(vm, root, "time", time);
+    vm.register_fn_in(root, "time", move |vm: &mut Vm| vm.profile().wrap(s.now()));
     let date = vm.new_native_with(
         "date",
         Rc::new(move |vm: &mut Vm, args: Args| {
@@ -69,7 +67,10 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     );
     natives::set(vm, root, "date", date);
     if vm.profile() == Profile::Squirrel {
-        vm.register_in(root, "getenv", getenv, 2, Some(".s"));
+        vm.register_fn_in(root, "getenv", |Bytes(name): Bytes| {
+            let value = std::str::from_utf8(&name).ok().and_then(std::env::var_os);
+            value.map(|v| v.to_string_lossy().into_owned())
+        });
     }
 }
 
@@ -132,15 +133,6 @@ fn date_table(vm: &mut Vm, t: i64) -> Value {
         natives::set(vm, table, name, Value::Int(v));
     }
     table
-}
-
-fn getenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let name = natives::str_arg(vm, args, 1);
-    let value = std::str::from_utf8(&name).ok().and_then(std::env::var_os);
-    Ok(match value {
-        Some(v) => vm.string(&v.to_string_lossy()),
-        None => Value::Null,
-    })
 }
 
 #[cfg(test)]

@@ -16,13 +16,29 @@ pub struct StackEntry {
 
 /// An uncaught runtime error: the message (or "unknown" for non-string throws), the
 /// thrown value rendered, and the call stack innermost first.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{message}")]
+///
+/// It displays as its message; the alternate form (`{:#}`) adds the call stack, one
+/// `at function() file:line` line per level.
+#[derive(Clone, Debug, PartialEq)]
 pub struct RuntimeError {
     pub message: String,
     pub value: String,
     pub stack: Vec<StackEntry>,
 }
+
+impl std::fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if f.alternate() {
+            for level in &self.stack {
+                write!(f, "\n    at {}() {}:{}", level.function, level.file, level.line)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuntimeError {}
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum Error {

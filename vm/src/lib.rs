@@ -6,7 +6,45 @@
 //!
 //! # Embedding
 //!
-//! Create a [`Vm`] for a profile, register natives, run Squirrel, call back into it:
+//! Create a [`Vm`] for a profile, give scripts Rust functions and types, run Squirrel,
+//! call back into it. The typed API ([`embed`]) converts values both ways, derives a
+//! native's checks from its closure's signature and keeps values alive in handles:
+//!
+//! ```
+//! use impish_vm::{ClassBuilder, Error, Function, Profile, Vm};
+//!
+//! let mut vm = Vm::new(Profile::Squirrel);
+//! // Two integers in, one out: calls with other arguments fail before the closure runs.
+//! vm.register_fn("twice", |n: i64| n * 2);
+//! // A `Result` error becomes a Squirrel error scripts can catch.
+//! vm.register_fn("ratio", |a: f64, b: f64| if b == 0.0 { Err("division by zero") } else { Ok(a / b) });
+//!
+//! // A Rust type as a class: scripts construct it and call its methods.
+//! struct Tally(Vec<String>);
+//! let tally = ClassBuilder::<Tally>::new("Tally")
+//!     .constructor(|| Tally(Vec::new()))
+//!     .method("add", |t: &mut Tally, name: String| t.0.push(name))
+//!     .getter("count", |t: &Tally| t.0.len());
+//! vm.register_class(tally)?;
+//!
+//! vm.eval::<()>("function greet(name) { return \"hi \" + name + \" \" + twice(21) }")?;
+//! assert_eq!(vm.call_fn::<String>("greet", "imp")?, "hi imp 42");
+//! assert_eq!(vm.eval::<i64>("local t = Tally(); t.add(\"a\"); t.add(\"b\"); return t.count")?, 2);
+//!
+//! // A function kept in Rust stays alive (a rooted handle) until the handle is dropped.
+//! let on_tick: Function = vm.eval("function(n) { return n * ratio(3, 2) }")?;
+//! assert_eq!(on_tick.call::<f32>(&mut vm, 4)?, 6.0);
+//!
+//! // Errors are typed: a runtime error carries the message and the Squirrel call stack
+//! // (`{:#}` shows it).
+//! let failure = vm.eval::<i64>("twice(\"x\")").expect_err("a type error");
+//! assert_eq!(failure.to_string(), "parameter 1 has an invalid type 'string' ; expected: 'integer'");
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! Under it is the raw API the libraries use for their hot natives: a plain function
+//! reading its arguments in place, with the reference's arity and type-mask notation,
+//! and [`Value`]s, which are not kept alive by Rust (see below):
 //!
 //! ```
 //! use impish_vm::{Args, Fail, Profile, Value, Vm};
@@ -22,6 +60,7 @@
 //! let mut vm = Vm::new(Profile::Squirrel);
 //! // Two parameters counting `this`; the type mask checks them (`.` any, `i` integer).
 //! vm.register("twice", twice, 2, Some(".i"));
+//! // The same through the typed registration: `vm.register_fn("twice", Raw::new(twice, 2, Some(".i")))`.
 //! vm.run_source("function greet(name) { return \"hi \" + name + \" \" + twice(21) }", "demo.nut")
 //!     .expect("the script runs");
 //!
@@ -31,7 +70,6 @@
 //! let answer = vm.call(greet, root, &[name]).expect("the call succeeds");
 //! assert_eq!(vm.str_bytes(answer), Some(&b"hi imp 42"[..]));
 //!
-//! // Errors are typed: a runtime error carries the message and the Squirrel call stack.
 //! let failure = vm.run_source("twice(\"x\")", "bad.nut").expect_err("a type error");
 //! assert!(failure.to_string().contains("parameter 1 has an invalid type 'string'"));
 //! ```
@@ -46,10 +84,12 @@
 //! - A native's arguments stay alive while it runs. Anything else it keeps in Rust across
 //!   such a call (a copy of a container's items, a result being built) it holds with
 //!   [`Vm::hold`]; what it held is released when it returns.
-//! - A host or embedder keeps a value it stores outside the VM with [`Vm::pin`] until
-//!   [`Vm::unpin`].
+//! - A host or embedder keeps a value it stores outside the VM in a [`Handle`] (or a
+//!   typed one: [`Function`], [`Table`], [`Array`]), which roots it until dropped; the
+//!   raw form is [`Vm::pin`] until [`Vm::unpin`].
 //! - A value given to a VM must come from that VM: every value that enters from Rust is
-//!   checked (a value of another VM is a panic, not a wrong read).
+//!   checked (a value of another VM is a panic, not a wrong read; a handle of another VM
+//!   is an error, since each handle knows its VM).
 //! - Forgetting to hold is a bug, but never a read of freed memory: the interpreter reads
 //!   every object whose id it got from a register or a container through a checked slot,
 //!   and a stale id is an internal error. [`Vm::set_gc_stress`] collects at every
@@ -68,6 +108,7 @@ mod bytecode;
 mod cache;
 mod compiler;
 mod delegates;
+pub mod embed;
 pub mod error;
 mod exec;
 mod frame;
@@ -83,6 +124,9 @@ mod table;
 mod value;
 pub mod vm;
 
+pub use embed::{
+    Array, Bytes, ClassBuilder, ConvError, FromSquirrel, Function, Handle, IntoSquirrel, Raw, Rest, Table, This,
+};
 pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
 pub use meter::{FunctionCost, NotCounting, VmStats};
 pub use runner::run_script;

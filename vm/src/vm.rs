@@ -177,6 +177,8 @@ pub struct Vm {
     /// each native call releases what it held when it returns.
     pub(crate) held: Vec<Value>,
     pinned: Vec<Value>,
+    /// The typed embedding API's state: the root set of handles, the native classes.
+    pub(crate) embed: crate::embed::EmbedState,
     /// Natives currently executing (bounded, since each is a Rust call).
     pub(crate) native_depth: u32,
     /// Interpreter runs nested in Rust (natives and metamethods calling scripts).
@@ -279,6 +281,7 @@ impl Vm {
             names: Names { meta, constructor, types },
             held: Vec::new(),
             pinned: Vec::new(),
+            embed: Default::default(),
             native_depth: 0,
             nested_runs: 0,
             nested_stack_base: 0,
@@ -562,9 +565,20 @@ impl Vm {
         typemask: Option<&str>,
         free: Vec<Value>,
     ) -> Value {
+        self.native_with_masks(name, body, nparams, typemask.map(parse_typemask), free)
+    }
+
+    /// [`Vm::new_native_body`] with the type masks already parsed (one per argument).
+    pub(crate) fn native_with_masks(
+        &mut self,
+        name: &str,
+        body: NativeBody,
+        nparams: i32,
+        typemask: Option<Box<[u32]>>,
+        free: Vec<Value>,
+    ) -> Value {
         self.admit_all(&free);
         let name = self.heap.intern(name.as_bytes());
-        let typemask = typemask.map(parse_typemask);
         Value::Native(self.heap.alloc_native(NativeFunction {
             name,
             body,
@@ -762,7 +776,7 @@ impl Vm {
     /// it may have left half-changed, so that one VM's bug cannot take down a host
     /// that runs many (a line, a test run). Calls from natives pass straight through:
     /// the outermost entry catches.
-    fn guarded<T>(&mut self, f: impl FnOnce(&mut Vm) -> Result<T, Error>) -> Result<T, Error> {
+    pub(crate) fn guarded<T>(&mut self, f: impl FnOnce(&mut Vm) -> Result<T, Error>) -> Result<T, Error> {
         if let Some(why) = &self.poisoned {
             return Err(Error::Internal(why.clone()));
         }
@@ -1273,6 +1287,7 @@ impl Vm {
         roots.push(Value::Str(self.names.constructor));
         roots.extend_from_slice(&self.held);
         roots.extend_from_slice(&self.pinned);
+        self.embed.push_roots(&mut roots);
         self.ex.clear_dead();
         for ex in self.parked.iter_mut() {
             ex.clear_dead();
@@ -1323,7 +1338,7 @@ pub(crate) fn raw_type_bit(v: Value) -> u32 {
     }
 }
 
-fn type_bit_name(m: u32) -> &'static str {
+pub(crate) fn type_bit_name(m: u32) -> &'static str {
     match m {
         0x1 => "null",
         0x2 => "integer",
@@ -1345,7 +1360,7 @@ fn type_bit_name(m: u32) -> &'static str {
 }
 
 /// Parses a typemask in the reference's notation into one mask per argument.
-fn parse_typemask(spec: &str) -> Box<[u32]> {
+pub(crate) fn parse_typemask(spec: &str) -> Box<[u32]> {
     let mut out = Vec::new();
     let mut cur = 0u32;
     let mut pending = false;
