@@ -41,6 +41,8 @@
 //! program may fail; one that passes fails the suite, as does a name that is no program,
 //! so the list only ever shrinks.
 
+#![forbid(unsafe_code)]
+
 mod known;
 mod outputs;
 pub mod process;
