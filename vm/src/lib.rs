@@ -102,34 +102,23 @@
 
 pub use impish_syntax as syntax;
 
-mod arena;
-mod baselib;
-mod bytecode;
-mod cache;
+mod api;
 mod compiler;
-mod delegates;
-pub mod embed;
-pub mod error;
-mod exec;
-mod frame;
 mod heap;
-pub mod memory;
-pub mod meter;
-pub mod numfmt;
-mod object;
-mod ops;
-pub mod runner;
-mod string;
-mod table;
-mod value;
-pub mod vm;
+mod interpreter;
+mod library;
+
+pub use api::{embed, error, runner, vm};
+pub use heap::memory;
+pub use interpreter::meter;
+pub use library::numfmt;
 
 pub use embed::{
     Array, Bytes, ClassBuilder, ConvError, FromSquirrel, Function, Handle, IntoSquirrel, Raw, Rest, Table, This,
 };
 pub use error::{format_uncaught, Error, RuntimeError, StackEntry};
+pub use heap::string::c_str;
+pub use heap::value::{Type, Value};
 pub use meter::{FunctionCost, NotCounting, VmStats};
 pub use runner::run_script;
-pub use string::c_str;
-pub use value::{Type, Value};
 pub use vm::{Args, Fail, Profile, Vm};

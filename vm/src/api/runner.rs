@@ -2,8 +2,8 @@
 //! stdout, an uncaught error reported on stderr in `sq`'s format, compile errors in
 //! `sq`'s format with exit status 254.
 
-use crate::error::Error;
-use crate::vm::Vm;
+use crate::api::error::Error;
+use crate::api::vm::Vm;
 
 /// Exit status `sq` uses for a script that does not compile.
 pub const COMPILE_ERROR_STATUS: i32 = 254;

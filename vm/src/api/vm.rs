@@ -8,15 +8,15 @@
 use std::ptr::NonNull;
 use std::rc::Rc;
 
-use crate::bytecode::Proto;
+use crate::api::error::{Error, RuntimeError, StackEntry};
+use crate::compiler::bytecode::Proto;
 use crate::compiler::{self, CompileEnv};
-use crate::error::{Error, RuntimeError, StackEntry};
-use crate::frame::{ExecState, Frame, FRAME_ENTRY};
+use crate::heap::object::*;
+use crate::heap::table::Table;
+use crate::heap::value::*;
 use crate::heap::Heap;
-use crate::object::*;
+use crate::interpreter::frame::{ExecState, Frame, FRAME_ENTRY};
 use crate::syntax::ParseError;
-use crate::table::Table;
-use crate::value::*;
 
 /// Which Squirrel the VM implements.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -178,7 +178,7 @@ pub struct Vm {
     pub(crate) held: Vec<Value>,
     pinned: Vec<Value>,
     /// The typed embedding API's state: the root set of handles, the native classes.
-    pub(crate) embed: crate::embed::EmbedState,
+    pub(crate) embed: crate::api::embed::EmbedState,
     /// Natives currently executing (bounded, since each is a Rust call).
     pub(crate) native_depth: u32,
     /// Interpreter runs nested in Rust (natives and metamethods calling scripts).
@@ -194,7 +194,7 @@ pub struct Vm {
     pub(crate) metering: bool,
     /// Instructions the interpreter may charge inline before calling `metered_tick`.
     pub(crate) countdown: u64,
-    pub(crate) meter: crate::meter::Meter,
+    pub(crate) meter: crate::interpreter::meter::Meter,
     pub(crate) max_frames: usize,
     /// The call stack captured where the error now propagating was raised.
     pub(crate) pending_trace: Option<Vec<StackEntry>>,
@@ -307,8 +307,8 @@ impl Vm {
                 let _ = std::io::stderr().write_all(b);
             }),
         };
-        crate::delegates::install(&mut vm);
-        crate::baselib::install(&mut vm);
+        crate::library::delegates::install(&mut vm);
+        crate::library::baselib::install(&mut vm);
         vm
     }
 
@@ -723,7 +723,7 @@ impl Vm {
     fn compile_unmetered(&mut self, source: &str, file: &str) -> Result<Value, Error> {
         // The tree is the compiler's scratch (kept in the parse cache), not the script's
         // memory; what the script holds is the bytecode compiled from it.
-        let ast = crate::memory::unmetered(|| crate::syntax::parse_shared(source, file, self.profile.dialect()))?;
+        let ast = crate::heap::memory::unmetered(|| crate::syntax::parse_shared(source, file, self.profile.dialect()))?;
         let map = &ast.source_map;
         let position_of = |off: u32| {
             let p = map.position(off);
@@ -1250,7 +1250,7 @@ impl Vm {
                     continue;
                 }
                 let v = stack.get(f.base as usize + l.reg as usize).copied().unwrap_or(Value::Null);
-                locals.push((name, crate::error::local_text(self, v)));
+                locals.push((name, crate::api::error::local_text(self, v)));
             }
         }
         StackEntry { function: name, file, line, locals }
@@ -1309,7 +1309,7 @@ impl Vm {
     pub fn disassemble(&self, f: Value) -> Option<String> {
         let Value::Closure(c) = f else { return None };
         let proto = self.heap.closure(c).proto.clone();
-        Some(crate::bytecode::disassemble(&proto, &|v| match v {
+        Some(crate::compiler::bytecode::disassemble(&proto, &|v| match v {
             Value::Str(s) => format!("{:?}", String::from_utf8_lossy(self.heap.str(s))),
             other => self.describe(other),
         }))

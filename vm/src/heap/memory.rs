@@ -3,7 +3,7 @@
 //! Objects grow behind the collector's back (an array's `push`, a table's rehash, a
 //! blob's `writen`), so counting objects says little about bytes. Counting at the
 //! allocator sees every byte, at the cost of one thread-local add per allocation. A VM
-//! runs on one thread, and [`crate::meter`] attributes a thread's bytes to the VM that
+//! runs on one thread, and [`crate::interpreter::meter`] attributes a thread's bytes to the VM that
 //! was running when they were allocated or freed.
 //!
 //! A program opts in by installing the allocator:

@@ -5,9 +5,9 @@
 
 use std::ptr::NonNull;
 
-use crate::bytecode::{Instr, Proto};
-use crate::object::{Closure, CtxId};
-use crate::value::{ClosureId, OuterId, Value};
+use crate::compiler::bytecode::{Instr, Proto};
+use crate::heap::object::{Closure, CtxId};
+use crate::heap::value::{ClosureId, OuterId, Value};
 
 /// Frame flags.
 pub const FRAME_ENTRY: u8 = 1;

@@ -7,9 +7,9 @@
 
 use std::fmt;
 
-use crate::error::{Error, RuntimeError};
-use crate::value::Value;
-use crate::vm::{Fail, Vm};
+use crate::api::error::{Error, RuntimeError};
+use crate::api::vm::{Fail, Vm};
+use crate::heap::value::Value;
 
 use super::convert::TypeSet;
 

@@ -2,11 +2,11 @@
 //! (`print`, `assert`, `type`, `array`, root/const tables, `compilestring`, threads,
 //! error handlers, stack introspection, version constants).
 
-use crate::error::StackEntry;
-use crate::object::*;
-use crate::string::c_str;
-use crate::value::*;
-use crate::vm::{Args, Fail, Profile, Vm};
+use crate::api::error::StackEntry;
+use crate::api::vm::{Args, Fail, Profile, Vm};
+use crate::heap::object::*;
+use crate::heap::string::c_str;
+use crate::heap::value::*;
 
 pub(crate) fn install(vm: &mut Vm) {
     type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
@@ -199,7 +199,7 @@ fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(t)
 }
 
-fn live_locals(f: &crate::frame::Frame) -> Vec<(StrId, u8)> {
+fn live_locals(f: &crate::interpreter::frame::Frame) -> Vec<(StrId, u8)> {
     let pc = f.pc().saturating_sub(1);
     f.proto().locals.iter().filter(|l| l.start_pc <= pc && pc < l.end_pc).map(|l| (l.name, l.reg)).collect()
 }

@@ -6,15 +6,17 @@
 //! enclosing function, shared by reference) → constant (folded at compile time from
 //! the VM's const table) → `this.name` with a root-table fallback at run time.
 
+pub(crate) mod bytecode;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::bytecode::{Instr, LocalInfo, Op, OuterSource, Proto};
+use crate::compiler::bytecode::{Instr, LocalInfo, Op, OuterSource, Proto};
+use crate::heap::value::{StrId, TableId, Value};
 use crate::heap::Heap;
 use crate::syntax::actions::INCDEC_ERROR;
 use crate::syntax::ast::*;
 use crate::syntax::deeper;
-use crate::value::{StrId, TableId, Value};
 use crate::Profile;
 
 /// A compile error: the reference's message and where it was detected.
@@ -317,7 +319,7 @@ impl<'a> Compiler<'a> {
         if !fs.varargs && params.len() > fs.nparams as usize {
             params.truncate(fs.nparams as usize);
         }
-        let ic = crate::cache::InlineCache::new(fs.code.len());
+        let ic = crate::interpreter::cache::InlineCache::new(fs.code.len());
         // Only code from other files than the one compiled needs a file table.
         let files = if fs.files.iter().all(|f| *f.1 == *self.env.source) {
             Vec::new()
@@ -727,7 +729,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn enum_decl(&mut self, name: &Ident, members: &[(Ident, Scalar)]) {
-        let mut t = crate::table::Table::with_capacity(members.len());
+        let mut t = crate::heap::table::Table::with_capacity(members.len());
         for (m, s) in members {
             let k = self.name_value(&m.name);
             let v = self.scalar(s);

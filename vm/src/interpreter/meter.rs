@@ -6,17 +6,17 @@
 //! switches the interpreter to its counting loop, which counts every instruction into
 //! its function. An unmetered VM pays for neither.
 //!
-//! Bytes come from [`crate::memory`]: while a VM runs, every byte its thread allocates
+//! Bytes come from [`crate::heap::memory`]: while a VM runs, every byte its thread allocates
 //! or frees is the VM's, so two VMs on one thread (an imp's device and agent) each see
 //! their own usage.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::bytecode::Proto;
-use crate::memory;
-use crate::value::Value;
-use crate::vm::{Fail, Vm};
+use crate::api::vm::{Fail, Vm};
+use crate::compiler::bytecode::Proto;
+use crate::heap::memory;
+use crate::heap::value::Value;
 
 /// How far past its last check (in parts of the limit) a VM may grow before the limit
 /// is checked again: at most this share of the limit is overshot, and a VM that sits

@@ -2,10 +2,10 @@
 //! (`[].len()`, `"s".slice(1)`, `f.call(...)`, ...), with the reference's parameter
 //! checks and error texts.
 
-use crate::object::*;
-use crate::table::Table;
-use crate::value::*;
-use crate::vm::{Args, Fail, Vm, Wake};
+use crate::api::vm::{Args, Fail, Vm, Wake};
+use crate::heap::object::*;
+use crate::heap::table::Table;
+use crate::heap::value::*;
 
 type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
 /// A delegate method: name, function, parameter count, type mask.
@@ -238,7 +238,7 @@ fn to_integer(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             if let Some(v) = (base == 10).then(|| short_decimal(text)).flatten() {
                 return Ok(Value::Int(v));
             }
-            match crate::baselib::str_to_num(text, base as u32) {
+            match crate::library::baselib::str_to_num(text, base as u32) {
                 Some(Value::Float(f)) => Value::Int(vm.profile.float_to_int(f)),
                 Some(v) => v,
                 None => return Err(vm.error("cannot convert the string")),
@@ -275,7 +275,7 @@ fn short_decimal(s: &[u8]) -> Option<i64> {
 
 fn to_float(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(match args.this(vm) {
-        Value::Str(s) => match crate::baselib::str_to_num(vm.heap.str(s), 10) {
+        Value::Str(s) => match crate::library::baselib::str_to_num(vm.heap.str(s), 10) {
             Some(Value::Int(i)) => Value::Float(i as f32),
             Some(v) => v,
             None => return Err(vm.error("cannot convert the string")),
@@ -954,7 +954,7 @@ fn thread_getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         None => None,
     };
     match entry {
-        Some(e) => Ok(crate::baselib::stack_info_table(vm, &e)),
+        Some(e) => Ok(crate::library::baselib::stack_info_table(vm, &e)),
         None => Ok(Value::Null),
     }
 }
@@ -1036,7 +1036,7 @@ fn weakref_ref(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 #[cfg(test)]
 mod tests {
     use super::{find_bytes, short_decimal};
-    use crate::value::Value;
+    use crate::heap::value::Value;
 
     #[test]
     fn find_bytes_matches_a_naive_search() {
@@ -1054,7 +1054,7 @@ mod tests {
         for text in ["0", "7", "-7", "123456789012345678", "-000012", "-", "", "12a", "+5", " 5", "1.5", "1e3", "-0"] {
             let fast = short_decimal(text.as_bytes());
             if let Some(v) = fast {
-                let slow = crate::baselib::str_to_num(text.as_bytes(), 10);
+                let slow = crate::library::baselib::str_to_num(text.as_bytes(), 10);
                 assert!(matches!(slow, Some(Value::Int(w)) if w == v), "{text:?}");
             }
         }

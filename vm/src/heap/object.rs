@@ -4,12 +4,12 @@
 use std::any::Any;
 use std::rc::Rc;
 
-use crate::arena::Vacant;
-use crate::bytecode::Proto;
-use crate::frame::ExecState;
-use crate::table::Table;
-use crate::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Value, WeakRefId};
-use crate::vm::{Args, Fail, Vm};
+use crate::api::vm::{Args, Fail, Vm};
+use crate::compiler::bytecode::Proto;
+use crate::heap::arena::Vacant;
+use crate::heap::table::Table;
+use crate::heap::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Value, WeakRefId};
+use crate::interpreter::frame::ExecState;
 
 pub struct Closure {
     pub proto: Rc<Proto>,

@@ -13,10 +13,10 @@
 use std::fmt;
 use std::rc::Rc;
 
-use crate::error::Error;
-use crate::object::{NativeBody, PlainNative};
-use crate::value::Value;
-use crate::vm::{parse_typemask, Args, Fail, Vm};
+use crate::api::error::Error;
+use crate::api::vm::{parse_typemask, Args, Fail, Vm};
+use crate::heap::object::{NativeBody, PlainNative};
+use crate::heap::value::Value;
 
 use super::args::{ArgCursor, FromArg, IntoArgs, Signature};
 use super::convert::{FromSquirrel, IntoSquirrel};

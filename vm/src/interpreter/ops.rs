@@ -3,13 +3,13 @@
 //! `typeof`, `clone`, `in` and `instanceof`. The interpreter inlines the common cases
 //! and falls back to these.
 
-use crate::bytecode::{Instr, Proto};
-use crate::cache::{CacheWord, InlineCache};
-use crate::object::*;
-use crate::string::c_str;
-use crate::table::Table;
-use crate::value::*;
-use crate::vm::{Fail, Profile, Vm};
+use crate::api::vm::{Fail, Profile, Vm};
+use crate::compiler::bytecode::{Instr, Proto};
+use crate::heap::object::*;
+use crate::heap::string::c_str;
+use crate::heap::table::Table;
+use crate::heap::value::*;
+use crate::interpreter::cache::{CacheWord, InlineCache};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ArithOp {
@@ -55,15 +55,15 @@ pub enum BitOp {
 /// C `printf("%g")` of a float (how Squirrel prints floats).
 pub fn format_float(f: f64) -> String {
     let mut out = Vec::new();
-    crate::numfmt::write_g(&mut out, f);
+    crate::library::numfmt::write_g(&mut out, f);
     String::from_utf8_lossy(&out).into_owned()
 }
 
 /// C `printf("%.<prec>g")` (error messages use 14 digits).
 pub fn format_float_prec(f: f64, prec: usize) -> String {
     let mut out = Vec::new();
-    let spec = crate::numfmt::Spec { precision: Some(prec), ..Default::default() };
-    crate::numfmt::write_float(&mut out, f, crate::numfmt::FloatStyle::General, false, &spec);
+    let spec = crate::library::numfmt::Spec { precision: Some(prec), ..Default::default() };
+    crate::library::numfmt::write_float(&mut out, f, crate::library::numfmt::FloatStyle::General, false, &spec);
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -748,7 +748,7 @@ impl Vm {
                     return Some(end);
                 }
                 let dst = out.get_mut(at..end)?;
-                crate::string::copy_short(dst, text.bytes());
+                crate::heap::string::copy_short(dst, text.bytes());
                 Some(end)
             }
             Value::Int(i) => {
@@ -1036,7 +1036,7 @@ fn truncate50(s: &str) -> &str {
 }
 
 /// How many bytes `Vm::put_short` copies for an inline string.
-const INLINE_WINDOW: usize = crate::string::INLINE;
+const INLINE_WINDOW: usize = crate::heap::string::INLINE;
 
 /// The longest concatenation `Vm::put_short` builds on the stack.
 const SHORT_TEXT: usize = 64;

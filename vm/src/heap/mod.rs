@@ -5,16 +5,23 @@
 //! each context's top, the root and const tables, registries). Weak references whose
 //! target did not survive are cleared before the sweep.
 
+pub(crate) mod arena;
+pub mod memory;
+pub(crate) mod object;
+pub(crate) mod string;
+pub(crate) mod table;
+pub(crate) mod value;
+
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::arena::Arena;
-use crate::bytecode::Proto;
-use crate::frame::ExecState;
-use crate::object::*;
-use crate::string::Strings;
-use crate::table::Table;
-use crate::value::*;
+use crate::compiler::bytecode::Proto;
+use crate::heap::arena::Arena;
+use crate::heap::object::*;
+use crate::heap::string::Strings;
+use crate::heap::table::Table;
+use crate::heap::value::*;
+use crate::interpreter::frame::ExecState;
 
 pub struct Heap {
     pub strings: Strings,

@@ -16,7 +16,7 @@
 use std::any::TypeId;
 use std::collections::HashMap;
 
-use crate::value::Value;
+use crate::heap::value::Value;
 
 pub mod args;
 pub mod class;

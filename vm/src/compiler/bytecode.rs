@@ -8,8 +8,8 @@ use std::cell::Cell;
 use std::fmt::Write;
 use std::rc::Rc;
 
-use crate::cache::InlineCache;
-use crate::value::{StrId, Value};
+use crate::heap::value::{StrId, Value};
+use crate::interpreter::cache::InlineCache;
 
 /// Operand meanings are given as `a b c d`; `R[x]` is a register, `K[x]` a constant.
 #[repr(u8)]

@@ -9,13 +9,13 @@
 
 use std::ptr::NonNull;
 
-use crate::bytecode::{Instr, Op, Proto};
-use crate::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
-use crate::object::*;
-use crate::ops::{int_bitwise, ArithOp, BitOp};
-use crate::table::Table;
-use crate::value::*;
-use crate::vm::{Args, Entered, Exit, Fail, Profile, Vm};
+use crate::api::vm::{Args, Entered, Exit, Fail, Profile, Vm};
+use crate::compiler::bytecode::{Instr, Op, Proto};
+use crate::heap::object::*;
+use crate::heap::table::Table;
+use crate::heap::value::*;
+use crate::interpreter::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::interpreter::ops::{int_bitwise, ArithOp, BitOp};
 
 /// Integer width of a profile.
 pub(crate) trait IntMode {
@@ -1024,8 +1024,8 @@ impl Vm {
         let mut outers = self.heap.outer_list(child.outers.len());
         for (slot, src) in outers.iter_mut().zip(&child.outers) {
             *slot = match *src {
-                crate::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
-                crate::bytecode::OuterSource::Outer(o) => self.heap.closure(running).outers[o as usize],
+                crate::compiler::bytecode::OuterSource::Local(r) => self.capture((base + r as usize) as u32),
+                crate::compiler::bytecode::OuterSource::Outer(o) => self.heap.closure(running).outers[o as usize],
             };
         }
         let root = self.root;

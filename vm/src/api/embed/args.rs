@@ -9,8 +9,8 @@
 //! A typed call's arguments are [`IntoArgs`]: nothing (`()`), one value, a tuple, or
 //! [`Rest`].
 
-use crate::value::Value;
-use crate::vm::{Args, Vm};
+use crate::api::vm::{Args, Vm};
+use crate::heap::value::Value;
 
 use super::convert::{FromSquirrel, IntoSquirrel, TypeSet};
 use super::error::ConvError;

@@ -27,8 +27,8 @@ use std::hash::{BuildHasher, Hash};
 
 use indexmap::IndexMap;
 
-use crate::value::Value;
-use crate::vm::{raw_type_bit, type_bit_name, Profile, Vm};
+use crate::api::vm::{raw_type_bit, type_bit_name, Profile, Vm};
+use crate::heap::value::Value;
 
 use super::error::ConvError;
 

@@ -9,7 +9,7 @@
 
 use std::cell::Cell;
 
-use crate::value::StrId;
+use crate::heap::value::StrId;
 
 /// What C sees of a byte string: the bytes before the first NUL. The reference hands
 /// strings to `strcmp` and to `printf("%s")` (print, error reports), which stop there.

@@ -1,8 +1,8 @@
 //! Errors as the embedder sees them, and their rendering in the reference's style.
 
+use crate::api::vm::Vm;
+use crate::heap::value::Value;
 use crate::syntax::ParseError;
-use crate::value::Value;
-use crate::vm::Vm;
 
 /// One level of the Squirrel call stack at the point an error was raised.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +87,7 @@ pub(crate) fn local_text(vm: &Vm, v: Value) -> String {
     match v {
         Value::Null => "NULL".into(),
         Value::Int(i) => i.to_string(),
-        Value::Float(f) => crate::ops::format_float_prec(f as f64, 14),
+        Value::Float(f) => crate::interpreter::ops::format_float_prec(f as f64, 14),
         Value::Str(_) => format!("\"{}\"", vm.describe(v)),
         Value::Bool(b) => b.to_string(),
         Value::Table(_) => "TABLE".into(),

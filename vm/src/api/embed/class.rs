@@ -33,10 +33,10 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::error::Error;
-use crate::object::Instance;
-use crate::value::{ClassId, Value};
-use crate::vm::{Fail, Vm};
+use crate::api::error::Error;
+use crate::api::vm::{Fail, Vm};
+use crate::heap::object::Instance;
+use crate::heap::value::{ClassId, Value};
 
 use super::args::{ArgCursor, FromArg, Signature};
 use super::convert::{FromSquirrel, IntoSquirrel, TypeSet};

@@ -5,8 +5,8 @@
 //! rules), so `foreach` over a table visits keys in the reference's order. Real
 //! libraries' tests depend on that order.
 
-use crate::string::Strings;
-use crate::value::{StrId, TableId, Value};
+use crate::heap::string::Strings;
+use crate::heap::value::{StrId, TableId, Value};
 
 const NONE: u32 = u32::MAX;
 const MIN_SIZE: usize = 4;
@@ -35,7 +35,7 @@ pub struct Table {
 }
 
 /// A freed table's slot: no nodes, so a cached node index misses.
-impl crate::arena::Vacant for Table {
+impl crate::heap::arena::Vacant for Table {
     fn vacant() -> Table {
         Table { nodes: Vec::new(), first_free: 0, used: 0, delegate: None }
     }

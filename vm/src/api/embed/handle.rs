@@ -14,9 +14,9 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use crate::error::Error;
-use crate::value::{Type, Value};
-use crate::vm::{Fail, Vm};
+use crate::api::error::Error;
+use crate::api::vm::{Fail, Vm};
+use crate::heap::value::{Type, Value};
 
 use super::args::IntoArgs;
 use super::convert::{FromSquirrel, IntoSquirrel, TypeSet};

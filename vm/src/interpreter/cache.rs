@@ -15,8 +15,8 @@
 
 use std::cell::Cell;
 
-use crate::object::MemberRef;
-use crate::value::ClassId;
+use crate::heap::object::MemberRef;
+use crate::heap::value::ClassId;
 
 const INSTANCE: u64 = 1 << 63;
 /// With `INSTANCE`: the name is no member of the class; the low word is a root node.
