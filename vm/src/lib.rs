@@ -70,6 +70,7 @@ mod compiler;
 mod delegates;
 pub mod error;
 mod exec;
+pub mod footprint;
 mod frame;
 mod heap;
 pub mod memory;

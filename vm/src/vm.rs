@@ -287,7 +287,7 @@ impl Vm {
             budget: u64::MAX,
             metering: false,
             countdown: 0,
-            meter: Default::default(),
+            meter: crate::meter::Meter::new(profile),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
             error_notified: false,
@@ -408,7 +408,7 @@ impl Vm {
 
     pub(crate) fn filled_array(&mut self, n: usize, fill: Value) -> Result<ArrayId, Fail> {
         let mut items = Vec::new();
-        self.reserve(n.saturating_mul(std::mem::size_of::<Value>()))?;
+        self.reserve_values(n)?;
         if items.try_reserve_exact(n).is_err() {
             return Err(self.error("out of memory"));
         }
@@ -425,7 +425,7 @@ impl Vm {
         if len.saturating_add(extra) > cap {
             // What the vector will allocate: at least double its capacity.
             let items = len.saturating_add(extra).max(cap.saturating_mul(2));
-            self.reserve(items.saturating_mul(std::mem::size_of::<Value>()))?;
+            self.reserve_values(items)?;
             if self.heap.array_mut(a).try_reserve(extra).is_err() {
                 return Err(self.error("out of memory"));
             }
