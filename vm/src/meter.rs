@@ -226,6 +226,13 @@ impl Vm {
         self.metered_tick(n)
     }
 
+    /// What is left of the instruction budget, if one is set: how much native work
+    /// ([`Vm::charge`]) may still be done before the budget stops the script.
+    pub fn budget_left(&self) -> Option<u64> {
+        let ran = self.meter.granted.saturating_sub(self.countdown);
+        (self.budget != u64::MAX).then(|| self.budget.saturating_sub(ran))
+    }
+
     /// The memory limit [`Vm::set_memory_limit`] set, if any.
     pub fn memory_limit(&self) -> Option<usize> {
         self.meter.limit
