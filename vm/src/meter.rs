@@ -187,7 +187,8 @@ impl Vm {
     /// A growth of `host` bytes, `counted` of them in the units the limit counts.
     #[inline]
     fn reserve_as(&mut self, host: usize, counted: usize, keep: &[Value]) -> Result<(), Fail> {
-        match self.meter.limit {
+        let limit = self.meter.limit;
+        match limit {
             None if host <= MAX_GROWTH => Ok(()),
             Some(limit) if self.memory_bound().saturating_add(counted) <= limit => Ok(()),
             _ => self.reserve_near_limit(counted, keep),
@@ -197,14 +198,14 @@ impl Vm {
     #[cold]
     #[inline(never)]
     fn reserve_near_limit(&mut self, bytes: usize, keep: &[Value]) -> Result<(), Fail> {
-        let Some(limit) = self.meter.limit else { return Err(self.error("out of memory")) };
-        if bytes <= limit {
-            let mark = self.held.len();
-            self.held.extend_from_slice(keep);
-            self.collect_garbage();
-            self.held.truncate(mark);
-        }
-        if self.measure().saturating_add(bytes) > limit {
+        let Some(limit) = self.meter.limit.filter(|&limit| bytes <= limit) else {
+            return Err(self.error("out of memory"));
+        };
+        let mark = self.held.len();
+        self.held.extend_from_slice(keep);
+        self.collect_garbage();
+        self.held.truncate(mark);
+        if self.measured().saturating_add(bytes) > limit {
             return Err(self.error("out of memory"));
         }
         Ok(())
@@ -304,7 +305,8 @@ impl Vm {
     }
 
     /// [`Vm::memory_in_use`], remembered as the start of [`Vm::memory_bound`]'s bound.
-    fn measure(&mut self) -> usize {
+    /// Every collection under a limit takes this measure (see `Vm::collect_garbage`).
+    pub(crate) fn measure(&mut self) -> usize {
         let used = self.memory_in_use();
         let host = self.host_in_use();
         if let Some(imp) = &mut self.meter.imp {
@@ -314,11 +316,28 @@ impl Vm {
         used
     }
 
+    /// [`Vm::memory_in_use`] right after a collection under a limit, which measured it.
+    fn measured(&self) -> usize {
+        match &self.meter.imp {
+            Some(imp) => imp.walked,
+            None => self.memory_in_use(),
+        }
+    }
+
     /// At least [`Vm::memory_in_use`], cheaply: all the host bytes, or the imp bytes of
     /// the last walk plus what the host bytes grown since can amount to on the imp.
-    fn memory_bound(&self) -> usize {
-        match &self.meter.imp {
-            Some(imp) => imp.walked + GROWTH_RATIO * self.host_in_use().saturating_sub(imp.walked_host),
+    /// Objects are freed only by collections, each of which walks again; host bytes
+    /// freed otherwise (a native's buffers) lower the floor growth counts from.
+    fn memory_bound(&mut self) -> usize {
+        if self.meter.imp.is_none() {
+            return self.meter.bytes();
+        }
+        let host = self.host_in_use();
+        match &mut self.meter.imp {
+            Some(imp) => {
+                imp.walked_host = imp.walked_host.min(host);
+                imp.walked + GROWTH_RATIO * (host - imp.walked_host)
+            }
             None => self.meter.bytes(),
         }
     }
@@ -389,7 +408,7 @@ impl Vm {
         if let Some(limit) = self.meter.limit {
             if self.memory_bound() > self.meter.next_check.max(limit) {
                 self.collect_garbage();
-                if self.measure() > limit {
+                if self.measured() > limit {
                     return Err(self.error("out of memory"));
                 }
                 // Spare arena slots keep `bytes` up after a collection; look again only

@@ -1244,14 +1244,19 @@ impl Vm {
 
     // ----- garbage collection ---------------------------------------------------------
 
-    /// A full collection now; returns the number of objects freed.
+    /// A full collection now; returns the number of objects freed. Under a memory limit
+    /// it also measures what is left in use (for the imp profile, a walk of the heap).
     pub fn collect_garbage(&mut self) -> usize {
-        self.metered(|vm| {
+        let freed = self.metered(|vm| {
             let start = std::time::Instant::now();
             let freed = vm.collect_unmetered();
             vm.record_gc(start.elapsed());
             freed
-        })
+        });
+        if self.memory_limit().is_some() {
+            self.measure();
+        }
+        freed
     }
 
     fn collect_unmetered(&mut self) -> usize {

@@ -241,6 +241,13 @@ fn an_imp_limit_fits_what_an_imp_holds() {
     let r = vm.run_source(src, "push.nut").expect("runs");
     // 8192 items take 64 KB on the imp; doubling to 16384 would take 128 KB.
     assert!(matches!(r, Value::Int(8192)), "{}", vm.describe(r));
+    // The same after what the script held (in tables, costlier on the host) is let go.
+    let mut vm = imp_vm(100_000);
+    let src = "local keep = []; for (local i = 0; i < 400; i++) keep.push({});
+               keep = null;
+               local a = []; try { while (true) a.push(0); } catch (e) { return a.len(); }";
+    let r = vm.run_source(src, "regrow.nut").expect("runs");
+    assert!(matches!(r, Value::Int(8192)), "{}", vm.describe(r));
 }
 
 /// Under the imp profile what the VM held when the baseline was set is the platform's.
