@@ -189,7 +189,7 @@ fn held_by(profile: Profile, src: &str) -> usize {
 }
 
 /// Each kind of object, kept by the thousand (in an array of that size, made first).
-const KINDS: [(&str, &str); 11] = [
+const KINDS: [(&str, &str); 12] = [
     ("short strings", "keep[i] = \"s\" + i;"),
     ("long strings", "keep[i] = \"0123456789012345678901234567890123456789\" + i;"),
     ("empty tables", "keep[i] = {};"),
@@ -197,6 +197,7 @@ const KINDS: [(&str, &str); 11] = [
     ("empty arrays", "keep[i] = [];"),
     ("small arrays", "keep[i] = [i, i, i];"),
     ("closures", "keep[i] = function() { return i; };"),
+    ("captured variables", "local a = i, b = i, c = i, d = i; keep[i] = @() a + b + c + d;"),
     ("instances", "keep[i] = C();"),
     ("weak references", "keep[i] = {}; keep[i] = [keep[i], keep[i].weakref()];"),
     ("generators", "keep[i] = G();"),
