@@ -531,3 +531,21 @@ fn scripted_uart_input_runs_the_data_callback() {
         ]
     );
 }
+
+/// This binary keeps the system allocator, so no limit can be enforced; the device's
+/// free memory still counts down from its imp type's figure, in imp bytes.
+#[test]
+fn getmemoryfree_counts_down_from_the_imp_types_figure() {
+    let device = r#"
+        local before = imp.getmemoryfree();
+        local held = array(1000);
+        local used = before - imp.getmemoryfree();
+        server.log(imp.info().type + " " + (before <= 85 * 1024 && before > 80 * 1024) + " " + used);
+    "#;
+    let mut config = ImpConfig::new(firmware("device.nut", device));
+    config.identity = Identity::from_mac(ImpType::Imp002, 0x0c2a_6900_0002);
+    let mut imp = Imp::new(config).expect("compiles");
+    imp.run_for(Duration::from_secs(1));
+    // An array of 1000 slots: its object and 8000 bytes of slots, each with a header.
+    assert_eq!(log_of(&imp), ["00:00.000 [Device] imp002 true 8048", "00:00.000 [Status] Device connected"]);
+}

@@ -35,7 +35,9 @@ pub struct Args {
     /// How many of the hottest functions to list.
     #[arg(long, default_value_t = 10)]
     top: usize,
-    /// Fail allocations beyond this many bytes ("100K", "2M") with "out of memory".
+    /// Fail allocations beyond this many bytes ("100K", "2M") with "out of memory": host
+    /// bytes for a script, imp bytes for an imp's device [default for an imp: its
+    /// type's free memory, as with `impish run`].
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     memory_limit: Option<usize>,
     /// Print the report as JSON.
@@ -143,8 +145,8 @@ fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
     let agent = args.agent.as_deref().map(run::firmware).transpose()?;
     let limit = run::device_memory_limit(args.memory_limit)?;
     let setup: VmSetup = Rc::new(move |side, vm: &mut Vm| {
-        // Only the device may be limited; `device_memory_limit` checked it can be.
-        let _ = meter(vm, pass, None);
+        // The device keeps its imp type's memory limit unless one is given.
+        vm.set_profiling(pass == Pass::Profiled);
         if let Some(limit) = &limit {
             limit(side, vm);
         }
@@ -192,6 +194,16 @@ impl Report {
         all
     }
 
+    /// What the VMs' `memory_bytes` count: under the imp profile, what their objects
+    /// would take on an imp.
+    fn memory_units(&self) -> &'static str {
+        if self.profile == "imp" {
+            "imp bytes"
+        } else {
+            "host bytes"
+        }
+    }
+
     fn text(&self, top: usize) -> String {
         let secs = self.wall.as_secs_f64();
         let ins = self.instructions();
@@ -201,11 +213,12 @@ impl Report {
         if let Some(sim) = self.simulated {
             out += &format!("  imp time          {sim:.1} s simulated, {:.0}x the wall clock\n", sim / secs.max(1e-9));
         }
-        out += &format!("  peak heap         {}\n", bytes(self.peak_heap));
+        out += &format!("  peak heap         {} (host bytes)\n", bytes(self.peak_heap));
+        let units = self.memory_units();
         for (vm, s) in &self.vms {
             let label = if self.vms.len() > 1 { format!(" ({vm})") } else { String::new() };
             out += &format!(
-                "  collector{label:<8} {} cycles, pauses {} in all, longest {}; holds {}\n",
+                "  collector{label:<8} {} cycles, pauses {} in all, longest {}; holds {} ({units})\n",
                 s.gc_cycles,
                 seconds(s.gc_pause_total),
                 seconds(s.gc_pause_max),
@@ -257,6 +270,7 @@ impl Report {
             "instructions_per_s": ins as f64 / self.wall.as_secs_f64().max(1e-9),
             "simulated_s": self.simulated,
             "peak_heap_bytes": self.peak_heap,
+            "memory_units": self.memory_units(),
             "vms": vms,
             "hottest": hottest,
             "error": self.error,

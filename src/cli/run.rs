@@ -31,7 +31,9 @@ pub struct Args {
     /// The device code (or, with `--profile squirrel`, the script).
     file: PathBuf,
     /// Fail allocations beyond this many bytes ("100K", "2M") with a Squirrel "out of
-    /// memory" error: the script's, or the imp's device code's (an imp has ~100 KB free).
+    /// memory" error: the script's host bytes, or the imp's device code's imp bytes
+    /// (what its objects would take on the imp) [default for an imp: its type's free
+    /// memory, 85K on an imp001/002/003, 184K on an imp004m, 1M on an imp005].
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     memory_limit: Option<usize>,
     /// For testing the VM itself (squirrel profile): collect at every safepoint and
@@ -58,7 +60,8 @@ struct ImpArgs {
     /// Print each log line as a JSON object (time, seconds, source, type, message).
     #[arg(long)]
     json: bool,
-    /// The imp module, which names the pins and buses (imp001, imp005) [default: imp005].
+    /// The imp module, which names the pins and buses and sets the device's free memory
+    /// (imp001, imp002, imp003, imp004m, imp005) [default: imp005].
     #[arg(long = "type", value_parser = parse_type)]
     imp_type: Option<ImpType>,
     /// Pace the clock to the wall clock instead of jumping to the next event.
@@ -101,7 +104,7 @@ fn parse_budget(text: &str) -> Result<Budget, String> {
 }
 
 fn parse_type(name: &str) -> Result<ImpType, String> {
-    ImpType::from_name(name).ok_or_else(|| format!("unknown imp type {name:?} (expected imp001 or imp005)"))
+    ImpType::from_name(name).ok_or_else(|| format!("unknown imp type {name:?} (expected {})", ImpType::names()))
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -190,7 +193,8 @@ pub fn firmware(path: &Path) -> Result<Firmware, String> {
     read_source(path).map(|(name, source)| Firmware { name, source })
 }
 
-/// A VM setup that limits the device's memory (the agent, in the cloud, has plenty).
+/// A VM setup that limits the device's memory to `limit` instead of its imp type's
+/// figure (the agent, in the cloud, has plenty).
 pub fn device_memory_limit(limit: Option<usize>) -> Result<Option<VmSetup>, String> {
     let Some(limit) = limit else { return Ok(None) };
     if !impish_vm::memory::is_counting() {

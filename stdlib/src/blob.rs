@@ -7,6 +7,7 @@
 
 use std::rc::Rc;
 
+use impish_vm::footprint;
 use impish_vm::{Args, Fail, Profile, Value, Vm};
 
 use crate::natives::{self, float_arg, int_arg, int_value, Entry, Native};
@@ -99,6 +100,8 @@ const CLASS_KEY: &str = "std_blob";
 
 /// Installs the `blob` class and the global helpers.
 pub fn install(vm: &mut Vm) -> Result<(), Fail> {
+    // On the imp a blob is its stream object and a buffer of the bytes it has room for.
+    vm.set_payload_size::<Blob>(|b| footprint::BLOB + footprint::block(b.data.capacity()));
     let class = vm.new_empty_class();
     let imp = vm.profile() == Profile::Imp;
     let writen_mask = if imp { "x.n" } else { "xnn" };

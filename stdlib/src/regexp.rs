@@ -81,6 +81,8 @@ pub struct Regexp {
     root: NodeId,
     captures: Vec<Capture>,
     step_budget: u64,
+    /// Node visits the last call made.
+    spent: u64,
     /// When the pattern starts with a one-byte element: the bytes it accepts, so
     /// `search` can skip start positions where a match cannot begin.
     first_bytes: Option<Box<[bool; 256]>>,
@@ -179,6 +181,7 @@ impl Regexp {
             nodes: parser.nodes,
             root,
             step_budget: DEFAULT_STEP_BUDGET,
+            spent: 0,
             first_bytes,
         })
     }
@@ -193,37 +196,32 @@ impl Regexp {
         self.step_budget = steps;
     }
 
+    /// How many node visits the last call made (all of its budget, if it ran out).
+    pub fn steps_spent(&self) -> u64 {
+        self.spent
+    }
+
     /// Whether the pattern matches all of `text`.
     pub fn is_match(&mut self, text: &[u8]) -> Result<bool, MatchError> {
         let eol = text.iter().position(|&c| c == 0).unwrap_or(text.len());
         let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, 0, eol);
-        Ok(m.node(self.root, 0, None)? == Some(eol))
+        let matched = m.node(self.root, 0, None).map(|end| end == Some(eol));
+        self.spent = self.step_budget - m.steps;
+        matched
     }
 
     /// The first match at or after `start`, as byte offsets into `text`. A `start`
     /// past the end finds nothing.
     pub fn search(&mut self, text: &[u8], start: usize) -> Result<Option<(usize, usize)>, MatchError> {
+        self.spent = 0;
         let Some(rest) = text.get(start..) else {
             return Ok(None);
         };
         let eol = start + rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
-        let root = self.root;
-        let first_bytes = self.first_bytes.as_deref();
         let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, start, eol);
-        for begin in start..eol {
-            if first_bytes.is_some_and(|accepts| !accepts[usize::from(text[begin])]) {
-                continue;
-            }
-            m.next_group = 0;
-            if let Some(end) = m.node(root, begin, None)? {
-                return Ok(Some((begin, end)));
-            }
-        }
-        // Every failed attempt, skipped ones included, leaves group 0 empty.
-        if start < eol {
-            m.captures[0] = Capture::default();
-        }
-        Ok(None)
+        let found = m.search(self.root, self.first_bytes.as_deref());
+        self.spent = self.step_budget - m.steps;
+        found
     }
 
     /// Like [`search`](Self::search), then every group's span (index 0 = the whole
@@ -594,6 +592,29 @@ struct Matcher<'a> {
 impl<'a> Matcher<'a> {
     fn new(nodes: &'a [Node], captures: &'a mut [Capture], steps: u64, text: &'a [u8], bol: usize, eol: usize) -> Self {
         Matcher { nodes, captures, text, bol, eol, next_group: 0, steps, depth: 0 }
+    }
+
+    /// The first match of `root` starting at `bol` or after, trying only the starts
+    /// where `first_bytes` (if known) accepts the byte.
+    fn search(
+        &mut self,
+        root: NodeId,
+        first_bytes: Option<&[bool; 256]>,
+    ) -> Result<Option<(usize, usize)>, MatchError> {
+        for begin in self.bol..self.eol {
+            if first_bytes.is_some_and(|accepts| !accepts[usize::from(self.text[begin])]) {
+                continue;
+            }
+            self.next_group = 0;
+            if let Some(end) = self.node(root, begin, None)? {
+                return Ok(Some((begin, end)));
+            }
+        }
+        // Every failed attempt, skipped ones included, leaves group 0 empty.
+        if self.bol < self.eol {
+            self.captures[0] = Capture::default();
+        }
+        Ok(None)
     }
 
     /// The byte at `i`; 0 at and past the end of the text, like the C string's NUL.

@@ -4,7 +4,7 @@
 use impish_vm::{Args, Fail, Value, Vm};
 
 use crate::natives::{int_arg, str_arg, Entry};
-use crate::regexp::Regexp;
+use crate::regexp::{MatchError, Regexp, DEFAULT_STEP_BUDGET};
 
 /// Installs the `regexp` class as a global.
 pub fn install(vm: &mut Vm) -> Result<(), Fail> {
@@ -48,6 +48,21 @@ fn with_regexp<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> T) -> 
     }
 }
 
+/// Runs a match on the instance's compiled pattern with the steps it may take: the
+/// engine's own bound, or what is left of the instruction budget if that is less. The
+/// steps taken are charged to the budget, so a catastrophic pattern stops with the
+/// budget's error instead of running a second per call under a budget that counts
+/// only bytecode.
+fn matching<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> Result<T, MatchError>) -> Result<T, Fail> {
+    let steps = vm.budget_left().map_or(DEFAULT_STEP_BUDGET, |left| left.saturating_add(1).min(DEFAULT_STEP_BUDGET));
+    let (result, spent) = with_regexp(vm, args, |re| {
+        re.set_step_budget(steps);
+        (f(re), re.steps_spent())
+    })?;
+    vm.charge(spent)?;
+    result.map_err(|e| vm.error(e.to_string()))
+}
+
 /// The subject (argument 1) and the optional start offset (argument 2). A negative
 /// start finds nothing (the reference would read before the string).
 fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
@@ -68,31 +83,26 @@ fn span_table(vm: &mut Vm, (begin, end): (usize, usize)) -> Value {
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, start) = subject(vm, args);
     let Some(start) = start else { return Ok(Value::Null) };
-    match with_regexp(vm, args, |re| re.search(&text, start))? {
-        Ok(Some(span)) => Ok(span_table(vm, span)),
-        Ok(None) => Ok(Value::Null),
-        Err(e) => Err(vm.error(e.to_string())),
+    match matching(vm, args, |re| re.search(&text, start))? {
+        Some(span) => Ok(span_table(vm, span)),
+        None => Ok(Value::Null),
     }
 }
 
 fn is_match(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let text = str_arg(vm, args, 1);
-    match with_regexp(vm, args, |re| re.is_match(&text))? {
-        Ok(m) => Ok(Value::Bool(m)),
-        Err(e) => Err(vm.error(e.to_string())),
-    }
+    matching(vm, args, |re| re.is_match(&text)).map(Value::Bool)
 }
 
 fn capture(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, start) = subject(vm, args);
     let Some(start) = start else { return Ok(Value::Null) };
-    match with_regexp(vm, args, |re| re.capture(&text, start))? {
-        Ok(Some(spans)) => {
+    match matching(vm, args, |re| re.capture(&text, start))? {
+        Some(spans) => {
             let items = spans.into_iter().map(|s| span_table(vm, s)).collect();
             Ok(vm.new_array(items))
         }
-        Ok(None) => Ok(Value::Null),
-        Err(e) => Err(vm.error(e.to_string())),
+        None => Ok(Value::Null),
     }
 }
 
@@ -103,4 +113,43 @@ fn subexpcount(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn type_of(vm: &mut Vm, _: Args) -> Result<Value, Fail> {
     Ok(vm.string("regexp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use impish_vm::{Profile, Vm};
+
+    /// Nested repetitions that each look ahead at the rest: exponential in this engine
+    /// (as in the reference), a second of matching per call at the engine's own bound.
+    const CATASTROPHIC: &str = r#"local s = ""; for (local i = 0; i < 60; i++) s += "a";
+        re <- regexp("(a+(a+(a+(a+(a+(a+(a+(a+(a+(a+c))))))))))"); subject <- s;"#;
+
+    fn setup() -> Vm {
+        let mut vm = Vm::new(Profile::Squirrel);
+        crate::register(&mut vm);
+        vm.run_source(CATASTROPHIC, "setup.nut").expect("runs");
+        vm
+    }
+
+    fn outcome(vm: &mut Vm, call: &str) -> String {
+        let r = vm.run_source(&format!("try {{ return {call}; }} catch (e) {{ return e; }}"), "call.nut");
+        r.map(|v| vm.describe(v)).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn matching_is_charged_to_the_instruction_budget() {
+        for call in ["re.match(subject)", "re.search(subject)", "re.capture(subject)", "re.search(subject, 3)"] {
+            let mut vm = setup();
+            vm.set_instruction_budget(Some(1_000_000));
+            let started = std::time::Instant::now();
+            assert_eq!(outcome(&mut vm, call), "instruction budget exceeded", "{call}");
+            assert!(started.elapsed().as_secs() < 5, "{call} stopped at the budget");
+        }
+        // A match that ends is charged its steps.
+        let mut vm = setup();
+        vm.set_instruction_budget(Some(1_000_000));
+        let before = vm.stats(0).instructions;
+        assert_eq!(outcome(&mut vm, "regexp(\"a*b\").match(\"aaaaaaaaaab\")"), "true");
+        assert!(vm.stats(0).instructions - before > 10, "{:?}", vm.stats(0));
+    }
 }

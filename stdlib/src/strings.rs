@@ -112,7 +112,7 @@ fn split(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let skip_empty = args.len() > 3 && args.get(vm, 3).truthy();
     let text = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
     let most = text.iter().filter(|c| seps.contains(c)).count() + 1;
-    vm.reserve(most.saturating_mul(std::mem::size_of::<Value>()))?;
+    vm.reserve_values(most)?;
     let mut fields = Vec::new();
     let mut start = 0;
     for (i, c) in text.iter().enumerate() {

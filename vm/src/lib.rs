@@ -109,7 +109,7 @@ mod interpreter;
 mod library;
 
 pub use api::{embed, error, runner, vm};
-pub use heap::memory;
+pub use heap::{footprint, memory};
 pub use interpreter::meter;
 pub use library::numfmt;
 

@@ -168,3 +168,99 @@ fn reserve_refuses_before_allocating_and_collects_first() {
     let r = vm.run_source(src, "g.nut");
     assert!(matches!(r, Ok(Value::Int(40960))), "{r:?}");
 }
+
+/// An imp-profile VM whose limit counts imp bytes from here on.
+fn imp_vm(limit: usize) -> Vm {
+    let mut vm = Vm::new(Profile::Imp);
+    vm.set_memory_baseline();
+    vm.set_memory_limit(Some(limit)).expect("counting");
+    vm
+}
+
+/// What one script adds to `memory_in_use` under a profile, after a collection.
+fn held_by(profile: Profile, src: &str) -> usize {
+    let mut vm = Vm::new(profile);
+    vm.set_memory_baseline();
+    vm.collect_garbage();
+    let before = vm.memory_in_use();
+    vm.run_source(src, "held.nut").expect("runs");
+    vm.collect_garbage();
+    vm.memory_in_use() - before
+}
+
+/// Each kind of object, kept by the thousand (in an array of that size, made first).
+const KINDS: [(&str, &str); 12] = [
+    ("short strings", "keep[i] = \"s\" + i;"),
+    ("long strings", "keep[i] = \"0123456789012345678901234567890123456789\" + i;"),
+    ("empty tables", "keep[i] = {};"),
+    ("small tables", "keep[i] = {a = i, b = 2};"),
+    ("empty arrays", "keep[i] = [];"),
+    ("small arrays", "keep[i] = [i, i, i];"),
+    ("closures", "keep[i] = function() { return i; };"),
+    ("captured variables", "local a = i, b = i, c = i, d = i; keep[i] = @() a + b + c + d;"),
+    ("instances", "keep[i] = C();"),
+    ("weak references", "keep[i] = {}; keep[i] = [keep[i], keep[i].weakref()];"),
+    ("generators", "keep[i] = G();"),
+    ("classes", "keep[i] = class { x = 1; function f() {} };"),
+];
+
+fn kind_script(body: &str) -> String {
+    format!(
+        "class C {{ a = 0; b = 0; }} function G() {{ yield 1; }}
+         keep <- array(1000); for (local i = 0; i < 1000; i++) {{ {body} }}"
+    )
+}
+
+/// The imp profile counts what the imp would allocate: about half or less of impish's
+/// 64-bit bytes (8-byte slots against 16-byte values) and, for every kind, at most
+/// `GROWTH_RATIO` times them, the bound the limit relies on between two walks.
+#[test]
+fn the_imp_profile_counts_imp_bytes_within_the_growth_bound() {
+    for (kind, body) in KINDS {
+        let src = kind_script(body);
+        let (host, imp) = (held_by(Profile::Squirrel, &src), held_by(Profile::Imp, &src));
+        println!("{kind}: {} B per object on the host, {} B on the imp", host / 1000, imp / 1000);
+        assert!(imp > 0, "{kind}: counted");
+        assert!(imp <= impish_vm::footprint::GROWTH_RATIO * host, "{kind}: {imp} imp bytes for {host} host bytes");
+    }
+    let numbers = "keep <- array(100000, 0);";
+    let (host, imp) = (held_by(Profile::Squirrel, numbers), held_by(Profile::Imp, numbers));
+    assert!(host >= 1_500_000 && (800_000..820_000).contains(&imp), "{host} {imp}");
+}
+
+/// A limit under the imp profile is in imp bytes: an array the imp can hold fits, one
+/// it cannot does not, and growth by pushing stops where the imp's would.
+#[test]
+fn an_imp_limit_fits_what_an_imp_holds() {
+    let mut vm = imp_vm(100_000);
+    vm.run_source("keep <- array(11000, 0);", "fits.nut").expect("88 KB fit in 100 KB");
+    vm.run_source("keep <- null;", "drop.nut").expect("runs");
+    let r = vm.run_source("keep <- array(13000, 0);", "over.nut");
+    assert_eq!(runtime_message(r), "out of memory");
+    let mut vm = imp_vm(100_000);
+    let src = "local a = []; try { while (true) a.push(0); } catch (e) { return a.len(); }";
+    let r = vm.run_source(src, "push.nut").expect("runs");
+    // 8192 items take 64 KB on the imp; doubling to 16384 would take 128 KB.
+    assert!(matches!(r, Value::Int(8192)), "{}", vm.describe(r));
+    // The same after what the script held (in tables, costlier on the host) is let go.
+    let mut vm = imp_vm(100_000);
+    let src = "local keep = []; for (local i = 0; i < 400; i++) keep.push({});
+               keep = null;
+               local a = []; try { while (true) a.push(0); } catch (e) { return a.len(); }";
+    let r = vm.run_source(src, "regrow.nut").expect("runs");
+    assert!(matches!(r, Value::Int(8192)), "{}", vm.describe(r));
+}
+
+/// Under the imp profile what the VM held when the baseline was set is the platform's.
+#[test]
+fn the_baseline_is_the_platforms() {
+    let mut vm = Vm::new(Profile::Imp);
+    vm.run_source("api <- array(1000, 0);", "api.nut").expect("runs");
+    assert!(vm.memory_in_use() > 8000);
+    vm.set_memory_baseline();
+    assert!(vm.memory_in_use() < 100, "{}", vm.memory_in_use());
+    vm.run_source("mine <- array(1000, 0);", "mine.nut").expect("runs");
+    vm.collect_garbage();
+    // The array, and the global's name and slot.
+    assert!((8048..9000).contains(&vm.memory_in_use()), "{}", vm.memory_in_use());
+}

@@ -23,19 +23,26 @@ pub struct Board {
 }
 
 impl Board {
-    /// The board of an imp type. The imp005's bus names beyond `i2c89`, `uart0..2` are
-    /// ours (the model has no pin multiplexing).
+    /// The board of an imp type: its pins as the Dev Center's pin mux pages name them,
+    /// and some of its buses. The imp005's bus names beyond `i2c89`, `uart0..2` are ours
+    /// (the model has no pin multiplexing).
     pub fn new(imp_type: ImpType) -> Board {
+        let named = |prefix: &str, names: &str| names.chars().map(|c| format!("{prefix}{c}")).collect::<Vec<_>>();
         let (pins, i2c, uarts): (Vec<String>, &[&str], &[&str]) = match imp_type {
-            ImpType::Imp001 => (
-                ["1", "2", "5", "7", "8", "9"].iter().map(|p| format!("pin{p}")).collect(),
-                &["i2c12", "i2c89"],
-                &["uart12", "uart57"],
+            ImpType::Imp001 => (named("pin", "125789"), &["i2c12", "i2c89"], &["uart12", "uart57"]),
+            ImpType::Imp002 => (named("pin", "1256789ABCDE"), &["i2c12", "i2c89"], &["uart12", "uart57", "uart6E"]),
+            ImpType::Imp003 => (
+                named("pin", "ABCDEFGHJKLMNPQRSTUVWXY"),
+                &["i2cAB", "i2cFG"],
+                &["uartDM", "uartFG", "uartQRPW", "uartUVGD", "uartWJ"],
             ),
+            ImpType::Imp004m => {
+                (named("pin", "ABCDEFGHJKLMNPQRSW"), &["i2cNM", "i2cQP"], &["uartBCAW", "uartFGJH", "uartHJ", "uartQ"])
+            }
             ImpType::Imp005 => {
-                let letters = ('A'..='Y').map(|c| format!("pin{c}"));
-                let extra = ('A'..='D').map(|c| format!("pinX{c}"));
-                (letters.chain(extra).collect(), &["i2c0", "i2c89", "i2cJK", "i2cXDC"], &["uart0", "uart1", "uart2"])
+                let mut pins = named("pin", "ABCDEFGHIJKLMNOPQRSTUVWXY");
+                pins.extend(named("pinX", "ABCD"));
+                (pins, &["i2c0", "i2c89", "i2cJK", "i2cXDC"], &["uart0", "uart1", "uart2"])
             }
         };
         Board {
@@ -107,5 +114,24 @@ impl Board {
             uart.disable();
         }
         self.spiflash.disable();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pin counts the Dev Center's `pin` page gives each type (the imp005's model
+    /// has pins of its own, see `Board::new`).
+    #[test]
+    fn each_type_has_its_pins() {
+        let count = |t| Board::new(t).pins.len();
+        assert_eq!(count(ImpType::Imp001), 6);
+        assert_eq!(count(ImpType::Imp002), 12);
+        assert_eq!(count(ImpType::Imp003), 23);
+        assert_eq!(count(ImpType::Imp004m), 18);
+        let imp002 = Board::new(ImpType::Imp002);
+        assert!(imp002.pin("pin6").is_some() && imp002.pin("pinE").is_some() && imp002.uart("uart6E").is_some());
+        assert!(Board::new(ImpType::Imp004m).pin("pinT").is_none());
     }
 }

@@ -96,7 +96,9 @@ pub struct ImpConfig {
     pub pace: Pace,
     /// Runs on every fresh VM (at boot and at each Squirrel restart) after the imp API
     /// is installed and before the firmware is compiled: for extra globals (test
-    /// frameworks) and for metering (profiles, memory limits).
+    /// frameworks) and for metering (profiles, memory limits). The device's memory
+    /// limit is already its imp type's free memory (`ImpType::free_memory`), counted in
+    /// imp bytes beyond the API's.
     pub setup_vm: Option<VmSetup>,
     /// How many instructions one event may run before it is stopped with an error
     /// (as an uncaught error: logged, and the device restarts); `None`: no limit.
@@ -374,6 +376,13 @@ impl Imp {
         let mut vm = Vm::new(Profile::Imp);
         impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone())));
         bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
+        // What the imp API holds is impOS's: the firmware's free memory is what is left.
+        vm.set_memory_baseline();
+        if side == Side::Device {
+            // Without the counting allocator (a library's own tests) the limit cannot
+            // be enforced; `imp.getmemoryfree()` still counts down from the figure.
+            let _ = vm.set_memory_limit(Some(self.shared.borrow().identity.imp_type.free_memory()));
+        }
         if let Some(setup) = &self.setup_vm {
             setup(side, &mut vm);
         }

@@ -378,7 +378,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, Lin
         return Err(here.error(raw.stages.span(), "a line needs at least one [[stage]]".into()));
     }
     let imp_type = ImpType::from_name(raw.board.imp_type.get_ref()).ok_or_else(|| {
-        let message = format!("unknown imp type {:?} (expected imp001 or imp005)", raw.board.imp_type.get_ref());
+        let message = format!("unknown imp type {:?} (expected {})", raw.board.imp_type.get_ref(), ImpType::names());
         here.error(raw.board.imp_type.span(), message)
     })?;
     let mut check = Board::new(imp_type);

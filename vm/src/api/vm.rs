@@ -290,7 +290,7 @@ impl Vm {
             budget: u64::MAX,
             metering: false,
             countdown: 0,
-            meter: Default::default(),
+            meter: crate::interpreter::meter::Meter::new(profile),
             max_frames: DEFAULT_MAX_FRAMES,
             pending_trace: None,
             error_notified: false,
@@ -411,7 +411,7 @@ impl Vm {
 
     pub(crate) fn filled_array(&mut self, n: usize, fill: Value) -> Result<ArrayId, Fail> {
         let mut items = Vec::new();
-        self.reserve(n.saturating_mul(std::mem::size_of::<Value>()))?;
+        self.reserve_values(n)?;
         if items.try_reserve_exact(n).is_err() {
             return Err(self.error("out of memory"));
         }
@@ -428,7 +428,7 @@ impl Vm {
         if len.saturating_add(extra) > cap {
             // What the vector will allocate: at least double its capacity.
             let items = len.saturating_add(extra).max(cap.saturating_mul(2));
-            self.reserve(items.saturating_mul(std::mem::size_of::<Value>()))?;
+            self.reserve_values(items)?;
             if self.heap.array_mut(a).try_reserve(extra).is_err() {
                 return Err(self.error("out of memory"));
             }
@@ -1258,14 +1258,19 @@ impl Vm {
 
     // ----- garbage collection ---------------------------------------------------------
 
-    /// A full collection now; returns the number of objects freed.
+    /// A full collection now; returns the number of objects freed. Under a memory limit
+    /// it also measures what is left in use (for the imp profile, a walk of the heap).
     pub fn collect_garbage(&mut self) -> usize {
-        self.metered(|vm| {
+        let freed = self.metered(|vm| {
             let start = std::time::Instant::now();
             let freed = vm.collect_unmetered();
             vm.record_gc(start.elapsed());
             freed
-        })
+        });
+        if self.memory_limit().is_some() {
+            self.measure();
+        }
+        freed
     }
 
     fn collect_unmetered(&mut self) -> usize {

@@ -149,6 +149,11 @@ impl<T: Vacant> Arena<T> {
     pub fn ids(&self) -> impl Iterator<Item = u32> + '_ {
         self.slots.iter().enumerate().filter(|(_, s)| s.used).map(|(i, _)| i as u32)
     }
+
+    /// All live objects.
+    pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
+        self.slots.iter().filter(|s| s.used).map(|s| &s.value)
+    }
 }
 
 #[cold]

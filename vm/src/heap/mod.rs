@@ -6,6 +6,7 @@
 //! target did not survive are cleared before the sweep.
 
 pub(crate) mod arena;
+pub mod footprint;
 pub mod memory;
 pub(crate) mod object;
 pub(crate) mod string;

@@ -379,6 +379,12 @@ impl Store {
         self.long.truncate(kept);
     }
 
+    /// The lengths of the strings held.
+    fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        let held = |i: &usize| self.used[i / 64] & 1 << (i % 64) != 0;
+        (0..self.strs.len()).filter(held).map(|i| self.strs[i].bytes().len())
+    }
+
     fn reusable_bytes(&self) -> usize {
         (self.strs.capacity() - self.live) * std::mem::size_of::<SqStr>()
             + (self.used.capacity() + self.marks.capacity()) * 8
@@ -624,6 +630,11 @@ impl Strings {
 
     pub fn live(&self) -> usize {
         self.store.live
+    }
+
+    /// The lengths of the strings held.
+    pub(crate) fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        self.store.lengths()
     }
 
     pub fn reusable_bytes(&self) -> usize {

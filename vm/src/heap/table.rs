@@ -70,6 +70,11 @@ impl Table {
         Table { nodes: vec![EMPTY; size], first_free: (size - 1) as u32, used: 0, delegate }
     }
 
+    /// The nodes allocated (a power of two, as the reference sizes them).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     #[inline]
     pub fn len(&self) -> usize {
         self.used as usize

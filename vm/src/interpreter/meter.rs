@@ -8,13 +8,16 @@
 //!
 //! Bytes come from [`crate::heap::memory`]: while a VM runs, every byte its thread allocates
 //! or frees is the VM's, so two VMs on one thread (an imp's device and agent) each see
-//! their own usage.
+//! their own usage. Under the imp profile a memory limit counts what the objects would
+//! take on an imp instead ([`crate::heap::footprint`]): a walk of the heap gives that figure,
+//! and between walks the host bytes bound how far it can have grown.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use crate::api::vm::{Fail, Vm};
+use crate::api::vm::{Fail, Profile, Vm};
 use crate::compiler::bytecode::Proto;
+use crate::heap::footprint::{self, Payloads, GROWTH_RATIO};
 use crate::heap::memory;
 use crate::heap::value::Value;
 
@@ -56,13 +59,24 @@ pub struct VmStats {
     /// limit charges them (a loop iteration costs the length of its body, a call one),
     /// and 0 when nothing meters the VM.
     pub instructions: u64,
-    /// Bytes this VM holds (0 without the counting allocator).
+    /// Bytes this VM holds (see [`Vm::memory_used`]): what its objects would take on an
+    /// imp under the imp profile, else host bytes (0 without the counting allocator).
     pub memory_bytes: usize,
     pub gc_cycles: u64,
     pub gc_pause_total: Duration,
     pub gc_pause_max: Duration,
     /// The functions that executed the most instructions, most first (profiling only).
     pub hottest: Vec<FunctionCost>,
+}
+
+/// The imp profile's accounting (see [`crate::heap::footprint`]).
+#[derive(Default)]
+struct ImpBytes {
+    /// Imp bytes that are the platform's, not the script's (`Vm::set_memory_baseline`).
+    baseline: usize,
+    /// The last walk's figure (less the baseline), and the host bytes in use then.
+    walked: usize,
+    walked_host: usize,
 }
 
 /// Per-VM metering state.
@@ -89,9 +103,17 @@ pub(crate) struct Meter {
     /// While profiling: the main functions compiled since it began. Every function of
     /// a script is in its main function's tree, and each counts its own instructions.
     profiled: Option<Vec<Rc<Proto>>>,
+    /// Under the imp profile: memory counts imp bytes.
+    imp: Option<ImpBytes>,
+    /// The imp sizes of native data, by type.
+    payloads: Payloads,
 }
 
 impl Meter {
+    pub(crate) fn new(profile: Profile) -> Meter {
+        Meter { imp: (profile == Profile::Imp).then(ImpBytes::default), ..Meter::default() }
+    }
+
     fn bytes(&self) -> usize {
         let running = if self.depth > 0 { Meter::run_delta(self.entered, self.entered_host) } else { 0 };
         (self.settled + running).max(0) as usize
@@ -128,6 +150,9 @@ impl Vm {
         }
         self.meter.limit = limit;
         self.meter.next_check = 0;
+        if limit.is_some() {
+            self.measure();
+        }
         self.update_ticking();
         Ok(())
     }
@@ -141,31 +166,46 @@ impl Vm {
     /// what it keeps in Rust ([`Vm::hold`]), as around a call back into scripts.
     #[inline]
     pub fn reserve(&mut self, bytes: usize) -> Result<(), Fail> {
-        self.reserve_keeping(bytes, &[])
+        self.reserve_as(bytes, bytes, &[])
+    }
+
+    /// [`Vm::reserve`] for `n` value slots (an array's items), which the imp profile
+    /// counts at the imp's size.
+    #[inline]
+    pub fn reserve_values(&mut self, n: usize) -> Result<(), Fail> {
+        let counted = if self.meter.imp.is_some() { footprint::VALUE } else { std::mem::size_of::<Value>() };
+        self.reserve_as(n.saturating_mul(std::mem::size_of::<Value>()), n.saturating_mul(counted), &[])
     }
 
     /// [`Vm::reserve`] while `keep` (values only a Rust local holds) must survive the
     /// collection it may run.
     #[inline]
     pub(crate) fn reserve_keeping(&mut self, bytes: usize, keep: &[Value]) -> Result<(), Fail> {
-        match self.meter.limit {
-            None if bytes <= MAX_GROWTH => Ok(()),
-            Some(limit) if self.meter.bytes().saturating_add(bytes) <= limit => Ok(()),
-            _ => self.reserve_near_limit(bytes, keep),
+        self.reserve_as(bytes, bytes, keep)
+    }
+
+    /// A growth of `host` bytes, `counted` of them in the units the limit counts.
+    #[inline]
+    fn reserve_as(&mut self, host: usize, counted: usize, keep: &[Value]) -> Result<(), Fail> {
+        let limit = self.meter.limit;
+        match limit {
+            None if host <= MAX_GROWTH => Ok(()),
+            Some(limit) if self.memory_bound().saturating_add(counted) <= limit => Ok(()),
+            _ => self.reserve_near_limit(counted, keep),
         }
     }
 
     #[cold]
     #[inline(never)]
     fn reserve_near_limit(&mut self, bytes: usize, keep: &[Value]) -> Result<(), Fail> {
-        let Some(limit) = self.meter.limit else { return Err(self.error("out of memory")) };
-        if bytes <= limit {
-            let mark = self.held.len();
-            self.held.extend_from_slice(keep);
-            self.collect_garbage();
-            self.held.truncate(mark);
-        }
-        if self.memory_in_use().saturating_add(bytes) > limit {
+        let Some(limit) = self.meter.limit.filter(|&limit| bytes <= limit) else {
+            return Err(self.error("out of memory"));
+        };
+        let mark = self.held.len();
+        self.held.extend_from_slice(keep);
+        self.collect_garbage();
+        self.held.truncate(mark);
+        if self.measured().saturating_add(bytes) > limit {
             return Err(self.error("out of memory"));
         }
         Ok(())
@@ -185,6 +225,13 @@ impl Vm {
             return Ok(());
         }
         self.metered_tick(n)
+    }
+
+    /// What is left of the instruction budget, if one is set: how much native work
+    /// ([`Vm::charge`]) may still be done before the budget stops the script.
+    pub fn budget_left(&self) -> Option<u64> {
+        let ran = self.meter.granted.saturating_sub(self.countdown);
+        (self.budget != u64::MAX).then(|| self.budget.saturating_sub(ran))
     }
 
     /// The memory limit [`Vm::set_memory_limit`] set, if any.
@@ -210,15 +257,89 @@ impl Vm {
         }
     }
 
-    /// Bytes this VM holds now, spare arena capacity included.
+    /// Bytes this VM holds now: under the imp profile what its objects would take on an
+    /// imp beyond the baseline (garbage not yet collected included), else host bytes,
+    /// spare arena capacity included.
     pub fn memory_used(&self) -> usize {
-        self.meter.bytes()
+        match self.meter.imp {
+            Some(_) => self.memory_in_use(),
+            None => self.meter.bytes(),
+        }
     }
 
-    /// Bytes this VM holds now, less arena slots that objects can reuse: what a memory
-    /// limit is checked against.
+    /// Bytes this VM holds now as a memory limit counts them: under the imp profile what
+    /// its objects would take on an imp beyond the baseline (a walk of the heap), else
+    /// host bytes less arena slots that objects can reuse.
     pub fn memory_in_use(&self) -> usize {
+        match &self.meter.imp {
+            Some(imp) => self.heap.imp_footprint(&self.meter.payloads).saturating_sub(imp.baseline),
+            None => self.host_in_use(),
+        }
+    }
+
+    /// Under the imp profile, collects and makes what the VM holds then the platform's:
+    /// the memory limit and [`Vm::memory_in_use`] count only the imp bytes beyond it, as
+    /// an imp's free memory is what is left once impOS has set up its API. (The squirrel
+    /// profile counts every byte the VM allocated.)
+    pub fn set_memory_baseline(&mut self) {
+        if self.meter.imp.is_none() {
+            return;
+        }
+        self.collect_garbage();
+        let all = self.heap.imp_footprint(&self.meter.payloads);
+        if let Some(imp) = &mut self.meter.imp {
+            imp.baseline = all;
+        }
+        self.measure();
+    }
+
+    /// How many imp bytes native data of type `T` (a blob's buffer) takes, for the imp
+    /// profile's accounting; other native data counts as nothing beyond its object.
+    pub fn set_payload_size<T: std::any::Any>(&mut self, size: fn(&T) -> usize) {
+        self.meter.payloads.set(size);
+    }
+
+    /// Host bytes the heap's objects hold: all the VM holds less the room in its arenas.
+    fn host_in_use(&self) -> usize {
         self.meter.bytes().saturating_sub(self.heap.reusable_bytes())
+    }
+
+    /// [`Vm::memory_in_use`], remembered as the start of [`Vm::memory_bound`]'s bound.
+    /// Every collection under a limit takes this measure (see `Vm::collect_garbage`).
+    pub(crate) fn measure(&mut self) -> usize {
+        let used = self.memory_in_use();
+        let host = self.host_in_use();
+        if let Some(imp) = &mut self.meter.imp {
+            imp.walked = used;
+            imp.walked_host = host;
+        }
+        used
+    }
+
+    /// [`Vm::memory_in_use`] right after a collection under a limit, which measured it.
+    fn measured(&self) -> usize {
+        match &self.meter.imp {
+            Some(imp) => imp.walked,
+            None => self.memory_in_use(),
+        }
+    }
+
+    /// At least [`Vm::memory_in_use`], cheaply: all the host bytes, or the imp bytes of
+    /// the last walk plus what the host bytes grown since can amount to on the imp.
+    /// Objects are freed only by collections, each of which walks again; host bytes
+    /// freed otherwise (a native's buffers) lower the floor growth counts from.
+    fn memory_bound(&mut self) -> usize {
+        if self.meter.imp.is_none() {
+            return self.meter.bytes();
+        }
+        let host = self.host_in_use();
+        match &mut self.meter.imp {
+            Some(imp) => {
+                imp.walked_host = imp.walked_host.min(host);
+                imp.walked + GROWTH_RATIO * (host - imp.walked_host)
+            }
+            None => self.meter.bytes(),
+        }
     }
 
     /// Costs so far; `hottest` lists at most `top` functions.
@@ -241,7 +362,7 @@ impl Vm {
         hottest.truncate(top);
         VmStats {
             instructions,
-            memory_bytes: self.meter.bytes(),
+            memory_bytes: self.memory_used(),
             gc_cycles: self.meter.gc_cycles,
             gc_pause_total: self.meter.gc_pause_total,
             gc_pause_max: self.meter.gc_pause_max,
@@ -285,14 +406,14 @@ impl Vm {
         }
         self.meter.instructions += ran;
         if let Some(limit) = self.meter.limit {
-            if self.meter.bytes() > self.meter.next_check.max(limit) {
+            if self.memory_bound() > self.meter.next_check.max(limit) {
                 self.collect_garbage();
-                if self.memory_in_use() > limit {
+                if self.measured() > limit {
                     return Err(self.error("out of memory"));
                 }
                 // Spare arena slots keep `bytes` up after a collection; look again only
                 // when the VM has grown by a slice of the limit, not at every tick.
-                self.meter.next_check = self.meter.bytes() + limit / LIMIT_SLACK;
+                self.meter.next_check = self.memory_bound() + limit / LIMIT_SLACK;
             }
         }
         self.refill_countdown();

@@ -557,7 +557,7 @@ fn slice_range(vm: &mut Vm, args: Args, len: usize) -> Result<(usize, usize), Fa
 fn array_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let (s, e) = slice_range(vm, args, vm.heap.array(a).len())?;
-    vm.reserve((e - s).saturating_mul(std::mem::size_of::<Value>()))?;
+    vm.reserve_values(e - s)?;
     let part = vm.heap.array(a)[s..e].to_vec();
     Ok(Value::Array(vm.heap.alloc_array(part)))
 }

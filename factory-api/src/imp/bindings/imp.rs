@@ -13,9 +13,9 @@ use std::time::Duration;
 /// What `imp.getsoftwareversion()` reports: the imp's format, our values.
 const SOFTWARE_VERSION: &str = "impish - release-43.0 - Jan  1 2026";
 
-/// What `imp.getmemoryfree()` reports when the VM has no memory limit: a plausible,
-/// fixed figure. Under a limit it reports what is left of it.
-const MEMORY_FREE: i64 = 65_536;
+/// What an agent's `imp.getmemoryfree()` counts down from (agents have no memory
+/// limit here): ours, a plausible figure.
+const AGENT_MEMORY: usize = 65_536;
 
 /// The object `imp.wakeup` returns, for `imp.cancelwakeup`.
 struct Timer {
@@ -90,9 +90,18 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         Ok(vm.new_userdata(Box::new(()), Some(fields)))
     });
     method(vm, imp, "getsoftwareversion", 1, ".", |vm, _| Ok(vm.string(SOFTWARE_VERSION)));
-    method(vm, imp, "getmemoryfree", 1, ".", |vm, _| {
-        let free = vm.memory_limit().map_or(MEMORY_FREE, |limit| limit.saturating_sub(vm.memory_in_use()) as i64);
-        Ok(Value::Int(free))
+    let c = ctx.clone();
+    // What is left under the memory limit (or, without one, the imp type's figure), in
+    // imp bytes. Garbage is collected first: the imp frees it as it goes (reference
+    // counting), so it never counts there.
+    method(vm, imp, "getmemoryfree", 1, ".", move |vm, _| {
+        let nominal = match c.side {
+            Side::Device => c.shared.borrow().identity.imp_type.free_memory(),
+            Side::Agent => AGENT_MEMORY,
+        };
+        vm.collect_garbage();
+        let free = vm.memory_limit().unwrap_or(nominal).saturating_sub(vm.memory_in_use());
+        Ok(Value::Int(free.try_into().unwrap_or(i64::MAX)))
     });
     let env = if ctx.side == Side::Agent { environment::AGENT } else { environment::MODULE };
     method(vm, imp, "environment", 1, ".", move |_, _| Ok(Value::Int(env)));
