@@ -10,7 +10,6 @@ mod natives;
 pub mod blob;
 pub mod imp;
 pub mod math;
-pub mod regexp_class;
 pub mod strings;
 pub mod system;
 
@@ -43,7 +42,7 @@ pub fn register_with_time(vm: &mut Vm, source: Rc<dyn system::TimeSource>) {
     }
     strings::install(vm);
     // A fresh class accepts every member, so defining the library classes cannot fail.
-    regexp_class::install(vm).expect("the regexp class is defined");
+    regexp::class::install(vm).expect("the regexp class is defined");
     blob::install(vm).expect("the blob class is defined");
     system::install(vm, source);
     if vm.profile() == Profile::Imp {
