@@ -127,15 +127,15 @@ fn compilestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn newthread(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let f = args.get(vm, 1);
-    let t = vm.heap.alloc_thread(Thread { func: f, status: ThreadStatus::Idle, exec: None, wake_slot: None });
+    let t = vm.heap.alloc_thread(Thread::new(f));
     Ok(Value::Thread(t))
 }
 
+/// `suspend(v)`: suspends with its last argument, or, given none, with its `this` (the
+/// reference suspends with the top of its stack). Whether it may is the caller's to
+/// decide (see `Fail::Suspend`).
 fn suspend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    if !matches!(vm.ex.ctx, CtxId::Thread(_)) {
-        return Err(vm.error("cannot suspend the main thread"));
-    }
-    Err(Fail::Suspend(args.get(vm, 1)))
+    Err(Fail::Suspend(args.get(vm, args.len().saturating_sub(1))))
 }
 
 fn callee(vm: &mut Vm, _: Args) -> Result<Value, Fail> {

@@ -5,7 +5,7 @@
 use crate::object::*;
 use crate::table::Table;
 use crate::value::*;
-use crate::vm::{Args, Fail, Vm, Wake};
+use crate::vm::{Args, Fail, Vm};
 
 type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
 /// A delegate method: name, function, parameter count, type mask.
@@ -895,12 +895,20 @@ fn thread_of(vm: &mut Vm, args: Args) -> Result<ThreadId, Fail> {
 
 fn thread_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
-    if vm.heap.threads.get(t.0).status != ThreadStatus::Idle {
-        return Err(vm.error("wrong parameter"));
+    let th = vm.heap.threads.get(t.0);
+    match th.status {
+        ThreadStatus::Idle => {}
+        // The reference calls whatever is on top of the suspended thread's stack, which
+        // is mostly what it suspended with (see tests/conformance-gaps.txt).
+        ThreadStatus::Suspended => {
+            let t = th.suspended_with;
+            return Err(vm.error(format!("attempt to call '{t}'")));
+        }
+        ThreadStatus::Running => return Err(vm.error("wrong parameter")),
     }
     let mut list = vec![vm.root_table()];
     list.extend((1..args.len()).map(|i| args.get(vm, i)));
-    vm.run_thread(t, &list, None)
+    vm.stage_call(t, &list)
 }
 
 fn wake_checks(vm: &mut Vm, t: ThreadId) -> Result<(), Fail> {
@@ -915,7 +923,7 @@ fn thread_wakeup(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
     wake_checks(vm, t)?;
     let v = args.get(vm, 1);
-    vm.run_thread(t, &[], Some(Wake::Value(v)))
+    Err(vm.stage_wake(t, v, Wake::Resume, false))
 }
 
 fn thread_wakeupthrow(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -923,10 +931,7 @@ fn thread_wakeupthrow(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     wake_checks(vm, t)?;
     let err = args.get(vm, 1);
     let propagate = args.len() < 3 || args.get(vm, 2).truthy();
-    match vm.run_thread(t, &[], Some(Wake::Throw(err))) {
-        Err(_) if !propagate => Ok(Value::Null),
-        r => r,
-    }
+    Err(vm.stage_wake(t, err, Wake::Throw, !propagate))
 }
 
 fn thread_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -942,17 +947,8 @@ fn thread_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn thread_getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
     let level = int_arg(vm, args, 1);
-    let entry = match vm.heap.threads.get(t.0).exec.as_ref() {
-        Some(ex) => {
-            let n = ex.frames.len() as i64;
-            if level < 0 || level >= n {
-                None
-            } else {
-                Some(vm.stack_entry(&ex.frames[(n - 1 - level) as usize], &ex.stack))
-            }
-        }
-        None => None,
-    };
+    let frames = vm.suspended_frames(t);
+    let entry = usize::try_from(level).ok().and_then(|l| frames.get(l)).map(|(f, stack)| vm.stack_entry(f, stack));
     match entry {
         Some(e) => Ok(crate::baselib::stack_info_table(vm, &e)),
         None => Ok(Value::Null),

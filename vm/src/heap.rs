@@ -295,6 +295,13 @@ impl Heap {
     }
 
     fn push_exec(&mut self, s: &ExecState, gray: &mut Vec<Value>) {
+        // A running coroutine's object may be reachable from nowhere else; its turn
+        // ends in it.
+        match s.ctx {
+            CtxId::Gen(g) => gray.push(Value::Generator(g)),
+            CtxId::Thread(t) => gray.push(Value::Thread(t)),
+            CtxId::Main => {}
+        }
         gray.extend_from_slice(s.live());
         for f in &s.frames {
             gray.push(Value::Closure(f.closure));
@@ -428,7 +435,9 @@ impl Heap {
                     }
                 }
                 Value::Thread(i) => {
-                    gray.push(self.threads.get(i.0).func);
+                    let th = self.threads.get(i.0);
+                    gray.push(th.func);
+                    gray.extend(th.chain.iter().map(|g| Value::Generator(*g)));
                     if let Some(mut ex) = self.threads.get_mut(i.0).exec.take() {
                         ex.clear_dead();
                         self.push_exec(&ex, gray);

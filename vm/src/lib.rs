@@ -67,6 +67,7 @@ mod baselib;
 mod bytecode;
 mod cache;
 mod compiler;
+mod coroutine;
 mod delegates;
 pub mod error;
 mod exec;
