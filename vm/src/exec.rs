@@ -50,27 +50,22 @@ impl Vm {
     /// or a woken thread's bottom frame) until that frame returns, nested in Rust beneath
     /// its caller. `depth` is `parked.len()` while the run's own context runs; contexts
     /// above it are coroutines the run switched to, whose turns end back in this run.
-    /// With `raise`, the run starts by raising that error where the running context
-    /// stands (a thread woken by `wakeupthrow`).
-    pub(crate) fn run_from(&mut self, entry: usize, depth: usize, raise: Option<Value>) -> Result<Value, Fail> {
-        let mut raised = raise;
+    pub(crate) fn run_from(&mut self, entry: usize, depth: usize) -> Result<Value, Fail> {
         loop {
-            if let Some(v) = raised.take() {
-                if !self.unwind(v, entry, depth) {
-                    return Err(Fail::Error(v));
-                }
-            }
             let r = match (self.profile, self.profiling()) {
                 (Profile::Squirrel, false) => self.execute::<Wide, false>(),
                 (Profile::Imp, false) => self.execute::<Narrow, false>(),
                 (Profile::Squirrel, true) => self.execute::<Wide, true>(),
                 (Profile::Imp, true) => self.execute::<Narrow, true>(),
             };
-            match r {
+            let v = match r {
                 Ok(v) => return Ok(v),
-                Err(Fail::Error(v)) => raised = Some(v),
+                Err(Fail::Error(v)) => v,
                 // Taken by `call_slow` and `call_at` where natives return them.
-                Err(Fail::Suspend(_) | Fail::Switch(_)) => raised = Some(self.string(CANNOT_SUSPEND)),
+                Err(Fail::Suspend(_) | Fail::Switch(_)) => self.string(CANNOT_SUSPEND),
+            };
+            if !self.unwind(v, entry, depth) {
+                return Err(Fail::Error(v));
             }
         }
     }
@@ -483,6 +478,24 @@ impl Vm {
                 }};
             }
 
+            // Goes on with the frame a coroutine switch made the running one, where it
+            // stands.
+            macro_rules! switched {
+                () => {{
+                    debug_assert!(!self.ex.frames.is_empty());
+                    // SAFETY: as for `frame` above: a switch leaves a running frame.
+                    let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
+                    // SAFETY: as for `proto` above.
+                    proto = unsafe { frame.proto.as_ref() };
+                    base = frame.base as usize;
+                    code = &proto.code;
+                    consts = &proto.consts;
+                    ip = frame.ip;
+                    refresh!();
+                    continue;
+                }};
+            }
+
             // A call: script closures with exact arity enter inline; everything else
             // (natives, classes, defaults, varargs, metamethods) goes through the
             // out-of-line `call_slow`, which keeps this loop's register pressure down.
@@ -503,10 +516,8 @@ impl Vm {
                     match self.call_slow(f, nb, ic as u32, ret) {
                         Ok(Called::Done) => refresh!(),
                         // The running context may be another now: no `refresh!`.
-                        Ok(Called::Frame | Called::Switched) => continue 'frame,
-                        Ok(Called::Exit(v)) => return Ok(v),
-                        // Raised in the thread switched to, whose frame's pc is its own.
-                        Ok(Called::Raise(e)) => return Err(Fail::Error(e)),
+                        Ok(Called::Frame) => continue 'frame,
+                        Ok(Called::Leave(r)) => return r,
                         Err(e) => return Err(e),
                     }
                 }};
@@ -925,6 +936,11 @@ impl Vm {
                     Op::Return => {
                         let v = if i.b != 0 { fr!(i.a) } else { Value::Null };
                         if let Some(v) = self.do_return(v) {
+                            // A nested run's frame (the common case), or the end of a
+                            // coroutine's turn.
+                            if !self.ex.frames.is_empty() {
+                                return Ok(v);
+                            }
                             if let Some(v) = self.entry_returned(v) {
                                 return Ok(v);
                             }
@@ -1014,14 +1030,14 @@ impl Vm {
                             fail!("trying to yield a 'function',only genenerator can be yielded");
                         }
                         self.yield_generator(v);
-                        continue 'frame;
+                        switched!();
                     }
                     Op::Resume => {
                         save_pc!();
                         let resumer = Resumer::Loop { ret: (base + i.a as usize) as u32, exit: None };
                         // The pc is saved; a failure leaves the running context as it was.
                         self.resume(r!(i.b), resumer)?;
-                        continue 'frame;
+                        switched!();
                     }
                     Op::Close => self.close_outers((base + i.a as usize) as u32),
                 }
@@ -1154,14 +1170,15 @@ impl Vm {
                         return Err(self.error(CANNOT_SUSPEND));
                     }
                     return Ok(match self.suspend(v, ret) {
-                        Some(v) => Called::Exit(v),
-                        None => Called::Switched,
+                        Some(v) => Called::Leave(Ok(v)),
+                        None => Called::Frame,
                     });
                 }
                 Err(Fail::Switch(t)) => {
                     return Ok(match self.enter_thread(t, Resumer::Loop { ret, exit: None })? {
-                        Turn::Run => Called::Switched,
-                        Turn::Raise(e) => Called::Raise(e),
+                        Turn::Run => Called::Frame,
+                        // Raised where the thread stands, whose frame's pc is its own.
+                        Turn::Raise(e) => Called::Leave(Err(Fail::Error(e))),
                         Turn::Done(v) => {
                             self.ex.stack[ret as usize] = v;
                             Called::Done
@@ -1365,17 +1382,15 @@ impl Vm {
 
 /// How `call_slow` left the running context.
 enum Called {
-    /// A script frame was pushed: run it.
+    /// Another frame runs now: a script frame was pushed, or another context (a thread
+    /// started, woke or suspended) switched to.
     Frame,
     /// The result is in its register.
     Done,
-    /// Another context runs now (a thread started, woke or suspended): run its frame.
-    Switched,
-    /// A thread woken by `wakeupthrow` runs now: raise this error where it stands.
-    Raise(Value),
-    /// The run ends with this value (a thread run from Rust, or the main program,
-    /// suspended).
-    Exit(Value),
+    /// The loop returns this: the run ends (a thread run from Rust, or the main
+    /// program, suspended), or an error is raised in the thread just switched to (by
+    /// `wakeupthrow`) where it stands.
+    Leave(Result<Value, Fail>),
 }
 
 /// How `foreach_step` went.

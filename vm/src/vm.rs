@@ -883,10 +883,14 @@ impl Vm {
     }
 
     /// Runs the interpreter nested beneath the running one (see `nesting_room` and
-    /// `run_from`).
+    /// `run_from`). With `raise`, the run starts by raising that error where the running
+    /// context stands (a thread woken by `wakeupthrow`).
     pub(crate) fn run_nested_at(&mut self, entry: usize, depth: usize, raise: Option<Value>) -> Result<Value, Fail> {
         self.nested_runs += 1;
-        let r = self.run_from(entry, depth, raise);
+        let r = match raise {
+            Some(v) if !self.unwind(v, entry, depth) => Err(Fail::Error(v)),
+            _ => self.run_from(entry, depth),
+        };
         self.nested_runs -= 1;
         r
     }
