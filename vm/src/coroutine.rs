@@ -303,7 +303,7 @@ impl Vm {
     /// The thread's or the main program's context that `suspend` would suspend: the
     /// nearest beneath the running one that is not a generator's (the generators above
     /// it were resumed by its run).
-    fn suspender(&self) -> CtxId {
+    pub(crate) fn suspender(&self) -> CtxId {
         std::iter::once(&self.ex)
             .chain(self.parked.iter().rev())
             .map(|ex| ex.ctx)

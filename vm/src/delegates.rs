@@ -895,16 +895,18 @@ fn thread_of(vm: &mut Vm, args: Args) -> Result<ThreadId, Fail> {
 
 fn thread_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
-    let th = vm.heap.threads.get(t.0);
-    match th.status {
-        ThreadStatus::Idle => {}
-        // The reference calls whatever is on top of the suspended thread's stack, which
-        // is mostly what it suspended with (see tests/conformance-gaps.txt).
-        ThreadStatus::Suspended => {
-            let t = th.suspended_with;
-            return Err(vm.error(format!("attempt to call '{t}'")));
-        }
-        ThreadStatus::Running => return Err(vm.error("wrong parameter")),
+    // The reference pushes the root table and the arguments on the thread's stack and
+    // calls what lies beneath them. For a suspended thread, that is mostly what it
+    // suspended with (see tests/conformance-gaps.txt); for the running one, the top of
+    // this call's own arguments; for one waiting in another thread's call, that call.
+    let beneath = match vm.heap.threads.get(t.0).status {
+        ThreadStatus::Idle => None,
+        ThreadStatus::Suspended => Some(vm.heap.threads.get(t.0).suspended_with),
+        ThreadStatus::Running if vm.suspender() == CtxId::Thread(t) => Some(args.get(vm, args.len() - 1).type_of()),
+        ThreadStatus::Running => Some(Type::Thread),
+    };
+    if let Some(t) = beneath {
+        return Err(vm.error(format!("attempt to call '{t}'")));
     }
     let mut list = vec![vm.root_table()];
     list.extend((1..args.len()).map(|i| args.get(vm, i)));

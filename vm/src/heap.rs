@@ -311,10 +311,16 @@ impl Heap {
         }
     }
 
+    /// Marks outer `o` and what it keeps alive: its value once closed; while open, the
+    /// coroutine whose stack holds it (a suspended generator's local can outlive every
+    /// other reference to the generator).
     fn mark_outer(&mut self, o: OuterId, gray: &mut Vec<Value>) {
         if self.outers.mark(o.0) {
-            if let Outer::Closed(v) = *self.outers.get(o.0) {
-                gray.push(v);
+            match *self.outers.get(o.0) {
+                Outer::Closed(v) => gray.push(v),
+                Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
+                Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
+                Outer::Open { ctx: CtxId::Main, .. } => {}
             }
         }
     }
