@@ -362,6 +362,17 @@ impl Vm {
         self.pop_frames_to(0);
     }
 
+    /// The frames of the running thread (or main program), innermost first, each with
+    /// its stack: in the reference, generators run on the stack of the thread that
+    /// resumed them, so their resumers' frames follow theirs.
+    pub(crate) fn running_frames(&self) -> impl Iterator<Item = (&Frame, &[Value])> {
+        let mut within = true;
+        std::iter::once(&self.ex)
+            .chain(self.parked.iter().rev())
+            .take_while(move |ex| std::mem::replace(&mut within, matches!(ex.ctx, CtxId::Gen(_))))
+            .flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack[..])))
+    }
+
     /// The frames a suspended thread waits in, innermost first, each with its stack.
     pub(crate) fn suspended_frames(&self, t: ThreadId) -> Vec<(&Frame, &[Value])> {
         let th = self.heap.threads.get(t.0);
