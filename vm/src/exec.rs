@@ -11,8 +11,7 @@ use std::ptr::NonNull;
 
 use crate::bytecode::{Instr, Op, Proto};
 use crate::coroutine::{Turn, CANNOT_SUSPEND};
-use crate::frame::Resumer;
-use crate::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::object::*;
 use crate::ops::{int_bitwise, ArithOp, BitOp};
 use crate::table::Table;
