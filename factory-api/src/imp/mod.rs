@@ -403,5 +403,6 @@ const RUNAWAY: &str = "instruction budget exceeded";
 fn describe_fail(vm: &Vm, fail: impish_vm::Fail) -> String {
     match fail {
         impish_vm::Fail::Error(v) | impish_vm::Fail::Suspend(v) => vm.describe(v),
+        impish_vm::Fail::Switch(_) => "a thread switch outside a script call".to_string(),
     }
 }

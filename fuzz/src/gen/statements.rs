@@ -359,12 +359,19 @@ impl Gen<'_> {
         }
     }
 
+    /// A thread that suspends from its own function, from a function it calls, from a
+    /// generator it resumes or iterates, or (an error) beneath a native's callback.
     pub(super) fn thread(&mut self) {
         let t = self.fresh("th");
         let a = self.any(1);
-        self.line(&format!(
-            "local {t} = newthread(function(a) {{ local b = suspend([a, {a}]); local c = suspend(b); return [c, a]; }});"
-        ));
+        let body = match self.rng.usize(..5) {
+            0 => "local b = suspend([a, x]); local c = suspend(b); return [c, a];",
+            1 => "local f = function(v) { local w = suspend(v); return [w, suspend(w)]; }; local b = f([a, x]); return [b, a];",
+            2 => "local g = (function(v) { yield suspend(v); yield suspend([v]); })([a, x]); local b = resume g; return [b, resume g];",
+            3 => "local s = []; foreach (v in (function(v) { yield suspend(v); yield suspend(a); })(x)) s.append(v); return s;",
+            _ => "return [a].map(function(v) { return suspend([v, x]); });",
+        };
+        self.line(&format!("local {t} = newthread(function(a) {{ local x = {a}; {body} }});"));
         let steps = ["call(1)", "wakeup(2)", "wakeup(3)", "getstatus()", "wakeup()", "call(4)"];
         for n in 0..1 + self.rng.usize(..5) {
             let mut step = self.pick(&steps);

@@ -90,15 +90,14 @@ impl Profile {
 pub enum Fail {
     /// A thrown value (runtime errors are strings).
     Error(Value),
-    /// `suspend(v)` inside a thread: unwinds to the thread's `call`/`wakeup`.
+    /// `suspend(v)`: the running thread (or the main program) asks to suspend with `v`.
+    /// Honoured where a script called `suspend` from its own run; anywhere else (a
+    /// native's callback, a metamethod) it is the error "cannot suspend through native
+    /// calls/metamethods".
     Suspend(Value),
-}
-
-/// How a `run` of the interpreter ended without error.
-pub(crate) enum Exit {
-    Return(Value),
-    Yield(Value),
-    Suspend(Value),
+    /// A thread's `call`, `wakeup` or `wakeupthrow` staged a switch to that thread: the
+    /// dispatch loop makes it in place, a call from Rust runs the thread nested.
+    Switch(ThreadId),
 }
 
 /// The arguments of a native call, read in place from the VM stack.
@@ -272,7 +271,7 @@ impl Vm {
         let mut vm = Vm {
             heap,
             profile,
-            ex: ExecState::new(CtxId::Main),
+            ex: ExecState::new(CtxId::Main, Vec::with_capacity(1024)),
             parked: Vec::new(),
             root,
             consts,
@@ -800,7 +799,7 @@ impl Vm {
     pub(crate) fn runtime_error(&mut self, fail: Fail) -> RuntimeError {
         let value = match fail {
             Fail::Error(v) => v,
-            Fail::Suspend(_) => self.string("cannot suspend the main thread"),
+            Fail::Suspend(_) | Fail::Switch(_) => self.string(crate::interpreter::coroutine::CANNOT_SUSPEND),
         };
         let message = match value {
             Value::Str(s) => String::from_utf8_lossy(self.heap.str(s)).into_owned(),
@@ -849,16 +848,16 @@ impl Vm {
             Value::Closure(c) => {
                 self.nesting_room()?;
                 match self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
-                    Entered::Frame => match self.run_nested()? {
-                        Exit::Return(v) => Ok(v),
-                        Exit::Yield(_) | Exit::Suspend(_) => {
-                            Err(self.error("cannot suspend through native calls/metamethods"))
-                        }
-                    },
+                    Entered::Frame => self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None),
                     Entered::Value(v) => Ok(v),
                 }
             }
-            Value::Native(id) => self.call_native(id, Args { base, count: n, func: Some(id) }),
+            Value::Native(id) => match self.call_native(id, Args { base, count: n, func: Some(id) }) {
+                // Suspending beneath a native or a metamethod; a thread's `call` from Rust.
+                Err(Fail::Suspend(_)) => Err(self.error(crate::interpreter::coroutine::CANNOT_SUSPEND)),
+                Err(Fail::Switch(t)) => self.run_thread(t),
+                r => r,
+            },
             Value::Class(c) => {
                 let inst = self.instantiate(c)?;
                 self.ex.stack[base as usize] = inst;
@@ -882,12 +881,12 @@ impl Vm {
     }
 
     /// Fails when the interpreter may not nest once more in Rust. Natives and
-    /// metamethods calling scripts, resuming a generator and waking a thread each run
-    /// the interpreter again beneath the running one, on the Rust stack. Their number is
+    /// metamethods calling scripts, and threads called from them, each run the
+    /// interpreter again beneath the running one, on the Rust stack. Their number is
     /// bounded as the reference bounds it, and the stack they take by
     /// `NESTED_STACK_BUDGET` (a debug build's interpreter takes ~40 KB a run), so that
     /// even a 2 MB thread cannot overflow (tests/nested_runs.rs).
-    fn nesting_room(&mut self) -> Result<(), Fail> {
+    pub(crate) fn nesting_room(&mut self) -> Result<(), Fail> {
         let here = stack_position();
         if self.nested_runs == 0 {
             self.nested_stack_base = here;
@@ -897,14 +896,15 @@ impl Vm {
         Ok(())
     }
 
-    /// Runs the interpreter nested beneath the running one (see `nesting_room`).
-    fn run_nested(&mut self) -> Result<Exit, Fail> {
-        self.run_nested_from(self.ex.frames.len() - 1)
-    }
-
-    fn run_nested_from(&mut self, entry: usize) -> Result<Exit, Fail> {
+    /// Runs the interpreter nested beneath the running one (see `nesting_room` and
+    /// `run_from`). With `raise`, the run starts by raising that error where the running
+    /// context stands (a thread woken by `wakeupthrow`).
+    pub(crate) fn run_nested_at(&mut self, entry: usize, depth: usize, raise: Option<Value>) -> Result<Value, Fail> {
         self.nested_runs += 1;
-        let r = self.run_from(entry);
+        let r = match raise {
+            Some(v) if !self.unwind(v, entry, depth) => Err(Fail::Error(v)),
+            _ => self.run_from(entry, depth),
+        };
         self.nested_runs -= 1;
         r
     }
@@ -962,8 +962,9 @@ impl Vm {
         self.held.truncate(held);
         self.native_depth -= 1;
         // What a native returns enters the registers: it must be this VM's.
-        let (Ok(v) | Err(Fail::Error(v) | Fail::Suspend(v))) = r;
-        self.admit(v);
+        if let Ok(v) | Err(Fail::Error(v) | Fail::Suspend(v)) = r {
+            self.admit(v);
+        }
         r
     }
 
@@ -1088,120 +1089,6 @@ impl Vm {
         Ok(Entered::Frame)
     }
 
-    fn new_generator(&mut self, c: ClosureId, base: u32, nargs: u32, proto: &Rc<Proto>) -> Value {
-        let args = self.ex.stack[base as usize..(base + nargs) as usize].to_vec();
-        let id = self.heap.alloc_generator(Generator { state: GenState::Suspended, exec: None });
-        let mut ex = ExecState::new(CtxId::Gen(id));
-        let size = proto.max_regs as usize + 1;
-        ex.stack = vec![Value::Null; size];
-        ex.stack[..args.len()].copy_from_slice(&args);
-        ex.top = proto.max_regs;
-        ex.frames.push(Frame::new(c, self.heap.closure(c), 0, 0, 0, 0, FRAME_ENTRY));
-        self.heap.generators.get_mut(id.0).exec = Some(Box::new(ex));
-        Value::Generator(id)
-    }
-
-    /// Runs a suspended generator to its next `yield` or its end.
-    pub(crate) fn resume_generator(&mut self, g: GeneratorId) -> Result<Value, Fail> {
-        self.nesting_room()?;
-        let gen = self.heap.generators.get_mut(g.0);
-        match gen.state {
-            GenState::Dead => return Err(self.error("resuming dead generator")),
-            GenState::Running => return Err(self.error("resuming active generator")),
-            GenState::Suspended => {}
-        }
-        let Some(ex) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
-        gen.state = GenState::Running;
-        let caller = std::mem::replace(&mut self.ex, *ex);
-        self.parked.push(caller);
-        let r = self.run_nested();
-        let caller = self.parked.pop().expect("the resumer's context");
-        let own = std::mem::replace(&mut self.ex, caller);
-        let gen = self.heap.generators.get_mut(g.0);
-        match r {
-            Ok(Exit::Yield(v)) => {
-                gen.state = GenState::Suspended;
-                gen.exec = Some(Box::new(own));
-                Ok(v)
-            }
-            Ok(Exit::Return(v)) => {
-                gen.state = GenState::Dead;
-                Ok(v)
-            }
-            Ok(Exit::Suspend(_)) => {
-                gen.state = GenState::Dead;
-                Err(self.error("cannot suspend through native calls/metamethods"))
-            }
-            Err(e) => {
-                gen.state = GenState::Dead;
-                Err(e)
-            }
-        }
-    }
-
-    /// Starts (`wake = None`) or wakes a thread and runs it until it suspends or ends.
-    pub(crate) fn run_thread(&mut self, t: ThreadId, args: &[Value], wake: Option<Wake>) -> Result<Value, Fail> {
-        self.nesting_room()?;
-        let ex = match wake {
-            None => {
-                let mut ex = ExecState::new(CtxId::Thread(t));
-                ex.ensure(args.len() + 1);
-                ex.stack[..args.len()].copy_from_slice(args);
-                ex.top = args.len() as u32;
-                Box::new(ex)
-            }
-            Some(w) => {
-                let th = self.heap.threads.get_mut(t.0);
-                let Some(mut ex) = th.exec.take() else { return Err(self.error("cannot wakeup a idle thread")) };
-                if let (Some(slot), Wake::Value(v)) = (th.wake_slot.take(), w) {
-                    ex.stack[slot as usize] = v;
-                }
-                ex
-            }
-        };
-        let func = self.heap.threads.get(t.0).func;
-        self.heap.threads.get_mut(t.0).status = ThreadStatus::Running;
-        let caller = std::mem::replace(&mut self.ex, *ex);
-        self.parked.push(caller);
-        let r = if wake.is_none() {
-            match func {
-                Value::Closure(c) => match self.enter_closure(c, 0, args.len() as u32, 0, FRAME_ENTRY) {
-                    Ok(Entered::Frame) => self.run_nested(),
-                    Ok(Entered::Value(v)) => Ok(Exit::Return(v)),
-                    Err(e) => Err(e),
-                },
-                other => self.call_at(other, 0, args.len() as u32).map(Exit::Return),
-            }
-        } else if let Some(Wake::Throw(e)) = wake {
-            if self.unwind(e, 0) {
-                self.run_nested_from(0)
-            } else {
-                Err(Fail::Error(e))
-            }
-        } else {
-            // The thread may have suspended frames deep: its run starts at its bottom.
-            self.run_nested_from(0)
-        };
-        let caller = self.parked.pop().expect("the waker's context");
-        let own = std::mem::replace(&mut self.ex, caller);
-        let th = self.heap.threads.get_mut(t.0);
-        match r {
-            Ok(Exit::Suspend(v)) | Ok(Exit::Yield(v)) => {
-                th.status = ThreadStatus::Suspended;
-                th.exec = Some(Box::new(own));
-                Ok(v)
-            }
-            Ok(Exit::Return(v)) => {
-                th.status = ThreadStatus::Idle;
-                Ok(v)
-            }
-            Err(e) => {
-                th.status = ThreadStatus::Idle;
-                Err(e)
-            }
-        }
-    }
-
     /// A new instance of class `c` (no constructor call); locks the class.
     pub(crate) fn instantiate(&mut self, c: ClassId) -> Result<Value, Fail> {
         let class = self.heap.class_mut(c);
@@ -1319,13 +1206,6 @@ impl Vm {
             other => self.describe(other),
         }))
     }
-}
-
-/// How a suspended thread is resumed.
-#[derive(Clone, Copy)]
-pub(crate) enum Wake {
-    Value(Value),
-    Throw(Value),
 }
 
 /// Result of entering a closure: a frame to run, or an immediate value (generators).

@@ -303,6 +303,13 @@ impl Heap {
     }
 
     fn push_exec(&mut self, s: &ExecState, gray: &mut Vec<Value>) {
+        // A running coroutine's object may be reachable from nowhere else; its turn
+        // ends in it.
+        match s.ctx {
+            CtxId::Gen(g) => gray.push(Value::Generator(g)),
+            CtxId::Thread(t) => gray.push(Value::Thread(t)),
+            CtxId::Main => {}
+        }
         gray.extend_from_slice(s.live());
         for f in &s.frames {
             gray.push(Value::Closure(f.closure));
@@ -312,10 +319,16 @@ impl Heap {
         }
     }
 
+    /// Marks outer `o` and what it keeps alive: its value once closed; while open, the
+    /// coroutine whose stack holds it (a suspended generator's local can outlive every
+    /// other reference to the generator).
     fn mark_outer(&mut self, o: OuterId, gray: &mut Vec<Value>) {
         if self.outers.mark(o.0) {
-            if let Outer::Closed(v) = *self.outers.get(o.0) {
-                gray.push(v);
+            match *self.outers.get(o.0) {
+                Outer::Closed(v) => gray.push(v),
+                Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
+                Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
+                Outer::Open { ctx: CtxId::Main, .. } => {}
             }
         }
     }
@@ -436,7 +449,9 @@ impl Heap {
                     }
                 }
                 Value::Thread(i) => {
-                    gray.push(self.threads.get(i.0).func);
+                    let th = self.threads.get(i.0);
+                    gray.push(th.func);
+                    gray.extend(th.chain.iter().map(|g| Value::Generator(*g)));
                     if let Some(mut ex) = self.threads.get_mut(i.0).exec.take() {
                         ex.clear_dead();
                         self.push_exec(&ex, gray);

@@ -8,7 +8,7 @@ use crate::api::vm::{Args, Fail, Vm};
 use crate::compiler::bytecode::Proto;
 use crate::heap::arena::Vacant;
 use crate::heap::table::Table;
-use crate::heap::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Value, WeakRefId};
+use crate::heap::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Type, Value, WeakRefId};
 use crate::interpreter::frame::ExecState;
 
 pub struct Closure {
@@ -287,9 +287,54 @@ pub enum ThreadStatus {
 pub struct Thread {
     pub func: Value,
     pub status: ThreadStatus,
+    /// The thread's own context while it is suspended, or prepared by `call`.
     pub exec: Option<Box<ExecState>>,
-    /// The stack slot that receives the value passed to `wakeup`.
+    /// Generators the thread resumed and suspended inside of, innermost last: their
+    /// contexts wait in their own objects (still running) until the thread wakes.
+    pub chain: Vec<GeneratorId>,
+    /// The stack slot, in the innermost of those contexts, that receives the value
+    /// passed to `wakeup` (or the error of `wakeupthrow`).
     pub wake_slot: Option<u32>,
+    /// The type of the value it last suspended with: what `call` on a suspended thread
+    /// names (see `thread_call`).
+    pub suspended_with: Type,
+    /// `Vm::native_depth` and `Vm::nested_runs` while its own run executes: it may
+    /// suspend only from there, not from a native or a metamethod it called.
+    pub base: (u32, u32),
+    /// What the next switch to the thread does: staged by `call`, `wakeup` and
+    /// `wakeupthrow`, taken by the switch they ask for (`Fail::Switch`).
+    pub wake: Option<Wake>,
+    /// Woken by `wakeupthrow(e, false)`: an error that ends this turn is not raised in
+    /// the waker, whose call returns null.
+    pub quiet: bool,
+}
+
+impl Thread {
+    /// An idle thread that will run `func`.
+    pub fn new(func: Value) -> Thread {
+        Thread {
+            func,
+            status: ThreadStatus::Idle,
+            exec: None,
+            chain: Vec::new(),
+            wake_slot: None,
+            suspended_with: Type::Null,
+            base: (0, 0),
+            wake: None,
+            quiet: false,
+        }
+    }
+}
+
+/// How a switch to a thread goes on (see `Thread::wake`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Wake {
+    /// Run its function from the start: its context, with the arguments, is ready.
+    Start,
+    /// Resume it after its `suspend`, whose result is already in its wake slot.
+    Resume,
+    /// Raise the error in its wake slot at its `suspend`.
+    Throw,
 }
 
 #[cfg(test)]
@@ -385,7 +430,7 @@ impl Vacant for Generator {
 
 impl Vacant for Thread {
     fn vacant() -> Thread {
-        Thread { func: Value::Null, status: ThreadStatus::Idle, exec: None, wake_slot: None }
+        Thread::new(Value::Null)
     }
 }
 

@@ -9,12 +9,13 @@
 
 use std::ptr::NonNull;
 
-use crate::api::vm::{Args, Entered, Exit, Fail, Profile, Vm};
+use crate::api::vm::{Args, Entered, Fail, Profile, Vm};
 use crate::compiler::bytecode::{Instr, Op, Proto};
 use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
-use crate::interpreter::frame::{OpenOuter, Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::interpreter::coroutine::{Turn, CANNOT_SUSPEND};
+use crate::interpreter::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY};
 use crate::interpreter::ops::{int_bitwise, ArithOp, BitOp};
 
 /// Integer width of a profile.
@@ -44,65 +45,98 @@ impl IntMode for Narrow {
 }
 
 impl Vm {
-    /// Runs the running context from the frame at `entry` (the frame just entered, or
-    /// a woken thread's bottom frame, below the ones it suspended in) until that frame
-    /// returns (or, in a coroutine, until it yields or suspends).
-    pub(crate) fn run_from(&mut self, entry: usize) -> Result<Exit, Fail> {
+    /// A run: runs the running context from its frame `entry` (the frame just entered,
+    /// or a woken thread's bottom frame) until that frame returns, nested in Rust beneath
+    /// its caller. `depth` is `parked.len()` while the run's own context runs; contexts
+    /// above it are coroutines the run switched to, whose turns end back in this run.
+    pub(crate) fn run_from(&mut self, entry: usize, depth: usize) -> Result<Value, Fail> {
         loop {
             let r = match (self.profile, self.profiling()) {
-                (Profile::Squirrel, false) => self.execute::<Wide, false>(entry),
-                (Profile::Imp, false) => self.execute::<Narrow, false>(entry),
-                (Profile::Squirrel, true) => self.execute::<Wide, true>(entry),
-                (Profile::Imp, true) => self.execute::<Narrow, true>(entry),
+                (Profile::Squirrel, false) => self.execute::<Wide, false>(),
+                (Profile::Imp, false) => self.execute::<Narrow, false>(),
+                (Profile::Squirrel, true) => self.execute::<Wide, true>(),
+                (Profile::Imp, true) => self.execute::<Narrow, true>(),
             };
-            match r {
-                Ok(exit) => return Ok(exit),
-                Err(Fail::Error(v)) => {
-                    if !self.unwind(v, entry) {
-                        return Err(Fail::Error(v));
-                    }
-                }
-                Err(s @ Fail::Suspend(_)) => return Err(s),
+            let v = match r {
+                Ok(v) => return Ok(v),
+                Err(Fail::Error(v)) => v,
+                // Taken by `call_slow` and `call_at` where natives return them.
+                Err(Fail::Suspend(_) | Fail::Switch(_)) => self.string(CANNOT_SUSPEND),
+            };
+            if !self.unwind(v, entry, depth) {
+                return Err(Fail::Error(v));
             }
         }
     }
 
-    /// Transfers control to the innermost handler of this run (true), or pops this
-    /// run's frames and reports the error (false).
-    pub(crate) fn unwind(&mut self, v: Value, entry: usize) -> bool {
-        if let Some(trap) = self.ex.traps.last().copied() {
-            if trap.frame_depth as usize > entry {
-                self.ex.traps.pop();
-                let depth = trap.frame_depth as usize;
-                let frame = &self.ex.frames[depth - 1];
-                let slot = frame.base + trap.reg as u32;
-                let top = frame.base + frame.proto().max_regs;
-                self.close_outers(slot);
-                self.ex.frames.truncate(depth);
-                if let Some(f) = self.ex.frames.last_mut() {
-                    f.set_pc(trap.handler_pc);
+    /// Transfers control to the innermost handler for error `v` in this run (true), or
+    /// pops the run's frames (false). Coroutines the run switched to whose base frames
+    /// the error unwinds end their turns (see `coroutine_failed`), and the error goes
+    /// on in their resumers' contexts.
+    pub(crate) fn unwind(&mut self, v: Value, entry: usize, depth: usize) -> bool {
+        loop {
+            debug_assert!(self.parked.len() >= depth);
+            let entry = if self.parked.len() == depth { entry } else { 0 };
+            if let Some(trap) = self.ex.traps.last().copied() {
+                if trap.frame_depth as usize > entry {
+                    self.ex.traps.pop();
+                    let depth = trap.frame_depth as usize;
+                    let frame = &self.ex.frames[depth - 1];
+                    let slot = frame.base + trap.reg as u32;
+                    let top = frame.base + frame.proto().max_regs;
+                    self.close_outers(slot);
+                    self.ex.frames.truncate(depth);
+                    if let Some(f) = self.ex.frames.last_mut() {
+                        f.set_pc(trap.handler_pc);
+                    }
+                    self.ex.top = top;
+                    self.ex.stack[slot as usize] = v;
+                    self.error_caught();
+                    return true;
                 }
-                self.ex.top = top;
-                self.ex.stack[slot as usize] = v;
-                self.pending_trace = None;
-                self.error_notified = false;
-                return true;
+            }
+            if self.pending_trace.is_none() {
+                self.pending_trace = Some(self.call_stack());
+            }
+            self.pop_frames_to(entry);
+            if !self.ex.frames.is_empty() || self.ex.ctx == CtxId::Main {
+                self.notify_error_once(v);
+                return false;
+            }
+            match self.coroutine_failed(v) {
+                (Resumer::Rust, _) => return false,
+                (Resumer::Loop { ret, .. }, true) => {
+                    self.ex.stack[ret as usize] = Value::Null;
+                    self.error_caught();
+                    return true;
+                }
+                (Resumer::Loop { .. }, false) => {}
             }
         }
-        if self.pending_trace.is_none() {
-            self.pending_trace = Some(self.call_stack());
-        }
-        if !self.error_notified {
-            self.error_notified = true;
-            self.notify_error_handler(v);
-        }
-        let f = &self.ex.frames[entry];
+    }
+
+    /// The error now propagating was handled: the next one starts afresh.
+    fn error_caught(&mut self) {
+        self.pending_trace = None;
+        self.error_notified = false;
+    }
+
+    /// Pops the running context's frames from `entry` up, closing their outers.
+    pub(crate) fn pop_frames_to(&mut self, entry: usize) {
+        let Some(f) = self.ex.frames.get(entry) else { return };
         let (base, top, traps) = (f.base, f.saved_top, f.trap_base);
         self.close_outers(base);
         self.ex.top = top;
         self.ex.traps.truncate(traps as usize);
         self.ex.frames.truncate(entry);
-        false
+    }
+
+    /// Tells the error handler of error `v` once, however many runs it leaves.
+    pub(crate) fn notify_error_once(&mut self, v: Value) {
+        if !self.error_notified {
+            self.error_notified = true;
+            self.notify_error_handler(v);
+        }
     }
 
     fn notify_error_handler(&mut self, v: Value) {
@@ -156,7 +190,8 @@ impl Vm {
         if self.ex.ctx == ctx {
             return Some(&mut self.ex.stack);
         }
-        if let Some(ex) = self.parked.iter_mut().find(|e| e.ctx == ctx) {
+        // Searched from the top: a captured variable mostly lives in a context near it.
+        if let Some(ex) = self.parked.iter_mut().rev().find(|e| e.ctx == ctx) {
             return Some(&mut ex.stack);
         }
         match ctx {
@@ -209,13 +244,15 @@ impl Vm {
 
     // ----- the loop -------------------------------------------------------------------
 
-    fn execute<P: IntMode, const COUNT: bool>(&mut self, entry: usize) -> Result<Exit, Fail> {
+    fn execute<P: IntMode, const COUNT: bool>(&mut self) -> Result<Value, Fail> {
         'frame: loop {
             // The running frame is always the last one; it is looked up again where
             // needed rather than kept in a local, to leave registers for the loop.
             debug_assert!(!self.ex.frames.is_empty());
-            // SAFETY: `execute` only runs while its entry frame (at least) is on the
-            // frame stack; it returns as soon as that frame is popped.
+            // SAFETY: the running context has a frame whenever this loop starts a pass:
+            // a run returns as soon as its entry frame is popped; a switch goes to a
+            // coroutine's context, which has its base frame (a new thread's is entered
+            // before), or back to its resumer's, whose running frame asked for it.
             let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
             // SAFETY: the running frame's closure owns the prototype (see `Frame::proto`)
             // and the frame stays on the frame stack (or parked with its context) for
@@ -440,6 +477,24 @@ impl Vm {
                 }};
             }
 
+            // Goes on with the frame a coroutine switch made the running one, where it
+            // stands.
+            macro_rules! switched {
+                () => {{
+                    debug_assert!(!self.ex.frames.is_empty());
+                    // SAFETY: as for `frame` above: a switch leaves a running frame.
+                    let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
+                    // SAFETY: as for `proto` above.
+                    proto = unsafe { frame.proto.as_ref() };
+                    base = frame.base as usize;
+                    code = &proto.code;
+                    consts = &proto.consts;
+                    ip = frame.ip;
+                    refresh!();
+                    continue;
+                }};
+            }
+
             // A call: script closures with exact arity enter inline; everything else
             // (natives, classes, defaults, varargs, metamethods) goes through the
             // out-of-line `call_slow`, which keeps this loop's register pressure down.
@@ -457,10 +512,12 @@ impl Vm {
                             enter!(p, nb);
                         }
                     }
-                    match tri!(self.call_slow(f, nb, ic as u32, ret, entry)) {
-                        Called::Frame => continue 'frame,
-                        Called::Done => {}
-                        Called::Exit(e) => return Ok(e),
+                    match self.call_slow(f, nb, ic as u32, ret) {
+                        Ok(Called::Done) => refresh!(),
+                        // The running context may be another now: no `refresh!`.
+                        Ok(Called::Frame) => continue 'frame,
+                        Ok(Called::Leave(r)) => return r,
+                        Err(e) => return Err(e),
                     }
                 }};
             }
@@ -865,7 +922,10 @@ impl Vm {
                                 refresh!();
                                 match self.tail_call(c, base, i.b, i.c) {
                                     Ok(None) => continue 'frame,
-                                    Ok(Some(exit)) => return Ok(exit),
+                                    Ok(Some(v)) => match self.entry_returned(v) {
+                                        Some(v) => return Ok(v),
+                                        None => continue 'frame,
+                                    },
                                     Err(e) => return Err(e),
                                 }
                             }
@@ -876,8 +936,15 @@ impl Vm {
                     }
                     Op::Return => {
                         let v = if i.b != 0 { fr!(i.a) } else { Value::Null };
-                        if let Some(exit) = self.do_return(v) {
-                            return Ok(exit);
+                        if let Some(v) = self.do_return(v) {
+                            // A nested run's frame (the common case), or the end of a
+                            // coroutine's turn.
+                            if !self.ex.frames.is_empty() {
+                                return Ok(v);
+                            }
+                            if let Some(v) = self.entry_returned(v) {
+                                return Ok(v);
+                            }
                         }
                         continue 'frame;
                     }
@@ -931,10 +998,15 @@ impl Vm {
                             continue;
                         }
                         save_pc!();
-                        match tri!(self.foreach_step(base + i.a as usize, base + i.b as usize)) {
-                            true => {}
-                            // SAFETY: a jump target inside the code.
-                            false => ip = unsafe { code.as_ptr().add(i.d as usize) },
+                        match self.foreach_step(base + i.a as usize, base + i.b as usize, i.d as u32) {
+                            Ok(Step::Next) => refresh!(),
+                            Ok(Step::Done) => {
+                                refresh!();
+                                // SAFETY: a jump target inside the code.
+                                ip = unsafe { code.as_ptr().add(i.d as usize) };
+                            }
+                            Ok(Step::Switched) => continue 'frame,
+                            Err(e) => return Err(e),
                         }
                     }
                     Op::PushTrap => {
@@ -958,20 +1030,15 @@ impl Vm {
                         if !matches!(self.ex.ctx, CtxId::Gen(_)) || self.ex.frames.len() != 1 {
                             fail!("trying to yield a 'function',only genenerator can be yielded");
                         }
-                        return Ok(Exit::Yield(v));
+                        self.yield_generator(v);
+                        switched!();
                     }
                     Op::Resume => {
                         save_pc!();
-                        match r!(i.b) {
-                            Value::Generator(g) => {
-                                let v = tri!(self.resume_generator(g));
-                                r!(i.a) = v;
-                            }
-                            other => fail!(format!(
-                                "trying to resume a '{}',only genenerator can be resumed",
-                                other.type_of()
-                            )),
-                        }
+                        let resumer = Resumer::Loop { ret: (base + i.a as usize) as u32, exit: None };
+                        // The pc is saved; a failure leaves the running context as it was.
+                        self.resume(r!(i.b), resumer)?;
+                        switched!();
                     }
                     Op::Close => self.close_outers((base + i.a as usize) as u32),
                 }
@@ -979,9 +1046,10 @@ impl Vm {
         }
     }
 
-    /// Pops the running frame delivering `v`; `Some` when the run ends here.
+    /// Pops the running frame delivering `v`; `Some` when it began a run (see
+    /// `entry_returned`).
     #[inline(always)]
-    fn do_return(&mut self, v: Value) -> Option<Exit> {
+    fn do_return(&mut self, v: Value) -> Option<Value> {
         debug_assert!(!self.ex.frames.is_empty());
         // SAFETY: only `execute` calls this, for its running frame (see there).
         let f = unsafe { self.ex.frames.pop().unwrap_unchecked() };
@@ -998,7 +1066,7 @@ impl Vm {
         }
         let v = if f.flags & FRAME_CTOR != 0 { self.ex.stack[f.base as usize] } else { v };
         if f.flags & FRAME_ENTRY != 0 {
-            return Some(Exit::Return(v));
+            return Some(v);
         }
         self.ex.stack[f.ret as usize] = v;
         None
@@ -1036,9 +1104,9 @@ impl Vm {
     /// `return f(args)` for a closure `f` in register `fb` (arguments after it, `nargs`
     /// counting `this`) that `retarget_plain` did not take (defaults, varargs, bound
     /// environments, generators): the running frame is replaced by `f`'s. `Some` when
-    /// the run ends here (a generator made by the running entry frame).
+    /// the running entry frame made a generator, which it returns (see `entry_returned`).
     #[inline(never)]
-    fn tail_call(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Result<Option<Exit>, Fail> {
+    fn tail_call(&mut self, c: ClosureId, base: usize, fb: u8, nargs: u8) -> Result<Option<Value>, Fail> {
         let n = nargs as usize;
         let src = base + fb as usize + 1;
         self.close_outers(base as u32);
@@ -1049,7 +1117,7 @@ impl Vm {
             Ok(Entered::Frame) => Ok(None),
             Ok(Entered::Value(v)) => {
                 if old.flags & FRAME_ENTRY != 0 {
-                    return Ok(Some(Exit::Return(v)));
+                    return Ok(Some(v));
                 }
                 self.ex.stack[old.ret as usize] = v;
                 Ok(None)
@@ -1090,7 +1158,7 @@ impl Vm {
     /// Every call the dispatch loop does not enter inline: `f` with `this` and
     /// `nargs - 1` arguments at `stack[nb..]`, the result going to `stack[ret]`.
     #[inline(never)]
-    fn call_slow(&mut self, f: Value, nb: u32, nargs: u32, ret: u32, entry: usize) -> Result<Called, Fail> {
+    fn call_slow(&mut self, f: Value, nb: u32, nargs: u32, ret: u32) -> Result<Called, Fail> {
         let v = match f {
             Value::Closure(c) => match self.enter_closure(c, nb, nargs, ret, 0)? {
                 Entered::Frame => return Ok(Called::Frame),
@@ -1099,12 +1167,24 @@ impl Vm {
             Value::Native(id) => match self.call_native(id, Args { base: nb, count: nargs, func: Some(id) }) {
                 Ok(v) => v,
                 Err(Fail::Suspend(v)) => {
-                    if let (CtxId::Thread(t), 0) = (self.ex.ctx, entry) {
-                        self.heap.threads.get_mut(t.0).wake_slot = Some(ret);
-                        self.ex.stack[ret as usize] = Value::Null;
-                        return Ok(Called::Exit(Exit::Suspend(v)));
+                    if !self.may_suspend() {
+                        return Err(self.error(CANNOT_SUSPEND));
                     }
-                    return Err(self.error("cannot suspend through native calls/metamethods"));
+                    return Ok(match self.suspend(v, ret) {
+                        Some(v) => Called::Leave(Ok(v)),
+                        None => Called::Frame,
+                    });
+                }
+                Err(Fail::Switch(t)) => {
+                    return Ok(match self.enter_thread(t, Resumer::Loop { ret, exit: None })? {
+                        Turn::Run => Called::Frame,
+                        // Raised where the thread stands, whose frame's pc is its own.
+                        Turn::Raise(e) => Called::Leave(Err(Fail::Error(e))),
+                        Turn::Done(v) => {
+                            self.ex.stack[ret as usize] = v;
+                            Called::Done
+                        }
+                    });
                 }
                 Err(e) => return Err(e),
             },
@@ -1211,8 +1291,9 @@ impl Vm {
     }
 
     /// One step of `foreach`: the container is at slot `a`, its iteration state at
-    /// `s`, key and value go to `s + 1` and `s + 2`. Returns false when done.
-    fn foreach_step(&mut self, a: usize, s: usize) -> Result<bool, Fail> {
+    /// `s`, key and value go to `s + 1` and `s + 2`; `exit` is the loop's end, where a
+    /// generator that returns instead of yielding sends it.
+    fn foreach_step(&mut self, a: usize, s: usize, exit: u32) -> Result<Step, Fail> {
         let (kr, vr) = (s + 1, s + 2);
         let obj = self.ex.stack[a];
         let state = self.ex.stack[s];
@@ -1260,17 +1341,17 @@ impl Vm {
                 self.ex.stack[s] = itr;
                 self.ex.stack[kr] = itr;
                 if itr.is_null() {
-                    return Ok(false);
+                    return Ok(Step::Done);
                 }
                 match self.get_opt(obj, itr, false)? {
                     Some(v) => self.ex.stack[vr] = v,
                     None => return Err(self.error("_nexti returned an invalid idx")),
                 }
-                return Ok(true);
+                return Ok(Step::Next);
             }
             Value::Generator(g) => {
                 match self.heap.generators.get(g.0).state {
-                    GenState::Dead => return Ok(false),
+                    GenState::Dead => return Ok(Step::Done),
                     GenState::Running => return Err(self.error("cannot iterate generator")),
                     GenState::Suspended => {}
                 }
@@ -1279,13 +1360,9 @@ impl Vm {
                     _ => 0,
                 };
                 self.ex.stack[s] = Value::Int(idx);
-                let v = self.resume_generator(g)?;
-                if self.heap.generators.get(g.0).state == GenState::Dead {
-                    return Ok(false);
-                }
                 self.ex.stack[kr] = Value::Int(idx);
-                self.ex.stack[vr] = v;
-                return Ok(true);
+                self.resume(obj, Resumer::Loop { ret: vr as u32, exit: Some(exit) })?;
+                return Ok(Step::Switched);
             }
             other => {
                 let t = other.type_of();
@@ -1297,21 +1374,34 @@ impl Vm {
                 self.ex.stack[kr] = k;
                 self.ex.stack[vr] = v;
                 self.ex.stack[s] = next;
-                Ok(true)
+                Ok(Step::Next)
             }
-            None => Ok(false),
+            None => Ok(Step::Done),
         }
     }
 }
 
 /// How `call_slow` left the running context.
 enum Called {
-    /// A script frame was pushed: run it.
+    /// Another frame runs now: a script frame was pushed, or another context (a thread
+    /// started, woke or suspended) switched to.
     Frame,
     /// The result is in its register.
     Done,
-    /// The run ends here (a thread suspended in a native).
-    Exit(Exit),
+    /// The loop returns this: the run ends (a thread run from Rust, or the main
+    /// program, suspended), or an error is raised in the thread just switched to (by
+    /// `wakeupthrow`) where it stands.
+    Leave(Result<Value, Fail>),
+}
+
+/// How `foreach_step` went.
+enum Step {
+    /// The next key and value are in their registers.
+    Next,
+    /// The iteration is over.
+    Done,
+    /// A generator runs now for its next value (see `Resumer::Loop`).
+    Switched,
 }
 
 #[inline(always)]

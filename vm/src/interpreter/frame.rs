@@ -1,7 +1,9 @@
 //! Execution contexts: a value stack, its call frames and its exception handlers.
 //!
 //! The main program, every generator and every thread owns one `ExecState`; switching
-//! coroutines swaps the whole state, so script-to-script calls never recurse in Rust.
+//! coroutines swaps the whole state, so neither script-to-script calls nor switches
+//! made by scripts (`resume`, `foreach`, a thread's `call`/`wakeup`, `suspend`)
+//! recurse in Rust.
 
 use std::ptr::NonNull;
 
@@ -93,17 +95,34 @@ pub struct ExecState {
     pub traps: Vec<Trap>,
     /// Open outers of this stack, ascending by slot.
     pub open: Vec<OpenOuter>,
+    /// For a coroutine's context: who switched to it, and so where its turn ends.
+    pub resumer: Resumer,
+}
+
+/// Who switched to a coroutine's (a generator's or a thread's) context: where what it
+/// yields, returns, suspends with or raises goes when its turn ends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Resumer {
+    /// A Rust caller (`call`/`wakeup` made by a native, a metamethod or the embedder),
+    /// which ran it in a nested run: that run ends with the turn. Also the main context.
+    Rust,
+    /// The dispatch loop of the context beneath (`resume`, `foreach`, or a script's
+    /// `call`/`wakeup`), which goes on running: the value goes to its stack slot `ret`,
+    /// or, when a generator driven by `foreach` returns, its loop jumps to `exit`.
+    Loop { ret: u32, exit: Option<u32> },
 }
 
 impl ExecState {
-    pub fn new(ctx: CtxId) -> ExecState {
+    /// A context with no frames yet, whose stack starts as `stack` (all in use).
+    pub fn new(ctx: CtxId, stack: Vec<Value>) -> ExecState {
         ExecState {
             ctx,
-            stack: Vec::with_capacity(1024),
-            top: 0,
+            top: stack.len() as u32,
+            stack,
             frames: Vec::new(),
             traps: Vec::new(),
             open: Vec::new(),
+            resumer: Resumer::Rust,
         }
     }
 

@@ -2,6 +2,7 @@
 //! operations its instructions perform (`ops`), and the instruction meter.
 
 pub(crate) mod cache;
+pub(crate) mod coroutine;
 pub(crate) mod exec;
 pub(crate) mod frame;
 pub mod meter;

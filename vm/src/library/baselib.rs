@@ -127,15 +127,15 @@ fn compilestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn newthread(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let f = args.get(vm, 1);
-    let t = vm.heap.alloc_thread(Thread { func: f, status: ThreadStatus::Idle, exec: None, wake_slot: None });
+    let t = vm.heap.alloc_thread(Thread::new(f));
     Ok(Value::Thread(t))
 }
 
+/// `suspend(v)`: suspends with its last argument, or, given none, with its `this` (the
+/// reference suspends with the top of its stack). Whether it may is the caller's to
+/// decide (see `Fail::Suspend`).
 fn suspend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    if !matches!(vm.ex.ctx, CtxId::Thread(_)) {
-        return Err(vm.error("cannot suspend the main thread"));
-    }
-    Err(Fail::Suspend(args.get(vm, 1)))
+    Err(Fail::Suspend(args.get(vm, args.len().saturating_sub(1))))
 }
 
 fn callee(vm: &mut Vm, _: Args) -> Result<Value, Fail> {
@@ -166,7 +166,6 @@ fn setdebughook(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let level = vm.profile.integer_of(args.get(vm, 1)).unwrap_or(0); // the type mask admits only numbers
-    let n = vm.ex.frames.len() as i64;
     let unnamed = |function: &str, file: &str, line| StackEntry {
         function: function.into(),
         file: file.into(),
@@ -179,13 +178,12 @@ fn getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         // The reference reads past the top of its call stack, whose cleared entries
         // show as an unknown function at line 0 without locals.
         ..0 => (unnamed("unknown", "unknown", 0), vec![]),
-        _ if level > n => return Ok(Value::Null),
         _ => {
-            let f = &vm.ex.frames[(n - level) as usize];
-            let (base, locals) = (f.base, live_locals(f));
-            let mut e = vm.stack_entry(f, &vm.ex.stack);
+            let Some((f, stack)) = vm.running_frames().nth((level - 1) as usize) else { return Ok(Value::Null) };
+            let (base, locals) = (f.base as usize, live_locals(f));
+            let mut e = vm.stack_entry(f, stack);
             e.locals.clear();
-            let values = locals.into_iter().map(|(name, reg)| (name, vm.ex.stack[base as usize + reg as usize]));
+            let values = locals.into_iter().map(|(name, reg)| (name, stack[base + reg as usize]));
             (e, values.collect())
         }
     };

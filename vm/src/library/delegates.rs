@@ -2,7 +2,7 @@
 //! (`[].len()`, `"s".slice(1)`, `f.call(...)`, ...), with the reference's parameter
 //! checks and error texts.
 
-use crate::api::vm::{Args, Fail, Vm, Wake};
+use crate::api::vm::{Args, Fail, Vm};
 use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
@@ -895,12 +895,22 @@ fn thread_of(vm: &mut Vm, args: Args) -> Result<ThreadId, Fail> {
 
 fn thread_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
-    if vm.heap.threads.get(t.0).status != ThreadStatus::Idle {
-        return Err(vm.error("wrong parameter"));
+    // The reference pushes the root table and the arguments on the thread's stack and
+    // calls what lies beneath them. For a suspended thread, that is mostly what it
+    // suspended with (see tests/conformance-gaps.txt); for the running one, the top of
+    // this call's own arguments; for one waiting in another thread's call, that call.
+    let beneath = match vm.heap.threads.get(t.0).status {
+        ThreadStatus::Idle => None,
+        ThreadStatus::Suspended => Some(vm.heap.threads.get(t.0).suspended_with),
+        ThreadStatus::Running if vm.suspender() == CtxId::Thread(t) => Some(args.get(vm, args.len() - 1).type_of()),
+        ThreadStatus::Running => Some(Type::Thread),
+    };
+    if let Some(t) = beneath {
+        return Err(vm.error(format!("attempt to call '{t}'")));
     }
     let mut list = vec![vm.root_table()];
     list.extend((1..args.len()).map(|i| args.get(vm, i)));
-    vm.run_thread(t, &list, None)
+    vm.stage_call(t, &list)
 }
 
 fn wake_checks(vm: &mut Vm, t: ThreadId) -> Result<(), Fail> {
@@ -915,7 +925,7 @@ fn thread_wakeup(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
     wake_checks(vm, t)?;
     let v = args.get(vm, 1);
-    vm.run_thread(t, &[], Some(Wake::Value(v)))
+    Err(vm.stage_wake(t, v, Wake::Resume, false))
 }
 
 fn thread_wakeupthrow(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -923,10 +933,7 @@ fn thread_wakeupthrow(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     wake_checks(vm, t)?;
     let err = args.get(vm, 1);
     let propagate = args.len() < 3 || args.get(vm, 2).truthy();
-    match vm.run_thread(t, &[], Some(Wake::Throw(err))) {
-        Err(_) if !propagate => Ok(Value::Null),
-        r => r,
-    }
+    Err(vm.stage_wake(t, err, Wake::Throw, !propagate))
 }
 
 fn thread_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -942,17 +949,8 @@ fn thread_getstatus(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn thread_getstackinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let t = thread_of(vm, args)?;
     let level = int_arg(vm, args, 1);
-    let entry = match vm.heap.threads.get(t.0).exec.as_ref() {
-        Some(ex) => {
-            let n = ex.frames.len() as i64;
-            if level < 0 || level >= n {
-                None
-            } else {
-                Some(vm.stack_entry(&ex.frames[(n - 1 - level) as usize], &ex.stack))
-            }
-        }
-        None => None,
-    };
+    let frames = vm.suspended_frames(t);
+    let entry = usize::try_from(level).ok().and_then(|l| frames.get(l)).map(|(f, stack)| vm.stack_entry(f, stack));
     match entry {
         Some(e) => Ok(crate::library::baselib::stack_info_table(vm, &e)),
         None => Ok(Value::Null),

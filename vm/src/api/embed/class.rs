@@ -359,8 +359,7 @@ impl<T: 'static> IntoSquirrel for Rc<RefCell<T>> {
             None => return Err(ConvError::other(format_args!("no class is registered for `{}`", type_name::<T>()))),
         };
         let Value::Class(c) = class else { return Err(ConvError::invalid_type(class, TypeSet::CLASS)) };
-        let instance =
-            vm.instantiate(c).map_err(|(Fail::Error(why) | Fail::Suspend(why))| ConvError::other(vm.describe(why)))?;
+        let instance = vm.instantiate(c).map_err(|fail| ConvError::other(vm.runtime_error(fail).message))?;
         vm.set_instance_data(instance, Box::new(self));
         Ok(instance)
     }

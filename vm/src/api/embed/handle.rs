@@ -15,7 +15,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::api::error::Error;
-use crate::api::vm::{Fail, Vm};
+use crate::api::vm::Vm;
 use crate::heap::value::{Type, Value};
 
 use super::args::IntoArgs;
@@ -340,7 +340,7 @@ impl Array {
         vm.held.push(v);
         let grown = vm.array_room(a, 1).map(|items| items.push(v));
         vm.held.truncate(mark);
-        grown.map_err(|(Fail::Error(why) | Fail::Suspend(why))| ConvError::other(vm.describe(why)).subject("the array"))
+        grown.map_err(|fail| ConvError::other(vm.runtime_error(fail).message).subject("the array"))
     }
 }
 
