@@ -151,7 +151,14 @@ fn dummy(_: &mut Vm, _: Args) -> Result<Value, Fail> {
 
 fn collectgarbage(vm: &mut Vm, _: Args) -> Result<Value, Fail> {
     // Natives running beneath this one hold what they keep (`Vm::hold`).
-    Ok(Value::Int(vm.collect_garbage() as i64))
+    let freed = vm.collect_garbage();
+    // The collection walked every live object and the stack: that work counts against
+    // the instruction budget, or a script collecting in deep recursion runs unbounded.
+    // Visiting an object costs about as much as several instructions.
+    const INSTRUCTIONS_PER_OBJECT: u64 = 8;
+    let walked = vm.heap.live_objects() + vm.ex.top as usize + freed;
+    vm.charge(walked as u64 * INSTRUCTIONS_PER_OBJECT)?;
+    Ok(Value::Int(freed as i64))
 }
 
 fn seterrorhandler(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
