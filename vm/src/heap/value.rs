@@ -211,6 +211,13 @@ impl Value {
         }
     }
 
+    /// Whether the value names an object in one of the heap's arenas: anything but a
+    /// scalar or a string (one comparison: those come first in `tag`'s order).
+    #[inline(always)]
+    pub(crate) fn in_arena(self) -> bool {
+        self.tag() > 4
+    }
+
     /// The arena id of a heap value (for hashing and printing addresses).
     pub(crate) fn object_id(self) -> Option<u32> {
         match self {

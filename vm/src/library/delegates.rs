@@ -394,7 +394,7 @@ fn array_append(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let v = args.get(vm, 1);
     vm.array_room(a, 1)?.push(v);
-    Ok(args.this(vm))
+    Ok(Value::Array(a))
 }
 
 fn array_extend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
