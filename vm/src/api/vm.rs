@@ -593,7 +593,7 @@ impl Vm {
         Value::Native(self.heap.alloc_native(NativeFunction {
             name,
             body,
-            nparams,
+            arity: Arity::of(nparams),
             typemask,
             env: None,
             free: free.into_boxed_slice(),
@@ -942,10 +942,7 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn call_native(&mut self, id: NativeId, args: Args) -> Result<Value, Fail> {
         let nf = self.heap.native(id);
-        // `nparams` 0 (unchecked) reads as "at least 0".
-        let (nparams, n) = (i64::from(nf.nparams), i64::from(args.count));
-        let arity_ok = if nparams > 0 { n == nparams } else { n >= -nparams };
-        if !arity_ok {
+        if !nf.arity.admits(args.count) {
             return Err(self.error("wrong number of parameters"));
         }
         // A native bound to an environment sees the environment as `this`, and its type

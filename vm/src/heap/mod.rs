@@ -146,7 +146,7 @@ impl Heap {
         sub
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn str(&self, id: StrId) -> &[u8] {
         self.strings.bytes(id)
     }
