@@ -913,6 +913,8 @@ impl Vm {
         Ok(())
     }
 
+    /// The error of one nesting too many (natives or interpreter runs), kept out of
+    /// the calls' inlined paths.
     #[cold]
     #[inline(never)]
     fn native_stack_overflow(&mut self) -> Fail {

@@ -251,6 +251,30 @@ mod tests {
     }
 
     #[test]
+    fn in_arena_is_every_object_but_a_string() {
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(1),
+            Value::Float(1.0),
+            Value::Str(StrId(1)),
+            Value::Table(TableId(1)),
+            Value::Array(ArrayId(1)),
+            Value::Closure(ClosureId(1)),
+            Value::Native(NativeId(1)),
+            Value::Class(ClassId(1)),
+            Value::Instance(InstanceId(1)),
+            Value::Generator(GeneratorId(1)),
+            Value::Thread(ThreadId(1)),
+            Value::WeakRef(WeakRefId(1)),
+            Value::UserData(UserDataId(1)),
+        ];
+        for v in values {
+            assert_eq!(v.in_arena(), v.object_id().is_some() && !matches!(v, Value::Str(_)), "{v:?}");
+        }
+    }
+
+    #[test]
     fn raw_eq_distinguishes_types() {
         assert!(!Value::Int(1).raw_eq(Value::Float(1.0)));
         assert!(!Value::Int(1).raw_eq(Value::Bool(true)));
