@@ -220,9 +220,9 @@ const MAX_NATIVE_DEPTH: u32 = 100;
 /// bounded depth (`syntax::depth`) beneath the last of them, well inside a 2 MB thread.
 const NESTED_STACK_BUDGET: usize = 512 << 10;
 
-/// Where the Rust stack is now: the address of a local, to measure the stack taken
-/// between two calls.
-#[inline(never)]
+/// Where the Rust stack is now: the address of a local in the caller's frame, to
+/// measure the stack taken between two calls.
+#[inline(always)]
 fn stack_position() -> usize {
     let marker = 0u8;
     std::hint::black_box(std::ptr::addr_of!(marker)) as usize
@@ -418,21 +418,32 @@ impl Vm {
         Ok(self.heap.alloc_array(items))
     }
 
-    /// Array `a`, with room for `extra` more items: every growth of an existing array
-    /// goes through here, so its size is checked by [`Vm::reserve`] before the array
-    /// reallocates.
+    /// Array `a`, a running native's `this` (so live), with room for `extra` more
+    /// items: every growth of an existing array goes through here, so its size is
+    /// checked by [`Vm::reserve`] before the array reallocates. Inlined, with the
+    /// growth apart: a push into spare capacity (most of them) costs one comparison
+    /// more than a bare `Vec::push`.
+    #[inline]
     pub(crate) fn array_room(&mut self, a: ArrayId, extra: usize) -> Result<&mut Vec<Value>, Fail> {
+        let arr = self.heap.arrays.get_live(a.0);
+        if arr.capacity() - arr.len() < extra {
+            self.array_grow(a, extra)?;
+        }
+        Ok(self.heap.arrays.get_live_mut(a.0))
+    }
+
+    /// The growth of [`Vm::array_room`]: checked, then made.
+    #[inline(never)]
+    fn array_grow(&mut self, a: ArrayId, extra: usize) -> Result<(), Fail> {
         let arr = self.heap.array(a);
         let (len, cap) = (arr.len(), arr.capacity());
-        if len.saturating_add(extra) > cap {
-            // What the vector will allocate: at least double its capacity.
-            let items = len.saturating_add(extra).max(cap.saturating_mul(2));
-            self.reserve_values(items)?;
-            if self.heap.array_mut(a).try_reserve(extra).is_err() {
-                return Err(self.error("out of memory"));
-            }
+        // What the vector will allocate: at least double its capacity.
+        let items = len.saturating_add(extra).max(cap.saturating_mul(2));
+        self.reserve_values(items)?;
+        if self.heap.array_mut(a).try_reserve(extra).is_err() {
+            return Err(self.error("out of memory"));
         }
-        Ok(self.heap.array_mut(a))
+        Ok(())
     }
 
     /// A runtime error carrying `msg` (for natives: `return Err(vm.error("..."))`).
@@ -581,7 +592,7 @@ impl Vm {
         Value::Native(self.heap.alloc_native(NativeFunction {
             name,
             body,
-            nparams,
+            arity: Arity::of(nparams),
             typemask,
             env: None,
             free: free.into_boxed_slice(),
@@ -847,10 +858,14 @@ impl Vm {
         match f {
             Value::Closure(c) => {
                 self.nesting_room()?;
-                match self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
-                    Entered::Frame => self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None),
-                    Entered::Value(v) => Ok(v),
+                // The interpreter's own fast entry first (a comparator, a callback, a
+                // metamethod are mostly plain functions), the general one otherwise.
+                if self.enter_plain(c, base, n, base, FRAME_ENTRY).is_none() {
+                    if let Entered::Value(v) = self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
+                        return Ok(v);
+                    }
                 }
+                self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None)
             }
             Value::Native(id) => match self.call_native(id, Args { base, count: n, func: Some(id) }) {
                 // Suspending beneath a native or a metamethod; a thread's `call` from Rust.
@@ -886,14 +901,23 @@ impl Vm {
     /// bounded as the reference bounds it, and the stack they take by
     /// `NESTED_STACK_BUDGET` (a debug build's interpreter takes ~40 KB a run), so that
     /// even a 2 MB thread cannot overflow (tests/nested_runs.rs).
+    #[inline(always)]
     pub(crate) fn nesting_room(&mut self) -> Result<(), Fail> {
         let here = stack_position();
         if self.nested_runs == 0 {
             self.nested_stack_base = here;
         } else if self.nested_runs >= MAX_NATIVE_DEPTH || here.abs_diff(self.nested_stack_base) > NESTED_STACK_BUDGET {
-            return Err(self.error("Native stack overflow"));
+            return Err(self.native_stack_overflow());
         }
         Ok(())
+    }
+
+    /// The error of one nesting too many (natives or interpreter runs), kept out of
+    /// the calls' inlined paths.
+    #[cold]
+    #[inline(never)]
+    fn native_stack_overflow(&mut self) -> Fail {
+        self.error("Native stack overflow")
     }
 
     /// Runs the interpreter nested beneath the running one (see `nesting_room` and
@@ -920,13 +944,7 @@ impl Vm {
     #[inline(always)]
     pub(crate) fn call_native(&mut self, id: NativeId, args: Args) -> Result<Value, Fail> {
         let nf = self.heap.native(id);
-        let (nparams, n) = (nf.nparams, args.count as i32);
-        let arity_ok = match nparams {
-            0 => true,
-            p if p > 0 => n == p,
-            p => n >= -p,
-        };
-        if !arity_ok {
+        if !nf.arity.admits(args.count) {
             return Err(self.error("wrong number of parameters"));
         }
         // A native bound to an environment sees the environment as `this`, and its type
@@ -951,7 +969,7 @@ impl Vm {
             NativeBody::Closure(_) => None,
         };
         if self.native_depth >= MAX_NATIVE_DEPTH {
-            return Err(self.error("Native stack overflow"));
+            return Err(self.native_stack_overflow());
         }
         self.native_depth += 1;
         let held = self.held.len();

@@ -146,7 +146,7 @@ impl Heap {
         sub
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn str(&self, id: StrId) -> &[u8] {
         self.strings.bytes(id)
     }
@@ -263,9 +263,15 @@ impl Heap {
     /// Whether `v` could be this heap's: its id (if it has one) is one this heap gave
     /// out. Every value that enters a VM from Rust passes this test (`Vm::admit`), so a
     /// value of another VM never reaches the interpreter's unchecked reads.
+    #[inline(always)]
     pub fn owns(&self, v: Value) -> bool {
+        // Scalars and strings (read with checks everywhere), the common values, pass on
+        // one comparison of the tag; objects need a look at their arena.
+        !v.in_arena() || self.owns_object(v)
+    }
+
+    fn owns_object(&self, v: Value) -> bool {
         match v {
-            // Strings are read with checks everywhere.
             Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
             Value::Table(i) => self.tables.has_slot(i.0),
             Value::Array(i) => self.arrays.has_slot(i.0),

@@ -55,11 +55,43 @@ pub enum NativeBody {
     Closure(NativeFn),
 }
 
+/// The argument counts (with `this`) a native takes, read once off the `nparams` it
+/// was made with (0: unchecked; n > 0: exactly n; n < 0: at least -n), so that a call
+/// checks its count with two comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arity {
+    min: u32,
+    max: u32,
+}
+
+impl Arity {
+    pub fn of(nparams: i32) -> Arity {
+        match u32::try_from(nparams) {
+            Ok(0) => Arity { min: 0, max: u32::MAX },
+            Ok(n) => Arity { min: n, max: n },
+            Err(_) => Arity { min: nparams.unsigned_abs(), max: u32::MAX },
+        }
+    }
+
+    /// The `nparams` this arity was read off.
+    pub fn nparams(self) -> i32 {
+        match (self.min, self.max) {
+            (0, u32::MAX) => 0,
+            (n, u32::MAX) => (n as i32).wrapping_neg(),
+            (n, _) => n as i32,
+        }
+    }
+
+    #[inline(always)]
+    pub fn admits(self, n: u32) -> bool {
+        self.min <= n && n <= self.max
+    }
+}
+
 pub struct NativeFunction {
     pub name: StrId,
     pub body: NativeBody,
-    /// 0: unchecked; n > 0: exactly n arguments (with `this`); n < 0: at least -n.
-    pub nparams: i32,
+    pub arity: Arity,
     /// Per-argument type masks (`Type::mask` bits), starting with `this`.
     pub typemask: Option<Box<[u32]>>,
     pub env: Option<WeakRefId>,
@@ -354,6 +386,23 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn arity_admits_what_nparams_says_and_gives_it_back() {
+        let cases: [(i32, &[u32], &[u32]); 5] = [
+            (0, &[0, 1, 7, u32::MAX], &[]),
+            (2, &[2], &[0, 1, 3, u32::MAX]),
+            (-2, &[2, 3, u32::MAX], &[0, 1]),
+            (i32::MAX, &[i32::MAX as u32], &[0, u32::MAX]),
+            (i32::MIN, &[1 << 31, u32::MAX], &[0, i32::MAX as u32]),
+        ];
+        for (nparams, admitted, refused) in cases {
+            let arity = Arity::of(nparams);
+            assert_eq!(arity.nparams(), nparams);
+            assert!(admitted.iter().all(|&n| arity.admits(n)), "{nparams}");
+            assert!(!refused.iter().any(|&n| arity.admits(n)), "{nparams}");
+        }
+    }
 }
 
 // What a freed slot of each kind holds (see `Vacant`): empty objects, no allocation.
@@ -381,7 +430,7 @@ impl Vacant for NativeFunction {
         NativeFunction {
             name: StrId(u32::MAX),
             body: NativeBody::Plain(|_, _| Ok(Value::Null)),
-            nparams: 0,
+            arity: Arity::of(0),
             typemask: None,
             env: None,
             free: Box::new([]),

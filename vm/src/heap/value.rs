@@ -211,6 +211,13 @@ impl Value {
         }
     }
 
+    /// Whether the value names an object in one of the heap's arenas: anything but a
+    /// scalar or a string (one comparison: those come first in `tag`'s order).
+    #[inline(always)]
+    pub(crate) fn in_arena(self) -> bool {
+        self.tag() > 4
+    }
+
     /// The arena id of a heap value (for hashing and printing addresses).
     pub(crate) fn object_id(self) -> Option<u32> {
         match self {
@@ -241,6 +248,30 @@ mod tests {
         assert!(!Value::Float(0.0).truthy());
         assert!(Value::Float(0.5).truthy());
         assert!(Value::Str(StrId(0)).truthy());
+    }
+
+    #[test]
+    fn in_arena_is_every_object_but_a_string() {
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(1),
+            Value::Float(1.0),
+            Value::Str(StrId(1)),
+            Value::Table(TableId(1)),
+            Value::Array(ArrayId(1)),
+            Value::Closure(ClosureId(1)),
+            Value::Native(NativeId(1)),
+            Value::Class(ClassId(1)),
+            Value::Instance(InstanceId(1)),
+            Value::Generator(GeneratorId(1)),
+            Value::Thread(ThreadId(1)),
+            Value::WeakRef(WeakRefId(1)),
+            Value::UserData(UserDataId(1)),
+        ];
+        for v in values {
+            assert_eq!(v.in_arena(), v.object_id().is_some() && !matches!(v, Value::Str(_)), "{v:?}");
+        }
     }
 
     #[test]

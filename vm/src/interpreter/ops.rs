@@ -886,6 +886,16 @@ impl Vm {
         out
     }
 
+    /// Checks a concatenation growing its buffer (of capacity `cap`) to `len` bytes,
+    /// `keep` alive should the check collect: the text is copied once more when
+    /// interned, and building a long text costs a budget instruction per 16 bytes.
+    #[inline(never)]
+    fn text_room(&mut self, len: usize, cap: usize, keep: [Value; 2]) -> Result<(), Fail> {
+        let grow = len.saturating_sub(cap);
+        self.charge((len / 16) as u64)?;
+        self.reserve_keeping(len + grow, &keep)
+    }
+
     /// Appends the text of a value without calling metamethods.
     pub(crate) fn push_plain(&self, v: Value, out: &mut Vec<u8>) {
         match v {
@@ -1073,20 +1083,19 @@ impl Text {
                 self.long.insert(buf)
             }
         };
-        if let Value::Str(s) = v {
-            // The text will be this long, and is copied once more when interned.
-            let len = long.len() + vm.heap.str(s).len();
-            if len > long.capacity() || vm.metering {
-                let grow = len.saturating_sub(long.capacity());
-                // Building a long text costs a budget instruction per 16 bytes.
-                let checked = vm.charge((len / 16) as u64).and_then(|_| vm.reserve_keeping(len + grow, &[v, pending]));
-                if let Err(e) = checked {
-                    vm.scratch = self.long.take().unwrap_or_default();
-                    return Err(e);
-                }
+        let Value::Str(s) = v else {
+            vm.push_plain(v, long);
+            return Ok(());
+        };
+        let n = vm.heap.str(s).len();
+        // Within the buffer's capacity and off the budget, there is nothing to check.
+        if n > long.capacity() - long.len() || vm.metering {
+            if let Err(e) = vm.text_room(long.len() + n, long.capacity(), [v, pending]) {
+                vm.scratch = self.long.take().unwrap_or_default();
+                return Err(e);
             }
         }
-        vm.push_plain(v, long);
+        long.extend_from_slice(vm.heap.str(s));
         Ok(())
     }
 

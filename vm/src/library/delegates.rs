@@ -136,7 +136,11 @@ pub(crate) fn install(vm: &mut Vm) {
 // ----- helpers ------------------------------------------------------------------------
 
 fn int_arg(vm: &Vm, args: Args, i: usize) -> i64 {
-    vm.profile.integer_of(args.get(vm, i)).unwrap_or(0)
+    match args.get(vm, i) {
+        // The common case first, without the profile's float conversion inlined.
+        Value::Int(n) => n,
+        v => vm.profile.integer_of(v).unwrap_or(0),
+    }
 }
 
 fn array_of(vm: &Vm, args: Args) -> ArrayId {
@@ -155,7 +159,7 @@ fn callback(vm: &mut Vm, f: Value, this: Value, args: &[Value]) -> Result<Value,
 fn callback_arity(vm: &Vm, f: Value) -> usize {
     match f {
         Value::Closure(c) => vm.heap.closure(c).proto.nparams as usize + vm.heap.closure(c).proto.varargs as usize,
-        Value::Native(n) => match vm.heap.native(n).nparams {
+        Value::Native(n) => match vm.heap.native(n).arity.nparams() {
             p if p > 0 => p as usize,
             _ => 4,
         },
@@ -394,7 +398,7 @@ fn array_append(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let v = args.get(vm, 1);
     vm.array_room(a, 1)?.push(v);
-    Ok(args.this(vm))
+    Ok(Value::Array(a))
 }
 
 fn array_extend(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -802,7 +806,7 @@ fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
             let copy = NativeFunction {
                 name: old.name,
                 body: old.body.clone(),
-                nparams: old.nparams,
+                arity: old.arity,
                 typemask: old.typemask.clone(),
                 env: Some(w),
                 free: old.free.clone(),
@@ -836,7 +840,7 @@ fn closure_getinfos(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         }
         Value::Native(n) => {
             let nf = vm.heap.native(n);
-            let (name, nparams) = (nf.name, nf.nparams);
+            let (name, nparams) = (nf.name, nf.arity.nparams());
             let mask = nf.typemask.clone();
             let typecheck = match mask {
                 Some(m) if !m.is_empty() => {
