@@ -504,7 +504,7 @@ impl Gen<'_> {
     pub(super) fn reduce(&mut self) {
         let a = self.expr(Ty::Array, 2);
         let tag = format!("{}:reduce", self.fresh("k"));
-        let f = self.pick(&["@(a, b) a + b", "@(a, b) [a, b]", "function(a, b) { return a < b ? a : b; }"]);
+        let f = self.pick(&["@(a, b) a + b", "@(a, b) [a, b]", "function(a, b) { return dump(a) < dump(b) ? a : b; }"]);
         let init = if !self.d.portable && self.d.squirrel() && self.chance(40) { ", 0" } else { "" };
         self.line(&format!("try {{ p(\"{tag}\", ({a}).reduce({f}{init})); }} catch (e) {{ pe(\"{tag}\", e); }}"));
     }
