@@ -191,7 +191,13 @@ impl Gen<'_> {
                 let ty = self.pick(&[Ty::Int, Ty::Float, Ty::Str]);
                 let a = self.expr(ty, d);
                 let b = self.expr(ty, d);
-                format!("({a} <=> {b})")
+                // Portable: of a string comparison only the sign (i386 glibc's strcmp
+                // answers the byte difference on some paths, -1 or 1 on others).
+                if ty == Ty::Str && self.d.portable {
+                    format!("(({a} <=> {b}) <=> 0)")
+                } else {
+                    format!("({a} <=> {b})")
+                }
             }
             8 => {
                 self.note("len");
