@@ -256,16 +256,11 @@ impl Gen<'_> {
             }
             let arith = [("_add", "+"), ("_sub", "-"), ("_mul", "*"), ("_div", "/"), ("_modulo", "%")];
             for (meta, op) in arith {
-                if g.chance(40) {
+                // Compared, no `_modulo`: sq 3.2's `%` drops the failures inside it too
+                // and goes on with a stale value (a documented reference bug).
+                if g.chance(40) && !(meta == "_modulo" && g.d.compared) {
                     let o = g.operand(op, "(o instanceof Obj ? o.get() : o)");
-                    let result = format!("{c}(v {op} {o})");
-                    // Compared, `_modulo` does not fail: sq 3.2's `%` drops the failure
-                    // of its metamethod too (a documented reference bug).
-                    let body = match meta {
-                        "_modulo" if g.d.compared => format!("try {{ return {result}; }} catch (e) {{ return e; }}"),
-                        _ => format!("return {result};"),
-                    };
-                    g.line(&format!("function {meta}(o) {{ {body} }}"));
+                    g.line(&format!("function {meta}(o) {{ return {c}(v {op} {o}); }}"));
                 }
             }
             if g.chance(50) {
