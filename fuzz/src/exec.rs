@@ -53,7 +53,10 @@ impl Outcome {
 
     /// Whether the run stopped on a limit of ours (the reference would have gone on).
     pub fn hit_limit(&self, limits: &Limits) -> bool {
-        self.error_line().is_some_and(|l| l.contains("instruction budget exceeded") || l.contains("out of memory"))
+        let limit = |text: &str| text.contains("instruction budget exceeded") || text.contains("out of memory");
+        // A script may catch the limit's error and print it.
+        self.error_line().is_some_and(|l| limit(&l))
+            || limit(&String::from_utf8_lossy(&self.stdout))
             || self.stdout.len() >= limits.output
     }
 }

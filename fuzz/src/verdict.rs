@@ -17,22 +17,29 @@ use crate::gen::END;
 use impish_vm::runner::COMPILE_ERROR_STATUS;
 use impish_vm::Profile;
 
-/// Output with the addresses in `(table : 0x55d0c3a0)` masked: they differ from run to run.
+/// Output with the addresses masked, in either case and wherever they are (a program
+/// may `toupper` or `split` a `(table : 0x…)`): they differ from run to run. An address
+/// is `0x0x` and hex digits (`sq` prints `0x%p`, which doubles the prefix on glibc) or
+/// `0x` and 16 hex digits (impish).
 fn without_addresses(out: &[u8]) -> String {
     let text = String::from_utf8_lossy(out);
+    // ASCII lowercase keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    let hex_run = |at: usize| lower[at..].find(|c: char| !c.is_ascii_hexdigit()).unwrap_or(lower.len() - at);
     let mut s = String::with_capacity(text.len());
-    let mut rest = &*text;
-    while let Some(at) = rest.find(" : 0x") {
-        s.push_str(&rest[..at + 3]);
-        rest = &rest[at + 3..];
-        // `sq` prints `0x%p`, which is `0x0x…` on glibc.
-        let digits = rest.trim_start_matches("0x");
-        let skip = rest.len() - digits.len();
-        let hex = digits.find(|c: char| !c.is_ascii_hexdigit()).map_or(rest.len(), |n| n + skip);
-        s.push_str("ADDR");
-        rest = &rest[hex..];
+    let (mut from, mut scan) = (0, 0);
+    while let Some(at) = lower[scan..].find("0x").map(|n| scan + n) {
+        let digits = if lower[at + 2..].starts_with("0x") { at + 4 } else { at + 2 };
+        let n = hex_run(digits);
+        scan = at + 2;
+        if n > 0 && (digits == at + 4 || n == 16) {
+            s.push_str(&text[from..at]);
+            s.push_str("ADDR");
+            from = digits + n;
+            scan = from;
+        }
     }
-    s.push_str(rest);
+    s.push_str(&text[from..]);
     s
 }
 
@@ -177,10 +184,22 @@ pub fn deliberate(signature: &str) -> bool {
 }
 
 /// Whether two differing lines differ only where the imp profile saturates an
-/// out-of-range float→integer conversion as ARM does (2147483647, or -2147483648 below)
-/// and the 32-bit x86 `sq` gives -2147483648 for all.
+/// out-of-range float→integer conversion as ARM does (2147483647, or -2147483648 below;
+/// `format`'s `%x` 7fffffff, `%o` 17777777777) and the 32-bit x86 `sq` gives -2147483648 for all.
 fn saturated(ours: &str, reference: &str) -> bool {
-    ours.replace("2147483647", "-2147483648").replace("--", "-") == reference
+    let reference_way = ours
+        .replace("2147483647", "-2147483648")
+        .replace("--", "-")
+        .replace("7fffffff", "80000000")
+        .replace("7FFFFFFF", "80000000")
+        .replace("17777777777", "20000000000");
+    reference_way == reference
+}
+
+/// Whether two differing lines differ only in the sign of a NaN, which an operation on
+/// NaNs leaves as the FPU does (x87, which the 32-bit `sq` uses, and ARM differ).
+fn nan_sign(ours: &str, reference: &str) -> bool {
+    ours.replace("-nan", "nan") == reference.replace("-nan", "nan")
 }
 
 /// Whether `ours` and the reference's output differ; `None` when they agree or when
@@ -205,7 +224,10 @@ pub fn compare(profile: Profile, ours: &Outcome, reference: &Outcome, limits: &L
         loop {
             match (x.next(), y.next()) {
                 (Some(l), Some(r)) if l == r => continue,
-                (Some(l), Some(r)) if profile == Profile::Imp && saturated(l, r) => {
+                (Some(l), Some(r))
+                    if profile == Profile::Imp && (saturated(l, r) || nan_sign(l, r))
+                        || DELIBERATE.iter().any(|d| l.contains(d)) =>
+                {
                     return Some(DELIBERATE_SIGNATURE.into());
                 }
                 (l, r) => {

@@ -64,7 +64,7 @@ impl Gen<'_> {
             }
             Ty::Str => {
                 let s = self.pick(STRINGS);
-                if s.contains("\\u") && !self.d.squirrel() {
+                if (s.contains("\\u") && !self.d.squirrel()) || (self.d.portable && !s.is_ascii()) {
                     "\"e\"".into()
                 } else {
                     s.into()
@@ -102,6 +102,54 @@ impl Gen<'_> {
             format!("({text})")
         } else {
             text
+        }
+    }
+
+    /// A ternary's condition: when compared, never a bare value, which sq 3.2's peephole
+    /// fuses with a comparison just before it (`(x <=> 1) + (v ? 2 : 7)` jumps on the
+    /// comparison and clobbers its result; a documented reference bug).
+    fn condition(&self, c: &str) -> String {
+        if self.d.compared {
+            format!("!!({c})")
+        } else {
+            c.to_string()
+        }
+    }
+
+    /// A libm result, when compared, cut to 1/4096: the reference `sq` is built with
+    /// `-O2`, which narrows `(float)sin((double)x)` to `sinf(x)`, a last-place
+    /// difference that `%`, `pow` or a cancellation can magnify (a documented build
+    /// artefact); impish rounds the double result.
+    fn coarse(&self, call: String) -> String {
+        if self.d.compared {
+            format!("(floor({call} * 4096.0) / 4096.0)")
+        } else {
+            call
+        }
+    }
+
+    /// An integer operand of float arithmetic: in portable programs within 2^24 of
+    /// zero, exact as a float, because the 32-bit x86 `sq` keeps such an operand in
+    /// x87 extended precision where the imp rounds it to a float first (documented).
+    fn exact_int(&mut self, d: u32) -> String {
+        let i = self.expr(Ty::Int, d);
+        if self.d.portable {
+            format!("(({i}) & 0xffffff)")
+        } else {
+            i
+        }
+    }
+
+    /// A computed table key: when compared, an integer or an error (`| 0`), because an
+    /// object key (an expression typed integer may give an instance) hashes by its
+    /// address in sq, so the squirrel profile's tables (printed in iteration order)
+    /// would differ.
+    fn key(&mut self, d: u32) -> String {
+        let k = self.expr(Ty::Int, d);
+        if self.d.compared {
+            format!("(({k}) | 0)")
+        } else {
+            k
         }
     }
 
@@ -143,7 +191,13 @@ impl Gen<'_> {
                 let ty = self.pick(&[Ty::Int, Ty::Float, Ty::Str]);
                 let a = self.expr(ty, d);
                 let b = self.expr(ty, d);
-                format!("({a} <=> {b})")
+                // Portable: of a string comparison only the sign (i386 glibc's strcmp
+                // answers the byte difference on some paths, -1 or 1 on others).
+                if ty == Ty::Str && self.d.portable {
+                    format!("(({a} <=> {b}) <=> 0)")
+                } else {
+                    format!("({a} <=> {b})")
+                }
             }
             8 => {
                 self.note("len");
@@ -178,7 +232,7 @@ impl Gen<'_> {
                 let c = self.expr(Ty::Bool, d);
                 let a = self.expr(Ty::Int, d);
                 let b = self.expr(Ty::Int, d);
-                format!("({c} ? {a} : {b})")
+                format!("({} ? {a} : {b})", self.condition(&c))
             }
             14 => {
                 self.note("array.index");
@@ -193,6 +247,8 @@ impl Gen<'_> {
                 match m {
                     // The imp's floats are single: a large integer rounds out of range.
                     "tofloat().tointeger()" if self.d.portable => format!("toint(({x}).tofloat())"),
+                    // An expression typed integer may give a float (a parameter).
+                    "tointeger()" if self.d.portable => format!("toint({x})"),
                     _ => format!("({x}).{m}"),
                 }
             }
@@ -207,7 +263,7 @@ impl Gen<'_> {
                 let (op, kind) = self.pick(OPS);
                 self.note(kind);
                 let a = self.expr(Ty::Float, d);
-                let b = if self.chance(30) { self.expr(Ty::Int, d) } else { self.expr(Ty::Float, d) };
+                let b = if self.chance(30) { self.exact_int(d) } else { self.expr(Ty::Float, d) };
                 if self.chance(50) {
                     format!("({a} {op} {b})")
                 } else {
@@ -227,13 +283,18 @@ impl Gen<'_> {
                 let f =
                     self.pick(&["sqrt", "sin", "cos", "floor", "ceil", "fabs", "exp", "log", "log10", "tan", "atan"]);
                 let ns = if self.d.squirrel() { "" } else { "math." };
-                format!("{ns}{f}({})", self.expr(Ty::Float, d))
+                let call = format!("{ns}{f}({})", self.expr(Ty::Float, d));
+                match f {
+                    "sqrt" | "floor" | "ceil" | "fabs" => call,
+                    _ => self.coarse(call),
+                }
             }
             7 if !self.d.portable => {
                 self.note("math2");
                 let f = self.pick(&["pow", "atan2"]);
                 let ns = if self.d.squirrel() { "" } else { "math." };
-                format!("{ns}{f}({}, {})", self.expr(Ty::Float, d), self.expr(Ty::Float, d))
+                let call = format!("{ns}{f}({}, {})", self.expr(Ty::Float, d), self.expr(Ty::Float, d));
+                self.coarse(call)
             }
             _ if !self.d.portable => {
                 self.note("str.tofloat");
@@ -291,19 +352,25 @@ impl Gen<'_> {
                 match m {
                     "STARTS" => format!("({s}.startswith({}) + \"\")", self.expr(Ty::Str, d)),
                     "ENDS" => format!("({s}.endswith({}) + \"\")", self.expr(Ty::Str, d)),
+                    _ if self.d.compared => format!("escape({})", self.pick(ESCAPABLE)),
                     _ => format!("escape({s})"),
                 }
             }
             11 => {
                 self.note("int.tochar");
-                format!("({}).tochar()", self.expr(Ty::Int, d))
+                let i = self.expr(Ty::Int, d);
+                if self.d.portable {
+                    format!("(({i}) & 127).tochar()")
+                } else {
+                    format!("({i}).tochar()")
+                }
             }
             12 => {
                 self.note("str.ternary");
                 let c = self.expr(Ty::Bool, d);
                 let a = self.expr(Ty::Str, d);
                 let b = self.expr(Ty::Str, d);
-                format!("({c} ? {a} : {b})")
+                format!("({} ? {a} : {b})", self.condition(&c))
             }
             _ => {
                 self.note("call.str");
@@ -331,7 +398,9 @@ impl Gen<'_> {
                 Some('%') => continue,
                 _ => Ty::Str,
             };
-            args.push(self.expr(ty, d));
+            let arg = self.expr(ty, d);
+            // Portable: no byte above 0x7F (the imp's chars are unsigned, x86's signed).
+            args.push(if spec.ends_with('c') && self.d.portable { format!("(({arg}) & 127)") } else { arg });
         }
         let mut call = format!("format(\"{fmt}\"");
         for a in args {
@@ -348,7 +417,11 @@ impl Gen<'_> {
                 let op = self.pick(&["<", "<=", ">", ">=", "==", "!="]);
                 let ty = self.pick(&[Ty::Int, Ty::Float, Ty::Str, Ty::Int, Ty::Inst]);
                 let a = self.expr(ty, d);
-                let b = if self.chance(20) { self.any_scalar(d) } else { self.expr(ty, d) };
+                // Portable: no integer against a float (x87 compares them exactly, the imp
+                // rounds the integer to a float first; documented).
+                let numeric = matches!(ty, Ty::Int | Ty::Float);
+                let mixed = self.chance(20) && !(self.d.portable && numeric);
+                let b = if mixed { self.any_scalar(d) } else { self.expr(ty, d) };
                 format!("({a} {op} {b})")
             }
             3 => {
@@ -444,7 +517,7 @@ impl Gen<'_> {
                 for _ in 0..self.rng.usize(..5) {
                     let v = self.any(d);
                     let slot = match self.rng.u8(..3) {
-                        0 => format!("[{}] = {v}", self.expr(Ty::Int, d)),
+                        0 => format!("[{}] = {v}", self.key(d)),
                         1 => format!("[\"{}\"] = {v}", self.pick(KEYS)),
                         _ => format!("{} = {v}", self.fresh("k")),
                     };

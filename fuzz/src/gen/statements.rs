@@ -256,7 +256,9 @@ impl Gen<'_> {
             }
             let arith = [("_add", "+"), ("_sub", "-"), ("_mul", "*"), ("_div", "/"), ("_modulo", "%")];
             for (meta, op) in arith {
-                if g.chance(40) {
+                // Compared, no `_modulo`: sq 3.2's `%` drops the failures inside it too
+                // and goes on with a stale value (a documented reference bug).
+                if g.chance(40) && !(meta == "_modulo" && g.d.compared) {
                     let o = g.operand(op, "(o instanceof Obj ? o.get() : o)");
                     g.line(&format!("function {meta}(o) {{ return {c}(v {op} {o}); }}"));
                 }
@@ -511,7 +513,7 @@ impl Gen<'_> {
     pub(super) fn reduce(&mut self) {
         let a = self.expr(Ty::Array, 2);
         let tag = format!("{}:reduce", self.fresh("k"));
-        let f = self.pick(&["@(a, b) a + b", "@(a, b) [a, b]", "function(a, b) { return a < b ? a : b; }"]);
+        let f = self.pick(&["@(a, b) a + b", "@(a, b) [a, b]", "function(a, b) { return dump(a) < dump(b) ? a : b; }"]);
         let init = if !self.d.portable && self.d.squirrel() && self.chance(40) { ", 0" } else { "" };
         self.line(&format!("try {{ p(\"{tag}\", ({a}).reduce({f}{init})); }} catch (e) {{ pe(\"{tag}\", e); }}"));
     }

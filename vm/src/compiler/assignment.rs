@@ -206,23 +206,23 @@ impl Compiler<'_> {
     }
 
     pub(super) fn incdec(&mut self, delta: i8, target: &Expr, post: bool, dst: Option<u8>, span: Span) -> CResult<()> {
-        // The step is the immediate operand of `AddI`/`SubI`.
-        let one = 1;
-        let op = if delta > 0 { Op::AddI } else { Op::SubI };
+        // `x--` adds -1, as sq does: a string gets "-1" appended, an instance's `_add`
+        // is called with -1, an error names `+`.
+        let step = i32::from(delta.signum());
         match &target.kind {
             ExprKind::Ident(name) => match self.resolve(name) {
                 Resolved::Local(r) => {
                     match (dst, post) {
                         (Some(d), true) => {
                             self.emit(Op::Move, d, r, 0, 0);
-                            self.emit(op, r, r, 0, one as i32);
+                            self.emit(Op::AddI, r, r, 0, step);
                         }
                         (Some(d), false) => {
-                            self.emit(op, r, r, 0, one as i32);
+                            self.emit(Op::AddI, r, r, 0, step);
                             self.emit(Op::Move, d, r, 0, 0);
                         }
                         (None, _) => {
-                            self.emit(op, r, r, 0, one as i32);
+                            self.emit(Op::AddI, r, r, 0, step);
                         }
                     }
                     Ok(())
@@ -233,7 +233,7 @@ impl Compiler<'_> {
                     if let (Some(d), true) = (dst, post) {
                         self.emit(Op::Move, d, t, 0, 0);
                     }
-                    self.emit(op, t, t, 0, one as i32);
+                    self.emit(Op::AddI, t, t, 0, step);
                     self.emit(Op::SetOuter, o, t, 0, 0);
                     if let (Some(d), false) = (dst, post) {
                         self.emit(Op::Move, d, t, 0, 0);
@@ -243,21 +243,19 @@ impl Compiler<'_> {
                 Resolved::Const(_) => err(INCDEC_ERROR, span),
                 Resolved::Global => {
                     let k = self.name_value(name);
-                    self.slot_incdec(op, one, 0, SlotKey::Const(k), post, dst, span)
+                    self.slot_incdec(step, 0, SlotKey::Const(k), post, dst, span)
                 }
             },
             _ => match self.slot_place(target)? {
-                Some((o, k)) => self.slot_incdec(op, one, o, k, post, dst, span),
+                Some((o, k)) => self.slot_incdec(step, o, k, post, dst, span),
                 None => err(INCDEC_ERROR, span),
             },
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn slot_incdec(
         &mut self,
-        op: Op,
-        one: u32,
+        step: i32,
         obj: u8,
         key: SlotKey,
         post: bool,
@@ -269,7 +267,7 @@ impl Compiler<'_> {
         if let (Some(d), true) = (dst, post) {
             self.emit(Op::Move, d, t, 0, 0);
         }
-        self.emit(op, t, t, 0, one as i32);
+        self.emit(Op::AddI, t, t, 0, step);
         self.emit_set(obj, key, t);
         if let (Some(d), false) = (dst, post) {
             self.emit(Op::Move, d, t, 0, 0);

@@ -1038,11 +1038,14 @@ fn raw_bits(v: Value) -> u64 {
     }
 }
 
+/// An operand as sq's messages print it, `%.50s`: 50 bytes, here cut back to a
+/// character boundary (where sq would split a UTF-8 sequence).
 fn truncate50(s: &str) -> &str {
-    match s.char_indices().nth(50) {
-        Some((i, _)) => &s[..i],
-        None => s,
+    let mut end = s.len().min(50);
+    while !s.is_char_boundary(end) {
+        end -= 1;
     }
+    &s[..end]
 }
 
 /// How many bytes `Vm::put_short` copies for an inline string.
