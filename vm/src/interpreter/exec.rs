@@ -275,7 +275,7 @@ impl Vm {
                 };
             }
 
-            macro_rules! r {
+            macro_rules! reg {
                 ($x:expr) => {
                     self.ex.stack[base + $x as usize]
                 };
@@ -283,33 +283,33 @@ impl Vm {
             // SAFETY: `enter_closure` sized the stack to `base + max_regs`.
             let mut regs: *mut Value = unsafe { self.ex.stack.as_mut_ptr().add(base) };
             // Fast register access. Anything that may grow or swap the stack (calls,
-            // metamethods, collections) goes through `tri!` or `tick!`, which re-derive
-            // `regs` afterwards; slow paths write through the checked `r!`.
+            // metamethods, collections) goes through `attempt!` or `tick!`, which re-derive
+            // `regs` afterwards; slow paths write through the checked `reg!`.
             macro_rules! refresh {
                 () => {
                     // SAFETY: as above; the stack never shrinks below a running frame.
                     regs = unsafe { self.ex.stack.as_mut_ptr().add(base) }
                 };
             }
-            macro_rules! fr {
+            macro_rules! load {
                 ($x:expr) => {
                     // SAFETY: `enter_closure` sized the stack to `base + max_regs` and the
                     // stack never shrinks; the compiler only emits registers < max_regs.
                     unsafe { *regs.add($x as usize) }
                 };
             }
-            macro_rules! fw {
+            macro_rules! store {
                 ($x:expr, $v:expr) => {{
                     let v = $v;
-                    // SAFETY: as for `fr!`; no call happened since `regs` was derived.
+                    // SAFETY: as for `load!`; no call happened since `regs` was derived.
                     unsafe { *regs.add($x as usize) = v }
                 }};
             }
             // A reference to a register: matching through it reads the tag and payload
             // separately, which avoids store-forwarding stalls on 16-byte copies.
-            macro_rules! rr {
+            macro_rules! reg_ref {
                 ($x:expr) => {
-                    // SAFETY: as for `fr!`.
+                    // SAFETY: as for `load!`.
                     unsafe { &*regs.add($x as usize) }
                 };
             }
@@ -319,7 +319,7 @@ impl Vm {
                     unsafe { self.ex.frames.last().unwrap_unchecked() }.closure
                 };
             }
-            macro_rules! k {
+            macro_rules! konst {
                 ($x:expr) => {
                     // SAFETY: constant operands are emitted by the compiler for this
                     // prototype's own constant table.
@@ -340,7 +340,7 @@ impl Vm {
                     unsafe { self.ex.frames.last_mut().unwrap_unchecked() }.ip = ip
                 };
             }
-            macro_rules! tri {
+            macro_rules! attempt {
                 ($e:expr) => {
                     match $e {
                         Ok(v) => {
@@ -402,38 +402,38 @@ impl Vm {
             }
             macro_rules! arith {
                 ($i:expr, $y:expr, $op:ident, $int:expr, $float:expr) => {{
-                    let x: &Value = rr!($i.b);
+                    let x: &Value = reg_ref!($i.b);
                     let y: &Value = $y;
                     match (x, y) {
                         (Value::Int(p), Value::Int(q)) => match $int(*p, *q) {
-                            Some(v) => fw!($i.a, Value::Int(P::wrap(v))),
+                            Some(v) => store!($i.a, Value::Int(P::wrap(v))),
                             None => {
                                 let (x, y) = (*x, *y);
-                                let v = tri!(self.arith(ArithOp::$op, x, y));
-                                r!($i.a) = v;
+                                let v = attempt!(self.arith(ArithOp::$op, x, y));
+                                reg!($i.a) = v;
                             }
                         },
-                        (Value::Float(p), Value::Float(q)) => fw!($i.a, Value::Float($float(*p, *q))),
+                        (Value::Float(p), Value::Float(q)) => store!($i.a, Value::Float($float(*p, *q))),
                         _ => {
                             let (x, y) = (*x, *y);
-                            let v = tri!(self.arith(ArithOp::$op, x, y));
-                            r!($i.a) = v;
+                            let v = attempt!(self.arith(ArithOp::$op, x, y));
+                            reg!($i.a) = v;
                         }
                     }
                 }};
             }
             macro_rules! bitop {
                 ($i:expr, $y:expr, $op:ident) => {{
-                    let x: &Value = rr!($i.b);
+                    let x: &Value = reg_ref!($i.b);
                     let y: &Value = $y;
                     match (x, y) {
                         (Value::Int(p), Value::Int(q)) => {
-                            fw!($i.a, Value::Int(int_bitwise(P::NARROW, BitOp::$op, *p, *q)))
+                            store!($i.a, Value::Int(int_bitwise(P::NARROW, BitOp::$op, *p, *q)))
                         }
                         _ => {
                             let (x, y) = (*x, *y);
-                            let v = tri!(self.bitwise(BitOp::$op, x, y));
-                            r!($i.a) = v;
+                            let v = attempt!(self.bitwise(BitOp::$op, x, y));
+                            reg!($i.a) = v;
                         }
                     }
                 }};
@@ -445,7 +445,7 @@ impl Vm {
                         (Value::Int(p), Value::Int(q)) => *p $op *q,
                         _ => {
                             let (x, y) = (*x, *y);
-                            tri!(self.compare(x, y)) $op 0
+                            attempt!(self.compare(x, y)) $op 0
                         }
                     }
                 }};
@@ -501,7 +501,7 @@ impl Vm {
             macro_rules! call {
                 ($ia:expr, $ib:expr, $ic:expr) => {{
                     let (ia, ib, ic): (u8, u8, u8) = ($ia, $ib, $ic);
-                    let f = fr!(ib);
+                    let f = load!(ib);
                     let nb = (base + ib as usize + 1) as u32;
                     let ret = (base + ia as usize) as u32;
                     save_pc!();
@@ -539,33 +539,35 @@ impl Vm {
                     Op::Operand => {}
                     Op::LoadNull => {
                         for k in 0..i.b.max(1) {
-                            r!(i.a + k) = Value::Null;
+                            reg!(i.a + k) = Value::Null;
                         }
                     }
-                    Op::LoadBool => r!(i.a) = Value::Bool(i.b != 0),
-                    Op::LoadInt => fw!(i.a, Value::Int(i.d as i64)),
-                    Op::LoadK => fw!(i.a, k!(i.d)),
-                    Op::Move => fw!(i.a, fr!(i.b)),
+                    Op::LoadBool => reg!(i.a) = Value::Bool(i.b != 0),
+                    Op::LoadInt => store!(i.a, Value::Int(i.d as i64)),
+                    Op::LoadK => store!(i.a, konst!(i.d)),
+                    Op::Move => store!(i.a, load!(i.b)),
                     Op::PrepCall => {
-                        fw!(i.a, fr!(i.b));
-                        fw!(i.a + 1, fr!(0));
+                        store!(i.a, load!(i.b));
+                        store!(i.a + 1, load!(0));
                     }
-                    Op::LoadRoot => r!(i.a) = Value::Table(self.heap.closure(closure!()).root),
+                    Op::LoadRoot => reg!(i.a) = Value::Table(self.heap.closure(closure!()).root),
                     Op::GetOuter | Op::PrepCallOuter => {
                         let o = self.running_outer(i.b);
                         // Closed, or open on the running stack: read in place.
                         match *self.heap.outers.get_live(o.0) {
-                            Outer::Closed(v) => fw!(i.a, v),
-                            Outer::Open { ctx, slot } if ctx == self.ex.ctx => fw!(i.a, self.ex.stack[slot as usize]),
-                            _ => fw!(i.a, self.outer_get(o)),
+                            Outer::Closed(v) => store!(i.a, v),
+                            Outer::Open { ctx, slot } if ctx == self.ex.ctx => {
+                                store!(i.a, self.ex.stack[slot as usize])
+                            }
+                            _ => store!(i.a, self.outer_get(o)),
                         }
                         if i.op == Op::PrepCallOuter {
-                            fw!(i.a + 1, fr!(0));
+                            store!(i.a + 1, load!(0));
                         }
                     }
                     Op::SetOuter => {
                         let o = self.running_outer(i.a);
-                        let v = fr!(i.b);
+                        let v = load!(i.b);
                         match self.heap.outers.get_live_mut(o.0) {
                             Outer::Closed(c) => *c = v,
                             Outer::Open { ctx, slot } if *ctx == self.ex.ctx => {
@@ -576,7 +578,7 @@ impl Vm {
                         }
                     }
                     Op::GetBase => {
-                        r!(i.a) = match self.heap.closure(closure!()).base {
+                        reg!(i.a) = match self.heap.closure(closure!()).base {
                             Some(c) => Value::Class(c),
                             None => Value::Null,
                         }
@@ -584,20 +586,20 @@ impl Vm {
                     Op::GetK | Op::PrepCallK => {
                         // A member the inline cache knows, the common case in methods
                         // (`x`, `pos.y`, `body.step()`), straight into the register.
-                        let hit = match *rr!(i.b) {
+                        let hit = match *reg_ref!(i.b) {
                             Value::Instance(o) => self.instance_member_hit(o, word!()),
-                            Value::Table(t) => self.table_member_hit(t, k!(i.d), word!()),
+                            Value::Table(t) => self.table_member_hit(t, konst!(i.d), word!()),
                             _ => None,
                         };
                         if let Some(v) = hit {
-                            fw!(i.a, v);
+                            store!(i.a, v);
                             if i.op == Op::PrepCallK {
-                                fw!(i.a + 1, fr!(i.b));
+                                store!(i.a + 1, load!(i.b));
                             }
                             continue;
                         }
-                        let obj = fr!(i.b);
-                        let key = k!(i.d);
+                        let obj = load!(i.b);
+                        let key = konst!(i.d);
                         let d = &self.delegates;
                         let fast = match (obj, key) {
                             (Value::Table(t), _) => self.table_get_cached(t, key, &proto.ic, pc!() - 1),
@@ -619,18 +621,18 @@ impl Vm {
                             _ => None,
                         };
                         match fast {
-                            Some(v) => fw!(i.a, self.heap.real(v)),
+                            Some(v) => store!(i.a, self.heap.real(v)),
                             None => {
-                                let v = tri!(self.get(obj, key, i.b == 0));
-                                r!(i.a) = v;
+                                let v = attempt!(self.get(obj, key, i.b == 0));
+                                reg!(i.a) = v;
                             }
                         }
                         if i.op == Op::PrepCallK {
-                            fw!(i.a + 1, obj);
+                            store!(i.a + 1, obj);
                         }
                     }
                     Op::Get => {
-                        let (obj, key) = (rr!(i.b), rr!(i.c));
+                        let (obj, key) = (reg_ref!(i.b), reg_ref!(i.c));
                         let fast = match (obj, key) {
                             (Value::Array(a), Value::Int(k)) => {
                                 usize::try_from(*k).ok().and_then(|k| self.heap.array(*a).get(k).copied())
@@ -642,38 +644,38 @@ impl Vm {
                             _ => None,
                         };
                         match fast {
-                            Some(v) => fw!(i.a, self.heap.real(v)),
+                            Some(v) => store!(i.a, self.heap.real(v)),
                             None => {
                                 let (obj, key) = (*obj, *key);
-                                let v = tri!(self.get(obj, key, i.b == 0));
-                                r!(i.a) = v;
+                                let v = attempt!(self.get(obj, key, i.b == 0));
+                                reg!(i.a) = v;
                             }
                         }
                     }
                     Op::SetK => {
                         // A field or slot the inline cache knows (`x = v` in a method,
                         // `rec.count = n`).
-                        let hit = match *rr!(i.a) {
+                        let hit = match *reg_ref!(i.a) {
                             Value::Instance(o) => self.instance_field_hit(o, word!()),
-                            Value::Table(t) => self.table_slot_hit(t, k!(i.d), word!()),
+                            Value::Table(t) => self.table_slot_hit(t, konst!(i.d), word!()),
                             _ => None,
                         };
                         if let Some(slot) = hit {
-                            *slot = fr!(i.b);
+                            *slot = load!(i.b);
                             continue;
                         }
-                        let (obj, key, val) = (fr!(i.a), k!(i.d), fr!(i.b));
+                        let (obj, key, val) = (load!(i.a), konst!(i.d), load!(i.b));
                         let done = match (obj, key) {
                             (Value::Table(t), Value::Str(k)) => self.table_set_cached(t, k, val, &proto.ic, pc!() - 1),
                             (Value::Instance(o), _) => self.instance_set_cached(o, key, val, &proto.ic, pc!() - 1),
                             _ => false,
                         };
                         if !done {
-                            tri!(self.set(obj, key, val, i.a == 0));
+                            attempt!(self.set(obj, key, val, i.a == 0));
                         }
                     }
                     Op::Set => {
-                        let (obj, key, val) = (rr!(i.a), rr!(i.b), fr!(i.c));
+                        let (obj, key, val) = (reg_ref!(i.a), reg_ref!(i.b), load!(i.c));
                         let done = match (obj, key) {
                             (Value::Array(a), Value::Int(k)) => {
                                 match usize::try_from(*k).ok().and_then(|k| self.heap.array_mut(*a).get_mut(k)) {
@@ -695,20 +697,20 @@ impl Vm {
                         };
                         if !done {
                             let (obj, key) = (*obj, *key);
-                            tri!(self.set(obj, key, val, i.a == 0));
+                            attempt!(self.set(obj, key, val, i.a == 0));
                         }
                     }
                     Op::NewSlot => {
-                        let (obj, key, val) = (fr!(i.a), fr!(i.b), fr!(i.c));
+                        let (obj, key, val) = (load!(i.a), load!(i.b), load!(i.c));
                         match obj {
                             Value::Table(t) if self.heap.table(t).delegate.is_none() && !key.is_null() => {
                                 self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
                             }
-                            _ => tri!(self.new_slot(obj, key, val, false)),
+                            _ => attempt!(self.new_slot(obj, key, val, false)),
                         }
                     }
                     Op::Delete => {
-                        let (obj, key) = (fr!(i.b), fr!(i.c));
+                        let (obj, key) = (load!(i.b), load!(i.c));
                         // A table without a delegate has no `_delslot`: remove directly.
                         let removed = match obj {
                             Value::Table(t) if self.heap.table(t).delegate.is_none() => {
@@ -718,32 +720,32 @@ impl Vm {
                         };
                         let v = match removed {
                             Some(v) => self.heap.real(v),
-                            None => tri!(self.delete_slot(obj, key)),
+                            None => attempt!(self.delete_slot(obj, key)),
                         };
-                        r!(i.a) = v;
+                        reg!(i.a) = v;
                     }
                     Op::Add => {
-                        arith!(i, rr!(i.c), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
+                        arith!(i, reg_ref!(i.c), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
                     }
                     Op::Sub => {
-                        arith!(i, rr!(i.c), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
+                        arith!(i, reg_ref!(i.c), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
                     }
                     Op::Mul => {
-                        arith!(i, rr!(i.c), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
+                        arith!(i, reg_ref!(i.c), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
                     }
-                    Op::Div => arith!(i, rr!(i.c), Div, int_div, |p: f32, q: f32| p / q),
-                    Op::Mod => arith!(i, rr!(i.c), Mod, int_mod, float_mod),
+                    Op::Div => arith!(i, reg_ref!(i.c), Div, int_div, |p: f32, q: f32| p / q),
+                    Op::Mod => arith!(i, reg_ref!(i.c), Mod, int_mod, float_mod),
                     Op::AddK => {
-                        arith!(i, &k!(i.d), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
+                        arith!(i, &konst!(i.d), Add, |p: i64, q: i64| Some(p.wrapping_add(q)), |p: f32, q: f32| p + q)
                     }
                     Op::SubK => {
-                        arith!(i, &k!(i.d), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
+                        arith!(i, &konst!(i.d), Sub, |p: i64, q: i64| Some(p.wrapping_sub(q)), |p: f32, q: f32| p - q)
                     }
                     Op::MulK => {
-                        arith!(i, &k!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
+                        arith!(i, &konst!(i.d), Mul, |p: i64, q: i64| Some(p.wrapping_mul(q)), |p: f32, q: f32| p * q)
                     }
-                    Op::DivK => arith!(i, &k!(i.d), Div, int_div, |p: f32, q: f32| p / q),
-                    Op::ModK => arith!(i, &k!(i.d), Mod, int_mod, float_mod),
+                    Op::DivK => arith!(i, &konst!(i.d), Div, int_div, |p: f32, q: f32| p / q),
+                    Op::ModK => arith!(i, &konst!(i.d), Mod, int_mod, float_mod),
                     Op::AddI => arith!(
                         i,
                         &Value::Int(i.d as i64),
@@ -778,132 +780,132 @@ impl Vm {
                         let words = unsafe { std::slice::from_raw_parts(ip, n) };
                         // SAFETY: as above: the words end at most at the end of `code`.
                         ip = unsafe { ip.add(n) };
-                        let first = fr!(i.b);
+                        let first = load!(i.b);
                         // The prototype, not the `consts` slice: passing the slice keeps
                         // its length alive (and spilled) across the whole loop.
-                        let v = tri!(self.concat_chain(base, first, words, proto));
-                        r!(i.a) = v;
+                        let v = attempt!(self.concat_chain(base, first, words, proto));
+                        reg!(i.a) = v;
                     }
-                    Op::BitAnd => bitop!(i, rr!(i.c), And),
-                    Op::BitOr => bitop!(i, rr!(i.c), Or),
-                    Op::BitXor => bitop!(i, rr!(i.c), Xor),
-                    Op::Shl => bitop!(i, rr!(i.c), Shl),
-                    Op::Shr => bitop!(i, rr!(i.c), Shr),
-                    Op::UShr => bitop!(i, rr!(i.c), UShr),
-                    Op::BitAndK => bitop!(i, &k!(i.d), And),
-                    Op::BitOrK => bitop!(i, &k!(i.d), Or),
-                    Op::BitXorK => bitop!(i, &k!(i.d), Xor),
-                    Op::ShlK => bitop!(i, &k!(i.d), Shl),
-                    Op::ShrK => bitop!(i, &k!(i.d), Shr),
-                    Op::UShrK => bitop!(i, &k!(i.d), UShr),
+                    Op::BitAnd => bitop!(i, reg_ref!(i.c), And),
+                    Op::BitOr => bitop!(i, reg_ref!(i.c), Or),
+                    Op::BitXor => bitop!(i, reg_ref!(i.c), Xor),
+                    Op::Shl => bitop!(i, reg_ref!(i.c), Shl),
+                    Op::Shr => bitop!(i, reg_ref!(i.c), Shr),
+                    Op::UShr => bitop!(i, reg_ref!(i.c), UShr),
+                    Op::BitAndK => bitop!(i, &konst!(i.d), And),
+                    Op::BitOrK => bitop!(i, &konst!(i.d), Or),
+                    Op::BitXorK => bitop!(i, &konst!(i.d), Xor),
+                    Op::ShlK => bitop!(i, &konst!(i.d), Shl),
+                    Op::ShrK => bitop!(i, &konst!(i.d), Shr),
+                    Op::UShrK => bitop!(i, &konst!(i.d), UShr),
                     Op::Neg => {
-                        let v = tri!(self.negate(r!(i.b)));
-                        r!(i.a) = v;
+                        let v = attempt!(self.negate(reg!(i.b)));
+                        reg!(i.a) = v;
                     }
-                    Op::Not => r!(i.a) = Value::Bool(!r!(i.b).truthy()),
+                    Op::Not => reg!(i.a) = Value::Bool(!reg!(i.b).truthy()),
                     Op::BitNot => {
-                        r!(i.a) = match r!(i.b) {
+                        reg!(i.a) = match reg!(i.b) {
                             Value::Int(x) => Value::Int(P::wrap(!x)),
                             other => fail!(format!("attempt to perform a bitwise op on a {}", other.type_of())),
                         }
                     }
                     Op::Typeof => {
-                        let v = tri!(self.type_of_value(r!(i.b)));
-                        r!(i.a) = v;
+                        let v = attempt!(self.type_of_value(reg!(i.b)));
+                        reg!(i.a) = v;
                     }
                     Op::Clone => {
-                        let v = tri!(self.clone_value(r!(i.b)));
-                        r!(i.a) = v;
+                        let v = attempt!(self.clone_value(reg!(i.b)));
+                        reg!(i.a) = v;
                     }
-                    Op::Eq => fw!(i.a, Value::Bool(eq!(rr!(i.b), rr!(i.c)))),
-                    Op::Ne => fw!(i.a, Value::Bool(!eq!(rr!(i.b), rr!(i.c)))),
-                    Op::Lt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <)),
-                    Op::Le => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), <=)),
-                    Op::Gt => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), >)),
-                    Op::Ge => r!(i.a) = Value::Bool(cmp!(rr!(i.b), rr!(i.c), >=)),
+                    Op::Eq => store!(i.a, Value::Bool(eq!(reg_ref!(i.b), reg_ref!(i.c)))),
+                    Op::Ne => store!(i.a, Value::Bool(!eq!(reg_ref!(i.b), reg_ref!(i.c)))),
+                    Op::Lt => reg!(i.a) = Value::Bool(cmp!(reg_ref!(i.b), reg_ref!(i.c), <)),
+                    Op::Le => reg!(i.a) = Value::Bool(cmp!(reg_ref!(i.b), reg_ref!(i.c), <=)),
+                    Op::Gt => reg!(i.a) = Value::Bool(cmp!(reg_ref!(i.b), reg_ref!(i.c), >)),
+                    Op::Ge => reg!(i.a) = Value::Bool(cmp!(reg_ref!(i.b), reg_ref!(i.c), >=)),
                     Op::Cmp3 => {
-                        let v = tri!(self.compare(r!(i.b), r!(i.c)));
-                        r!(i.a) = Value::Int(v);
+                        let v = attempt!(self.compare(reg!(i.b), reg!(i.c)));
+                        reg!(i.a) = Value::Int(v);
                     }
                     Op::In => {
-                        let (key, obj) = (fr!(i.b), fr!(i.c));
+                        let (key, obj) = (load!(i.b), load!(i.c));
                         let v = match obj {
                             Value::Table(t) => self.heap.table(t).contains(key, &self.heap.strings),
-                            _ => tri!(self.contains(obj, key)),
+                            _ => attempt!(self.contains(obj, key)),
                         };
-                        r!(i.a) = Value::Bool(v);
+                        reg!(i.a) = Value::Bool(v);
                     }
                     Op::InstanceOf => {
-                        let v = tri!(self.instance_of(r!(i.b), r!(i.c)));
-                        r!(i.a) = Value::Bool(v);
+                        let v = attempt!(self.instance_of(reg!(i.b), reg!(i.c)));
+                        reg!(i.a) = Value::Bool(v);
                     }
                     Op::Jmp => jump!(i.d),
                     Op::JmpT => {
-                        if fr!(i.a).truthy() {
+                        if load!(i.a).truthy() {
                             jump!(i.d)
                         }
                     }
                     Op::JmpF => {
-                        if !fr!(i.a).truthy() {
+                        if !load!(i.a).truthy() {
                             jump!(i.d)
                         }
                     }
                     Op::JEq => {
-                        if eq!(rr!(i.a), rr!(i.b)) == (i.c != 0) {
+                        if eq!(reg_ref!(i.a), reg_ref!(i.b)) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JEqK => {
-                        if eq!(rr!(i.a), &k!(i.b)) == (i.c != 0) {
+                        if eq!(reg_ref!(i.a), &konst!(i.b)) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JLt => {
-                        if cmp!(rr!(i.a), rr!(i.b), <) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), <) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JLe => {
-                        if cmp!(rr!(i.a), rr!(i.b), <=) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), <=) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JGt => {
-                        if cmp!(rr!(i.a), rr!(i.b), >) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), >) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JGe => {
-                        if cmp!(rr!(i.a), rr!(i.b), >=) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), >=) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JLtK => {
-                        if cmp!(rr!(i.a), &k!(i.b), <) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), <) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JLeK => {
-                        if cmp!(rr!(i.a), &k!(i.b), <=) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), <=) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JGtK => {
-                        if cmp!(rr!(i.a), &k!(i.b), >) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), >) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JGeK => {
-                        if cmp!(rr!(i.a), &k!(i.b), >=) == (i.c != 0) {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), >=) == (i.c != 0) {
                             jump!(i.d)
                         }
                     }
                     Op::JTestK => {
-                        let set = match (rr!(i.a), &k!(i.b)) {
+                        let set = match (reg_ref!(i.a), &konst!(i.b)) {
                             (Value::Int(p), Value::Int(q)) => p & q != 0,
                             (x, y) => {
                                 let (x, y) = (*x, *y);
-                                tri!(self.bitwise(BitOp::And, x, y)).truthy()
+                                attempt!(self.bitwise(BitOp::And, x, y)).truthy()
                             }
                         };
                         if set == (i.c != 0) {
@@ -912,7 +914,7 @@ impl Vm {
                     }
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
-                        if let Value::Closure(c) = fr!(i.b) {
+                        if let Value::Closure(c) = load!(i.b) {
                             if self.ex.frames.last().expect("running frame").flags & FRAME_CTOR == 0 {
                                 save_pc!();
                                 tick!(stale 1);
@@ -935,7 +937,7 @@ impl Vm {
                         call!(i.b, i.b, i.c);
                     }
                     Op::Return => {
-                        let v = if i.b != 0 { fr!(i.a) } else { Value::Null };
+                        let v = if i.b != 0 { load!(i.a) } else { Value::Null };
                         if let Some(v) = self.do_return(v) {
                             // A nested run's frame (the common case), or the end of a
                             // coroutine's turn.
@@ -950,47 +952,47 @@ impl Vm {
                     }
                     Op::Closure => {
                         let v = self.new_closure(proto, base, *i);
-                        r!(i.a) = v;
+                        reg!(i.a) = v;
                     }
                     Op::NewTable => {
                         let t = self.heap.alloc_table(Table::with_capacity(i.d as usize));
-                        r!(i.a) = Value::Table(t);
+                        reg!(i.a) = Value::Table(t);
                     }
                     Op::NewArray => {
                         let a = self.heap.alloc_array(Vec::with_capacity(i.d as usize));
-                        r!(i.a) = Value::Array(a);
+                        reg!(i.a) = Value::Array(a);
                     }
                     Op::ArrayPush => {
-                        if let Value::Array(a) = r!(i.a) {
-                            let v = r!(i.b);
+                        if let Value::Array(a) = reg!(i.a) {
+                            let v = reg!(i.b);
                             self.heap.array_mut(a).push(v);
                         }
                     }
                     Op::NewClass => {
-                        let base_class = if i.b == 255 { None } else { Some(r!(i.b)) };
-                        let attrs = if i.c == 255 { Value::Null } else { r!(i.c) };
+                        let base_class = if i.b == 255 { None } else { Some(reg!(i.b)) };
+                        let attrs = if i.c == 255 { Value::Null } else { reg!(i.c) };
                         save_pc!();
-                        let c = tri!(self.new_class(base_class, attrs));
-                        r!(i.a) = c;
+                        let c = attempt!(self.new_class(base_class, attrs));
+                        reg!(i.a) = c;
                     }
                     Op::NewMember => {
-                        let (cls, key, val) = (r!(i.a), r!(i.b), r!(i.c));
+                        let (cls, key, val) = (reg!(i.a), reg!(i.b), reg!(i.c));
                         let attrs = match i.d >> 8 {
                             0 => Value::Null,
-                            a => r!(a - 1),
+                            a => reg!(a - 1),
                         };
                         save_pc!();
-                        tri!(self.new_member(cls, key, val, attrs, i.d & 1 != 0));
+                        attempt!(self.new_member(cls, key, val, attrs, i.d & 1 != 0));
                     }
                     Op::Foreach => {
                         // Arrays, the common case, step here: state is the next index.
-                        if let (Value::Array(arr), Value::Int(pos)) = (fr!(i.a), fr!(i.b)) {
+                        if let (Value::Array(arr), Value::Int(pos)) = (load!(i.a), load!(i.b)) {
                             match usize::try_from(pos).ok().and_then(|p| self.heap.array(arr).get(p)) {
                                 Some(v) => {
                                     let v = self.heap.real(*v);
-                                    fw!(i.b + 1, Value::Int(pos));
-                                    fw!(i.b + 2, v);
-                                    fw!(i.b, Value::Int(pos + 1));
+                                    store!(i.b + 1, Value::Int(pos));
+                                    store!(i.b + 2, v);
+                                    store!(i.b, Value::Int(pos + 1));
                                 }
                                 // SAFETY: a jump target inside the code.
                                 None => ip = unsafe { code.as_ptr().add(i.d as usize) },
@@ -1022,10 +1024,10 @@ impl Vm {
                     }
                     Op::Throw => {
                         save_pc!();
-                        return Err(Fail::Error(r!(i.a)));
+                        return Err(Fail::Error(reg!(i.a)));
                     }
                     Op::Yield => {
-                        let v = if i.b != 0 { r!(i.a) } else { Value::Null };
+                        let v = if i.b != 0 { reg!(i.a) } else { Value::Null };
                         save_pc!();
                         if !matches!(self.ex.ctx, CtxId::Gen(_)) || self.ex.frames.len() != 1 {
                             fail!("trying to yield a 'function',only genenerator can be yielded");
@@ -1037,7 +1039,7 @@ impl Vm {
                         save_pc!();
                         let resumer = Resumer::Loop { ret: (base + i.a as usize) as u32, exit: None };
                         // The pc is saved; a failure leaves the running context as it was.
-                        self.resume(r!(i.b), resumer)?;
+                        self.resume(reg!(i.b), resumer)?;
                         switched!();
                     }
                     Op::Close => self.close_outers((base + i.a as usize) as u32),
