@@ -85,6 +85,11 @@ impl Profile {
     }
 }
 
+/// The most frames an error's call stack records. Every error that leaves a function
+/// records one (before its frames are gone), caught later or not: without a bound, a
+/// thread failing at each level of a deep recursion costs the square of the depth.
+pub const MAX_TRACE: usize = 1000;
+
 /// Why a computation stopped early.
 #[derive(Clone, Copy, Debug)]
 pub enum Fail {
@@ -1122,16 +1127,11 @@ impl Vm {
 
     // ----- errors and the call stack --------------------------------------------------
 
-    /// The script call stack, innermost first.
+    /// The script call stack, innermost first, cut at [`MAX_TRACE`] frames.
     pub fn call_stack(&self) -> Vec<StackEntry> {
-        let mut out = Vec::new();
         let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev());
-        for ex in contexts {
-            for f in ex.frames.iter().rev() {
-                out.push(self.stack_entry(f, &ex.stack));
-            }
-        }
-        out
+        let frames = contexts.flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack)));
+        frames.take(MAX_TRACE).map(|(f, stack)| self.stack_entry(f, stack)).collect()
     }
 
     /// What the call stack shows of frame `f`, whose registers are in `stack`.
