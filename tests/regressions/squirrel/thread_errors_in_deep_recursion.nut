@@ -2,7 +2,7 @@
 // a caller catches it: a thread failing at each level of a deep recursion recorded the
 // whole stack each time, so the run took time in the square of the depth (a mutated
 // program ran for minutes under a small instruction budget). The record is cut at
-// 1,000 frames.
+// 100 frames.
 local depth = 0;
 function level() {
     depth++;

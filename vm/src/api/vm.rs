@@ -88,7 +88,7 @@ impl Profile {
 /// The most frames an error's call stack records. Every error that leaves a function
 /// records one (before its frames are gone), caught later or not: without a bound, a
 /// thread failing at each level of a deep recursion costs the square of the depth.
-pub const MAX_TRACE: usize = 1000;
+pub const MAX_TRACE: usize = 100;
 
 /// Why a computation stopped early.
 #[derive(Clone, Copy, Debug)]
