@@ -6,6 +6,11 @@
 //! an unprofiled run does not pay for counting. Calls
 //! between scripts push a frame and restart the outer loop on the callee; returns pop
 //! it. Errors unwind to the innermost handler installed by this run, or end the run.
+//!
+//! Why this file is long: the dispatch loop is one function, and its handlers share
+//! the loop's locals (`ip`, `regs`, `base`) through macros. Moving handlers elsewhere
+//! would mean calls on the hot path or passing those locals around; the slow paths
+//! already live in `ops`, `coroutine` and the VM.
 
 use std::ptr::NonNull;
 
