@@ -12,6 +12,7 @@ use crate::api::error::{Error, RuntimeError, StackEntry};
 use crate::compiler::bytecode::Proto;
 use crate::compiler::{self, CompileEnv};
 use crate::heap::object::*;
+use crate::heap::string::{StringHash, Strings};
 use crate::heap::table::Table;
 use crate::heap::value::*;
 use crate::heap::Heap;
@@ -73,6 +74,14 @@ impl Profile {
         match self {
             Profile::Squirrel => i64::from(byte as i8),
             Profile::Imp => i64::from(byte),
+        }
+    }
+
+    /// The string hash whose table placement (and `foreach` order) the profile follows.
+    pub(crate) fn string_hash(self) -> StringHash {
+        match self {
+            Profile::Squirrel => StringHash::Squirrel32,
+            Profile::Imp => StringHash::Squirrel30,
         }
     }
 
@@ -237,6 +246,7 @@ const DEFAULT_MAX_FRAMES: usize = 1_000_000;
 impl Vm {
     pub fn new(profile: Profile) -> Vm {
         let mut heap = Heap::default();
+        heap.strings = Strings::new(profile.string_hash());
         heap.strong_envs = profile == Profile::Imp;
         let table = |heap: &mut Heap| heap.alloc_table(Table::with_capacity(0));
         let root = table(&mut heap);

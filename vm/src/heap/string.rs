@@ -160,11 +160,11 @@ impl SqStr {
         }
     }
 
-    /// The reference's hash of the string.
-    #[inline]
-    pub fn hash(&self) -> u64 {
+    /// The reference's hash of the string by `rule`.
+    #[inline(always)]
+    fn hash(&self, rule: StringHash) -> u64 {
         match self.hash.get() {
-            UNHASHED => self.first_hash(),
+            UNHASHED => self.first_hash(rule),
             h => h,
         }
     }
@@ -173,26 +173,54 @@ impl SqStr {
     /// lookups that inline `hash`.
     #[cold]
     #[inline(never)]
-    fn first_hash(&self) -> u64 {
-        let h = hash_bytes(self.bytes());
+    fn first_hash(&self, rule: StringHash) -> u64 {
+        let h = rule.hash(self.bytes());
         self.hash.set(h);
         h
     }
 }
 
-/// The reference's string hash (samples at most ~32 bytes of long strings).
-/// Bytes are sign-extended through `char` to 16 bits, as the reference does.
-pub fn hash_bytes(s: &[u8]) -> u64 {
-    let l = s.len();
-    let mut h = l as u64;
-    let step = (l >> 5) + 1;
-    let mut l1 = l;
-    while l1 >= step {
-        let c = (s[l1 - 1] as i8 as i16 as u16) as u64;
-        h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(c);
-        l1 -= step;
+/// Which Squirrel's string hash places a VM's table keys, and so decides the order
+/// `foreach` visits them in: real libraries' tests assert that order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StringHash {
+    /// Squirrel 3.2 on a 64-bit host (`sq`): hashes from the last byte, 64-bit
+    /// arithmetic, bytes sign-extended (x86 `char`).
+    #[default]
+    Squirrel32,
+    /// Squirrel 3.0/3.1 as on the imp: hashes from the first byte (3.2 reversed it,
+    /// commit 8d57d60), 32-bit arithmetic (a 32-bit build's `SQHash`), bytes
+    /// unsigned (ARM `char`, see `Profile::char_value`).
+    Squirrel30,
+}
+
+impl StringHash {
+    /// The hash of `s`. Both sample at most ~32 bytes of a long string: 3.2 every
+    /// `step`-th byte from the end, 3.0 the first `len / step` bytes.
+    pub fn hash(self, s: &[u8]) -> u64 {
+        let l = s.len();
+        match self {
+            StringHash::Squirrel32 => {
+                let step = (l >> 5) + 1;
+                let mut h = l as u64;
+                let mut l1 = l;
+                while l1 >= step {
+                    let c = (s[l1 - 1] as i8 as i16 as u16) as u64;
+                    h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(c);
+                    l1 -= step;
+                }
+                h
+            }
+            StringHash::Squirrel30 => {
+                let step = (l >> 5) | 1;
+                let mut h = l as u32;
+                for &c in &s[..l / step] {
+                    h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(c as u32);
+                }
+                h as u64
+            }
+        }
     }
-    h
 }
 
 /// A fast hash of every byte (FxHash-style, eight bytes per step). The bytes after
@@ -409,6 +437,8 @@ pub struct Strings {
     used: usize,
     /// Strings made since the last collection: the table is sized for as many again.
     made: usize,
+    /// The reference hash the strings' table placement follows.
+    rule: StringHash,
 }
 
 const MIN_SLOTS: usize = 1024;
@@ -416,7 +446,7 @@ const TAG: u64 = 0xFFFF_FFFF_0000_0000;
 
 impl Default for Strings {
     fn default() -> Self {
-        Strings { store: Store::default(), blocks: Blocks::default(), slots: vec![0; MIN_SLOTS], used: 0, made: 0 }
+        Strings::new(StringHash::default())
     }
 }
 
@@ -496,6 +526,18 @@ fn purge(slots: &mut Vec<u64>, keep: impl Fn(u32) -> bool) -> usize {
 }
 
 impl Strings {
+    /// An empty string table whose strings hash by `rule`.
+    pub fn new(rule: StringHash) -> Strings {
+        Strings {
+            store: Store::default(),
+            blocks: Blocks::default(),
+            slots: vec![0; MIN_SLOTS],
+            used: 0,
+            made: 0,
+            rule,
+        }
+    }
+
     #[inline]
     pub fn intern(&mut self, s: &[u8]) -> StrId {
         let ihash = intern_hash(s);
@@ -590,7 +632,7 @@ impl Strings {
 
     #[inline(always)]
     pub fn hash(&self, id: StrId) -> u64 {
-        self.store.get(id.0).hash()
+        self.store.get(id.0).hash(self.rule)
     }
 
     #[inline]
@@ -802,9 +844,29 @@ mod tests {
 
     #[test]
     fn the_reference_hash_is_computed_on_demand() {
-        let mut s = Strings::default();
-        let id = s.intern(b"hello");
-        assert_eq!(s.hash(id), hash_bytes(b"hello"));
-        assert_eq!(s.hash(id), hash_bytes(b"hello"));
+        for rule in [StringHash::Squirrel32, StringHash::Squirrel30] {
+            let mut s = Strings::new(rule);
+            let id = s.intern(b"hello");
+            assert_eq!(s.hash(id), rule.hash(b"hello"));
+            assert_eq!(s.hash(id), rule.hash(b"hello"));
+        }
+    }
+
+    /// 3.0 hashes from the first byte, 3.2 from the last. The table order these give
+    /// is checked against the reference builds by the `table_order` programs.
+    #[test]
+    fn the_two_hashes_start_from_opposite_ends() {
+        // One step mixes a byte into the hash so far; 3.0 starts from the first byte.
+        let step = |h: u32, c: u8| h ^ (h << 5).wrapping_add(h >> 2).wrapping_add(c as u32);
+        assert_eq!(StringHash::Squirrel30.hash(b"ab"), step(step(2, b'a'), b'b') as u64);
+        assert_eq!(StringHash::Squirrel32.hash(b"ab"), step(step(2, b'b'), b'a') as u64);
+        // 3.0 samples the first len/step bytes of a long string: a change past them is not hashed.
+        let long = [b'x'; 100];
+        let mut changed = long;
+        changed[99] = b'y';
+        assert_eq!(StringHash::Squirrel30.hash(&long), StringHash::Squirrel30.hash(&changed));
+        // Bytes above 0x7f: unsigned on the imp (ARM), sign-extended by 3.2 on x86.
+        assert_eq!(StringHash::Squirrel30.hash(b"\xff"), (1 ^ ((1 << 5) + (1 >> 2) + 0xff)) as u64);
+        assert_eq!(StringHash::Squirrel32.hash(b"\xff"), 1 ^ ((1 << 5) + (1 >> 2) + 0xffff));
     }
 }
