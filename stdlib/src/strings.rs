@@ -103,14 +103,18 @@ fn rstrip(s: &[u8]) -> &[u8] {
 }
 
 /// Any byte of the separators splits; empty fields are kept (unless `skipempty`)
-/// except a trailing one; the text ends at its first NUL.
+/// except a trailing one; the text ends at its first NUL. The imp's is Squirrel 3.0's,
+/// which tokenised with C `strtok`: no field is empty (`split("/a//b", "/")` is
+/// `["a", "b"]`) and the separators end at their first NUL too.
 fn split(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (s, seps) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
     if seps.is_empty() {
         return Err(vm.error("empty separators string"));
     }
-    let skip_empty = args.len() > 3 && args.get(vm, 3).truthy();
-    let text = &s[..s.iter().position(|&c| c == 0).unwrap_or(s.len())];
+    let imp = vm.profile() == Profile::Imp;
+    let seps = if imp { c_str(&seps) } else { &seps[..] };
+    let skip_empty = imp || (args.len() > 3 && args.get(vm, 3).truthy());
+    let text = c_str(&s);
     let most = text.iter().filter(|c| seps.contains(c)).count() + 1;
     vm.reserve_values(most)?;
     let mut fields = Vec::new();
