@@ -105,6 +105,36 @@ fn time_and_date_are_virtual() {
     assert_eq!(log[1], "00:02.500 [Device] 2500 0c2a69000001 23000c2a69000001 imp005");
 }
 
+/// Dev Center, "date()": the table has `time` (Unix seconds) and `usec`, which only the
+/// agent fills in (always 0 on the device); `date(t)` describes `t`. Dev Center,
+/// "math.rand()": `RAND_MAX` is a system constant (Promise's tests read it bare).
+#[test]
+fn date_has_time_and_usec_and_rand_max_is_global() {
+    let report = r#"
+        function report(side) {
+            local d = date();
+            server.log(side + " " + (d.time == time()) + " " + d.time + " usec " + d.usec);
+            local then = date(1767225600 + 86400);
+            server.log(side + " " + then.time + " " + then.usec + " day " + then.day);
+            server.log(side + " RAND_MAX " + (RAND_MAX == math.RAND_MAX) + " " + (math.rand() <= RAND_MAX));
+        }
+    "#;
+    let device = format!("{report} imp.wakeup(1.25, function() {{ report(\"device\"); }});");
+    let agent = format!("{report} imp.wakeup(0.75, function() {{ report(\"agent\"); }});");
+    let log = run(&device, Some(&agent), 2);
+    assert_eq!(
+        log[2..],
+        [
+            "00:00.750 [Agent] agent true 1767225600 usec 750000",
+            "00:00.750 [Agent] agent 1767312000 0 day 2",
+            "00:00.750 [Agent] agent RAND_MAX true true",
+            "00:01.250 [Device] device true 1767225601 usec 0",
+            "00:01.250 [Device] device 1767312000 0 day 2",
+            "00:01.250 [Device] device RAND_MAX true true",
+        ]
+    );
+}
+
 #[test]
 fn pins_configure_read_write_and_report_errors() {
     let mut imp = imp(

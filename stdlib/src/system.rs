@@ -16,6 +16,8 @@ use crate::natives::{self, int_arg};
 pub trait TimeSource {
     /// Seconds since the Unix epoch.
     fn now(&self) -> i64;
+    /// Microseconds past `now()`'s second, for the imp's `date().usec`.
+    fn usec(&self) -> i64;
     /// Seconds of processor time used so far (`clock()`).
     fn clock(&self) -> f64;
 }
@@ -34,6 +36,10 @@ impl Default for HostTime {
 impl TimeSource for HostTime {
     fn now(&self) -> i64 {
         SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    }
+
+    fn usec(&self) -> i64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_micros().into())
     }
 
     fn clock(&self) -> f64 {
@@ -58,8 +64,15 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     let date = vm.new_native_with(
         "date",
         Rc::new(move |vm: &mut Vm, args: Args| {
-            let t = if args.len() > 1 { int_arg(vm, args, 1) } else { source.now() };
-            Ok(date_table(vm, t))
+            let (t, usec) = if args.len() > 1 { (int_arg(vm, args, 1), 0) } else { (source.now(), source.usec()) };
+            let table = date_table(vm, t);
+            if vm.profile() == Profile::Imp {
+                // The imp's table also has the timestamp and its microseconds (Dev
+                // Center, "date()"); stock Squirrel's has neither.
+                natives::set(vm, table, "time", Value::Int(vm.profile().wrap(t)));
+                natives::set(vm, table, "usec", Value::Int(usec));
+            }
+            Ok(table)
         }),
         -1,
         Some(".nn"),

@@ -6,7 +6,7 @@ use impish_stdlib::system::{civil, TimeSource};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::shared::Shared;
+use super::shared::{Shared, Side};
 
 /// The wall-clock time at virtual time zero: 2026-01-01 00:00:00 UTC, in Unix seconds.
 pub const EPOCH_UNIX: i64 = 1_767_225_600;
@@ -32,12 +32,21 @@ fn timestamp(at: SimTime, separator: &str, zone: &str) -> String {
     format!("{year:04}-{month:02}-{day:02}{separator}{:02}:{:02}:{:02}.{ms:03}{zone}", c.hour, c.min, c.sec)
 }
 
-/// `time()`, `date()` and `clock()` on the imp's virtual clock.
-pub(crate) struct VirtualTime(pub Rc<RefCell<Shared>>);
+/// `time()`, `date()` and `clock()` on the imp's virtual clock, as `side` reads it.
+pub(crate) struct VirtualTime(pub Rc<RefCell<Shared>>, pub Side);
 
 impl TimeSource for VirtualTime {
     fn now(&self) -> i64 {
         unix_seconds(self.0.borrow().now())
+    }
+
+    /// The agent's microseconds; the device's are always 0 (Dev Center, "date()":
+    /// `usec` "is non-functional on the device").
+    fn usec(&self) -> i64 {
+        match self.1 {
+            Side::Agent => self.0.borrow().now().subsec_micros().into(),
+            Side::Device => 0,
+        }
     }
 
     fn clock(&self) -> f64 {

@@ -12,7 +12,7 @@ impl Imp {
             .clone()
             .unwrap_or_else(|| Firmware { name: "agent_code".into(), source: String::new() });
         let mut vm = Vm::new(Profile::Imp);
-        impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone())));
+        impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone(), side)));
         bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
         // What the imp API holds is impOS's: the firmware's free memory is what is left.
         vm.set_memory_baseline();
