@@ -135,6 +135,59 @@ fn date_has_time_and_usec_and_rand_max_is_global() {
     );
 }
 
+/// Dev Center, "regexp2": agent only, RE2 syntax, `search`/`match`/`capture` as
+/// `regexp`'s (spans as `{begin, end}`; `match` is of the whole string), patterns of
+/// at most 256 characters. RE2's `\w` is ASCII. The last lines are Rocky's multipart
+/// header parsing.
+#[test]
+fn regexp2_is_the_agents_re2() {
+    let agent = r#"
+        local r = regexp2(@"(\w+)@(\w+)\.com");
+        local m = r.search("mail bob@example.com now");
+        server.log("search " + m.begin + " " + m.end);
+        local spans = "";
+        foreach (g in r.capture("x alice@corp.com y", 1)) spans += " " + g.begin + "-" + g.end;
+        server.log("capture" + spans);
+        server.log("match " + r.match("bob@example.com") + " " + r.match(" bob@example.com"));
+        server.log("none " + (r.search("none") == null) + " " + (r.capture("none") == null));
+        spans = "";
+        foreach (g in regexp2("(a)|(b)").capture("b")) spans += " " + g.begin + "-" + g.end;
+        server.log("unused group" + spans + ", " + typeof r);
+        server.log("start at end " + regexp2("x*").search("ab", 2).begin + ", past it " + (regexp2("x*").search("ab", 3) == null));
+        try { regexp2("(unclosed"); } catch (e) { server.log(e); }
+        local long = ""; for (local i = 0; i < 257; i++) long += "a";
+        try { regexp2(long); } catch (e) { server.log(e); }
+        server.log("ascii " + regexp2(@"^\w+$").match("caf\xc3\xa9") + " " + regexp2(@"^\w+$").match("cafe"));
+        local kv = regexp2(@"(^|\W)(\S+)\s*[=:]\s*(""[^""]*""|\S*)");
+        local h = "Content-Disposition: form-data; name=\"field\"";
+        local c = kv.capture(h);
+        while (c != null) {
+            server.log(h.slice(c[2].begin, c[2].end) + " = " + h.slice(c[3].begin, c[3].end));
+            c = kv.capture(h, c[0].end);
+        }
+    "#;
+    let log = run("server.log(\"device has regexp2: \" + (\"regexp2\" in getroottable()));", Some(agent), 1);
+    assert_eq!(
+        log,
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Agent] search 5 20",
+            "00:00.000 [Agent] capture 2-16 2-7 8-12",
+            "00:00.000 [Agent] match true false",
+            "00:00.000 [Agent] none true true",
+            "00:00.000 [Agent] unused group 0-1 0-0 0-1, regexp2",
+            "00:00.000 [Agent] start at end 2, past it true",
+            "00:00.000 [Agent] regexp2: error: unclosed group",
+            "00:00.000 [Agent] regexp2: pattern longer than 256 characters",
+            "00:00.000 [Agent] ascii false true",
+            "00:00.000 [Agent] Content-Disposition = form-data;",
+            "00:00.000 [Agent] name = \"field\"",
+            "00:00.000 [Device] device has regexp2: false",
+            "00:00.000 [Status] Device connected",
+        ]
+    );
+}
+
 #[test]
 fn pins_configure_read_write_and_report_errors() {
     let mut imp = imp(

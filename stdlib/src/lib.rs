@@ -4,6 +4,7 @@
 
 pub mod format;
 pub mod regexp;
+pub mod regexp2;
 
 mod natives;
 

@@ -65,13 +65,13 @@ fn matching<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> Result<T,
 
 /// The subject (argument 1) and the optional start offset (argument 2). A negative
 /// start finds nothing (the reference would read before the string).
-fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
+pub(crate) fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
     let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
     (str_arg(vm, args, 1), usize::try_from(start).ok())
 }
 
 /// `{begin = b, end = e}`.
-fn span_table(vm: &mut Vm, (begin, end): (usize, usize)) -> Value {
+pub(crate) fn span_table(vm: &mut Vm, (begin, end): (usize, usize)) -> Value {
     let t = vm.new_table();
     for (k, v) in [("begin", begin), ("end", end)] {
         let k = vm.string(k);

@@ -40,7 +40,11 @@ pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
             factory::install(vm, ctx);
             power::install(vm, ctx);
         }
-        Side::Agent => http::install(vm, ctx),
+        Side::Agent => {
+            http::install(vm, ctx);
+            // A fresh class accepts every member, so defining it cannot fail.
+            impish_stdlib::regexp2::install(vm).expect("the regexp2 class is defined");
+        }
     }
 }
 
