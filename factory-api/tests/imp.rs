@@ -263,6 +263,46 @@ fn buses_and_flash_act_on_the_hardware_models() {
     assert_eq!(imp.board().uart("uart0").expect("uart0").sent_bytes(), b"LABEL 0c2a69000001");
 }
 
+/// Dev Center, "spiflash.write()": `write(address, blob, flags, start, end)` writes the
+/// blob from `start` up to `end`; `SPIFLASH_PREVERIFY` is 2, `SPIFLASH_POSTVERIFY` 1.
+/// SPIFlashFileSystem writes pages out of one buffer this way.
+#[test]
+fn spiflash_writes_part_of_a_blob_with_documented_flags() {
+    let log = run(
+        r#"
+        local flash = hardware.spiflash;
+        flash.enable();
+        flash.erasesector(0);
+        local data = blob();
+        foreach (b in [0x11, 0x22, 0x33, 0x44, 0x55]) data.writen(b, 'b');
+        server.log("flags " + SPIFLASH_PREVERIFY + " " + SPIFLASH_POSTVERIFY);
+        server.log("write " + flash.write(0x10, data, 0, 1, 4));
+        local back = flash.read(0x10, 4);
+        server.log(format("%02x %02x %02x %02x", back[0], back[1], back[2], back[3]));
+        server.log("from start " + flash.write(0x20, data, SPIFLASH_POSTVERIFY, 3) + " " + flash.read(0x20, 3).len());
+        server.log("preverify refuses " + (flash.write(0x10, data, SPIFLASH_PREVERIFY, 0, 1) != 0));
+        foreach (range in [[4, 2], [0, 6], [-1, 2]]) {
+            try { flash.write(0x40, data, 0, range[0], range[1]); } catch (e) { server.log(e); }
+        }
+        "#,
+        None,
+        1,
+    );
+    assert_eq!(
+        log[..8],
+        [
+            "00:00.000 [Device] flags 2 1",
+            "00:00.000 [Device] write 0",
+            "00:00.000 [Device] 22 33 44 ff",
+            "00:00.000 [Device] from start 0 3",
+            "00:00.000 [Device] preverify refuses true",
+            "00:00.000 [Device] spiflash.write: start or end outside the data",
+            "00:00.000 [Device] spiflash.write: start or end outside the data",
+            "00:00.000 [Device] spiflash.write: start or end outside the data",
+        ]
+    );
+}
+
 #[test]
 fn a_scripted_button_press_drives_the_state_change_callback() {
     let mut imp = imp(

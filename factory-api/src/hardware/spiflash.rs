@@ -4,9 +4,10 @@
 pub const SECTOR_SIZE: usize = 4096;
 
 /// `SPIFLASH_PREVERIFY`: refuse a write that would need to set a cleared bit.
-pub const PREVERIFY: u32 = 1;
-/// `SPIFLASH_POSTVERIFY`: check that the flash holds exactly what was written.
-pub const POSTVERIFY: u32 = 2;
+/// (Dev Center, "spiflash.write()": 2.)
+pub const PREVERIFY: u32 = 2;
+/// `SPIFLASH_POSTVERIFY`: check that the flash holds exactly what was written (1).
+pub const POSTVERIFY: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FlashError {

@@ -308,14 +308,22 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         }
     });
     let c = ctx.clone();
-    method(vm, methods, "write", -3, ".ns|xn", move |vm, args| {
+    // write(address, data[, flags[, start[, end]]]): `data[start..end)` (Dev Center,
+    // "spiflash.write()": where reading the source starts and stops).
+    method(vm, methods, "write", -3, ".ns|xnnn", move |vm, args| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);
         let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
         let flags = number(args.get(vm, 3)).unwrap_or(0.0) as u32;
         if address < 0.0 {
             return Err(vm.error("spiflash.write: negative address"));
         }
-        let result = c.shared.borrow_mut().board.spiflash.write(address as usize, &data, flags);
+        let bound =
+            |i: usize, default: usize| if args.len() > i { number(args.get(vm, i)) } else { Some(default as f64) };
+        let (start, end) = (bound(4, 0), bound(5, data.len()));
+        let Some(data) = start.zip(end).and_then(|(s, e)| data.get(s as usize..e as usize).filter(|_| s >= 0.0)) else {
+            return Err(vm.error("spiflash.write: start or end outside the data"));
+        };
+        let result = c.shared.borrow_mut().board.spiflash.write(address as usize, data, flags);
         result.map(|r| Value::Int(r as i64)).map_err(|e| vm.error(e.to_string()))
     });
     let c = ctx.clone();
