@@ -104,10 +104,50 @@ fn return_on_error_keeps_running_offline_and_reports_the_loss_after_a_minute() {
             "00:00.000 [Agent] device connected: true",
             "00:10.000 [Status] Device disconnected",
             "00:10.000 [Agent] device gone: false",
-            "02:10.000 [Status] Device connected",
-            "02:10.000 [Agent] device connected: true",
-            "02:10.000 [Device] second retry: reason 5; log returned 1, send returned 1; connected false; \
+            // Retried at 130 s, connected two seconds later.
+            "02:12.000 [Status] Device connected",
+            "02:12.000 [Agent] device connected: true",
+            "02:12.000 [Device] second retry: reason 5; log returned 1, send returned 1; connected false; \
              unexpected disconnect, reason 0 at 70000; first retry: reason 0 at 90000",
+        ]
+    );
+}
+
+/// Dev Center, "server.connect()": under RETURN_ON_ERROR the connection "proceeds
+/// asynchronously" and the callback runs "when a connection is completed". So
+/// `isconnected()` is still false when `connect` returns, and the callback comes from
+/// the event loop, also when already connected (ConnectionManager checks
+/// `isconnected()` right after `connect` for that race).
+#[test]
+fn server_connect_takes_time_and_answers_from_the_event_loop() {
+    let device = r#"
+        server.setsendtimeoutpolicy(RETURN_ON_ERROR, WAIT_TIL_SENT, 30);
+        server.disconnect();
+        imp.wakeup(1, function() {
+            local returned = null;
+            server.connect(function(reason) {
+                server.log("callback " + reason + " at " + hardware.millis() + ", connected " + server.isconnected()
+                    + "; " + returned);
+            });
+            // Logged in the callback: a line logged offline is lost.
+            returned = "connect returned at " + hardware.millis() + ", connected " + server.isconnected();
+        });
+        imp.wakeup(10, function() {
+            server.connect(function(reason) { server.log("already connected: " + reason); });
+            server.log("second connect returned");
+        });
+    "#;
+    let mut imp = imp(device, None);
+    imp.run_for(secs(20.0));
+    assert_eq!(
+        log_of(&imp),
+        [
+            "00:03.000 [Device] callback 5 at 3000, connected true; connect returned at 1000, connected false",
+            // Disconnected before its first idle point, the device announces itself at
+            // the first one after it reconnects.
+            "00:03.000 [Status] Device connected",
+            "00:10.000 [Device] second connect returned",
+            "00:10.000 [Device] already connected: 5",
         ]
     );
 }
@@ -190,10 +230,11 @@ fn calls_that_need_the_server_block_under_suspend_and_fail_under_return() {
         log_of(&imp),
         [
             "00:21.000 [Device] connected again at 21000",
-            "00:21.000 [Device] offline bless gave false, reconnect 5",
+            // Reconnecting takes two seconds (see `server_connect_takes_time...`).
+            "00:23.000 [Device] offline bless gave false, reconnect 5",
             // Disconnected before its first idle point, the device announces itself at
             // the first one after it reconnects.
-            "00:21.000 [Status] Device connected",
+            "00:23.000 [Status] Device connected",
         ]
     );
 }

@@ -39,6 +39,10 @@ impl Imp {
             return;
         }
         let now = shared.now();
+        if !shared.connection.link_up(now) {
+            // A `server.connect` finishing while the outside world has the network down.
+            return;
+        }
         match shared.connection.state {
             State::Lost { .. } => shared.connected(),
             State::Off => match shared.connection.pending_connect.take() {
@@ -88,7 +92,7 @@ impl Imp {
     pub(super) fn deep_sleep(&mut self, wake_at: SimTime, reason: i32) {
         let nv = self.with_vm(Side::Device, |vm| {
             let nv = vm.get_global("nv")?;
-            Some(Message::capture(vm, nv))
+            Some(Message::capture(vm, nv).map(|captured| captured.message))
         });
         self.running[Side::Device.index()] = None;
         let mut shared = self.shared.borrow_mut();

@@ -1,7 +1,11 @@
-//! The data a device and its agent may send each other: null, bool, integer, float,
-//! string, blob, array and table, nested. A message leaves one VM as a `Message` (a deep
-//! copy) and is rebuilt in the other, so the two never share objects; anything else —
-//! functions, classes, instances, cycles — is refused at the send as a Squirrel error.
+//! The data a device and its agent may send each other (and `nv` keeps through deep
+//! sleep), serialised as the imp does it (Dev Center, "Squirrel Data Serialization"):
+//! null, bool, integer, float, blob, safe strings (UTF-8 without NUL; other strings
+//! travel as blobs), arrays, and tables whose keys are safe strings, nested. What else
+//! a value holds — functions, classes, instances other than blobs, entries under other
+//! keys — is dropped without an error. A message leaves one VM as a `Message` (a deep
+//! copy) and is rebuilt in the other, so the two never share objects. Only data nested
+//! too deep (or cyclic) is refused.
 
 use impish_stdlib::blob::Blob;
 use impish_vm::{Fail, Value, Vm};
@@ -22,10 +26,20 @@ pub enum Message {
     Table(Vec<(Message, Message)>),
 }
 
+/// A value as serialised: its message, and whether anything in it was dropped.
+#[derive(Debug, PartialEq)]
+pub struct Captured {
+    pub message: Message,
+    pub skipped: bool,
+}
+
 impl Message {
-    /// A deep copy of `value`, or why it cannot be sent.
-    pub fn capture(vm: &Vm, value: Value) -> Result<Message, String> {
-        capture(vm, value, 0)
+    /// A deep copy of `value` as the imp serialises it (a value that cannot be
+    /// serialised at all is null), or why it cannot be.
+    pub fn capture(vm: &Vm, value: Value) -> Result<Captured, String> {
+        let mut skipped = false;
+        let message = capture(vm, value, 0, &mut skipped)?.unwrap_or(Message::Null);
+        Ok(Captured { message, skipped })
     }
 
     /// The message rebuilt as fresh values in `vm` (which must have the `blob` class).
@@ -74,35 +88,56 @@ pub(crate) fn bytes_of(vm: &Vm, value: Value) -> Option<Vec<u8>> {
     }
 }
 
-fn capture(vm: &Vm, value: Value, depth: usize) -> Result<Message, String> {
+/// Whether the imp serialises `s` as a string (else as a blob): UTF-8 without NUL.
+fn is_safe(s: &[u8]) -> bool {
+    !s.contains(&0) && std::str::from_utf8(s).is_ok()
+}
+
+/// The message for `value`; `None` (and `skipped` set) for what cannot be serialised.
+fn capture(vm: &Vm, value: Value, depth: usize, skipped: &mut bool) -> Result<Option<Message>, String> {
     if depth > MAX_DEPTH {
         return Err(format!("cannot serialise data nested more than {MAX_DEPTH} deep (or cyclic)"));
     }
-    Ok(match vm.resolve(value) {
+    let message = match vm.resolve(value) {
         Value::Null => Message::Null,
         Value::Bool(b) => Message::Bool(b),
         Value::Int(i) => Message::Int(i),
         Value::Float(f) => Message::Float(f),
-        s @ Value::Str(_) => Message::Str(vm.str_bytes(s).unwrap_or_default().to_vec()),
-        a @ Value::Array(_) => Message::Array(
-            vm.array_items(a)
-                .unwrap_or_default()
-                .iter()
-                .map(|v| capture(vm, *v, depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        t @ Value::Table(_) => Message::Table(
-            vm.table_entries(t)
-                .into_iter()
-                .flatten()
-                .map(|(k, v)| Ok((capture(vm, k, depth + 1)?, capture(vm, v, depth + 1)?)))
-                .collect::<Result<_, String>>()?,
-        ),
+        s @ Value::Str(_) => {
+            let bytes = vm.str_bytes(s).unwrap_or_default().to_vec();
+            if is_safe(&bytes) {
+                Message::Str(bytes)
+            } else {
+                Message::Blob(bytes)
+            }
+        }
+        a @ Value::Array(_) => {
+            let mut items = Vec::new();
+            for v in vm.array_items(a).unwrap_or_default() {
+                items.extend(capture(vm, *v, depth + 1, skipped)?);
+            }
+            Message::Array(items)
+        }
+        t @ Value::Table(_) => {
+            let mut entries = Vec::new();
+            for (k, v) in vm.table_entries(t).into_iter().flatten() {
+                let key = vm.str_bytes(k).filter(|k| is_safe(k)).map(|k| Message::Str(k.to_vec()));
+                match (key, capture(vm, v, depth + 1, skipped)?) {
+                    (Some(key), Some(value)) => entries.push((key, value)),
+                    _ => *skipped = true,
+                }
+            }
+            Message::Table(entries)
+        }
         blob @ Value::Instance(_) if vm.instance_data::<Blob>(blob).is_some() => {
             Message::Blob(bytes_of(vm, blob).unwrap_or_default())
         }
-        other => return Err(format!("cannot serialise a value of type {}", other.type_of().name())),
-    })
+        _ => {
+            *skipped = true;
+            return Ok(None);
+        }
+    };
+    Ok(Some(message))
 }
 
 #[cfg(test)]
@@ -110,31 +145,53 @@ mod tests {
     use super::*;
     use impish_vm::Profile;
 
-    #[test]
-    fn nested_data_is_copied_not_shared() {
-        let mut from = Vm::new(Profile::Imp);
-        impish_stdlib::register(&mut from);
-        let source =
-            "local b = blob(); b.writen(258, 'w'); return { a = [1, 2.5, \"x\", null, true], b = { c = -3 }, d = b }";
-        let value = from.run_source(source, "t").expect("runs");
-        let message = Message::capture(&from, value).expect("serialisable");
-        let mut to = Vm::new(Profile::Imp);
-        impish_stdlib::register(&mut to);
-        let copy = message.restore(&mut to).expect("restores");
-        assert_eq!(Message::capture(&to, copy), Ok(message));
+    fn imp_vm() -> Vm {
+        let mut vm = Vm::new(Profile::Imp);
+        impish_stdlib::register(&mut vm);
+        vm
     }
 
     #[test]
-    fn functions_instances_and_cycles_are_refused() {
-        let mut vm = Vm::new(Profile::Imp);
+    fn nested_data_is_copied_not_shared() {
+        let mut from = imp_vm();
+        let source =
+            "local b = blob(); b.writen(258, 'w'); return { a = [1, 2.5, \"x\", null, true], b = { c = -3 }, d = b }";
+        let value = from.run_source(source, "t").expect("runs");
+        let captured = Message::capture(&from, value).expect("serialisable");
+        assert!(!captured.skipped);
+        let mut to = imp_vm();
+        let copy = captured.message.restore(&mut to).expect("restores");
+        assert_eq!(Message::capture(&to, copy), Ok(captured));
+    }
+
+    /// Dev Center, "Squirrel Data Serialization": functions, classes and instances
+    /// other than blobs, and entries whose key is not a safe string, are dropped
+    /// without an error (its example of an unsafe key is "\x00\x01"); strings that
+    /// are not safe travel as blobs.
+    #[test]
+    fn what_cannot_be_serialised_is_dropped() {
+        let mut vm = imp_vm();
         for (source, expected) in [
-            ("return [function() {}]", "cannot serialise a value of type function"),
-            ("class C {} return { c = C() }", "cannot serialise a value of type instance"),
-            ("class C {} return C", "cannot serialise a value of type class"),
-            ("local t = {}; t.self <- t; return t", "cannot serialise data nested more than 32 deep (or cyclic)"),
+            ("return [1, function() {}, 2]", Message::Array(vec![Message::Int(1), Message::Int(2)])),
+            (
+                "class C {} return { c = C(), n = 1 }",
+                Message::Table(vec![(Message::Str(b"n".to_vec()), Message::Int(1))]),
+            ),
+            ("return { [\"\\x00\\x01\"] = 1, [2] = 2, [3.5] = 3 }", Message::Table(vec![])),
+            ("class C {} return C", Message::Null),
         ] {
             let value = vm.run_source(source, "t").expect("runs");
-            assert_eq!(Message::capture(&vm, value), Err(expected.to_string()), "{source}");
+            assert_eq!(Message::capture(&vm, value), Ok(Captured { message: expected, skipped: true }), "{source}");
         }
+        let value = vm.run_source("return [\"caf\\xc3\\xa9\", \"\\x00\\x01\", \"\\xff\"]", "t").expect("runs");
+        let strings = Message::Array(vec![
+            Message::Str("café".into()),
+            Message::Blob(b"\x00\x01".to_vec()),
+            Message::Blob(b"\xff".to_vec()),
+        ]);
+        assert_eq!(Message::capture(&vm, value), Ok(Captured { message: strings, skipped: false }));
+        let value = vm.run_source("local t = {}; t.self <- t; return t", "t").expect("runs");
+        let cyclic = "cannot serialise data nested more than 32 deep (or cyclic)".to_string();
+        assert_eq!(Message::capture(&vm, value), Err(cyclic));
     }
 }

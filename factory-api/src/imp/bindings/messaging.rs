@@ -1,11 +1,12 @@
 //! Device ⇄ agent messages: `agent.send`/`agent.on` on the device, `device.send`/
-//! `device.on` on the agent. A send deep-copies the data (refusing what cannot be
+//! `device.on` on the agent. A send deep-copies the data (dropping what cannot be
 //! serialised) and queues its delivery; the receiver's handler for the name, if any,
 //! runs as its own event. The agent also learns when its device comes and goes
 //! (`device.isconnected`, `device.onconnect`, `device.ondisconnect`).
 
 use super::server::through_server;
 use super::{global_table, method, text, Ctx};
+use crate::cloud::LogKind;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::message::Message;
 use crate::imp::shared::{Event, Side};
@@ -22,8 +23,13 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     // returns nothing, and a disconnected device never gets the message.
     method(vm, table, "send", 3, ".s.", move |vm, args| {
         let name = text(vm, args.get(vm, 1));
-        let data = Message::capture(vm, args.get(vm, 2)).map_err(|why| vm.error(format!("{peer}.send: {why}")))?;
-        let to = c.side.other();
+        let captured = Message::capture(vm, args.get(vm, 2)).map_err(|why| vm.error(format!("{peer}.send: {why}")))?;
+        if captured.skipped && c.side == Side::Device {
+            // What the device logs (MessageManager's tests quote it: "ERROR: skipped
+            // unserialisable data"); the agent drops the same data silently.
+            c.shared.borrow_mut().log(LogKind::ServerError, "skipped unserialisable data".into());
+        }
+        let (to, data) = (c.side.other(), captured.message);
         let sent = through_server(vm, &c, |shared| {
             shared.scheduler.after(0.0, Event::Message { to, name, data });
         })?;

@@ -13,6 +13,12 @@ use std::time::Duration;
 /// `server.connect`'s timeout when none is given (documented: 60 s).
 const CONNECT_TIMEOUT_SECONDS: f64 = 60.0;
 
+/// How long `server.connect` takes to bring a disconnected imp online when the network
+/// is there. Not documented; joining Wi-Fi and the server takes seconds on a real imp,
+/// and what matters to firmware is that `server.isconnected()` is still false when
+/// `connect` returns and the callback comes later from the event loop.
+const CONNECT_TIME: Duration = Duration::from_secs(2);
+
 pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     let server = global_table(vm, "server");
     let (log_kind, error_kind) = ctx.side.log_kinds();
@@ -92,17 +98,19 @@ fn install_connection(vm: &mut Vm, ctx: &Ctx, server: Value) {
         if let Some(previous) = shared.connection.pending_connect.take() {
             callbacks::take(vm, Kind::Pending, Value::Int(previous.callback));
         }
-        if shared.connection.link_up(now) {
-            shared.connected();
-            if !callback.is_null() {
-                let answer =
-                    Event::Answer { side: Side::Device, generation, callback: id, value: reason::SERVER_CONNECTED };
-                shared.scheduler.after(0.0, answer);
-            }
-        } else if !callback.is_null() {
+        if shared.connection.state == State::Connected {
+            let answer =
+                Event::Answer { side: Side::Device, generation, callback: id, value: reason::SERVER_CONNECTED };
+            shared.scheduler.after(0.0, answer);
+        } else {
+            // Connecting takes time: the link (if up now) is joined after CONNECT_TIME,
+            // as if it had come back then, which answers the pending callback.
             let deadline = now + Duration::from_secs_f64(timeout.min(crate::scheduler::MAX_WAKEUP_SECONDS));
             shared.connection.pending_connect = Some(PendingConnect { generation, callback: id, deadline });
             shared.scheduler.at(deadline, Event::ConnectTimeout { callback: id });
+            if shared.connection.link_up(now) {
+                shared.scheduler.at(now + CONNECT_TIME, Event::Link { up: true });
+            }
         }
         drop(shared);
         callbacks::set(vm, Kind::Pending, Value::Int(id), callback);
