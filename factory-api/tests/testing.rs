@@ -343,6 +343,14 @@ fn the_sample_suites_pass_on_good_units() {
 }
 
 #[test]
+fn the_accelerometer_sample_plays_its_sensor_with_testbench_parts() {
+    let home = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/accelerometer/tests");
+    let report = run_with(&home, "", &[]);
+    assert!(report.succeeded(), "{}", output::render(&report));
+    assert_eq!((report.passed(), report.failed()), (5, 0));
+}
+
+#[test]
 fn the_imps_own_log_is_shown_on_request() {
     let home = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/factory/tests");
     let options = RunOptions { filter: Filter::parse("loopback").unwrap(), show_log: true, ..RunOptions::new(&home) };
