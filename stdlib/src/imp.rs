@@ -8,6 +8,7 @@
 use impish_vm::{Args, Bytes, Fail, This, Type, Value, Vm};
 
 use crate::blob::bytes_of;
+use crate::natives::{int_arg, str_arg};
 
 /// Base functions the imp does not have (imp-api.md §2.1).
 const ABSENT_GLOBALS: &[&str] = &[
@@ -54,6 +55,7 @@ pub fn install(vm: &mut Vm) {
         vm.register_fn_in(string, "tointeger", |This(Bytes(s)): This<Bytes>| {
             imp_str_to_int(&s).ok_or("cannot convert the string")
         });
+        vm.register_in(string, "find", string_find, -2, Some("s s n"));
     }
     let version = vm.string("Squirrel 3.0.4 stable");
     vm.set_global("_version_", version);
@@ -61,6 +63,18 @@ pub fn install(vm: &mut Vm) {
     let crypto = vm.new_table();
     vm.register_in(crypto, "equals", crypto_equals, 3, Some(".s|x s|x"));
     vm.set_global("crypto", crypto);
+}
+
+/// The imp's `string.find(needle[, start])` is byte-exact, where stock Squirrel's is C
+/// `strstr` (both strings end at their first NUL): SPIFlashFileSystem finds a free
+/// page by searching its page map (bytes 0-3) for "\x00", and passes on imps.
+fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (text, needle) = (str_arg(vm, args, 0), str_arg(vm, args, 1));
+    let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    let Some(hay) = usize::try_from(start).ok().filter(|&s| s < text.len()).map(|s| &text[s..]) else {
+        return Ok(Value::Null);
+    };
+    Ok(memchr::memmem::find(hay, &needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)))
 }
 
 /// Re-registers a delegate method with a stricter parameter check, keeping its code.

@@ -2,7 +2,7 @@
 //! (`[].len()`, `"s".slice(1)`, `f.call(...)`, ...), with the reference's parameter
 //! checks and error texts.
 
-use crate::api::vm::{Args, Fail, Profile, Vm};
+use crate::api::vm::{Args, Fail, Vm};
 use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
@@ -677,14 +677,9 @@ fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     if start < 0 || start >= s.len() as i64 {
         return Ok(Value::Null);
     }
+    // C `strstr` semantics: both strings end at their first NUL.
     let hay = &s[start as usize..];
     let needle = vm.heap.str(sub);
-    if vm.profile() == Profile::Imp {
-        // The imp's `find` is byte-exact: SPIFlashFileSystem finds a free page by
-        // searching its page map (bytes 0-3) for "\x00", and its tests pass on imps.
-        return Ok(memchr::memmem::find(hay, needle).map_or(Value::Null, |p| Value::Int(p as i64 + start)));
-    }
-    // C `strstr` semantics: both strings end at their first NUL.
     let needle = &needle[..needle.iter().position(|&c| c == 0).unwrap_or(needle.len())];
     if needle.is_empty() {
         return Ok(Value::Int(start));
