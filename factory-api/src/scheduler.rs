@@ -48,6 +48,8 @@ pub enum Next<E> {
 
 pub struct Scheduler<E> {
     now: SimTime,
+    /// When the event `next` returned last fell due.
+    due: SimTime,
     pace: Pace,
     /// (due time, sequence): the sequence keeps equal times first-in first-out.
     queue: BinaryHeap<Reverse<(SimTime, u64)>>,
@@ -60,6 +62,7 @@ impl<E> Scheduler<E> {
     pub fn new(pace: Pace) -> Scheduler<E> {
         Scheduler {
             now: Duration::ZERO,
+            due: Duration::ZERO,
             pace,
             queue: BinaryHeap::new(),
             events: HashMap::new(),
@@ -76,6 +79,19 @@ impl<E> Scheduler<E> {
     /// Squirrel); never backwards.
     pub fn advance_to(&mut self, at: SimTime) {
         self.now = self.now.max(at);
+    }
+
+    /// When the event `next` returned last fell due: earlier than `now` when code ran
+    /// past it (`imp.sleep`).
+    pub fn due(&self) -> SimTime {
+        self.due
+    }
+
+    /// Sets the clock for the event about to run, backwards too: an event of one side
+    /// that fell due while the other side's code slept runs at its own time, as on an
+    /// imp, where device and agent run apart.
+    pub fn run_at(&mut self, at: SimTime) {
+        self.now = at;
     }
 
     /// `imp.wakeup(seconds, ...)`: due after `seconds`, kept to the timer resolution
@@ -161,8 +177,9 @@ impl<E> Scheduler<E> {
             if at > self.now {
                 return None;
             }
-            let Reverse((_, sequence)) = self.queue.pop()?;
+            let Reverse((at, sequence)) = self.queue.pop()?;
             if let Some(event) = self.events.remove(&sequence) {
+                self.due = at;
                 return Some(event);
             }
         }

@@ -145,3 +145,38 @@ fn bad_sleep_arguments_are_squirrel_errors() {
         ]
     );
 }
+
+/// `imp.sleep` blocks only the side that calls it (Dev Center: device and agent run
+/// apart, the agent in the cloud): the agent's timer due at 1 s runs at 1 s while the
+/// device sleeps until 2 s; the device's own timer due at 1 s waits until it is free,
+/// and what it sends after the sleep arrives at 2 s. MessageManager's timeout tests
+/// (the agent times out a message whose reply the device delays with imp.sleep)
+/// depend on it.
+#[test]
+fn imp_sleep_blocks_only_its_own_side() {
+    let device = r#"
+        imp.wakeup(1, function() { server.log("device timer at " + hardware.millis()); });
+        imp.wakeup(0.5, function() {
+            imp.sleep(1.5);
+            server.log("device awake at " + hardware.millis());
+            agent.send("done", hardware.millis());
+        });
+    "#;
+    let agent = r#"
+        imp.wakeup(1, function() { server.log("agent timer, usec " + date().usec); });
+        device.on("done", function(at) { server.log("agent got done from " + at); });
+    "#;
+    let log = run(device, Some(agent), 5);
+    assert_eq!(
+        log,
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Status] Device connected",
+            // The log keeps the order things ran in: the device's handler first.
+            "00:02.000 [Device] device awake at 2000",
+            "00:01.000 [Agent] agent timer, usec 0",
+            "00:02.000 [Device] device timer at 2000",
+            "00:02.000 [Agent] agent got done from 2000",
+        ]
+    );
+}

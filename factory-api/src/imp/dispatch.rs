@@ -8,11 +8,29 @@ impl Imp {
     pub(crate) fn step(&mut self, limit: Option<SimTime>) -> Option<Outcome> {
         let next = self.shared.borrow_mut().scheduler.next(limit);
         match next {
-            Next::Event(event) | Next::Idle(event) => self.dispatch(event),
+            Next::Event(event) => {
+                self.clock_for(event.side(), true);
+                self.dispatch(event);
+            }
+            Next::Idle(event) => {
+                self.clock_for(Some(Side::Device), false);
+                self.dispatch(event);
+            }
             Next::Finished => return Some(Outcome::Finished),
             Next::LimitReached => return Some(Outcome::LimitReached),
         }
         None
+    }
+
+    /// Sets the clock for an event of `side` (`None`: the outside world's): its due
+    /// time (`queued`; else the clock as it is), but not before that side's code is
+    /// free again. After the device's `imp.sleep(2)` the agent's timer due a second
+    /// in runs at 1 s, and the device's own events wait until 2 s.
+    fn clock_for(&mut self, side: Option<Side>, queued: bool) {
+        let mut shared = self.shared.borrow_mut();
+        let at = if queued { shared.scheduler.due() } else { shared.now() };
+        let free = side.map_or(SimTime::ZERO, |side| shared.side(side).busy_until);
+        shared.scheduler.run_at(at.max(free));
     }
 
     /// When this imp's next event is due.

@@ -215,6 +215,9 @@ pub(crate) struct SideState {
     pub next_callback: i64,
     /// An `imp.onidle` callback is waiting.
     pub idle: bool,
+    /// Until when this side's code is busy: `imp.sleep` blocks one side only, so its
+    /// events wait until then while the other side's run at their own times.
+    pub busy_until: SimTime,
 }
 
 pub(crate) struct Shared {

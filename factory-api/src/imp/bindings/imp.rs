@@ -69,6 +69,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         let mut shared = c.shared.borrow_mut();
         let until = shared.now() + duration;
         shared.scheduler.advance_to(until);
+        shared.side(c.side).busy_until = until;
         if shared.realtime {
             drop(shared);
             std::thread::sleep(duration);
