@@ -2,10 +2,12 @@
 //! sleep), serialised as the imp does it (Dev Center, "Squirrel Data Serialization"):
 //! null, bool, integer, float, blob, safe strings (UTF-8 without NUL; other strings
 //! travel as blobs), arrays, and tables whose keys are safe strings, nested. What else
-//! a value holds — functions, classes, instances other than blobs, entries under other
-//! keys — is dropped without an error. A message leaves one VM as a `Message` (a deep
-//! copy) and is rebuilt in the other, so the two never share objects. Only data nested
-//! too deep (or cyclic) is refused.
+//! a value holds is dropped without an error: table entries under other keys go, and
+//! functions, classes and instances other than blobs arrive as null (a table keeps
+//! the key: MessageManager's tests, which pass on imps, send `{data = function}` and
+//! the receiver reads `payload["data"]`). A message leaves one VM as a `Message` (a
+//! deep copy) and is rebuilt in the other, so the two never share objects. Only data
+//! nested too deep (or cyclic) is refused.
 
 use impish_stdlib::blob::Blob;
 use impish_vm::{Fail, Value, Vm};
@@ -34,11 +36,10 @@ pub struct Captured {
 }
 
 impl Message {
-    /// A deep copy of `value` as the imp serialises it (a value that cannot be
-    /// serialised at all is null), or why it cannot be.
+    /// A deep copy of `value` as the imp serialises it, or why it cannot be.
     pub fn capture(vm: &Vm, value: Value) -> Result<Captured, String> {
         let mut skipped = false;
-        let message = capture(vm, value, 0, &mut skipped)?.unwrap_or(Message::Null);
+        let message = capture(vm, value, 0, &mut skipped)?;
         Ok(Captured { message, skipped })
     }
 
@@ -93,12 +94,12 @@ fn is_safe(s: &[u8]) -> bool {
     !s.contains(&0) && std::str::from_utf8(s).is_ok()
 }
 
-/// The message for `value`; `None` (and `skipped` set) for what cannot be serialised.
-fn capture(vm: &Vm, value: Value, depth: usize, skipped: &mut bool) -> Result<Option<Message>, String> {
+/// The message for `value`; null (and `skipped` set) for what cannot be serialised.
+fn capture(vm: &Vm, value: Value, depth: usize, skipped: &mut bool) -> Result<Message, String> {
     if depth > MAX_DEPTH {
         return Err(format!("cannot serialise data nested more than {MAX_DEPTH} deep (or cyclic)"));
     }
-    let message = match vm.resolve(value) {
+    Ok(match vm.resolve(value) {
         Value::Null => Message::Null,
         Value::Bool(b) => Message::Bool(b),
         Value::Int(i) => Message::Int(i),
@@ -111,20 +112,19 @@ fn capture(vm: &Vm, value: Value, depth: usize, skipped: &mut bool) -> Result<Op
                 Message::Blob(bytes)
             }
         }
-        a @ Value::Array(_) => {
-            let mut items = Vec::new();
-            for v in vm.array_items(a).unwrap_or_default() {
-                items.extend(capture(vm, *v, depth + 1, skipped)?);
-            }
-            Message::Array(items)
-        }
+        a @ Value::Array(_) => Message::Array(
+            vm.array_items(a)
+                .unwrap_or_default()
+                .iter()
+                .map(|v| capture(vm, *v, depth + 1, skipped))
+                .collect::<Result<_, _>>()?,
+        ),
         t @ Value::Table(_) => {
             let mut entries = Vec::new();
             for (k, v) in vm.table_entries(t).into_iter().flatten() {
-                let key = vm.str_bytes(k).filter(|k| is_safe(k)).map(|k| Message::Str(k.to_vec()));
-                match (key, capture(vm, v, depth + 1, skipped)?) {
-                    (Some(key), Some(value)) => entries.push((key, value)),
-                    _ => *skipped = true,
+                match vm.str_bytes(k).filter(|k| is_safe(k)) {
+                    Some(key) => entries.push((Message::Str(key.to_vec()), capture(vm, v, depth + 1, skipped)?)),
+                    None => *skipped = true,
                 }
             }
             Message::Table(entries)
@@ -134,10 +134,9 @@ fn capture(vm: &Vm, value: Value, depth: usize, skipped: &mut bool) -> Result<Op
         }
         _ => {
             *skipped = true;
-            return Ok(None);
+            Message::Null
         }
-    };
-    Ok(Some(message))
+    })
 }
 
 #[cfg(test)]
@@ -167,16 +166,13 @@ mod tests {
     /// Dev Center, "Squirrel Data Serialization": functions, classes and instances
     /// other than blobs, and entries whose key is not a safe string, are dropped
     /// without an error (its example of an unsafe key is "\x00\x01"); strings that
-    /// are not safe travel as blobs.
+    /// are not safe travel as blobs. A dropped value arrives as null (see the module).
     #[test]
     fn what_cannot_be_serialised_is_dropped() {
         let mut vm = imp_vm();
         for (source, expected) in [
-            ("return [1, function() {}, 2]", Message::Array(vec![Message::Int(1), Message::Int(2)])),
-            (
-                "class C {} return { c = C(), n = 1 }",
-                Message::Table(vec![(Message::Str(b"n".to_vec()), Message::Int(1))]),
-            ),
+            ("return [1, function() {}, 2]", Message::Array(vec![Message::Int(1), Message::Null, Message::Int(2)])),
+            ("class C {} return { c = C() }", Message::Table(vec![(Message::Str(b"c".to_vec()), Message::Null)])),
             ("return { [\"\\x00\\x01\"] = 1, [2] = 2, [3.5] = 3 }", Message::Table(vec![])),
             ("class C {} return C", Message::Null),
         ] {
