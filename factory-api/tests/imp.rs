@@ -106,8 +106,9 @@ fn time_and_date_are_virtual() {
 }
 
 /// Dev Center, "date()": the table has `time` (Unix seconds) and `usec`, which only the
-/// agent fills in (always 0 on the device); `date(t)` describes `t`. Dev Center,
-/// "math.rand()": `RAND_MAX` is a system constant (Promise's tests read it bare).
+/// agent fills in (always 0 on the device); `date(t)` describes `t`, or is all zeros
+/// for a `t` outside 2000-2099. Dev Center, "math.rand()": `RAND_MAX` is a system
+/// constant (Promise's tests read it bare).
 #[test]
 fn date_has_time_and_usec_and_rand_max_is_global() {
     let report = r#"
@@ -117,6 +118,8 @@ fn date_has_time_and_usec_and_rand_max_is_global() {
             local then = date(1767225600 + 86400);
             server.log(side + " " + then.time + " " + then.usec + " day " + then.day);
             server.log(side + " RAND_MAX " + (RAND_MAX == math.RAND_MAX) + " " + (math.rand() <= RAND_MAX));
+            local zero = date(946684799);
+            server.log(side + " before 2000: " + zero.year + " " + zero.day + " " + zero.time);
         }
     "#;
     let device = format!("{report} imp.wakeup(1.25, function() {{ report(\"device\"); }});");
@@ -128,9 +131,11 @@ fn date_has_time_and_usec_and_rand_max_is_global() {
             "00:00.750 [Agent] agent true 1767225600 usec 750000",
             "00:00.750 [Agent] agent 1767312000 0 day 2",
             "00:00.750 [Agent] agent RAND_MAX true true",
+            "00:00.750 [Agent] agent before 2000: 0 0 0",
             "00:01.250 [Device] device true 1767225601 usec 0",
             "00:01.250 [Device] device 1767312000 0 day 2",
             "00:01.250 [Device] device RAND_MAX true true",
+            "00:01.250 [Device] device before 2000: 0 0 0",
         ]
     );
 }

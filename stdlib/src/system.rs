@@ -65,13 +65,15 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
         "date",
         Rc::new(move |vm: &mut Vm, args: Args| {
             let (t, usec) = if args.len() > 1 { (int_arg(vm, args, 1), 0) } else { (source.now(), source.usec()) };
-            let table = date_table(vm, t);
-            if vm.profile() == Profile::Imp {
-                // The imp's table also has the timestamp and its microseconds (Dev
-                // Center, "date()"); stock Squirrel's has neither.
-                natives::set(vm, table, "time", Value::Int(vm.profile().wrap(t)));
-                natives::set(vm, table, "usec", Value::Int(usec));
+            if vm.profile() == Profile::Squirrel {
+                return Ok(date_table(vm, civil(t)));
             }
+            // The imp's table also has the timestamp and its microseconds, and is all
+            // zeros for a time outside 2000-2099 (Dev Center, "date()").
+            let (c, t, usec) = if IMP_DATES.contains(&t) { (civil(t), t, usec) } else { (CivilTime::default(), 0, 0) };
+            let table = date_table(vm, c);
+            natives::set(vm, table, "time", Value::Int(t));
+            natives::set(vm, table, "usec", Value::Int(usec));
             Ok(table)
         }),
         -1,
@@ -87,8 +89,11 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     }
 }
 
+/// The times the imp's `date(t)` describes: 2000-01-01 to 2099-12-31 (Dev Center).
+const IMP_DATES: std::ops::RangeInclusive<i64> = 946_684_800..=4_102_444_799;
+
 /// A broken-down UTC time, as C's `struct tm` has it (month 0-based, years from 0).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CivilTime {
     pub sec: i64,
     pub min: i64,
@@ -129,8 +134,7 @@ pub fn civil(t: i64) -> CivilTime {
 }
 
 /// The table `date` returns.
-fn date_table(vm: &mut Vm, t: i64) -> Value {
-    let c = civil(t);
+fn date_table(vm: &mut Vm, c: CivilTime) -> Value {
     let table = vm.new_table();
     let fields = [
         ("sec", c.sec),
