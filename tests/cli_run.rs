@@ -25,8 +25,9 @@ fn an_imp_run_prints_its_log_and_takes_input() {
     }
 }
 
+/// impCentral's log stream field names: `device_id`, `ts`, `type`, `msg`.
 #[test]
-fn json_output_is_one_object_per_line() {
+fn json_output_is_one_object_per_line_with_impcentral_field_names() {
     let (device, agent) = (scratch("json.device.nut", DEVICE), scratch("json.agent.nut", AGENT));
     let input = scratch("json.input", "uart1 receive \"A\\\"B\" at 2 s\n");
     let (code, out, err) = impish(&["run", &device, "--agent", &agent, "--input", &input, "--json", "--for", "3"]);
@@ -37,8 +38,8 @@ fn json_output_is_one_object_per_line() {
     assert_eq!(
         lines[2],
         serde_json::json!({
-            "time": "2026-01-01T00:00:02.000Z", "seconds": 2.0, "source": "agent", "type": "agent.log",
-            "message": "scanned A\"B"
+            "device_id": "23000c2a69000001", "ts": "2026-01-01T00:00:02.000Z", "type": "agent.log",
+            "msg": "scanned A\"B"
         })
     );
     assert_eq!(lines[1]["type"], "status");
@@ -52,7 +53,7 @@ fn an_uncaught_error_fails_the_run_and_bad_inputs_name_their_file_and_line() {
     assert!(out.contains("[Device] ERROR: boom"), "{out}");
     let input = scratch("bad.input", "press pinC at 1\nuart1 receive \"open\n");
     let (code, _, err) = impish(&["run", &device, "--input", &input]);
-    assert_eq!(code, Some(1));
+    assert_eq!(code, Some(2));
     assert_eq!(err.trim(), format!("{input}: line 2: the quoted text has no closing quote"));
     let (code, _, err) = impish(&["run", &device, "--instruction-budget", "lots"]);
     assert_eq!(code, Some(2));

@@ -1,6 +1,6 @@
-//! `impish bench FILE [--profile squirrel|imp] [--for SECONDS] [--json]`: what a script
-//! or a firmware costs — wall time, instructions, heap, collector pauses, and where the
-//! instructions go.
+//! `impish bench FILE [--profile imp|squirrel] [--for SECONDS] [--json]`: what a firmware
+//! (by default, as `impish run` takes FILE) or a script costs — wall time, instructions,
+//! heap, collector pauses, and where the instructions go.
 //!
 //! A `squirrel` script runs to its end with its output discarded. An `imp` firmware
 //! runs as `impish run` runs it — device (and agent) on the virtual clock — for `--for`
@@ -19,9 +19,9 @@ use std::rc::Rc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which Squirrel to emulate: `squirrel` runs a script, `imp` runs a firmware on its
-    /// event loop.
-    #[arg(long, value_enum, default_value = "squirrel")]
+    /// Which Squirrel to emulate: `imp` (as `impish run`) runs device code on its event
+    /// loop, `squirrel` runs a plain script.
+    #[arg(long, value_enum, default_value = "imp")]
     profile: ProfileArg,
     /// The script or device code.
     file: PathBuf,
@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
         Err(message) => {
             eprintln!("{message}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
 }
