@@ -37,7 +37,7 @@ Exit status:
 
 #[derive(Subcommand)]
 enum Command {
-    /// Compile Squirrel files and report errors as the reference does; exits 0 when all are clean.
+    /// Compile Squirrel files (or every `.nut` file in a folder) and report errors as the reference does.
     Check(cli::check::Args),
     /// Run imp firmware (device and agent code) in virtual time and print its log;
     /// with `--profile squirrel`, run a script as the reference `sq FILE` does.
