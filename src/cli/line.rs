@@ -1,7 +1,9 @@
 //! `impish line LINE.toml [--json FILE] [--html FILE] [--quiet]`: simulate a
 //! connected-factory assembly line from a line file, with a progress bar while it runs,
 //! then a table of every unit and a summary; the full report as JSON or as one HTML page.
-//! Exits non-zero when the line file is wrong or a unit escaped the factory unblessed.
+//! Exits 1 when the line failed (a unit escaped unblessed, a unit blessed or rejected
+//! against what its faults predict, an uncaught firmware error: the summary says which),
+//! 2 when the line file is wrong.
 
 use impish_factory::line::{self, html, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -28,9 +30,10 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     match run_line(args) {
-        Ok(report) if report.summary.escapes == 0 => ExitCode::SUCCESS,
+        Ok(report) if report.passed() => ExitCode::SUCCESS,
         Ok(report) => {
-            eprintln!("{} unit(s) escaped the factory without being blessed", report.summary.escapes);
+            let s = &report.summary;
+            eprintln!("the line failed: {} problem(s), {} escape(s) (see the summary)", s.problems.len(), s.escapes);
             ExitCode::FAILURE
         }
         Err(message) => {

@@ -149,7 +149,8 @@ pub struct Imp {
     firmware: [Option<Firmware>; 2],
     setup_vm: Option<VmSetup>,
     running: [Option<Running>; 2],
-    uncaught: usize,
+    /// Each uncaught error, in one line: `message (in f file.nut:12)`.
+    uncaught: Vec<String>,
     instruction_budget: Option<u64>,
 }
 
@@ -183,7 +184,7 @@ impl Imp {
             firmware: [Some(config.device), config.agent],
             setup_vm: config.setup_vm,
             running: [None, None],
-            uncaught: 0,
+            uncaught: Vec::new(),
             instruction_budget: config.instruction_budget,
         };
         for side in [Side::Agent, Side::Device] {
@@ -350,7 +351,13 @@ impl Imp {
 
     /// How many uncaught errors the device and agent have had.
     pub fn uncaught_errors(&self) -> usize {
-        self.uncaught
+        self.uncaught.len()
+    }
+
+    /// The uncaught errors, each in one line with where it was raised:
+    /// `device: the index 'x' does not exist (in main dut.device.nut:12)`.
+    pub fn uncaught_error_lines(&self) -> &[String] {
+        &self.uncaught
     }
 }
 

@@ -48,11 +48,15 @@ pub struct UnitReport {
     pub in_production_group: bool,
     /// It left able to run the application without being blessed.
     pub escape: bool,
+    /// What the population and the cloud's faults predict: blessed unless it was built
+    /// with a defect or its bless request fails.
+    pub expected_blessed: bool,
     pub placed_ms: Millis,
     pub left_ms: Millis,
     /// Milestones of its way along the line, for timelines.
     pub events: Vec<UnitEvent>,
-    pub uncaught_errors: usize,
+    /// Its firmware's uncaught errors (device and agent), each with where it was raised.
+    pub uncaught_errors: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -146,7 +150,7 @@ pub struct FixtureReport {
     pub device_id: String,
     /// What its label printer (uart0) printed.
     pub printed: String,
-    pub uncaught_errors: usize,
+    pub uncaught_errors: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -168,6 +172,10 @@ pub struct WebhookReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
+    /// Why the line failed, one reason a line (see `problems`): units blessed or
+    /// rejected against the prediction, uncaught firmware errors, a fixture that ignores
+    /// its button. Empty for a line that works.
+    pub problems: Vec<String>,
     pub processed: usize,
     pub blessed: usize,
     pub rejected: usize,
@@ -190,6 +198,11 @@ pub fn clock(ms: Millis) -> String {
 }
 
 impl Report {
+    /// The line works: no unit escaped and nothing went against prediction.
+    pub fn passed(&self) -> bool {
+        self.summary.escapes == 0 && self.summary.problems.is_empty()
+    }
+
     /// The per-unit table. Long lines show the rejected units and the first `limit`
     /// others, and say how many rows were left out.
     pub fn table(&self, limit: usize) -> String {
@@ -268,6 +281,17 @@ impl Report {
         let _ = writeln!(out, "line time         {} simulated", clock((s.line_time_s * 1000.0) as Millis));
         let _ = writeln!(out, "throughput        {:.0} units/hour", s.throughput_per_hour);
         let _ = writeln!(out, "wall time         {:.2} s ({:.0} units/s)", s.wall_time_s, s.units_per_wall_second);
+        match (s.problems.len(), s.escapes) {
+            (0, 0) => {
+                let _ = writeln!(out, "verdict           passed: every unit as its faults predict, no uncaught errors");
+            }
+            (n, escapes) => {
+                let _ = writeln!(out, "verdict           FAILED: {n} problem(s), {escapes} escape(s)");
+                for problem in &s.problems {
+                    let _ = writeln!(out, "  - {problem}");
+                }
+            }
+        }
         out
     }
 }
