@@ -188,7 +188,9 @@ impl<'a> Floor<'a> {
     fn absorb(&mut self, watch: &mut Watch, unit: Option<(ImpId, ImpId)>) {
         for milestone in self.world.take_milestones() {
             if let Some((_, fixture)) = unit.filter(|(unit, _)| milestone.imp == *unit) {
-                watch.note(milestone, fixture, self.production);
+                let cloud = self.world.cloud();
+                let name = |group: GroupId| cloud.group(group).map_or_else(|_| group.to_string(), |g| g.name.clone());
+                watch.note(milestone, fixture, self.production, &name);
             }
         }
     }
@@ -445,13 +447,14 @@ struct Watch {
 }
 
 impl Watch {
-    fn note(&mut self, milestone: Milestone, fixture: ImpId, production: GroupId) {
+    /// Notes a milestone of the unit at `fixture`; `name` names device groups.
+    fn note(&mut self, milestone: Milestone, fixture: ImpId, production: GroupId, name: &dyn Fn(GroupId) -> String) {
         use crate::world::Reached as World;
         let at = milestone.at;
         let what = match milestone.what {
             World::Enrolled { group, .. } => {
                 self.enrolled = Some(at);
-                format!("enrolled into {group} by factory BlinkUp")
+                format!("enrolled into \"{}\" by factory BlinkUp", name(group))
             }
             World::EnrolmentRefused { why } => format!("enrolment refused: {why}"),
             World::BlessRequested { passed } => {
@@ -467,7 +470,7 @@ impl Watch {
                 "restarts into the application firmware".into()
             }
             World::Restarted { group } => {
-                format!("restarts into {}", group.map_or("no code".to_string(), |g| format!("{g}'s code")))
+                format!("restarts into {}", group.map_or("no code".to_string(), |g| format!("\"{}\"'s code", name(g))))
             }
             World::AgentRequest { to, body, .. } if to == fixture && self.report.is_none() => {
                 self.report = Some((at, body));
