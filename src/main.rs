@@ -29,10 +29,10 @@ Exit status:
   0  success
   1  what ran or was checked failed: a test, a line (a unit blessed or rejected
      against what its faults predict, an uncaught firmware error), an uncaught error
-     in `run` or `bench`, a compile error found by `check` or `disasm`
-  2  usage or input error: bad arguments, an unreadable or binary file, a bad line
-     file, board file, input script or test configuration, firmware that does not
-     compile (`run`, `bench`, `line`), a `--tests` filter that matches no test
+     in `run` or `bench`, firmware or a script that does not compile
+  2  usage or input error: bad arguments, an unreadable file, a bad line file,
+     board file, input script or test configuration, a `--tests` filter that
+     selects no test
   `run --profile squirrel` exits as the reference `sq` does.";
 
 #[derive(Subcommand)]

@@ -12,18 +12,40 @@ pub mod test;
 
 /// A script's name (its path as given) and text (bytes that are not UTF-8 are
 /// replaced: Squirrel source is read as text; a byte-order mark is not part of it).
-/// A file with a NUL byte is binary (an executable, a compiled file), not source.
 pub fn read_source(path: &Path) -> Result<(String, String), String> {
     let name = path.display().to_string();
     match std::fs::read(path) {
-        Ok(bytes) => match bytes.iter().position(|&b| b == 0) {
-            Some(at) => Err(format!("{name}: not a Squirrel source file (binary data: a NUL byte at offset {at})")),
-            // The reference's file loader skips a UTF-8 byte-order mark.
-            None => {
-                Ok((name, String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).into_owned()))
-            }
-        },
+        // The reference's file loader skips a UTF-8 byte-order mark.
+        Ok(bytes) => {
+            Ok((name, String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).into_owned()))
+        }
         Err(e) => Err(format!("{name}: cannot read: {e}")),
+    }
+}
+
+/// Why a command stopped before its end, which decides its exit status.
+pub enum Stop {
+    /// What it ran failed (firmware that does not compile): exit 1.
+    Failed(String),
+    /// It was given something it cannot use: exit 2.
+    BadInput(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::BadInput(message)
+    }
+}
+
+impl Stop {
+    /// Says why on stderr; the exit status.
+    pub fn report(self) -> std::process::ExitCode {
+        let (message, status) = match self {
+            Stop::Failed(message) => (message, 1),
+            Stop::BadInput(message) => (message, 2),
+        };
+        eprintln!("{message}");
+        std::process::ExitCode::from(status)
     }
 }
 

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, parse_duration, read_source, ProfileArg};
+use super::{parse_bytes, parse_duration, read_source, ProfileArg, Stop};
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup, DEFAULT_INSTRUCTION_BUDGET};
@@ -125,13 +125,7 @@ pub fn run(args: &Args) -> ExitCode {
             }
             run_script(&args.file, args.memory_limit, args.gc_stress)
         }
-        ProfileArg::Imp => match run_imp(&args.file, &args.imp, args.memory_limit) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("{message}");
-                ExitCode::from(2)
-            }
-        },
+        ProfileArg::Imp => run_imp(&args.file, &args.imp, args.memory_limit).unwrap_or_else(Stop::report),
     }
 }
 
@@ -163,7 +157,7 @@ fn run_script(file: &Path, memory_limit: Option<usize>, gc_stress: bool) -> Exit
 
 /// Device (and agent) code on an imp's event loop; fails when either side had an
 /// uncaught error.
-fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, String> {
+fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, Stop> {
     let device = firmware(file)?;
     let agent = args.agent.as_deref().map(firmware).transpose()?;
     let inputs = match &args.input {
@@ -183,7 +177,7 @@ fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<E
     let imp_type = match (&board, args.imp_type) {
         (Some(board), Some(given)) if given != board.imp_type => {
             let (given, file) = (given.name(), args.board.as_deref().unwrap_or(file).display());
-            return Err(format!("--type {given} but the board file {file} is an {}", board.imp_type.name()));
+            return Err(format!("--type {given} but the board file {file} is an {}", board.imp_type.name()).into());
         }
         (Some(board), _) => board.imp_type,
         (None, given) => given.unwrap_or(ImpType::Imp005),
@@ -192,7 +186,7 @@ fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<E
     let instruction_budget = args.instruction_budget.map_or(Some(DEFAULT_INSTRUCTION_BUDGET), |b| b.0);
     let setup_vm = device_memory_limit(memory_limit)?;
     let config = ImpConfig { agent, identity, pace, instruction_budget, setup_vm, ..ImpConfig::new(device) };
-    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    let mut imp = Imp::new(config).map_err(|e| Stop::Failed(e.to_string()))?;
     if args.json {
         let device_id = imp.identity().device_id.clone();
         imp.set_log_sink(Box::new(move |line| super::print(&format!("{}\n", line.to_json(&device_id)))));
