@@ -234,8 +234,11 @@ fn reports_render_as_json_and_as_one_html_page() {
     assert!(json["fixtures"][1]["log"].as_array().is_some_and(|l| !l.is_empty()), "station 2's fixture log");
     let html = line::html::render(&report);
     assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
-    assert_eq!(html.matches("<svg width=\"").count(), 1 + report.units.len(), "a timeline per unit (and the defs)");
+    assert_eq!(html.matches("<td class=\"timeline\"><svg ").count(), report.units.len(), "a timeline per unit");
     assert!(html.contains("station 2: passed"), "stage bands say their verdict");
+    assert!(html.contains("<th>injected</th>") && html.contains("<th>LED</th>"), "the terminal table's columns");
+    assert!(html.contains("enrolled into &quot;station 1 DUTs&quot; by factory BlinkUp"), "groups by name");
+    assert!(html.contains("Line passed"), "the verdict");
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained");
 }
 
