@@ -485,6 +485,10 @@ fn board_spec(here: &Locator, raw: &RawBoard) -> Result<(BoardSpec, Board), Line
         if parts.iter().any(|other| other.part == p.part) {
             return Err(here.error(part.span(), format!("two parts are named {:?}", p.part)));
         }
+        if let Some(other) = parts.iter().find(|other| other.bus == p.bus && other.address == p.address) {
+            let message = format!("{:?} and {:?} both answer at 0x{:02X} on {}", other.part, p.part, p.address, p.bus);
+            return Err(here.error(part.span(), message));
+        }
         parts.push(p.clone());
     }
     Ok((BoardSpec { imp_type, wires, parts }, check))
@@ -731,6 +735,8 @@ device = "app.device.nut"
             "b.toml:7: invalid value: integer `300`, expected a whole number from 0 to 255"
         );
         assert!(bad(format!("{text}duts = 3\n")).contains("unknown field `duts`"));
+        let twice = format!("{text}[[board.i2c]]\npart = \"t\"\nbus = \"i2c89\"\naddress = 0xBE\n");
+        assert_eq!(bad(twice), "b.toml:8: \"s\" and \"t\" both answer at 0xBE on i2c89");
     }
 
     #[test]
