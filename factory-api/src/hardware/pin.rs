@@ -169,6 +169,15 @@ impl Pin {
         &self.trace
     }
 
+    /// The level on the wire at `at` (not after now), from the trace.
+    pub fn level_at(&self, at: SimTime) -> f32 {
+        let before = self.trace.partition_point(|change| change.at <= at);
+        match before {
+            0 => self.trace.first().map_or_else(|| self.level(), |first| first.level),
+            n => self.trace[n - 1].level,
+        }
+    }
+
     fn record(&mut self, at: SimTime) {
         let level = self.level();
         if self.trace.last().is_none_or(|last| last.level != level) {
@@ -196,6 +205,7 @@ mod tests {
         led.write(0.0, secs(2.0)).expect("write");
         let levels: Vec<(f32, f32)> = led.trace().iter().map(|c| (c.at.as_secs_f32(), c.level)).collect();
         assert_eq!(levels, vec![(0.0, 0.0), (1.0, 1.0), (2.0, 0.0)]);
+        assert_eq!((led.level_at(secs(0.5)), led.level_at(secs(1.0)), led.level_at(secs(9.0))), (0.0, 1.0, 0.0));
         assert_eq!(led.read(), Ok(Reading::Digital(0)));
     }
 

@@ -10,15 +10,28 @@
 //! stick pinD high at 1 s            # a fault: the line is held high
 //! uart1 receive "OK 42\r\n" at 1.5 s  # the part on uart1 sends a line
 //! network down at 10 s for 90 s      # the device's link to the server drops
+//! spiEBCA receive "\x9f\x01" at 1 s   # the part on an SPI bus clocks these bytes back
+//! voltage 3.05 at 20 s               # the supply sags (hardware.voltage())
+//! lightlevel 1200 at 4 s             # the BlinkUp sensor is covered (hardware.lightlevel())
+//! rssi -82 at 30 s                   # the joined network's signal weakens (imp.rssi())
+//! wifi "Shop floor" rssi -48 channel 11 open at 2 s  # a network comes in range
+//! wifi "Shop floor" gone at 60 s     # ... and goes
+//! usb connect 0403:6001 "FT232R" at 3 s  # a USB device is plugged in (hardware.usb)
+//! usb disconnect at 9 s
 //! ```
 //!
 //! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
 //! back at the end (`for` defaults to 0.1 s). `UART receive "TEXT"` puts bytes in the
 //! UART's receive buffer (its `configure` callback runs); the text is quoted and takes
-//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`. `network down ... for` drops
-//! the device's link to the server (`Imp::schedule_disconnect`). Times take `s` or `ms`;
-//! without `at` an action happens at time 0.
+//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`; `SPI receive "TEXT"` queues
+//! bytes the SPI peripheral clocks back on the next transfers. `network down ... for` drops
+//! the device's link to the server (`Imp::schedule_disconnect`). The lines after it change
+//! the imp's surroundings (`super::ambient`): the first network in range is the one the
+//! imp joined (`impish-lab` unless one is named); a `wifi` line's fields other than its
+//! SSID are optional (`bssid` takes 12 hex digits). Times take `s` or `ms`; without `at`
+//! an action happens at time 0.
 
+use super::ambient::{Change, UsbDevice, WifiNetwork};
 use crate::cloud::SimTime;
 use std::time::Duration;
 
@@ -32,12 +45,14 @@ pub enum Action {
     Receive(Vec<u8>),
     /// The device's network goes down for this long (`pin` is `network`).
     Disconnect(Duration),
+    /// The surroundings change (`pin` names what: `voltage`, `wifi`, `usb`...).
+    Ambient(Change),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputEvent {
     pub at: SimTime,
-    /// The pin acted on (for `Action::Receive`, the UART: `uart1`).
+    /// The pin acted on (for `Action::Receive`, the UART or SPI bus: `uart1`).
     pub pin: String,
     pub action: Action,
 }
@@ -180,20 +195,95 @@ fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEve
             let duration = duration.ok_or("network down needs \"for\" and how long")?;
             events.push(InputEvent { at, pin: "network".into(), action: Action::Disconnect(duration) });
         }
-        word if word.starts_with("uart") => {
+        word if word.starts_with("uart") || word.starts_with("spi") => {
+            let bus = bus_name(word);
             rest.expect("receive")?;
-            rest.expect("\"").map_err(|_| format!("expected the quoted text {word} receives"))?;
+            rest.expect("\"").map_err(|_| format!("expected the quoted text {bus} receives"))?;
             let bytes = text.unwrap_or_default();
             let at = rest.optional_at()?;
-            events.push(InputEvent { at, pin: word.to_string(), action: Action::Receive(bytes) });
+            events.push(InputEvent { at, pin: bus, action: Action::Receive(bytes) });
+        }
+        "voltage" | "lightlevel" | "rssi" | "wifi" | "usb" => {
+            let change = ambient_change(&first, &mut rest, text)?;
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: first, action: Action::Ambient(change) });
         }
         other => {
             return Err(format!(
-                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive or network down)"
+                "unknown action {other:?} (expected press, set, stick, PIN analog, UART or SPI receive, network \
+                 down, voltage, lightlevel, rssi, wifi or usb)"
             ))
         }
     }
     Ok(())
+}
+
+/// A UART's or SPI bus's name in the imp's spelling: the letters after `uart`/`spi`
+/// upper-cased (`uartDM`, `spiEBCA`, `uart1289`).
+fn bus_name(word: &str) -> String {
+    let prefix = if word.starts_with("uart") { "uart" } else { "spi" };
+    format!("{prefix}{}", word[prefix.len()..].to_ascii_uppercase())
+}
+
+/// The change a `voltage`, `lightlevel`, `rssi`, `wifi` or `usb` line makes.
+fn ambient_change(what: &str, rest: &mut Words, text: Option<Vec<u8>>) -> Result<Change, String> {
+    let quoted = |text: Option<Vec<u8>>| String::from_utf8_lossy(&text.unwrap_or_default()).into_owned();
+    Ok(match what {
+        "voltage" => {
+            let volts = rest.number("a voltage")?;
+            if !(0.0..=6.0).contains(&volts) {
+                return Err(format!("voltage {volts} is outside 0 to 6 V"));
+            }
+            Change::Voltage(volts)
+        }
+        "lightlevel" => Change::LightLevel(rest.integer("a light level from 0 to 65535")?),
+        "rssi" => Change::Rssi(rest.integer("an RSSI in dBm, -100 to 0")?),
+        "wifi" => {
+            rest.expect("\"").map_err(|_| "expected the network's quoted SSID after wifi".to_string())?;
+            let ssid = quoted(text);
+            if rest.peek() == Some("gone") {
+                rest.at += 1;
+                return Ok(Change::NetworkGone(ssid));
+            }
+            let mut network = WifiNetwork::named(&ssid);
+            while let Some(field) = rest.peek().filter(|w| *w != "at").map(str::to_string) {
+                rest.at += 1;
+                match field.as_str() {
+                    "rssi" => network.rssi = rest.integer("an RSSI in dBm")?,
+                    "channel" => network.channel = rest.integer("a channel, 1 to 165")?,
+                    "open" => network.open = true,
+                    "bssid" => {
+                        let bssid = rest.next("a BSSID")?;
+                        if bssid.len() != 12 || !bssid.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(format!("expected a BSSID of 12 hex digits, found {bssid:?}"));
+                        }
+                        network.bssid = bssid;
+                    }
+                    other => return Err(format!("unexpected {other:?} in a wifi line (rssi, channel, open, bssid)")),
+                }
+            }
+            Change::Network(network)
+        }
+        _ => match rest.next("connect or disconnect after usb")?.as_str() {
+            "disconnect" => Change::Usb(None),
+            "connect" => {
+                let ids = rest.next("the device's VID:PID in hex")?;
+                let parsed = ids
+                    .split_once(':')
+                    .and_then(|(v, p)| Some((u16::from_str_radix(v, 16).ok()?, u16::from_str_radix(p, 16).ok()?)));
+                let (vendor_id, product_id) =
+                    parsed.ok_or(format!("expected VID:PID in hex (0403:6001), found {ids:?}"))?;
+                let product = if rest.peek() == Some("\"") {
+                    rest.at += 1;
+                    quoted(text)
+                } else {
+                    String::new()
+                };
+                Change::Usb(Some(UsbDevice { vendor_id, product_id, product }))
+            }
+            other => return Err(format!("expected connect or disconnect after usb, found {other:?}")),
+        },
+    })
 }
 
 struct Words<'a> {
@@ -229,6 +319,11 @@ impl Words<'_> {
     }
 
     fn number(&mut self, what: &str) -> Result<f32, String> {
+        let word = self.next(what)?;
+        word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
+    }
+
+    fn integer<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
         let word = self.next(what)?;
         word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
     }

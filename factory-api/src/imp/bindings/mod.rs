@@ -12,9 +12,17 @@ pub(crate) mod http;
 mod imp;
 mod messaging;
 mod power;
+mod radio;
+pub(crate) mod sampler;
+mod sensors;
 mod server;
+mod spi;
+mod storage;
+pub(crate) mod usb;
 
 pub(crate) use imp::fill_config_params;
+pub(crate) use radio::scan_finished;
+pub(crate) use storage::{serialised_size, Saved};
 
 use super::shared::{Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
@@ -37,10 +45,16 @@ pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
     match ctx.side {
         Side::Device => {
             hardware::install(vm, ctx);
+            let imp = vm.get_global("imp").unwrap_or_default();
+            radio::install(vm, ctx, imp);
             factory::install(vm, ctx);
             power::install(vm, ctx);
         }
-        Side::Agent => http::install(vm, ctx),
+        Side::Agent => {
+            http::install(vm, ctx);
+            let server = vm.get_global("server").unwrap_or_default();
+            storage::install(vm, ctx, server);
+        }
     }
 }
 

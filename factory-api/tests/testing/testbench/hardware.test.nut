@@ -48,16 +48,16 @@ class TestbenchTest extends ImpTestCase {
     }
 
     function testI2cPartsComeAndGo() {
-        local i2c = hardware.i2c89;
+        local i2c = hardware.i2c0;
         i2c.configure(CLOCK_SPEED_400_KHZ);
         assertEqual(null, i2c.read(0x40, "\x00", 1), "nothing there yet");
-        testbench.i2cdevice("i2c89", 0x40, { [0x00] = 0x12, [0x01] = 0x34 });
+        testbench.i2cdevice("i2c0", 0x40, { [0x00] = 0x12, [0x01] = 0x34 });
         assertEqual("\x12\x34", i2c.read(0x40, "\x00", 2));
         i2c.write(0x40, "\x10\x99");
-        assertEqual(0x99, testbench.i2cregister("i2c89", 0x40, 0x10), "what the firmware wrote");
-        testbench.i2cregister("i2c89", 0x40, 0x01, 0x56);
+        assertEqual(0x99, testbench.i2cregister("i2c0", 0x40, 0x10), "what the firmware wrote");
+        testbench.i2cregister("i2c0", 0x40, 0x01, 0x56);
         assertEqual("\x56", i2c.read(0x40, "\x01", 1), "a new reading");
-        testbench.i2cdevice("i2c89", 0x40, null);
+        testbench.i2cdevice("i2c0", 0x40, null);
         assertEqual(null, i2c.read(0x40, "\x00", 1), "the part is gone");
     }
 
@@ -76,7 +76,7 @@ class TestbenchTest extends ImpTestCase {
         assertEqual("testbench.drive: this imp has no pin \"pinZZ\"", assertThrowsError(testbench.drive, testbench, ["pinZZ", 1]));
         assertEqual("testbench.drive: the level must be 0.0 to 1.0, or null", assertThrowsError(testbench.drive, testbench, ["pinA", 2]));
         assertEqual("testbench.i2cdevice: this imp has no I2C bus \"i2c99\"", assertThrowsError(testbench.i2cdevice, testbench, ["i2c99", 0x40, null]));
-        assertEqual("testbench.i2cregister: no testbench device at 0x42 on i2c89", assertThrowsError(testbench.i2cregister, testbench, ["i2c89", 0x42, 0]));
+        assertEqual("testbench.i2cregister: no testbench device at 0x42 on i2c0", assertThrowsError(testbench.i2cregister, testbench, ["i2c0", 0x42, 0]));
         assertEqual("testbench.flashwrite: 0x3ffffe+4 is outside the 4194304-byte flash", assertThrowsError(testbench.flashwrite, testbench, [4194302, "abcd"]));
     }
 }
