@@ -60,8 +60,9 @@ struct ImpArgs {
     /// Print each log line as a JSON object (time, seconds, source, type, message).
     #[arg(long)]
     json: bool,
-    /// The imp module, which names the pins and buses and sets the device's free memory
-    /// (imp001, imp002, imp003, imp004m, imp005) [default: imp005].
+    /// The imp module, which names the pins and buses, sets the device's free memory and
+    /// decides which optional APIs exist (imp001, imp002, imp003, imp004m, imp005,
+    /// imp006, impC001) [default: imp005].
     #[arg(long = "type", value_parser = parse_type)]
     imp_type: Option<ImpType>,
     /// Pace the clock to the wall clock instead of jumping to the next event.

@@ -100,7 +100,8 @@ impl Sampler {
     pub fn stop(&mut self, pins: &[Pin], now: SimTime) -> Option<Filled> {
         let (config, running) = (self.config.as_ref()?, self.running.take()?);
         let elapsed = now.saturating_sub(running.started).as_secs_f64();
-        let taken = (elapsed * config.rate_hz).floor() as u64 + 1;
+        // A sample due at `now` has been taken (the epsilon absorbs float error).
+        let taken = (elapsed * config.rate_hz + 1e-9).floor() as u64 + 1;
         let end = taken.clamp(running.first, running.first + config.frames(running.buffer));
         Some(self.samples(pins, running, end))
     }

@@ -437,6 +437,45 @@ mod tests {
     }
 
     #[test]
+    fn spi_and_surroundings() {
+        let events = parse(
+            "spiebca receive \"\\x9f\" at 1 s\nvoltage 3.05 at 2s\nlightlevel 1200\nrssi -82 at 3 s\n\
+             wifi \"Shop floor\" rssi -48 channel 11 open bssid 0C2A69000099 at 4 s\nwifi \"Shop floor\" gone at 5 s\n\
+             usb connect 0403:6001 \"FT232R\" at 6 s\nusb disconnect at 7 s",
+        )
+        .expect("valid script");
+        let summary: Vec<(u64, &str, Action)> =
+            events.iter().map(|e| (e.at.as_secs(), e.pin.as_str(), e.action.clone())).collect();
+        let shop = WifiNetwork { rssi: -48, channel: 11, open: true, bssid: "0c2a69000099".into(), ..WifiNetwork::named("Shop floor") };
+        let ft232 = UsbDevice { vendor_id: 0x0403, product_id: 0x6001, product: "FT232R".into() };
+        assert_eq!(
+            summary,
+            vec![
+                (0, "lightlevel", Action::Ambient(Change::LightLevel(1200))),
+                (1, "spiEBCA", Action::Receive(vec![0x9f])),
+                (2, "voltage", Action::Ambient(Change::Voltage(3.05))),
+                (3, "rssi", Action::Ambient(Change::Rssi(-82))),
+                (4, "wifi", Action::Ambient(Change::Network(shop))),
+                (5, "wifi", Action::Ambient(Change::NetworkGone("Shop floor".into()))),
+                (6, "usb", Action::Ambient(Change::Usb(Some(ft232)))),
+                (7, "usb", Action::Ambient(Change::Usb(None))),
+            ]
+        );
+        for (bad, why) in [
+            ("voltage 9", "outside 0 to 6 V"),
+            ("lightlevel 70000", "a light level"),
+            ("wifi Lab", "quoted SSID"),
+            ("wifi \"Lab\" colour red", "unexpected \"colour\""),
+            ("wifi \"Lab\" bssid 12", "12 hex digits"),
+            ("usb connect 0403", "VID:PID"),
+            ("usb wiggle", "connect or disconnect"),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let err = parse("press pinC at 1\nwiggle pinC").expect_err("unknown action");
         assert_eq!(err.line, 2);

@@ -13,9 +13,9 @@ pub const IDLE_BYTE: u8 = 0xff;
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SpiError {
-    #[error("spi {0} is not configured")]
+    #[error("{0} is not configured")]
     NotConfigured(String),
-    #[error("spi {0} has no chip-select line: configure it with USE_CS_L")]
+    #[error("{0} has no chip-select line: configure it with USE_CS_L")]
     NoChipSelect(String),
 }
 
