@@ -72,6 +72,24 @@ class TestbenchTest extends ImpTestCase {
         assertThrowsError(function() { flash.read(0, 1); }, this);
     }
 
+    function testInputLinesSetTheSurroundingsAndSpiPeripherals() {
+        testbench.input("lightlevel 1200");
+        assertEqual(1200, hardware.lightlevel());
+        testbench.input("wifi \"Lab\" rssi -40 channel 11 open");
+        local names = imp.scanwifinetworks().map(@(n) n.ssid);
+        assertDeepEqual(["impish-lab", "Lab"], names);
+        local spi = hardware.spi0;
+        spi.configure(CLOCK_IDLE_LOW, 4000);
+        testbench.input("spi0 receive \"\\x12\\x34\"");
+        assertEqual("\x12\x34\xff", spi.writeread("\x9f\x00\x00"));
+        assertEqual("\x9f\x00\x00", testbench.spisent("spi0").tostring());
+        assertEqual("testbench.input: the input script acts on voltage, which this imp005 does not have",
+            assertThrowsError(testbench.input, testbench, ["voltage 3.0"]));
+        assertEqual("testbench.input: unknown action \"wiggle\" (expected press, set, stick, PIN analog, UART or SPI receive, network down, voltage, lightlevel, rssi, wifi or usb)",
+            assertThrowsError(testbench.input, testbench, ["wiggle pinA"]));
+        assertEqual("testbench.spisent: this imp has no SPI bus \"spi9\"", assertThrowsError(testbench.spisent, testbench, ["spi9"]));
+    }
+
     function testBadCallsNameTheProblem() {
         assertEqual("testbench.drive: this imp has no pin \"pinZZ\"", assertThrowsError(testbench.drive, testbench, ["pinZZ", 1]));
         assertEqual("testbench.drive: the level must be 0.0 to 1.0, or null", assertThrowsError(testbench.drive, testbench, ["pinA", 2]));
