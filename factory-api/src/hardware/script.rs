@@ -446,7 +446,13 @@ mod tests {
         .expect("valid script");
         let summary: Vec<(u64, &str, Action)> =
             events.iter().map(|e| (e.at.as_secs(), e.pin.as_str(), e.action.clone())).collect();
-        let shop = WifiNetwork { rssi: -48, channel: 11, open: true, bssid: "0c2a69000099".into(), ..WifiNetwork::named("Shop floor") };
+        let shop = WifiNetwork {
+            rssi: -48,
+            channel: 11,
+            open: true,
+            bssid: "0c2a69000099".into(),
+            ..WifiNetwork::named("Shop floor")
+        };
         let ft232 = UsbDevice { vendor_id: 0x0403, product_id: 0x6001, product: "FT232R".into() };
         assert_eq!(
             summary,

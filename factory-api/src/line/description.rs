@@ -639,6 +639,23 @@ device = "app.device.nut"
         assert!(error(&fraction).starts_with("line.toml:12: 3 is not a fraction"));
     }
 
+    /// The board's names are checked against its type's table (`imp::imp_type`).
+    #[test]
+    fn every_imp_types_names_are_valid_on_its_board() {
+        let board = |body: &str| format!("{FIRMWARE}\n[board]\n{body}\n");
+        let imp006 = board("type = \"imp006\"\nwires = [[\"pinXW\", \"pinYN\"]]\n[[board.i2c]]\npart = \"s\"\nbus = \"i2cTU\"\naddress = 0x40");
+        let line = parse(&imp006, "line.toml", &folder()).expect("a valid imp006 board");
+        assert_eq!(line.board.imp_type, ImpType::Imp006);
+        assert_eq!(
+            error(&board("type = \"imp006\"\nwires = [[\"pinYP\", \"pinA\"]]")),
+            "line.toml:13: an imp006 has no pin \"pinYP\""
+        );
+        let bus = board("type = \"impC001\"\n[[board.i2c]]\npart = \"s\"\nbus = \"i2c0\"\naddress = 0x40");
+        assert_eq!(error(&bus), "line.toml:13: an impC001 has no I2C bus \"i2c0\"");
+        assert!(error(&board("type = \"imp007\""))
+            .contains("(expected imp001, imp002, imp003, imp004m, imp005, imp006 or impC001)"));
+    }
+
     #[test]
     fn firmware_that_does_not_compile_names_its_file_and_line() {
         let message = error(&FIRMWARE.replace("dut.device.nut", "broken.device.nut"));
