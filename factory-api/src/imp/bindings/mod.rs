@@ -73,6 +73,24 @@ pub(crate) fn method(
     vm.table_set(table, key, native);
 }
 
+/// A new table set as `parent.name` (`hardware.sampler`, `imp.net`).
+pub(crate) fn child_table(vm: &mut Vm, parent: Value, name: &str) -> Value {
+    let table = vm.new_table();
+    let key = vm.string(name);
+    vm.table_set(parent, key, table);
+    table
+}
+
+/// A new table of these fields.
+pub(crate) fn table_of(vm: &mut Vm, fields: &[(&str, Value)]) -> Value {
+    let table = vm.new_table();
+    for &(name, value) in fields {
+        let key = vm.string(name);
+        vm.table_set(table, key, value);
+    }
+    table
+}
+
 /// A new table set as the global `name`.
 pub(crate) fn global_table(vm: &mut Vm, name: &str) -> Value {
     let table = vm.new_table();

@@ -15,7 +15,7 @@
 //! - `imp.setpowersave(state)` / `imp.getpowersave()` (off by default) [V]; the impC001
 //!   has no `getpowersave` [V]. Power save changes nothing else here.
 
-use super::{method, Ctx};
+use super::{child_table, method, table_of, Ctx};
 use crate::hardware::ambient::WifiNetwork;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::connection::{reason, State};
@@ -79,9 +79,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, imp: Value) {
         let c = ctx.clone();
         method(vm, imp, "getpowersave", 1, ".", move |_, _| Ok(Value::Bool(c.shared.borrow().powersave)));
     }
-    let net = vm.new_table();
-    let key = vm.string("net");
-    vm.table_set(imp, key, net);
+    let net = child_table(vm, imp, "net");
     let c = ctx.clone();
     method(vm, net, "info", 1, ".", move |vm, _| Ok(net_info(vm, &c.shared.borrow())));
 }
@@ -111,19 +109,10 @@ fn network_list(vm: &mut Vm, networks: &[WifiNetwork]) -> Value {
                 ("rssi", Value::Int(n.rssi.into())),
                 ("open", Value::Bool(n.open)),
             ];
-            table(vm, &fields)
+            table_of(vm, &fields)
         })
         .collect();
     vm.new_array(items)
-}
-
-fn table(vm: &mut Vm, fields: &[(&str, Value)]) -> Value {
-    let table = vm.new_table();
-    for &(name, value) in fields {
-        let key = vm.string(name);
-        vm.table_set(table, key, value);
-    }
-    table
 }
 
 fn net_info(vm: &mut Vm, shared: &Shared) -> Value {
@@ -142,19 +131,19 @@ fn net_info(vm: &mut Vm, shared: &Shared) -> Value {
             fields.push(("bssid", vm.string(&network.bssid)));
             fields.push(("channel", Value::Int(network.channel.into())));
         }
-        interfaces.push(table(vm, &fields));
+        interfaces.push(table_of(vm, &fields));
     }
     if features.ethernet {
         // Ours: the Ethernet MAC is the WiFi MAC plus one.
         let ethernet_mac = u64::from_str_radix(&mac, 16).map_or(mac.clone(), |m| format!("{:012x}", m + 1));
         let fields = [("type", vm.string("ethernet")), ("macaddress", vm.string(&ethernet_mac))];
-        interfaces.push(table(vm, &fields));
+        interfaces.push(table_of(vm, &fields));
     }
     if features.cellular {
         // Ours: a 15-digit IMEI from the MAC.
         let imei = format!("35{:013}", u64::from_str_radix(&mac, 16).unwrap_or(0) % 10_u64.pow(13));
         let fields = [("type", vm.string("cell")), ("imei", vm.string(&imei))];
-        interfaces.push(table(vm, &fields));
+        interfaces.push(table_of(vm, &fields));
     }
     let interface = vm.new_array(interfaces);
     let mut fields = vec![("interface", interface)];
@@ -170,10 +159,10 @@ fn net_info(vm: &mut Vm, shared: &Shared) -> Value {
                 ("broadcast", vm.string("192.168.1.255")),
                 ("dnsserver", dnsserver),
             ];
-            fields.push(("ipv4", table(vm, &ipv4)));
+            fields.push(("ipv4", table_of(vm, &ipv4)));
         }
     } else {
         fields.push(("lasterror", Value::Int(reason::NOT_CONNECTED)));
     }
-    table(vm, &fields)
+    table_of(vm, &fields)
 }

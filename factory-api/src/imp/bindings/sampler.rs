@@ -7,7 +7,7 @@
 //! error, not silently ignored.
 
 use super::hardware::pin_index;
-use super::{method, number, Ctx};
+use super::{child_table, method, number, Ctx};
 use crate::hardware::sampler::{Filled, SamplerConfig};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::shared::{Event, Shared};
@@ -18,9 +18,7 @@ use impish_vm::{Value, Vm};
 const MAX_BUFFERS: usize = 8;
 
 pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
-    let sampler = vm.new_table();
-    let key = vm.string("sampler");
-    vm.table_set(hardware, key, sampler);
+    let sampler = child_table(vm, hardware, "sampler");
     let c = ctx.clone();
     method(vm, sampler, "configure", -5, ".a|unacn", move |vm, args| {
         let fail = |vm: &mut Vm, why: &str| vm.error(format!("hardware.sampler.configure: {why}"));

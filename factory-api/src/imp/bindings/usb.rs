@@ -9,7 +9,7 @@
 //! at once. Endpoints and transfers are not modelled.
 
 use super::constants::usb as events;
-use super::{method, Ctx};
+use super::{child_table, method, table_of, Ctx};
 use crate::hardware::ambient::UsbDevice;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::shared::{Event, Shared, Side};
@@ -22,9 +22,7 @@ const CALLBACK: &str = "usb";
 const FULL_SPEED: f32 = 12.0;
 
 pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
-    let usb = vm.new_table();
-    let key = vm.string("usb");
-    vm.table_set(hardware, key, usb);
+    let usb = child_table(vm, hardware, "usb");
     let c = ctx.clone();
     method(vm, usb, "configure", 2, ".c", move |vm, args| {
         let key = vm.string(CALLBACK);
@@ -60,27 +58,19 @@ pub(crate) fn event(vm: &mut Vm, device: Option<&UsbDevice>) -> Option<(Value, [
     let Some(device) = device else {
         return Some((callback, [Value::Int(events::DEVICE_DISCONNECTED), Value::Null]));
     };
-    let descriptors = vm.new_table();
-    let text = |vm: &mut Vm, s: &str| vm.string(s);
-    let fields: [(&str, Value); 9] = [
+    let (empty, product) = (vm.string(""), vm.string(&device.product));
+    let fields = [
         ("usb", Value::Int(0x0110)),
         ("class", Value::Int(0)),
         ("subclass", Value::Int(0)),
         ("protocol", Value::Int(0)),
         ("vendorid", Value::Int(device.vendor_id.into())),
         ("productid", Value::Int(device.product_id.into())),
-        ("manufacturer", text(vm, "")),
-        ("product", text(vm, &device.product)),
-        ("serial", text(vm, "")),
+        ("manufacturer", empty),
+        ("product", product),
+        ("serial", empty),
     ];
-    for (name, value) in fields {
-        let key = vm.string(name);
-        vm.table_set(descriptors, key, value);
-    }
-    let details = vm.new_table();
-    for (name, value) in [("speed", Value::Float(FULL_SPEED)), ("descriptors", descriptors)] {
-        let key = vm.string(name);
-        vm.table_set(details, key, value);
-    }
+    let descriptors = table_of(vm, &fields);
+    let details = table_of(vm, &[("speed", Value::Float(FULL_SPEED)), ("descriptors", descriptors)]);
     Some((callback, [Value::Int(events::DEVICE_CONNECTED), details]))
 }
