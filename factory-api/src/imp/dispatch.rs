@@ -132,18 +132,19 @@ impl Imp {
                     self.call(Side::Device, f, &args);
                 }
             }
-            Event::WifiScan { generation } if self.is_current(Side::Device, generation) => {
+            Event::WifiScan { generation } => {
+                // The scan ends even if the Squirrel that started it has restarted since.
                 let networks = {
                     let mut shared = self.shared.borrow_mut();
                     shared.wifi_scanning = false;
                     shared.ambient.networks.clone()
                 };
                 let call = self.with_vm(Side::Device, |vm| bindings::scan_finished(vm, &networks)).flatten();
-                if let Some((f, list)) = call {
+                if let Some((f, list)) = call.filter(|_| self.is_current(Side::Device, generation)) {
                     self.call(Side::Device, f, &[list]);
                 }
             }
-            Event::SamplerBuffer { .. } | Event::Usb { .. } | Event::WifiScan { .. } => {}
+            Event::SamplerBuffer { .. } | Event::Usb { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();
                 let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);

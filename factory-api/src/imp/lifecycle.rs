@@ -167,6 +167,8 @@ impl Imp {
             let mut shared = self.shared.borrow_mut();
             if side == Side::Device {
                 shared.wake_reason = reason;
+                // A fresh Squirrel has not enabled the USB port (its callback died too).
+                shared.usb_enabled = false;
                 let now = shared.now();
                 if reason != wake::POWER_ON {
                     shared.board.reset(now);
