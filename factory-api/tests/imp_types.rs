@@ -14,7 +14,7 @@ const PROBE: &str = r#"
     parts.sort();
     server.log(parts.reduce(@(a, b) a + " " + b));
     local optional = [];
-    foreach (name in ["voltage", "sampler", "usb"]) if (name in hardware) optional.push("hardware." + name);
+    foreach (name in ["spiflash", "voltage", "sampler", "usb"]) if (name in hardware) optional.push("hardware." + name);
     foreach (name in ["rssi", "getbssid", "getmacaddress", "scanwifinetworks", "getpowersave"]) {
         if (name in imp) optional.push("imp." + name);
     }
@@ -30,6 +30,7 @@ fn each_types_bindings_are_its_table() {
         parts.sort();
         let features = imp_type.features();
         let optional: Vec<&str> = [
+            ("hardware.spiflash", features.spiflash),
             ("hardware.voltage", features.voltage),
             ("hardware.sampler", features.sampler),
             ("hardware.usb", features.usb),

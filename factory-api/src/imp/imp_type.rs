@@ -39,6 +39,9 @@ pub enum ImpType {
 pub struct Features {
     /// `hardware.voltage()`: "not implemented on the imp005" (api/hardware/voltage) [V].
     pub voltage: bool,
+    /// `hardware.spiflash`: "only available on the imp003 and above. It is not implemented
+    /// on the imp001 or imp002" (api/hardware/spiflash) [V].
+    pub spiflash: bool,
     /// `hardware.sampler`: "Not available on the imp004m, imp005 or imp006"
     /// (api/hardware/sampler/configure) [V]; the impC001 is not named, so it has it [P].
     pub sampler: bool,
@@ -97,6 +100,7 @@ impl ImpSpec {
 
 const WIFI: Features = Features {
     voltage: true,
+    spiflash: true,
     sampler: true,
     nv: true,
     usb: false,
@@ -113,7 +117,7 @@ const IMP001: ImpSpec = ImpSpec {
     i2c: &["i2c12", "i2c89"],
     spi: &["spi189", "spi257"],
     uarts: &["uart12", "uart1289", "uart57"],
-    features: WIFI,
+    features: Features { spiflash: false, ..WIFI },
 };
 
 const IMP002: ImpSpec = ImpSpec {
@@ -123,7 +127,7 @@ const IMP002: ImpSpec = ImpSpec {
     spi: &["spi189", "spi257"],
     // uartB is receive-only: "there is no available transmit pin".
     uarts: &["uart12", "uart1289", "uart57", "uart6E", "uartB"],
-    features: WIFI,
+    features: Features { spiflash: false, ..WIFI },
 };
 
 const IMP003: ImpSpec = ImpSpec {

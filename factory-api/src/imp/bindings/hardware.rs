@@ -44,7 +44,9 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     install_i2c(vm, ctx, hardware);
     install_uarts(vm, ctx, hardware);
     super::spi::install(vm, ctx, hardware);
-    install_spiflash(vm, ctx, hardware);
+    if ctx.shared.borrow().identity.imp_type.features().spiflash {
+        install_spiflash(vm, ctx, hardware);
+    }
     super::sensors::install(vm, ctx, hardware);
 }
 
