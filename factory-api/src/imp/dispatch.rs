@@ -166,7 +166,9 @@ impl Imp {
             let mut shared = self.shared.borrow_mut();
             let board = &mut shared.board;
             let filled = board.sampler.due().filter(|d| *d == due).and_then(|_| board.sampler.fill(&board.pins));
-            bindings::sampler::schedule_next(&mut shared);
+            if filled.is_some() {
+                bindings::sampler::schedule_next(&mut shared);
+            }
             filled
         });
         let Some(filled) = filled else { return };

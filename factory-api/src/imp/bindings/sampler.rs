@@ -59,7 +59,10 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
     method(vm, sampler, "start", 1, ".", move |vm, _| {
         let mut shared = c.shared.borrow_mut();
         let now = shared.now();
-        if shared.board.sampler.start(now).is_none() && !shared.board.sampler.is_running() {
+        if shared.board.sampler.is_running() {
+            return Ok(Value::Null);
+        }
+        if shared.board.sampler.start(now).is_none() {
             drop(shared);
             return Err(vm.error("hardware.sampler.start: the sampler is not configured"));
         }
