@@ -36,7 +36,11 @@ impl Board {
             pins: spec.pins().map(|name| Pin::new(&name)).collect(),
             i2c: spec.i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
             spi: spec.spi.iter().map(|name| SpiBus::new(name)).collect(),
-            uarts: spec.uarts.iter().map(|name| Uart::new(name)).collect(),
+            uarts: spec
+                .uarts
+                .iter()
+                .map(|name| if spec.receive_only.contains(name) { Uart::receive_only(name) } else { Uart::new(name) })
+                .collect(),
             spiflash: SpiFlash::new(FLASH_SECTORS, FLASH_CHIP_ID),
             sampler: Sampler::default(),
             wires: Vec::new(),

@@ -88,6 +88,8 @@ pub struct ImpSpec {
     pub i2c: &'static [&'static str],
     pub spi: &'static [&'static str],
     pub uarts: &'static [&'static str],
+    /// The UARTs with no transmit pin.
+    pub receive_only: &'static [&'static str],
     pub features: Features,
 }
 
@@ -117,6 +119,7 @@ const IMP001: ImpSpec = ImpSpec {
     i2c: &["i2c12", "i2c89"],
     spi: &["spi189", "spi257"],
     uarts: &["uart12", "uart1289", "uart57"],
+    receive_only: &[],
     features: Features { spiflash: false, ..WIFI },
 };
 
@@ -125,8 +128,9 @@ const IMP002: ImpSpec = ImpSpec {
     pins: &[("pin", "1256789ABCDE")],
     i2c: &["i2c12", "i2c89"],
     spi: &["spi189", "spi257"],
-    // uartB is receive-only: "there is no available transmit pin".
     uarts: &["uart12", "uart1289", "uart57", "uart6E", "uartB"],
+    // "there is no available transmit pin" (node/2314) [V].
+    receive_only: &["uartB"],
     features: Features { spiflash: false, ..WIFI },
 };
 
@@ -136,6 +140,7 @@ const IMP003: ImpSpec = ImpSpec {
     i2c: &["i2cAB", "i2cFG"],
     spi: &["spiEBCA", "spiLGDK"],
     uarts: &["uartDM", "uartFG", "uartQRPW", "uartUVGD", "uartWJ"],
+    receive_only: &[],
     features: WIFI,
 };
 
@@ -145,6 +150,7 @@ const IMP004M: ImpSpec = ImpSpec {
     i2c: &["i2cNM", "i2cQP"],
     spi: &["spiAHSR", "spiGJKL"],
     uarts: &["uartBCAW", "uartFGJH", "uartHJ", "uartQ"],
+    receive_only: &[],
     features: Features { sampler: false, nv: false, ..WIFI },
 };
 
@@ -155,6 +161,7 @@ const IMP005: ImpSpec = ImpSpec {
     i2c: &["i2cJK", "i2c0"],
     spi: &["spiBCAD", "spi0"],
     uarts: &["uart0", "uart1", "uart2"],
+    receive_only: &[],
     features: Features { voltage: false, sampler: false, nv: false, usb: true, ethernet: true, ..WIFI },
 };
 
@@ -164,6 +171,7 @@ const IMP006: ImpSpec = ImpSpec {
     i2c: &["i2cJK", "i2cLM", "i2cTU"],
     spi: &["spiEFGH", "spiXABCD", "spiXPQRS", "spiXTUVW"],
     uarts: &["uartABCD", "uartPQRS", "uartXEFGH", "uartXJKLM", "uartYABCD", "uartYEFGH", "uartYJKLM"],
+    receive_only: &[],
     features: Features { sampler: false, ..WIFI },
 };
 
@@ -173,6 +181,7 @@ const IMPC001: ImpSpec = ImpSpec {
     i2c: &["i2cJH", "i2cKL", "i2cXBA", "i2cXDC"],
     spi: &["spiDCAB", "spiPQRS", "spiEVMT", "spiYJTHU", "spiYRFES"],
     uarts: &["uartDCAB", "uartEVMT", "uartNU", "uartHJKL", "uartPQSR", "uartXBADC", "uartYABCD"],
+    receive_only: &[],
     features: Features { usb: true, wifi: false, wifi_legacy: false, cellular: true, ..WIFI },
 };
 
