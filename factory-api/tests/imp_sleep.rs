@@ -65,7 +65,7 @@ fn a_rising_wakeup_pin_ends_the_sleep_early() {
             imp.deepsleepfor(3600);
         }
     "#;
-    let mut imp = imp(device, None);
+    let mut imp = imp_of(ImpType::Imp003, device, None);
     for input in script::parse("press pinW at 12 s").expect("script") {
         imp.schedule_input(input).expect("pinW exists");
     }

@@ -90,6 +90,9 @@ pub struct ImpSpec {
     pub uarts: &'static [&'static str],
     /// The UARTs with no transmit pin.
     pub receive_only: &'static [&'static str],
+    /// The pins `DIGITAL_IN_WAKEUP` may configure ("Wake An imp From Deep Sleep",
+    /// node/3158) [V].
+    pub wake_pins: &'static [&'static str],
     pub features: Features,
 }
 
@@ -120,6 +123,7 @@ const IMP001: ImpSpec = ImpSpec {
     spi: &["spi189", "spi257"],
     uarts: &["uart12", "uart1289", "uart57"],
     receive_only: &[],
+    wake_pins: &["pin1"],
     features: Features { spiflash: false, ..WIFI },
 };
 
@@ -131,6 +135,7 @@ const IMP002: ImpSpec = ImpSpec {
     uarts: &["uart12", "uart1289", "uart57", "uart6E", "uartB"],
     // "there is no available transmit pin" (node/2314) [V].
     receive_only: &["uartB"],
+    wake_pins: &["pin1"],
     features: Features { spiflash: false, ..WIFI },
 };
 
@@ -141,6 +146,7 @@ const IMP003: ImpSpec = ImpSpec {
     spi: &["spiEBCA", "spiLGDK"],
     uarts: &["uartDM", "uartFG", "uartQRPW", "uartUVGD", "uartWJ"],
     receive_only: &[],
+    wake_pins: &["pinW"],
     features: WIFI,
 };
 
@@ -151,6 +157,7 @@ const IMP004M: ImpSpec = ImpSpec {
     spi: &["spiAHSR", "spiGJKL"],
     uarts: &["uartBCAW", "uartFGJH", "uartHJ", "uartQ"],
     receive_only: &[],
+    wake_pins: &["pinW"],
     features: Features { sampler: false, nv: false, ..WIFI },
 };
 
@@ -162,6 +169,7 @@ const IMP005: ImpSpec = ImpSpec {
     spi: &["spiBCAD", "spi0"],
     uarts: &["uart0", "uart1", "uart2"],
     receive_only: &[],
+    wake_pins: &[],
     features: Features { voltage: false, sampler: false, nv: false, usb: true, ethernet: true, ..WIFI },
 };
 
@@ -172,6 +180,7 @@ const IMP006: ImpSpec = ImpSpec {
     spi: &["spiEFGH", "spiXABCD", "spiXPQRS", "spiXTUVW"],
     uarts: &["uartABCD", "uartPQRS", "uartXEFGH", "uartXJKLM", "uartYABCD", "uartYEFGH", "uartYJKLM"],
     receive_only: &[],
+    wake_pins: &["pinV", "pinW"],
     features: Features { sampler: false, ..WIFI },
 };
 
@@ -182,6 +191,7 @@ const IMPC001: ImpSpec = ImpSpec {
     spi: &["spiDCAB", "spiPQRS", "spiEVMT", "spiYJTHU", "spiYRFES"],
     uarts: &["uartDCAB", "uartEVMT", "uartNU", "uartHJKL", "uartPQSR", "uartXBADC", "uartYABCD"],
     receive_only: &[],
+    wake_pins: &["pinW"],
     features: Features { usb: true, wifi: false, wifi_legacy: false, cellular: true, ..WIFI },
 };
 

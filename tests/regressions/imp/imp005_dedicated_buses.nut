@@ -8,3 +8,5 @@ imp.onidle(function() {
         server.log(i + ": " + interface.type + " " + interface.macaddress);
     }
 });
+// "The imp005 does not support Deep Sleep, or wake pin usage".
+try { hardware.pinW.configure(DIGITAL_IN_WAKEUP); } catch (e) { server.log(e); }

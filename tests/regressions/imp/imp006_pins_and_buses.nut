@@ -16,3 +16,6 @@ hardware.uartXEFGH.configure(115200, 8, PARITY_NONE, 1, NO_CTSRTS);
 hardware.uartXEFGH.write("AT\r\n");
 hardware.pinXA.configure(DIGITAL_OUT, 1);
 server.log("pinXA reads " + hardware.pinXA.read() + ", voltage " + hardware.voltage());
+// Its wake pins are V and W ("Wake An imp From Deep Sleep"); no other pin wakes it.
+hardware.pinV.configure(DIGITAL_IN_WAKEUP);
+try { hardware.pinA.configure(DIGITAL_IN_WAKEUP); } catch (e) { server.log(e); }

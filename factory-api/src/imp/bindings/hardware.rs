@@ -109,6 +109,18 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             },
             _ => return Err(vm.error("invalid pin mode")),
         };
+        if let PinMode::DigitalIn { wakeup: true, .. } = pin_mode {
+            let shared = c.shared.borrow();
+            let (spec, pin) = (shared.identity.imp_type.spec(), shared.board.pins[index].name());
+            if !spec.wake_pins.contains(&pin) {
+                let why = match spec.wake_pins {
+                    [] => format!("the {} has no wake pin", spec.name),
+                    pins => format!("{pin} cannot wake the {} (its wake pins: {})", spec.name, pins.join(", ")),
+                };
+                drop(shared);
+                return Err(vm.error(format!("DIGITAL_IN_WAKEUP: {why}")));
+            }
+        }
         let callback = match pin_mode {
             PinMode::DigitalIn { .. } if matches!(arg2, Value::Closure(_) | Value::Native(_)) => arg2,
             _ => Value::Null,
