@@ -21,7 +21,7 @@
 //! ```
 //!
 //! Each call acts at once, at the current virtual time (an `input` line's `at` is
-//! ignored, and `network down` needs an input script); a driven digital input whose
+//! ignored, and `network down` is refused: it needs an input script); a driven digital input whose
 //! level changes calls its state-change callback from the event loop, as a real edge.
 
 use crate::hardware::i2c::{I2cDevice, RegisterMap};
@@ -157,6 +157,11 @@ impl Testbench {
             let events = script::parse(&line).map_err(|e| vm.error(format!("testbench.input: {}", e.message)))?;
             let board = bench.board(vm)?;
             for event in events {
+                if matches!(event.action, Action::Disconnect(_)) {
+                    return Err(
+                        vm.error("testbench.input: a network outage needs an input script (impish run --input)")
+                    );
+                }
                 if let Err(why) = board.check_input(&event) {
                     return Err(vm.error(format!("testbench.input: {why}")));
                 }

@@ -88,6 +88,8 @@ class TestbenchTest extends ImpTestCase {
         assertEqual("testbench.input: unknown action \"wiggle\" (expected press, set, stick, PIN analog, UART or SPI receive, network down, voltage, lightlevel, rssi, wifi or usb)",
             assertThrowsError(testbench.input, testbench, ["wiggle pinA"]));
         assertEqual("testbench.spisent: this imp has no SPI bus \"spi9\"", assertThrowsError(testbench.spisent, testbench, ["spi9"]));
+        assertEqual("testbench.input: a network outage needs an input script (impish run --input)",
+            assertThrowsError(testbench.input, testbench, ["network down for 5 s"]));
     }
 
     function testBadCallsNameTheProblem() {
