@@ -33,7 +33,13 @@ impl Board {
     pub fn new(imp_type: ImpType) -> Board {
         let spec = imp_type.spec();
         Board {
-            pins: spec.pins().map(|name| Pin::new(&name)).collect(),
+            pins: spec
+                .pins()
+                .map(|name| match spec.unconfigured_drive.iter().find(|(pin, _)| *pin == name) {
+                    Some(&(_, level)) => Pin::driven_until_configured(&name, level),
+                    None => Pin::new(&name),
+                })
+                .collect(),
             i2c: spec.i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
             spi: spec.spi.iter().map(|name| SpiBus::new(name)).collect(),
             uarts: spec
@@ -132,5 +138,25 @@ mod tests {
         assert!(imp001.spi_bus("spi189").is_some() && imp001.uart("uart1289").is_some());
         assert!(imp001.i2c_bus("i2c0").is_none());
         assert!(Board::new(ImpType::Imp004m).pin("pinT").is_none());
+    }
+
+    #[test]
+    fn the_imp005_drives_some_pins_until_they_are_configured() {
+        let mut board = Board::new(ImpType::Imp005);
+        let level = |board: &Board, pin: &str| board.pin(pin).map(Pin::level);
+        assert_eq!(
+            (level(&board, "pinB"), level(&board, "pinA"), level(&board, "pinC")),
+            (Some(1.0), Some(0.0), Some(0.0))
+        );
+        // A test-jig wire from pinB carries its level before any firmware runs.
+        let c = board.pin_index("pinC").expect("pinC");
+        board.pins[c].configure(
+            PinMode::DigitalIn { pull: crate::hardware::pin::Pull::None, wakeup: false },
+            None,
+            SimTime::ZERO,
+        );
+        assert!(board.wire("pinB", "pinC", SimTime::ZERO));
+        assert_eq!(level(&board, "pinC"), Some(1.0));
+        assert_eq!(level(&Board::new(ImpType::Imp003), "pinB"), Some(0.0), "other imps float");
     }
 }

@@ -90,6 +90,9 @@ pub struct ImpSpec {
     pub uarts: &'static [&'static str],
     /// The UARTs with no transmit pin.
     pub receive_only: &'static [&'static str],
+    /// The pins the module drives high (1.0) or low (0.0) until firmware configures them;
+    /// the others float.
+    pub unconfigured_drive: &'static [(&'static str, f32)],
     /// The pins `DIGITAL_IN_WAKEUP` may configure ("Wake An imp From Deep Sleep",
     /// node/3158) [V].
     pub wake_pins: &'static [&'static str],
@@ -123,6 +126,7 @@ const IMP001: ImpSpec = ImpSpec {
     spi: &["spi189", "spi257"],
     uarts: &["uart12", "uart1289", "uart57"],
     receive_only: &[],
+    unconfigured_drive: &[],
     wake_pins: &["pin1"],
     features: Features { spiflash: false, ..WIFI },
 };
@@ -135,6 +139,7 @@ const IMP002: ImpSpec = ImpSpec {
     uarts: &["uart12", "uart1289", "uart57", "uart6E", "uartB"],
     // "there is no available transmit pin" (node/2314) [V].
     receive_only: &["uartB"],
+    unconfigured_drive: &[],
     wake_pins: &["pin1"],
     features: Features { spiflash: false, ..WIFI },
 };
@@ -146,6 +151,7 @@ const IMP003: ImpSpec = ImpSpec {
     spi: &["spiEBCA", "spiLGDK"],
     uarts: &["uartDM", "uartFG", "uartQRPW", "uartUVGD", "uartWJ"],
     receive_only: &[],
+    unconfigured_drive: &[],
     wake_pins: &["pinW"],
     features: WIFI,
 };
@@ -157,6 +163,7 @@ const IMP004M: ImpSpec = ImpSpec {
     spi: &["spiAHSR", "spiGJKL"],
     uarts: &["uartBCAW", "uartFGJH", "uartHJ", "uartQ"],
     receive_only: &[],
+    unconfigured_drive: &[],
     wake_pins: &["pinW"],
     features: Features { sampler: false, nv: false, ..WIFI },
 };
@@ -169,6 +176,22 @@ const IMP005: ImpSpec = ImpSpec {
     spi: &["spiBCAD", "spi0"],
     uarts: &["uart0", "uart1", "uart2"],
     receive_only: &[],
+    // "Unlike earlier imp types, the imp005 does not tristate (float) all of its IO pins at
+    // start-up": B, D and K are driven high; A, E, F, G, J, Q, S, U and V low (node/898) [V].
+    unconfigured_drive: &[
+        ("pinB", 1.0),
+        ("pinD", 1.0),
+        ("pinK", 1.0),
+        ("pinA", 0.0),
+        ("pinE", 0.0),
+        ("pinF", 0.0),
+        ("pinG", 0.0),
+        ("pinJ", 0.0),
+        ("pinQ", 0.0),
+        ("pinS", 0.0),
+        ("pinU", 0.0),
+        ("pinV", 0.0),
+    ],
     wake_pins: &[],
     features: Features { voltage: false, sampler: false, nv: false, usb: true, ethernet: true, ..WIFI },
 };
@@ -180,6 +203,7 @@ const IMP006: ImpSpec = ImpSpec {
     spi: &["spiEFGH", "spiXABCD", "spiXPQRS", "spiXTUVW"],
     uarts: &["uartABCD", "uartPQRS", "uartXEFGH", "uartXJKLM", "uartYABCD", "uartYEFGH", "uartYJKLM"],
     receive_only: &[],
+    unconfigured_drive: &[],
     wake_pins: &["pinV", "pinW"],
     features: Features { sampler: false, ..WIFI },
 };
@@ -191,6 +215,7 @@ const IMPC001: ImpSpec = ImpSpec {
     spi: &["spiDCAB", "spiPQRS", "spiEVMT", "spiYJTHU", "spiYRFES"],
     uarts: &["uartDCAB", "uartEVMT", "uartNU", "uartHJKL", "uartPQSR", "uartXBADC", "uartYABCD"],
     receive_only: &[],
+    unconfigured_drive: &[],
     wake_pins: &["pinW"],
     features: Features { usb: true, wifi: false, wifi_legacy: false, cellular: true, ..WIFI },
 };
