@@ -74,7 +74,7 @@ fn a_broken_line_fails_and_says_why() {
         impish(&["line", &write("pinz.toml", &text.replace("button = \"pinC\"", "button = \"pinZZ\""))]);
     assert_eq!(code, Some(2));
     assert!(err.contains("pinz.toml:17: the fixture (an imp005) has no pin \"pinZZ\""), "{err}");
-    let (code, _, err) = impish(&["line", &write("bus.toml", &text.replace("bus = \"i2c89\"", "bus = \"i2c12\""))]);
+    let (code, _, err) = impish(&["line", &write("bus.toml", &text.replace("bus = \"i2c0\"", "bus = \"i2c12\""))]);
     assert_eq!(code, Some(2));
     assert!(err.contains("an imp005 has no I2C bus \"i2c12\""), "{err}");
 }

@@ -99,8 +99,8 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
 fn a_board_file_and_http_requests_to_the_agent() {
     let device = scratch(
         "board.device.nut",
-        "hardware.i2c89.configure(CLOCK_SPEED_400_KHZ);\n\
-         local id = hardware.i2c89.read(0xBE, \"\\x0F\", 1);\n\
+        "hardware.i2cJK.configure(CLOCK_SPEED_400_KHZ);\n\
+         local id = hardware.i2cJK.read(0xBE, \"\\x0F\", 1);\n\
          server.log(id == null ? \"no sensor\" : format(\"sensor 0x%02X\", id[0]));\n\
          hardware.pinA.configure(DIGITAL_OUT, 1);\nhardware.pinB.configure(DIGITAL_IN);\n\
          server.log(\"loop-back \" + hardware.pinB.read());\n",
@@ -115,7 +115,7 @@ fn a_board_file_and_http_requests_to_the_agent() {
     let board = scratch(
         "jig.toml",
         "[board]\ntype = \"imp005\"\nwires = [[\"pinA\", \"pinB\"]]\n\
-         [[board.i2c]]\npart = \"sensor\"\nbus = \"i2c89\"\naddress = 0xBE\nregisters = [[0x0F, 0xBC]]\n",
+         [[board.i2c]]\npart = \"sensor\"\nbus = \"i2cJK\"\naddress = 0xBE\nregisters = [[0x0F, 0xBC]]\n",
     );
     let input = scratch(
         "http.input",

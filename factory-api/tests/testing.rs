@@ -342,7 +342,7 @@ fn the_testbench_scripts_pins_buses_and_flash() {
     let report = run_fixture("testbench");
     let failed: Vec<_> = outcomes(&report.sessions[0]).into_iter().filter(|(_, failure)| failure.is_some()).collect();
     assert_eq!(failed, []);
-    assert_eq!(report.passed(), 6);
+    assert_eq!(report.passed(), 7);
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub struct Args {
     /// Fail allocations beyond this many bytes ("100K", "2M") with a Squirrel "out of
     /// memory" error: the script's host bytes, or the imp's device code's imp bytes
     /// (what its objects would take on the imp) [default for an imp: its type's free
-    /// memory, 85K on an imp001/002/003, 184K on an imp004m, 1M on an imp005].
+    /// memory, 85K on an imp001/002/003, 184K on an imp004m/006/C001, 1M on an imp005].
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     memory_limit: Option<usize>,
     /// For testing the VM itself (squirrel profile): collect at every safepoint and
@@ -67,8 +67,9 @@ struct ImpArgs {
     /// (`device_id`, `ts`, `type`, `msg`).
     #[arg(long)]
     json: bool,
-    /// The imp module, which names the pins and buses and sets the device's free memory
-    /// (imp001, imp002, imp003, imp004m, imp005) [default: imp005].
+    /// The imp module, which names the pins and buses, sets the device's free memory and
+    /// decides which optional APIs exist (imp001, imp002, imp003, imp004m, imp005,
+    /// imp006, impC001) [default: imp005].
     #[arg(long = "type", value_parser = parse_type)]
     imp_type: Option<ImpType>,
     /// Pace the clock to the wall clock instead of jumping to the next event.

@@ -12,18 +12,31 @@
 //! network down at 10 s for 90 s      # the device's link to the server drops
 //! http GET /status at 3 s             # a client calls the agent's URL
 //! http POST /led "on" header "Content-Type: text/plain" at 4 s
+//! spiEBCA receive "\x9f\x01" at 1 s   # the part on an SPI bus clocks these bytes back
+//! voltage 3.05 at 20 s               # the supply sags (hardware.voltage())
+//! lightlevel 1200 at 4 s             # the BlinkUp sensor is covered (hardware.lightlevel())
+//! rssi -82 at 30 s                   # the joined network's signal weakens (imp.rssi())
+//! wifi "Shop floor" rssi -48 channel 11 open at 2 s  # a network comes in range
+//! wifi "Shop floor" gone at 60 s     # ... and goes
+//! usb connect 0403:6001 "FT232R" at 3 s  # a USB device is plugged in (hardware.usb)
+//! usb disconnect at 9 s
 //! ```
 //!
 //! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
 //! back at the end (`for` defaults to 0.1 s). `UART receive "TEXT"` puts bytes in the
 //! UART's receive buffer (its `configure` callback runs); the text is quoted and takes
-//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`. `network down ... for` drops
-//! the device's link to the server (`Imp::schedule_disconnect`). `http METHOD PATH`
-//! sends a request to the agent's URL (its `http.onrequest` answers; the answer is
+//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`; `SPI receive "TEXT"` queues
+//! bytes the SPI peripheral clocks back on the next transfers. `network down ... for`
+//! drops the device's link to the server (`Imp::schedule_disconnect`). `http METHOD
+//! PATH` sends a request to the agent's URL (its `http.onrequest` answers; the answer is
 //! logged): the quoted text after the path is its body, each `header "Name: value"` a
-//! header; the path and quoted texts keep their case. Times take `s` or `ms`; without
-//! `at` an action happens at time 0.
+//! header; the path and quoted texts keep their case. The lines after it change the
+//! imp's surroundings (`super::ambient`): the first network in range is the one the imp
+//! joined (`impish-lab` unless one is named); a `wifi` line's fields other than its SSID
+//! are optional (`bssid` takes 12 hex digits). Times take `s` or `ms`; without `at` an
+//! action happens at time 0.
 
+use super::ambient::{Change, UsbDevice, WifiNetwork};
 use crate::cloud::SimTime;
 use crate::imp::http::HttpRequest;
 use std::time::Duration;
@@ -41,12 +54,14 @@ pub enum Action {
     /// A client outside calls the agent's URL (`pin` is `agent`); the request's `url`
     /// is the path after the agent's URL, `/status?x=1`.
     Request(HttpRequest),
+    /// The surroundings change (`pin` names what: `voltage`, `wifi`, `usb`...).
+    Ambient(Change),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputEvent {
     pub at: SimTime,
-    /// The pin acted on (for `Action::Receive`, the UART: `uart1`).
+    /// The pin acted on (for `Action::Receive`, the UART or SPI bus: `uart1`).
     pub pin: String,
     pub action: Action,
 }
@@ -195,12 +210,18 @@ fn parse_line(mut line: Line, events: &mut Vec<InputEvent>) -> Result<(), String
             let duration = duration.ok_or("network down needs \"for\" and how long")?;
             events.push(InputEvent { at, pin: "network".into(), action: Action::Disconnect(duration) });
         }
-        word if word.starts_with("uart") => {
+        word if word.starts_with("uart") || word.starts_with("spi") => {
+            let bus = bus_name(word);
             rest.expect("receive")?;
-            rest.expect("\"").map_err(|_| format!("expected the quoted text {word} receives"))?;
+            rest.expect("\"").map_err(|_| format!("expected the quoted text {bus} receives"))?;
             let bytes = line.texts.pop_front().unwrap_or_default();
             let at = rest.optional_at()?;
-            events.push(InputEvent { at, pin: word.to_string(), action: Action::Receive(bytes) });
+            events.push(InputEvent { at, pin: bus, action: Action::Receive(bytes) });
+        }
+        "voltage" | "lightlevel" | "rssi" | "wifi" | "usb" => {
+            let change = ambient_change(&first, &mut rest, line.texts.pop_front())?;
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: first, action: Action::Ambient(change) });
         }
         "http" => {
             let method = rest.next("a method (GET, POST, ...)")?.to_ascii_uppercase();
@@ -225,11 +246,80 @@ fn parse_line(mut line: Line, events: &mut Vec<InputEvent>) -> Result<(), String
         }
         other => {
             return Err(format!(
-                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive, network down or http)"
+                "unknown action {other:?} (expected press, set, stick, PIN analog, UART or SPI receive, network \
+                 down, voltage, lightlevel, rssi, wifi, usb or http)"
             ))
         }
     }
     Ok(())
+}
+
+/// A UART's or SPI bus's name in the imp's spelling: the letters after `uart`/`spi`
+/// upper-cased (`uartDM`, `spiEBCA`, `uart1289`).
+fn bus_name(word: &str) -> String {
+    let prefix = if word.starts_with("uart") { "uart" } else { "spi" };
+    format!("{prefix}{}", word[prefix.len()..].to_ascii_uppercase())
+}
+
+/// The change a `voltage`, `lightlevel`, `rssi`, `wifi` or `usb` line makes.
+fn ambient_change(what: &str, rest: &mut Words, text: Option<Vec<u8>>) -> Result<Change, String> {
+    let quoted = |text: Option<Vec<u8>>| String::from_utf8_lossy(&text.unwrap_or_default()).into_owned();
+    Ok(match what {
+        "voltage" => {
+            let volts = rest.number("a voltage")?;
+            if !(0.0..=6.0).contains(&volts) {
+                return Err(format!("voltage {volts} is outside 0 to 6 V"));
+            }
+            Change::Voltage(volts)
+        }
+        "lightlevel" => Change::LightLevel(rest.integer("a light level from 0 to 65535")?),
+        "rssi" => Change::Rssi(rest.integer("an RSSI in dBm, -100 to 0")?),
+        "wifi" => {
+            rest.expect("\"").map_err(|_| "expected the network's quoted SSID after wifi".to_string())?;
+            let ssid = quoted(text);
+            if rest.peek() == Some("gone") {
+                rest.at += 1;
+                return Ok(Change::NetworkGone(ssid));
+            }
+            let mut network = WifiNetwork::named(&ssid);
+            while let Some(field) = rest.peek().filter(|w| *w != "at").map(str::to_string) {
+                rest.at += 1;
+                match field.as_str() {
+                    "rssi" => network.rssi = rest.integer("an RSSI in dBm")?,
+                    "channel" => network.channel = rest.integer("a channel, 1 to 165")?,
+                    "open" => network.open = true,
+                    "bssid" => {
+                        let bssid = rest.next("a BSSID")?;
+                        if bssid.len() != 12 || !bssid.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(format!("expected a BSSID of 12 hex digits, found {bssid:?}"));
+                        }
+                        network.bssid = bssid;
+                    }
+                    other => return Err(format!("unexpected {other:?} in a wifi line (rssi, channel, open, bssid)")),
+                }
+            }
+            Change::Network(network)
+        }
+        _ => match rest.next("connect or disconnect after usb")?.as_str() {
+            "disconnect" => Change::Usb(None),
+            "connect" => {
+                let ids = rest.next("the device's VID:PID in hex")?;
+                let parsed = ids
+                    .split_once(':')
+                    .and_then(|(v, p)| Some((u16::from_str_radix(v, 16).ok()?, u16::from_str_radix(p, 16).ok()?)));
+                let (vendor_id, product_id) =
+                    parsed.ok_or(format!("expected VID:PID in hex (0403:6001), found {ids:?}"))?;
+                let product = if rest.peek() == Some("\"") {
+                    rest.at += 1;
+                    quoted(text)
+                } else {
+                    String::new()
+                };
+                Change::Usb(Some(UsbDevice { vendor_id, product_id, product }))
+            }
+            other => return Err(format!("expected connect or disconnect after usb, found {other:?}")),
+        },
+    })
 }
 
 struct Words<'a> {
@@ -265,6 +355,11 @@ impl Words<'_> {
     }
 
     fn number(&mut self, what: &str) -> Result<f32, String> {
+        let word = self.next(what)?;
+        word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
+    }
+
+    fn integer<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
         let word = self.next(what)?;
         word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
     }
@@ -399,6 +494,51 @@ mod tests {
             ("http GET status", "expected the path"),
             ("http POST /x header at 1", "expected a quoted"),
             ("http POST /x header \"nocolon\"", "has no colon"),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn spi_and_surroundings() {
+        let events = parse(
+            "spiebca receive \"\\x9f\" at 1 s\nvoltage 3.05 at 2s\nlightlevel 1200\nrssi -82 at 3 s\n\
+             wifi \"Shop floor\" rssi -48 channel 11 open bssid 0C2A69000099 at 4 s\nwifi \"Shop floor\" gone at 5 s\n\
+             usb connect 0403:6001 \"FT232R\" at 6 s\nusb disconnect at 7 s",
+        )
+        .expect("valid script");
+        let summary: Vec<(u64, &str, Action)> =
+            events.iter().map(|e| (e.at.as_secs(), e.pin.as_str(), e.action.clone())).collect();
+        let shop = WifiNetwork {
+            rssi: -48,
+            channel: 11,
+            open: true,
+            bssid: "0c2a69000099".into(),
+            ..WifiNetwork::named("Shop floor")
+        };
+        let ft232 = UsbDevice { vendor_id: 0x0403, product_id: 0x6001, product: "FT232R".into() };
+        assert_eq!(
+            summary,
+            vec![
+                (0, "lightlevel", Action::Ambient(Change::LightLevel(1200))),
+                (1, "spiEBCA", Action::Receive(vec![0x9f])),
+                (2, "voltage", Action::Ambient(Change::Voltage(3.05))),
+                (3, "rssi", Action::Ambient(Change::Rssi(-82))),
+                (4, "wifi", Action::Ambient(Change::Network(shop))),
+                (5, "wifi", Action::Ambient(Change::NetworkGone("Shop floor".into()))),
+                (6, "usb", Action::Ambient(Change::Usb(Some(ft232)))),
+                (7, "usb", Action::Ambient(Change::Usb(None))),
+            ]
+        );
+        for (bad, why) in [
+            ("voltage 9", "outside 0 to 6 V"),
+            ("lightlevel 70000", "a light level"),
+            ("wifi Lab", "quoted SSID"),
+            ("wifi \"Lab\" colour red", "unexpected \"colour\""),
+            ("wifi \"Lab\" bssid 12", "12 hex digits"),
+            ("usb connect 0403", "VID:PID"),
+            ("usb wiggle", "connect or disconnect"),
         ] {
             let err = parse(bad).expect_err(bad).message;
             assert!(err.contains(why), "{bad}: {err}");

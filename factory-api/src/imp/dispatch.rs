@@ -2,6 +2,7 @@
 //! pins, messages, HTTP, replies, idle points) to its side's VM, and calling into it.
 
 use super::*;
+use crate::hardware::sampler::Filled;
 
 impl Imp {
     /// Runs the next event, unless nothing is left or it lies beyond `limit`.
@@ -122,6 +123,28 @@ impl Imp {
             Event::Answer { side, generation, callback, value } => {
                 self.answer(side, generation, callback, |_| Value::Int(value));
             }
+            Event::SamplerBuffer { generation, filled, due } if self.is_current(Side::Device, generation) => {
+                self.sampler_buffer(filled, due)
+            }
+            Event::Usb { generation, device } if self.is_current(Side::Device, generation) => {
+                let call = self.with_vm(Side::Device, |vm| bindings::usb::event(vm, device.as_ref())).flatten();
+                if let Some((f, args)) = call {
+                    self.call(Side::Device, f, &args);
+                }
+            }
+            Event::WifiScan { generation } => {
+                // The scan ends even if the Squirrel that started it has restarted since.
+                let networks = {
+                    let mut shared = self.shared.borrow_mut();
+                    shared.wifi_scanning = false;
+                    shared.ambient.networks.clone()
+                };
+                let call = self.with_vm(Side::Device, |vm| bindings::scan_finished(vm, &networks)).flatten();
+                if let Some((f, list)) = call.filter(|_| self.is_current(Side::Device, generation)) {
+                    self.call(Side::Device, f, &[list]);
+                }
+            }
+            Event::SamplerBuffer { .. } | Event::Usb { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();
                 let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);
@@ -133,6 +156,24 @@ impl Imp {
                     });
                 }
             }
+        }
+    }
+
+    /// A sampler buffer is full (`filled`, after a stop) or due: the firmware's blob gets
+    /// the samples and its callback runs; a running sampler's next buffer is queued.
+    fn sampler_buffer(&mut self, filled: Option<Filled>, due: SimTime) {
+        let filled = filled.or_else(|| {
+            let mut shared = self.shared.borrow_mut();
+            let board = &mut shared.board;
+            let filled = board.sampler.due().filter(|d| *d == due).and_then(|_| board.sampler.fill(&board.pins));
+            if filled.is_some() {
+                bindings::sampler::schedule_next(&mut shared);
+            }
+            filled
+        });
+        let Some(filled) = filled else { return };
+        if let Some((f, args)) = self.with_vm(Side::Device, |vm| bindings::sampler::deliver(vm, &filled)).flatten() {
+            self.call(Side::Device, f, &args);
         }
     }
 

@@ -23,6 +23,7 @@ mod connection;
 mod dispatch;
 pub mod http;
 pub mod identity;
+pub mod imp_type;
 pub(crate) mod json;
 mod lifecycle;
 pub mod log;
@@ -70,6 +71,10 @@ pub const DEFAULT_INSTRUCTION_BUDGET: u64 = 500_000_000;
 /// How long a factory BlinkUp flashes unless the world says otherwise. Ours: the real
 /// time is undocumented; samples throttle repeat BlinkUps for 5–10 s.
 pub const BLINKUP_DURATION: Duration = Duration::from_secs(4);
+
+/// What the `nv` table may hold: "a small bank of memory — just under 4KB" (Device
+/// Data Persistence), counted as `server.save`'s binary format counts (ours).
+pub const NV_BYTES: usize = 4000;
 
 /// BlinkUp bit rates: one LED level per bit.
 const BLINKUP_HZ: f64 = 60.0;
@@ -135,7 +140,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("the input script drives {0}, which this {1} does not have")]
+#[error("the input script acts on {0}, which this {1} does not have")]
 pub struct UnknownPin(pub String, pub &'static str);
 
 /// A side's VM, and its main function until the boot event runs it.
@@ -178,6 +183,11 @@ impl Imp {
             nv: None,
             sleep_wake: None,
             http_timeouts: HashMap::new(),
+            ambient: Default::default(),
+            powersave: false,
+            wifi_scanning: false,
+            usb_enabled: false,
+            saved: None,
         };
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
@@ -219,15 +229,8 @@ impl Imp {
             }
             _ => {}
         }
-        let mut shared = self.shared.borrow_mut();
-        let known = match input.action {
-            Action::Receive(_) => shared.board.uart(&input.pin).is_some(),
-            _ => shared.board.pin(&input.pin).is_some(),
-        };
-        if !known {
-            return Err(UnknownPin(input.pin, shared.identity.imp_type.name()));
-        }
-        shared.scheduler.at(input.at, Event::Input(input));
+        self.board_handle().check_input(&input)?;
+        self.shared.borrow_mut().scheduler.at(input.at, Event::Input(input));
         Ok(())
     }
 
@@ -385,6 +388,23 @@ impl BoardHandle {
         f(&mut shared.board, now)
     }
 
+    /// Whether this imp has what `input` acts on: its pin, UART or SPI bus, or the
+    /// sensor or radio a change of the surroundings needs.
+    pub fn check_input(&self, input: &InputEvent) -> Result<(), UnknownPin> {
+        let shared = self.0.borrow();
+        let board = &shared.board;
+        let known = match &input.action {
+            Action::Receive(_) => board.uart(&input.pin).is_some() || board.spi.iter().any(|b| b.name() == input.pin),
+            Action::Ambient(change) => shared.identity.imp_type.features().accepts(change),
+            Action::Drive(_) | Action::Stick(_) => board.pin(&input.pin).is_some(),
+            Action::Disconnect(_) | Action::Request(_) => true,
+        };
+        match known {
+            true => Ok(()),
+            false => Err(UnknownPin(input.pin.clone(), shared.identity.imp_type.name())),
+        }
+    }
+
     /// An outside action on a pin, now (whatever `input.at` says); a digital input
     /// whose level it changes queues its state-change callback. Unknown pins are ignored.
     pub fn apply_input(&self, input: InputEvent) {
@@ -393,6 +413,7 @@ impl BoardHandle {
         let level = match input.action {
             Action::Drive(level) | Action::Stick(level) => level,
             Action::Receive(bytes) => return shared.receive(&input.pin, &bytes),
+            Action::Ambient(change) => return shared.change_ambient(change),
             // Outages and requests are scheduled whole by `Imp::schedule_input`.
             Action::Disconnect(_) | Action::Request(_) => return,
         };

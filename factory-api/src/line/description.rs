@@ -724,19 +724,36 @@ device = "app.device.nut"
     #[test]
     fn a_board_file_is_a_board_table() {
         let text = "[board]\ntype = \"imp005\"\nwires = [[\"pinA\", \"pinB\"]]\n\
-                    [[board.i2c]]\npart = \"s\"\nbus = \"i2c89\"\naddress = 0xBE\n";
+                    [[board.i2c]]\npart = \"s\"\nbus = \"i2cJK\"\naddress = 0xBE\n";
         let board = parse_board(text, "b.toml").expect("board");
         assert_eq!((board.imp_type, board.wires.len(), board.parts[0].address), (ImpType::Imp005, 1, 0xBE));
         let bad = |text: String| parse_board(&text, "b.toml").map(|_| ()).expect_err("an error").to_string();
-        assert_eq!(bad(text.replace("i2c89", "i2cZ")), "b.toml:4: an imp005 has no I2C bus \"i2cZ\"");
+        assert_eq!(bad(text.replace("i2cJK", "i2cZ")), "b.toml:4: an imp005 has no I2C bus \"i2cZ\"");
         assert_eq!(bad(text.replace("imp005", "imp001")), "b.toml:3: an imp001 has no pin \"pinA\"");
         assert_eq!(
             bad(text.replace("0xBE", "300")),
             "b.toml:7: invalid value: integer `300`, expected a whole number from 0 to 255"
         );
         assert!(bad(format!("{text}duts = 3\n")).contains("unknown field `duts`"));
-        let twice = format!("{text}[[board.i2c]]\npart = \"t\"\nbus = \"i2c89\"\naddress = 0xBE\n");
-        assert_eq!(bad(twice), "b.toml:8: \"s\" and \"t\" both answer at 0xBE on i2c89");
+        let twice = format!("{text}[[board.i2c]]\npart = \"t\"\nbus = \"i2cJK\"\naddress = 0xBE\n");
+        assert_eq!(bad(twice), "b.toml:8: \"s\" and \"t\" both answer at 0xBE on i2cJK");
+    }
+
+    /// The board's names are checked against its type's table (`imp::imp_type`).
+    #[test]
+    fn every_imp_types_names_are_valid_on_its_board() {
+        let board = |body: &str| format!("{FIRMWARE}\n[board]\n{body}\n");
+        let imp006 = board("type = \"imp006\"\nwires = [[\"pinXW\", \"pinYN\"]]\n[[board.i2c]]\npart = \"s\"\nbus = \"i2cTU\"\naddress = 0x40");
+        let line = parse(&imp006, "line.toml", &folder()).expect("a valid imp006 board");
+        assert_eq!(line.board.imp_type, ImpType::Imp006);
+        assert_eq!(
+            error(&board("type = \"imp006\"\nwires = [[\"pinYP\", \"pinA\"]]")),
+            "line.toml:13: an imp006 has no pin \"pinYP\""
+        );
+        let bus = board("type = \"impC001\"\n[[board.i2c]]\npart = \"s\"\nbus = \"i2c0\"\naddress = 0x40");
+        assert_eq!(error(&bus), "line.toml:13: an impC001 has no I2C bus \"i2c0\"");
+        assert!(error(&board("type = \"imp007\""))
+            .contains("(expected imp001, imp002, imp003, imp004m, imp005, imp006 or impC001)"));
     }
 
     #[test]
