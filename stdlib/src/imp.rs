@@ -8,7 +8,7 @@
 use impish_vm::{Args, Bytes, Fail, This, Type, Value, Vm};
 
 use crate::blob::bytes_of;
-use crate::natives::{int_arg, str_arg};
+use crate::natives::str_arg;
 
 /// Base functions the imp does not have (imp-api.md §2.1).
 const ABSENT_GLOBALS: &[&str] = &[
@@ -70,7 +70,7 @@ pub fn install(vm: &mut Vm) {
 /// page by searching its page map (bytes 0-3) for "\x00", and passes on imps.
 fn string_find(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, needle) = (str_arg(vm, args, 0), str_arg(vm, args, 1));
-    let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    let start = if args.len() > 2 { args.int(vm, 2) } else { 0 };
     let Some(hay) = usize::try_from(start).ok().filter(|&s| s < text.len()).map(|s| &text[s..]) else {
         return Ok(Value::Null);
     };

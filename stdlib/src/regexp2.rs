@@ -4,11 +4,11 @@
 //! design and syntax (no backreferences or lookaround, linear time), so a pattern means
 //! what it means on the imp. Its classes are ASCII, as RE2's `\w`, `\d`, `\s` are.
 
-use impish_vm::{Args, Fail, Value, Vm};
+use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::natives::{str_arg, Entry};
-use crate::regexp::class::{span_table, subject};
+use crate::natives::str_arg;
+use crate::regexp::class::{install_class, span_table, subject};
 
 /// The longest pattern the imp compiles (documented: 256 characters).
 const MAX_PATTERN: usize = 256;
@@ -21,20 +21,14 @@ struct Regexp2 {
 
 /// Installs the `regexp2` class as a global (agents only, as on the imp).
 pub fn install(vm: &mut Vm) -> Result<(), Fail> {
-    let class = vm.new_empty_class();
-    let methods: &[Entry] = &[
+    let methods: &[NativeEntry] = &[
         ("constructor", constructor, 2, Some(".s")),
         ("search", search, -2, Some("xsn")),
         ("match", is_match, 2, Some("xs")),
         ("capture", capture, -2, Some("xsn")),
         ("_typeof", type_of, 1, Some("x")),
     ];
-    for &(name, f, n, mask) in methods {
-        let native = vm.new_native(name, f, n, mask);
-        vm.class_set(class, name, native)?;
-    }
-    vm.set_global("regexp2", class);
-    Ok(())
+    install_class(vm, "regexp2", methods)
 }
 
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {

@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use impish_vm::{Args, Bytes, Profile, Value, Vm};
 
-use crate::natives::{self, int_arg};
+use crate::natives;
 
 /// Where the system functions read the time.
 pub trait TimeSource {
@@ -64,7 +64,7 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     let date = vm.new_native_with(
         "date",
         Rc::new(move |vm: &mut Vm, args: Args| {
-            let (t, usec) = if args.len() > 1 { (int_arg(vm, args, 1), 0) } else { (source.now(), source.usec()) };
+            let (t, usec) = if args.len() > 1 { (args.int(vm, 1), 0) } else { (source.now(), source.usec()) };
             if vm.profile() == Profile::Squirrel {
                 return Ok(date_table(vm, civil(t)));
             }

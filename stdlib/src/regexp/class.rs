@@ -1,15 +1,14 @@
 //! The `regexp` class scripts see: a native class whose instances carry a compiled
 //! [`Regexp`], with the reference's methods and results (`{begin, end}` tables).
 
-use impish_vm::{Args, Fail, Value, Vm};
+use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 
-use crate::natives::{int_arg, str_arg, Entry};
+use crate::natives::str_arg;
 use crate::regexp::{MatchError, Regexp, DEFAULT_STEP_BUDGET};
 
 /// Installs the `regexp` class as a global.
 pub fn install(vm: &mut Vm) -> Result<(), Fail> {
-    let class = vm.new_empty_class();
-    let methods: &[Entry] = &[
+    let methods: &[NativeEntry] = &[
         ("constructor", constructor, 2, Some(".s")),
         ("search", search, -2, Some("xsn")),
         ("match", is_match, 2, Some("xs")),
@@ -17,11 +16,17 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         ("subexpcount", subexpcount, 1, Some("x")),
         ("_typeof", type_of, 1, Some("x")),
     ];
-    for &(name, f, n, mask) in methods {
-        let native = vm.new_native(name, f, n, mask);
-        vm.class_set(class, name, native)?;
+    install_class(vm, "regexp", methods)
+}
+
+/// A native class with `methods`, set as the global `name` (`regexp`, `regexp2`).
+pub(crate) fn install_class(vm: &mut Vm, name: &str, methods: &[NativeEntry]) -> Result<(), Fail> {
+    let class = vm.new_empty_class();
+    for &(method, f, n, mask) in methods {
+        let native = vm.new_native(method, f, n, mask);
+        vm.class_set(class, method, native)?;
     }
-    vm.set_global("regexp", class);
+    vm.set_global(name, class);
     Ok(())
 }
 
@@ -66,7 +71,7 @@ fn matching<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> Result<T,
 /// The subject (argument 1) and the optional start offset (argument 2). A negative
 /// start finds nothing (the reference would read before the string).
 pub(crate) fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
-    let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    let start = if args.len() > 2 { args.int(vm, 2) } else { 0 };
     (str_arg(vm, args, 1), usize::try_from(start).ok())
 }
 
