@@ -15,7 +15,7 @@ const REG_CTRL3 = 0x22;        // I1_ZYXDA (bit 4): data ready on INT1
 const REG_CTRL4 = 0x23;        // full scale (bits 5-4, 0 = 2 g), HR (bit 3): 12 bits
 const REG_OUT_X_L = 0x28;      // X, Y, Z: low then high byte, left-justified
 
-i2c <- hardware.i2c89;
+i2c <- hardware.i2c0;
 interrupt <- hardware.pinW;
 lastSample <- null;
 

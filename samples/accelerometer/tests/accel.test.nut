@@ -5,18 +5,18 @@
 class AccelerometerTest extends ImpTestCase {
 
     function fitPart(registers) {
-        testbench.i2cdevice("i2c89", 0x32, registers);
+        testbench.i2cdevice("i2c0", 0x32, registers);
     }
 
     function register(number) {
-        return testbench.i2cregister("i2c89", 0x32, number);
+        return testbench.i2cregister("i2c0", 0x32, number);
     }
 
     // A reading of `mg` milli-g on the axis whose low byte is at `low`.
     function setAxis(low, mg) {
         local raw = (mg << 4) & 0xFFFF;
-        testbench.i2cregister("i2c89", 0x32, low, raw & 0xFF);
-        testbench.i2cregister("i2c89", 0x32, low + 1, raw >> 8);
+        testbench.i2cregister("i2c0", 0x32, low, raw & 0xFF);
+        testbench.i2cregister("i2c0", 0x32, low + 1, raw >> 8);
     }
 
     // A good part on the bus and the interrupt line low; impUnit's setUp runs once
