@@ -25,7 +25,8 @@ use super::report::{
     Verdict, WebhookReport,
 };
 use crate::cloud::{
-    CloudBackend, Code, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud, NewGroup, SimTime, WebhookEvent,
+    CloudBackend, Code, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud, NewAccount, NewGroup, SimTime,
+    WebhookEvent,
 };
 use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
@@ -104,7 +105,8 @@ fn ms(at: SimTime) -> Millis {
 
 impl<'a> Floor<'a> {
     fn set_up(line: &'a LineDescription, plans: &[UnitPlan]) -> Result<Floor<'a>, WorldError> {
-        let mut cloud = MemoryCloud::new(UNBOND_KEY);
+        let mut cloud = MemoryCloud::new();
+        let account = cloud.create_account(NewAccount::new("line", UNBOND_KEY))?;
         for (index, plan) in plans.iter().enumerate() {
             if plan.bless_fails {
                 cloud.fail_next_bless(&DeviceId::new(&unit_identity(line.board.imp_type, index).device_id));
@@ -118,21 +120,21 @@ impl<'a> Floor<'a> {
             false => (GroupType::Factory, GroupType::Dut, GroupType::Production),
         };
         let t0 = SimTime::ZERO;
-        let product = cloud.create_product(&line.product)?;
+        let product = cloud.create_product(account, &line.product)?;
         let production = NewGroup {
             load_code_after_blessing: line.load_code_after_blessing,
             ..NewGroup::new(product, "production", production_kind)
         };
         let production = cloud.create_group(production)?;
-        cloud.deploy(production, code(&line.application), t0)?;
+        cloud.deploy(production, code(&line.application).into(), t0)?;
         let mut factories = Vec::new();
         for stage in &line.stages {
             let factory =
                 cloud.create_group(NewGroup::new(product, &format!("{} fixtures", stage.name), factory_kind))?;
             let dut = cloud.create_group(NewGroup::new(product, &format!("{} DUTs", stage.name), dut_kind))?;
             cloud.set_targets(factory, dut, production)?;
-            cloud.deploy(factory, code(&stage.fixture), t0)?;
-            cloud.deploy(dut, code(&stage.dut), t0)?;
+            cloud.deploy(factory, code(&stage.fixture).into(), t0)?;
+            cloud.deploy(dut, code(&stage.dut).into(), t0)?;
             factories.push(factory);
         }
         for hook in &line.webhooks {
@@ -334,9 +336,10 @@ impl<'a> Floor<'a> {
         let cloud = self.world.cloud();
         let mut cloud_events = Vec::new();
         let mut webhooks = Vec::new();
-        for e in cloud.events() {
+        // The line's cloud is a memory cloud, whose reads cannot fail.
+        for e in cloud.events().unwrap_or_default() {
             cloud_events.push(CloudEventReport { at_ms: ms(e.at), what: e.what.to_string() });
-            if let Happening::Webhook { url, event, payload, delivery, .. } = &e.what {
+            if let Happening::Webhook { url, event, payload, delivery, .. } = e.what {
                 webhooks.push(WebhookReport {
                     at_ms: ms(e.at),
                     event: event.name(),
