@@ -3,3 +3,8 @@
 //!
 //! The heavy dependencies (database drivers, the HTTP server) live here, so the VM, the
 //! standard library and the imp runtime build without them.
+
+pub mod sql;
+pub mod sqlite;
+
+pub use sqlite::SqliteCloud;
