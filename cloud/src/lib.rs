@@ -4,7 +4,9 @@
 //! The heavy dependencies (database drivers, the HTTP server) live here, so the VM, the
 //! standard library and the imp runtime build without them.
 
+pub mod postgres;
 pub mod sql;
 pub mod sqlite;
 
+pub use postgres::PostgresCloud;
 pub use sqlite::SqliteCloud;

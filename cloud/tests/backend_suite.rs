@@ -1,5 +1,6 @@
 //! The backend suite (tests/suite) on every backend.
 
+mod pg;
 #[macro_use]
 mod suite;
 
@@ -40,4 +41,38 @@ mod sqlite {
     }
 
     backend_suite!(fresh());
+}
+
+mod postgres {
+    use super::pg::Schema;
+    use super::suite;
+    use impish_cloud::PostgresCloud;
+
+    /// A cloud in a fresh schema, which goes when it does.
+    pub struct Fresh {
+        cloud: PostgresCloud,
+        _schema: Schema,
+    }
+
+    impl Fresh {
+        pub fn new() -> Fresh {
+            let schema = Schema::fresh();
+            Fresh { cloud: schema.connect(), _schema: schema }
+        }
+    }
+
+    impl std::ops::Deref for Fresh {
+        type Target = PostgresCloud;
+        fn deref(&self) -> &PostgresCloud {
+            &self.cloud
+        }
+    }
+
+    impl std::ops::DerefMut for Fresh {
+        fn deref_mut(&mut self) -> &mut PostgresCloud {
+            &mut self.cloud
+        }
+    }
+
+    backend_suite!(Fresh::new());
 }
