@@ -7,6 +7,8 @@
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+pub mod store;
 
 pub use postgres::PostgresCloud;
 pub use sqlite::SqliteCloud;
+pub mod server;

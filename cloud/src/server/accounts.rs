@@ -1,0 +1,129 @@
+//! Logging in (`/auth`, `/auth/token`), the account (`/accounts/me`), its refresh tokens
+//! and login keys.
+
+use super::auth::{password_matches, Grant};
+use super::resources::{self, id_text, timestamp};
+use super::{ApiError, Request, Response, Server};
+use impish_factory::cloud::AccountId;
+use serde_json::{json, Value};
+use std::time::UNIX_EPOCH;
+
+fn grant_body(grant: Grant) -> Value {
+    let expires_at = grant.expires_at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let mut body = json!({
+        "access_token": grant.access_token,
+        "expires_in": grant.lifetime.as_secs(),
+        "expires_at": timestamp(expires_at),
+    });
+    if let Some(refresh) = grant.refresh_token {
+        body["refresh_token"] = refresh.into();
+    }
+    body
+}
+
+fn body_text<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.body[name].as_str()
+}
+
+impl Server {
+    /// `POST /auth {id, password}`: an access and a refresh token.
+    pub(super) fn login(&mut self, request: &Request) -> Result<Response, ApiError> {
+        let wrong = || ApiError::unauthorized("wrong user identifier or password");
+        let (Some(id), Some(password)) = (body_text(request, "id"), body_text(request, "password")) else {
+            return Err(ApiError::bad_request("id and password are required"));
+        };
+        let account = self.cloud.account_named(id)?.ok_or_else(wrong)?;
+        if !password_matches(password, &account.password_hash) {
+            return Err(wrong());
+        }
+        Ok(Response::ok(grant_body(self.sessions.grant(account.id, true))))
+    }
+
+    /// `POST /auth/token {token}` (a refresh token) or `{key}` (a login key).
+    pub(super) fn token(&mut self, request: &Request) -> Result<Response, ApiError> {
+        let grant = match (body_text(request, "token"), body_text(request, "key")) {
+            (Some(token), _) => self.sessions.refresh(token)?,
+            (None, Some(key)) => self.sessions.with_login_key(key)?,
+            (None, None) => return Err(ApiError::bad_request("a refresh token or a login key is required")),
+        };
+        Ok(Response::ok(grant_body(grant)))
+    }
+
+    fn me(&self, account: AccountId, id: &str) -> Result<Value, ApiError> {
+        if id != "me" && id != id_text("account", account.0) {
+            return Err(ApiError::not_found("account", id));
+        }
+        Ok(resources::account(&self.cloud.account(account)?))
+    }
+
+    fn login_key(id: &str, description: &str) -> Value {
+        json!({ "type": "login_key", "id": id, "attributes": { "description": description } })
+    }
+
+    /// Checks the account password a login key change must carry.
+    fn check_password(&self, request: &Request, account: AccountId) -> Result<(), ApiError> {
+        let password = request.header("X-Electricimp-Password").unwrap_or_default();
+        match password_matches(password, &self.cloud.account(account)?.password_hash) {
+            true => Ok(()),
+            false => Err(ApiError::new(403, "Forbidden", "Forbidden", "the account password is required")),
+        }
+    }
+
+    pub(super) fn accounts(
+        &mut self,
+        request: &Request,
+        account: AccountId,
+        path: &[&str],
+    ) -> Result<Response, ApiError> {
+        match (request.method.as_str(), path) {
+            ("GET", []) => {
+                Ok(Response::ok(resources::page(vec![self.me(account, "me")?], &request.query, "/accounts")))
+            }
+            ("GET", [id]) => Ok(Response::ok(json!({ "data": self.me(account, id)? }))),
+            ("GET", ["me", "refresh_tokens"]) => {
+                let tokens = self.sessions.refresh_tokens(account);
+                let data: Vec<Value> = tokens.iter().map(|t| json!({ "type": "refresh_token", "id": t })).collect();
+                Ok(Response::ok(json!({ "data": data })))
+            }
+            ("DELETE", ["me", "refresh_tokens", token]) => match self.sessions.revoke_refresh(account, token) {
+                true => Ok(Response::no_content()),
+                false => Err(ApiError::not_found("refresh token", token)),
+            },
+            ("GET", ["me", "login_keys"]) => {
+                let keys = self.sessions.login_keys(account);
+                let data = keys.into_iter().map(|(id, k)| Self::login_key(id, &k.description)).collect();
+                Ok(Response::ok(resources::page(data, &request.query, "/accounts/me/login_keys")))
+            }
+            ("GET", ["me", "login_keys", id]) => {
+                let key =
+                    self.sessions.login_key_mut(account, id).ok_or_else(|| ApiError::not_found("login key", id))?;
+                Ok(Response::ok(json!({ "data": Self::login_key(id, &key.description) })))
+            }
+            ("POST", ["me", "login_keys"]) => {
+                self.check_password(request, account)?;
+                let description = request.attribute("description")?.unwrap_or_default();
+                let key = self.sessions.add_login_key(account, &description);
+                Ok(Response::created(json!({ "data": Self::login_key(&key, &description) })))
+            }
+            ("PATCH", ["me", "login_keys", id]) => {
+                self.check_password(request, account)?;
+                let description = request.attribute("description")?;
+                let key =
+                    self.sessions.login_key_mut(account, id).ok_or_else(|| ApiError::not_found("login key", id))?;
+                if let Some(description) = description {
+                    key.description = description;
+                }
+                let body = json!({ "data": Self::login_key(id, &key.description) });
+                Ok(Response::ok(body))
+            }
+            ("DELETE", ["me", "login_keys", id]) => {
+                self.check_password(request, account)?;
+                match self.sessions.remove_login_key(account, id) {
+                    true => Ok(Response::no_content()),
+                    false => Err(ApiError::not_found("login key", id)),
+                }
+            }
+            _ => Err(self.no_route(request)),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! What a `--db` names, and the administration `impish cloud` does on it directly:
+//! adding accounts and devices.
+
+use crate::server::hash_password;
+use crate::{PostgresCloud, SqliteCloud};
+use impish_factory::cloud::*;
+use impish_factory::imp::identity::{Identity, ImpType};
+use rand_core::{OsRng, RngCore};
+use std::path::Path;
+
+/// The store a `--db` names: `sqlite:PATH` or `postgres://...` (`postgresql://` too).
+pub fn open(db: &str) -> Result<Box<dyn CloudBackend>, CloudError> {
+    if let Some(path) = db.strip_prefix("sqlite:") {
+        return Ok(Box::new(SqliteCloud::open_file(Path::new(path))?));
+    }
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return Ok(Box::new(PostgresCloud::connect(db, None)?));
+    }
+    Err(CloudError::Storage(format!("--db {db:?}: expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")))
+}
+
+/// A random key (32 hex digits), for unbond keys.
+pub fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates an account that logs in with `password`.
+pub fn add_account(
+    cloud: &mut dyn CloudBackend,
+    name: &str,
+    password: &str,
+    unbond_key: &str,
+) -> Result<AccountId, CloudError> {
+    let password_hash = hash_password(password).map_err(CloudError::Storage)?;
+    cloud.create_account(NewAccount { name: name.into(), password_hash, unbond_key: unbond_key.into() })
+}
+
+/// A new imp of `imp_type` with a random Electric Imp MAC, in `account` (as BlinkUp from
+/// the mobile app puts it there) or in none; its device id.
+pub fn add_device(
+    cloud: &mut dyn CloudBackend,
+    imp_type: ImpType,
+    name: Option<&str>,
+    account: Option<AccountId>,
+) -> Result<DeviceId, CloudError> {
+    let mac = 0x0c2a_6900_0000 | (OsRng.next_u64() & 0xff_ffff);
+    let identity = Identity::from_mac(imp_type, mac);
+    let id = DeviceId::new(&identity.device_id);
+    let name = name.map_or_else(|| identity.device_id.clone(), str::to_string);
+    let device =
+        NewDevice { id: id.clone(), mac: identity.mac().into(), imp_type: imp_type.name().into(), name, account };
+    cloud.register_device(device)?;
+    Ok(id)
+}
