@@ -29,7 +29,7 @@ fn succeed(output: Output, what: &str) -> String {
     stdout
 }
 
-/// A running `impish cloud serve`, killed when dropped.
+/// A running `impish cloud serve`, killed with SIGKILL when dropped.
 struct Serve {
     child: Child,
     /// `http://ADDRESS/v5`, as the server announced it.
@@ -150,6 +150,13 @@ fn imp_central_api_drives_the_server() {
     let state = client("setup", &modules, &env);
 
     let blessed = run_line(&path, &DeviceId::new(&fixture)).join(",");
-    let env: Vec<_> = env.into_iter().chain([("STATE", state.as_str()), ("BLESSED", blessed.as_str())]).collect();
+    // kill -9 and a restart: what was acknowledged, logins included, is still there.
+    drop(server);
+    let server = Serve::start(&db, 3600);
+    let env: Vec<_> = env
+        .into_iter()
+        .map(|(k, v)| if k == "ENDPOINT" { (k, server.endpoint.as_str()) } else { (k, v) })
+        .chain([("STATE", state.as_str()), ("BLESSED", blessed.as_str())])
+        .collect();
     client("after", &modules, &env);
 }

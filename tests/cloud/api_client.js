@@ -124,13 +124,15 @@ async function setup() {
     check('a login key logs in', (await main.accounts.get('me')).data.attributes.username === env.USER_NAME);
     check('a login key needs the password', await failure(main.accounts.createLoginKey('wrong')) === 403);
 
-    return { product: product.id, factory: factory.id, dut: dut.id, production: production.id,
+    const kept = await main.auth.login(env.USER_NAME, env.PASSWORD);
+    return { refresh: kept.refresh_token, product: product.id, factory: factory.id, dut: dut.id, production: production.id,
         productionType: production.type, builds: [fixtureBuild.id, dutBuild.id, appBuild.id] };
 }
 
 async function after(state) {
     const impCentral = api(env.ENDPOINT);
-    await impCentral.auth.login(env.USER_NAME, env.PASSWORD);
+    await impCentral.auth.refreshAccessToken(state.refresh);
+    check('a refresh token outlives a server restart', (await impCentral.products.list()).data.length === 1);
     const blessed = env.BLESSED.split(',').sort();
     const shipped = await impCentral.devices.list({ 'filter[devicegroup.id]': state.production });
     check('the production group lists exactly the blessed units', shipped.data.map(d => d.id).sort().join() === blessed.join());

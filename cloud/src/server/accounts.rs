@@ -1,10 +1,10 @@
 //! Logging in (`/auth`, `/auth/token`), the account (`/accounts/me`), its refresh tokens
 //! and login keys.
 
-use super::auth::{password_matches, Grant};
+use super::auth::{new_token, password_matches, Grant};
 use super::resources::{self, id_text, timestamp};
 use super::{ApiError, Request, Response, Server};
-use impish_factory::cloud::AccountId;
+use impish_factory::cloud::{AccountId, Credential, CredentialKind};
 use serde_json::{json, Value};
 use std::time::UNIX_EPOCH;
 
@@ -36,17 +36,41 @@ impl Server {
         if !password_matches(password, &account.password_hash) {
             return Err(wrong());
         }
-        Ok(Response::ok(grant_body(self.sessions.grant(account.id, true))))
+        let refresh_token = self.keep(account.id, CredentialKind::RefreshToken, String::new())?;
+        Ok(Response::ok(grant_body(self.sessions.grant(account.id, Some(refresh_token)))))
+    }
+
+    /// Keeps a new credential of `kind`; its token.
+    fn keep(&mut self, account: AccountId, kind: CredentialKind, description: String) -> Result<String, ApiError> {
+        let token = new_token();
+        self.cloud.add_credential(Credential { token: token.clone(), account, kind, description })?;
+        Ok(token)
+    }
+
+    /// The account whose credential of `kind` `token` is.
+    fn holder(&self, token: &str, kind: CredentialKind) -> Result<AccountId, ApiError> {
+        match self.cloud.credential(token)? {
+            Some(c) if c.kind == kind => Ok(c.account),
+            _ => Err(ApiError::unauthorized(format!("invalid {}", kind.name().replace('_', " ")))),
+        }
+    }
+
+    /// The account's login key `id`.
+    fn own_login_key(&self, account: AccountId, id: &str) -> Result<Credential, ApiError> {
+        self.cloud
+            .credential(id)?
+            .filter(|c| c.account == account && c.kind == CredentialKind::LoginKey)
+            .ok_or_else(|| ApiError::not_found("login key", id))
     }
 
     /// `POST /auth/token {token}` (a refresh token) or `{key}` (a login key).
     pub(super) fn token(&mut self, request: &Request) -> Result<Response, ApiError> {
-        let grant = match (body_text(request, "token"), body_text(request, "key")) {
-            (Some(token), _) => self.sessions.refresh(token)?,
-            (None, Some(key)) => self.sessions.with_login_key(key)?,
+        let account = match (body_text(request, "token"), body_text(request, "key")) {
+            (Some(token), _) => self.holder(token, CredentialKind::RefreshToken)?,
+            (None, Some(key)) => self.holder(key, CredentialKind::LoginKey)?,
             (None, None) => return Err(ApiError::bad_request("a refresh token or a login key is required")),
         };
-        Ok(Response::ok(grant_body(grant)))
+        Ok(Response::ok(grant_body(self.sessions.grant(account, None))))
     }
 
     fn me(&self, account: AccountId, id: &str) -> Result<Value, ApiError> {
@@ -81,47 +105,48 @@ impl Server {
             }
             ("GET", [id]) => Ok(Response::ok(json!({ "data": self.me(account, id)? }))),
             ("GET", ["me", "refresh_tokens"]) => {
-                let tokens = self.sessions.refresh_tokens(account);
-                let data: Vec<Value> = tokens.iter().map(|t| json!({ "type": "refresh_token", "id": t })).collect();
+                let tokens = self.cloud.credentials(account, CredentialKind::RefreshToken)?;
+                let data: Vec<Value> =
+                    tokens.iter().map(|t| json!({ "type": "refresh_token", "id": t.token })).collect();
                 Ok(Response::ok(json!({ "data": data })))
             }
-            ("DELETE", ["me", "refresh_tokens", token]) => match self.sessions.revoke_refresh(account, token) {
-                true => Ok(Response::no_content()),
-                false => Err(ApiError::not_found("refresh token", token)),
+            ("DELETE", ["me", "refresh_tokens", token]) => match self.holder(token, CredentialKind::RefreshToken) {
+                Ok(holder) if holder == account => {
+                    self.cloud.remove_credential(token)?;
+                    Ok(Response::no_content())
+                }
+                _ => Err(ApiError::not_found("refresh token", token)),
             },
             ("GET", ["me", "login_keys"]) => {
-                let keys = self.sessions.login_keys(account);
-                let data = keys.into_iter().map(|(id, k)| Self::login_key(id, &k.description)).collect();
+                let keys = self.cloud.credentials(account, CredentialKind::LoginKey)?;
+                let data = keys.iter().map(|k| Self::login_key(&k.token, &k.description)).collect();
                 Ok(Response::ok(resources::page(data, &request.query, "/accounts/me/login_keys")))
             }
             ("GET", ["me", "login_keys", id]) => {
-                let key =
-                    self.sessions.login_key_mut(account, id).ok_or_else(|| ApiError::not_found("login key", id))?;
+                let key = self.own_login_key(account, id)?;
                 Ok(Response::ok(json!({ "data": Self::login_key(id, &key.description) })))
             }
             ("POST", ["me", "login_keys"]) => {
                 self.check_password(request, account)?;
                 let description = request.attribute("description")?.unwrap_or_default();
-                let key = self.sessions.add_login_key(account, &description);
+                let key = self.keep(account, CredentialKind::LoginKey, description.clone())?;
                 Ok(Response::created(json!({ "data": Self::login_key(&key, &description) })))
             }
             ("PATCH", ["me", "login_keys", id]) => {
                 self.check_password(request, account)?;
-                let description = request.attribute("description")?;
-                let key =
-                    self.sessions.login_key_mut(account, id).ok_or_else(|| ApiError::not_found("login key", id))?;
-                if let Some(description) = description {
+                let mut key = self.own_login_key(account, id)?;
+                if let Some(description) = request.attribute("description")? {
                     key.description = description;
+                    self.cloud.remove_credential(id)?;
+                    self.cloud.add_credential(key.clone())?;
                 }
-                let body = json!({ "data": Self::login_key(id, &key.description) });
-                Ok(Response::ok(body))
+                Ok(Response::ok(json!({ "data": Self::login_key(id, &key.description) })))
             }
             ("DELETE", ["me", "login_keys", id]) => {
                 self.check_password(request, account)?;
-                match self.sessions.remove_login_key(account, id) {
-                    true => Ok(Response::no_content()),
-                    false => Err(ApiError::not_found("login key", id)),
-                }
+                self.own_login_key(account, id)?;
+                self.cloud.remove_credential(id)?;
+                Ok(Response::no_content())
             }
             _ => Err(self.no_route(request)),
         }

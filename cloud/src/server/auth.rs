@@ -1,7 +1,7 @@
-//! Who is calling: passwords (argon2 hashes in the backend), and the server's tokens —
-//! access tokens that expire, refresh tokens and login keys that trade for new ones.
-//! Tokens are random and live in the server's memory: after a restart, clients log in
-//! again (impt does so itself with a login key or its saved credentials).
+//! Who is calling: passwords (argon2 hashes in the backend) and access tokens, which
+//! expire and live in the server's memory. Refresh tokens and login keys, which trade
+//! for new access tokens, are kept in the backend, so after a restart clients (impt)
+//! get a new access token as they would after one expired.
 
 use super::error::ApiError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -28,11 +28,6 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub struct LoginKey {
-    pub account: AccountId,
-    pub description: String,
-}
-
 /// An access token as the client receives it.
 pub struct Grant {
     pub access_token: String,
@@ -41,29 +36,23 @@ pub struct Grant {
     pub refresh_token: Option<String>,
 }
 
+/// The access tokens handed out, with their accounts and expiry.
 pub struct Sessions {
     lifetime: Duration,
     access: HashMap<String, (AccountId, SystemTime)>,
-    refresh: HashMap<String, AccountId>,
-    login_keys: HashMap<String, LoginKey>,
 }
 
 impl Sessions {
     /// Sessions whose access tokens last `lifetime`.
     pub fn new(lifetime: Duration) -> Sessions {
-        Sessions { lifetime, access: HashMap::new(), refresh: HashMap::new(), login_keys: HashMap::new() }
+        Sessions { lifetime, access: HashMap::new() }
     }
 
-    /// A new access token for `account`, with a refresh token when `with_refresh`.
-    pub fn grant(&mut self, account: AccountId, with_refresh: bool) -> Grant {
+    /// A new access token for `account`, given with `refresh_token` if any.
+    pub fn grant(&mut self, account: AccountId, refresh_token: Option<String>) -> Grant {
         let access_token = random_token();
         let expires_at = SystemTime::now() + self.lifetime;
         self.access.insert(access_token.clone(), (account, expires_at));
-        let refresh_token = with_refresh.then(|| {
-            let token = random_token();
-            self.refresh.insert(token.clone(), account);
-            token
-        });
         Grant { access_token, expires_at, lifetime: self.lifetime, refresh_token }
     }
 
@@ -78,45 +67,9 @@ impl Sessions {
             None => Err(ApiError::unauthorized("invalid access token")),
         }
     }
+}
 
-    pub fn refresh(&mut self, token: &str) -> Result<Grant, ApiError> {
-        let account = *self.refresh.get(token).ok_or_else(|| ApiError::unauthorized("invalid refresh token"))?;
-        Ok(self.grant(account, false))
-    }
-
-    pub fn with_login_key(&mut self, key: &str) -> Result<Grant, ApiError> {
-        let account = self.login_keys.get(key).ok_or_else(|| ApiError::unauthorized("invalid login key"))?.account;
-        Ok(self.grant(account, false))
-    }
-
-    /// Refresh tokens of `account`.
-    pub fn refresh_tokens(&self, account: AccountId) -> Vec<&str> {
-        self.refresh.iter().filter(|(_, a)| **a == account).map(|(t, _)| t.as_str()).collect()
-    }
-
-    pub fn revoke_refresh(&mut self, account: AccountId, token: &str) -> bool {
-        self.refresh.get(token) == Some(&account) && self.refresh.remove(token).is_some()
-    }
-
-    /// A new login key (its id is the key itself, as impCentral's).
-    pub fn add_login_key(&mut self, account: AccountId, description: &str) -> String {
-        let key = random_token();
-        self.login_keys.insert(key.clone(), LoginKey { account, description: description.into() });
-        key
-    }
-
-    pub fn login_keys(&self, account: AccountId) -> Vec<(&str, &LoginKey)> {
-        let mut keys: Vec<_> =
-            self.login_keys.iter().filter(|(_, k)| k.account == account).map(|(id, k)| (id.as_str(), k)).collect();
-        keys.sort_by_key(|(id, _)| *id);
-        keys
-    }
-
-    pub fn login_key_mut(&mut self, account: AccountId, id: &str) -> Option<&mut LoginKey> {
-        self.login_keys.get_mut(id).filter(|k| k.account == account)
-    }
-
-    pub fn remove_login_key(&mut self, account: AccountId, id: &str) -> bool {
-        self.login_key_mut(account, id).is_some() && self.login_keys.remove(id).is_some()
-    }
+/// A new refresh token or login key (32 random bytes as hex).
+pub fn new_token() -> String {
+    random_token()
 }

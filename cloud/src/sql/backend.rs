@@ -105,6 +105,7 @@ struct Tx<'a, D: Driver> {
 }
 
 const ACCOUNT: &str = "id, name, password_hash, unbond_key";
+const CREDENTIAL: &str = "token, account, kind, description";
 const PRODUCT: &str = "id, account, name, description";
 const GROUP: &str = "id, product, name, kind, description, load_code_after_blessing, dut_target, \
                      production_target, current_deployment, min_supported_deployment";
@@ -120,6 +121,15 @@ fn corrupt(what: &str) -> CloudError {
 
 fn account_from(r: &Row) -> Result<Account, CloudError> {
     Ok(Account { id: AccountId(r.id(0)?), name: r.text(1)?, password_hash: r.text(2)?, unbond_key: r.text(3)? })
+}
+
+fn credential_from(r: &Row) -> Result<Credential, CloudError> {
+    Ok(Credential {
+        token: r.text(0)?,
+        account: AccountId(r.id(1)?),
+        kind: CredentialKind::from_name(&r.text(2)?).ok_or_else(|| corrupt("credential kind"))?,
+        description: r.text(3)?,
+    })
 }
 
 fn product_from(r: &Row) -> Result<Product, CloudError> {
@@ -326,6 +336,30 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
     fn account_named(&self, name: &str) -> Result<Option<Account>, CloudError> {
         let sql = format!("SELECT {ACCOUNT} FROM accounts WHERE name = $1");
         self.read(|tx| tx.one(&sql, &[name.into()], account_from))
+    }
+
+    fn add_credential(&mut self, credential: Credential) -> Result<(), CloudError> {
+        self.atomically(|tx| {
+            tx.account(credential.account)?;
+            let sql = format!("INSERT INTO credentials ({CREDENTIAL}) VALUES ($1, $2, $3, $4)");
+            let Credential { token, account, kind, description } = &credential;
+            let params = [token.as_str().into(), account.0.into(), kind.name().into(), description.as_str().into()];
+            tx.exec(&sql, &params).map(drop)
+        })
+    }
+
+    fn credential(&self, token: &str) -> Result<Option<Credential>, CloudError> {
+        let sql = format!("SELECT {CREDENTIAL} FROM credentials WHERE token = $1");
+        self.read(|tx| tx.one(&sql, &[token.into()], credential_from))
+    }
+
+    fn credentials(&self, account: AccountId, kind: CredentialKind) -> Result<Vec<Credential>, CloudError> {
+        let sql = format!("SELECT {CREDENTIAL} FROM credentials WHERE account = $1 AND kind = $2 ORDER BY token");
+        self.read(|tx| tx.all(&sql, &[account.0.into(), kind.name().into()], credential_from))
+    }
+
+    fn remove_credential(&mut self, token: &str) -> Result<bool, CloudError> {
+        self.atomically(|tx| Ok(tx.exec("DELETE FROM credentials WHERE token = $1", &[token.into()])? == 1))
     }
 
     fn create_product(&mut self, account: AccountId, name: &str) -> Result<ProductId, CloudError> {

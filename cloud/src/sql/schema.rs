@@ -5,7 +5,8 @@ use super::{Driver, StoreError, Value};
 
 /// Each entry one migration, in order; `{ID}` is the driver's self-numbering key.
 /// Never edit an applied migration: append a new one.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE accounts (
     id {ID}, name TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, unbond_key TEXT NOT NULL);
 CREATE TABLE products (
@@ -35,7 +36,13 @@ CREATE TABLE events (id {ID}, at BIGINT NOT NULL, what TEXT NOT NULL);
 CREATE TABLE logs (
     id {ID}, at BIGINT NOT NULL, device TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL);
 CREATE INDEX logs_by_device ON logs (device, id);
-"];
+",
+    r"
+CREATE TABLE credentials (
+    token TEXT PRIMARY KEY, account BIGINT NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL);
+CREATE INDEX credentials_by_account ON credentials (account, kind);
+",
+];
 
 /// Brings the database's schema up to date.
 pub fn migrate<D: Driver>(db: &mut D) -> Result<(), StoreError> {

@@ -13,6 +13,7 @@ macro_rules! backend_suite {
     ($make:expr) => {
         backend_suite!(@tests $make;
             accounts_are_unique_by_name,
+            credentials_are_kept_per_account_and_kind,
             products_belong_to_their_account_and_are_deleted_empty,
             groups_of_all_seven_kinds_keep_their_attributes,
             targets_must_match_the_factory_group_kind_and_product,
@@ -89,6 +90,35 @@ pub fn accounts_are_unique_by_name(cloud: &mut dyn CloudBackend) {
     assert_eq!(cloud.account(bob).map(|a| a.name), Ok("bob".to_string()));
     assert_eq!(cloud.account_named("carol"), Ok(None));
     assert_eq!(cloud.account(AccountId(999)), Err(CloudError::UnknownAccount(AccountId(999))));
+}
+
+pub fn credentials_are_kept_per_account_and_kind(cloud: &mut dyn CloudBackend) {
+    let ann = cloud.create_account(NewAccount::new("ann", "k")).expect("account");
+    let bob = cloud.create_account(NewAccount::new("bob", "k")).expect("account");
+    let credential = |token: &str, account, kind| Credential {
+        token: token.into(),
+        account,
+        kind,
+        description: format!("{token}'s"),
+    };
+    for (token, account, kind) in [
+        ("r1", ann, CredentialKind::RefreshToken),
+        ("k1", ann, CredentialKind::LoginKey),
+        ("k2", ann, CredentialKind::LoginKey),
+        ("k3", bob, CredentialKind::LoginKey),
+    ] {
+        cloud.add_credential(credential(token, account, kind)).expect("kept");
+    }
+    let orphan = credential("x", AccountId(999), CredentialKind::LoginKey);
+    assert_eq!(cloud.add_credential(orphan), Err(CloudError::UnknownAccount(AccountId(999))));
+    assert_eq!(cloud.credential("k2"), Ok(Some(credential("k2", ann, CredentialKind::LoginKey))));
+    assert_eq!(cloud.credential("nope"), Ok(None));
+    let keys = cloud.credentials(ann, CredentialKind::LoginKey).expect("keys");
+    assert_eq!(keys.iter().map(|c| c.token.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+    assert_eq!(cloud.remove_credential("k1"), Ok(true));
+    assert_eq!(cloud.remove_credential("k1"), Ok(false));
+    assert_eq!(cloud.credentials(ann, CredentialKind::LoginKey).map(|k| k.len()), Ok(1));
+    assert_eq!(cloud.credentials(ann, CredentialKind::RefreshToken).map(|k| k.len()), Ok(1));
 }
 
 pub fn products_belong_to_their_account_and_are_deleted_empty(cloud: &mut dyn CloudBackend) {

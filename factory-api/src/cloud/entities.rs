@@ -162,6 +162,37 @@ pub struct Account {
     pub unbond_key: String,
 }
 
+/// What a kept token lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    /// Trades for new access tokens (given at login).
+    RefreshToken,
+    /// Logs in without a password (made by the account's owner).
+    LoginKey,
+}
+
+impl CredentialKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CredentialKind::RefreshToken => "refresh_token",
+            CredentialKind::LoginKey => "login_key",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CredentialKind> {
+        [CredentialKind::RefreshToken, CredentialKind::LoginKey].into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A long-lived token of an account, kept so that logins survive a server restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub token: String,
+    pub account: AccountId,
+    pub kind: CredentialKind,
+    pub description: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Product {
     pub id: ProductId,

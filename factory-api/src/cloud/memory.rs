@@ -17,6 +17,7 @@ struct Token {
 #[derive(Default)]
 pub struct MemoryCloud {
     accounts: Vec<Account>,
+    credentials: BTreeMap<String, Credential>,
     products: BTreeMap<ProductId, Product>,
     next_product: u32,
     groups: BTreeMap<GroupId, DeviceGroup>,
@@ -133,6 +134,24 @@ impl CloudBackend for MemoryCloud {
 
     fn account_named(&self, name: &str) -> Result<Option<Account>, CloudError> {
         Ok(self.accounts.iter().find(|a| a.name == name).cloned())
+    }
+
+    fn add_credential(&mut self, credential: Credential) -> Result<(), CloudError> {
+        self.account(credential.account)?;
+        self.credentials.insert(credential.token.clone(), credential);
+        Ok(())
+    }
+
+    fn credential(&self, token: &str) -> Result<Option<Credential>, CloudError> {
+        Ok(self.credentials.get(token).cloned())
+    }
+
+    fn credentials(&self, account: AccountId, kind: CredentialKind) -> Result<Vec<Credential>, CloudError> {
+        Ok(self.credentials.values().filter(|c| c.account == account && c.kind == kind).cloned().collect())
+    }
+
+    fn remove_credential(&mut self, token: &str) -> Result<bool, CloudError> {
+        Ok(self.credentials.remove(token).is_some())
     }
 
     fn create_product(&mut self, account: AccountId, name: &str) -> Result<ProductId, CloudError> {

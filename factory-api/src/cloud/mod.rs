@@ -123,6 +123,13 @@ pub trait CloudBackend {
     fn create_account(&mut self, account: NewAccount) -> Result<AccountId, CloudError>;
     fn account(&self, account: AccountId) -> Result<Account, CloudError>;
     fn account_named(&self, name: &str) -> Result<Option<Account>, CloudError>;
+    /// Keeps a refresh token or login key (its token is unique).
+    fn add_credential(&mut self, credential: Credential) -> Result<(), CloudError>;
+    fn credential(&self, token: &str) -> Result<Option<Credential>, CloudError>;
+    /// An account's credentials of one kind, by token.
+    fn credentials(&self, account: AccountId, kind: CredentialKind) -> Result<Vec<Credential>, CloudError>;
+    /// Forgets a credential; whether there was one.
+    fn remove_credential(&mut self, token: &str) -> Result<bool, CloudError>;
 
     // Administration, as impCentral's API offers it.
     fn create_product(&mut self, account: AccountId, name: &str) -> Result<ProductId, CloudError>;
