@@ -4,6 +4,7 @@
 //! The heavy dependencies (database drivers, the HTTP server) live here, so the VM, the
 //! standard library and the imp runtime build without them.
 
+pub mod password;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

@@ -149,16 +149,26 @@ impl World {
         self.cloud.as_mut()
     }
 
-    /// Registers a new imp in the cloud, assigns it to `group` (if any) and boots it
+    /// Registers a new imp in the cloud (unless it knows it), assigns it to `group` (if
+    /// any and not there already) and boots it
     /// with that group's current deployment (no code, and no agent, otherwise). Its
     /// agent URL is the one the cloud gives it; `name` tags its log lines.
     pub fn add_imp(&mut self, name: &str, mut identity: Identity, group: Option<GroupId>) -> Result<ImpId, WorldError> {
         let id = DeviceId::new(&identity.device_id);
         let imp_type = identity.imp_type.name().to_string();
-        let mac = identity.mac().to_string();
-        self.cloud.register_device(NewDevice { id: id.clone(), mac, imp_type, name: name.into(), account: None })?;
+        // A kept cloud may know the imp already (a fixture assigned with impt).
+        if self.cloud.device(&id).is_err() {
+            let mac = identity.mac().to_string();
+            self.cloud.register_device(NewDevice {
+                id: id.clone(),
+                mac,
+                imp_type,
+                name: name.into(),
+                account: None,
+            })?;
+        }
         let now = self.now();
-        if let Some(group) = group {
+        if let Some(group) = group.filter(|g| self.cloud.device(&id).is_ok_and(|d| d.group != Some(*g))) {
             self.cloud.assign(&id, group, now)?;
         }
         identity.agent_url = self.cloud.device(&id)?.agent_url.clone();

@@ -3,13 +3,16 @@
 
 use impish_cloud::server::{Listener, Server};
 use impish_cloud::store;
+use impish_factory::cloud::HttpSink;
 use impish_factory::imp::identity::ImpType;
 use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Duration;
 
 /// Where a cloud is kept when `--db` is not given.
-const DEFAULT_DB: &str = "sqlite:impish-cloud.db";
+pub const DEFAULT_DB: &str = "sqlite:impish-cloud.db";
+/// How long a webhook's POST may take.
+pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -91,14 +94,14 @@ fn password() -> Result<String, String> {
 fn run_command(command: &Command) -> Result<(), String> {
     match command {
         Command::Serve { db, listen, token_lifetime } => {
-            let cloud = store::open(db).map_err(|e| e.to_string())?;
+            let cloud = store::open(db, Some(Box::new(HttpSink::new(WEBHOOK_TIMEOUT)))).map_err(|e| e.to_string())?;
             let listener = Listener::bind(listen)?;
             eprintln!("impish cloud: serving the impCentral API at http://{}/v5 from {db}", listener.address());
             let mut server = Server::new(cloud, Duration::from_secs(*token_lifetime));
             listener.serve(&mut server)
         }
         Command::Account(AccountCommand::Add { name, db, unbond_key }) => {
-            let mut cloud = store::open(db).map_err(|e| e.to_string())?;
+            let mut cloud = store::open(db, None).map_err(|e| e.to_string())?;
             let password = password()?;
             let key = unbond_key.clone().unwrap_or_else(store::random_key);
             store::add_account(cloud.as_mut(), name, &password, &key).map_err(|e| e.to_string())?;
@@ -108,7 +111,7 @@ fn run_command(command: &Command) -> Result<(), String> {
         Command::Device(DeviceCommand::Add { db, imp_type, name, account }) => {
             let imp_type = ImpType::from_name(imp_type)
                 .ok_or_else(|| format!("unknown imp type {imp_type:?}; expected one of {}", ImpType::names()))?;
-            let mut cloud = store::open(db).map_err(|e| e.to_string())?;
+            let mut cloud = store::open(db, None).map_err(|e| e.to_string())?;
             let account = match account {
                 Some(name) => Some(
                     cloud.account_named(name).map_err(|e| e.to_string())?.ok_or(format!("no account {name:?}"))?.id,

@@ -1,9 +1,10 @@
 //! Logging in (`/auth`, `/auth/token`), the account (`/accounts/me`), its refresh tokens
 //! and login keys.
 
-use super::auth::{new_token, password_matches, Grant};
+use super::auth::{new_token, Grant};
 use super::resources::{self, id_text, timestamp};
 use super::{ApiError, Request, Response, Server};
+use crate::password;
 use impish_factory::cloud::{AccountId, Credential, CredentialKind};
 use serde_json::{json, Value};
 use std::time::UNIX_EPOCH;
@@ -33,7 +34,7 @@ impl Server {
             return Err(ApiError::bad_request("id and password are required"));
         };
         let account = self.cloud.account_named(id)?.ok_or_else(wrong)?;
-        if !password_matches(password, &account.password_hash) {
+        if !password::matches(password, &account.password_hash) {
             return Err(wrong());
         }
         let refresh_token = self.keep(account.id, CredentialKind::RefreshToken, String::new())?;
@@ -87,7 +88,7 @@ impl Server {
     /// Checks the account password a login key change must carry.
     fn check_password(&self, request: &Request, account: AccountId) -> Result<(), ApiError> {
         let password = request.header("X-Electricimp-Password").unwrap_or_default();
-        match password_matches(password, &self.cloud.account(account)?.password_hash) {
+        match password::matches(password, &self.cloud.account(account)?.password_hash) {
             true => Ok(()),
             false => Err(ApiError::new(403, "Forbidden", "Forbidden", "the account password is required")),
         }

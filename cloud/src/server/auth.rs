@@ -1,25 +1,13 @@
-//! Who is calling: passwords (argon2 hashes in the backend) and access tokens, which
+//! Who is calling: access tokens, which
 //! expire and live in the server's memory. Refresh tokens and login keys, which trade
 //! for new access tokens, are kept in the backend, so after a restart clients (impt)
 //! get a new access token as they would after one expired.
 
 use super::error::ApiError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use impish_factory::cloud::AccountId;
 use rand_core::{OsRng, RngCore};
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
-
-/// The PHC string of `password`'s argon2id hash, with a random salt.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
-}
-
-pub fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-}
 
 /// 32 random bytes as hex.
 fn random_token() -> String {

@@ -14,7 +14,6 @@ mod products;
 mod resources;
 mod webhooks;
 
-pub use auth::hash_password;
 pub use error::ApiError;
 pub use http::{Listener, Request, Response};
 
