@@ -91,6 +91,8 @@ async function setup() {
     check('a blessing webhook', hook.attributes.event === 'blessing');
     const hooks = await impCentral.webhooks.list({ 'filter[devicegroup.id]': production.id });
     check('webhooks by group', hooks.data.length === 1);
+    const moved = (await impCentral.webhooks.update(hook.id, { url: env.WEBHOOK_URL + '2' })).data;
+    check('a webhook is updated', moved.attributes.url === env.WEBHOOK_URL + '2' && moved.attributes.event === 'blessing');
 
     const devices = await impCentral.devices.list();
     check('the fixture is in the account', devices.data.some(d => d.id === env.FIXTURE));

@@ -2,7 +2,7 @@
 //! and login keys.
 
 use super::auth::{new_token, Grant};
-use super::resources::{self, id_text, timestamp};
+use super::resources::{self, timestamp};
 use super::{ApiError, Request, Response, Server};
 use crate::password;
 use impish_factory::cloud::{AccountId, Credential, CredentialKind};
@@ -75,7 +75,7 @@ impl Server {
     }
 
     fn me(&self, account: AccountId, id: &str) -> Result<Value, ApiError> {
-        if id != "me" && id != id_text("account", account.0) {
+        if id != "me" && id != account.to_string() {
             return Err(ApiError::not_found("account", id));
         }
         Ok(resources::account(&self.cloud.account(account)?))

@@ -73,19 +73,20 @@ impl Server {
 
     fn own_group(&self, account: AccountId, id: &str) -> Result<DeviceGroup, ApiError> {
         parse_id("devicegroup", id)
-            .and_then(|n| self.cloud.group(GroupId(n)).ok())
-            .filter(|g| self.cloud.product(g.product).is_ok_and(|p| p.account == account))
+            .and_then(|n| self.owned_group(account, GroupId(n)))
             .ok_or_else(|| ApiError::not_found("device group", id))
     }
 
+    /// The group, if it is one of the account's.
+    fn owned_group(&self, account: AccountId, group: GroupId) -> Option<DeviceGroup> {
+        self.cloud.group(group).ok().filter(|g| self.cloud.product(g.product).is_ok_and(|p| p.account == account))
+    }
+
     fn own_deployment(&self, account: AccountId, id: &str) -> Result<(Deployment, DeviceGroup), ApiError> {
-        let deployment = parse_id("deployment", id)
-            .and_then(|n| self.cloud.deployment(DeploymentId(n)).ok())
-            .ok_or_else(|| ApiError::not_found("deployment", id))?;
-        let group = self
-            .own_group(account, &resources::id_text("devicegroup", deployment.group.0))
-            .map_err(|_| ApiError::not_found("deployment", id))?;
-        Ok((deployment, group))
+        let deployment = parse_id("deployment", id).and_then(|n| self.cloud.deployment(DeploymentId(n)).ok());
+        deployment
+            .and_then(|d| self.owned_group(account, d.group).map(|g| (d, g)))
+            .ok_or_else(|| ApiError::not_found("deployment", id))
     }
 
     fn own_device(&self, account: AccountId, id: &str) -> Result<Device, ApiError> {

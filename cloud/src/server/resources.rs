@@ -6,12 +6,8 @@ use impish_factory::cloud::*;
 use serde_json::{json, Map, Value};
 use std::time::UNIX_EPOCH;
 
-/// The id of an entity numbered by the backend, as the API shows it.
-pub fn id_text(prefix: &str, n: u32) -> String {
-    format!("{prefix}-{n}")
-}
-
-/// The number in an id the API showed, or `None` for anything else (a name, say).
+/// The number in an id the API showed (an id's `Display`, `product-1`), or `None` for
+/// anything else (a name, say).
 pub fn parse_id(prefix: &str, text: &str) -> Option<u32> {
     text.strip_prefix(prefix)?.strip_prefix('-')?.parse().ok()
 }
@@ -26,25 +22,25 @@ fn reference(kind: &str, id: String) -> Value {
 }
 
 fn account_ref(account: AccountId) -> Value {
-    reference("account", id_text("account", account.0))
+    reference("account", account.to_string())
 }
 
 pub fn group_ref(group: &DeviceGroup) -> Value {
-    reference(group.kind.api_name(), id_text("devicegroup", group.id.0))
+    reference(group.kind.api_name(), group.id.to_string())
 }
 
 fn deployment_ref(deployment: DeploymentId) -> Value {
-    reference("deployment", id_text("deployment", deployment.0))
+    reference("deployment", deployment.to_string())
 }
 
 fn product_ref(product: ProductId) -> Value {
-    reference("product", id_text("product", product.0))
+    reference("product", product.to_string())
 }
 
 pub fn account(a: &Account) -> Value {
     json!({
         "type": "account",
-        "id": id_text("account", a.id.0),
+        "id": a.id.to_string(),
         "attributes": { "username": a.name, "email": format!("{}@impish.local", a.name) },
     })
 }
@@ -52,7 +48,7 @@ pub fn account(a: &Account) -> Value {
 pub fn product(p: &Product) -> Value {
     json!({
         "type": "product",
-        "id": id_text("product", p.id.0),
+        "id": p.id.to_string(),
         "attributes": { "name": p.name, "description": p.description },
         "relationships": { "owner": account_ref(p.account), "creator": account_ref(p.account) },
     })
@@ -81,7 +77,7 @@ pub fn device_group(g: &DeviceGroup, account: AccountId, target: impl Fn(GroupId
     }
     json!({
         "type": g.kind.api_name(),
-        "id": id_text("devicegroup", g.id.0),
+        "id": g.id.to_string(),
         "attributes": attributes,
         "relationships": relationships,
     })
@@ -90,7 +86,7 @@ pub fn device_group(g: &DeviceGroup, account: AccountId, target: impl Fn(GroupId
 pub fn deployment(d: &Deployment, group: &DeviceGroup, account: AccountId) -> Value {
     json!({
         "type": "deployment",
-        "id": id_text("deployment", d.id.0),
+        "id": d.id.to_string(),
         "attributes": {
             "device_code": *d.code.device,
             "agent_code": *d.code.agent,
@@ -142,7 +138,7 @@ pub fn device(d: &Device, group: Option<&DeviceGroup>) -> Value {
 pub fn webhook(w: &Webhook, group: &DeviceGroup) -> Value {
     json!({
         "type": "webhook",
-        "id": id_text("webhook", w.id.0),
+        "id": w.id.to_string(),
         "attributes": { "url": w.url, "event": w.event.name(), "content_type": w.content_type.mime() },
         "relationships": { "devicegroup": group_ref(group) },
     })

@@ -544,6 +544,20 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         })
     }
 
+    fn update_webhook(
+        &mut self,
+        webhook: WebhookId,
+        url: Option<&str>,
+        content_type: Option<ContentType>,
+    ) -> Result<(), CloudError> {
+        self.atomically(|tx| {
+            let w = tx.webhook(webhook)?;
+            let sql = "UPDATE webhooks SET url = $2, content_type = $3 WHERE id = $1";
+            let (url, content_type) = (url.unwrap_or(&w.url), content_type.unwrap_or(w.content_type));
+            tx.exec(sql, &[webhook.0.into(), url.into(), content_type.mime().into()]).map(drop)
+        })
+    }
+
     fn delete_webhook(&mut self, webhook: WebhookId) -> Result<(), CloudError> {
         self.atomically(|tx| {
             tx.webhook(webhook)?;

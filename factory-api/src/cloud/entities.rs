@@ -24,7 +24,7 @@ macro_rules! numeric_id {
 
 numeric_id!(AccountId, "account-");
 numeric_id!(ProductId, "product-");
-numeric_id!(GroupId, "group-");
+numeric_id!(GroupId, "devicegroup-");
 numeric_id!(DeploymentId, "deployment-");
 numeric_id!(WebhookId, "webhook-");
 

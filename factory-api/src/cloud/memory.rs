@@ -319,6 +319,20 @@ impl CloudBackend for MemoryCloud {
         Ok(id)
     }
 
+    fn update_webhook(
+        &mut self,
+        webhook: WebhookId,
+        url: Option<&str>,
+        content_type: Option<ContentType>,
+    ) -> Result<(), CloudError> {
+        let w = self.webhooks.get_mut(&webhook).ok_or(CloudError::UnknownWebhook(webhook))?;
+        if let Some(url) = url {
+            w.url = url.into();
+        }
+        w.content_type = content_type.unwrap_or(w.content_type);
+        Ok(())
+    }
+
     fn delete_webhook(&mut self, webhook: WebhookId) -> Result<(), CloudError> {
         self.webhooks.remove(&webhook).map(|_| ()).ok_or(CloudError::UnknownWebhook(webhook))
     }
