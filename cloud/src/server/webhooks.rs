@@ -54,7 +54,7 @@ impl Server {
             ("PATCH", [id]) => {
                 let (w, group) = self.own_webhook(account, id)?;
                 let content_type = request.attribute("content_type")?.map(|m| content_type(&m)).transpose()?;
-                self.cloud.update_webhook(w.id, request.attribute("url")?.as_deref(), content_type)?;
+                self.cloud.update_webhook(w.id, WebhookChanges { url: request.attribute("url")?, content_type })?;
                 Ok(Response::ok(json!({ "data": resources::webhook(&self.cloud.webhook(w.id)?, &group) })))
             }
             ("DELETE", [id]) => {

@@ -544,16 +544,12 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         })
     }
 
-    fn update_webhook(
-        &mut self,
-        webhook: WebhookId,
-        url: Option<&str>,
-        content_type: Option<ContentType>,
-    ) -> Result<(), CloudError> {
+    fn update_webhook(&mut self, webhook: WebhookId, changes: WebhookChanges) -> Result<(), CloudError> {
         self.atomically(|tx| {
             let w = tx.webhook(webhook)?;
             let sql = "UPDATE webhooks SET url = $2, content_type = $3 WHERE id = $1";
-            let (url, content_type) = (url.unwrap_or(&w.url), content_type.unwrap_or(w.content_type));
+            let url = changes.url.clone().unwrap_or(w.url);
+            let content_type = changes.content_type.unwrap_or(w.content_type);
             tx.exec(sql, &[webhook.0.into(), url.into(), content_type.mime().into()]).map(drop)
         })
     }

@@ -407,11 +407,16 @@ pub fn webhooks_are_listed_and_deleted(cloud: &mut dyn CloudBackend) {
         (w.group, w.event, w.url.as_str(), w.content_type),
         (production, WebhookEvent::Blinkup, "http://mes/b", ContentType::Form)
     );
-    cloud.update_webhook(b, Some("http://mes/b2"), None).expect("moved");
-    cloud.update_webhook(b, None, Some(ContentType::Json)).expect("now JSON");
+    let moved = WebhookChanges { url: Some("http://mes/b2".into()), content_type: None };
+    cloud.update_webhook(b, moved).expect("moved");
+    let json = WebhookChanges { url: None, content_type: Some(ContentType::Json) };
+    cloud.update_webhook(b, json).expect("now JSON");
     let w = cloud.webhook(b).expect("hook");
     assert_eq!((w.url.as_str(), w.content_type, w.event), ("http://mes/b2", ContentType::Json, WebhookEvent::Blinkup));
-    assert_eq!(cloud.update_webhook(WebhookId(999), None, None), Err(CloudError::UnknownWebhook(WebhookId(999))));
+    assert_eq!(
+        cloud.update_webhook(WebhookId(999), WebhookChanges::default()),
+        Err(CloudError::UnknownWebhook(WebhookId(999)))
+    );
     cloud.delete_webhook(a).expect("deleted");
     assert_eq!(cloud.delete_webhook(a), Err(CloudError::UnknownWebhook(a)));
     assert_eq!(cloud.webhook(a), Err(CloudError::UnknownWebhook(a)));

@@ -372,6 +372,13 @@ pub struct Webhook {
     pub content_type: ContentType,
 }
 
+/// A change to a webhook; `None` leaves an attribute as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebhookChanges {
+    pub url: Option<String>,
+    pub content_type: Option<ContentType>,
+}
+
 /// Something that happened in the cloud, at a simulated time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloudEvent {

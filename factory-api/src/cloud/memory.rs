@@ -319,17 +319,10 @@ impl CloudBackend for MemoryCloud {
         Ok(id)
     }
 
-    fn update_webhook(
-        &mut self,
-        webhook: WebhookId,
-        url: Option<&str>,
-        content_type: Option<ContentType>,
-    ) -> Result<(), CloudError> {
+    fn update_webhook(&mut self, webhook: WebhookId, changes: WebhookChanges) -> Result<(), CloudError> {
         let w = self.webhooks.get_mut(&webhook).ok_or(CloudError::UnknownWebhook(webhook))?;
-        if let Some(url) = url {
-            w.url = url.into();
-        }
-        w.content_type = content_type.unwrap_or(w.content_type);
+        w.url = changes.url.unwrap_or(std::mem::take(&mut w.url));
+        w.content_type = changes.content_type.unwrap_or(w.content_type);
         Ok(())
     }
 

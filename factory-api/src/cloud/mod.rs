@@ -161,13 +161,8 @@ pub trait CloudBackend {
         url: &str,
         content_type: ContentType,
     ) -> Result<WebhookId, CloudError>;
-    /// Points a webhook elsewhere or changes how it posts; `None` leaves either as it is.
-    fn update_webhook(
-        &mut self,
-        webhook: WebhookId,
-        url: Option<&str>,
-        content_type: Option<ContentType>,
-    ) -> Result<(), CloudError>;
+    /// Points a webhook elsewhere or changes how it posts.
+    fn update_webhook(&mut self, webhook: WebhookId, changes: WebhookChanges) -> Result<(), CloudError>;
     fn delete_webhook(&mut self, webhook: WebhookId) -> Result<(), CloudError>;
     /// A new imp appears, unassigned.
     fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError>;
