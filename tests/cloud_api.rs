@@ -1,8 +1,9 @@
 //! `impish cloud serve` driven by a real client: Electric Imp's `imp-central-api` npm
 //! package, from tests/cloud/api_client.js (products, groups of all kinds, deployments,
 //! webhooks, devices, logs; wrong passwords, expired tokens, foreign entities, unbond
-//! keys). Between its two phases a line enrols and blesses units straight into the same
-//! SQLite file, as `impish line --cloud` would, while the server runs.
+//! keys, log streams). Between its phases a line enrols and blesses units straight into
+//! the same SQLite file, as `impish line --cloud` would, while the server runs, and the
+//! server is killed with SIGKILL and restarted.
 //!
 //! Needs node (skipped, loudly, without it) and the package installed under
 //! target/npm (`npm install --prefix target/npm imp-central-api@1.7.0`; CI does this) or
@@ -159,4 +160,42 @@ fn imp_central_api_drives_the_server() {
         .chain([("STATE", state.as_str()), ("BLESSED", blessed.as_str())])
         .collect();
     client("after", &modules, &env);
+    stream_a_log(&modules, &env, &path, &DeviceId::new(&fixture));
+}
+
+/// The client streams the fixture's log; a line logged (by another process's
+/// connection, as a line's would be) once it has subscribed reaches it.
+fn stream_a_log(modules: &Path, env: &[(&str, &str)], path: &Path, fixture: &DeviceId) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cloud/api_client.js");
+    let mut node = Command::new("node")
+        .arg(script)
+        .arg("stream")
+        .env("NODE_PATH", modules)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node");
+    let mut stdout = BufReader::new(node.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while line.trim() != "READY" {
+        line.clear();
+        assert!(stdout.read_line(&mut line).expect("client output") > 0, "the client ended before subscribing");
+    }
+    let mut cloud = SqliteCloud::open_file(path).expect("the server's cloud file");
+    let entry =
+        LogEntry { at: Duration::ZERO, device: fixture.clone(), kind: LogKind::ServerLog, message: "streamed".into() };
+    cloud.log(entry).expect("log");
+    let waited = std::time::Instant::now();
+    loop {
+        if let Some(status) = node.try_wait().expect("client status") {
+            assert!(status.success(), "the log stream client failed");
+            return;
+        }
+        if waited.elapsed() > Duration::from_secs(20) {
+            let _ = node.kill();
+            panic!("the streamed line did not arrive within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -1,12 +1,13 @@
 //! `impish cloud`: a local impCentral kept in SQLite or PostgreSQL — serve its API
 //! (`serve`), and add accounts and devices to it.
 
-use impish_cloud::server::{Listener, Server};
+use impish_cloud::server::{Listener, Server, StoreOpener};
 use impish_cloud::store;
 use impish_factory::cloud::HttpSink;
 use impish_factory::imp::identity::ImpType;
 use std::io::BufRead;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where a cloud is kept when `--db` is not given.
@@ -97,7 +98,9 @@ fn run_command(command: &Command) -> Result<(), String> {
             let cloud = store::open(db, Some(Box::new(HttpSink::new(WEBHOOK_TIMEOUT)))).map_err(|e| e.to_string())?;
             let listener = Listener::bind(listen)?;
             eprintln!("impish cloud: serving the impCentral API at http://{}/v5 from {db}", listener.address());
-            let mut server = Server::new(cloud, Duration::from_secs(*token_lifetime));
+            let source = db.clone();
+            let opener: StoreOpener = Arc::new(move || store::open(&source, None));
+            let mut server = Server::new(cloud, Duration::from_secs(*token_lifetime)).with_log_streams(opener);
             listener.serve(&mut server)
         }
         Command::Account(AccountCommand::Add { name, db, unbond_key }) => {

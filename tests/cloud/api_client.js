@@ -174,8 +174,31 @@ async function after(state) {
     return {};
 }
 
+// Streams the fixture's log; prints READY once subscribed, then waits for the line
+// the test logs next.
+async function stream() {
+    const impCentral = api(env.ENDPOINT);
+    await impCentral.auth.login(env.USER_NAME, env.PASSWORD);
+    let received = null;
+    const arrived = new Promise(resolve => { received = resolve; });
+    const opened = await impCentral.logStreams.create(message => {
+        const log = JSON.parse(message);
+        if (log.msg === 'streamed') {
+            received(log);
+        }
+    }, null, null, ImpCentralApi.LogStreams.FORMAT_JSON);
+    await impCentral.logStreams.addDevice(opened.data.id, env.FIXTURE);
+    check('a foreign device is not streamed', await failure(impCentral.logStreams.addDevice(opened.data.id, 'nope')) === 404);
+    console.log('READY');
+    const log = await arrived;
+    check('a new line reaches the stream', log.device_id === env.FIXTURE && log.type === 'server.log');
+    await impCentral.logStreams.close(opened.data.id);
+    return {};
+}
+
 const phase = process.argv[2];
-(phase === 'setup' ? setup() : after(JSON.parse(env.STATE)))
+const phases = { setup: setup, after: () => after(JSON.parse(env.STATE)), stream: stream };
+phases[phase]()
     .then(state => {
         console.log(`imp-central-api ${phase}: ${checks} checks passed`);
         console.log(JSON.stringify(state));

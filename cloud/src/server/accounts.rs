@@ -3,7 +3,7 @@
 
 use super::auth::{new_token, Grant};
 use super::resources::{self, timestamp};
-use super::{ApiError, Request, Response, Server};
+use super::{ApiError, Reply, Request, Response, Server};
 use crate::password;
 use impish_factory::cloud::{AccountId, Credential, CredentialKind};
 use serde_json::{json, Value};
@@ -94,12 +94,7 @@ impl Server {
         }
     }
 
-    pub(super) fn accounts(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn accounts(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         match (request.method.as_str(), path) {
             ("GET", []) => {
                 Ok(Response::ok(resources::page(vec![self.me(account, "me")?], &request.query, "/accounts")))

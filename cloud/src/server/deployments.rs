@@ -1,7 +1,7 @@
 //! `/deployments`: builds with their code, tags, flag, origin and sha.
 
 use super::resources;
-use super::{now, ApiError, Request, Response, Server};
+use super::{now, ApiError, Reply, Request, Response, Server};
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
@@ -25,12 +25,7 @@ impl Server {
         Ok(json!({ "data": resources::deployment(&d, &group, account) }))
     }
 
-    pub(super) fn deployments(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn deployments(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         match (request.method.as_str(), path) {
             ("GET", []) => {
                 let mut data = Vec::new();

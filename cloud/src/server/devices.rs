@@ -1,7 +1,7 @@
 //! `/devices`: list, get, rename, remove from the account, restart, and their logs.
 
 use super::resources;
-use super::{ApiError, Request, Response, Server};
+use super::{Reply, Request, Response, Server};
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
@@ -11,12 +11,7 @@ impl Server {
         resources::device(d, group.as_ref())
     }
 
-    pub(super) fn devices(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn devices(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         match (request.method.as_str(), path) {
             ("GET", []) => {
                 let devices = self.cloud.devices(account)?;

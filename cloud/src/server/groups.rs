@@ -3,7 +3,7 @@
 //! the minimum supported deployment and restarts.
 
 use super::resources;
-use super::{now, ApiError, Request, Response, Server};
+use super::{now, ApiError, Reply, Request, Response, Server};
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
@@ -93,12 +93,7 @@ impl Server {
             .collect()
     }
 
-    pub(super) fn groups(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn groups(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         if let ("GET", []) = (request.method.as_str(), path) {
             let groups = self.account_groups(account)?;
             let rendered = groups.iter().map(|g| self.render_group(g, account));

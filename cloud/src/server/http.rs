@@ -127,9 +127,21 @@ impl Listener {
             let (method, url) = (request.method().to_string(), request.url().to_string());
             let mut body = Vec::new();
             let read = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
-            let response = read
+            let parsed = read
                 .map_err(|e| ApiError::bad_request(format!("unreadable body: {e}")))
-                .and_then(|_| Request::new(&method, &url, headers, &body))
+                .and_then(|_| Request::new(&method, &url, headers, &body));
+            // A log stream's connection goes to a thread that feeds it.
+            if let Some(feeder) = parsed.as_ref().ok().and_then(|r| server.stream_request(r)) {
+                match feeder {
+                    Ok(feeder) => {
+                        let out = request.into_writer();
+                        std::thread::spawn(move || feeder.run(out));
+                    }
+                    Err(e) => reply(request, Response { status: e.status, body: Some(e.body()) }),
+                }
+                continue;
+            }
+            let response = parsed
                 .and_then(|r| server.handle(&r))
                 .unwrap_or_else(|e| Response { status: e.status, body: Some(e.body()) });
             reply(request, response);

@@ -10,12 +10,14 @@ mod devices;
 mod error;
 mod groups;
 mod http;
+mod logstream;
 mod products;
 mod resources;
 mod webhooks;
 
 pub use error::ApiError;
 pub use http::{Listener, Request, Response};
+pub use logstream::StoreOpener;
 
 use auth::Sessions;
 use impish_factory::cloud::*;
@@ -23,9 +25,15 @@ use resources::parse_id;
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// What a request handler answers.
+type Reply = Result<Response, ApiError>;
+
 pub struct Server {
     cloud: Box<dyn CloudBackend>,
     sessions: Sessions,
+    streams: logstream::LogStreams,
+    /// Where log streams read new lines from (no streams without one).
+    log_source: Option<StoreOpener>,
 }
 
 /// The cloud's clock: time since the Unix epoch, so what is kept stays in order across
@@ -37,7 +45,13 @@ fn now() -> SimTime {
 impl Server {
     /// A server on `cloud` whose access tokens last `token_lifetime`.
     pub fn new(cloud: Box<dyn CloudBackend>, token_lifetime: Duration) -> Server {
-        Server { cloud, sessions: Sessions::new(token_lifetime) }
+        Server { cloud, sessions: Sessions::new(token_lifetime), streams: Default::default(), log_source: None }
+    }
+
+    /// Serves log streams, each reading the store through a connection `open` makes.
+    pub fn with_log_streams(mut self, open: StoreOpener) -> Server {
+        self.log_source = Some(open);
+        self
     }
 
     pub fn handle(&mut self, request: &Request) -> Result<Response, ApiError> {
@@ -56,6 +70,7 @@ impl Server {
             Some("deployments") => self.deployments(request, account, rest),
             Some("devices") => self.devices(request, account, rest),
             Some("webhooks") => self.webhooks(request, account, rest),
+            Some("logstream") => self.log_streams(request, account, rest),
             _ => Err(self.no_route(request)),
         }
     }

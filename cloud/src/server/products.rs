@@ -1,17 +1,12 @@
 //! `/products`: list, create, get, update, delete.
 
 use super::resources;
-use super::{ApiError, Request, Response, Server};
+use super::{ApiError, Reply, Request, Response, Server};
 use impish_factory::cloud::AccountId;
 use serde_json::json;
 
 impl Server {
-    pub(super) fn products(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn products(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         match (request.method.as_str(), path) {
             ("GET", []) => {
                 let all = self.cloud.products(account)?;

@@ -2,7 +2,7 @@
 //! create, get, update (url, content type), delete.
 
 use super::resources;
-use super::{ApiError, Request, Response, Server};
+use super::{ApiError, Reply, Request, Response, Server};
 use impish_factory::cloud::*;
 use serde_json::json;
 
@@ -17,12 +17,7 @@ impl Server {
         found.ok_or_else(|| ApiError::not_found("webhook", id))
     }
 
-    pub(super) fn webhooks(
-        &mut self,
-        request: &Request,
-        account: AccountId,
-        path: &[&str],
-    ) -> Result<Response, ApiError> {
+    pub(super) fn webhooks(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
         match (request.method.as_str(), path) {
             ("GET", []) => {
                 let mut data = Vec::new();
