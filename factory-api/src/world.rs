@@ -122,7 +122,7 @@ pub struct World {
 impl Default for World {
     /// A world on a fresh `MemoryCloud`.
     fn default() -> World {
-        World::new(Box::new(MemoryCloud::new("unbond-key")))
+        World::new(Box::new(MemoryCloud::new()))
     }
 }
 
@@ -149,15 +149,26 @@ impl World {
         self.cloud.as_mut()
     }
 
-    /// Registers a new imp in the cloud, assigns it to `group` (if any) and boots it
+    /// Registers a new imp in the cloud (unless it knows it), assigns it to `group` (if
+    /// any and not there already) and boots it
     /// with that group's current deployment (no code, and no agent, otherwise). Its
     /// agent URL is the one the cloud gives it; `name` tags its log lines.
     pub fn add_imp(&mut self, name: &str, mut identity: Identity, group: Option<GroupId>) -> Result<ImpId, WorldError> {
         let id = DeviceId::new(&identity.device_id);
         let imp_type = identity.imp_type.name().to_string();
-        self.cloud.register_device(NewDevice { id: id.clone(), mac: identity.mac().to_string(), imp_type })?;
+        // A kept cloud may know the imp already (a fixture assigned with impt).
+        if self.cloud.device(&id).is_err() {
+            let mac = identity.mac().to_string();
+            self.cloud.register_device(NewDevice {
+                id: id.clone(),
+                mac,
+                imp_type,
+                name: name.into(),
+                account: None,
+            })?;
+        }
         let now = self.now();
-        if let Some(group) = group {
+        if let Some(group) = group.filter(|g| self.cloud.device(&id).is_ok_and(|d| d.group != Some(*g))) {
             self.cloud.assign(&id, group, now)?;
         }
         identity.agent_url = self.cloud.device(&id)?.agent_url.clone();
@@ -301,7 +312,8 @@ impl World {
         self.member_mut(ImpId(index)).imp.step(None);
         self.serve(index);
         for entry in self.cloud_log.take() {
-            self.cloud.log(entry);
+            // Logs are best effort, as impCentral's: a line the store refuses is dropped.
+            let _ = self.cloud.log(entry);
         }
         true
     }
@@ -361,7 +373,7 @@ impl World {
 
     /// A deployment's device and agent code, named after the group (no code without one).
     fn deployment_code(&self, deployment: Option<DeploymentId>, group: &str) -> (Firmware, Firmware) {
-        match deployment.and_then(|d| self.cloud.deployment(d)) {
+        match deployment.and_then(|d| self.cloud.deployment(d).ok()) {
             Some(d) => (
                 Firmware { name: format!("{group}.device.nut"), source: d.code.device.to_string() },
                 Firmware { name: format!("{group}.agent.nut"), source: d.code.agent.to_string() },

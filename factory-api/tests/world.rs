@@ -1,7 +1,9 @@
 //! A factory line in a world of imps: fixture and DUTs on one clock against the
 //! `MemoryCloud`, running the teaching firmware in `samples/`.
 
-use impish_factory::cloud::{Code, ContentType, DeviceId, GroupId, GroupType, Happening, NewGroup, WebhookEvent};
+use impish_factory::cloud::{
+    Code, ContentType, DeviceId, GroupId, GroupType, Happening, NewAccount, NewGroup, WebhookEvent,
+};
 use impish_factory::hardware::i2c::RegisterMap;
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType};
@@ -29,7 +31,8 @@ struct Line {
 fn line() -> Line {
     let mut world = World::default();
     let cloud = world.cloud_mut();
-    let product = cloud.create_product("Thermometer").expect("product");
+    let account = cloud.create_account(NewAccount::new("maker", "unbond-key")).expect("account");
+    let product = cloud.create_product(account, "Thermometer").expect("product");
     let factory = cloud.create_group(NewGroup::new(product, "factory", GroupType::Factory)).expect("factory");
     let dut_group = cloud.create_group(NewGroup::new(product, "dut", GroupType::Dut)).expect("dut");
     let production =
@@ -37,11 +40,11 @@ fn line() -> Line {
     cloud.set_targets(factory, dut_group, production).expect("targets");
     let t0 = Duration::ZERO;
     let fixture_code = code(sample("factory/fixture.device.nut"), sample("factory/fixture.agent.nut"));
-    cloud.deploy(factory, fixture_code, t0).expect("fixture code");
+    cloud.deploy(factory, fixture_code.into(), t0).expect("fixture code");
     let dut_code = code(sample("factory/dut.device.nut"), sample("factory/dut.agent.nut"));
-    cloud.deploy(dut_group, dut_code, t0).expect("DUT code");
+    cloud.deploy(dut_group, dut_code.into(), t0).expect("DUT code");
     let app_code = code(sample("app/app.device.nut"), sample("app/app.agent.nut"));
-    cloud.deploy(production, app_code, t0).expect("application code");
+    cloud.deploy(production, app_code.into(), t0).expect("application code");
     cloud.add_webhook(production, WebhookEvent::Blessing, "http://mes.test/blessed", ContentType::Json).expect("hook");
     let identity = Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0f1e);
     let fixture = world.add_imp("fixture", identity, Some(factory)).expect("fixture");
@@ -107,7 +110,7 @@ fn fixture_and_duts_through_the_memory_cloud() {
             "good 00:00.000 [Status] Device connected",
             "faulty 00:00.000 [Status] Device connected",
             "fixture 00:02.250 [Device] Sending factory BlinkUp",
-            "good 00:06.450 [Status] Factory BlinkUp: enrolled into group-2 by fixture 23000c2a69000f1e",
+            "good 00:06.450 [Status] Factory BlinkUp: enrolled into devicegroup-2 by fixture 23000c2a69000f1e",
             "good 00:06.450 [Status] Restarting into new code",
             "good 00:06.450 [Status] Agent restarted: reload.",
             "good 00:06.450 [Status] Device connected",
@@ -118,7 +121,7 @@ fn fixture_and_duts_through_the_memory_cloud() {
             "good 00:08.650 [Device] Application started on 23000c2a69000d07",
             "good 00:08.650 [Status] Device connected",
             "fixture 00:20.250 [Device] Sending factory BlinkUp",
-            "faulty 00:24.450 [Status] Factory BlinkUp: enrolled into group-2 by fixture 23000c2a69000f1e",
+            "faulty 00:24.450 [Status] Factory BlinkUp: enrolled into devicegroup-2 by fixture 23000c2a69000f1e",
             "faulty 00:24.450 [Status] Restarting into new code",
             "faulty 00:24.450 [Status] Agent restarted: reload.",
             "faulty 00:24.450 [Device] ERROR: test failed: sensor id: sensor does not answer (i2c error -2)",
@@ -155,6 +158,7 @@ fn fixture_and_duts_through_the_memory_cloud() {
     let cloud = world.cloud();
     let blessings: Vec<_> = cloud
         .events()
+        .expect("events")
         .iter()
         .filter_map(|e| match &e.what {
             Happening::Webhook { event: WebhookEvent::Blessing, url, payload, .. } => {

@@ -6,6 +6,7 @@ use std::path::Path;
 
 pub mod bench;
 pub mod check;
+pub mod cloud;
 pub mod line;
 pub mod run;
 pub mod test;

@@ -18,4 +18,4 @@ pub mod runner;
 
 pub use description::{load, LineDescription, LineError};
 pub use report::Report;
-pub use runner::{run, Progress};
+pub use runner::{run, run_on, KeptCloud, Progress};
