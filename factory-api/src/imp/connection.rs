@@ -144,7 +144,7 @@ impl Shared {
 
     /// `device.isconnected()` on the agent.
     pub fn device_visible(&self) -> bool {
-        self.connection.state == State::Connected
+        self.connection.state == State::Connected && !self.agent_detached
     }
 
     /// A call that needs the server (`server.log`, `agent.send`, `server.bless`...):

@@ -56,6 +56,10 @@ impl Imp {
         if matches!(event, Event::Message { to: Side::Device, .. }) && !self.device_connected() {
             return;
         }
+        // An agent its device left behind hears nothing more from it.
+        if matches!(event, Event::Message { .. } | Event::DeviceLink { .. }) && self.shared.borrow().agent_detached {
+            return;
+        }
         let Some(event) = self.shared.borrow_mut().hold(event) else { return };
         match event {
             Event::Boot { side, generation, reason } if self.is_current(side, generation) => self.boot(side, reason),
@@ -144,7 +148,8 @@ impl Imp {
                     self.call(Side::Device, f, &[list]);
                 }
             }
-            Event::SamplerBuffer { .. } | Event::Usb { .. } => {}
+            Event::AgentStops { generation } if self.is_current(Side::Agent, generation) => self.stop_agent(),
+            Event::SamplerBuffer { .. } | Event::Usb { .. } | Event::AgentStops { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();
                 let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);

@@ -128,10 +128,26 @@ impl Imp {
 
     /// The cloud moved the device: both VMs stop (their timers and handlers with them)
     /// and restart into the new code, and the device reconnects for its configparams.
+    ///
+    /// A group that gives the device no agent (production, until an end user activates
+    /// the unit) leaves the old agent running, cut off from the device, until its
+    /// lifetime without its device is over: 24 h for a DUT's factory agent.
     pub(super) fn reload(&mut self, reload: Reload) {
         self.keep_nv();
-        self.firmware = [Some(reload.device), Some(reload.agent)];
-        self.running = [None, None];
+        let restarted: &[Side] = match reload.agent {
+            Some(agent) => {
+                self.firmware = [Some(reload.device), Some(agent)];
+                self.running = [None, None];
+                self.shared.borrow_mut().agent_detached = false;
+                &[Side::Device, Side::Agent]
+            }
+            None => {
+                self.firmware[Side::Device.index()] = Some(reload.device);
+                self.running[Side::Device.index()] = None;
+                self.detach_agent();
+                &[Side::Device]
+            }
+        };
         let mut shared = self.shared.borrow_mut();
         shared.role = reload.role;
         shared.device_online = false;
@@ -142,17 +158,46 @@ impl Imp {
                 shared.scheduler.cancel(timer);
             }
         }
-        for side in [Side::Device, Side::Agent] {
+        for &side in restarted {
             let state = shared.side(side);
             state.generation += 1;
             state.idle = false;
         }
         shared.rearm_idle();
         shared.log(LogKind::Status, "Restarting into new code".into());
-        for side in [Side::Agent, Side::Device] {
+        for &side in restarted.iter().rev() {
             let generation = shared.sides[side.index()].generation;
             shared.scheduler.after(0.0, Event::Boot { side, generation, reason: reload.reason });
         }
+    }
+
+    /// The device leaves its agent behind: the agent hears nothing more from it and
+    /// stops when its lifetime without the device (by its role) is over.
+    fn detach_agent(&mut self) {
+        let mut shared = self.shared.borrow_mut();
+        if shared.agent_detached || self.running[Side::Agent.index()].is_none() {
+            return;
+        }
+        shared.agent_detached = true;
+        let lifetime = match shared.role {
+            Role::Dut { .. } => shared.agent_lifetimes.0,
+            _ => shared.agent_lifetimes.1,
+        };
+        let generation = shared.sides[Side::Agent.index()].generation;
+        let at = shared.now() + lifetime;
+        shared.scheduler.at(at, Event::AgentStops { generation });
+    }
+
+    /// The agent's lifetime without its device is over: its Squirrel stops, with its
+    /// timers and handlers.
+    pub(super) fn stop_agent(&mut self) {
+        self.running[Side::Agent.index()] = None;
+        let mut shared = self.shared.borrow_mut();
+        let state = shared.side(Side::Agent);
+        state.generation += 1;
+        state.idle = false;
+        shared.rearm_idle();
+        shared.log(LogKind::Status, "Agent stopped: its device has been gone for its lifetime".into());
     }
 
     /// Starts (or restarts) a side's Squirrel and runs its main function.

@@ -188,6 +188,11 @@ impl Imp {
             wifi_scanning: false,
             usb_enabled: false,
             saved: None,
+            agent_detached: false,
+            agent_lifetimes: {
+                let timing = crate::timing::FactoryTiming::default();
+                (timing.dut_agent_lifetime, timing.agent_lifetime)
+            },
         };
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
@@ -309,6 +314,17 @@ impl Imp {
 
     pub(crate) fn http_client(&self) -> Rc<RefCell<dyn HttpClient>> {
         self.shared.borrow().http_client.clone()
+    }
+
+    /// How long the agent outlives its device when it goes quiet: a DUT's factory
+    /// agent (`dut`), any other agent (`other`).
+    pub(crate) fn set_agent_lifetimes(&mut self, dut: Duration, other: Duration) {
+        self.shared.borrow_mut().agent_lifetimes = (dut, other);
+    }
+
+    /// Whether the agent runs (it stops when its lifetime without the device is over).
+    pub fn agent_running(&self) -> bool {
+        self.running[Side::Agent.index()].is_some()
     }
 
     /// How long a factory BlinkUp from this imp flashes.

@@ -7,8 +7,8 @@
 //! it, blesses it (or not) and reports to the fixture. Everything goes through the
 //! `World` and its `CloudBackend`; the runner only watches the world's milestones to
 //! know when the operator moves on:
-//! - a press that does not start a BlinkUp (the fixture ignores it while it throttles)
-//!   is repeated after `retry_after`, up to `presses` times;
+//! - a press that does not get a BlinkUp to the unit (the fixture ignores it while it
+//!   throttles) is repeated after `retry_after`, up to `presses` times;
 //! - a stage is over when the unit's agent has reported to the fixture's agent and its
 //!   bless request, if it made one, has been answered; a blessed unit is watched until
 //!   it has restarted into the application firmware;
@@ -150,6 +150,7 @@ impl<'a> Floor<'a> {
             cloud.add_webhook(production, hook.event, &hook.url, hook.content_type)?;
         }
         let mut world = World::new(Box::new(cloud));
+        world.set_timing(line.timing.clone(), line.seed);
         let mut stations = Vec::new();
         for (index, (stage, factory)) in line.stages.iter().zip(factories).enumerate() {
             let identity = Identity::from_mac(ImpType::Imp005, FIXTURE_MAC + index as u64 + 1);
@@ -303,7 +304,7 @@ impl<'a> Floor<'a> {
         let mut watch =
             Watch { events: vec![event(placed, format!("placed in the {} fixture", stage.name))], ..Watch::default() };
         let (mut presses, mut first_press) = (0, None);
-        while watch.enrolled.is_none() && presses < operator.presses.max(1) {
+        while watch.blinkup.is_none() && presses < operator.presses.max(1) {
             let wait = if presses == 0 { operator.press_after.0 } else { Duration::ZERO };
             let at = self.world.now() + wait + delays.next().unwrap_or_default();
             self.press(s, stage, at)?;
@@ -311,8 +312,12 @@ impl<'a> Floor<'a> {
             first_press.get_or_insert(at);
             presses += 1;
             let retry = at + operator.hold.0 + operator.retry_after.0;
-            self.run_until(retry, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
+            self.run_until(retry, &mut watch, (unit, fixture), |w| w.blinkup.is_some());
             self.check_button(fixture, stage);
+        }
+        if watch.blinkup.is_some() {
+            let give_up = first_press.unwrap_or(placed) + operator.give_up_after.0;
+            self.run_until(give_up, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
         }
         if let Some(enrolled) = watch.enrolled {
             if drops_connection {
@@ -436,6 +441,7 @@ fn event(at: SimTime, what: String) -> UnitEvent {
 /// What the world did for one unit at one stage.
 #[derive(Default)]
 struct Watch {
+    blinkup: Option<SimTime>,
     enrolled: Option<SimTime>,
     bless_answer: Option<(SimTime, bool)>,
     /// What the firmware asked the cloud: `server.bless(passed, ...)`.
@@ -452,6 +458,10 @@ impl Watch {
         use crate::world::Reached as World;
         let at = milestone.at;
         let what = match milestone.what {
+            World::BlinkUpReceived { .. } => {
+                self.blinkup = Some(at);
+                "factory BlinkUp received".into()
+            }
             World::Enrolled { group, .. } => {
                 self.enrolled = Some(at);
                 format!("enrolled into \"{}\" by factory BlinkUp", name(group))
