@@ -6,11 +6,12 @@ use super::*;
 
 impl Imp {
     /// A fresh VM for `side` with the standard library and the imp API, and its
-    /// compiled (pinned) main function.
-    pub(super) fn start(&self, side: Side) -> Result<Running, Error> {
-        let firmware = self.firmware[side.index()]
-            .clone()
-            .unwrap_or_else(|| Firmware { name: "agent_code".into(), source: String::new() });
+    /// compiled (pinned) main function; none for a side with no code (a device in no
+    /// group, an agent-less group), whose Squirrel would do nothing.
+    pub(super) fn start(&self, side: Side) -> Result<Option<Running>, Error> {
+        let Some(firmware) = self.firmware[side.index()].clone().filter(|f| !f.source.trim().is_empty()) else {
+            return Ok(None);
+        };
         let mut vm = Vm::new(Profile::Imp);
         impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone())));
         bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
@@ -26,7 +27,7 @@ impl Imp {
         }
         let main = vm.compile(&firmware.source, &firmware.name)?;
         vm.pin(main);
-        Ok(Running { vm, main: Some(main) })
+        Ok(Some(Running { vm, main: Some(main) }))
     }
 
     /// The outside world's network changes. A device that lost it reconnects when it
@@ -204,7 +205,7 @@ impl Imp {
     pub(super) fn boot(&mut self, side: Side, reason: i32) {
         if self.running[side.index()].as_ref().is_none_or(|r| r.main.is_none()) {
             match self.start(side) {
-                Ok(running) => self.running[side.index()] = Some(running),
+                Ok(running) => self.running[side.index()] = running,
                 Err(e) => return self.uncaught(side, e),
             }
         }

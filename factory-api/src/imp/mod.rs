@@ -204,7 +204,7 @@ impl Imp {
         };
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
-                imp.running[side.index()] = Some(imp.start(side)?);
+                imp.running[side.index()] = imp.start(side)?;
                 imp.shared
                     .borrow_mut()
                     .scheduler
@@ -322,7 +322,8 @@ impl Imp {
         self.shared.borrow_mut().agent_lifetimes = (dut, other);
     }
 
-    /// Whether the agent runs (it stops when its lifetime without the device is over).
+    /// Whether the agent's Squirrel runs: it has code, and its lifetime without its
+    /// device is not over.
     pub fn agent_running(&self) -> bool {
         self.running[Side::Agent.index()].is_some()
     }

@@ -49,6 +49,9 @@ const BOUNCE: Duration = Duration::from_millis(5);
 const DROP_AFTER_ENROLMENT: Duration = Duration::ZERO;
 /// How long webhook deliveries may take when the line POSTs them.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// A fixture works the whole line, flashing hundreds of BlinkUp levels per unit: its
+/// pins keep only their latest changes, so a long line costs no more memory per unit.
+const FIXTURE_TRACE: usize = 4096;
 
 /// How far the line has got, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +158,9 @@ impl<'a> Floor<'a> {
         for (index, (stage, factory)) in line.stages.iter().zip(factories).enumerate() {
             let identity = Identity::from_mac(ImpType::Imp005, FIXTURE_MAC + index as u64 + 1);
             let fixture = world.add_imp(&format!("fixture ({})", stage.name), identity, Some(factory))?;
+            for pin in &mut world.imp_mut(fixture).board_mut().pins {
+                pin.limit_trace(FIXTURE_TRACE);
+            }
             stations.push(Station { fixture });
         }
         Ok(Floor { line, world, stations, production, problems: Vec::new() })
