@@ -34,7 +34,8 @@ pub struct FactoryTiming {
     /// Each delay above is stretched by up to this fraction of itself, at random.
     pub jitter: f64,
     /// A DUT's factory agent keeps running this long after its device goes quiet
-    /// (24 h, the Connected Factory Process Guide).
+    /// (offline, or blessed into a group with no agent): 24 h, the Connected Factory
+    /// Process Guide. One stopped while its device was offline restarts when it is back.
     pub dut_agent_lifetime: Duration,
     /// Every other agent, a fixture's included: 30 days ("Agents have a 30-day
     /// lifespan when their device is offline").

@@ -208,3 +208,39 @@ fn a_blessed_unit_has_no_agent_and_its_factory_agent_stops_after_24_hours() {
     assert_eq!(stopped.line.at, left_dut_group + day);
     assert!(world.imp(fixture).agent_running(), "the fixture's agent runs on");
 }
+
+/// An agent whose device stays offline for the agent's lifetime stops ("Agents have a
+/// 30-day lifespan when their device is offline"), and restarts when the device is
+/// back; a shorter absence changes nothing.
+#[test]
+fn an_agent_stops_when_its_device_stays_away_for_its_lifetime_and_restarts_when_it_is_back() {
+    let mut world = World::default();
+    let lifetime = Duration::from_secs(100);
+    world.set_timing(FactoryTiming { agent_lifetime: lifetime, ..FactoryTiming::default() }, 0);
+    let cloud = world.cloud_mut();
+    let product = cloud.create_product("Sensor").expect("product");
+    let group = cloud.create_group(NewGroup::new(product, "dev", GroupType::Development)).expect("group");
+    let app = code("server.log(\"device up\");".into(), "server.log(\"agent up\");".into());
+    cloud.deploy(group, app, Duration::ZERO).expect("code");
+    let imp = world.add_imp("sensor", Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0a01), Some(group)).expect("imp");
+    for (at, outage) in [(10, 50), (200, 300)] {
+        let input = script::parse(&format!("network down at {at} s for {outage} s")).expect("script");
+        world.schedule_input(imp, input.into_iter().next().expect("one input")).expect("input");
+    }
+    world.run_until(Some(Duration::from_secs(1000)));
+    let agent_lines: Vec<String> =
+        log_of(&world).into_iter().filter(|l| l.contains("Agent") || l.contains("agent up")).collect();
+    assert_eq!(
+        agent_lines,
+        [
+            "sensor 00:00.000 [Status] Agent restarted: reload.",
+            "sensor 00:00.000 [Agent] agent up",
+            // Away 200 s to 500 s: the agent stops after 100 s; the imp, asleep after a
+            // minute of trying, retries at 800 s and connects.
+            "sensor 05:00.000 [Status] Agent stopped: its device has been gone for its lifetime",
+            "sensor 13:20.000 [Status] Agent restarted: reload.",
+            "sensor 13:20.000 [Agent] agent up",
+        ]
+    );
+    assert!(world.imp(imp).agent_running());
+}

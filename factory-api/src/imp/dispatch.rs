@@ -148,7 +148,9 @@ impl Imp {
                     self.call(Side::Device, f, &[list]);
                 }
             }
-            Event::AgentStops { generation } if self.is_current(Side::Agent, generation) => self.stop_agent(),
+            Event::AgentStops { generation, quiet_since } if self.is_current(Side::Agent, generation) => {
+                self.stop_agent(quiet_since)
+            }
             Event::SamplerBuffer { .. } | Event::Usb { .. } | Event::AgentStops { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();

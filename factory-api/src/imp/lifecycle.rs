@@ -155,6 +155,7 @@ impl Imp {
         shared.connection.held = None;
         if shared.connection.state == State::Asleep {
             shared.connection.state = State::Connected;
+            shared.came_back();
             if let Some(timer) = shared.sleep_wake.take() {
                 shared.scheduler.cancel(timer);
             }
@@ -180,20 +181,22 @@ impl Imp {
             return;
         }
         shared.agent_detached = true;
-        let lifetime = match shared.role {
-            Role::Dut { .. } => shared.agent_lifetimes.0,
-            _ => shared.agent_lifetimes.1,
-        };
         let generation = shared.sides[Side::Agent.index()].generation;
-        let at = shared.now() + lifetime;
-        shared.scheduler.at(at, Event::AgentStops { generation });
+        let at = shared.now() + shared.agent_lifetime();
+        shared.scheduler.at(at, Event::AgentStops { generation, quiet_since: None });
     }
 
     /// The agent's lifetime without its device is over: its Squirrel stops, with its
-    /// timers and handlers.
-    pub(super) fn stop_agent(&mut self) {
-        self.running[Side::Agent.index()] = None;
+    /// timers and handlers; if its device was only away, it restarts when it is back.
+    pub(super) fn stop_agent(&mut self, quiet_since: Option<SimTime>) {
         let mut shared = self.shared.borrow_mut();
+        if self.running[Side::Agent.index()].is_none()
+            || (quiet_since.is_some() && shared.quiet_since.map(|(since, _)| since) != quiet_since)
+        {
+            return;
+        }
+        self.running[Side::Agent.index()] = None;
+        shared.agent_asleep = quiet_since.is_some();
         let state = shared.side(Side::Agent);
         state.generation += 1;
         state.idle = false;
@@ -222,7 +225,9 @@ impl Imp {
                 if shared.connection.state == State::Asleep {
                     shared.sleep_wake = None;
                     shared.connection.state = State::Connected;
-                    if !shared.connection.link_up(now) {
+                    if shared.connection.link_up(now) {
+                        shared.came_back();
+                    } else {
                         shared.disconnected(true);
                     }
                     shared.rearm_idle();

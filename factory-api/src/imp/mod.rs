@@ -189,6 +189,8 @@ impl Imp {
             usb_enabled: false,
             saved: None,
             agent_detached: false,
+            quiet_since: None,
+            agent_asleep: false,
             agent_lifetimes: {
                 let timing = crate::timing::FactoryTiming::default();
                 (timing.dut_agent_lifetime, timing.agent_lifetime)

@@ -146,9 +146,12 @@ pub(crate) enum Event {
     WifiScan {
         generation: u32,
     },
-    /// The agent's lifetime without its device is over: it stops.
+    /// The agent's lifetime without its device is over: it stops. `quiet_since`: the
+    /// device went offline then (it stops only if the device has not come back since);
+    /// `None`: the device left it for good (a group with no agent).
     AgentStops {
         generation: u32,
+        quiet_since: Option<SimTime>,
     },
 }
 
@@ -300,6 +303,11 @@ pub(crate) struct Shared {
     pub agent_detached: bool,
     /// How long an agent outlives its device: a DUT's (`.0`), any other's (`.1`).
     pub agent_lifetimes: (Duration, Duration),
+    /// When the device stopped talking to the server, while it stays away, and the
+    /// timer that stops its agent if it stays away for the agent's lifetime.
+    pub quiet_since: Option<(SimTime, TimerHandle)>,
+    /// The agent stopped while its device was away: it restarts when the device is back.
+    pub agent_asleep: bool,
 }
 
 impl Shared {
