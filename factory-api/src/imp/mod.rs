@@ -188,6 +188,13 @@ impl Imp {
             wifi_scanning: false,
             usb_enabled: false,
             saved: None,
+            agent_detached: false,
+            quiet_since: None,
+            agent_asleep: false,
+            agent_lifetimes: {
+                let timing = crate::timing::FactoryTiming::default();
+                (timing.dut_agent_lifetime, timing.agent_lifetime)
+            },
         };
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
@@ -199,7 +206,7 @@ impl Imp {
         };
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
-                imp.running[side.index()] = Some(imp.start(side)?);
+                imp.running[side.index()] = imp.start(side)?;
                 imp.shared
                     .borrow_mut()
                     .scheduler
@@ -309,6 +316,18 @@ impl Imp {
 
     pub(crate) fn http_client(&self) -> Rc<RefCell<dyn HttpClient>> {
         self.shared.borrow().http_client.clone()
+    }
+
+    /// How long the agent outlives its device when it goes quiet: a DUT's factory
+    /// agent (`dut`), any other agent (`other`).
+    pub(crate) fn set_agent_lifetimes(&mut self, dut: Duration, other: Duration) {
+        self.shared.borrow_mut().agent_lifetimes = (dut, other);
+    }
+
+    /// Whether the agent's Squirrel runs: it has code, and its lifetime without its
+    /// device is not over.
+    pub fn agent_running(&self) -> bool {
+        self.running[Side::Agent.index()].is_some()
     }
 
     /// How long a factory BlinkUp from this imp flashes.

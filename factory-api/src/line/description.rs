@@ -14,6 +14,7 @@ use crate::cloud::{ContentType, WebhookEvent};
 use crate::imp::board::Board;
 use crate::imp::identity::ImpType;
 use crate::imp::Firmware;
+use crate::timing::FactoryTiming;
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::ops::Range;
@@ -58,6 +59,8 @@ pub struct LineDescription {
     pub population: Vec<Fault>,
     pub cloud: CloudFaults,
     pub webhooks: Vec<WebhookSpec>,
+    /// How long the factory's steps take (`[timing]`).
+    pub timing: FactoryTiming,
 }
 
 /// Device and agent firmware, named by their files.
@@ -252,6 +255,42 @@ struct RawLine {
     cloud: CloudFaults,
     #[serde(default, rename = "webhook")]
     webhooks: Vec<RawWebhook>,
+    #[serde(default)]
+    timing: RawTiming,
+}
+
+/// `[timing]`: the factory's delays in seconds, each stretched at random by up to
+/// `jitter` of itself; absent keys keep `FactoryTiming`'s defaults.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTiming {
+    token: Option<Seconds>,
+    connect: Option<Seconds>,
+    enrol: Option<Seconds>,
+    download: Option<Seconds>,
+    bless: Option<Seconds>,
+    application_restart: Option<Seconds>,
+    jitter: Option<Fraction>,
+    dut_agent_lifetime: Option<Seconds>,
+    agent_lifetime: Option<Seconds>,
+}
+
+impl RawTiming {
+    fn timing(&self) -> FactoryTiming {
+        let d = FactoryTiming::default();
+        let or = |value: Option<Seconds>, default| value.map_or(default, |s| s.0);
+        FactoryTiming {
+            token: or(self.token, d.token),
+            connect: or(self.connect, d.connect),
+            enrol: or(self.enrol, d.enrol),
+            download: or(self.download, d.download),
+            bless: or(self.bless, d.bless),
+            application_restart: or(self.application_restart, d.application_restart),
+            jitter: self.jitter.map_or(d.jitter, |f| f.0),
+            dut_agent_lifetime: or(self.dut_agent_lifetime, d.dut_agent_lifetime),
+            agent_lifetime: or(self.agent_lifetime, d.agent_lifetime),
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -455,6 +494,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, Lin
         population,
         cloud: raw.cloud,
         webhooks,
+        timing: raw.timing.timing(),
     })
 }
 
@@ -671,6 +711,20 @@ device = "app.device.nut"
         assert_eq!(line.stages[0].button, "pinC");
         assert_eq!(line.operator.swap, Seconds::from_secs(3.0));
         assert!(line.stages[0].dut.agent.source.is_empty());
+    }
+
+    #[test]
+    fn timing_keys_override_the_defaults_and_are_checked() {
+        let text = format!("{FIRMWARE}\n[timing]\nconnect = 7.5\njitter = 0.1\ndut_agent_lifetime = 3600\n");
+        let timing = parse(&text, "line.toml", &folder()).expect("line").timing;
+        let default = FactoryTiming::default();
+        assert_eq!(timing.connect, Duration::from_millis(7500));
+        assert_eq!((timing.jitter, timing.dut_agent_lifetime), (0.1, Duration::from_secs(3600)));
+        assert_eq!((timing.enrol, timing.application_restart), (default.enrol, Duration::from_secs(2)));
+        assert!(
+            error(&format!("{FIRMWARE}\n[timing]\nconect = 1\n")).starts_with("line.toml:12: unknown field `conect`")
+        );
+        assert!(error(&format!("{FIRMWARE}\n[timing]\njitter = 2\n")).starts_with("line.toml:12: 2 is not a fraction"));
     }
 
     #[test]

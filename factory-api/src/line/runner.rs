@@ -7,8 +7,8 @@
 //! it, blesses it (or not) and reports to the fixture. Everything goes through the
 //! `World` and its `CloudBackend`; the runner only watches the world's milestones to
 //! know when the operator moves on:
-//! - a press that does not start a BlinkUp (the fixture ignores it while it throttles)
-//!   is repeated after `retry_after`, up to `presses` times;
+//! - a press that does not get a BlinkUp to the unit (the fixture ignores it while it
+//!   throttles) is repeated after `retry_after`, up to `presses` times;
 //! - a stage is over when the unit's agent has reported to the fixture's agent and its
 //!   bless request, if it made one, has been answered; a blessed unit is watched until
 //!   it has restarted into the application firmware;
@@ -50,6 +50,9 @@ const BOUNCE: Duration = Duration::from_millis(5);
 const DROP_AFTER_ENROLMENT: Duration = Duration::ZERO;
 /// How long webhook deliveries may take when the line POSTs them.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// A fixture works the whole line, flashing hundreds of BlinkUp levels per unit: its
+/// pins keep only their latest changes, so a long line costs no more memory per unit.
+const FIXTURE_TRACE: usize = 4096;
 
 /// How far the line has got, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,10 +190,14 @@ impl<'a> Floor<'a> {
             cloud.add_webhook(production, hook.event, &hook.url, hook.content_type)?;
         }
         let mut world = World::new(Box::new(cloud));
+        world.set_timing(line.timing.clone(), line.seed);
         let mut stations = Vec::new();
         for (index, (stage, factory)) in line.stages.iter().zip(factories).enumerate() {
             let identity = Identity::from_mac(ImpType::Imp005, FIXTURE_MAC + index as u64 + 1);
             let fixture = world.add_imp(&format!("fixture ({})", stage.name), identity, Some(factory))?;
+            for pin in &mut world.imp_mut(fixture).board_mut().pins {
+                pin.limit_trace(FIXTURE_TRACE);
+            }
             stations.push(Station { fixture });
         }
         let load_code_after_blessing = line.load_code_after_blessing;
@@ -371,7 +378,7 @@ impl<'a> Floor<'a> {
         let mut watch =
             Watch { events: vec![event(placed, format!("placed in the {} fixture", stage.name))], ..Watch::default() };
         let (mut presses, mut first_press) = (0, None);
-        while watch.enrolled.is_none() && presses < operator.presses.max(1) {
+        while watch.blinkup.is_none() && presses < operator.presses.max(1) {
             let wait = if presses == 0 { operator.press_after.0 } else { Duration::ZERO };
             let at = self.world.now() + wait + delays.next().unwrap_or_default();
             self.press(s, stage, at)?;
@@ -379,8 +386,12 @@ impl<'a> Floor<'a> {
             first_press.get_or_insert(at);
             presses += 1;
             let retry = at + operator.hold.0 + operator.retry_after.0;
-            self.run_until(retry, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
+            self.run_until(retry, &mut watch, (unit, fixture), |w| w.blinkup.is_some());
             self.check_button(fixture, stage);
+        }
+        if watch.blinkup.is_some() {
+            let give_up = first_press.unwrap_or(placed) + operator.give_up_after.0;
+            self.run_until(give_up, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
         }
         if let Some(enrolled) = watch.enrolled {
             if drops_connection {
@@ -505,6 +516,7 @@ fn event(at: SimTime, what: String) -> UnitEvent {
 /// What the world did for one unit at one stage.
 #[derive(Default)]
 struct Watch {
+    blinkup: Option<SimTime>,
     enrolled: Option<SimTime>,
     bless_answer: Option<(SimTime, bool)>,
     /// What the firmware asked the cloud: `server.bless(passed, ...)`.
@@ -521,6 +533,10 @@ impl Watch {
         use crate::world::Reached as World;
         let at = milestone.at;
         let what = match milestone.what {
+            World::BlinkUpReceived { .. } => {
+                self.blinkup = Some(at);
+                "factory BlinkUp received".into()
+            }
             World::Enrolled { group, .. } => {
                 self.enrolled = Some(at);
                 format!("enrolled into \"{}\" by factory BlinkUp", name(group))
