@@ -91,9 +91,9 @@ impl ImpArgs {
 
 /// `--instruction-budget`: a count, or no limit.
 #[derive(Clone, Copy)]
-struct Budget(Option<u64>);
+pub struct Budget(pub Option<u64>);
 
-fn parse_budget(text: &str) -> Result<Budget, String> {
+pub fn parse_budget(text: &str) -> Result<Budget, String> {
     match text {
         "none" => Ok(Budget(None)),
         _ => match text.parse::<u64>() {
@@ -103,7 +103,7 @@ fn parse_budget(text: &str) -> Result<Budget, String> {
     }
 }
 
-fn parse_type(name: &str) -> Result<ImpType, String> {
+pub fn parse_type(name: &str) -> Result<ImpType, String> {
     ImpType::from_name(name).ok_or_else(|| format!("unknown imp type {name:?} (expected {})", ImpType::names()))
 }
 

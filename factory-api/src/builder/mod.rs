@@ -36,16 +36,22 @@ pub use value::{Builtin, StrMethod, Value};
 
 use machine::Machine;
 use reader::normalize;
+pub use resolve::DEFAULT_GITHUB_CACHE;
 use resolve::{LoadError, Locator, Source};
 
 /// How to find sources and what to predefine.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Searched, in order, for relative local includes not found beside the including file.
-    pub search_dirs: Vec<PathBuf>,
-    /// Root of the offline GitHub cache: `<cache>/github/<owner>/<repo>/<ref>/<path>`.
+    /// Builder's working directory, the last place a relative local include is looked
+    /// for (after the including file's folder and the entry file's): the folder
+    /// `pleasebuild` runs in, or for a test run the test home (impt runs Builder there).
+    pub working_dir: PathBuf,
+    /// Root of the offline GitHub cache (see the `resolve` module for its layouts);
+    /// `None`: [`DEFAULT_GITHUB_CACHE`] in the working directory.
     pub github_cache: Option<PathBuf>,
-    /// Library folders for `#require`: `<dir>/<stem>/<version>/<name>` or `<dir>/<name>`.
+    /// Library folders for `#require` (`<dir>/<stem>/<version>/<name>`, `<dir>/<name>` or a
+    /// checkout `<dir>/<stem>/<name>`), and for `github:` includes (a checkout
+    /// `<dir>/<repo>/<path>`).
     pub library_dirs: Vec<PathBuf>,
     /// Predefined variables (Builder's `-D NAME value`); they take precedence over `@set`.
     pub defines: BTreeMap<String, Value>,
@@ -58,7 +64,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            search_dirs: Vec::new(),
+            working_dir: PathBuf::new(),
             github_cache: None,
             library_dirs: Vec::new(),
             defines: BTreeMap::new(),
@@ -98,9 +104,9 @@ impl<R: SourceReader> Preprocessor<R> {
     /// Assembles the entry file at `entry` and everything it includes or requires.
     pub fn process(&self, entry: impl AsRef<Path>) -> Result<Assembled, BuilderError> {
         let path = entry.as_ref();
-        let locator = Locator { reader: &self.reader, options: &self.options };
+        let locator = Locator { reader: &self.reader, options: &self.options, entry_dir: PathBuf::new() };
         let source = locator.entry(path).map_err(|e| match e {
-            LoadError::NotFound(_) | LoadError::Unsupported(_) => {
+            LoadError::NotFound(_) | LoadError::NotCached { .. } | LoadError::Unsupported(_) => {
                 BuilderError::EntryNotFound { file: path.display().to_string(), line: 0 }
             }
             LoadError::Read { path, message } => BuilderError::Read { file: path.clone(), path, message, line: 0 },

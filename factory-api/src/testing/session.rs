@@ -1,7 +1,8 @@
 //! One test session: a test file's build on a fresh imp in virtual time, followed the
 //! way impt follows a device's log stream. The runner in the tested VM reports through
-//! a native; `server.error`/`agent.error` lines and uncaught errors in the log fail the
-//! test that is running (before the session starts they are warnings, as in impt); a
+//! a native. `server.error`/`agent.error` lines are shown as test lines but fail nothing
+//! (impt's helper only prints them; before the session starts they are warnings); a
+//! device restarted by an uncaught error, a disconnection (unless allowed), or a
 //! session that goes silent longer than the timeout, or never starts, fails.
 
 use super::assembly::Build;
@@ -9,6 +10,7 @@ use super::discovery::TestFile;
 use super::results::{Counts, Line, SessionReport, Tag, TestOutcome};
 use super::testbench::{LateBoard, Testbench};
 use crate::cloud::{LogKind, SimTime};
+use crate::imp::identity::{Identity, ImpType};
 use crate::imp::{Imp, ImpConfig, Outcome, Side, VmSetup};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::{OnceCell, RefCell};
@@ -28,6 +30,9 @@ pub struct SessionSettings<'a> {
     pub allow_disconnect: bool,
     /// Show the imp's whole log (device, agent and status lines) among the test lines.
     pub show_log: bool,
+    pub imp_type: ImpType,
+    /// Instructions one callback may run; `None`: no limit.
+    pub instruction_budget: Option<u64>,
 }
 
 /// A message from the runner: impUnit's message types.
@@ -67,8 +72,13 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
     let board: LateBoard = Rc::new(OnceCell::new());
     let reports: Reports = Rc::default();
     let setup = vm_setup(file.side, board.clone(), reports.clone());
-    let config =
-        ImpConfig { agent: build.agent.clone(), setup_vm: Some(setup), ..ImpConfig::new(build.device.clone()) };
+    let config = ImpConfig {
+        agent: build.agent.clone(),
+        setup_vm: Some(setup),
+        identity: Identity { imp_type: settings.imp_type, ..Identity::default() },
+        instruction_budget: settings.instruction_budget,
+        ..ImpConfig::new(build.device.clone())
+    };
     let mut imp = match Imp::new(config) {
         Ok(imp) => imp,
         Err(e) => {
@@ -228,27 +238,28 @@ impl<'a> Follower<'a> {
             let prefix = if matches!(kind, LogKind::ServerError | LogKind::AgentError) { "ERROR: " } else { "" };
             self.line(at, tag, format!("{prefix}{message}"));
         }
-        let what = match kind {
-            LogKind::ServerError => format!("Device runtime error: {message}"),
-            LogKind::AgentError => format!("Agent runtime error: {message}"),
+        // Runtime errors are printed; only a disconnection fails the running test.
+        let (what, fails) = match kind {
+            LogKind::ServerError => (format!("Device runtime error: {message}"), false),
+            LogKind::AgentError => (format!("Agent runtime error: {message}"), false),
             LogKind::Status if message.contains("Device disconnected") && self.state == State::Started => {
                 if self.settings.allow_disconnect {
                     self.line(at, Tag::Info, "Disconnected (allowed by test config).".into());
                     return;
                 }
-                "Device disconnected".to_string()
+                ("Device disconnected".to_string(), true)
             }
             _ => return,
         };
         match (self.state, self.running) {
             (State::Ready, _) => self.line(at, Tag::Warning, what),
-            (State::Started, Some(running)) => {
+            (State::Started, running) => {
                 self.line(at, Tag::Test, what.clone());
-                self.report.outcomes[running].failure.get_or_insert(what);
-            }
-            (State::Started, None) => {
-                self.line(at, Tag::Test, what.clone());
-                self.report.error.get_or_insert(what);
+                match running {
+                    Some(running) if fails => _ = self.report.outcomes[running].failure.get_or_insert(what),
+                    None if fails => _ = self.report.error.get_or_insert(what),
+                    _ => {}
+                }
             }
             (State::Finished, _) => {}
         }
