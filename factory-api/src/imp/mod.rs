@@ -105,6 +105,10 @@ pub struct ImpConfig {
     /// How many instructions one event may run before it is stopped with an error
     /// (as an uncaught error: logged, and the device restarts); `None`: no limit.
     pub instruction_budget: Option<u64>,
+    /// How long after the agent the device boots: zero for a power-on (the agent is
+    /// already up in the cloud), some seconds after a deploy, when the device downloads
+    /// the new code and restarts while the agent restarts at once.
+    pub device_boot_delay: Duration,
 }
 
 /// See [`ImpConfig::setup_vm`].
@@ -121,6 +125,7 @@ impl ImpConfig {
             pace: Pace::Virtual,
             setup_vm: None,
             instruction_budget: Some(DEFAULT_INSTRUCTION_BUDGET),
+            device_boot_delay: Duration::ZERO,
         }
     }
 }
@@ -178,6 +183,7 @@ impl Imp {
             sleep_wake: None,
             http_timeouts: HashMap::new(),
         };
+        let device_boot_delay = config.device_boot_delay.as_secs_f64();
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
             firmware: [Some(config.device), config.agent],
@@ -189,10 +195,11 @@ impl Imp {
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
                 imp.running[side.index()] = Some(imp.start(side)?);
+                let delay = if side == Side::Device { device_boot_delay } else { 0.0 };
                 imp.shared
                     .borrow_mut()
                     .scheduler
-                    .after(0.0, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
+                    .after(delay, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
             }
         }
         imp.shared.borrow_mut().rearm_idle();

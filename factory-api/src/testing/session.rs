@@ -20,6 +20,11 @@ use std::time::Duration;
 
 /// How long a session may take to start (impt's watchdog).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long after the agent the device boots in a session with agent code: impt deploys,
+/// the agent restarts at once, and the device downloads the code and restarts [U: not
+/// documented; a few seconds on real imps]. Partner code relies on this order (an agent's
+/// handlers are up when the device's first messages arrive).
+pub const DEVICE_RESTART_AFTER_DEPLOY: Duration = Duration::from_secs(3);
 /// Silence allowed beyond the test timeout before the session counts as hung (impt's).
 const EXTRA_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -77,6 +82,7 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
         setup_vm: Some(setup),
         identity: Identity { imp_type: settings.imp_type, ..Identity::default() },
         instruction_budget: settings.instruction_budget,
+        device_boot_delay: if build.agent.is_some() { DEVICE_RESTART_AFTER_DEPLOY } else { Duration::ZERO },
         ..ImpConfig::new(build.device.clone())
     };
     let mut imp = match Imp::new(config) {
