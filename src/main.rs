@@ -34,6 +34,8 @@ enum Command {
     Line(cli::line::Args),
     /// Run an impt test project (impUnit test cases) locally on simulated imps, in virtual time.
     Test(cli::test::Args),
+    /// Write the device (and agent) code as Builder assembles it, with `#line` markers.
+    Build(cli::build::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +46,6 @@ fn main() -> ExitCode {
         Command::Bench(args) => cli::bench::run(&args),
         Command::Line(args) => cli::line::run(&args),
         Command::Test(args) => cli::test::run(&args),
+        Command::Build(args) => cli::build::run(&args),
     }
 }

@@ -1,8 +1,9 @@
-//! `impish check FILE...`: compile each file (without running it) and report its
-//! first error as the reference compiler words and places it; `--ast` prints each
+//! `impish check FILE...`: read each file through Builder as firmware is read, compile
+//! it (without running it) and report its first error as the reference compiler words and
+//! places it, in the original file and line; `--ast` prints each
 //! tree as S-expressions, to see how a program was read.
 
-use super::read_source;
+use super::SourceArgs;
 use impish_vm::syntax::{self, sexpr};
 use impish_vm::{Error, Profile, Vm};
 use std::path::PathBuf;
@@ -16,13 +17,17 @@ pub struct Args {
     /// Print the syntax tree of each file (one S-expression per statement).
     #[arg(long)]
     ast: bool,
+    #[command(flatten)]
+    sources: SourceArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
     let mut failed = 0;
     for path in &args.files {
-        let outcome = read_source(path)
-            .and_then(|(name, source)| check(&source, &name, args.ast).map_err(|err| format!("{err}\n")));
+        let outcome = args
+            .sources
+            .firmware(path)
+            .and_then(|firmware| check(&firmware.source, &firmware.name, args.ast).map_err(|err| format!("{err}\n")));
         if let Err(message) = outcome {
             eprintln!("{message}");
             failed += 1;

@@ -17,9 +17,8 @@ pub struct Args {
     /// Run only some tests: `[testFile][:testCase][::testMethod]`, the file part a regular expression.
     #[arg(long, value_name = "FILTER")]
     tests: Option<String>,
-    /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut` or `DIR/Name.lib.nut`); repeatable.
-    #[arg(long = "lib", value_name = "DIR")]
-    libs: Vec<PathBuf>,
+    #[command(flatten)]
+    sources: super::SourceArgs,
     /// Show the imps' own log (device, agent and status lines) among the test lines.
     #[arg(long)]
     log: bool,
@@ -43,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let options = RunOptions {
         filter,
-        library_dirs: args.libs.clone(),
+        library_dirs: args.sources.libs.clone(),
         show_log: args.log,
         imp_type: args.imp_type,
         instruction_budget: args.instruction_budget.map(|b| b.0),

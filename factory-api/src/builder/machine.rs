@@ -85,12 +85,22 @@ impl At<'_> {
 }
 
 impl<'a> Machine<'a> {
-    /// Preprocesses `entry` and everything it includes.
-    pub fn run(options: &'a Options, reader: &'a dyn SourceReader, entry: Source) -> Result<Assembled, BuilderError> {
+    /// Preprocesses `entry` and everything it includes; `compiled_as_entry`: the output
+    /// will be compiled under the entry's name, so its first line needs no marker.
+    pub fn run(
+        options: &'a Options,
+        reader: &'a dyn SourceReader,
+        entry: Source,
+        compiled_as_entry: bool,
+    ) -> Result<Assembled, BuilderError> {
+        let mut emitter = Emitter::new(options.line_markers);
+        if compiled_as_entry {
+            emitter.assume_start(&entry.display);
+        }
         let mut machine = Machine {
             locator: Locator { reader, options, entry_dir: entry_dir(options, &entry) },
             options,
-            emitter: Emitter::new(options.line_markers),
+            emitter,
             vars: BTreeMap::new(),
             included: HashSet::new(),
             included_texts: HashSet::new(),

@@ -34,10 +34,11 @@ pub use output::{Assembled, Warning};
 pub use reader::{FsReader, MemoryReader, SourceReader};
 pub use value::{Builtin, StrMethod, Value};
 
+use crate::imp::Firmware;
 use machine::Machine;
 use reader::normalize;
-pub use resolve::DEFAULT_GITHUB_CACHE;
 use resolve::{LoadError, Locator, Source};
+pub use resolve::{DEFAULT_GITHUB_CACHE, DEFAULT_LIBRARY_DIR};
 
 /// How to find sources and what to predefine.
 #[derive(Debug, Clone)]
@@ -75,6 +76,15 @@ impl Default for Options {
 }
 
 impl Options {
+    /// What every command that reads firmware uses: Builder's working directory `dir`,
+    /// the library folders `libs` then [`DEFAULT_LIBRARY_DIR`] in `dir`, and the GitHub
+    /// cache [`DEFAULT_GITHUB_CACHE`] in `dir`.
+    pub fn project(dir: &Path, libs: &[PathBuf]) -> Options {
+        let mut library_dirs = libs.to_vec();
+        library_dirs.push(dir.join(DEFAULT_LIBRARY_DIR));
+        Options { working_dir: dir.to_path_buf(), library_dirs, ..Options::default() }
+    }
+
     /// Makes this process's environment variables visible to expressions, as Builder does.
     pub fn with_process_environment(mut self) -> Self {
         self.environment = Some(std::env::vars().collect());
@@ -111,13 +121,22 @@ impl<R: SourceReader> Preprocessor<R> {
             }
             LoadError::Read { path, message } => BuilderError::Read { file: path.clone(), path, message, line: 0 },
         })?;
-        Machine::run(&self.options, &self.reader, source)
+        Machine::run(&self.options, &self.reader, source, true)
+    }
+
+    /// The firmware in the file at `path`: assembled, and named as the entry file, the name
+    /// to compile it under (its first lines are the entry's own, without a `#line` marker,
+    /// so an unpreprocessed file compiles exactly as it reads).
+    pub fn firmware(&self, path: impl AsRef<Path>) -> Result<(Firmware, Vec<Warning>), BuilderError> {
+        let assembled = self.process(&path)?;
+        let name = normalize(path.as_ref()).display().to_string();
+        Ok((Firmware { name, source: assembled.source }, assembled.warnings))
     }
 
     /// Assembles `text` as if it were the file at `path` (which need not exist): relative
     /// includes resolve from its directory. This is how a test runner wraps test files.
     pub fn process_source(&self, path: impl AsRef<Path>, text: &str) -> Result<Assembled, BuilderError> {
         let source = Source::local(normalize(path.as_ref()), text.to_string());
-        Machine::run(&self.options, &self.reader, source)
+        Machine::run(&self.options, &self.reader, source, false)
     }
 }

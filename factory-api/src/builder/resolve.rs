@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use super::reader::{normalize, SourceReader};
 use super::Options;
 
+/// The library folder in the working directory, searched after any others.
+pub const DEFAULT_LIBRARY_DIR: &str = "libs";
 /// The offline GitHub cache's folder in the working directory, unless another is given.
 pub const DEFAULT_GITHUB_CACHE: &str = ".impish";
 

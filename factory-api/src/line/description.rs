@@ -10,6 +10,7 @@
 //! compiled here, once, so a compile error names the firmware file and its line before
 //! any unit is built.
 
+use crate::builder::{BuilderError, Options, Preprocessor};
 use crate::cloud::{ContentType, WebhookEvent};
 use crate::imp::board::Board;
 use crate::imp::identity::ImpType;
@@ -498,15 +499,20 @@ impl Locator<'_> {
         Ok(Code { device, agent })
     }
 
+    /// A firmware file through Builder, as every command reads firmware (the line file's
+    /// folder is Builder's working directory), then compiled to find its errors now.
     fn firmware(&self, path: &Spanned<String>) -> Result<Firmware, LineError> {
         let full: PathBuf = self.base.join(path.get_ref());
-        let name = full.display().to_string();
-        let source = std::fs::read(&full)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|e| self.error(path.span(), format!("cannot read firmware {name}: {e}")))?;
+        let preprocessor = Preprocessor::new(Options::project(self.base, &[]));
+        let (firmware, _) = preprocessor.firmware(&full).map_err(|e| match e {
+            BuilderError::EntryNotFound { .. } | BuilderError::Read { line: 0, .. } => {
+                self.error(path.span(), format!("cannot read firmware {}: {e}", full.display()))
+            }
+            e => LineError::Firmware(e.to_string()),
+        })?;
         let mut vm = impish_vm::Vm::new(impish_vm::Profile::Imp);
-        vm.compile(&source, &name).map_err(|e| LineError::Firmware(e.to_string()))?;
-        Ok(Firmware { name, source })
+        vm.compile(&firmware.source, &firmware.name).map_err(|e| LineError::Firmware(e.to_string()))?;
+        Ok(firmware)
     }
 
     fn fault(&self, raw: &Spanned<RawFault>, board: &BoardSpec, check: &Board) -> Result<Fault, LineError> {

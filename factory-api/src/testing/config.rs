@@ -10,7 +10,7 @@
 //! or `"none"`). The legacy `.imptest` may hold `/* */` and `//` comments, as impTest's did.
 
 use super::TestError;
-use crate::builder::{Value as BuilderValue, DEFAULT_GITHUB_CACHE};
+use crate::builder::{Value as BuilderValue, DEFAULT_GITHUB_CACHE, DEFAULT_LIBRARY_DIR};
 use crate::imp::identity::ImpType;
 use crate::imp::DEFAULT_INSTRUCTION_BUDGET;
 use serde_json::{Map, Value as Json};
@@ -26,9 +26,6 @@ pub const DEFAULT_TEST_FILES: [&str; 2] = ["*.test.nut", "tests/**/*.test.nut"];
 /// impt's default per-test timeout in seconds (impTest's was 10).
 pub const DEFAULT_TIMEOUT: f64 = 30.0;
 const LEGACY_DEFAULT_TIMEOUT: f64 = 10.0;
-
-/// Library folder used when it exists and nothing else is configured.
-pub const DEFAULT_LIBRARY_DIR: &str = "libs";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TestConfig {
