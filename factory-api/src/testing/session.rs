@@ -22,9 +22,12 @@ use std::time::Duration;
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long after the agent the device boots in a session with agent code: impt deploys,
 /// the agent restarts at once, and the device downloads the code and restarts [U: not
-/// documented; a few seconds on real imps]. Partner code relies on this order (an agent's
-/// handlers are up when the device's first messages arrive).
-pub const DEVICE_RESTART_AFTER_DEPLOY: Duration = Duration::from_secs(3);
+/// documented]. MessageManager's partner tests bound it: the device's handlers must be up
+/// (1.0 s after its boot) before the agent test's first message (2.5 s after the agent's),
+/// and its first message (1.5 s after boot) must come after the agent test listens (2 s):
+/// between 0.5 and 1.5 s; its configuration calls the two sides "cannot start
+/// simultaneously".
+pub const DEVICE_RESTART_AFTER_DEPLOY: Duration = Duration::from_secs(1);
 /// Silence allowed beyond the test timeout before the session counts as hung (impt's).
 const EXTRA_TIMEOUT: Duration = Duration::from_secs(5);
 

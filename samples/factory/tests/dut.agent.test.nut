@@ -1,6 +1,6 @@
 // The DUT's agent forwards the device's result to the fixture's agent. Its partner,
-// dut.device.nut in this folder, plays the device: it sends a result as it boots (the unit
-// code under test sends its own too). The fixture's agent is this agent's own URL, so the
+// dut.device.nut in this folder, plays the device: it sends a result five seconds in (the
+// unit code under test may send its own too). The fixture's agent is this agent's own URL, so the
 // requests come back to it.
 
 class ForwardingTest extends ImpTestCase {
