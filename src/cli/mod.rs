@@ -21,7 +21,8 @@ pub mod test;
 pub struct SourceArgs {
     /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut`, `DIR/Name.lib.nut`
     /// or a checkout `DIR/Name/Name.lib.nut`) and of repository checkouts for `@include
-    /// "github:OWNER/REPO/PATH"` (`DIR/REPO/PATH`); repeatable [also: ./libs].
+    /// "github:OWNER/REPO/PATH"` (`DIR/REPO/PATH`); repeatable [also: libs/ in the current
+    /// folder, or in the test home for `impish test`].
     #[arg(long = "lib", value_name = "DIR")]
     pub libs: Vec<PathBuf>,
 }

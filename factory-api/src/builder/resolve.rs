@@ -170,7 +170,7 @@ impl Locator<'_> {
         }
         Err(LoadError::NotCached {
             file: saved.display().to_string(),
-            checkouts: checkouts.iter().map(|c| c.display().to_string()).collect(),
+            checkouts: checkouts.iter().map(|c| normalize(c).display().to_string()).collect(),
         })
     }
 
