@@ -7,7 +7,9 @@
 #
 # Each library runs unchanged, with REPOS_DIR as a library folder (`--lib`), so a
 # `github:` include of another library is served by its checkout beside it. Libraries
-# written for a particular imp get its type (LIS3DH and HTS221: the impExplorer's imp001).
+# written for a particular imp get its type (LIS3DH and HTS221: the impExplorer's imp001);
+# SPIFlashFileSystem's 4 MB flash walks run without impish's runaway-code budget (a real
+# imp has none).
 # IMPISH names the impish binary (default: target/release/impish, else impish on PATH);
 # TIMEOUT bounds each library's run in seconds (default 900).
 set -u
@@ -30,6 +32,7 @@ fi
 extra_args() {
     case "$1" in
         LIS3DH | HTS221) echo "--type imp001" ;;
+        SPIFlashFileSystem) echo "--instruction-budget none" ;;
     esac
 }
 
