@@ -148,7 +148,7 @@ fn pins_configure_read_write_and_report_errors() {
 fn buses_and_flash_act_on_the_hardware_models() {
     let mut imp = imp(
         r#"
-        local i2c = hardware.i2c89;
+        local i2c = hardware.i2c0;
         server.log("unconfigured read: " + i2c.read(0xBE, "\x0F", 1) + " error " + i2c.readerror());
         i2c.configure(CLOCK_SPEED_400_KHZ);
         server.log("WHO_AM_I " + (i2c.read(0xBE, "\x0F", 1)[0] & 0xFF));
@@ -165,7 +165,7 @@ fn buses_and_flash_act_on_the_hardware_models() {
         "#,
         None,
     );
-    imp.board_mut().i2c_bus("i2c89").expect("i2c89").attach(0xbe, Box::new(RegisterMap::new(&[(0x0f, 0xbc)])));
+    imp.board_mut().i2c_bus("i2c0").expect("i2c0").attach(0xbe, Box::new(RegisterMap::new(&[(0x0f, 0xbc)])));
     imp.run_for(Duration::from_secs(1));
     assert_eq!(
         &log_of(&imp)[..5],
@@ -541,7 +541,7 @@ fn scripted_uart_input_runs_the_data_callback() {
     let unknown = script::parse("uart7 receive \"x\"").expect("script").remove(0);
     assert_eq!(
         imp.schedule_input(unknown).map_err(|e| e.to_string()),
-        Err("the input script drives uart7, which this imp005 does not have".into())
+        Err("the input script acts on uart7, which this imp005 does not have".into())
     );
     imp.run_for(Duration::from_secs(4));
     assert_eq!(

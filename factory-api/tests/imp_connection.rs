@@ -2,8 +2,9 @@
 //! the send policies, `server.connect`/`disconnect`, and what the agent sees.
 
 mod imp_support;
-use imp_support::{imp, log_of, secs};
+use imp_support::{imp, imp_of, log_of, secs};
 use impish_factory::hardware::script;
+use impish_factory::imp::identity::ImpType;
 
 /// An agent that reports its device coming and going.
 const WATCHING_AGENT: &str = r#"
@@ -50,7 +51,7 @@ fn a_long_outage_puts_the_device_to_sleep_until_a_retry_connects() {
         server.log("boot " + nv.boots + ", wake reason " + hardware.wakereason());
         if (nv.boots == 1) imp.wakeup(30, function() { server.log("never: Squirrel is suspended"); });
     "#;
-    let mut imp = imp(device, Some(WATCHING_AGENT));
+    let mut imp = imp_of(ImpType::Imp003, device, Some(WATCHING_AGENT));
     // Down from 5 s to 705 s: impOS tries 5–65 s and 605–665 s, then connects at 1205 s.
     imp.schedule_disconnect(secs(5.0), secs(700.0));
     imp.run_for(secs(1300.0));

@@ -2,8 +2,9 @@
 //! (or when the wake-up pin rises) with `nv` kept and `hardware.wakereason()` set.
 
 mod imp_support;
-use imp_support::{imp, log_of, run, secs};
+use imp_support::{imp, imp_of, log_of, run, secs};
 use impish_factory::hardware::script;
+use impish_factory::imp::identity::ImpType;
 
 const WATCHING_AGENT: &str = r#"
     device.onconnect(function() { server.log("device connected"); });
@@ -28,7 +29,7 @@ fn sleepfor_restarts_squirrel_with_nv_kept_and_a_timer_wake_reason() {
             });
         }
     "#;
-    let mut imp = imp(device, Some(WATCHING_AGENT));
+    let mut imp = imp_of(ImpType::Imp003, device, Some(WATCHING_AGENT));
     imp.run_for(secs(60.0));
     // The device connects and sleeps in one idle point; the agent hears of both after.
     assert_eq!(
@@ -64,7 +65,7 @@ fn a_rising_wakeup_pin_ends_the_sleep_early() {
             imp.deepsleepfor(3600);
         }
     "#;
-    let mut imp = imp(device, None);
+    let mut imp = imp_of(ImpType::Imp003, device, None);
     for input in script::parse("press pinW at 12 s").expect("script") {
         imp.schedule_input(input).expect("pinW exists");
     }
@@ -99,30 +100,43 @@ fn sleepuntil_wakes_at_the_next_utc_time_of_day() {
     assert_eq!(imp.log()[2].at, secs(2.0 * 86_400.0 + 6.0 * 3600.0));
 }
 
+/// `nv` lasts "as long as the device is powered": a restart after an error keeps it.
 #[test]
-fn nv_is_lost_when_squirrel_restarts_after_an_error() {
-    let log = run(
-        r#"
+fn nv_survives_a_squirrel_restart_after_an_error() {
+    let device = r#"
         server.log("nv " + ("nv" in getroottable() ? nv.x : "absent") + ", reason " + hardware.wakereason());
         if (hardware.wakereason() == WAKEREASON_POWER_ON) {
             nv <- { x = 1 };
             imp.wakeup(1, function() { throw "boom"; });
         }
-        "#,
-        None,
-        5,
-    );
+    "#;
+    let mut imp = imp_of(ImpType::Imp003, device, None);
+    imp.run_for(secs(5.0));
     assert_eq!(
-        log,
+        log_of(&imp),
         [
             "00:00.000 [Device] nv absent, reason 0",
             "00:00.000 [Status] Device connected",
             "00:01.000 [Device] ERROR: boom",
             "00:01.000 [Device] ERROR:   in unknown device.nut:5",
             "00:01.000 [Status] Device restarting after an uncaught error",
-            "00:02.000 [Device] nv absent, reason 5",
+            "00:02.000 [Device] nv 1, reason 5",
         ]
     );
+}
+
+/// The imp004m and imp005 keep no `nv` (imp_type::Features::nv).
+#[test]
+fn an_imp005_keeps_no_nv() {
+    let device = r#"
+        server.log("nv " + ("nv" in getroottable() ? nv.x : "absent") + ", reason " + hardware.wakereason());
+        if (hardware.wakereason() == WAKEREASON_POWER_ON) {
+            nv <- { x = 1 };
+            imp.onidle(@() imp.deepsleepfor(5));
+        }
+    "#;
+    let log = run(device, None, 10);
+    assert!(log.contains(&"00:05.000 [Device] nv absent, reason 1".to_string()), "{log:?}");
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn unit(world: &mut World, name: &str, mac: u64, sensor: bool) -> ImpId {
     assert!(board.wire("pinA", "pinB", Duration::ZERO));
     if sensor {
         let registers = RegisterMap::new(&[(0x0f, 0xbc), (0x2a, 0xc4), (0x2b, 0x09)]);
-        board.i2c_bus("i2c89").expect("i2c89").attach(0xbe, Box::new(registers));
+        board.i2c_bus("i2c0").expect("i2c0").attach(0xbe, Box::new(registers));
     }
     drop(board);
     id

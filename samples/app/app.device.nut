@@ -5,7 +5,7 @@ const SENSOR = 0xBE;
 const TEMP_REG = "\x2A";
 const PERIOD = 60;
 
-i2c <- hardware.i2c89;
+i2c <- hardware.i2c0;
 i2c.configure(CLOCK_SPEED_400_KHZ);
 
 function readCelsius() {

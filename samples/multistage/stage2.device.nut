@@ -12,7 +12,7 @@ const SENSOR_ID = 0xBC;
 const TEMP_REG = "\x2A";        // two bytes, little-endian, hundredths of a degree C
 const CAL_ADDR = 0x0000;
 
-i2c <- hardware.i2c89;
+i2c <- hardware.i2c0;
 
 function testCalibration() {
     local flash = hardware.spiflash;

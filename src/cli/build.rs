@@ -3,7 +3,7 @@
 //! `#require`d libraries), written to DIR with `#line` markers that map each line back
 //! to its original file and line — what impt's `--debug` keeps in `.build/`.
 
-use super::SourceArgs;
+use super::{SourceArgs, Stop};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,22 +32,19 @@ pub fn run(args: &Args) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::FAILURE
-        }
+        Err(stop) => stop.report(),
     }
 }
 
 /// Assembles every source first (nothing is written when one fails), then writes them.
-fn build(args: &Args) -> Result<Vec<PathBuf>, String> {
+fn build(args: &Args) -> Result<Vec<PathBuf>, Stop> {
     let inputs: Vec<&Path> = std::iter::once(args.device.as_path()).chain(args.agent.as_deref()).collect();
     let mut outputs: Vec<(PathBuf, String)> = Vec::new();
     for input in inputs {
         let name = input.file_name().ok_or_else(|| format!("{}: not a file name", input.display()))?;
         let target = args.out.join(name);
         if outputs.iter().any(|(other, _)| *other == target) {
-            return Err(format!("the device and agent code would both be written to {}", target.display()));
+            return Err(format!("the device and agent code would both be written to {}", target.display()).into());
         }
         let firmware = args.sources.firmware(input)?;
         // Compiled under another name, the file must name its origin from its first line.

@@ -1,7 +1,7 @@
 //! One module per subcommand, and what several of them share: reading a source file
 //! (plain, or firmware through Builder) and naming a profile.
 
-use impish_factory::builder::{Options, Preprocessor};
+use impish_factory::builder::{BuilderError, Options, Preprocessor};
 use impish_factory::imp::Firmware;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,10 +29,14 @@ pub struct SourceArgs {
 
 impl SourceArgs {
     /// The firmware in `path` through Builder; its `@warning`s go to stderr. Errors name
-    /// the original file and line.
-    pub fn firmware(&self, path: &Path) -> Result<Firmware, String> {
+    /// the original file and line: a file that cannot be read is bad input, a Builder
+    /// error in it (a missing include or library, `@error`) is firmware that failed.
+    pub fn firmware(&self, path: &Path) -> Result<Firmware, Stop> {
         let preprocessor = Preprocessor::new(Options::project(Path::new(""), &self.libs));
-        let (firmware, warnings) = preprocessor.firmware(path).map_err(|e| e.to_string())?;
+        let (firmware, warnings) = preprocessor.firmware(path).map_err(|e| match e {
+            BuilderError::EntryNotFound { .. } | BuilderError::Read { line: 0, .. } => Stop::BadInput(e.to_string()),
+            e => Stop::Failed(e.to_string()),
+        })?;
         for warning in warnings {
             eprintln!("{}:{}: warning: {}", warning.file, warning.line, warning.message);
         }
@@ -50,6 +54,32 @@ pub fn read_source(path: &Path) -> Result<(String, String), String> {
             Ok((name, String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).into_owned()))
         }
         Err(e) => Err(format!("{name}: cannot read: {e}")),
+    }
+}
+
+/// Why a command stopped before its end, which decides its exit status.
+pub enum Stop {
+    /// What it ran failed (firmware that does not compile): exit 1.
+    Failed(String),
+    /// It was given something it cannot use: exit 2.
+    BadInput(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::BadInput(message)
+    }
+}
+
+impl Stop {
+    /// Says why on stderr; the exit status.
+    pub fn report(self) -> std::process::ExitCode {
+        let (message, status) = match self {
+            Stop::Failed(message) => (message, 1),
+            Stop::BadInput(message) => (message, 2),
+        };
+        eprintln!("{message}");
+        std::process::ExitCode::from(status)
     }
 }
 

@@ -5,8 +5,11 @@
 //! parts, stuck pins) and read back their outputs (LED levels over time, bytes sent
 //! to a printer, flash contents).
 
+pub mod ambient;
 pub mod i2c;
 pub mod pin;
+pub mod sampler;
 pub mod script;
+pub mod spi;
 pub mod spiflash;
 pub mod uart;

@@ -30,7 +30,7 @@ pub enum PinMode {
 }
 
 impl PinMode {
-    fn is_digital_input(self) -> bool {
+    pub fn is_digital_input(self) -> bool {
         matches!(self, PinMode::DigitalIn { .. })
     }
 }
@@ -73,6 +73,9 @@ pub struct Pin {
     external: Option<f32>,
     /// A fault: the wire is held at this level whatever anyone drives.
     stuck: Option<f32>,
+    /// What the module drives the pin to until firmware configures it (the imp005's
+    /// pins; every other imp's float).
+    unconfigured_drive: Option<f32>,
     trace: Vec<LevelChange>,
 }
 
@@ -84,8 +87,14 @@ impl Pin {
             output: 0.0,
             external: None,
             stuck: None,
+            unconfigured_drive: None,
             trace: Vec::new(),
         }
+    }
+
+    /// A pin the module drives to `level` until firmware configures it.
+    pub fn driven_until_configured(name: &str, level: f32) -> Pin {
+        Pin { unconfigured_drive: Some(level), ..Pin::new(name) }
     }
 
     pub fn name(&self) -> &str {
@@ -118,7 +127,8 @@ impl Pin {
             PinMode::DigitalOut(Drive::OpenDrain) => floating(false),
             PinMode::DigitalOut(Drive::OpenDrainPullUp) => floating(true),
             PinMode::DigitalIn { pull: Pull::Up, .. } => floating(true),
-            PinMode::DigitalIn { .. } | PinMode::AnalogIn | PinMode::Unconfigured => floating(false),
+            PinMode::Unconfigured => self.unconfigured_drive.unwrap_or_else(|| floating(false)),
+            PinMode::DigitalIn { .. } | PinMode::AnalogIn => floating(false),
         }
     }
 
@@ -169,6 +179,15 @@ impl Pin {
         &self.trace
     }
 
+    /// The level on the wire at `at` (not after now), from the trace.
+    pub fn level_at(&self, at: SimTime) -> f32 {
+        let before = self.trace.partition_point(|change| change.at <= at);
+        match before {
+            0 => self.trace.first().map_or_else(|| self.level(), |first| first.level),
+            n => self.trace[n - 1].level,
+        }
+    }
+
     fn record(&mut self, at: SimTime) {
         let level = self.level();
         if self.trace.last().is_none_or(|last| last.level != level) {
@@ -196,6 +215,7 @@ mod tests {
         led.write(0.0, secs(2.0)).expect("write");
         let levels: Vec<(f32, f32)> = led.trace().iter().map(|c| (c.at.as_secs_f32(), c.level)).collect();
         assert_eq!(levels, vec![(0.0, 0.0), (1.0, 1.0), (2.0, 0.0)]);
+        assert_eq!((led.level_at(secs(0.5)), led.level_at(secs(1.0)), led.level_at(secs(9.0))), (0.0, 1.0, 0.0));
         assert_eq!(led.read(), Ok(Reading::Digital(0)));
     }
 
@@ -232,6 +252,11 @@ mod tests {
         line.stick(Some(1.0), secs(2.0));
         line.write(0.0, secs(3.0)).expect("writes are accepted");
         assert_eq!(line.read(), Ok(Reading::Digital(1)), "a stuck pin ignores its driver");
+        let mut driven = Pin::driven_until_configured("pinB", 1.0);
+        driven.drive(Some(0.0), secs(0.0));
+        assert_eq!(driven.level(), 1.0, "the module drives it, not the outside");
+        driven.configure(PinMode::DigitalIn { pull: Pull::None, wakeup: false }, None, secs(1.0));
+        assert_eq!(driven.level(), 0.0, "configured, it floats to what the outside drives");
         let mut unconfigured = Pin::new("pinQ");
         assert_eq!(unconfigured.read(), Err(PinError::Unconfigured("pinQ".into())));
         assert_eq!(unconfigured.write(1.0, secs(0.0)), Err(PinError::Unconfigured("pinQ".into())));

@@ -10,16 +10,35 @@
 //! stick pinD high at 1 s            # a fault: the line is held high
 //! uart1 receive "OK 42\r\n" at 1.5 s  # the part on uart1 sends a line
 //! network down at 10 s for 90 s      # the device's link to the server drops
+//! http GET /status at 3 s             # a client calls the agent's URL
+//! http POST /led "on" header "Content-Type: text/plain" at 4 s
+//! spiEBCA receive "\x9f\x01" at 1 s   # the part on an SPI bus clocks these bytes back
+//! voltage 3.05 at 20 s               # the supply sags (hardware.voltage())
+//! lightlevel 1200 at 4 s             # the BlinkUp sensor is covered (hardware.lightlevel())
+//! rssi -82 at 30 s                   # the joined network's signal weakens (imp.rssi())
+//! wifi "Shop floor" rssi -48 channel 11 open at 2 s  # a network comes in range
+//! wifi "Shop floor" gone at 60 s     # ... and goes
+//! usb connect 0403:6001 "FT232R" at 3 s  # a USB device is plugged in (hardware.usb)
+//! usb disconnect at 9 s
 //! ```
 //!
 //! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
 //! back at the end (`for` defaults to 0.1 s). `UART receive "TEXT"` puts bytes in the
 //! UART's receive buffer (its `configure` callback runs); the text is quoted and takes
-//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`. `network down ... for` drops
-//! the device's link to the server (`Imp::schedule_disconnect`). Times take `s` or `ms`;
-//! without `at` an action happens at time 0.
+//! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`; `SPI receive "TEXT"` queues
+//! bytes the SPI peripheral clocks back on the next transfers. `network down ... for`
+//! drops the device's link to the server (`Imp::schedule_disconnect`). `http METHOD
+//! PATH` sends a request to the agent's URL (its `http.onrequest` answers; the answer is
+//! logged): the quoted text after the path is its body, each `header "Name: value"` a
+//! header; the path and quoted texts keep their case. The lines after it change the
+//! imp's surroundings (`super::ambient`): the first network in range is the one the imp
+//! joined (`impish-lab` unless one is named); a `wifi` line's fields other than its SSID
+//! are optional (`bssid` takes 12 hex digits). Times take `s` or `ms`; without `at` an
+//! action happens at time 0.
 
+use super::ambient::{Change, UsbDevice, WifiNetwork};
 use crate::cloud::SimTime;
+use crate::imp::http::HttpRequest;
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,12 +51,17 @@ pub enum Action {
     Receive(Vec<u8>),
     /// The device's network goes down for this long (`pin` is `network`).
     Disconnect(Duration),
+    /// A client outside calls the agent's URL (`pin` is `agent`); the request's `url`
+    /// is the path after the agent's URL, `/status?x=1`.
+    Request(HttpRequest),
+    /// The surroundings change (`pin` names what: `voltage`, `wifi`, `usb`...).
+    Ambient(Change),
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InputEvent {
     pub at: SimTime,
-    /// The pin acted on (for `Action::Receive`, the UART: `uart1`).
+    /// The pin acted on (for `Action::Receive`, the UART or SPI bus: `uart1`).
     pub pin: String,
     pub action: Action,
 }
@@ -54,20 +78,27 @@ pub fn parse(script: &str) -> Result<Vec<InputEvent>, ScriptError> {
     let mut events = Vec::new();
     for (index, raw) in script.lines().enumerate() {
         let fail = |message: String| ScriptError { line: index + 1, message };
-        let (words, text) = tokens(raw).map_err(fail)?;
-        if words.is_empty() {
+        let line = tokens(raw).map_err(fail)?;
+        if line.words.is_empty() {
             continue;
         }
-        parse_line(&words, text, &mut events).map_err(fail)?;
+        parse_line(line, &mut events).map_err(fail)?;
     }
     events.sort_by_key(|e| e.at);
     Ok(events)
 }
 
-/// A line's words, lower-cased, up to a `#` comment; a quoted text (kept as bytes, its
-/// escapes decoded) stands in the words as `"`.
-fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
-    let (mut words, mut text) = (Vec::new(), None);
+/// A line as read: its words up to a `#` comment, lower-cased and as written, and its
+/// quoted texts (kept as bytes, their escapes decoded), each standing in the words as `"`.
+#[derive(Default)]
+struct Line {
+    words: Vec<String>,
+    written: Vec<String>,
+    texts: std::collections::VecDeque<Vec<u8>>,
+}
+
+fn tokens(line: &str) -> Result<Line, String> {
+    let mut read = Line::default();
     let mut chars = line.chars().peekable();
     while let Some(&c) = chars.peek() {
         match c {
@@ -77,11 +108,9 @@ fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
             }
             '"' => {
                 chars.next();
-                if text.is_some() {
-                    return Err("only one quoted text per line".into());
-                }
-                text = Some(quoted(&mut chars)?);
-                words.push("\"".to_string());
+                read.texts.push_back(quoted(&mut chars)?);
+                read.words.push("\"".to_string());
+                read.written.push("\"".to_string());
             }
             _ => {
                 let mut word = String::new();
@@ -89,14 +118,15 @@ fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
                     if c.is_whitespace() || c == '#' || c == '"' {
                         break;
                     }
-                    word.push(c.to_ascii_lowercase());
+                    word.push(c);
                     chars.next();
                 }
-                words.push(word);
+                read.words.push(word.to_ascii_lowercase());
+                read.written.push(word);
             }
         }
     }
-    Ok((words, text))
+    Ok(read)
 }
 
 /// The bytes of a quoted text after its opening quote, through the closing one.
@@ -127,8 +157,8 @@ fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Vec<u8
     }
 }
 
-fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEvent>) -> Result<(), String> {
-    let mut rest = Words { words, at: 0 };
+fn parse_line(mut line: Line, events: &mut Vec<InputEvent>) -> Result<(), String> {
+    let mut rest = Words { words: &line.words, at: 0 };
     let first = rest.next("an action")?;
     match first.as_str() {
         "press" => {
@@ -180,20 +210,116 @@ fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEve
             let duration = duration.ok_or("network down needs \"for\" and how long")?;
             events.push(InputEvent { at, pin: "network".into(), action: Action::Disconnect(duration) });
         }
-        word if word.starts_with("uart") => {
+        word if word.starts_with("uart") || word.starts_with("spi") => {
+            let bus = bus_name(word);
             rest.expect("receive")?;
-            rest.expect("\"").map_err(|_| format!("expected the quoted text {word} receives"))?;
-            let bytes = text.unwrap_or_default();
+            rest.expect("\"").map_err(|_| format!("expected the quoted text {bus} receives"))?;
+            let bytes = line.texts.pop_front().unwrap_or_default();
             let at = rest.optional_at()?;
-            events.push(InputEvent { at, pin: word.to_string(), action: Action::Receive(bytes) });
+            events.push(InputEvent { at, pin: bus, action: Action::Receive(bytes) });
+        }
+        "voltage" | "lightlevel" | "rssi" | "wifi" | "usb" => {
+            let change = ambient_change(&first, &mut rest, line.texts.pop_front())?;
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: first, action: Action::Ambient(change) });
+        }
+        "http" => {
+            let method = rest.next("a method (GET, POST, ...)")?.to_ascii_uppercase();
+            let path = line.written.get(rest.at).cloned().filter(|p| p.starts_with('/'));
+            let url = path.ok_or_else(|| format!("expected the path after http {method}, like /status"))?;
+            rest.at += 1;
+            let mut texts = line.texts.drain(..);
+            let mut request = HttpRequest { method, url, headers: Vec::new(), body: Vec::new() };
+            if rest.peek() == Some("\"") {
+                rest.at += 1;
+                request.body = texts.next().unwrap_or_default();
+            }
+            while rest.peek() == Some("header") {
+                rest.at += 1;
+                rest.expect("\"").map_err(|_| "expected a quoted \"Name: value\" after header".to_string())?;
+                let header = String::from_utf8_lossy(&texts.next().unwrap_or_default()).into_owned();
+                let (name, value) = header.split_once(':').ok_or(format!("header {header:?} has no colon"))?;
+                request.headers.push((name.trim().to_string(), value.trim().to_string()));
+            }
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: "agent".into(), action: Action::Request(request) });
         }
         other => {
             return Err(format!(
-                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive or network down)"
+                "unknown action {other:?} (expected press, set, stick, PIN analog, UART or SPI receive, network \
+                 down, voltage, lightlevel, rssi, wifi, usb or http)"
             ))
         }
     }
     Ok(())
+}
+
+/// A UART's or SPI bus's name in the imp's spelling: the letters after `uart`/`spi`
+/// upper-cased (`uartDM`, `spiEBCA`, `uart1289`).
+fn bus_name(word: &str) -> String {
+    let prefix = if word.starts_with("uart") { "uart" } else { "spi" };
+    format!("{prefix}{}", word[prefix.len()..].to_ascii_uppercase())
+}
+
+/// The change a `voltage`, `lightlevel`, `rssi`, `wifi` or `usb` line makes.
+fn ambient_change(what: &str, rest: &mut Words, text: Option<Vec<u8>>) -> Result<Change, String> {
+    let quoted = |text: Option<Vec<u8>>| String::from_utf8_lossy(&text.unwrap_or_default()).into_owned();
+    Ok(match what {
+        "voltage" => {
+            let volts = rest.number("a voltage")?;
+            if !(0.0..=6.0).contains(&volts) {
+                return Err(format!("voltage {volts} is outside 0 to 6 V"));
+            }
+            Change::Voltage(volts)
+        }
+        "lightlevel" => Change::LightLevel(rest.integer("a light level from 0 to 65535")?),
+        "rssi" => Change::Rssi(rest.integer("an RSSI in dBm, -100 to 0")?),
+        "wifi" => {
+            rest.expect("\"").map_err(|_| "expected the network's quoted SSID after wifi".to_string())?;
+            let ssid = quoted(text);
+            if rest.peek() == Some("gone") {
+                rest.at += 1;
+                return Ok(Change::NetworkGone(ssid));
+            }
+            let mut network = WifiNetwork::named(&ssid);
+            while let Some(field) = rest.peek().filter(|w| *w != "at").map(str::to_string) {
+                rest.at += 1;
+                match field.as_str() {
+                    "rssi" => network.rssi = rest.integer("an RSSI in dBm")?,
+                    "channel" => network.channel = rest.integer("a channel, 1 to 165")?,
+                    "open" => network.open = true,
+                    "bssid" => {
+                        let bssid = rest.next("a BSSID")?;
+                        if bssid.len() != 12 || !bssid.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(format!("expected a BSSID of 12 hex digits, found {bssid:?}"));
+                        }
+                        network.bssid = bssid;
+                    }
+                    other => return Err(format!("unexpected {other:?} in a wifi line (rssi, channel, open, bssid)")),
+                }
+            }
+            Change::Network(network)
+        }
+        _ => match rest.next("connect or disconnect after usb")?.as_str() {
+            "disconnect" => Change::Usb(None),
+            "connect" => {
+                let ids = rest.next("the device's VID:PID in hex")?;
+                let parsed = ids
+                    .split_once(':')
+                    .and_then(|(v, p)| Some((u16::from_str_radix(v, 16).ok()?, u16::from_str_radix(p, 16).ok()?)));
+                let (vendor_id, product_id) =
+                    parsed.ok_or(format!("expected VID:PID in hex (0403:6001), found {ids:?}"))?;
+                let product = if rest.peek() == Some("\"") {
+                    rest.at += 1;
+                    quoted(text)
+                } else {
+                    String::new()
+                };
+                Change::Usb(Some(UsbDevice { vendor_id, product_id, product }))
+            }
+            other => return Err(format!("expected connect or disconnect after usb, found {other:?}")),
+        },
+    })
 }
 
 struct Words<'a> {
@@ -229,6 +355,11 @@ impl Words<'_> {
     }
 
     fn number(&mut self, what: &str) -> Result<f32, String> {
+        let word = self.next(what)?;
+        word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
+    }
+
+    fn integer<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
         let word = self.next(what)?;
         word.parse().map_err(|_| format!("expected {what}, found {word:?}"))
     }
@@ -339,6 +470,79 @@ mod tests {
         );
         assert!(parse("network down at 1").expect_err("no duration").message.contains("needs \"for\""));
         assert!(parse("network up").is_err());
+    }
+
+    #[test]
+    fn http_requests_to_the_agent_keep_their_path_body_and_headers() {
+        let events = parse(
+            "http GET /Status?x=1 at 3 s\n\
+             http post /led \"On\" header \"Content-Type: text/plain\" header \"X-Id: 7\" at 4s",
+        )
+        .expect("valid script");
+        let request = |e: &InputEvent| match &e.action {
+            Action::Request(r) => r.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((events[0].at, events[0].pin.as_str()), (at(3000), "agent"));
+        let get = request(&events[0]);
+        assert_eq!((get.method.as_str(), get.url.as_str(), get.body.len()), ("GET", "/Status?x=1", 0));
+        let post = request(&events[1]);
+        assert_eq!((post.method.as_str(), post.url.as_str(), post.body.as_slice()), ("POST", "/led", &b"On"[..]));
+        let headers = [("Content-Type".to_string(), "text/plain".to_string()), ("X-Id".into(), "7".into())];
+        assert_eq!(post.headers, headers);
+        for (bad, why) in [
+            ("http GET status", "expected the path"),
+            ("http POST /x header at 1", "expected a quoted"),
+            ("http POST /x header \"nocolon\"", "has no colon"),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn spi_and_surroundings() {
+        let events = parse(
+            "spiebca receive \"\\x9f\" at 1 s\nvoltage 3.05 at 2s\nlightlevel 1200\nrssi -82 at 3 s\n\
+             wifi \"Shop floor\" rssi -48 channel 11 open bssid 0C2A69000099 at 4 s\nwifi \"Shop floor\" gone at 5 s\n\
+             usb connect 0403:6001 \"FT232R\" at 6 s\nusb disconnect at 7 s",
+        )
+        .expect("valid script");
+        let summary: Vec<(u64, &str, Action)> =
+            events.iter().map(|e| (e.at.as_secs(), e.pin.as_str(), e.action.clone())).collect();
+        let shop = WifiNetwork {
+            rssi: -48,
+            channel: 11,
+            open: true,
+            bssid: "0c2a69000099".into(),
+            ..WifiNetwork::named("Shop floor")
+        };
+        let ft232 = UsbDevice { vendor_id: 0x0403, product_id: 0x6001, product: "FT232R".into() };
+        assert_eq!(
+            summary,
+            vec![
+                (0, "lightlevel", Action::Ambient(Change::LightLevel(1200))),
+                (1, "spiEBCA", Action::Receive(vec![0x9f])),
+                (2, "voltage", Action::Ambient(Change::Voltage(3.05))),
+                (3, "rssi", Action::Ambient(Change::Rssi(-82))),
+                (4, "wifi", Action::Ambient(Change::Network(shop))),
+                (5, "wifi", Action::Ambient(Change::NetworkGone("Shop floor".into()))),
+                (6, "usb", Action::Ambient(Change::Usb(Some(ft232)))),
+                (7, "usb", Action::Ambient(Change::Usb(None))),
+            ]
+        );
+        for (bad, why) in [
+            ("voltage 9", "outside 0 to 6 V"),
+            ("lightlevel 70000", "a light level"),
+            ("wifi Lab", "quoted SSID"),
+            ("wifi \"Lab\" colour red", "unexpected \"colour\""),
+            ("wifi \"Lab\" bssid 12", "12 hex digits"),
+            ("usb connect 0403", "VID:PID"),
+            ("usb wiggle", "connect or disconnect"),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -28,12 +28,19 @@ pub struct Transmission {
 }
 
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
-#[error("uart {0} is not configured")]
-pub struct NotConfigured(pub String);
+pub enum UartError {
+    #[error("uart {0} is not configured")]
+    NotConfigured(String),
+    /// The imp002's `uartB`: "there is no available transmit pin".
+    #[error("uart {0} has no transmit pin: it only receives")]
+    ReceiveOnly(String),
+}
 
 #[derive(Clone, Debug)]
 pub struct Uart {
     name: String,
+    /// It has a transmit pin (every UART but the imp002's `uartB`).
+    transmits: bool,
     config: Option<UartConfig>,
     sent: Vec<Transmission>,
     incoming: VecDeque<u8>,
@@ -41,7 +48,12 @@ pub struct Uart {
 
 impl Uart {
     pub fn new(name: &str) -> Uart {
-        Uart { name: name.into(), config: None, sent: Vec::new(), incoming: VecDeque::new() }
+        Uart { name: name.into(), transmits: true, config: None, sent: Vec::new(), incoming: VecDeque::new() }
+    }
+
+    /// A UART with a receive pin only.
+    pub fn receive_only(name: &str) -> Uart {
+        Uart { transmits: false, ..Uart::new(name) }
     }
 
     pub fn name(&self) -> &str {
@@ -60,9 +72,12 @@ impl Uart {
         self.config
     }
 
-    pub fn write(&mut self, bytes: &[u8], now: SimTime) -> Result<(), NotConfigured> {
+    pub fn write(&mut self, bytes: &[u8], now: SimTime) -> Result<(), UartError> {
         if self.config.is_none() {
-            return Err(NotConfigured(self.name.clone()));
+            return Err(UartError::NotConfigured(self.name.clone()));
+        }
+        if !self.transmits {
+            return Err(UartError::ReceiveOnly(self.name.clone()));
         }
         self.sent.push(Transmission { at: now, bytes: bytes.to_vec() });
         Ok(())
@@ -104,7 +119,7 @@ mod tests {
     #[test]
     fn records_what_is_sent_and_queues_what_arrives() {
         let mut printer = Uart::new("uart0");
-        assert_eq!(printer.write(b"x", Duration::ZERO), Err(NotConfigured("uart0".into())));
+        assert_eq!(printer.write(b"x", Duration::ZERO), Err(UartError::NotConfigured("uart0".into())));
         printer.configure(UartConfig { baud: 9600, word_bits: 8, parity: Parity::None, stop_bits: 1, flags: 0 });
         printer.write(b"LABEL ", Duration::from_secs(3)).expect("configured");
         printer.write(b"0c2a69000002", Duration::from_secs(3)).expect("configured");
@@ -116,5 +131,8 @@ mod tests {
         assert_eq!((printer.read(), printer.read(), printer.read(), printer.read()), (79, 75, 33, -1));
         printer.receive(b"abc");
         assert_eq!((printer.read_up_to(2), printer.read_up_to(9)), (b"ab".to_vec(), b"c".to_vec()));
+        let mut receiver = Uart::receive_only("uartB");
+        receiver.configure(printer.config().expect("configured"));
+        assert_eq!(receiver.write(b"x", Duration::ZERO), Err(UartError::ReceiveOnly("uartB".into())));
     }
 }

@@ -5,6 +5,8 @@ use super::identity::ImpType;
 use crate::cloud::SimTime;
 use crate::hardware::i2c::I2cBus;
 use crate::hardware::pin::{Pin, PinMode};
+use crate::hardware::sampler::Sampler;
+use crate::hardware::spi::SpiBus;
 use crate::hardware::spiflash::SpiFlash;
 use crate::hardware::uart::Uart;
 
@@ -16,40 +18,37 @@ pub struct Board {
     pub pins: Vec<Pin>,
     /// (name as in `hardware.i2c89`, bus).
     pub i2c: Vec<(String, I2cBus)>,
+    pub spi: Vec<SpiBus>,
     pub uarts: Vec<Uart>,
     pub spiflash: SpiFlash,
+    pub sampler: Sampler,
     /// (driving pin, driven pin) index pairs: a test jig's wires.
     wires: Vec<(usize, usize)>,
 }
 
 impl Board {
-    /// The board of an imp type: its pins as the Dev Center's pin mux pages name them,
-    /// and some of its buses. The imp005's bus names beyond `i2c89`, `uart0..2` are ours
-    /// (the model has no pin multiplexing).
+    /// The board of an imp type: its pins and buses as its table names them
+    /// (`super::imp_type`). The model has no pin multiplexing: a pin and a bus on it
+    /// work independently.
     pub fn new(imp_type: ImpType) -> Board {
-        let named = |prefix: &str, names: &str| names.chars().map(|c| format!("{prefix}{c}")).collect::<Vec<_>>();
-        let (pins, i2c, uarts): (Vec<String>, &[&str], &[&str]) = match imp_type {
-            ImpType::Imp001 => (named("pin", "125789"), &["i2c12", "i2c89"], &["uart12", "uart57"]),
-            ImpType::Imp002 => (named("pin", "1256789ABCDE"), &["i2c12", "i2c89"], &["uart12", "uart57", "uart6E"]),
-            ImpType::Imp003 => (
-                named("pin", "ABCDEFGHJKLMNPQRSTUVWXY"),
-                &["i2cAB", "i2cFG"],
-                &["uartDM", "uartFG", "uartQRPW", "uartUVGD", "uartWJ"],
-            ),
-            ImpType::Imp004m => {
-                (named("pin", "ABCDEFGHJKLMNPQRSW"), &["i2cNM", "i2cQP"], &["uartBCAW", "uartFGJH", "uartHJ", "uartQ"])
-            }
-            ImpType::Imp005 => {
-                let mut pins = named("pin", "ABCDEFGHIJKLMNOPQRSTUVWXY");
-                pins.extend(named("pinX", "ABCD"));
-                (pins, &["i2c0", "i2c89", "i2cJK", "i2cXDC"], &["uart0", "uart1", "uart2"])
-            }
-        };
+        let spec = imp_type.spec();
         Board {
-            pins: pins.iter().map(|name| Pin::new(name)).collect(),
-            i2c: i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
-            uarts: uarts.iter().map(|name| Uart::new(name)).collect(),
+            pins: spec
+                .pins()
+                .map(|name| match spec.unconfigured_drive.iter().find(|(pin, _)| *pin == name) {
+                    Some(&(_, level)) => Pin::driven_until_configured(&name, level),
+                    None => Pin::new(&name),
+                })
+                .collect(),
+            i2c: spec.i2c.iter().map(|name| (name.to_string(), I2cBus::new())).collect(),
+            spi: spec.spi.iter().map(|name| SpiBus::new(name)).collect(),
+            uarts: spec
+                .uarts
+                .iter()
+                .map(|name| if spec.receive_only.contains(name) { Uart::receive_only(name) } else { Uart::new(name) })
+                .collect(),
             spiflash: SpiFlash::new(FLASH_SECTORS, FLASH_CHIP_ID),
+            sampler: Sampler::default(),
             wires: Vec::new(),
         }
     }
@@ -68,6 +67,10 @@ impl Board {
 
     pub fn uart(&self, name: &str) -> Option<&Uart> {
         self.uarts.iter().find(|u| u.name() == name)
+    }
+
+    pub fn spi_bus(&mut self, name: &str) -> Option<&mut SpiBus> {
+        self.spi.iter_mut().find(|b| b.name() == name)
     }
 
     /// Wires pin `from` to pin `to`: `to` sees the level on `from`'s wire from now on
@@ -113,7 +116,11 @@ impl Board {
         for uart in &mut self.uarts {
             uart.disable();
         }
+        for bus in &mut self.spi {
+            bus.disable();
+        }
         self.spiflash.disable();
+        self.sampler.reset();
     }
 }
 
@@ -121,17 +128,35 @@ impl Board {
 mod tests {
     use super::*;
 
-    /// The pin counts the Dev Center's `pin` page gives each type (the imp005's model
-    /// has pins of its own, see `Board::new`).
     #[test]
-    fn each_type_has_its_pins() {
-        let count = |t| Board::new(t).pins.len();
-        assert_eq!(count(ImpType::Imp001), 6);
-        assert_eq!(count(ImpType::Imp002), 12);
-        assert_eq!(count(ImpType::Imp003), 23);
-        assert_eq!(count(ImpType::Imp004m), 18);
-        let imp002 = Board::new(ImpType::Imp002);
-        assert!(imp002.pin("pin6").is_some() && imp002.pin("pinE").is_some() && imp002.uart("uart6E").is_some());
+    fn the_board_is_its_types_table() {
+        let imp006 = Board::new(ImpType::Imp006);
+        assert_eq!(imp006.pins.len(), 55);
+        assert!(imp006.pin("pinYN").is_some() && imp006.pin("pinYP").is_none());
+        assert!(imp006.uart("uartYJKLM").is_some());
+        let mut imp001 = Board::new(ImpType::Imp001);
+        assert!(imp001.spi_bus("spi189").is_some() && imp001.uart("uart1289").is_some());
+        assert!(imp001.i2c_bus("i2c0").is_none());
         assert!(Board::new(ImpType::Imp004m).pin("pinT").is_none());
+    }
+
+    #[test]
+    fn the_imp005_drives_some_pins_until_they_are_configured() {
+        let mut board = Board::new(ImpType::Imp005);
+        let level = |board: &Board, pin: &str| board.pin(pin).map(Pin::level);
+        assert_eq!(
+            (level(&board, "pinB"), level(&board, "pinA"), level(&board, "pinC")),
+            (Some(1.0), Some(0.0), Some(0.0))
+        );
+        // A test-jig wire from pinB carries its level before any firmware runs.
+        let c = board.pin_index("pinC").expect("pinC");
+        board.pins[c].configure(
+            PinMode::DigitalIn { pull: crate::hardware::pin::Pull::None, wakeup: false },
+            None,
+            SimTime::ZERO,
+        );
+        assert!(board.wire("pinB", "pinC", SimTime::ZERO));
+        assert_eq!(level(&board, "pinC"), Some(1.0));
+        assert_eq!(level(&Board::new(ImpType::Imp003), "pinB"), Some(0.0), "other imps float");
     }
 }

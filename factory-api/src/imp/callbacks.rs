@@ -26,6 +26,10 @@ pub(crate) enum Kind {
     /// Connection callbacks by name: `connect` and `disconnect` (the agent's
     /// `device.onconnect`/`ondisconnect`), `unexpecteddisconnect` (the device's).
     Connection,
+    /// `hardware.sampler`: its callback (key 0) and its array of buffers (key 1).
+    Sampler,
+    /// `hardware.usb.configure`'s event callback and `imp.scanwifinetworks`'s, by name.
+    Device,
 }
 
 impl Kind {
@@ -40,6 +44,8 @@ impl Kind {
             Kind::Request => "impish.onrequest",
             Kind::Stream => "impish.streams",
             Kind::Connection => "impish.connection",
+            Kind::Sampler => "impish.sampler",
+            Kind::Device => "impish.device",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! pins, messages, HTTP, replies, idle points) to its side's VM, and calling into it.
 
 use super::*;
+use crate::hardware::sampler::Filled;
 
 impl Imp {
     /// Runs the next event, unless nothing is left or it lies beyond `limit`.
@@ -100,7 +101,7 @@ impl Imp {
                 self.shared.borrow_mut().status_led.bless_result(now, blessed);
                 self.answer(Side::Device, generation, callback, |_| Value::Bool(blessed));
             }
-            Event::Request { incoming, reply } => self.request(&incoming, reply),
+            Event::Request { incoming, from } => self.request(&incoming, from),
             Event::Response { reply, response } => self.http_answer(reply.generation, reply.callback, response),
             Event::HttpTimeout { generation, callback } => {
                 self.shared.borrow_mut().http_timeouts.remove(&callback);
@@ -122,6 +123,28 @@ impl Imp {
             Event::Answer { side, generation, callback, value } => {
                 self.answer(side, generation, callback, |_| Value::Int(value));
             }
+            Event::SamplerBuffer { generation, filled, due } if self.is_current(Side::Device, generation) => {
+                self.sampler_buffer(filled, due)
+            }
+            Event::Usb { generation, device } if self.is_current(Side::Device, generation) => {
+                let call = self.with_vm(Side::Device, |vm| bindings::usb::event(vm, device.as_ref())).flatten();
+                if let Some((f, args)) = call {
+                    self.call(Side::Device, f, &args);
+                }
+            }
+            Event::WifiScan { generation } => {
+                // The scan ends even if the Squirrel that started it has restarted since.
+                let networks = {
+                    let mut shared = self.shared.borrow_mut();
+                    shared.wifi_scanning = false;
+                    shared.ambient.networks.clone()
+                };
+                let call = self.with_vm(Side::Device, |vm| bindings::scan_finished(vm, &networks)).flatten();
+                if let Some((f, list)) = call.filter(|_| self.is_current(Side::Device, generation)) {
+                    self.call(Side::Device, f, &[list]);
+                }
+            }
+            Event::SamplerBuffer { .. } | Event::Usb { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();
                 let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);
@@ -133,6 +156,24 @@ impl Imp {
                     });
                 }
             }
+        }
+    }
+
+    /// A sampler buffer is full (`filled`, after a stop) or due: the firmware's blob gets
+    /// the samples and its callback runs; a running sampler's next buffer is queued.
+    fn sampler_buffer(&mut self, filled: Option<Filled>, due: SimTime) {
+        let filled = filled.or_else(|| {
+            let mut shared = self.shared.borrow_mut();
+            let board = &mut shared.board;
+            let filled = board.sampler.due().filter(|d| *d == due).and_then(|_| board.sampler.fill(&board.pins));
+            if filled.is_some() {
+                bindings::sampler::schedule_next(&mut shared);
+            }
+            filled
+        });
+        let Some(filled) = filled else { return };
+        if let Some((f, args)) = self.with_vm(Side::Device, |vm| bindings::sampler::deliver(vm, &filled)).flatten() {
+            self.call(Side::Device, f, &args);
         }
     }
 
@@ -177,11 +218,11 @@ impl Imp {
 
     /// A request to the agent's URL: its `http.onrequest` handler answers, or 404 when
     /// it has none, or 500 when it fails before answering (our choices).
-    pub(super) fn request(&mut self, incoming: &Incoming, reply: ReplyTo) {
+    pub(super) fn request(&mut self, incoming: &Incoming, from: Requester) {
         let call = self.with_vm(Side::Agent, |vm| {
             let handler = callbacks::get(vm, Kind::Request, Value::Int(0))?;
             let (request, response) =
-                (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, reply));
+                (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, from.clone()));
             vm.pin(response);
             Some((handler, request, response))
         });
@@ -203,7 +244,7 @@ impl Imp {
             }
         };
         if let Some(response) = failure {
-            self.shared.borrow_mut().outbox.push(Outgoing::Reply { to: reply, response });
+            self.shared.borrow_mut().outbox.push(Outgoing::Reply { to: from, response });
         }
     }
 

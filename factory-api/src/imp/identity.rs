@@ -2,72 +2,8 @@
 //! the cloud hands its device and agent (which say whether it is a factory fixture, a
 //! device under test, or neither — imp-api.md §1.5–1.6).
 
+pub use super::imp_type::ImpType;
 use crate::cloud::AGENT_URL_BASE;
-
-/// The imp module, which decides the pin and bus names the board offers and the
-/// memory free to Squirrel. The imp006 and impC001 are not modelled: their pin sets
-/// are larger than the Dev Center pages read so far, and their free memory unknown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImpType {
-    /// The original card: `pin1, 2, 5, 7, 8, 9`.
-    Imp001,
-    /// The imp001's pins plus `pin6` and `pinA`..`pinE`.
-    Imp002,
-    /// 23 pins, `pinA`..`pinY` without `I` and `O`.
-    Imp003,
-    /// 18 pins: `pinA`..`pinH`, `pinJ`..`pinN`, `pinP`..`pinS`, `pinW`.
-    Imp004m,
-    /// `pinA`..`pinY` and `pinXA`..`pinXD` (the impFactory fixture is an imp005).
-    Imp005,
-}
-
-impl ImpType {
-    pub const ALL: [ImpType; 5] =
-        [ImpType::Imp001, ImpType::Imp002, ImpType::Imp003, ImpType::Imp004m, ImpType::Imp005];
-
-    /// What `imp.info().type` reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            ImpType::Imp001 => "imp001",
-            ImpType::Imp002 => "imp002",
-            ImpType::Imp003 => "imp003",
-            ImpType::Imp004m => "imp004m",
-            ImpType::Imp005 => "imp005",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<ImpType> {
-        ImpType::ALL.into_iter().find(|t| t.name() == name)
-    }
-
-    /// The names, for messages: "imp001, imp002, ... or imp005".
-    pub fn names() -> String {
-        let names: Vec<&str> = ImpType::ALL.iter().map(|t| t.name()).collect();
-        format!("{} or {}", names[..names.len() - 1].join(", "), names[names.len() - 1])
-    }
-
-    /// The application RAM free to Squirrel on this imp, in bytes (a KB taken as 1024):
-    /// the device's memory limit unless one is given, and what `imp.getmemoryfree()`
-    /// counts down from. How sure each figure is (tags as in imp-api.md):
-    ///
-    /// | type    | free    | certainty and source |
-    /// |---------|---------|----------------------|
-    /// | imp001  | 85 KB   | [P] the imp002's: the imp002 specification calls the imp001 the same imp in a card form factor |
-    /// | imp002  | 85 KB   | [V] Dev Center, "Transition from imp002 to imp004m": application RAM 85KB |
-    /// | imp003  | 85 KB   | [U] no figure found; the imp002's assumed |
-    /// | imp004m | 184 KB  | [V] the same page: application RAM 184KB |
-    /// | imp005  | 1024 KB | [U] no figure found; its BCM43907 copies impOS and the code into on-die RAM (Electric Imp forum), so ours is a round guess |
-    ///
-    /// (impOS release 14's notes say code "usually starts with over 50kB of free RAM" on
-    /// the imps of the time, the imp001's included.)
-    pub fn free_memory(self) -> usize {
-        match self {
-            ImpType::Imp001 | ImpType::Imp002 | ImpType::Imp003 => 85 << 10,
-            ImpType::Imp004m => 184 << 10,
-            ImpType::Imp005 => 1 << 20,
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Identity {

@@ -86,20 +86,9 @@ impl Imp {
     /// wake-up pin float, the network goes off, and Squirrel restarts at `wake_at`
     /// (or when the wake-up pin rises) with `reason`.
     pub(super) fn deep_sleep(&mut self, wake_at: SimTime, reason: i32) {
-        let nv = self.with_vm(Side::Device, |vm| {
-            let nv = vm.get_global("nv")?;
-            Some(Message::capture(vm, nv))
-        });
+        self.keep_nv();
         self.running[Side::Device.index()] = None;
         let mut shared = self.shared.borrow_mut();
-        shared.nv = match nv.flatten() {
-            Some(Ok(nv)) => Some(nv),
-            Some(Err(why)) => {
-                shared.log(LogKind::ServerError, format!("nv is not kept through deep sleep: {why}"));
-                None
-            }
-            None => None,
-        };
         shared.disconnected(false);
         shared.connection.state = State::Asleep;
         shared.connection.held = None;
@@ -140,6 +129,7 @@ impl Imp {
     /// The cloud moved the device: both VMs stop (their timers and handlers with them)
     /// and restart into the new code, and the device reconnects for its configparams.
     pub(super) fn reload(&mut self, reload: Reload) {
+        self.keep_nv();
         self.firmware = [Some(reload.device), Some(reload.agent)];
         self.running = [None, None];
         let mut shared = self.shared.borrow_mut();
@@ -177,6 +167,8 @@ impl Imp {
             let mut shared = self.shared.borrow_mut();
             if side == Side::Device {
                 shared.wake_reason = reason;
+                // A fresh Squirrel has not enabled the USB port (its callback died too).
+                shared.usb_enabled = false;
                 let now = shared.now();
                 if reason != wake::POWER_ON {
                     shared.board.reset(now);
@@ -212,10 +204,37 @@ impl Imp {
         }
     }
 
-    /// Puts the `nv` table kept through deep sleep back as a global; any other restart
-    /// loses it (only timer, pin and snooze wakes keep it).
+    /// The device's Squirrel is about to stop while the imp stays powered (deep sleep,
+    /// a restart after an error, new code): its `nv` table is kept, on the types that
+    /// have one (`Features::nv`), if it is serialisable and under `NV_BYTES`.
+    pub(super) fn keep_nv(&mut self) {
+        let has_nv = self.shared.borrow().identity.imp_type.features().nv;
+        let nv = self.with_vm(Side::Device, |vm| {
+            let nv = vm.get_global("nv").filter(|_| has_nv)?;
+            Some(Message::capture(vm, nv))
+        });
+        let mut shared = self.shared.borrow_mut();
+        shared.nv = match nv.flatten() {
+            Some(Ok(nv)) if bindings::serialised_size(&nv) <= NV_BYTES => Some(nv),
+            Some(Ok(nv)) => {
+                let size = bindings::serialised_size(&nv);
+                shared.log(LogKind::ServerError, format!("nv is not kept: {size} bytes is more than {NV_BYTES}"));
+                None
+            }
+            Some(Err(why)) => {
+                shared.log(LogKind::ServerError, format!("nv is not kept: {why}"));
+                None
+            }
+            None => None,
+        };
+    }
+
+    /// Puts the kept `nv` table back as a global, unless the imp lost power (a cold
+    /// boot: power on, a hardware reset, power restored): the nv page says it "can't
+    /// survive a cold boot", Device Data Persistence that it "will remain available for
+    /// as long as the device is powered" [V].
     pub(super) fn restore_nv(&mut self, reason: i32) {
-        let kept = matches!(reason, wake::TIMER | wake::PIN | wake::SNOOZE);
+        let kept = !matches!(reason, wake::POWER_ON | wake::HW_RESET | wake::POWER_RESTORED);
         let nv = if kept { self.shared.borrow().nv.clone() } else { None };
         self.shared.borrow_mut().nv = None;
         let Some(nv) = nv else { return };
@@ -259,9 +278,9 @@ impl Imp {
 
     /// Logs an uncaught error with its call stack; the device restarts.
     pub(super) fn uncaught(&mut self, side: Side, error: Error) {
-        self.uncaught += 1;
         let kind = side.log_kinds().1;
         let mut shared = self.shared.borrow_mut();
+        let side_name = if side == Side::Device { "device" } else { "agent" };
         match &error {
             Error::Runtime(e) => {
                 let message = match self.instruction_budget {
@@ -270,16 +289,27 @@ impl Imp {
                     }
                     _ => e.message.clone(),
                 };
+                let place = e.stack.first().map(|f| format!(" (in {} {}:{})", f.function, f.file, f.line));
+                self.uncaught.push(format!("{side_name}: {message}{}", place.unwrap_or_default()));
                 shared.log(kind, message);
                 for (depth, frame) in e.stack.iter().enumerate() {
                     let word = if depth == 0 { "in" } else { "from" };
                     shared.log(kind, format!("  {word} {} {}:{}", frame.function, frame.file, frame.line));
                 }
             }
-            Error::Compile(e) => shared.log(kind, e.to_string()),
-            Error::Internal(_) => shared.log(kind, error.to_string()),
+            Error::Compile(e) => {
+                self.uncaught.push(format!("{side_name}: {}", e.to_string().lines().next().unwrap_or_default()));
+                shared.log(kind, e.to_string());
+            }
+            Error::Internal(_) => {
+                self.uncaught.push(format!("{side_name}: {error}"));
+                shared.log(kind, error.to_string());
+            }
         }
         if side == Side::Device {
+            drop(shared);
+            self.keep_nv();
+            let mut shared = self.shared.borrow_mut();
             let state = shared.side(Side::Device);
             state.generation += 1;
             state.idle = false;

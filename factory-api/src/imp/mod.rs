@@ -23,6 +23,7 @@ mod connection;
 mod dispatch;
 pub mod http;
 pub mod identity;
+pub mod imp_type;
 pub(crate) mod json;
 mod lifecycle;
 pub mod log;
@@ -32,14 +33,14 @@ mod shared;
 pub(crate) use bindings::constants::wake;
 pub use connection::{RECONNECT_WINDOW, RETRY_PERIOD};
 pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
-pub use shared::{NetworkConfig, ReplyTo, Side};
+pub use shared::{NetworkConfig, ReplyTo, Requester, Side};
 
 use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
 use bindings::Ctx;
 use board::Board;
 use callbacks::Kind;
 use connection::State;
-use http::{HttpClient, HttpResponse, Incoming, NoHttp};
+use http::{HttpClient, HttpRequest, HttpResponse, Incoming, NoHttp};
 use identity::{config_params, Identity, Role};
 use log::{LogLine, LogSink};
 use message::Message;
@@ -70,6 +71,10 @@ pub const DEFAULT_INSTRUCTION_BUDGET: u64 = 500_000_000;
 /// How long a factory BlinkUp flashes unless the world says otherwise. Ours: the real
 /// time is undocumented; samples throttle repeat BlinkUps for 5–10 s.
 pub const BLINKUP_DURATION: Duration = Duration::from_secs(4);
+
+/// What the `nv` table may hold: "a small bank of memory — just under 4KB" (Device
+/// Data Persistence), counted as `server.save`'s binary format counts (ours).
+pub const NV_BYTES: usize = 4000;
 
 /// BlinkUp bit rates: one LED level per bit.
 const BLINKUP_HZ: f64 = 60.0;
@@ -140,7 +145,7 @@ pub enum Outcome {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("the input script drives {0}, which this {1} does not have")]
+#[error("the input script acts on {0}, which this {1} does not have")]
 pub struct UnknownPin(pub String, pub &'static str);
 
 /// A side's VM, and its main function until the boot event runs it.
@@ -154,7 +159,8 @@ pub struct Imp {
     firmware: [Option<Firmware>; 2],
     setup_vm: Option<VmSetup>,
     running: [Option<Running>; 2],
-    uncaught: usize,
+    /// Each uncaught error, in one line: `message (in f file.nut:12)`.
+    uncaught: Vec<String>,
     instruction_budget: Option<u64>,
 }
 
@@ -182,6 +188,11 @@ impl Imp {
             nv: None,
             sleep_wake: None,
             http_timeouts: HashMap::new(),
+            ambient: Default::default(),
+            powersave: false,
+            wifi_scanning: false,
+            usb_enabled: false,
+            saved: None,
         };
         let device_boot_delay = config.device_boot_delay.as_secs_f64();
         let mut imp = Imp {
@@ -189,7 +200,7 @@ impl Imp {
             firmware: [Some(config.device), config.agent],
             setup_vm: config.setup_vm,
             running: [None, None],
-            uncaught: 0,
+            uncaught: Vec::new(),
             instruction_budget: config.instruction_budget,
         };
         for side in [Side::Agent, Side::Device] {
@@ -212,22 +223,34 @@ impl Imp {
         self.shared.borrow_mut().log.set_sink(sink);
     }
 
-    /// Queues an outside action on a pin at its time.
+    /// Queues an outside action on a pin (or the network, or the agent's URL) at its time.
     pub fn schedule_input(&mut self, input: InputEvent) -> Result<(), UnknownPin> {
-        if let Action::Disconnect(duration) = input.action {
-            self.schedule_disconnect(input.at, duration);
-            return Ok(());
+        match input.action {
+            Action::Disconnect(duration) => {
+                self.schedule_disconnect(input.at, duration);
+                return Ok(());
+            }
+            Action::Request(request) => {
+                self.schedule_request(input.at, request);
+                return Ok(());
+            }
+            _ => {}
         }
-        let mut shared = self.shared.borrow_mut();
-        let known = match input.action {
-            Action::Receive(_) => shared.board.uart(&input.pin).is_some(),
-            Action::Drive(_) | Action::Stick(_) | Action::Disconnect(_) => shared.board.pin(&input.pin).is_some(),
-        };
-        if !known {
-            return Err(UnknownPin(input.pin, shared.identity.imp_type.name()));
-        }
-        shared.scheduler.at(input.at, Event::Input(input));
+        self.board_handle().check_input(&input)?;
+        self.shared.borrow_mut().scheduler.at(input.at, Event::Input(input));
         Ok(())
+    }
+
+    /// A client outside the simulation sends `request` (its `url` the path after the
+    /// agent's URL) to the agent at `at`; the agent's answer is logged.
+    pub fn schedule_request(&mut self, at: SimTime, request: HttpRequest) {
+        let mut shared = self.shared.borrow_mut();
+        let from = Requester::Outside(format!("{} {}", request.method, request.url).into());
+        let url = format!("{}{}", shared.identity.agent_url, request.url);
+        // A path after the agent's own URL is always the agent's.
+        if let Some(incoming) = Incoming::for_agent(&HttpRequest { url, ..request }, &shared.identity.agent_url) {
+            shared.scheduler.at(at, Event::Request { incoming, from });
+        }
     }
 
     /// The device's network goes down at `at` and comes back `duration` later. What
@@ -338,7 +361,13 @@ impl Imp {
 
     /// How many uncaught errors the device and agent have had.
     pub fn uncaught_errors(&self) -> usize {
-        self.uncaught
+        self.uncaught.len()
+    }
+
+    /// The uncaught errors, each in one line with where it was raised:
+    /// `device: the index 'x' does not exist (in main dut.device.nut:12)`.
+    pub fn uncaught_error_lines(&self) -> &[String] {
+        &self.uncaught
     }
 }
 
@@ -366,6 +395,23 @@ impl BoardHandle {
         f(&mut shared.board, now)
     }
 
+    /// Whether this imp has what `input` acts on: its pin, UART or SPI bus, or the
+    /// sensor or radio a change of the surroundings needs.
+    pub fn check_input(&self, input: &InputEvent) -> Result<(), UnknownPin> {
+        let shared = self.0.borrow();
+        let board = &shared.board;
+        let known = match &input.action {
+            Action::Receive(_) => board.uart(&input.pin).is_some() || board.spi.iter().any(|b| b.name() == input.pin),
+            Action::Ambient(change) => shared.identity.imp_type.features().accepts(change),
+            Action::Drive(_) | Action::Stick(_) => board.pin(&input.pin).is_some(),
+            Action::Disconnect(_) | Action::Request(_) => true,
+        };
+        match known {
+            true => Ok(()),
+            false => Err(UnknownPin(input.pin.clone(), shared.identity.imp_type.name())),
+        }
+    }
+
     /// An outside action on a pin, now (whatever `input.at` says); a digital input
     /// whose level it changes queues its state-change callback. Unknown pins are ignored.
     pub fn apply_input(&self, input: InputEvent) {
@@ -374,8 +420,9 @@ impl BoardHandle {
         let level = match input.action {
             Action::Drive(level) | Action::Stick(level) => level,
             Action::Receive(bytes) => return shared.receive(&input.pin, &bytes),
-            // Outages are scheduled whole by `Imp::schedule_input`.
-            Action::Disconnect(_) => return,
+            Action::Ambient(change) => return shared.change_ambient(change),
+            // Outages and requests are scheduled whole by `Imp::schedule_input`.
+            Action::Disconnect(_) | Action::Request(_) => return,
         };
         let Some(index) = shared.board.pin_index(&input.pin) else { return };
         let pin = &mut shared.board.pins[index];

@@ -2,6 +2,7 @@
 //! the board, the log and the identity. Natives hold it as `Rc<RefCell<Shared>>` and
 //! borrow it only between calls into script.
 
+use super::bindings::Saved;
 use super::board::Board;
 use super::connection::Connection;
 use super::http::{HttpClient, HttpRequest, HttpResponse, Incoming};
@@ -11,6 +12,8 @@ use super::message::Message;
 use super::message::Message as Data;
 use super::{Firmware, Stop};
 use crate::cloud::{LogKind, SimTime};
+use crate::hardware::ambient::{Ambient, Change, UsbDevice};
+use crate::hardware::sampler::Filled;
 use crate::hardware::script::InputEvent;
 use crate::scheduler::{Scheduler, TimerHandle};
 use crate::status_led::StatusLed;
@@ -90,7 +93,7 @@ pub(crate) enum Event {
     /// A request to this imp's agent URL, for `http.onrequest`.
     Request {
         incoming: Incoming,
-        reply: ReplyTo,
+        from: Requester,
     },
     /// The answer to one of this agent's requests, for its `sendasync` callback.
     Response {
@@ -128,6 +131,21 @@ pub(crate) enum Event {
     ConnectTimeout {
         callback: i64,
     },
+    /// The sampler filled a buffer: the one due at `due`, or (after `stop()`) this one.
+    SamplerBuffer {
+        generation: u32,
+        filled: Option<Filled>,
+        due: SimTime,
+    },
+    /// A USB device was plugged in (or, `None`, unplugged) while the port was enabled.
+    Usb {
+        generation: u32,
+        device: Option<UsbDevice>,
+    },
+    /// A background WiFi scan finished.
+    WifiScan {
+        generation: u32,
+    },
 }
 
 impl Event {
@@ -140,7 +158,10 @@ impl Event {
             | Event::UartData { .. }
             | Event::BlinkUp(_)
             | Event::Blessed { .. }
-            | Event::ConnectTimeout { .. } => Some(Side::Device),
+            | Event::ConnectTimeout { .. }
+            | Event::SamplerBuffer { .. }
+            | Event::Usb { .. }
+            | Event::WifiScan { .. } => Some(Side::Device),
             Event::Request { .. } | Event::Response { .. } | Event::HttpTimeout { .. } | Event::DeviceLink { .. } => {
                 Some(Side::Agent)
             }
@@ -170,6 +191,16 @@ pub struct ReplyTo {
     pub callback: i64,
 }
 
+/// Who sent a request to an agent's URL, so its answer goes back there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requester {
+    /// Another agent (or this one), through `http.request(...).sendasync`.
+    Agent(ReplyTo),
+    /// The world outside the simulation (an input script's `http` line): its answer is
+    /// logged. The request line, `GET /status`, names it.
+    Outside(Rc<str>),
+}
+
 /// New firmware and role, as the cloud assigns them.
 pub(crate) struct Reload {
     pub device: Firmware,
@@ -191,7 +222,7 @@ pub(crate) enum Outgoing {
     /// An agent's `sendasync`.
     Http { request: HttpRequest, generation: u32, callback: i64 },
     /// An agent's `response.send` to a request routed to it.
-    Reply { to: ReplyTo, response: HttpResponse },
+    Reply { to: Requester, response: HttpResponse },
 }
 
 /// The network and factory settings firmware stored (`imp.setwificonfiguration`,
@@ -246,6 +277,16 @@ pub(crate) struct Shared {
     pub sleep_wake: Option<TimerHandle>,
     /// The timeout timers of the agent's `sendasync` requests, by callback id.
     pub http_timeouts: HashMap<i64, TimerHandle>,
+    /// What the imp's sensors and radios read (scripted by inputs and tests).
+    pub ambient: Ambient,
+    /// `imp.setpowersave`.
+    pub powersave: bool,
+    /// A background `imp.scanwifinetworks` is running.
+    pub wifi_scanning: bool,
+    /// `hardware.usb.configure` enabled the host port.
+    pub usb_enabled: bool,
+    /// The agent's `server.save` table.
+    pub saved: Option<Saved>,
 }
 
 impl Shared {
@@ -269,13 +310,30 @@ impl Shared {
         state.next_callback
     }
 
-    /// The part on a UART sends `bytes`; a configured UART whose buffer was empty
-    /// queues its data callback. Unknown UARTs are ignored.
-    pub fn receive(&mut self, uart: &str, bytes: &[u8]) {
-        let Some(index) = self.board.uarts.iter().position(|u| u.name() == uart) else { return };
+    /// The part on a UART sends `bytes` (a configured UART whose buffer was empty
+    /// queues its data callback), or the part on an SPI bus queues them to clock back.
+    /// Unknown buses are ignored.
+    pub fn receive(&mut self, bus: &str, bytes: &[u8]) {
+        if let Some(spi) = self.board.spi_bus(bus) {
+            return spi.reply(bytes);
+        }
+        let Some(index) = self.board.uarts.iter().position(|u| u.name() == bus) else { return };
         if self.board.uarts[index].receive(bytes) {
             let generation = self.side(Side::Device).generation;
             self.scheduler.after(0.0, Event::UartData { generation, uart: index });
+        }
+    }
+
+    /// The surroundings change; a USB device plugged in or out is an event for an
+    /// enabled port.
+    pub fn change_ambient(&mut self, change: Change) {
+        let usb = match &change {
+            Change::Usb(device) => Some(device.clone()),
+            _ => None,
+        };
+        self.ambient.apply(change);
+        if let Some(device) = usb {
+            super::bindings::usb::notify(self, device);
         }
     }
 

@@ -119,7 +119,7 @@ mod tests {
         let text = format!(
             "product = \"P\"\nduts = 200\nseed = 7\n[fixture]\ndevice = \"x.nut\"\n[[stage]]\ndevice = \"x.nut\"\n\
              [application]\ndevice = \"x.nut\"\n[board]\ntype = \"imp005\"\n[[board.i2c]]\npart = \"s\"\n\
-             bus = \"i2c89\"\naddress = 0xBE\n{extra}"
+             bus = \"i2c0\"\naddress = 0xBE\n{extra}"
         );
         parse(&text, "line.toml", &dir).expect("line")
     }

@@ -54,6 +54,15 @@ struct Report {
     /// The value as JSON (impt shows `info()` messages so).
     json: String,
     counts: Option<Counts>,
+    /// Where the failing test raised its failure (`TEST_TRACE`).
+    trace: Option<Trace>,
+}
+
+/// A failing test method's call stack, innermost first, without the framework's frames.
+struct Trace {
+    /// An error raised by the code (not by an assertion).
+    runtime_error: bool,
+    stack: Vec<String>,
 }
 
 type Reports = Rc<RefCell<Vec<Report>>>;
@@ -72,6 +81,9 @@ struct Follower<'a> {
     state: State,
     /// The outcome of the item that is running.
     running: Option<usize>,
+    /// The device's last runtime error while the running item ran, with its call stack:
+    /// what failed it if the device restarts.
+    device_error: Option<(String, Vec<String>)>,
 }
 
 /// Runs `build` (assembled for `file`) and reports.
@@ -126,7 +138,7 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
                     State::Ready => "The device restarted after an uncaught error before the tests started",
                     _ => "The device restarted after an uncaught error; the session ended",
                 };
-                follower.session_error(imp.now(), why.into());
+                follower.device_restarted(imp.now(), why);
             }
         }
         match stopped {
@@ -160,6 +172,7 @@ fn vm_setup(tested: Side, board: LateBoard, reports: Reports) -> VmSetup {
 
 /// `__impish_report(type, value)`, which the framework's runner calls.
 fn install_reporter(vm: &mut Vm, board: LateBoard, reports: Reports) {
+    install_try(vm, board.clone(), reports.clone());
     let report = move |vm: &mut Vm, args: Args| -> Result<Value, Fail> {
         let kind = vm.str_bytes(args.get(vm, 1)).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
         let value = args.get(vm, 2);
@@ -179,11 +192,53 @@ fn install_reporter(vm: &mut Vm, board: LateBoard, reports: Reports) {
             Counts { tests: count(vm, "tests"), assertions: count(vm, "assertions"), failures: count(vm, "failures") }
         });
         let (at, log_position) = board.get().map_or((SimTime::ZERO, 0), |b| (b.now(), b.log_len()));
-        reports.borrow_mut().push(Report { at, log_position, kind, text, json, counts });
+        reports.borrow_mut().push(Report { at, log_position, kind, text, json, counts, trace: None });
         Ok(Value::Null)
     };
     let native = vm.new_native_with("__impish_report", Rc::new(report), 3, Some("..."), Vec::new());
     vm.set_global("__impish_report", native);
+}
+
+/// `__impish_try(f, this)`: `{ok = true, value = f's result}`, or, when `f` fails,
+/// `{ok = false, value = the error}` after reporting where it was raised (`TEST_TRACE`).
+fn install_try(vm: &mut Vm, board: LateBoard, reports: Reports) {
+    let attempt = move |vm: &mut Vm, args: Args| -> Result<Value, Fail> {
+        let (f, this) = (args.get(vm, 1), args.get(vm, 2));
+        let result = vm.call(f, this, &[]);
+        let outcome = vm.new_table();
+        let (ok, value) = match result {
+            Ok(value) => (true, value),
+            Err(impish_vm::Error::Runtime(e)) => {
+                let framework = |file: &str| file == super::assembly::FRAMEWORK_PATH;
+                // An assertion throws from inside the framework; anything else is the code's error.
+                let runtime_error = e.stack.first().is_none_or(|f| !framework(&f.file));
+                let stack = e.stack.iter().filter(|f| !framework(&f.file));
+                let stack = stack.map(|f| format!("{} {}:{}", f.function, f.file, f.line)).collect();
+                let (at, log_position) = board.get().map_or((SimTime::ZERO, 0), |b| (b.now(), b.log_len()));
+                let trace = Some(Trace { runtime_error, stack });
+                let kind = "TEST_TRACE".to_string();
+                reports.borrow_mut().push(Report {
+                    at,
+                    log_position,
+                    kind,
+                    text: None,
+                    json: String::new(),
+                    counts: None,
+                    trace,
+                });
+                let text = if e.message == "unknown" { e.value } else { e.message };
+                (false, vm.string(&text))
+            }
+            Err(e) => return Err(vm.error(e.to_string())),
+        };
+        for (key, value) in [("ok", Value::Bool(ok)), ("value", value)] {
+            let key = vm.string(key);
+            vm.table_set(outcome, key, value);
+        }
+        Ok(outcome)
+    };
+    let native = vm.new_native_with("__impish_try", Rc::new(attempt), 3, Some("..."), Vec::new());
+    vm.set_global("__impish_try", native);
 }
 
 /// A value as compact JSON, or as Squirrel describes it when it is not data.
@@ -205,11 +260,25 @@ impl<'a> Follower<'a> {
             lines: Vec::new(),
             duration: SimTime::ZERO,
         };
-        Follower { report, settings, state: State::Ready, running: None }
+        Follower { report, settings, state: State::Ready, running: None, device_error: None }
     }
 
     fn line(&mut self, at: SimTime, tag: Tag, text: String) {
         self.report.lines.push(Line { at, tag, text });
+    }
+
+    /// The device restarted after an uncaught error: the running test fails with that
+    /// error and its call stack, and the session ends.
+    fn device_restarted(&mut self, at: SimTime, why: &str) {
+        if let (Some(running), Some((error, stack))) = (self.running, self.device_error.take()) {
+            let outcome = &mut self.report.outcomes[running];
+            if outcome.failure.is_none() {
+                outcome.failure = Some(error);
+                outcome.runtime_error = true;
+                outcome.stack = stack;
+            }
+        }
+        self.session_error(at, why.into());
     }
 
     /// The session cannot go on: the running test (if any) fails with `why`, and so
@@ -238,6 +307,17 @@ impl<'a> Follower<'a> {
     /// An error line of the log (`server.error`, `agent.error`, an uncaught error and
     /// its call stack), or a disconnection.
     fn log_line(&mut self, at: SimTime, kind: LogKind, message: String) {
+        if let Some(running) = self.running {
+            let line = crate::imp::log::LogLine { at, kind, message: message.clone() };
+            self.report.outcomes[running].log.push(line.to_string());
+        }
+        if kind == LogKind::ServerError && self.state == State::Started && self.running.is_some() {
+            // An uncaught error's call stack follows it, a line a frame.
+            match message.strip_prefix("  in ").or(message.strip_prefix("  from ")) {
+                Some(frame) => self.device_error.iter_mut().for_each(|(_, stack)| stack.push(frame.to_string())),
+                None => self.device_error = Some((format!("Device runtime error: {message}"), Vec::new())),
+            }
+        }
         if self.settings.show_log {
             let tag = match kind {
                 LogKind::ServerLog | LogKind::ServerError => Tag::Device,
@@ -247,7 +327,8 @@ impl<'a> Follower<'a> {
             let prefix = if matches!(kind, LogKind::ServerError | LogKind::AgentError) { "ERROR: " } else { "" };
             self.line(at, tag, format!("{prefix}{message}"));
         }
-        // Runtime errors are printed; only a disconnection fails the running test.
+        // Runtime errors are printed, failing nothing (a device restart does, see
+        // `device_restarted`); only a disconnection fails the running test.
         let (what, fails) = match kind {
             LogKind::ServerError => (format!("Device runtime error: {message}"), false),
             LogKind::AgentError => (format!("Agent runtime error: {message}"), false),
@@ -288,6 +369,7 @@ impl<'a> Follower<'a> {
             ("SESSION_START", _) => self.session_error(at, "Invalid test session state".into()),
             (_, State::Ready) => self.session_error(at, "Invalid test session state".into()),
             ("TEST_START", _) => {
+                self.device_error = None;
                 let label = report.text.unwrap_or_default();
                 let (class, method) = label.trim_end_matches("()").split_once("::").unwrap_or((&label, ""));
                 let outcome = TestOutcome {
@@ -297,6 +379,9 @@ impl<'a> Follower<'a> {
                     started: at,
                     ended: None,
                     failure: None,
+                    runtime_error: false,
+                    stack: Vec::new(),
+                    log: Vec::new(),
                 };
                 self.running = Some(self.report.outcomes.len());
                 self.report.outcomes.push(outcome);
@@ -315,6 +400,13 @@ impl<'a> Follower<'a> {
                     (None, None) => "Success".to_string(),
                 };
                 self.line(at, Tag::Test, text);
+            }
+            ("TEST_TRACE", _) => {
+                if let (Some(running), Some(trace)) = (self.running, report.trace) {
+                    let outcome = &mut self.report.outcomes[running];
+                    outcome.runtime_error = trace.runtime_error;
+                    outcome.stack = trace.stack;
+                }
             }
             ("INFO", _) => self.line(at, Tag::Test, report.json),
             ("EXTERNAL_COMMAND", _) => self.external_command(at, report.text.unwrap_or_default()),

@@ -8,19 +8,24 @@
 //! testbench.level("pinE");             // the level on the wire now, 0.0-1.0
 //! testbench.trace("pinE");             // every change of that level: [[seconds, level], ...]
 //! testbench.wire("pinA", "pinB");      // a test-jig wire: pinB sees pinA's level
-//! testbench.i2cdevice("i2c89", 0xBE, { [0x0F] = 0xBC });  // a register-map part at an 8-bit address
-//! testbench.i2cdevice("i2c89", 0xBE, null);               // ... or none there: an absent or dead part
-//! testbench.i2cregister("i2c89", 0xBE, 0x20);             // read a register (what the firmware wrote)
-//! testbench.i2cregister("i2c89", 0xBE, 0x2A, 0x34);       // or set one
+//! testbench.i2cdevice("i2c0", 0xBE, { [0x0F] = 0xBC });  // a register-map part at an 8-bit address
+//! testbench.i2cdevice("i2c0", 0xBE, null);               // ... or none there: an absent or dead part
+//! testbench.i2cregister("i2c0", 0xBE, 0x20);             // read a register (what the firmware wrote)
+//! testbench.i2cregister("i2c0", 0xBE, 0x2A, 0x34);       // or set one
 //! testbench.flashread(0x1000, 16);     // SPI flash bytes as a blob, enabled or not
 //! testbench.flashwrite(0x1000, "CAL"); // load bytes into the flash as they are (no erase needed)
+//! testbench.input("voltage 3.0");      // any input-script line (hardware::script), now:
+//! testbench.input("wifi \"Lab\" rssi -40 open");  // voltage, lightlevel, rssi, wifi, usb,
+//! testbench.input("spiEBCA receive \"\\x9f\""); // UART or SPI receive, set, press...
+//! testbench.spisent("spiEBCA");        // every byte the firmware clocked out of a bus, as a blob
 //! ```
 //!
-//! Each call acts at once, at the current virtual time; a driven digital input whose
+//! Each call acts at once, at the current virtual time (an `input` line's `at` is
+//! ignored, and `network down` is refused: it needs an input script); a driven digital input whose
 //! level changes calls its state-change callback from the event loop, as a real edge.
 
 use crate::hardware::i2c::{I2cDevice, RegisterMap};
-use crate::hardware::script::{Action, InputEvent};
+use crate::hardware::script::{self, Action, InputEvent};
 use crate::hardware::spiflash::SECTOR_SIZE;
 use crate::imp::board::Board;
 use crate::imp::message::{bytes_of, new_blob};
@@ -146,6 +151,29 @@ impl Testbench {
             let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
             let loaded = bench.board(vm)?.with_board(|b, _| load_flash(b, address, &data));
             loaded.map(|()| Value::Null).map_err(|e| vm.error(format!("testbench.flashwrite: {e}")))
+        });
+        self.add(vm, table, "input", 2, ".s", |bench, vm, args| {
+            let line = text_arg(vm, args, 1, "input")?;
+            let events = script::parse(&line).map_err(|e| vm.error(format!("testbench.input: {}", e.message)))?;
+            let board = bench.board(vm)?;
+            for event in events {
+                if matches!(event.action, Action::Disconnect(_)) {
+                    return Err(
+                        vm.error("testbench.input: a network outage needs an input script (impish run --input)")
+                    );
+                }
+                if let Err(why) = board.check_input(&event) {
+                    return Err(vm.error(format!("testbench.input: {why}")));
+                }
+                board.apply_input(event);
+            }
+            Ok(Value::Null)
+        });
+        self.add(vm, table, "spisent", 2, ".s", |bench, vm, args| {
+            let bus = text_arg(vm, args, 1, "spisent")?;
+            let sent = bench.board(vm)?.with_board(|b, _| b.spi_bus(&bus).map(|b| b.sent_bytes()));
+            let sent = sent.ok_or_else(|| vm.error(format!("testbench.spisent: this imp has no SPI bus {bus:?}")))?;
+            new_blob(vm, &sent)
         });
         vm.set_global("testbench", table);
     }

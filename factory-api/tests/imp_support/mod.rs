@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Firmware, Imp, ImpConfig};
 use std::time::Duration;
 
@@ -16,6 +17,12 @@ pub fn config(device: &str, agent: Option<&str>) -> ImpConfig {
 
 pub fn imp(device: &str, agent: Option<&str>) -> Imp {
     Imp::new(config(device, agent)).expect("compiles")
+}
+
+/// An imp of `imp_type` (an `nv` table needs one that keeps it: not the imp005).
+pub fn imp_of(imp_type: ImpType, device: &str, agent: Option<&str>) -> Imp {
+    let identity = Identity { imp_type, ..Identity::default() };
+    Imp::new(ImpConfig { identity, ..config(device, agent) }).expect("compiles")
 }
 
 pub fn log_of(imp: &Imp) -> Vec<String> {

@@ -17,11 +17,11 @@ class ProvisionTest extends ImpTestCase {
     }
 
     function testFaultyUnitListsEveryFailureInOrder() {
-        testbench.i2cdevice("i2c89", 0xBE, null);
+        testbench.i2cdevice("i2c0", 0xBE, null);
         testbench.stick("pinB", 0);
         local failures = runTests();
         testbench.stick("pinB", null);
-        testbench.i2cdevice("i2c89", 0xBE, goodSensor());
+        testbench.i2cdevice("i2c0", 0xBE, goodSensor());
         assertDeepEqual([
             "sensor id: sensor does not answer (i2c error -2)",
             "temperature: no temperature reading",

@@ -4,13 +4,13 @@ class SensorTest extends ImpTestCase {
 
     // Each test starts from the good unit's sensor.
     function fitSensor(registers) {
-        testbench.i2cdevice("i2c89", 0xBE, registers);
+        testbench.i2cdevice("i2c0", 0xBE, registers);
     }
 
     function setTemperature(centi) {
         local raw = centi & 0xFFFF;
-        testbench.i2cregister("i2c89", 0xBE, 0x2A, raw & 0xFF);
-        testbench.i2cregister("i2c89", 0xBE, 0x2B, raw >> 8);
+        testbench.i2cregister("i2c0", 0xBE, 0x2A, raw & 0xFF);
+        testbench.i2cregister("i2c0", 0xBE, 0x2B, raw >> 8);
     }
 
     function testGoodSensorPasses() {

@@ -1,7 +1,7 @@
 // unit.device.nut — the DUT firmware on a good simulated unit (the suite's deviceFile).
 //
 // `testbench` (impish test only) builds the unit before the firmware boots: the test
-// jig's wire from pinA to pinB and a temperature sensor answering at 0xBE on i2c89 with
+// jig's wire from pinA to pinB and a temperature sensor answering at 0xBE on i2c0 with
 // its ID and 23.50 °C. Test cases then break parts of it to see the firmware's tests
 // catch each fault.
 
@@ -13,7 +13,7 @@ function goodSensor() {
 }
 
 testbench.wire("pinA", "pinB");
-testbench.i2cdevice("i2c89", 0xBE, goodSensor());
+testbench.i2cdevice("i2c0", 0xBE, goodSensor());
 
 // The firmware: the sample's, unless the Builder variable DUT_FIRMWARE names another
 // (factory-api's tests run these suites against deliberately broken copies).

@@ -29,6 +29,8 @@ pub(crate) mod wake {
     pub const NEW_SQUIRREL: i32 = 4;
     pub const SQUIRREL_ERROR: i32 = 5;
     pub const SNOOZE: i32 = 7;
+    pub const HW_RESET: i32 = 8;
+    pub const POWER_RESTORED: i32 = 11;
 }
 
 /// UART parity and flags.
@@ -36,6 +38,26 @@ pub(crate) mod uart {
     pub const PARITY_NONE: i64 = 0;
     pub const PARITY_EVEN: i64 = 1;
     pub const PARITY_ODD: i64 = 2;
+}
+
+/// `spi.configure` flags (bits of ours).
+pub(crate) mod spi {
+    pub const CLOCK_IDLE_LOW: i64 = 0;
+    pub const CLOCK_IDLE_HIGH: i64 = 1;
+    pub const CLOCK_2ND_EDGE: i64 = 2;
+    pub const USE_CS_L: i64 = 4;
+    pub const MSB_FIRST: i64 = 0;
+    pub const LSB_FIRST: i64 = 8;
+    pub const NO_SCLK: i64 = 16;
+    pub const SIMPLEX_TX: i64 = 32;
+    pub const SIMPLEX_RX: i64 = 64;
+}
+
+/// `hardware.usb` event types.
+pub(crate) mod usb {
+    pub const DEVICE_CONNECTED: i64 = 0;
+    pub const DEVICE_DISCONNECTED: i64 = 1;
+    pub const TRANSFER_COMPLETED: i64 = 2;
 }
 
 /// `imp.environment()` values.
@@ -73,7 +95,10 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("WAKEREASON_SQUIRREL_ERROR", wake::SQUIRREL_ERROR as i64),
     ("WAKEREASON_NEW_FIRMWARE", 6),
     ("WAKEREASON_SNOOZE", wake::SNOOZE as i64),
-    ("WAKEREASON_HW_RESET", 8),
+    ("WAKEREASON_HW_RESET", wake::HW_RESET as i64),
+    ("WAKEREASON_BLINKUP", 9),
+    ("WAKEREASON_SW_RESTART", 10),
+    ("WAKEREASON_POWER_RESTORED", wake::POWER_RESTORED as i64),
     // I2C speeds are their frequencies in Hz.
     ("CLOCK_SPEED_10_KHZ", 10_000),
     ("CLOCK_SPEED_50_KHZ", 50_000),
@@ -104,6 +129,18 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("NO_PROXY", 6),
     ("NOT_AUTHORISED", 7),
     ("NO_TIMEOUT", super::http::NO_TIMEOUT as i64),
+    ("CLOCK_IDLE_LOW", spi::CLOCK_IDLE_LOW),
+    ("CLOCK_IDLE_HIGH", spi::CLOCK_IDLE_HIGH),
+    ("CLOCK_2ND_EDGE", spi::CLOCK_2ND_EDGE),
+    ("USE_CS_L", spi::USE_CS_L),
+    ("MSB_FIRST", spi::MSB_FIRST),
+    ("LSB_FIRST", spi::LSB_FIRST),
+    ("NO_SCLK", spi::NO_SCLK),
+    ("SIMPLEX_TX", spi::SIMPLEX_TX),
+    ("SIMPLEX_RX", spi::SIMPLEX_RX),
+    ("USB_DEVICE_CONNECTED", usb::DEVICE_CONNECTED),
+    ("USB_DEVICE_DISCONNECTED", usb::DEVICE_DISCONNECTED),
+    ("USB_TRANSFER_COMPLETED", usb::TRANSFER_COMPLETED),
     ("SPIFLASH_PREVERIFY", spiflash::PREVERIFY as i64),
     ("SPIFLASH_POSTVERIFY", spiflash::POSTVERIFY as i64),
     ("ENVIRONMENT_CARD", 0),

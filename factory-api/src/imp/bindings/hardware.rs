@@ -1,6 +1,7 @@
 //! The device's `hardware` table: identity and clocks, and one object per pin, I2C
 //! bus and UART of the board, plus `hardware.spiflash`, each a user-data value whose
-//! methods act on the hardware models in the shared.
+//! methods act on the hardware models in the shared. The SPI buses, the sensors, the
+//! sampler and USB are in their own modules beside this one.
 
 use super::constants::{mode, uart as uart_const};
 use super::{global_table, method, number, Ctx};
@@ -12,15 +13,16 @@ use crate::imp::shared::{Event, Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 
 /// The payload of a pin, bus or UART object: which list of the board, and where.
-struct PartRef {
-    part: Part,
-    index: usize,
+pub(super) struct PartRef {
+    pub part: Part,
+    pub index: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(super) enum Part {
     Pin,
     I2c,
+    Spi,
     Uart,
 }
 
@@ -41,7 +43,11 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
     install_pins(vm, ctx, hardware);
     install_i2c(vm, ctx, hardware);
     install_uarts(vm, ctx, hardware);
-    install_spiflash(vm, ctx, hardware);
+    super::spi::install(vm, ctx, hardware);
+    if ctx.shared.borrow().identity.imp_type.features().spiflash {
+        install_spiflash(vm, ctx, hardware);
+    }
+    super::sensors::install(vm, ctx, hardware);
 }
 
 /// Carries a pin's new level along the board's wires, queueing the state-change
@@ -59,7 +65,7 @@ fn wrap32(n: u128) -> Value {
 }
 
 /// Sets `hardware.<name>` to a user-data `payload` with the shared `methods` delegate.
-fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: Box<dyn std::any::Any>, methods: Value) {
+pub(super) fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: Box<dyn std::any::Any>, methods: Value) {
     let object = vm.new_userdata(payload, Some(methods));
     let key = vm.string(name);
     vm.table_set(hardware, key, object);
@@ -71,7 +77,7 @@ pub(super) fn pin_index(vm: &Vm, pin: Value) -> Option<usize> {
 }
 
 /// The board index of the `part` a method was called on.
-fn index(vm: &mut Vm, args: Args, part: Part) -> Result<usize, Fail> {
+pub(super) fn index(vm: &mut Vm, args: Args, part: Part) -> Result<usize, Fail> {
     let this = args.this(vm);
     let found = vm.userdata::<PartRef>(this).filter(|r| r.part == part).map(|r| r.index);
     found.ok_or_else(|| vm.error("method called on the wrong object"))
@@ -103,6 +109,18 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             },
             _ => return Err(vm.error("invalid pin mode")),
         };
+        if let PinMode::DigitalIn { wakeup: true, .. } = pin_mode {
+            let shared = c.shared.borrow();
+            let (spec, pin) = (shared.identity.imp_type.spec(), shared.board.pins[index].name());
+            if !spec.wake_pins.contains(&pin) {
+                let why = match spec.wake_pins {
+                    [] => format!("the {} has no wake pin", spec.name),
+                    pins => format!("{pin} cannot wake the {} (its wake pins: {})", spec.name, pins.join(", ")),
+                };
+                drop(shared);
+                return Err(vm.error(format!("DIGITAL_IN_WAKEUP: {why}")));
+            }
+        }
         let callback = match pin_mode {
             PinMode::DigitalIn { .. } if matches!(arg2, Value::Closure(_) | Value::Native(_)) => arg2,
             _ => Value::Null,

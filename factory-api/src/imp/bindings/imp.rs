@@ -75,11 +75,14 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         }
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "getmacaddress", 1, ".", move |vm, _| {
-        let mac = c.shared.borrow().identity.mac().to_string();
-        Ok(vm.string(&mac))
-    });
+    // Removed on the impC001 with the other WiFi-only calls (`super::radio`).
+    if ctx.side == Side::Agent || ctx.shared.borrow().identity.imp_type.features().wifi_legacy {
+        let c = ctx.clone();
+        method(vm, imp, "getmacaddress", 1, ".", move |vm, _| {
+            let mac = c.shared.borrow().identity.mac().to_string();
+            Ok(vm.string(&mac))
+        });
+    }
     let c = ctx.clone();
     method(vm, imp, "info", 1, ".", move |vm, _| {
         let imp_type = c.shared.borrow().identity.imp_type.name();

@@ -12,9 +12,17 @@ pub(crate) mod http;
 mod imp;
 mod messaging;
 mod power;
+mod radio;
+pub(crate) mod sampler;
+mod sensors;
 mod server;
+mod spi;
+mod storage;
+pub(crate) mod usb;
 
 pub(crate) use imp::fill_config_params;
+pub(crate) use radio::scan_finished;
+pub(crate) use storage::{serialised_size, Saved};
 
 use super::shared::{Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
@@ -37,10 +45,16 @@ pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
     match ctx.side {
         Side::Device => {
             hardware::install(vm, ctx);
+            let imp = vm.get_global("imp").unwrap_or_default();
+            radio::install(vm, ctx, imp);
             factory::install(vm, ctx);
             power::install(vm, ctx);
         }
-        Side::Agent => http::install(vm, ctx),
+        Side::Agent => {
+            http::install(vm, ctx);
+            let server = vm.get_global("server").unwrap_or_default();
+            storage::install(vm, ctx, server);
+        }
     }
 }
 
@@ -57,6 +71,24 @@ pub(crate) fn method(
     let native = vm.new_native_with(name, Rc::new(f), nparams, Some(typemask), Vec::new());
     let key = vm.string(name);
     vm.table_set(table, key, native);
+}
+
+/// A new table set as `parent.name` (`hardware.sampler`, `imp.net`).
+pub(crate) fn child_table(vm: &mut Vm, parent: Value, name: &str) -> Value {
+    let table = vm.new_table();
+    let key = vm.string(name);
+    vm.table_set(parent, key, table);
+    table
+}
+
+/// A new table of these fields.
+pub(crate) fn table_of(vm: &mut Vm, fields: &[(&str, Value)]) -> Value {
+    let table = vm.new_table();
+    for &(name, value) in fields {
+        let key = vm.string(name);
+        vm.table_set(table, key, value);
+    }
+    table
 }
 
 /// A new table set as the global `name`.

@@ -19,7 +19,7 @@ const CAL_ADDR = 0x0000;        // first flash sector holds calibration
 
 LOOP_OUT <- hardware.pinA;      // the test jig wires pinA to pinB
 LOOP_IN <- hardware.pinB;
-i2c <- hardware.i2c89;
+i2c <- hardware.i2c0;
 
 // Each test returns null when it passes, or a description of the failure.
 

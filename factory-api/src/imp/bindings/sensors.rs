@@ -1,0 +1,27 @@
+//! The device's own sensors: `hardware.voltage()`, the supply voltage as a float in
+//! volts (api/hardware/voltage: "not implemented on the imp005", so absent there), and
+//! `hardware.lightlevel()`, the BlinkUp photosensor as a 16-bit integer, higher when
+//! lighter (api/hardware/lightlevel). Both read the imp's surroundings
+//! (`crate::hardware::ambient`), which input scripts and `testbench` set. Then the
+//! sampler and USB, on the types that have them.
+
+use super::{method, Ctx};
+use impish_vm::{Value, Vm};
+
+pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+    let features = ctx.shared.borrow().identity.imp_type.features();
+    if features.voltage {
+        let c = ctx.clone();
+        method(vm, hardware, "voltage", 1, ".", move |_, _| Ok(Value::Float(c.shared.borrow().ambient.supply_voltage)));
+    }
+    let c = ctx.clone();
+    method(vm, hardware, "lightlevel", 1, ".", move |_, _| {
+        Ok(Value::Int(c.shared.borrow().ambient.light_level.into()))
+    });
+    if features.sampler {
+        super::sampler::install(vm, ctx, hardware);
+    }
+    if features.usb {
+        super::usb::install(vm, ctx, hardware);
+    }
+}
