@@ -46,12 +46,8 @@ fn build(args: &Args) -> Result<Vec<PathBuf>, Stop> {
         if outputs.iter().any(|(other, _)| *other == target) {
             return Err(format!("the device and agent code would both be written to {}", target.display()).into());
         }
-        let firmware = args.sources.firmware(input)?;
         // Compiled under another name, the file must name its origin from its first line.
-        let source = match firmware.source.starts_with("#line ") {
-            true => firmware.source,
-            false => format!("#line 1 \"{}\"\n{}", firmware.name.replace('"', "\\\""), firmware.source),
-        };
+        let source = args.sources.firmware(input)?.marked_source();
         outputs.push((target, source));
     }
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: cannot create: {e}", args.out.display()))?;

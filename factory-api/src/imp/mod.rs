@@ -95,6 +95,18 @@ pub struct Firmware {
     pub source: String,
 }
 
+impl Firmware {
+    /// The source as it can be compiled under any other name (deployed to a device
+    /// group, written to a file): headed by a `#line` marker naming its file, as Builder
+    /// writes them, unless it already starts with one or is empty.
+    pub fn marked_source(&self) -> String {
+        match self.source.is_empty() || self.source.starts_with("#line") {
+            true => self.source.clone(),
+            false => format!("#line 1 \"{}\"\n{}", self.name.replace('"', "\\\""), self.source),
+        }
+    }
+}
+
 pub struct ImpConfig {
     pub device: Firmware,
     pub agent: Option<Firmware>,
