@@ -27,6 +27,8 @@ pub struct Args {
     /// Print only the summary (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
+    #[command(flatten)]
+    sources: super::SourceArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -46,7 +48,7 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
 }
 
 fn run_line(args: &Args) -> Result<Report, Stop> {
-    let description = line::load(&args.line).map_err(|e| match e {
+    let description = line::load_with_libraries(&args.line, &args.sources.libs).map_err(|e| match e {
         LineError::Firmware(message) => Stop::Failed(message),
         other => Stop::BadInput(other.to_string()),
     })?;

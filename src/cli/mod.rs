@@ -15,14 +15,15 @@ pub mod test;
 
 /// What every command that reads firmware takes for Builder: `--lib` folders. Firmware is
 /// always read through Builder as `impish test` reads it, from the current folder (its
-/// `libs/` folder and `.impish/` GitHub cache too), so `@include`, `@set`, `@if` and
-/// `#require` work the same everywhere.
+/// `libs/` folder and `.impish/` GitHub cache too; the test home for `test`, the line
+/// file's folder for `line`), so `@include`, `@set`, `@if` and `#require` work the same
+/// everywhere.
 #[derive(clap::Args, Default)]
 pub struct SourceArgs {
     /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut`, `DIR/Name.lib.nut`
     /// or a checkout `DIR/Name/Name.lib.nut`) and of repository checkouts for `@include
     /// "github:OWNER/REPO/PATH"` (`DIR/REPO/PATH`); repeatable [also: libs/ in the current
-    /// folder, or in the test home for `impish test`].
+    /// folder; in the test home for `impish test`, beside the line file for `impish line`].
     #[arg(long = "lib", value_name = "DIR")]
     pub libs: Vec<PathBuf>,
 }
