@@ -187,7 +187,9 @@ impl<'a> Machine<'a> {
             }
             _ if !active => {}
             Directive::Include { once, expr } => {
-                let spec = match self.eval(&expr, at)? {
+                // Builder turns every `\` of the directive into `/` before it evaluates it,
+                // so Windows-style paths work anywhere.
+                let spec = match self.eval(&expr.replace('\\', "/"), at)? {
                     Value::Str(s) => s.trim().to_string(),
                     other => return Err(at.expression(format!("@include expects a path string, got \"{other}\""))),
                 };

@@ -169,6 +169,9 @@ fn includes_resolve_beside_the_includer_then_the_entry_then_the_working_dir() {
     // lib/c.nut is not beside lib/a.nut (no lib/lib/), but beside the entry file; tests/d.nut
     // only in the working directory.
     assert_eq!(build(&files).unwrap(), "start\na1\nb1\nc1\nd1\ncommon\nend\n");
+    // A backslash is a path separator, as in Builder.
+    let files = [("/src/m.nut", "@include \"lib\\x.nut\""), ("/src/lib/x.nut", "x")];
+    assert_eq!(build(&files).unwrap(), "x\n");
     // The include path is an expression.
     let files = [("/m.nut", "@set DIR \"d\"\n@include DIR + \"/x.nut\""), ("/d/x.nut", "x")];
     assert_eq!(build(&files).unwrap(), "x\n");
