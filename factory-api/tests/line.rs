@@ -240,6 +240,26 @@ fn firmware_that_throws_is_restarted_and_the_line_carries_on_and_fails() {
     assert_eq!(report.summary.rejected_by_fault.get("no injected fault"), Some(&2));
 }
 
+/// Firmware is read through Builder: includes beside it, `#require`s from the library
+/// folders given, errors at the original file and line.
+#[test]
+fn line_firmware_goes_through_builder() {
+    let dut = "#require \"Jig.lib.nut:1.0.0\"\n@include \"parts/throws.nut\"\n";
+    let path = small_line("builder", dut);
+    let dir = path.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("parts")).unwrap();
+    std::fs::write(dir.join("parts/throws.nut"), "server.log(jig());\nthrow \"jig on fire\";\n").unwrap();
+    std::fs::create_dir_all(dir.join("mylibs")).unwrap();
+    std::fs::write(dir.join("mylibs/Jig.lib.nut"), "function jig() { return \"jig\"; }\n").unwrap();
+    let missing = error(&path);
+    assert!(missing.contains("cannot find library Jig.lib.nut version 1.0.0 required at "), "{missing}");
+    let description = line::load_with_libraries(&path, &[dir.join("mylibs")]).expect("a line");
+    let report = run(&description);
+    let throws = dir.join("parts/throws.nut").display().to_string();
+    let expected = format!("device: jig on fire (in main {throws}:2)");
+    assert!(report.summary.problems.iter().any(|p| p.contains(&expected)), "{:?}", report.summary.problems);
+}
+
 fn error(path: &Path) -> String {
     line::load(path).map(|_| ()).expect_err("a bad line").to_string()
 }

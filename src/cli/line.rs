@@ -39,6 +39,8 @@ pub struct Args {
     /// The factory device group of a line against a kept cloud.
     #[arg(long, value_name = "NAME", requires = "cloud")]
     factory_dg: Option<String>,
+    #[command(flatten)]
+    sources: super::SourceArgs,
 }
 
 /// The kept cloud and factory group `--cloud` and `--factory-dg` name.
@@ -71,7 +73,7 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
 }
 
 fn run_line(args: &Args) -> Result<Report, Stop> {
-    let description = line::load(&args.line).map_err(|e| match e {
+    let description = line::load_with_libraries(&args.line, &args.sources.libs).map_err(|e| match e {
         LineError::Firmware(message) => Stop::Failed(message),
         other => Stop::BadInput(other.to_string()),
     })?;

@@ -10,6 +10,7 @@
 //! compiled here, once, so a compile error names the firmware file and its line before
 //! any unit is built.
 
+use crate::builder::{BuilderError, Options, Preprocessor};
 use crate::cloud::{ContentType, WebhookEvent};
 use crate::imp::board::Board;
 use crate::imp::identity::ImpType;
@@ -404,9 +405,15 @@ fn read(path: &Path) -> Result<(String, String), LineError> {
 
 /// Reads, checks and loads a line file.
 pub fn load(path: &Path) -> Result<LineDescription, LineError> {
+    load_with_libraries(path, &[])
+}
+
+/// [`load`], with library folders searched first for the firmware's `#require`s and
+/// `github:` checkouts (`impish line --lib`).
+pub fn load_with_libraries(path: &Path, libs: &[PathBuf]) -> Result<LineDescription, LineError> {
     let (file, text) = read(path)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse(&text, &file, &base)
+    parse_with_libraries(&text, &file, &base, libs)
 }
 
 /// A board file (`impish run --board FILE`): one imp's hardware, as the `[board]` table
@@ -425,14 +432,18 @@ pub fn load_board(path: &Path) -> Result<BoardSpec, LineError> {
 
 /// Checks a board file's `text`.
 pub fn parse_board(text: &str, file: &str) -> Result<BoardSpec, LineError> {
-    let here = Locator { file, text, base: Path::new("") };
+    let here = Locator { file, text, base: Path::new(""), libs: &[] };
     let raw: RawBoardFile = here.toml(text)?;
     board_spec(&here, &raw.board).map(|(spec, _)| spec)
 }
 
 /// Checks and loads a line file's `text`; firmware paths are relative to `base`.
 pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, LineError> {
-    let here = Locator { file, text, base };
+    parse_with_libraries(text, file, base, &[])
+}
+
+fn parse_with_libraries(text: &str, file: &str, base: &Path, libs: &[PathBuf]) -> Result<LineDescription, LineError> {
+    let here = Locator { file, text, base, libs };
     let raw: RawLine = here.toml(text)?;
     if raw.stages.get_ref().is_empty() {
         return Err(here.error(raw.stages.span(), "a line needs at least one [[stage]]".into()));
@@ -579,6 +590,8 @@ struct Locator<'a> {
     file: &'a str,
     text: &'a str,
     base: &'a Path,
+    /// Library folders for the firmware, before the line file's folder's `libs`.
+    libs: &'a [PathBuf],
 }
 
 impl Locator<'_> {
@@ -613,15 +626,20 @@ impl Locator<'_> {
         Ok(Code { device, agent })
     }
 
+    /// A firmware file through Builder, as every command reads firmware (the line file's
+    /// folder is Builder's working directory), then compiled to find its errors now.
     fn firmware(&self, path: &Spanned<String>) -> Result<Firmware, LineError> {
         let full: PathBuf = self.base.join(path.get_ref());
-        let name = full.display().to_string();
-        let source = std::fs::read(&full)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|e| self.error(path.span(), format!("cannot read firmware {name}: {e}")))?;
+        let preprocessor = Preprocessor::new(Options::project(self.base, self.libs));
+        let (firmware, _) = preprocessor.firmware(&full).map_err(|e| match e {
+            BuilderError::EntryNotFound { .. } | BuilderError::Read { line: 0, .. } => {
+                self.error(path.span(), format!("cannot read firmware {}: {e}", full.display()))
+            }
+            e => LineError::Firmware(e.to_string()),
+        })?;
         let mut vm = impish_vm::Vm::new(impish_vm::Profile::Imp);
-        vm.compile(&source, &name).map_err(|e| LineError::Firmware(e.to_string()))?;
-        Ok(Firmware { name, source })
+        vm.compile(&firmware.source, &firmware.name).map_err(|e| LineError::Firmware(e.to_string()))?;
+        Ok(firmware)
     }
 
     fn fault(&self, raw: &Spanned<RawFault>, board: &BoardSpec, check: &Board) -> Result<Fault, LineError> {

@@ -136,16 +136,10 @@ struct Floor<'a> {
     problems: Vec<String>,
 }
 
-/// The firmware as deployed, headed by a `#line` marker (as Builder writes them) so
-/// errors name its file, not the device group.
+/// The firmware as deployed, headed by a `#line` marker so errors name its file, not the
+/// device group.
 fn code(code: &super::description::Code) -> Code {
-    let marked = |firmware: &crate::imp::Firmware| -> std::rc::Rc<str> {
-        match firmware.source.is_empty() || firmware.source.starts_with("#line") {
-            true => firmware.source.as_str().into(),
-            false => format!("#line 1 \"{}\"\n{}", firmware.name.replace('"', "\\\""), firmware.source).into(),
-        }
-    };
-    Code { device: marked(&code.device), agent: marked(&code.agent) }
+    Code { device: code.device.marked_source().into(), agent: code.agent.marked_source().into() }
 }
 
 fn ms(at: SimTime) -> Millis {
