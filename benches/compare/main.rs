@@ -200,7 +200,7 @@ fn main() {
     let (mut rows, mut failures) = (Vec::new(), 0);
     for program in programs(&root, &options.only) {
         let impish_command = match &program.agent {
-            Some(agent) => vec![impish.clone(), "run".into(), "--for".into(), "600".into(), "--agent".into(), agent.display().to_string()],
+            Some(agent) => vec![impish.clone(), "run".into(), "--for".into(), "3600".into(), "--agent".into(), agent.display().to_string()],
             None => vec![impish.clone(), "run".into(), "--profile".into(), "squirrel".into()],
         };
         let contenders: [(Option<Vec<String>>, Option<&Path>); 3] = [
