@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! cargo bench --bench compare -- --sq /path/to/sq --lua lua5.4 [--runs 7] [--cachegrind]
-//!     [--markdown] [PROGRAM...]
+//!     [--markdown] [--impish OTHER/impish] [PROGRAM...]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -22,6 +22,8 @@ use std::time::Duration;
 use nix::sys::resource::{getrusage, UsageWho};
 
 struct Options {
+    /// Another impish binary than the one cargo built (an older build, for A/B).
+    impish: Option<String>,
     sq: Option<String>,
     lua: Option<String>,
     runs: usize,
@@ -32,9 +34,10 @@ struct Options {
 
 fn options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options =
-        Options { sq: None, lua: None, runs: 5, cachegrind: false, markdown: false, only: Vec::new() };
+        Options { impish: None, sq: None, lua: None, runs: 5, cachegrind: false, markdown: false, only: Vec::new() };
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--impish" => options.impish = args.next(),
             "--sq" => options.sq = args.next(),
             "--lua" => options.lua = args.next(),
             "--runs" => {
@@ -125,7 +128,11 @@ fn instructions(command: &[String], file: &Path) -> Result<f64, String> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     stderr
         .lines()
-        .find_map(|line| line.split_once("I refs:").map(|(_, n)| n.trim().replace(',', "")))
+        .find_map(|line| {
+            line.split_once("refs:")
+                .filter(|(head, _)| head.trim_end().ends_with(" I"))
+                .map(|(_, n)| n.trim().replace(',', ""))
+        })
         .and_then(|n| n.parse::<f64>().ok())
         .map(|n| n / 1e6)
         .ok_or_else(|| format!("valgrind {}: no instruction count: {stderr}", file.display()))
@@ -196,11 +203,18 @@ fn main() {
         }
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/perf");
-    let impish = env!("CARGO_BIN_EXE_impish").to_string();
+    let impish = options.impish.clone().unwrap_or_else(|| env!("CARGO_BIN_EXE_impish").to_string());
     let (mut rows, mut failures) = (Vec::new(), 0);
     for program in programs(&root, &options.only) {
         let impish_command = match &program.agent {
-            Some(agent) => vec![impish.clone(), "run".into(), "--for".into(), "3600".into(), "--agent".into(), agent.display().to_string()],
+            Some(agent) => vec![
+                impish.clone(),
+                "run".into(),
+                "--for".into(),
+                "3600".into(),
+                "--agent".into(),
+                agent.display().to_string(),
+            ],
             None => vec![impish.clone(), "run".into(), "--profile".into(), "squirrel".into()],
         };
         let contenders: [(Option<Vec<String>>, Option<&Path>); 3] = [
@@ -208,7 +222,8 @@ fn main() {
             (options.sq.clone().filter(|_| program.agent.is_none()).map(|sq| vec![sq]), Some(&program.nut)),
             (options.lua.clone().map(|lua| vec![lua]), program.lua.as_deref()),
         ];
-        let expected = std::fs::read(&program.expected).unwrap_or_else(|e| panic!("{}: {e}", program.expected.display()));
+        let expected =
+            std::fs::read(&program.expected).unwrap_or_else(|e| panic!("{}: {e}", program.expected.display()));
         let mut times: [Vec<Duration>; 3] = Default::default();
         let mut peaks = [None; 3];
         for _ in 0..options.runs {
@@ -217,7 +232,12 @@ fn main() {
                 match run(command, file) {
                     Ok((cost, stdout)) => {
                         if stdout != expected && times[i].is_empty() {
-                            eprintln!("{}: {} prints other than {}", program.name, command[0], program.expected.display());
+                            eprintln!(
+                                "{}: {} prints other than {}",
+                                program.name,
+                                command[0],
+                                program.expected.display()
+                            );
                             failures += 1;
                         }
                         times[i].push(cost.cpu);
