@@ -12,19 +12,36 @@ use std::process::ExitCode;
 static ALLOCATOR: impish_vm::memory::CountingAllocator = impish_vm::memory::CountingAllocator;
 
 #[derive(Parser)]
-#[command(name = "impish", version, about = "A fast, faithful Squirrel 3 VM with the Electric Imp factory API")]
+#[command(
+    name = "impish",
+    version,
+    about = "A fast, faithful Squirrel 3 VM with the Electric Imp factory API",
+    after_help = EXIT_STATUS
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// What every command's exit status means (`--help` shows it).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  1  what ran or was checked failed: a test, a line (a unit blessed or rejected
+     against what its faults predict, an uncaught firmware error), an uncaught error
+     in `run` or `bench`, firmware or a script that does not compile
+  2  usage or input error: bad arguments, an unreadable file, a bad line file,
+     board file, input script or test configuration, a `--tests` filter that
+     selects no test
+  `run --profile squirrel` exits as the reference `sq` does.";
+
 #[derive(Subcommand)]
 enum Command {
-    /// Compile Squirrel files and report errors as the reference does; exits 0 when all are clean.
+    /// Compile Squirrel files (or every `.nut` file in a folder) and report errors as the reference does.
     Check(cli::check::Args),
     /// Run imp firmware (device and agent code) in virtual time and print its log;
     /// with `--profile squirrel`, run a script as the reference `sq FILE` does.
-    #[command(alias = "imp")]
+    #[command(visible_alias = "imp")]
     Run(cli::run::Args),
     /// Print the bytecode of a Squirrel script.
     Disasm(cli::run::DisasmArgs),

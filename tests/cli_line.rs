@@ -41,3 +41,40 @@ fn a_bad_line_file_exits_2_naming_it() {
     assert!(out.is_empty());
     assert!(err.contains("no-such-line.toml: cannot read"), "{err}");
 }
+
+/// A line whose fixture ignores its button blesses nothing: it exits 1 and the summary
+/// says why; a button or bus the imp type does not have is refused with exit 2.
+#[test]
+fn a_broken_line_fails_and_says_why() {
+    let dir = std::env::temp_dir().join(format!("impish-cli-line-broken-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let text = std::fs::read_to_string(sample("factory/line.toml")).expect("sample line");
+    let factory = sample("factory");
+    let text = text
+        .replace("duts = 40 ", "duts = 3 ")
+        .replace("\"fixture.", &format!("\"{factory}/fixture."))
+        .replace("\"dut.", &format!("\"{factory}/dut."))
+        .replace("\"../app/", &format!("\"{factory}/../app/"));
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("line file");
+        path.display().to_string()
+    };
+    let (code, out, err) = impish(&["line", &write("ok.toml", &text), "--quiet"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("verdict           passed"), "{out}");
+    let (code, out, err) =
+        impish(&["line", &write("pinq.toml", &text.replace("button = \"pinC\"", "button = \"pinQ\"")), "--quiet"]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("verdict           FAILED: 4 problem(s), 0 escape(s)\n"), "{out}");
+    assert!(out.contains("  - the test fixture's firmware does not read its button pinQ"), "{out}");
+    assert!(out.contains("was rejected at test (no BlinkUp enrolled it), though it has no injected fault"), "{out}");
+    assert!(err.contains("the line failed"), "{err}");
+    let (code, _, err) =
+        impish(&["line", &write("pinz.toml", &text.replace("button = \"pinC\"", "button = \"pinZZ\""))]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("pinz.toml:17: the fixture (an imp005) has no pin \"pinZZ\""), "{err}");
+    let (code, _, err) = impish(&["line", &write("bus.toml", &text.replace("bus = \"i2c89\"", "bus = \"i2c12\""))]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("an imp005 has no I2C bus \"i2c12\""), "{err}");
+}

@@ -31,7 +31,7 @@ use crate::imp::http::{HttpClient, Incoming, NoHttp};
 use crate::imp::identity::{Identity, ImpType, Role};
 use crate::imp::log::LogLine;
 use crate::imp::wake;
-use crate::imp::{BlinkUp, Event, Firmware, Imp, ImpConfig, Outcome, Outgoing, Reload, ReplyTo, UnknownPin};
+use crate::imp::{BlinkUp, Event, Firmware, Imp, ImpConfig, Outcome, Outgoing, Reload, ReplyTo, Requester, UnknownPin};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -430,7 +430,7 @@ impl World {
                         Some((to, incoming)) => {
                             let (method, body) = (request.method.clone(), request.body.clone());
                             self.reached(now, me, Reached::AgentRequest { to: ImpId(to), method, body });
-                            self.post(to, now, now, Event::Request { incoming, reply });
+                            self.post(to, now, now, Event::Request { incoming, from: Requester::Agent(reply) });
                         }
                         None => {
                             let response = self.client.borrow_mut().send(&request);
@@ -438,8 +438,11 @@ impl World {
                         }
                     }
                 }
-                Outgoing::Reply { to, response } => {
-                    self.post(to.imp, now, now, Event::Response { reply: to, response })
+                Outgoing::Reply { to: Requester::Agent(reply), response } => {
+                    self.post(reply.imp, now, now, Event::Response { reply, response })
+                }
+                Outgoing::Reply { to: Requester::Outside(request), response } => {
+                    self.imp_mut(me).log_line(LogKind::Status, answered(&request, &response))
                 }
             }
         }
@@ -482,6 +485,12 @@ impl World {
     }
 }
 
+/// The log line for the agent's answer to an outside request (`GET /status`):
+/// `GET /status answered 200: {"ok":true}`.
+fn answered(request: &str, response: &crate::imp::http::HttpResponse) -> String {
+    format!("{request} answered {}: {}", response.status, String::from_utf8_lossy(&response.body))
+}
+
 fn blank(side: &str) -> Firmware {
     Firmware { name: format!("(no {side} code)"), source: String::new() }
 }
@@ -504,12 +513,17 @@ pub(crate) fn serve_alone(imp: &mut Imp) {
                 let reply = ReplyTo { imp: 0, generation, callback };
                 let agent_url = imp.identity().agent_url.clone();
                 let event = match Incoming::for_agent(&request, &agent_url) {
-                    Some(incoming) => Event::Request { incoming, reply },
+                    Some(incoming) => Event::Request { incoming, from: Requester::Agent(reply) },
                     None => Event::Response { reply, response: imp.http_client().borrow_mut().send(&request) },
                 };
                 imp.post(now, now, event);
             }
-            Outgoing::Reply { to, response } => imp.post(now, now, Event::Response { reply: to, response }),
+            Outgoing::Reply { to: Requester::Agent(reply), response } => {
+                imp.post(now, now, Event::Response { reply, response })
+            }
+            Outgoing::Reply { to: Requester::Outside(request), response } => {
+                imp.log_line(LogKind::Status, answered(&request, &response))
+            }
         }
     }
 }

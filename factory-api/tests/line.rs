@@ -44,6 +44,7 @@ fn assert_sound(description: &LineDescription, report: &Report) {
     assert_eq!(s.blessed, description.duts - faults.values().sum::<usize>());
     assert_eq!(s.blessed, s.expected_blessed);
     assert_eq!(s.escapes, 0);
+    assert!(report.passed(), "{:?}", s.problems);
     for unit in &report.units {
         assert_eq!(unit.blessed, unit.injected.is_none(), "unit {}: {:?}", unit.unit, unit.injected);
         assert_eq!(unit.in_production_group, unit.blessed, "unit {} production group", unit.unit);
@@ -159,16 +160,29 @@ fn small_line(name: &str, dut: &str) -> PathBuf {
     dir.join("line.toml")
 }
 
+/// The line carries on past firmware that throws at every boot, and fails: the
+/// summary names the error with its real file and line, and the units that were not
+/// blessed though nothing was wrong with them.
 #[test]
-fn firmware_that_throws_is_restarted_and_the_line_carries_on() {
+fn firmware_that_throws_is_restarted_and_the_line_carries_on_and_fails() {
     let path = small_line("throws", "server.log(\"testing\");\nthrow \"the test jig is on fire\";\n");
     let report = run(&load(&path));
     assert_eq!(report.summary.processed, 2);
     assert_eq!(report.summary.blessed, 0);
     assert_eq!(report.summary.escapes, 0);
+    assert!(!report.passed());
+    let dut = path.with_file_name("dut.nut").display().to_string();
+    assert_eq!(
+        report.summary.problems,
+        [
+            format!("uncaught error in units 1, 2: device: the test jig is on fire (in main {dut}:2)"),
+            format!("unit 1 ({}) was rejected at test (no result before the operator gave up), though it has no injected fault and should have been blessed", report.units[0].device_id),
+            format!("unit 2 ({}) was rejected at test (no result before the operator gave up), though it has no injected fault and should have been blessed", report.units[1].device_id),
+        ]
+    );
     for unit in &report.units {
         assert_eq!(unit.stages[0].verdict, Verdict::NoResult);
-        assert!(unit.uncaught_errors > 1, "restarted and failed again: {}", unit.uncaught_errors);
+        assert!(unit.uncaught_errors.len() > 1, "restarted and failed again: {:?}", unit.uncaught_errors);
         assert!(unit.log.iter().any(|l| l.contains("ERROR: the test jig is on fire")), "{:?}", unit.log);
         assert!(unit.log.iter().any(|l| l.contains("Device restarting after an uncaught error")));
     }
@@ -220,8 +234,11 @@ fn reports_render_as_json_and_as_one_html_page() {
     assert!(json["fixtures"][1]["log"].as_array().is_some_and(|l| !l.is_empty()), "station 2's fixture log");
     let html = line::html::render(&report);
     assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
-    assert_eq!(html.matches("<svg width=\"").count(), 1 + report.units.len(), "a timeline per unit (and the defs)");
+    assert_eq!(html.matches("<td class=\"timeline\"><svg ").count(), report.units.len(), "a timeline per unit");
     assert!(html.contains("station 2: passed"), "stage bands say their verdict");
+    assert!(html.contains("<th>injected</th>") && html.contains("<th>LED</th>"), "the terminal table's columns");
+    assert!(html.contains("enrolled into &quot;station 1 DUTs&quot; by factory BlinkUp"), "groups by name");
+    assert!(html.contains("Line passed"), "the verdict");
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained");
 }
 

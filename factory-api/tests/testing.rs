@@ -6,8 +6,6 @@ use impish_factory::testing::config::TestConfig;
 use impish_factory::testing::filter::Filter;
 use impish_factory::testing::results::{RunReport, SessionReport};
 use impish_factory::testing::{discovery, junit, output, run, RunOptions};
-use quick_xml::events::Event;
-use quick_xml::XmlVersion;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -274,30 +272,69 @@ fn the_transcript_matches_the_golden_file() {
     assert_eq!(output::render(&run_fixture("basics")), golden);
 }
 
+/// JUnit XML read back by quick-junit: totals that agree with the suites, assertion
+/// failures as <failure> and raised errors as <error>, each with file:line and the
+/// Squirrel call stack, the log as system-out, times.
 #[test]
-fn junit_xml_is_well_formed_and_counts_every_test() {
-    let report = run_fixture("assertions");
-    let xml = junit::render(&report);
-    let mut reader = quick_xml::Reader::from_str(&xml);
-    let (mut cases, mut failures, mut messages) = (0, 0, Vec::new());
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            Event::Eof => break,
-            Event::Start(e) | Event::Empty(e) => match e.name().into_inner() {
-                "testcase" => cases += 1,
-                "failure" => {
-                    failures += 1;
-                    let message = e.try_get_attribute("message").unwrap().unwrap();
-                    messages.push(message.normalized_value(XmlVersion::Implicit1_0).unwrap().into_owned());
-                }
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    assert_eq!((cases, failures), (19, 18));
+fn junit_xml_counts_every_test_and_says_where_each_failed() {
+    use quick_junit::{NonSuccessKind, Report, TestCaseStatus};
+    let status = |report: &Report, suite: &str, case: &str| {
+        let suite = report.test_suites.iter().find(|s| s.name.as_str() == suite).expect(suite);
+        suite.test_cases.iter().find(|c| c.name.as_str() == case).expect(case).clone()
+    };
+    let failure = |case: &quick_junit::TestCase| match &case.status {
+        TestCaseStatus::NonSuccess { kind, message, description, .. } => (
+            *kind,
+            message.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default(),
+            description.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default(),
+        ),
+        other => panic!("{}: {other:?}", case.name.as_str()),
+    };
+
+    let assertions = Report::deserialize_from_str(&junit::render(&run_fixture("assertions"))).expect("JUnit XML");
+    let suite = &assertions.test_suites[0];
+    assert_eq!((assertions.tests, assertions.failures, assertions.errors), (19, 18, 0));
+    assert_eq!(
+        (suite.name.as_str(), suite.tests, suite.failures, suite.test_cases.len()),
+        ("assertions.test.nut", 19, 18, 19)
+    );
+    let messages: Vec<String> = suite
+        .test_cases
+        .iter()
+        .filter_map(|c| match &c.status {
+            TestCaseStatus::NonSuccess { message, .. } => message.as_ref().map(|m| m.as_str().to_string()),
+            _ => None,
+        })
+        .collect();
     assert!(messages.contains(&"custom <&\"'> message".to_string()), "markup survives escaping");
-    assert!(xml.contains("<testsuite name=\"assertions.test.nut\" tests=\"19\" failures=\"18\" errors=\"0\""));
+
+    let report = run_fixture("errors");
+    let errors = Report::deserialize_from_str(&junit::render(&report)).expect("JUnit XML");
+    let sum = |f: fn(&quick_junit::TestSuite) -> usize| errors.test_suites.iter().map(f).sum::<usize>();
+    assert_eq!(
+        (errors.tests, errors.failures, errors.errors),
+        (sum(|s| s.tests), sum(|s| s.failures), sum(|s| s.errors))
+    );
+    assert!(errors.errors >= 4, "{errors:?}");
+    let throws = fixture("errors").join("tests/throws.test.nut").display().to_string();
+    let raised = status(&errors, "tests/throws.test.nut", "testIndexesNull");
+    let (kind, message, description) = failure(&raised);
+    assert_eq!((kind, message.as_str()), (NonSuccessKind::Error, "the index 'celsius' does not exist"));
+    assert!(
+        description.contains(&format!("\n    at celsius {throws}:17\n    at testIndexesNull {throws}:7")),
+        "{description}"
+    );
+    let out = raised.system_out.as_ref().map(|o| o.as_str().to_string()).unwrap_or_default();
+    assert!(out.contains("[Device] reading the sensor"), "the log while it ran: {out}");
+    assert!(raised.time.is_some());
+    let asserted = status(&errors, "tests/throws.test.nut", "testAssertion");
+    let (kind, message, description) = failure(&asserted);
+    assert_eq!((kind, message.as_str()), (NonSuccessKind::Failure, "Expected value: 1, got: 2"));
+    assert!(description.contains(&format!("\n    at testAssertion {throws}:12")), "{description}");
+    let crash = status(&errors, "tests/crash.test.nut", "testCrashesInACallback");
+    let (kind, _, description) = failure(&crash);
+    assert_eq!(kind, NonSuccessKind::Error, "an uncaught error in a callback");
+    assert!(description.contains("crash.test.nut:8"), "{description}");
 }
 
 #[test]

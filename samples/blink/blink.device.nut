@@ -1,5 +1,6 @@
 // blink.device.nut — the "hello world" of imp firmware: toggle an LED twice a
-// second and log every tenth toggle. Used by the README's first command.
+// second and log every tenth toggle. The README's first command runs it:
+//   impish run samples/blink/blink.device.nut --for 10s
 // The LED is the impFactory's green LED, pinE of its imp005.
 
 const BLINK_SECONDS = 0.5;

@@ -1,6 +1,6 @@
-//! `impish bench FILE [--profile squirrel|imp] [--for SECONDS] [--json]`: what a script
-//! or a firmware costs — wall time, instructions, heap, collector pauses, and where the
-//! instructions go.
+//! `impish bench FILE [--profile imp|squirrel] [--for SECONDS] [--json]`: what a firmware
+//! (by default, as `impish run` takes FILE) or a script costs — wall time, instructions,
+//! heap, collector pauses, and where the instructions go.
 //!
 //! A `squirrel` script runs to its end with its output discarded. An `imp` firmware
 //! runs as `impish run` runs it — device (and agent) on the virtual clock — for `--for`
@@ -12,16 +12,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, parse_duration, read_source, run, ProfileArg};
+use super::{parse_bytes, parse_duration, read_source, run, ProfileArg, Stop};
 use impish_factory::imp::{Imp, ImpConfig, Outcome, Side, VmSetup};
 use impish_vm::{memory, FunctionCost, Vm, VmStats};
 use std::rc::Rc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Which Squirrel to emulate: `squirrel` runs a script, `imp` runs a firmware on its
-    /// event loop.
-    #[arg(long, value_enum, default_value = "squirrel")]
+    /// Which Squirrel to emulate: `imp` (as `impish run`) runs device code on its event
+    /// loop, `squirrel` runs a plain script.
+    #[arg(long, value_enum, default_value = "imp")]
     profile: ProfileArg,
     /// The script or device code.
     file: PathBuf,
@@ -73,10 +73,7 @@ pub fn run(args: &Args) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::FAILURE
-        }
+        Err(stop) => stop.report(),
     }
 }
 
@@ -97,7 +94,7 @@ fn meter(vm: &mut Vm, pass: Pass, memory_limit: Option<usize>) -> Result<(), Str
 
 /// Runs the program twice — timed, then profiled (both runs are deterministic, so they
 /// execute the same instructions) — and reports the first with the second's counts.
-fn measure(args: &Args) -> Result<Report, String> {
+fn measure(args: &Args) -> Result<Report, Stop> {
     let once = |pass| match args.profile {
         ProfileArg::Squirrel => bench_script(args, pass),
         ProfileArg::Imp => bench_imp(args, pass),
@@ -111,7 +108,7 @@ fn measure(args: &Args) -> Result<Report, String> {
     Ok(report)
 }
 
-fn bench_script(args: &Args, pass: Pass) -> Result<Report, String> {
+fn bench_script(args: &Args, pass: Pass) -> Result<Report, Stop> {
     let (name, source) = read_source(&args.file)?;
     let mut vm = Vm::new(args.profile.into());
     impish_stdlib::register(&mut vm);
@@ -124,7 +121,7 @@ fn bench_script(args: &Args, pass: Pass) -> Result<Report, String> {
     let wall = start.elapsed();
     let error = match result {
         Ok(_) => None,
-        Err(impish_vm::Error::Compile(e)) => return Err(e.to_string()),
+        Err(impish_vm::Error::Compile(e)) => return Err(Stop::Failed(e.to_string())),
         Err(e) => Some(e.to_string()),
     };
     Ok(Report {
@@ -140,7 +137,7 @@ fn bench_script(args: &Args, pass: Pass) -> Result<Report, String> {
 
 /// Runs a firmware on its event loop for `--for` of imp time, metering both sides (the
 /// memory limit, as with `impish run`, applies to the device).
-fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
+fn bench_imp(args: &Args, pass: Pass) -> Result<Report, Stop> {
     let device = run::firmware(&args.file)?;
     let agent = args.agent.as_deref().map(run::firmware).transpose()?;
     let limit = run::device_memory_limit(args.memory_limit)?;
@@ -154,7 +151,7 @@ fn bench_imp(args: &Args, pass: Pass) -> Result<Report, String> {
     let config = ImpConfig { agent, setup_vm: Some(setup), ..ImpConfig::new(device) };
     memory::reset_peak();
     let start = Instant::now();
-    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    let mut imp = Imp::new(config).map_err(|e| Stop::Failed(e.to_string()))?;
     imp.set_log_sink(Box::new(|_| {}));
     let outcome = imp.run_for(Duration::from_secs_f64(args.seconds));
     // An imp with nothing left to do sleeps through the rest of the run.

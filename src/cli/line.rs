@@ -1,9 +1,12 @@
 //! `impish line LINE.toml [--json FILE] [--html FILE] [--quiet]`: simulate a
 //! connected-factory assembly line from a line file, with a progress bar while it runs,
 //! then a table of every unit and a summary; the full report as JSON or as one HTML page.
-//! Exits non-zero when the line file is wrong or a unit escaped the factory unblessed.
+//! Exits 1 when the line failed (a unit escaped unblessed, a unit blessed or rejected
+//! against what its faults predict, an uncaught firmware error: the summary says which),
+//! 1 also when its firmware does not compile, 2 when the line file is wrong.
 
-use impish_factory::line::{self, html, Progress, Report};
+use super::Stop;
+use impish_factory::line::{self, html, LineError, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,15 +31,13 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     match run_line(args) {
-        Ok(report) if report.summary.escapes == 0 => ExitCode::SUCCESS,
+        Ok(report) if report.passed() => ExitCode::SUCCESS,
         Ok(report) => {
-            eprintln!("{} unit(s) escaped the factory without being blessed", report.summary.escapes);
+            let s = &report.summary;
+            eprintln!("the line failed: {} problem(s), {} escape(s) (see the summary)", s.problems.len(), s.escapes);
             ExitCode::FAILURE
         }
-        Err(message) => {
-            eprintln!("{message}");
-            ExitCode::from(2)
-        }
+        Err(stop) => stop.report(),
     }
 }
 
@@ -44,8 +45,11 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
     std::fs::write(path, contents).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
-fn run_line(args: &Args) -> Result<Report, String> {
-    let description = line::load(&args.line).map_err(|e| e.to_string())?;
+fn run_line(args: &Args) -> Result<Report, Stop> {
+    let description = line::load(&args.line).map_err(|e| match e {
+        LineError::Firmware(message) => Stop::Failed(message),
+        other => Stop::BadInput(other.to_string()),
+    })?;
     let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(description.duts as u64) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} units  {msg}  [{elapsed_precise}, eta {eta}]")

@@ -23,6 +23,32 @@ pub fn read_source(path: &Path) -> Result<(String, String), String> {
     }
 }
 
+/// Why a command stopped before its end, which decides its exit status.
+pub enum Stop {
+    /// What it ran failed (firmware that does not compile): exit 1.
+    Failed(String),
+    /// It was given something it cannot use: exit 2.
+    BadInput(String),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::BadInput(message)
+    }
+}
+
+impl Stop {
+    /// Says why on stderr; the exit status.
+    pub fn report(self) -> std::process::ExitCode {
+        let (message, status) = match self {
+            Stop::Failed(message) => (message, 1),
+            Stop::BadInput(message) => (message, 2),
+        };
+        eprintln!("{message}");
+        std::process::ExitCode::from(status)
+    }
+}
+
 /// Writes `bytes` to `out`, standard output (see `stop_if_reader_gone`).
 pub fn write_stdout(out: &mut dyn Write, bytes: &[u8]) {
     stop_if_reader_gone(out.write_all(bytes));

@@ -11,10 +11,11 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, parse_duration, read_source, ProfileArg};
+use super::{parse_bytes, parse_duration, read_source, ProfileArg, Stop};
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup, DEFAULT_INSTRUCTION_BUDGET};
+use impish_factory::line::{description, population};
 use impish_factory::scheduler::Pace;
 use impish_vm::{Profile, Vm};
 
@@ -54,10 +55,16 @@ struct ImpArgs {
     /// [default: 60 s; unlimited with --realtime].
     #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
     seconds: Option<f64>,
-    /// An input script: button presses, pin levels, UART input and faults at given times.
+    /// An input script: button presses, pin levels, UART input, network outages and
+    /// HTTP requests to the agent at given times (samples/README.md has the grammar).
     #[arg(long, value_name = "SCRIPT")]
     input: Option<PathBuf>,
-    /// Print each log line as a JSON object (time, seconds, source, type, message).
+    /// A board file: the imp type, the jig's wires and the I2C parts, as the `[board]`
+    /// table of a line file (samples/factory/README.md).
+    #[arg(long, value_name = "FILE")]
+    board: Option<PathBuf>,
+    /// Print each log line as a JSON object with impCentral's log field names
+    /// (`device_id`, `ts`, `type`, `msg`).
     #[arg(long)]
     json: bool,
     /// The imp module, which names the pins and buses and sets the device's free memory
@@ -80,6 +87,7 @@ impl ImpArgs {
             ("--agent", self.agent.is_some()),
             ("--for", self.seconds.is_some()),
             ("--input", self.input.is_some()),
+            ("--board", self.board.is_some()),
             ("--json", self.json),
             ("--type", self.imp_type.is_some()),
             ("--realtime", self.realtime),
@@ -117,13 +125,7 @@ pub fn run(args: &Args) -> ExitCode {
             }
             run_script(&args.file, args.memory_limit, args.gc_stress)
         }
-        ProfileArg::Imp => match run_imp(&args.file, &args.imp, args.memory_limit) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("{message}");
-                ExitCode::FAILURE
-            }
-        },
+        ProfileArg::Imp => run_imp(&args.file, &args.imp, args.memory_limit).unwrap_or_else(Stop::report),
     }
 }
 
@@ -155,7 +157,7 @@ fn run_script(file: &Path, memory_limit: Option<usize>, gc_stress: bool) -> Exit
 
 /// Device (and agent) code on an imp's event loop; fails when either side had an
 /// uncaught error.
-fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, String> {
+fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, Stop> {
     let device = firmware(file)?;
     let agent = args.agent.as_deref().map(firmware).transpose()?;
     let inputs = match &args.input {
@@ -171,20 +173,46 @@ fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<E
         (None, false) => Some(Duration::from_secs_f64(DEFAULT_SECONDS)),
     };
     let pace = if args.realtime { Pace::Realtime { started: Instant::now() } } else { Pace::Virtual };
-    let identity = Identity { imp_type: args.imp_type.unwrap_or(ImpType::Imp005), ..Identity::default() };
+    let board = args.board.as_deref().map(description::load_board).transpose().map_err(|e| e.to_string())?;
+    let imp_type = match (&board, args.imp_type) {
+        (Some(board), Some(given)) if given != board.imp_type => {
+            let (given, file) = (given.name(), args.board.as_deref().unwrap_or(file).display());
+            return Err(format!("--type {given} but the board file {file} is an {}", board.imp_type.name()).into());
+        }
+        (Some(board), _) => board.imp_type,
+        (None, given) => given.unwrap_or(ImpType::Imp005),
+    };
+    let identity = Identity { imp_type, ..Identity::default() };
     let instruction_budget = args.instruction_budget.map_or(Some(DEFAULT_INSTRUCTION_BUDGET), |b| b.0);
     let setup_vm = device_memory_limit(memory_limit)?;
     let config = ImpConfig { agent, identity, pace, instruction_budget, setup_vm, ..ImpConfig::new(device) };
-    let mut imp = Imp::new(config).map_err(|e| e.to_string())?;
+    let mut imp = Imp::new(config).map_err(|e| Stop::Failed(e.to_string()))?;
     if args.json {
-        imp.set_log_sink(Box::new(|line| super::print(&format!("{}\n", line.to_json()))));
+        let device_id = imp.identity().device_id.clone();
+        imp.set_log_sink(Box::new(move |line| super::print(&format!("{}\n", line.to_json(&device_id)))));
     } else {
         imp.set_log_sink(Box::new(|line| super::print(&format!("{line}\n"))));
     }
+    if let Some(board) = &board {
+        population::build(&mut imp, board, None).map_err(|e| e.to_string())?;
+    }
+    let script = args.input.as_deref().unwrap_or(file).display();
+    let late: Vec<String> = inputs
+        .iter()
+        .filter(|input| limit.is_some_and(|limit| input.at > limit))
+        .map(|input| format!("{} at {:.3} s", input.pin, input.at.as_secs_f64()))
+        .collect();
     for input in inputs {
-        imp.schedule_input(input).map_err(|e| format!("{}: {e}", args.input.as_deref().unwrap_or(file).display()))?;
+        imp.schedule_input(input).map_err(|e| format!("{script}: {e}"))?;
     }
     imp.run_until(limit);
+    if let (Some(limit), false) = (limit, late.is_empty()) {
+        let (count, limit) = (late.len(), limit.as_secs_f64());
+        eprintln!(
+            "{script}: {count} input event(s) after the run's end at {limit} s (--for) did not happen: {}",
+            late.join(", ")
+        );
+    }
     Ok(if imp.uncaught_errors() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
@@ -214,13 +242,14 @@ pub struct DisasmArgs {
     file: PathBuf,
 }
 
-/// `impish disasm FILE`: the bytecode the compiler produces for a script.
+/// `impish disasm FILE`: the bytecode the compiler produces for a script; a compile
+/// error is reported as `impish check` reports it, with its exit status.
 pub fn disasm(args: &DisasmArgs) -> ExitCode {
     let (name, source) = match read_source(&args.file) {
         Ok(read) => read,
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::from(1);
+            return ExitCode::from(2);
         }
     };
     let mut vm = Vm::new(Profile::Squirrel);
@@ -230,10 +259,8 @@ pub fn disasm(args: &DisasmArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let (err, out) = e.report();
-            eprint!("{err}");
-            super::print(&out);
-            ExitCode::from(impish_vm::runner::COMPILE_ERROR_STATUS as u8)
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }

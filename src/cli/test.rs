@@ -1,7 +1,8 @@
 //! `impish test [TEST_HOME] [--tests FILTER] [--lib DIR]... [--log] [--junit FILE]`: run an
 //! impt test project (`.impt.test`, impUnit test cases) locally on simulated imps in
 //! virtual time, print impt's transcript and `N passed, N failed`, and optionally write
-//! JUnit XML. Exits 1 when a test failed, 2 when the run could not start.
+//! JUnit XML. Exits 1 when a test failed, 2 when the run could not start or `--tests`
+//! selects no test method (a typo must not pass CI).
 
 use impish_factory::testing::{self, filter::Filter, junit, output::Transcript, Progress, RunOptions};
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ pub struct Args {
     #[arg(default_value = ".")]
     home: PathBuf,
     /// Run only some tests: `[testFile][:testCase][::testMethod]`, the file part a regular expression.
-    #[arg(long, value_name = "FILTER")]
+    #[arg(short = 't', long, value_name = "FILTER")]
     tests: Option<String>,
     /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut` or `DIR/Name.lib.nut`); repeatable.
     #[arg(long = "lib", value_name = "DIR")]
@@ -49,10 +50,11 @@ pub fn run(args: &Args) -> ExitCode {
             return fail(format!("{}: cannot write: {e}", path.display()));
         }
     }
-    if report.succeeded() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    let tests = report.sessions.iter().flat_map(|s| &s.outcomes).filter(|o| o.is_test).count();
+    match (&args.tests, tests, report.succeeded()) {
+        (Some(filter), 0, true) => fail(format!("--tests {filter:?} selects no test method")),
+        (_, _, true) => ExitCode::SUCCESS,
+        (_, _, false) => ExitCode::FAILURE,
     }
 }
 

@@ -8,9 +8,9 @@
 use std::rc::Rc;
 
 use impish_vm::footprint;
-use impish_vm::{Args, Fail, Profile, Value, Vm};
+use impish_vm::{Args, Fail, NativeEntry, PlainNative, Profile, Value, Vm};
 
-use crate::natives::{self, float_arg, int_arg, int_value, Entry, Native};
+use crate::natives::{self, float_arg, int_value};
 
 /// The largest size `blob(n)` and `resize(n)` accept: far beyond any imp's memory,
 /// small enough that a script asking for absurd sizes gets an error, not an abort.
@@ -105,7 +105,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
     let class = vm.new_empty_class();
     let imp = vm.profile() == Profile::Imp;
     let writen_mask = if imp { "x.n" } else { "xnn" };
-    let methods: &[Entry] = &[
+    let methods: &[NativeEntry] = &[
         ("constructor", constructor, -1, Some("xn")),
         ("resize", resize, 2, Some("xn")),
         ("swap2", swap2_method, 1, Some("x")),
@@ -117,7 +117,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         ("_cloned", cloned, 2, Some("xx")),
     ];
     // In the reference these come from the `stream` base class.
-    let stream_methods: &[Entry] = &[
+    let stream_methods: &[NativeEntry] = &[
         ("readblob", readblob, 2, Some("xn")),
         ("readn", readn, 2, Some("xn")),
         ("writeblob", writeblob, -2, Some("xx")),
@@ -128,7 +128,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         ("eos", eos, 1, Some("x")),
         ("flush", flush, 1, Some("x")),
     ];
-    let imp_methods: &[Entry] = &[
+    let imp_methods: &[NativeEntry] = &[
         ("tostring", tostring, 1, Some("x")),
         ("writestring", writestring, 2, Some("xs")),
         ("readstring", readstring, 2, Some("xn")),
@@ -153,7 +153,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
     let registry = vm.registry();
     natives::set(vm, registry, CLASS_KEY, class);
     let root = vm.root_table();
-    let globals: &[(&str, Native)] =
+    let globals: &[(&str, PlainNative)] =
         &[("casti2f", casti2f), ("castf2i", castf2i), ("swap2", swap2), ("swap4", swap4), ("swapfloat", swapfloat)];
     for &(name, f) in globals {
         vm.register_in(root, name, f, 2, Some(".n"));
@@ -204,7 +204,7 @@ pub fn bytes_of(vm: &Vm, v: Value) -> Option<Vec<u8>> {
 }
 
 fn constructor(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let size = if args.len() == 2 { int_arg(vm, args, 1) } else { 0 };
+    let size = if args.len() == 2 { args.int(vm, 1) } else { 0 };
     if size < 0 {
         return Err(vm.error("cannot create blob with negative size"));
     }
@@ -220,7 +220,7 @@ fn constructor(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn resize(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let n = int_arg(vm, args, 1);
+    let n = args.int(vm, 1);
     let capacity = with_blob(vm, args, |b| b.data.capacity())?;
     if let Some(more) = usize::try_from(n).ok().filter(|n| *n <= MAX_SIZE).and_then(|n| n.checked_sub(capacity)) {
         vm.reserve(more)?;
@@ -243,7 +243,7 @@ fn swap4_method(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 /// `b[i] = v` stores `v & 0xFF`.
 fn set(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (idx, val) = (int_arg(vm, args, 1), int_arg(vm, args, 2));
+    let (idx, val) = (args.int(vm, 1), args.int(vm, 2));
     let stored = with_blob(vm, args, |b| match usize::try_from(idx).ok().and_then(|i| b.data.get_mut(i)) {
         Some(slot) => {
             *slot = val as u8;
@@ -304,7 +304,7 @@ fn cloned(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn readblob(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let n = usize::try_from(int_arg(vm, args, 1)).unwrap_or(0);
+    let n = usize::try_from(args.int(vm, 1)).unwrap_or(0);
     let bytes = with_stream(vm, args, |b| b.read(n).to_vec())?;
     if bytes.is_empty() {
         return Err(vm.error("no data left to read"));
@@ -313,7 +313,7 @@ fn readblob(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn readn(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let code = int_arg(vm, args, 1);
+    let code = args.int(vm, 1);
     let wide = vm.profile() == Profile::Squirrel;
     let value = with_stream(vm, args, |b| -> Result<Option<Value>, ()> {
         let v = match u8::try_from(code).map_err(|_| ())? {
@@ -378,7 +378,7 @@ fn encode(profile: Profile, v: Value, code: i64, wide: bool) -> Option<Vec<u8>> 
 
 fn writen(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let wide = vm.profile() == Profile::Squirrel;
-    let Some(bytes) = encode(vm.profile(), args.get(vm, 1), int_arg(vm, args, 2), wide) else {
+    let Some(bytes) = encode(vm.profile(), args.get(vm, 1), args.int(vm, 2), wide) else {
         return Err(vm.error("invalid format"));
     };
     write_at_cursor(vm, args, &bytes)?;
@@ -386,9 +386,9 @@ fn writen(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn seek(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let offset = int_arg(vm, args, 1);
+    let offset = args.int(vm, 1);
     let origin = if args.len() > 2 {
-        match int_arg(vm, args, 2) {
+        match args.int(vm, 2) {
             o @ (0x62 | 0x63 | 0x65) => o as u8,
             _ => return Err(vm.error("invalid origin")),
         }
@@ -438,13 +438,13 @@ fn writestring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 
 /// The imp's `blob.readstring(n)`: up to `n` bytes from the cursor, as a string.
 fn readstring(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let n = usize::try_from(int_arg(vm, args, 1)).unwrap_or(0);
+    let n = usize::try_from(args.int(vm, 1)).unwrap_or(0);
     let bytes = with_blob(vm, args, |b| b.read(n).to_vec())?;
     Ok(vm.bytes(&bytes))
 }
 
 fn casti2f(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    Ok(Value::Float(f32::from_bits(int_arg(vm, args, 1) as u32)))
+    Ok(Value::Float(f32::from_bits(args.int(vm, 1) as u32)))
 }
 
 /// The float's bits as an integer (zero-extended on 64-bit: the reference reads the
@@ -454,11 +454,11 @@ fn castf2i(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 }
 
 fn swap2(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    Ok(Value::Int((int_arg(vm, args, 1) as u16).swap_bytes() as i64))
+    Ok(Value::Int((args.int(vm, 1) as u16).swap_bytes() as i64))
 }
 
 fn swap4(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    Ok(int_value(vm, (int_arg(vm, args, 1) as u32).swap_bytes() as i64))
+    Ok(int_value(vm, (args.int(vm, 1) as u32).swap_bytes() as i64))
 }
 
 fn swapfloat(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

@@ -97,19 +97,7 @@ pub fn format_into<'a>(
 /// of the conversion character (which may be past the end).
 fn parse_spec(fmt: &[u8], at: usize) -> Result<(Spec, usize), FormatError> {
     let byte = |i: usize| fmt.get(i).copied().unwrap_or(0);
-    let mut spec = Spec::default();
-    let mut i = at;
-    loop {
-        match byte(i) {
-            b'-' => spec.left = true,
-            b'+' => spec.plus = true,
-            b' ' => spec.space = true,
-            b'#' => spec.alt = true,
-            b'0' => spec.zero = true,
-            _ => break,
-        }
-        i += 1;
-    }
+    let (mut spec, mut i) = Spec::with_flags(fmt, at);
     let number = |i: &mut usize, too_long: FormatError| {
         let mut value = 0;
         let mut digits = 0;

@@ -1,22 +1,8 @@
 //! Shared plumbing for the library natives: reading arguments the way the reference's
-//! `sq_getinteger`/`sq_getfloat` coerce them, and registering tables of functions.
+//! `sq_getfloat` and `sq_getstring` coerce them (integers: [`Args::int`]).
 
 use impish_vm::embed::TypeSet;
-use impish_vm::{Args, ConvError, Fail, FromSquirrel, Value, Vm};
-
-/// The signature every library function has.
-pub type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
-
-/// A function to register: name, function, parameter count (with `this`, the
-/// reference's convention), type mask.
-pub type Entry = (&'static str, Native, i32, Option<&'static str>);
-
-/// Registers `funcs` in `table`.
-pub fn install(vm: &mut Vm, table: Value, funcs: &[Entry]) {
-    for (name, f, n, mask) in funcs {
-        vm.register_in(table, name, *f, *n, *mask);
-    }
-}
+use impish_vm::{Args, ConvError, FromSquirrel, Value, Vm};
 
 /// Sets `table.name = val` (a raw slot).
 pub fn set(vm: &mut Vm, table: Value, name: &str, val: Value) {
@@ -34,13 +20,7 @@ pub fn float(v: Value) -> Option<f32> {
     }
 }
 
-/// Argument `i` as an integer, 0 when it is absent or not a number (the natives that
-/// use this have a type mask that already rejects other types).
-pub fn int_arg(vm: &Vm, args: Args, i: usize) -> i64 {
-    vm.profile().integer_of(args.get(vm, i)).unwrap_or(0)
-}
-
-/// Argument `i` as a float (see [`int_arg`]).
+/// Argument `i` as a float, 0 when it is absent or not a number (see [`Args::int`]).
 pub fn float_arg(vm: &Vm, args: Args, i: usize) -> f32 {
     float(args.get(vm, i)).unwrap_or(0.0)
 }

@@ -5,7 +5,7 @@
 use impish_vm::{c_str, Args, Bytes, Fail, Profile, Value, Vm};
 
 use crate::format::{format_into, FormatArg};
-use crate::natives::{self, str_arg};
+use crate::natives::str_arg;
 
 /// A blank-stripping function: the part of the text it keeps.
 type Strip = fn(&[u8]) -> &[u8];
@@ -17,18 +17,18 @@ const STRIPS: &[(&str, Strip)] = &[("strip", strip), ("lstrip", lstrip), ("rstri
 /// `startswith`, `endswith`) and `split`'s `skipempty`.
 pub fn install(vm: &mut Vm) {
     let root = vm.root_table();
-    natives::install(vm, root, &[("format", format, -2, Some(".s")), ("printf", printf, -2, Some(".s"))]);
+    vm.register_all(root, &[("format", format, -2, Some(".s")), ("printf", printf, -2, Some(".s"))]);
     for &(name, f) in STRIPS {
         vm.register_fn_in(root, name, move |Bytes(s): Bytes| Bytes(f(&s).to_vec()));
     }
     match vm.profile() {
         Profile::Squirrel => {
-            natives::install(vm, root, &[("split", split, -3, Some(".ssb"))]);
+            vm.register_all(root, &[("split", split, -3, Some(".ssb"))]);
             vm.register_fn_in(root, "escape", |Bytes(s): Bytes| Bytes(escape_bytes(&s)));
             vm.register_fn_in(root, "startswith", |Bytes(s): Bytes, Bytes(prefix): Bytes| s.starts_with(&prefix));
             vm.register_fn_in(root, "endswith", |Bytes(s): Bytes, Bytes(suffix): Bytes| s.ends_with(&suffix));
         }
-        Profile::Imp => natives::install(vm, root, &[("split", split, 3, Some(".ss"))]),
+        Profile::Imp => vm.register_all(root, &[("split", split, 3, Some(".ss"))]),
     }
 }
 

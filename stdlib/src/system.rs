@@ -10,7 +10,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use impish_vm::{Args, Bytes, Profile, Value, Vm};
 
-use crate::natives::{self, int_arg};
+use crate::natives;
 
 /// Where the system functions read the time.
 pub trait TimeSource {
@@ -58,7 +58,7 @@ pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
     let date = vm.new_native_with(
         "date",
         Rc::new(move |vm: &mut Vm, args: Args| {
-            let t = if args.len() > 1 { int_arg(vm, args, 1) } else { source.now() };
+            let t = if args.len() > 1 { args.int(vm, 1) } else { source.now() };
             Ok(date_table(vm, t))
         }),
         -1,

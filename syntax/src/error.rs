@@ -55,7 +55,11 @@ impl fmt::Display for ParseError {
         let Position { file, line, column } = &self.position;
         writeln!(f, "{file}:{line}:{column}: error: {}", self.message)?;
         let gutter = line.to_string().len();
-        writeln!(f, "{line} | {}", self.source_line)?;
+        // A control character (a binary file's bytes) is shown as U+FFFD, not sent to
+        // the terminal.
+        let shown: String =
+            self.source_line.chars().map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c }).collect();
+        writeln!(f, "{line} | {shown}")?;
         let width = (self.span.hi - self.span.lo).clamp(1, 80) as usize;
         let pad = " ".repeat(self.caret_column.saturating_sub(1) as usize);
         write!(f, "{} | {pad}{}", " ".repeat(gutter), "^".repeat(width))

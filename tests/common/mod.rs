@@ -16,12 +16,14 @@ pub fn impish(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// Writes `text` to `name` in this test process's scratch folder; returns its path.
+/// Writes `text` to `name` (which may name subfolders) in this test process's scratch
+/// folder; returns its path.
 #[allow(dead_code)] // not every test file writes scratch files
 pub fn scratch(name: &str, text: &str) -> String {
     let dir = std::env::temp_dir().join(format!("impish-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
     std::fs::write(&path, text).expect("write file");
     path.display().to_string()
 }

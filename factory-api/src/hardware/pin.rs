@@ -30,7 +30,7 @@ pub enum PinMode {
 }
 
 impl PinMode {
-    fn is_digital_input(self) -> bool {
+    pub fn is_digital_input(self) -> bool {
         matches!(self, PinMode::DigitalIn { .. })
     }
 }

@@ -10,16 +10,22 @@
 //! stick pinD high at 1 s            # a fault: the line is held high
 //! uart1 receive "OK 42\r\n" at 1.5 s  # the part on uart1 sends a line
 //! network down at 10 s for 90 s      # the device's link to the server drops
+//! http GET /status at 3 s             # a client calls the agent's URL
+//! http POST /led "on" header "Content-Type: text/plain" at 4 s
 //! ```
 //!
 //! `press` drives the pin high (`press PIN ... active-low` drives it low) and drives it
 //! back at the end (`for` defaults to 0.1 s). `UART receive "TEXT"` puts bytes in the
 //! UART's receive buffer (its `configure` callback runs); the text is quoted and takes
 //! the escapes `\r`, `\n`, `\t`, `\0`, `\\`, `\"`, `\xHH`. `network down ... for` drops
-//! the device's link to the server (`Imp::schedule_disconnect`). Times take `s` or `ms`;
-//! without `at` an action happens at time 0.
+//! the device's link to the server (`Imp::schedule_disconnect`). `http METHOD PATH`
+//! sends a request to the agent's URL (its `http.onrequest` answers; the answer is
+//! logged): the quoted text after the path is its body, each `header "Name: value"` a
+//! header; the path and quoted texts keep their case. Times take `s` or `ms`; without
+//! `at` an action happens at time 0.
 
 use crate::cloud::SimTime;
+use crate::imp::http::HttpRequest;
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +38,9 @@ pub enum Action {
     Receive(Vec<u8>),
     /// The device's network goes down for this long (`pin` is `network`).
     Disconnect(Duration),
+    /// A client outside calls the agent's URL (`pin` is `agent`); the request's `url`
+    /// is the path after the agent's URL, `/status?x=1`.
+    Request(HttpRequest),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,20 +63,27 @@ pub fn parse(script: &str) -> Result<Vec<InputEvent>, ScriptError> {
     let mut events = Vec::new();
     for (index, raw) in script.lines().enumerate() {
         let fail = |message: String| ScriptError { line: index + 1, message };
-        let (words, text) = tokens(raw).map_err(fail)?;
-        if words.is_empty() {
+        let line = tokens(raw).map_err(fail)?;
+        if line.words.is_empty() {
             continue;
         }
-        parse_line(&words, text, &mut events).map_err(fail)?;
+        parse_line(line, &mut events).map_err(fail)?;
     }
     events.sort_by_key(|e| e.at);
     Ok(events)
 }
 
-/// A line's words, lower-cased, up to a `#` comment; a quoted text (kept as bytes, its
-/// escapes decoded) stands in the words as `"`.
-fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
-    let (mut words, mut text) = (Vec::new(), None);
+/// A line as read: its words up to a `#` comment, lower-cased and as written, and its
+/// quoted texts (kept as bytes, their escapes decoded), each standing in the words as `"`.
+#[derive(Default)]
+struct Line {
+    words: Vec<String>,
+    written: Vec<String>,
+    texts: std::collections::VecDeque<Vec<u8>>,
+}
+
+fn tokens(line: &str) -> Result<Line, String> {
+    let mut read = Line::default();
     let mut chars = line.chars().peekable();
     while let Some(&c) = chars.peek() {
         match c {
@@ -77,11 +93,9 @@ fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
             }
             '"' => {
                 chars.next();
-                if text.is_some() {
-                    return Err("only one quoted text per line".into());
-                }
-                text = Some(quoted(&mut chars)?);
-                words.push("\"".to_string());
+                read.texts.push_back(quoted(&mut chars)?);
+                read.words.push("\"".to_string());
+                read.written.push("\"".to_string());
             }
             _ => {
                 let mut word = String::new();
@@ -89,14 +103,15 @@ fn tokens(line: &str) -> Result<(Vec<String>, Option<Vec<u8>>), String> {
                     if c.is_whitespace() || c == '#' || c == '"' {
                         break;
                     }
-                    word.push(c.to_ascii_lowercase());
+                    word.push(c);
                     chars.next();
                 }
-                words.push(word);
+                read.words.push(word.to_ascii_lowercase());
+                read.written.push(word);
             }
         }
     }
-    Ok((words, text))
+    Ok(read)
 }
 
 /// The bytes of a quoted text after its opening quote, through the closing one.
@@ -127,8 +142,8 @@ fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Vec<u8
     }
 }
 
-fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEvent>) -> Result<(), String> {
-    let mut rest = Words { words, at: 0 };
+fn parse_line(mut line: Line, events: &mut Vec<InputEvent>) -> Result<(), String> {
+    let mut rest = Words { words: &line.words, at: 0 };
     let first = rest.next("an action")?;
     match first.as_str() {
         "press" => {
@@ -183,13 +198,34 @@ fn parse_line(words: &[String], text: Option<Vec<u8>>, events: &mut Vec<InputEve
         word if word.starts_with("uart") => {
             rest.expect("receive")?;
             rest.expect("\"").map_err(|_| format!("expected the quoted text {word} receives"))?;
-            let bytes = text.unwrap_or_default();
+            let bytes = line.texts.pop_front().unwrap_or_default();
             let at = rest.optional_at()?;
             events.push(InputEvent { at, pin: word.to_string(), action: Action::Receive(bytes) });
         }
+        "http" => {
+            let method = rest.next("a method (GET, POST, ...)")?.to_ascii_uppercase();
+            let path = line.written.get(rest.at).cloned().filter(|p| p.starts_with('/'));
+            let url = path.ok_or_else(|| format!("expected the path after http {method}, like /status"))?;
+            rest.at += 1;
+            let mut texts = line.texts.drain(..);
+            let mut request = HttpRequest { method, url, headers: Vec::new(), body: Vec::new() };
+            if rest.peek() == Some("\"") {
+                rest.at += 1;
+                request.body = texts.next().unwrap_or_default();
+            }
+            while rest.peek() == Some("header") {
+                rest.at += 1;
+                rest.expect("\"").map_err(|_| "expected a quoted \"Name: value\" after header".to_string())?;
+                let header = String::from_utf8_lossy(&texts.next().unwrap_or_default()).into_owned();
+                let (name, value) = header.split_once(':').ok_or(format!("header {header:?} has no colon"))?;
+                request.headers.push((name.trim().to_string(), value.trim().to_string()));
+            }
+            let at = rest.optional_at()?;
+            events.push(InputEvent { at, pin: "agent".into(), action: Action::Request(request) });
+        }
         other => {
             return Err(format!(
-                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive or network down)"
+                "unknown action {other:?} (expected press, set, stick, PIN analog, UART receive, network down or http)"
             ))
         }
     }
@@ -339,6 +375,34 @@ mod tests {
         );
         assert!(parse("network down at 1").expect_err("no duration").message.contains("needs \"for\""));
         assert!(parse("network up").is_err());
+    }
+
+    #[test]
+    fn http_requests_to_the_agent_keep_their_path_body_and_headers() {
+        let events = parse(
+            "http GET /Status?x=1 at 3 s\n\
+             http post /led \"On\" header \"Content-Type: text/plain\" header \"X-Id: 7\" at 4s",
+        )
+        .expect("valid script");
+        let request = |e: &InputEvent| match &e.action {
+            Action::Request(r) => r.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((events[0].at, events[0].pin.as_str()), (at(3000), "agent"));
+        let get = request(&events[0]);
+        assert_eq!((get.method.as_str(), get.url.as_str(), get.body.len()), ("GET", "/Status?x=1", 0));
+        let post = request(&events[1]);
+        assert_eq!((post.method.as_str(), post.url.as_str(), post.body.as_slice()), ("POST", "/led", &b"On"[..]));
+        let headers = [("Content-Type".to_string(), "text/plain".to_string()), ("X-Id".into(), "7".into())];
+        assert_eq!(post.headers, headers);
+        for (bad, why) in [
+            ("http GET status", "expected the path"),
+            ("http POST /x header at 1", "expected a quoted"),
+            ("http POST /x header \"nocolon\"", "has no colon"),
+        ] {
+            let err = parse(bad).expect_err(bad).message;
+            assert!(err.contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

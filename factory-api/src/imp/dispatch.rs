@@ -100,7 +100,7 @@ impl Imp {
                 self.shared.borrow_mut().status_led.bless_result(now, blessed);
                 self.answer(Side::Device, generation, callback, |_| Value::Bool(blessed));
             }
-            Event::Request { incoming, reply } => self.request(&incoming, reply),
+            Event::Request { incoming, from } => self.request(&incoming, from),
             Event::Response { reply, response } => self.http_answer(reply.generation, reply.callback, response),
             Event::HttpTimeout { generation, callback } => {
                 self.shared.borrow_mut().http_timeouts.remove(&callback);
@@ -177,11 +177,11 @@ impl Imp {
 
     /// A request to the agent's URL: its `http.onrequest` handler answers, or 404 when
     /// it has none, or 500 when it fails before answering (our choices).
-    pub(super) fn request(&mut self, incoming: &Incoming, reply: ReplyTo) {
+    pub(super) fn request(&mut self, incoming: &Incoming, from: Requester) {
         let call = self.with_vm(Side::Agent, |vm| {
             let handler = callbacks::get(vm, Kind::Request, Value::Int(0))?;
             let (request, response) =
-                (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, reply));
+                (bindings::http::request_table(vm, incoming), bindings::http::new_response(vm, from.clone()));
             vm.pin(response);
             Some((handler, request, response))
         });
@@ -203,7 +203,7 @@ impl Imp {
             }
         };
         if let Some(response) = failure {
-            self.shared.borrow_mut().outbox.push(Outgoing::Reply { to: reply, response });
+            self.shared.borrow_mut().outbox.push(Outgoing::Reply { to: from, response });
         }
     }
 

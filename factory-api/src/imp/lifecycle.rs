@@ -259,9 +259,9 @@ impl Imp {
 
     /// Logs an uncaught error with its call stack; the device restarts.
     pub(super) fn uncaught(&mut self, side: Side, error: Error) {
-        self.uncaught += 1;
         let kind = side.log_kinds().1;
         let mut shared = self.shared.borrow_mut();
+        let side_name = if side == Side::Device { "device" } else { "agent" };
         match &error {
             Error::Runtime(e) => {
                 let message = match self.instruction_budget {
@@ -270,14 +270,22 @@ impl Imp {
                     }
                     _ => e.message.clone(),
                 };
+                let place = e.stack.first().map(|f| format!(" (in {} {}:{})", f.function, f.file, f.line));
+                self.uncaught.push(format!("{side_name}: {message}{}", place.unwrap_or_default()));
                 shared.log(kind, message);
                 for (depth, frame) in e.stack.iter().enumerate() {
                     let word = if depth == 0 { "in" } else { "from" };
                     shared.log(kind, format!("  {word} {} {}:{}", frame.function, frame.file, frame.line));
                 }
             }
-            Error::Compile(e) => shared.log(kind, e.to_string()),
-            Error::Internal(_) => shared.log(kind, error.to_string()),
+            Error::Compile(e) => {
+                self.uncaught.push(format!("{side_name}: {}", e.to_string().lines().next().unwrap_or_default()));
+                shared.log(kind, e.to_string());
+            }
+            Error::Internal(_) => {
+                self.uncaught.push(format!("{side_name}: {error}"));
+                shared.log(kind, error.to_string());
+            }
         }
         if side == Side::Device {
             let state = shared.side(Side::Device);

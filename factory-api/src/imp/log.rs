@@ -25,16 +25,15 @@ impl LogLine {
         }
     }
 
-    /// The line as one JSON object, for tools reading `impish run --json`:
-    /// `{"time":"2026-01-01T00:00:01.250Z","seconds":1.25,"source":"device",
-    /// "type":"server.error","message":"..."}`.
-    pub fn to_json(&self) -> serde_json::Value {
+    /// The line as one JSON object with the field names of impCentral's JSON log
+    /// stream, so tools that read impCentral's logs read ours (`impish run --json`):
+    /// `{"device_id":"...","ts":"2026-01-01T00:00:01.250Z","type":"server.error","msg":"..."}`.
+    pub fn to_json(&self, device_id: &str) -> serde_json::Value {
         serde_json::json!({
-            "time": clock::iso_timestamp(self.at),
-            "seconds": self.at.as_secs_f64(),
-            "source": self.source_and_prefix().0.to_ascii_lowercase(),
+            "device_id": device_id,
+            "ts": clock::iso_timestamp(self.at),
             "type": self.kind.name(),
-            "message": self.message,
+            "msg": self.message,
         })
     }
 }
@@ -89,8 +88,8 @@ mod tests {
         let line = LogLine { at: Duration::from_millis(1250), kind: LogKind::AgentError, message: "boom \"x\"".into() };
         assert_eq!(line.to_string(), "2026-01-01 00:00:01.250 +00:00 [Agent] ERROR: boom \"x\"");
         assert_eq!(
-            line.to_json().to_string(),
-            r#"{"message":"boom \"x\"","seconds":1.25,"source":"agent","time":"2026-01-01T00:00:01.250Z","type":"agent.error"}"#
+            line.to_json("2300abc").to_string(),
+            r#"{"device_id":"2300abc","msg":"boom \"x\"","ts":"2026-01-01T00:00:01.250Z","type":"agent.error"}"#
         );
     }
 }

@@ -32,14 +32,14 @@ mod shared;
 pub(crate) use bindings::constants::wake;
 pub use connection::{RECONNECT_WINDOW, RETRY_PERIOD};
 pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
-pub use shared::{NetworkConfig, ReplyTo, Side};
+pub use shared::{NetworkConfig, ReplyTo, Requester, Side};
 
 use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
 use bindings::Ctx;
 use board::Board;
 use callbacks::Kind;
 use connection::State;
-use http::{HttpClient, HttpResponse, Incoming, NoHttp};
+use http::{HttpClient, HttpRequest, HttpResponse, Incoming, NoHttp};
 use identity::{config_params, Identity, Role};
 use log::{LogLine, LogSink};
 use message::Message;
@@ -149,7 +149,8 @@ pub struct Imp {
     firmware: [Option<Firmware>; 2],
     setup_vm: Option<VmSetup>,
     running: [Option<Running>; 2],
-    uncaught: usize,
+    /// Each uncaught error, in one line: `message (in f file.nut:12)`.
+    uncaught: Vec<String>,
     instruction_budget: Option<u64>,
 }
 
@@ -183,7 +184,7 @@ impl Imp {
             firmware: [Some(config.device), config.agent],
             setup_vm: config.setup_vm,
             running: [None, None],
-            uncaught: 0,
+            uncaught: Vec::new(),
             instruction_budget: config.instruction_budget,
         };
         for side in [Side::Agent, Side::Device] {
@@ -205,22 +206,41 @@ impl Imp {
         self.shared.borrow_mut().log.set_sink(sink);
     }
 
-    /// Queues an outside action on a pin at its time.
+    /// Queues an outside action on a pin (or the network, or the agent's URL) at its time.
     pub fn schedule_input(&mut self, input: InputEvent) -> Result<(), UnknownPin> {
-        if let Action::Disconnect(duration) = input.action {
-            self.schedule_disconnect(input.at, duration);
-            return Ok(());
+        match input.action {
+            Action::Disconnect(duration) => {
+                self.schedule_disconnect(input.at, duration);
+                return Ok(());
+            }
+            Action::Request(request) => {
+                self.schedule_request(input.at, request);
+                return Ok(());
+            }
+            _ => {}
         }
         let mut shared = self.shared.borrow_mut();
         let known = match input.action {
             Action::Receive(_) => shared.board.uart(&input.pin).is_some(),
-            Action::Drive(_) | Action::Stick(_) | Action::Disconnect(_) => shared.board.pin(&input.pin).is_some(),
+            _ => shared.board.pin(&input.pin).is_some(),
         };
         if !known {
             return Err(UnknownPin(input.pin, shared.identity.imp_type.name()));
         }
         shared.scheduler.at(input.at, Event::Input(input));
         Ok(())
+    }
+
+    /// A client outside the simulation sends `request` (its `url` the path after the
+    /// agent's URL) to the agent at `at`; the agent's answer is logged.
+    pub fn schedule_request(&mut self, at: SimTime, request: HttpRequest) {
+        let mut shared = self.shared.borrow_mut();
+        let from = Requester::Outside(format!("{} {}", request.method, request.url).into());
+        let url = format!("{}{}", shared.identity.agent_url, request.url);
+        // A path after the agent's own URL is always the agent's.
+        if let Some(incoming) = Incoming::for_agent(&HttpRequest { url, ..request }, &shared.identity.agent_url) {
+            shared.scheduler.at(at, Event::Request { incoming, from });
+        }
     }
 
     /// The device's network goes down at `at` and comes back `duration` later. What
@@ -331,7 +351,13 @@ impl Imp {
 
     /// How many uncaught errors the device and agent have had.
     pub fn uncaught_errors(&self) -> usize {
-        self.uncaught
+        self.uncaught.len()
+    }
+
+    /// The uncaught errors, each in one line with where it was raised:
+    /// `device: the index 'x' does not exist (in main dut.device.nut:12)`.
+    pub fn uncaught_error_lines(&self) -> &[String] {
+        &self.uncaught
     }
 }
 
@@ -367,8 +393,8 @@ impl BoardHandle {
         let level = match input.action {
             Action::Drive(level) | Action::Stick(level) => level,
             Action::Receive(bytes) => return shared.receive(&input.pin, &bytes),
-            // Outages are scheduled whole by `Imp::schedule_input`.
-            Action::Disconnect(_) => return,
+            // Outages and requests are scheduled whole by `Imp::schedule_input`.
+            Action::Disconnect(_) | Action::Request(_) => return,
         };
         let Some(index) = shared.board.pin_index(&input.pin) else { return };
         let pin = &mut shared.board.pins[index];

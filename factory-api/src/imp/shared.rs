@@ -90,7 +90,7 @@ pub(crate) enum Event {
     /// A request to this imp's agent URL, for `http.onrequest`.
     Request {
         incoming: Incoming,
-        reply: ReplyTo,
+        from: Requester,
     },
     /// The answer to one of this agent's requests, for its `sendasync` callback.
     Response {
@@ -170,6 +170,16 @@ pub struct ReplyTo {
     pub callback: i64,
 }
 
+/// Who sent a request to an agent's URL, so its answer goes back there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Requester {
+    /// Another agent (or this one), through `http.request(...).sendasync`.
+    Agent(ReplyTo),
+    /// The world outside the simulation (an input script's `http` line): its answer is
+    /// logged. The request line, `GET /status`, names it.
+    Outside(Rc<str>),
+}
+
 /// New firmware and role, as the cloud assigns them.
 pub(crate) struct Reload {
     pub device: Firmware,
@@ -191,7 +201,7 @@ pub(crate) enum Outgoing {
     /// An agent's `sendasync`.
     Http { request: HttpRequest, generation: u32, callback: i64 },
     /// An agent's `response.send` to a request routed to it.
-    Reply { to: ReplyTo, response: HttpResponse },
+    Reply { to: Requester, response: HttpResponse },
 }
 
 /// The network and factory settings firmware stored (`imp.setwificonfiguration`,

@@ -231,7 +231,7 @@ impl<'de> Deserialize<'de> for Fraction {
 #[serde(deny_unknown_fields)]
 struct RawLine {
     product: String,
-    duts: Spanned<usize>,
+    duts: Count,
     #[serde(default)]
     seed: u64,
     #[serde(default = "yes")]
@@ -354,35 +354,51 @@ enum RawContentType {
     Form,
 }
 
+/// A file's text, or why it cannot be read.
+fn read(path: &Path) -> Result<(String, String), LineError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((file, text)),
+        Err(e) => Err(LineError::Unreadable { file, why: e.to_string() }),
+    }
+}
+
 /// Reads, checks and loads a line file.
 pub fn load(path: &Path) -> Result<LineDescription, LineError> {
-    let file = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| LineError::Unreadable { file: file.clone(), why: e.to_string() })?;
+    let (file, text) = read(path)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     parse(&text, &file, &base)
+}
+
+/// A board file (`impish run --board FILE`): one imp's hardware, as the `[board]` table
+/// of a line file describes every unit's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoardFile {
+    board: RawBoard,
+}
+
+/// Reads and checks a board file.
+pub fn load_board(path: &Path) -> Result<BoardSpec, LineError> {
+    let (file, text) = read(path)?;
+    parse_board(&text, &file)
+}
+
+/// Checks a board file's `text`.
+pub fn parse_board(text: &str, file: &str) -> Result<BoardSpec, LineError> {
+    let here = Locator { file, text, base: Path::new("") };
+    let raw: RawBoardFile = here.toml(text)?;
+    board_spec(&here, &raw.board).map(|(spec, _)| spec)
 }
 
 /// Checks and loads a line file's `text`; firmware paths are relative to `base`.
 pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, LineError> {
     let here = Locator { file, text, base };
-    let raw: RawLine = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim_end().to_string();
-        let line = e.span().map_or(1, |span| here.line_of(&span));
-        LineError::At { file: file.into(), line, message }
-    })?;
-    if *raw.duts.get_ref() == 0 {
-        return Err(here.error(raw.duts.span(), "duts must be 1 or more".into()));
-    }
+    let raw: RawLine = here.toml(text)?;
     if raw.stages.get_ref().is_empty() {
         return Err(here.error(raw.stages.span(), "a line needs at least one [[stage]]".into()));
     }
-    let imp_type = ImpType::from_name(raw.board.imp_type.get_ref()).ok_or_else(|| {
-        let message = format!("unknown imp type {:?} (expected {})", raw.board.imp_type.get_ref(), ImpType::names());
-        here.error(raw.board.imp_type.span(), message)
-    })?;
-    let mut check = Board::new(imp_type);
-    let board = board_spec(&here, &raw.board, imp_type, &mut check)?;
+    let (board, check) = board_spec(&here, &raw.board)?;
     let fixture_button = raw.fixture.button.clone();
     let default_fixture = here.fixture(&raw.fixture)?;
     let stage_count = raw.stages.get_ref().len();
@@ -428,7 +444,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, Lin
     Ok(LineDescription {
         file: file.into(),
         product: raw.product,
-        duts: raw.duts.into_inner(),
+        duts: raw.duts.0,
         seed: raw.seed,
         load_code_after_blessing: raw.load_code_after_blessing,
         test_zone: raw.test_zone,
@@ -442,7 +458,14 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, Lin
     })
 }
 
-fn board_spec(here: &Locator, raw: &RawBoard, imp_type: ImpType, check: &mut Board) -> Result<BoardSpec, LineError> {
+/// The board as the line (or board) file describes it, every name checked against the
+/// imp type's own pins and buses (`Board::new` of that type), and that board.
+fn board_spec(here: &Locator, raw: &RawBoard) -> Result<(BoardSpec, Board), LineError> {
+    let imp_type = ImpType::from_name(raw.imp_type.get_ref()).ok_or_else(|| {
+        let message = format!("unknown imp type {:?} (expected {})", raw.imp_type.get_ref(), ImpType::names());
+        here.error(raw.imp_type.span(), message)
+    })?;
+    let mut check = Board::new(imp_type);
     let mut wires = Vec::new();
     for wire in &raw.wires {
         let (from, to) = wire.get_ref();
@@ -462,9 +485,53 @@ fn board_spec(here: &Locator, raw: &RawBoard, imp_type: ImpType, check: &mut Boa
         if parts.iter().any(|other| other.part == p.part) {
             return Err(here.error(part.span(), format!("two parts are named {:?}", p.part)));
         }
+        if let Some(other) = parts.iter().find(|other| other.bus == p.bus && other.address == p.address) {
+            let message = format!("{:?} and {:?} both answer at 0x{:02X} on {}", other.part, p.part, p.address, p.bus);
+            return Err(here.error(part.span(), message));
+        }
         parts.push(p.clone());
     }
-    Ok(BoardSpec { imp_type, wires, parts })
+    Ok((BoardSpec { imp_type, wires, parts }, check))
+}
+
+/// A count of things: a whole number, 1 or more.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Count, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number ≥ 1")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Count, E> {
+                match usize::try_from(n) {
+                    Ok(n) if n >= 1 => Ok(Count(n)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Signed(n), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// toml's message with Rust's type names (`expected u32`) in words.
+fn in_words(message: &str) -> String {
+    let mut message = message.trim_end().to_string();
+    for (rust, words) in [
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u32", "expected a whole number ≥ 0"),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected usize", "expected a whole number ≥ 0"),
+        ("expected f64", "expected a number"),
+    ] {
+        if message.ends_with(rust) {
+            message = format!("{}{words}", &message[..message.len() - rust.len()]);
+        }
+    }
+    message
 }
 
 /// Turns spans into line numbers and paths into loaded firmware.
@@ -475,6 +542,14 @@ struct Locator<'a> {
 }
 
 impl Locator<'_> {
+    /// The file's TOML as `T`; a syntax or type error names its line.
+    fn toml<T: serde::de::DeserializeOwned>(&self, text: &str) -> Result<T, LineError> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |span| self.line_of(&span));
+            LineError::At { file: self.file.into(), line, message: in_words(e.message()) }
+        })
+    }
+
     fn line_of(&self, span: &Range<usize>) -> usize {
         let end = span.start.min(self.text.len());
         self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
@@ -614,8 +689,10 @@ device = "app.device.nut"
     fn syntax_and_type_errors_name_the_line() {
         assert_eq!(
             error(&FIRMWARE.replace("duts = 4", "duts = \"four\"")),
-            "line.toml:3: invalid type: string \"four\", expected usize"
+            "line.toml:3: invalid type: string \"four\", expected a whole number ≥ 1"
         );
+        let bounces = error(&format!("{FIRMWARE}\n[operator]\nbounces = 1.5\n"));
+        assert_eq!(bounces, "line.toml:12: invalid type: floating point `1.5`, expected a whole number ≥ 0");
         assert!(error(&format!("{FIRMWARE}\n[operator]\nswap = -1\n"))
             .starts_with("line.toml:12: -1 is not a number of seconds"));
         assert!(error(&format!("{FIRMWARE}\n[operator]\nswop = 1\n")).starts_with("line.toml:12: unknown field `swop`"));
@@ -624,7 +701,10 @@ device = "app.device.nut"
 
     #[test]
     fn wrong_values_name_their_line() {
-        assert_eq!(error(&FIRMWARE.replace("duts = 4", "duts = 0")), "line.toml:3: duts must be 1 or more");
+        assert_eq!(
+            error(&FIRMWARE.replace("duts = 4", "duts = 0")),
+            "line.toml:3: invalid value: integer `0`, expected a whole number ≥ 1"
+        );
         let missing = error(&FIRMWARE.replace("dut.device.nut", "nope.nut"));
         assert!(missing.starts_with("line.toml:7: cannot read firmware "), "{missing}");
         let fault = format!("{FIRMWARE}\n[[population]]\nfault = \"x\"\nfraction = 0.1\nremove_part = \"sensor\"\n");
@@ -637,6 +717,26 @@ device = "app.device.nut"
         assert_eq!(error(&twice), "line.toml:13: two stages are named \"test\"");
         let fraction = format!("{FIRMWARE}\n[cloud]\nbless_failures = 3\n");
         assert!(error(&fraction).starts_with("line.toml:12: 3 is not a fraction"));
+    }
+
+    /// `impish run --board`: a line file's `[board]` table alone, its names checked
+    /// against the imp type's pins and buses.
+    #[test]
+    fn a_board_file_is_a_board_table() {
+        let text = "[board]\ntype = \"imp005\"\nwires = [[\"pinA\", \"pinB\"]]\n\
+                    [[board.i2c]]\npart = \"s\"\nbus = \"i2c89\"\naddress = 0xBE\n";
+        let board = parse_board(text, "b.toml").expect("board");
+        assert_eq!((board.imp_type, board.wires.len(), board.parts[0].address), (ImpType::Imp005, 1, 0xBE));
+        let bad = |text: String| parse_board(&text, "b.toml").map(|_| ()).expect_err("an error").to_string();
+        assert_eq!(bad(text.replace("i2c89", "i2cZ")), "b.toml:4: an imp005 has no I2C bus \"i2cZ\"");
+        assert_eq!(bad(text.replace("imp005", "imp001")), "b.toml:3: an imp001 has no pin \"pinA\"");
+        assert_eq!(
+            bad(text.replace("0xBE", "300")),
+            "b.toml:7: invalid value: integer `300`, expected a whole number from 0 to 255"
+        );
+        assert!(bad(format!("{text}duts = 3\n")).contains("unknown field `duts`"));
+        let twice = format!("{text}[[board.i2c]]\npart = \"t\"\nbus = \"i2c89\"\naddress = 0xBE\n");
+        assert_eq!(bad(twice), "b.toml:8: \"s\" and \"t\" both answer at 0xBE on i2c89");
     }
 
     #[test]

@@ -7,11 +7,12 @@
 //! unit gets which fault; `runner` drives every unit through the `World` and its
 //! `CloudBackend` — BlinkUp, enrolment, tests, blessing, application — and `report`
 //! collects what happened, rendered for the terminal, as JSON, or as a single HTML
-//! page with a timeline per unit (`html`).
+//! page with a timeline per unit (`html`); `problems` says why a run failed.
 
 pub mod description;
 pub mod html;
 pub mod population;
+pub mod problems;
 pub mod report;
 pub mod runner;
 

@@ -48,11 +48,15 @@ pub struct UnitReport {
     pub in_production_group: bool,
     /// It left able to run the application without being blessed.
     pub escape: bool,
+    /// What the population and the cloud's faults predict: blessed unless it was built
+    /// with a defect or its bless request fails.
+    pub expected_blessed: bool,
     pub placed_ms: Millis,
     pub left_ms: Millis,
     /// Milestones of its way along the line, for timelines.
     pub events: Vec<UnitEvent>,
-    pub uncaught_errors: usize,
+    /// Its firmware's uncaught errors (device and agent), each with where it was raised.
+    pub uncaught_errors: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -76,7 +80,29 @@ impl UnitReport {
     pub fn time_on_line_ms(&self) -> Millis {
         self.left_ms - self.placed_ms
     }
+
+    /// The unit's row of the per-unit table, a cell per `COLUMNS` (the stage it reached
+    /// is named when the line has several).
+    pub fn cells(&self, stage_count: usize) -> [String; 8] {
+        let reached = match stage_count {
+            1 => self.reached.name().to_string(),
+            _ => format!("{} ({})", self.reached.name(), self.stage),
+        };
+        let blessed = if self.blessed { "yes" } else { "no" };
+        let seconds = format!("{:.1} s", self.time_on_line_ms() as f64 / 1000.0);
+        let injected = match (&self.injected, self.dropped_connection) {
+            (Some(fault), _) => fault.clone(),
+            (None, true) => "dropped connection".into(),
+            (None, false) => String::new(),
+        };
+        let (led, blessed) = (self.led.to_string(), blessed.to_string());
+        [self.unit.to_string(), self.device_id.clone(), reached, self.tests(), led, blessed, seconds, injected]
+    }
 }
+
+/// The per-unit table's columns, in the terminal and in the HTML report.
+pub const COLUMNS: [&str; 8] =
+    ["#", "device id", "stage reached", "tests", "LED", "blessed", "time on line", "injected"];
 
 /// How far a unit got, in the order of the connected-factory flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -146,7 +172,7 @@ pub struct FixtureReport {
     pub device_id: String,
     /// What its label printer (uart0) printed.
     pub printed: String,
-    pub uncaught_errors: usize,
+    pub uncaught_errors: Vec<String>,
     pub log: Vec<String>,
 }
 
@@ -168,6 +194,10 @@ pub struct WebhookReport {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
+    /// Why the line failed, one reason a line (see `problems`): units blessed or
+    /// rejected against the prediction, uncaught firmware errors, a fixture that ignores
+    /// its button. Empty for a line that works.
+    pub problems: Vec<String>,
     pub processed: usize,
     pub blessed: usize,
     pub rejected: usize,
@@ -184,12 +214,18 @@ pub struct Summary {
     pub units_per_wall_second: f64,
 }
 
-/// `m:ss.s` for a simulated time.
+/// `m:ss.s` for a simulated time, rounded to the tenth first (59.96 s is `1:00.0`).
 pub fn clock(ms: Millis) -> String {
-    format!("{}:{:04.1}", ms / 60_000, (ms % 60_000) as f64 / 1000.0)
+    let tenths = (ms + 50) / 100;
+    format!("{}:{:02}.{}", tenths / 600, tenths % 600 / 10, tenths % 10)
 }
 
 impl Report {
+    /// The line works: no unit escaped and nothing went against prediction.
+    pub fn passed(&self) -> bool {
+        self.summary.escapes == 0 && self.summary.problems.is_empty()
+    }
+
     /// The per-unit table. Long lines show the rejected units and the first `limit`
     /// others, and say how many rows were left out.
     pub fn table(&self, limit: usize) -> String {
@@ -203,26 +239,8 @@ impl Report {
             };
             self.units.iter().filter(keep).collect()
         };
-        let header = ["#", "device id", "stage reached", "tests", "LED", "blessed", "time on line", "injected"];
-        let rows: Vec<[String; 8]> = shown
-            .iter()
-            .map(|u| {
-                let reached = match self.stages.len() {
-                    1 => u.reached.name().to_string(),
-                    _ => format!("{} ({})", u.reached.name(), u.stage),
-                };
-                let blessed = if u.blessed { "yes" } else { "no" };
-                let seconds = format!("{:.1} s", u.time_on_line_ms() as f64 / 1000.0);
-                let injected = match (&u.injected, u.dropped_connection) {
-                    (Some(fault), _) => fault.clone(),
-                    (None, true) => "dropped connection".into(),
-                    (None, false) => String::new(),
-                };
-                let (led, blessed) = (u.led.to_string(), blessed.to_string());
-                [u.unit.to_string(), u.device_id.clone(), reached, u.tests(), led, blessed, seconds, injected]
-            })
-            .collect();
-        let mut widths = header.map(str::len);
+        let rows: Vec<[String; 8]> = shown.iter().map(|u| u.cells(self.stages.len())).collect();
+        let mut widths = COLUMNS.map(str::len);
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
@@ -233,7 +251,7 @@ impl Report {
             let text: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
             let _ = writeln!(out, "{}", text.join("  ").trim_end());
         };
-        line(&header.map(String::from));
+        line(&COLUMNS.map(String::from));
         line(&widths.map(|w| "-".repeat(w)));
         for row in &rows {
             line(row);
@@ -268,6 +286,31 @@ impl Report {
         let _ = writeln!(out, "line time         {} simulated", clock((s.line_time_s * 1000.0) as Millis));
         let _ = writeln!(out, "throughput        {:.0} units/hour", s.throughput_per_hour);
         let _ = writeln!(out, "wall time         {:.2} s ({:.0} units/s)", s.wall_time_s, s.units_per_wall_second);
+        match (s.problems.len(), s.escapes) {
+            (0, 0) => {
+                let _ = writeln!(out, "verdict           passed: every unit as its faults predict, no uncaught errors");
+            }
+            (n, escapes) => {
+                let _ = writeln!(out, "verdict           FAILED: {n} problem(s), {escapes} escape(s)");
+                for problem in &s.problems {
+                    let _ = writeln!(out, "  - {problem}");
+                }
+            }
+        }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+
+    #[test]
+    fn the_clock_rounds_to_tenths_and_carries_into_minutes() {
+        assert_eq!(clock(0), "0:00.0");
+        assert_eq!(clock(9_949), "0:09.9");
+        assert_eq!(clock(59_960), "1:00.0");
+        assert_eq!(clock(61_250), "1:01.3");
+        assert_eq!(clock(754_000), "12:34.0");
     }
 }

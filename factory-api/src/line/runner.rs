@@ -20,6 +20,7 @@
 
 use super::description::{LineDescription, LineError, Stage};
 use super::population::{self, UnitPlan};
+use super::problems;
 use super::report::{
     CloudEventReport, FixtureReport, LedChange, Millis, Reached, Report, StageReport, Summary, UnitEvent, UnitReport,
     Verdict, WebhookReport,
@@ -92,10 +93,20 @@ struct Floor<'a> {
     world: World,
     stations: Vec<Station>,
     production: GroupId,
+    /// What the line did wrong beyond single units (a fixture that ignores its button).
+    problems: Vec<String>,
 }
 
+/// The firmware as deployed, headed by a `#line` marker (as Builder writes them) so
+/// errors name its file, not the device group.
 fn code(code: &super::description::Code) -> Code {
-    Code { device: code.device.source.as_str().into(), agent: code.agent.source.as_str().into() }
+    let marked = |firmware: &crate::imp::Firmware| -> std::rc::Rc<str> {
+        match firmware.source.is_empty() || firmware.source.starts_with("#line") {
+            true => firmware.source.as_str().into(),
+            false => format!("#line 1 \"{}\"\n{}", firmware.name.replace('"', "\\\""), firmware.source).into(),
+        }
+    };
+    Code { device: marked(&code.device), agent: marked(&code.agent) }
 }
 
 fn ms(at: SimTime) -> Millis {
@@ -145,7 +156,7 @@ impl<'a> Floor<'a> {
             let fixture = world.add_imp(&format!("fixture ({})", stage.name), identity, Some(factory))?;
             stations.push(Station { fixture });
         }
-        Ok(Floor { line, world, stations, production })
+        Ok(Floor { line, world, stations, production, problems: Vec::new() })
     }
 
     /// Time passes with nothing for the operator to do.
@@ -177,7 +188,9 @@ impl<'a> Floor<'a> {
     fn absorb(&mut self, watch: &mut Watch, unit: Option<(ImpId, ImpId)>) {
         for milestone in self.world.take_milestones() {
             if let Some((_, fixture)) = unit.filter(|(unit, _)| milestone.imp == *unit) {
-                watch.note(milestone, fixture, self.production);
+                let cloud = self.world.cloud();
+                let name = |group: GroupId| cloud.group(group).map_or_else(|_| group.to_string(), |g| g.name.clone());
+                watch.note(milestone, fixture, self.production, &name);
             }
         }
     }
@@ -263,10 +276,11 @@ impl<'a> Floor<'a> {
             blessed: device.blessed,
             in_production_group,
             escape: !device.blessed && (in_production_group || ran_application),
+            expected_blessed: !plan.should_fail(),
             placed_ms: ms(placed),
             left_ms: ms(left),
             events,
-            uncaught_errors: imp.uncaught_errors(),
+            uncaught_errors: imp.uncaught_error_lines().to_vec(),
             log,
         })
     }
@@ -298,6 +312,7 @@ impl<'a> Floor<'a> {
             presses += 1;
             let retry = at + operator.hold.0 + operator.retry_after.0;
             self.run_until(retry, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
+            self.check_button(fixture, stage);
         }
         if let Some(enrolled) = watch.enrolled {
             if drops_connection {
@@ -330,6 +345,20 @@ impl<'a> Floor<'a> {
         Ok((report, reached))
     }
 
+    /// A fixture whose firmware does not read its button (not a digital input after a
+    /// press) can never start a BlinkUp: a line problem, named once.
+    fn check_button(&mut self, fixture: ImpId, stage: &Stage) {
+        let imp = self.world.imp(fixture);
+        let read = imp.board().pin(&stage.button).is_some_and(|pin| pin.mode().is_digital_input());
+        let problem = format!(
+            "the {} fixture's firmware does not read its button {} (not a digital input when the operator presses it)",
+            stage.name, stage.button
+        );
+        if !read && !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
     fn report(self, units: Vec<UnitReport>, plans: &[UnitPlan], started: Instant) -> Report {
         let cloud = self.world.cloud();
         let mut cloud_events = Vec::new();
@@ -349,7 +378,7 @@ impl<'a> Floor<'a> {
                 });
             }
         }
-        let fixtures = (self.line.stages.iter().zip(&self.stations))
+        let fixtures: Vec<FixtureReport> = (self.line.stages.iter().zip(&self.stations))
             .map(|(stage, station)| {
                 let imp = self.world.imp(station.fixture);
                 let printed = imp.board().uart("uart0").map(|u| String::from_utf8_lossy(&u.sent_bytes()).into_owned());
@@ -357,7 +386,7 @@ impl<'a> Floor<'a> {
                     stage: stage.name.clone(),
                     device_id: imp.identity().device_id.clone(),
                     printed: printed.unwrap_or_default(),
-                    uncaught_errors: imp.uncaught_errors(),
+                    uncaught_errors: imp.uncaught_error_lines().to_vec(),
                     log: imp.log().iter().map(|l| l.to_string()).collect(),
                 }
             })
@@ -371,7 +400,9 @@ impl<'a> Floor<'a> {
         let line_time_s = self.world.now().as_secs_f64();
         let wall_time_s = started.elapsed().as_secs_f64();
         let per = |n: usize, seconds: f64| if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
+        let problems = [self.problems, problems::of(&units, &fixtures)].concat();
         let summary = Summary {
+            problems,
             processed: units.len(),
             blessed,
             rejected: units.len() - blessed,
@@ -416,13 +447,14 @@ struct Watch {
 }
 
 impl Watch {
-    fn note(&mut self, milestone: Milestone, fixture: ImpId, production: GroupId) {
+    /// Notes a milestone of the unit at `fixture`; `name` names device groups.
+    fn note(&mut self, milestone: Milestone, fixture: ImpId, production: GroupId, name: &dyn Fn(GroupId) -> String) {
         use crate::world::Reached as World;
         let at = milestone.at;
         let what = match milestone.what {
             World::Enrolled { group, .. } => {
                 self.enrolled = Some(at);
-                format!("enrolled into {group} by factory BlinkUp")
+                format!("enrolled into \"{}\" by factory BlinkUp", name(group))
             }
             World::EnrolmentRefused { why } => format!("enrolment refused: {why}"),
             World::BlessRequested { passed } => {
@@ -438,7 +470,7 @@ impl Watch {
                 "restarts into the application firmware".into()
             }
             World::Restarted { group } => {
-                format!("restarts into {}", group.map_or("no code".to_string(), |g| format!("{g}'s code")))
+                format!("restarts into {}", group.map_or("no code".to_string(), |g| format!("\"{}\"'s code", name(g))))
             }
             World::AgentRequest { to, body, .. } if to == fixture && self.report.is_none() => {
                 self.report = Some((at, body));

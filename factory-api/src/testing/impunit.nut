@@ -392,13 +392,14 @@ class ImpUnitRunner {
         collectgarbage();
         local before = item.instance.assertions;
         local startedAt = _now();
-        local result = null;
-        try {
-            result = item.instance[item.name].call(item.instance);
-        } catch (error) {
-            _done(false, error, item.instance.assertions - before);
+        // Called through impish's native rather than in a try, so that a failure's call
+        // stack (where the assertion or the error was raised) reaches the report.
+        local called = __impish_try(item.instance[item.name], item.instance);
+        if (!called.ok) {
+            _done(false, called.value, item.instance.assertions - before);
             return;
         }
+        local result = called.value;
         if (isThenable(result)) {
             _await(item, result, before);
             return;

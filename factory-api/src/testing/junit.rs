@@ -1,74 +1,62 @@
-//! JUnit XML for CI (`--junit FILE`): one `<testsuite>` per test file, one `<testcase>`
-//! per test method (and per failing `setUp`/`tearDown`), times in virtual seconds. A
-//! session that failed as a whole adds a `<testcase>` carrying an `<error>`.
+//! JUnit XML for CI (`--junit FILE`), written by quick-junit: one `<testsuite>` per test
+//! file, one `<testcase>` per test method (and per failing `setUp`/`tearDown`), times in
+//! virtual seconds, totals that add up. An assertion that failed is a `<failure>`, an
+//! error the code raised an `<error>`; either carries the message and the Squirrel call
+//! stack (`function file:line`, innermost first), and each case the imp's log while it
+//! ran as `<system-out>` (quick-junit drops what XML cannot hold). A session that failed as a whole adds a `<testcase>` carrying
+//! an `<error>`.
 
-use super::results::{RunReport, SessionReport};
-use quick_xml::escape::escape as escape_markup;
-use std::fmt::Write;
+use super::results::{RunReport, SessionReport, TestOutcome};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::time::Duration;
 
 pub fn render(run: &RunReport) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total: usize = run.sessions.iter().map(|s| cases(s).count()).sum();
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"impish test\" tests=\"{total}\" failures=\"{}\">",
-        run.sessions.iter().map(failures).sum::<usize>()
-    );
+    let mut report = Report::new("impish test");
+    let mut time = Duration::ZERO;
     for session in run.sessions.iter().filter(|s| !s.skipped) {
-        let session_error = session.error.as_ref().filter(|_| session.outcomes.iter().all(|o| o.passed()));
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3}\">",
-            escape(&session.file.name),
-            cases(session).count() + usize::from(session_error.is_some()),
-            failures(session),
-            usize::from(session_error.is_some()),
-            session.duration.as_secs_f64()
-        );
-        for outcome in cases(session) {
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\"",
-                escape(&outcome.class),
-                escape(&outcome.method),
-                outcome.duration().as_secs_f64()
-            );
-            match (&outcome.failure, outcome.ended) {
-                (None, Some(_)) => out.push_str("/>\n"),
-                (failure, _) => {
-                    let message = failure.as_deref().unwrap_or("the session ended before the test did");
-                    let message = escape(message);
-                    let _ =
-                        writeln!(out, ">\n      <failure message=\"{message}\">{message}</failure>\n    </testcase>");
-                }
-            }
-        }
-        if let Some(error) = session_error {
-            let error = escape(error);
-            let _ = writeln!(
-                out,
-                "    <testcase classname=\"{}\" name=\"(session)\" time=\"0.000\">\n      <error message=\"{error}\">{error}</error>\n    </testcase>",
-                escape(&session.file.name)
-            );
-        }
-        out.push_str("  </testsuite>\n");
+        time += session.duration;
+        report.add_test_suite(suite(session));
     }
-    out.push_str("</testsuites>\n");
-    out
+    report.set_time(time);
+    // Serializing an in-memory report only fails on a writer's error; a String has none.
+    report.to_string().unwrap_or_default()
 }
 
-/// The outcomes reported as test cases: test methods, and `setUp`/`tearDown` that failed.
-fn cases(session: &SessionReport) -> impl Iterator<Item = &super::results::TestOutcome> {
-    session.outcomes.iter().filter(|o| o.is_test || !o.passed())
+fn suite(session: &SessionReport) -> TestSuite {
+    let mut suite = TestSuite::new(&session.file.name);
+    suite.set_time(session.duration);
+    for outcome in session.outcomes.iter().filter(|o| o.is_test || !o.passed()) {
+        suite.add_test_case(case(outcome));
+    }
+    if let Some(error) = session.error.as_ref().filter(|_| session.outcomes.iter().all(TestOutcome::passed)) {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(error).set_type("session");
+        let mut case = TestCase::new("(session)", status);
+        case.set_classname(&session.file.name).set_time(Duration::ZERO);
+        suite.add_test_case(case);
+    }
+    suite
 }
 
-/// Text made safe for XML 1.0: markup escaped, characters XML cannot hold replaced.
-fn escape(text: &str) -> String {
-    let allowed = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\r');
-    let clean: String = text.chars().map(|c| if allowed(c) { c } else { '\u{fffd}' }).collect();
-    escape_markup(clean.as_str()).into_owned()
-}
-
-fn failures(session: &SessionReport) -> usize {
-    cases(session).filter(|o| !o.passed()).count()
+fn case(outcome: &TestOutcome) -> TestCase {
+    let status = match (&outcome.failure, outcome.ended) {
+        (None, Some(_)) => TestCaseStatus::success(),
+        (failure, _) => {
+            let message = failure.as_deref().unwrap_or("the session ended before the test did");
+            let (kind, ty) = match outcome.runtime_error {
+                true => (NonSuccessKind::Error, "runtime error"),
+                false => (NonSuccessKind::Failure, "failure"),
+            };
+            let mut status = TestCaseStatus::non_success(kind);
+            let stack: Vec<String> = outcome.stack.iter().map(|frame| format!("\n    at {frame}")).collect();
+            status.set_message(message).set_type(ty).set_description(format!("{message}{}", stack.concat()));
+            status
+        }
+    };
+    let mut case = TestCase::new(&outcome.method, status);
+    case.set_classname(&outcome.class).set_time(outcome.duration());
+    if !outcome.log.is_empty() {
+        case.set_system_out(outcome.log.join("\n"));
+    }
+    case
 }

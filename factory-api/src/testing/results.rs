@@ -53,6 +53,13 @@ pub struct TestOutcome {
     pub ended: Option<SimTime>,
     /// Why it failed.
     pub failure: Option<String>,
+    /// The failure was an error raised by the code (not an assertion, a timeout or a
+    /// disconnection).
+    pub runtime_error: bool,
+    /// Where the failure was raised, innermost first: `function file:line`.
+    pub stack: Vec<String>,
+    /// The imp's log while it ran, as impCentral shows it.
+    pub log: Vec<String>,
 }
 
 impl TestOutcome {

@@ -41,6 +41,15 @@ struct Report {
     /// The value as JSON (impt shows `info()` messages so).
     json: String,
     counts: Option<Counts>,
+    /// Where the failing test raised its failure (`TEST_TRACE`).
+    trace: Option<Trace>,
+}
+
+/// A failing test method's call stack, innermost first, without the framework's frames.
+struct Trace {
+    /// An error raised by the code (not by an assertion).
+    runtime_error: bool,
+    stack: Vec<String>,
 }
 
 type Reports = Rc<RefCell<Vec<Report>>>;
@@ -141,6 +150,7 @@ fn vm_setup(tested: Side, board: LateBoard, reports: Reports) -> VmSetup {
 
 /// `__impish_report(type, value)`, which the framework's runner calls.
 fn install_reporter(vm: &mut Vm, board: LateBoard, reports: Reports) {
+    install_try(vm, board.clone(), reports.clone());
     let report = move |vm: &mut Vm, args: Args| -> Result<Value, Fail> {
         let kind = vm.str_bytes(args.get(vm, 1)).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
         let value = args.get(vm, 2);
@@ -160,11 +170,53 @@ fn install_reporter(vm: &mut Vm, board: LateBoard, reports: Reports) {
             Counts { tests: count(vm, "tests"), assertions: count(vm, "assertions"), failures: count(vm, "failures") }
         });
         let (at, log_position) = board.get().map_or((SimTime::ZERO, 0), |b| (b.now(), b.log_len()));
-        reports.borrow_mut().push(Report { at, log_position, kind, text, json, counts });
+        reports.borrow_mut().push(Report { at, log_position, kind, text, json, counts, trace: None });
         Ok(Value::Null)
     };
     let native = vm.new_native_with("__impish_report", Rc::new(report), 3, Some("..."), Vec::new());
     vm.set_global("__impish_report", native);
+}
+
+/// `__impish_try(f, this)`: `{ok = true, value = f's result}`, or, when `f` fails,
+/// `{ok = false, value = the error}` after reporting where it was raised (`TEST_TRACE`).
+fn install_try(vm: &mut Vm, board: LateBoard, reports: Reports) {
+    let attempt = move |vm: &mut Vm, args: Args| -> Result<Value, Fail> {
+        let (f, this) = (args.get(vm, 1), args.get(vm, 2));
+        let result = vm.call(f, this, &[]);
+        let outcome = vm.new_table();
+        let (ok, value) = match result {
+            Ok(value) => (true, value),
+            Err(impish_vm::Error::Runtime(e)) => {
+                let framework = |file: &str| file == super::assembly::FRAMEWORK_PATH;
+                // An assertion throws from inside the framework; anything else is the code's error.
+                let runtime_error = e.stack.first().is_none_or(|f| !framework(&f.file));
+                let stack = e.stack.iter().filter(|f| !framework(&f.file));
+                let stack = stack.map(|f| format!("{} {}:{}", f.function, f.file, f.line)).collect();
+                let (at, log_position) = board.get().map_or((SimTime::ZERO, 0), |b| (b.now(), b.log_len()));
+                let trace = Some(Trace { runtime_error, stack });
+                let kind = "TEST_TRACE".to_string();
+                reports.borrow_mut().push(Report {
+                    at,
+                    log_position,
+                    kind,
+                    text: None,
+                    json: String::new(),
+                    counts: None,
+                    trace,
+                });
+                let text = if e.message == "unknown" { e.value } else { e.message };
+                (false, vm.string(&text))
+            }
+            Err(e) => return Err(vm.error(e.to_string())),
+        };
+        for (key, value) in [("ok", Value::Bool(ok)), ("value", value)] {
+            let key = vm.string(key);
+            vm.table_set(outcome, key, value);
+        }
+        Ok(outcome)
+    };
+    let native = vm.new_native_with("__impish_try", Rc::new(attempt), 3, Some("..."), Vec::new());
+    vm.set_global("__impish_try", native);
 }
 
 /// A value as compact JSON, or as Squirrel describes it when it is not data.
@@ -219,6 +271,10 @@ impl<'a> Follower<'a> {
     /// An error line of the log (`server.error`, `agent.error`, an uncaught error and
     /// its call stack), or a disconnection.
     fn log_line(&mut self, at: SimTime, kind: LogKind, message: String) {
+        if let Some(running) = self.running {
+            let line = crate::imp::log::LogLine { at, kind, message: message.clone() };
+            self.report.outcomes[running].log.push(line.to_string());
+        }
         if self.settings.show_log {
             let tag = match kind {
                 LogKind::ServerLog | LogKind::ServerError => Tag::Device,
@@ -227,6 +283,16 @@ impl<'a> Follower<'a> {
             };
             let prefix = if matches!(kind, LogKind::ServerError | LogKind::AgentError) { "ERROR: " } else { "" };
             self.line(at, tag, format!("{prefix}{message}"));
+        }
+        let is_error = matches!(kind, LogKind::ServerError | LogKind::AgentError);
+        // An uncaught error's call stack follows it, a line a frame: the running test's.
+        if let (true, Some(frame), State::Started, Some(running)) =
+            (is_error, message.strip_prefix("  in ").or(message.strip_prefix("  from ")), self.state, self.running)
+        {
+            let outcome = &mut self.report.outcomes[running];
+            if outcome.runtime_error {
+                outcome.stack.push(frame.to_string());
+            }
         }
         let what = match kind {
             LogKind::ServerError => format!("Device runtime error: {message}"),
@@ -244,7 +310,11 @@ impl<'a> Follower<'a> {
             (State::Ready, _) => self.line(at, Tag::Warning, what),
             (State::Started, Some(running)) => {
                 self.line(at, Tag::Test, what.clone());
-                self.report.outcomes[running].failure.get_or_insert(what);
+                let outcome = &mut self.report.outcomes[running];
+                if outcome.failure.is_none() {
+                    outcome.failure = Some(what);
+                    outcome.runtime_error = is_error;
+                }
             }
             (State::Started, None) => {
                 self.line(at, Tag::Test, what.clone());
@@ -277,6 +347,9 @@ impl<'a> Follower<'a> {
                     started: at,
                     ended: None,
                     failure: None,
+                    runtime_error: false,
+                    stack: Vec::new(),
+                    log: Vec::new(),
                 };
                 self.running = Some(self.report.outcomes.len());
                 self.report.outcomes.push(outcome);
@@ -295,6 +368,13 @@ impl<'a> Follower<'a> {
                     (None, None) => "Success".to_string(),
                 };
                 self.line(at, Tag::Test, text);
+            }
+            ("TEST_TRACE", _) => {
+                if let (Some(running), Some(trace)) = (self.running, report.trace) {
+                    let outcome = &mut self.report.outcomes[running];
+                    outcome.runtime_error = trace.runtime_error;
+                    outcome.stack = trace.stack;
+                }
             }
             ("INFO", _) => self.line(at, Tag::Test, report.json),
             ("EXTERNAL_COMMAND", _) => self.external_command(at, report.text.unwrap_or_default()),

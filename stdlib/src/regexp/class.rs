@@ -1,15 +1,15 @@
 //! The `regexp` class scripts see: a native class whose instances carry a compiled
 //! [`Regexp`], with the reference's methods and results (`{begin, end}` tables).
 
-use impish_vm::{Args, Fail, Value, Vm};
+use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 
-use crate::natives::{int_arg, str_arg, Entry};
+use crate::natives::str_arg;
 use crate::regexp::{MatchError, Regexp, DEFAULT_STEP_BUDGET};
 
 /// Installs the `regexp` class as a global.
 pub fn install(vm: &mut Vm) -> Result<(), Fail> {
     let class = vm.new_empty_class();
-    let methods: &[Entry] = &[
+    let methods: &[NativeEntry] = &[
         ("constructor", constructor, 2, Some(".s")),
         ("search", search, -2, Some("xsn")),
         ("match", is_match, 2, Some("xs")),
@@ -66,7 +66,7 @@ fn matching<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> Result<T,
 /// The subject (argument 1) and the optional start offset (argument 2). A negative
 /// start finds nothing (the reference would read before the string).
 fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
-    let start = if args.len() > 2 { int_arg(vm, args, 2) } else { 0 };
+    let start = if args.len() > 2 { args.int(vm, 2) } else { 0 };
     (str_arg(vm, args, 1), usize::try_from(start).ok())
 }
 

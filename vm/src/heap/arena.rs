@@ -36,6 +36,7 @@ impl<T> Default for Arena<T> {
 }
 
 impl<T: Vacant> Arena<T> {
+    #[inline]
     pub fn insert(&mut self, value: T) -> u32 {
         self.live += 1;
         if let Some(i) = self.free.pop() {

@@ -3,14 +3,13 @@
 //! error handlers, stack introspection, version constants).
 
 use crate::api::error::StackEntry;
-use crate::api::vm::{Args, Fail, Profile, Vm};
+use crate::api::vm::{Args, Fail, NativeEntry, Profile, Vm};
 use crate::heap::object::*;
 use crate::heap::string::c_str;
 use crate::heap::value::*;
 
 pub(crate) fn install(vm: &mut Vm) {
-    type Native = fn(&mut Vm, Args) -> Result<Value, Fail>;
-    let funcs: &[(&str, Native, i32, Option<&str>)] = &[
+    let funcs: &[NativeEntry] = &[
         ("seterrorhandler", seterrorhandler, 2, None),
         ("setdebughook", setdebughook, 2, None),
         ("enabledebuginfo", dummy, 2, None),
@@ -32,9 +31,8 @@ pub(crate) fn install(vm: &mut Vm) {
         ("collectgarbage", collectgarbage, 0, None),
         ("resurrectunreachable", dummy, 0, None),
     ];
-    for (name, f, n, mask) in funcs {
-        vm.register(name, *f, *n, *mask);
-    }
+    let root = vm.root_table();
+    vm.register_all(root, funcs);
     let version = vm.string("Squirrel 3.2 stable");
     vm.set_global("_version_", version);
     vm.set_global("_versionnumber_", Value::Int(320));

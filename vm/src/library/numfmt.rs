@@ -34,6 +34,27 @@ pub struct Spec {
     pub precision: Option<usize>,
 }
 
+impl Spec {
+    /// A spec with the flags (`-+ #0`) that start at `fmt[at..]`, and the index after
+    /// them.
+    pub fn with_flags(fmt: &[u8], at: usize) -> (Spec, usize) {
+        let mut spec = Spec::default();
+        let mut i = at;
+        while let Some(&c) = fmt.get(i) {
+            match c {
+                b'-' => spec.left = true,
+                b'+' => spec.plus = true,
+                b' ' => spec.space = true,
+                b'#' => spec.alt = true,
+                b'0' => spec.zero = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        (spec, i)
+    }
+}
+
 /// Which float conversion: `f`, `e` or `g`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FloatStyle {
@@ -494,19 +515,7 @@ mod tests {
     /// Parses a C conversion like `%-08.3e` into our arguments (test helper only).
     fn parse(fmt: &str) -> (Spec, u8) {
         let b = fmt.as_bytes();
-        let mut spec = Spec::default();
-        let mut i = 1;
-        while let Some(&c) = b.get(i) {
-            match c {
-                b'-' => spec.left = true,
-                b'+' => spec.plus = true,
-                b' ' => spec.space = true,
-                b'#' => spec.alt = true,
-                b'0' => spec.zero = true,
-                _ => break,
-            }
-            i += 1;
-        }
+        let (mut spec, mut i) = Spec::with_flags(b, 1);
         let number = |i: &mut usize| {
             let mut n = 0;
             while let Some(d @ b'0'..=b'9') = b.get(*i) {

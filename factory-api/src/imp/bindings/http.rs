@@ -12,7 +12,7 @@ use crate::imp::callbacks::{self, Kind};
 use crate::imp::http::{HttpRequest, HttpResponse, Incoming};
 use crate::imp::json;
 use crate::imp::message::{bytes_of, new_blob};
-use crate::imp::shared::{Event, Outgoing, ReplyTo, Side};
+use crate::imp::shared::{Event, Outgoing, Requester, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 
 /// `sendasync`'s timeout when none is given (documented: ten minutes).
@@ -26,7 +26,7 @@ const RESPONSE_METHODS: &str = "impish.response";
 
 /// The object `http.onrequest` handlers answer through.
 struct Response {
-    reply: ReplyTo,
+    reply: Requester,
     headers: Vec<(String, String)>,
     sent: bool,
 }
@@ -173,7 +173,7 @@ pub(crate) fn request_table(vm: &mut Vm, incoming: &Incoming) -> Value {
 }
 
 /// A fresh response object that answers to `reply`.
-pub(crate) fn new_response(vm: &mut Vm, reply: ReplyTo) -> Value {
+pub(crate) fn new_response(vm: &mut Vm, reply: Requester) -> Value {
     let registry = vm.registry();
     let key = vm.string(RESPONSE_METHODS);
     let methods = vm.table_get(registry, key);
@@ -203,7 +203,7 @@ fn install_response(vm: &mut Vm, ctx: &Ctx) {
         if !response.sent {
             response.sent = true;
             let answer = HttpResponse { status, headers: response.headers.clone(), body };
-            c.shared.borrow_mut().outbox.push(Outgoing::Reply { to: response.reply, response: answer });
+            c.shared.borrow_mut().outbox.push(Outgoing::Reply { to: response.reply.clone(), response: answer });
         }
         Ok(Value::Null)
     });

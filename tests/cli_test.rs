@@ -1,0 +1,33 @@
+//! `impish test`: `-t` as impt's short `--tests`, a filter that selects nothing fails,
+//! JUnit XML with totals that agree.
+
+mod common;
+
+use common::*;
+
+const ERRORS: &str = "factory-api/tests/testing/errors";
+
+#[test]
+fn a_filter_that_selects_no_test_is_an_error() {
+    let (code, out, err) = impish(&["test", ERRORS, "--tests", "throws.test.nut:ThrowsTest::testTypo"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert_eq!(err.trim(), "impish test: --tests \"throws.test.nut:ThrowsTest::testTypo\" selects no test method");
+    let (code, _, err) = impish(&["test", ERRORS, "-t", "no-such-file"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("No test files found"), "{err}");
+}
+
+#[test]
+fn the_short_filter_runs_one_method_and_writes_junit() {
+    let junit = scratch("one.xml", "");
+    let (code, out, _) =
+        impish(&["test", ERRORS, "-t", "throws.test.nut:ThrowsTest::testAssertion", "--junit", &junit]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+    let xml = std::fs::read_to_string(&junit).expect("JUnit written");
+    assert!(
+        xml.contains("<testsuites name=\"impish test\" tests=\"1\" skipped=\"0\" failures=\"1\" errors=\"0\""),
+        "{xml}"
+    );
+    assert!(xml.contains("at testAssertion "), "{xml}");
+}

@@ -1,0 +1,243 @@
+//! Making and reading values from Rust: strings, tables, arrays, user data, classes.
+
+use super::*;
+use crate::heap::object::*;
+use crate::heap::table::Table;
+use crate::heap::value::*;
+
+impl Vm {
+    pub fn string(&mut self, s: &str) -> Value {
+        Value::Str(self.heap.intern(s.as_bytes()))
+    }
+
+    pub fn bytes(&mut self, s: &[u8]) -> Value {
+        Value::Str(self.heap.intern(s))
+    }
+
+    /// What a container slot holding `v` reads as: a weak reference's target (null once
+    /// collected); any other value itself.
+    pub fn resolve(&self, v: Value) -> Value {
+        self.heap.real(v)
+    }
+
+    /// The elements of an array, as stored (see [`Vm::resolve`]).
+    pub fn array_items(&self, v: Value) -> Option<&[Value]> {
+        match v {
+            Value::Array(a) => Some(self.heap.array(a)),
+            _ => None,
+        }
+    }
+
+    /// The (key, value) pairs of a table in iteration order, as stored.
+    pub fn table_entries(&self, v: Value) -> Option<impl Iterator<Item = (Value, Value)> + '_> {
+        match v {
+            Value::Table(t) => Some(self.heap.table(t).entries()),
+            _ => None,
+        }
+    }
+
+    /// The bytes of a string value.
+    pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
+        match v {
+            Value::Str(s) => Some(self.heap.str(s)),
+            _ => None,
+        }
+    }
+
+    pub fn new_table(&mut self) -> Value {
+        Value::Table(self.heap.alloc_table(Table::with_capacity(0)))
+    }
+
+    pub fn new_array(&mut self, items: Vec<Value>) -> Value {
+        self.admit_all(&items);
+        Value::Array(self.heap.alloc_array(items))
+    }
+
+    /// A new array of `n` copies of `fill`, its size checked by [`Vm::reserve`] first.
+    pub fn new_array_filled(&mut self, n: usize, fill: Value) -> Result<Value, Fail> {
+        self.filled_array(n, fill).map(Value::Array)
+    }
+
+    pub(crate) fn filled_array(&mut self, n: usize, fill: Value) -> Result<ArrayId, Fail> {
+        let mut items = Vec::new();
+        self.reserve_values(n)?;
+        if items.try_reserve_exact(n).is_err() {
+            return Err(self.error("out of memory"));
+        }
+        items.resize(n, fill);
+        Ok(self.heap.alloc_array(items))
+    }
+
+    /// Array `a`, a running native's `this` (so live), with room for `extra` more
+    /// items: every growth of an existing array goes through here, so its size is
+    /// checked by [`Vm::reserve`] before the array reallocates. Inlined, with the
+    /// growth apart: a push into spare capacity (most of them) costs one comparison
+    /// more than a bare `Vec::push`.
+    #[inline]
+    pub(crate) fn array_room(&mut self, a: ArrayId, extra: usize) -> Result<&mut Vec<Value>, Fail> {
+        let arr = self.heap.arrays.get_live(a.0);
+        if arr.capacity() - arr.len() < extra {
+            self.array_grow(a, extra)?;
+        }
+        Ok(self.heap.arrays.get_live_mut(a.0))
+    }
+
+    /// The growth of [`Vm::array_room`]: checked, then made.
+    #[inline(never)]
+    fn array_grow(&mut self, a: ArrayId, extra: usize) -> Result<(), Fail> {
+        let arr = self.heap.array(a);
+        let (len, cap) = (arr.len(), arr.capacity());
+        // What the vector will allocate: at least double its capacity.
+        let items = len.saturating_add(extra).max(cap.saturating_mul(2));
+        self.reserve_values(items)?;
+        if self.heap.array_mut(a).try_reserve(extra).is_err() {
+            return Err(self.error("out of memory"));
+        }
+        Ok(())
+    }
+
+    /// A runtime error carrying `msg` (for natives: `return Err(vm.error("..."))`).
+    pub fn error(&mut self, msg: impl AsRef<str>) -> Fail {
+        Fail::Error(self.string(msg.as_ref()))
+    }
+
+    pub fn root_table(&self) -> Value {
+        Value::Table(self.root)
+    }
+
+    pub fn const_table(&self) -> Value {
+        Value::Table(self.consts)
+    }
+
+    /// A table private to the embedder and libraries (not reachable from scripts).
+    pub fn registry(&self) -> Value {
+        Value::Table(self.registry)
+    }
+
+    /// Raw slot write in a table (creating it).
+    pub fn table_set(&mut self, table: Value, key: Value, val: Value) {
+        let (key, val) = (self.admit(key), self.admit(val));
+        if let (Value::Table(t), false) = (table, key.is_null()) {
+            if t == self.delegates.instance {
+                self.member_edits += 1;
+            }
+            self.heap.tables.get_mut(t.0).insert(key, val, &self.heap.strings);
+        }
+    }
+
+    /// Raw slot read from a table.
+    pub fn table_get(&self, table: Value, key: Value) -> Option<Value> {
+        match table {
+            Value::Table(t) => self.heap.table(t).get(key, &self.heap.strings).map(|v| self.heap.real(v)),
+            _ => None,
+        }
+    }
+
+    pub fn set_global(&mut self, name: &str, val: Value) {
+        let k = self.string(name);
+        self.table_set(Value::Table(self.root), k, val);
+    }
+
+    pub fn get_global(&mut self, name: &str) -> Option<Value> {
+        let k = self.string(name);
+        self.table_get(Value::Table(self.root), k)
+    }
+
+    /// A user-data value with native payload and a delegate table for its methods.
+    pub fn new_userdata(&mut self, data: Box<dyn std::any::Any>, delegate: Option<Value>) -> Value {
+        let delegate = match delegate.map(|d| self.admit(d)) {
+            Some(Value::Table(t)) => Some(t),
+            _ => None,
+        };
+        Value::UserData(self.heap.alloc_userdata(UserData { data, delegate }))
+    }
+
+    pub fn userdata<T: 'static>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::UserData(u) => self.heap.userdata.get(u.0).data.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn userdata_mut<T: 'static>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::UserData(u) => self.heap.userdata.get_mut(u.0).data.downcast_mut(),
+            _ => None,
+        }
+    }
+
+    /// Native data attached to an instance (e.g. by a library's constructor).
+    pub fn instance_data<T: 'static>(&self, v: Value) -> Option<&T> {
+        match v {
+            Value::Instance(i) => self.heap.instance(i).user.as_ref()?.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn instance_data_mut<T: 'static>(&mut self, v: Value) -> Option<&mut T> {
+        match v {
+            Value::Instance(i) => self.heap.instance_mut(i).user.as_mut()?.downcast_mut(),
+            _ => None,
+        }
+    }
+
+    pub fn set_instance_data(&mut self, v: Value, data: Box<dyn std::any::Any>) {
+        if let Value::Instance(i) = v {
+            self.heap.instance_mut(i).user = Some(data);
+        }
+    }
+
+    /// A new empty class, for libraries that define native classes (`blob`, `regexp`).
+    pub fn new_empty_class(&mut self) -> Value {
+        Value::Class(self.heap.alloc_class(Class::with_members(Table::with_capacity(0))))
+    }
+
+    /// Declares a class member as `class { name = val }` does (the constructor and
+    /// metamethods such as `_get` included).
+    pub fn class_set(&mut self, class: Value, name: &str, val: Value) -> Result<(), Fail> {
+        self.admit(val);
+        let key = self.string(name);
+        self.new_slot(class, key, val, false)
+    }
+
+    /// Makes `class` derive from `base` after the fact (for `instanceof` only: it
+    /// inherits no members), as the reference's blob derives from its stream.
+    pub fn class_set_base(&mut self, class: Value, base: Value) {
+        if let (Value::Class(c), Value::Class(b)) = (class, base) {
+            self.heap.class_mut(c).base = Some(b);
+        }
+    }
+
+    /// Whether `v` is an instance of `class` or of a class derived from it.
+    pub fn is_instance_of(&mut self, v: Value, class: Value) -> bool {
+        matches!(class, Value::Class(_)) && self.instance_of(v, class).unwrap_or(false)
+    }
+
+    /// The default delegate of a type (the methods all its values answer to), so a
+    /// library can add, replace or remove methods for its profile.
+    pub fn type_delegate(&self, t: Type) -> Option<Value> {
+        let d = &self.delegates;
+        let id = match t {
+            Type::Table => d.table,
+            Type::Array => d.array,
+            Type::String => d.string,
+            Type::Integer | Type::Float | Type::Bool => d.number,
+            Type::Function => d.function,
+            Type::Generator => d.generator,
+            Type::Thread => d.thread,
+            Type::Class => d.class,
+            Type::Instance => d.instance,
+            Type::WeakRef => d.weakref,
+            Type::Null | Type::UserData => return None,
+        };
+        Some(Value::Table(id))
+    }
+
+    /// Removes a raw slot from a table, returning its value.
+    pub fn table_remove(&mut self, table: Value, key: Value) -> Option<Value> {
+        match table {
+            Value::Table(t) => self.heap.tables.get_mut(t.0).remove(key, &self.heap.strings),
+            _ => None,
+        }
+    }
+}
