@@ -219,9 +219,8 @@ impl World {
         let (device, agent, role) = self.code_for(&id)?;
         // A device in no group has no agent until the cloud gives it one.
         let agent = group.map(|_| agent);
-        let config = ImpConfig { agent, identity, role, ..ImpConfig::new(device) };
+        let config = ImpConfig { agent, identity, role, started_at: now, ..ImpConfig::new(device) };
         let mut imp = Imp::new(config)?;
-        imp.advance_to(now);
         imp.set_http_client(self.client.clone());
         if let Some(duration) = self.blinkup_duration {
             imp.set_blinkup_duration(duration);
