@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 mod serve;
 use serve::Serve;
@@ -68,10 +68,15 @@ impl Api {
         self.send("GET", &format!("/devices/{device}"), None)["data"]["attributes"]["device_online"].clone()
     }
 
+    /// The device's log entries, newest first.
+    fn entries(&self, device: &str) -> Vec<Value> {
+        let page = self.send("GET", &format!("/devices/{device}/logs"), None);
+        page["data"].as_array().expect("log entries").clone()
+    }
+
     /// The device's log lines (`TYPE MESSAGE`), oldest first.
     fn logs(&self, device: &str) -> Vec<String> {
-        let page = self.send("GET", &format!("/devices/{device}/logs"), None);
-        let entries = page["data"].as_array().expect("log entries").iter().rev();
+        let entries = self.entries(device).into_iter().rev();
         entries.map(|e| format!("{} {}", e["type"].as_str().unwrap_or("?"), e["msg"].as_str().unwrap_or("?"))).collect()
     }
 
@@ -122,6 +127,11 @@ fn assigned_devices_run_their_groups_code() {
     let logs = api.wait_for(&device, V1_POWER_ON, 1);
     assert_eq!(logs.iter().filter(|l| l.contains("hello")).count(), 1, "one boot: {logs:#?}");
     assert_eq!(api.online(&device), json!(true));
+    // Devices run on real time: the line is stamped now, not at the simulation's zero.
+    let newest = api.entries(&device)[0]["ts"].as_str().expect("a timestamp").to_string();
+    let stamped = humantime::parse_rfc3339(&newest).expect("an RFC 3339 time");
+    let age = SystemTime::now().duration_since(stamped).unwrap_or_default();
+    assert!(age < Duration::from_secs(30), "logged at {newest}");
 
     api.send("POST", &format!("/devicegroups/{group}/restart"), None);
     api.wait_for(&device, V1_RESTART, 1);
@@ -132,4 +142,15 @@ fn assigned_devices_run_their_groups_code() {
     let logs = api.wait_for(&device, "server.log hello v2", 1);
     assert!(logs.contains(&"server.error v2 complains".to_string()), "{logs:#?}");
     assert_eq!(logs.iter().filter(|l| l.contains("hello v1")).count(), 3, "v1 ran no more: {logs:#?}");
+
+    api.send(
+        "DELETE",
+        &format!("/devicegroups/{group}/relationships/devices"),
+        Some(json!({ "data": [{ "type": "device", "id": device }] })),
+    );
+    let started = Instant::now();
+    while api.online(&device) != json!(false) {
+        assert!(started.elapsed() < Duration::from_secs(10), "an unassigned device stops");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
