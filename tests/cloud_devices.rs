@@ -4,6 +4,7 @@
 //! a new deployment restarts it into the new code; `device_online` says it is up.
 
 use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -138,7 +139,17 @@ fn assigned_devices_run_their_groups_code() {
     api.send("POST", &format!("/devices/{device}/restart"), None);
     api.wait_for(&device, V1_RESTART, 2);
 
+    // `impt log stream`: a log stream of the device receives the new code's lines.
+    let stream = api.send("POST", "/logstream", None)["data"]["id"].as_str().expect("a stream id").to_string();
+    api.send("PUT", &format!("/logstream/{stream}/{device}"), None);
+    // The stream never ends by itself: give up on it (a failed read) after 10 s.
+    let config = ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(10))).build();
+    let events = ureq::Agent::new_with_config(config).get(format!("{}/logstream/{stream}", server.endpoint));
+    let events = events.call().expect("the event stream").into_body().into_reader();
     api.deploy(&group, r#"server.log("hello v2"); server.error("v2 complains");"#);
+    let mut lines = BufReader::new(events).lines().map_while(Result::ok);
+    let streamed = lines.find(|line| line.contains("hello v2")).expect("the new code's line, streamed");
+    assert!(streamed.starts_with("data: ") && streamed.contains(r#""type":"server.log""#), "{streamed}");
     let logs = api.wait_for(&device, "server.log hello v2", 1);
     assert!(logs.contains(&"server.error v2 complains".to_string()), "{logs:#?}");
     assert_eq!(logs.iter().filter(|l| l.contains("hello v1")).count(), 3, "v1 ran no more: {logs:#?}");
