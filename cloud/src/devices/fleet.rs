@@ -11,6 +11,7 @@ use super::{clock, Presence, Restart};
 use impish_factory::cloud::{CloudBackend, CloudError, DeploymentId, Device, DeviceId, GroupId, LogEntry, LogKind};
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::world::{ImpId, World};
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 /// What a device runs: its group's deployment, on an imp (none when its code did not
@@ -40,10 +41,11 @@ impl Fleet {
         let mut groups = BTreeMap::new();
         for device in self.world.cloud().assigned_devices()? {
             let Some(group) = device.group.filter(|_| device.fixture.is_none()) else { continue };
-            if !groups.contains_key(&group) {
-                groups.insert(group, self.world.cloud().group(group)?.current_deployment);
-            }
-            wanted.insert(device.id.clone(), (device, (group, groups[&group])));
+            let deployment = match groups.entry(group) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => *new.insert(self.world.cloud().group(group)?.current_deployment),
+            };
+            wanted.insert(device.id.clone(), (device, (group, deployment)));
         }
         let gone: Vec<DeviceId> = self.running.keys().filter(|id| !wanted.contains_key(*id)).cloned().collect();
         for id in gone {
