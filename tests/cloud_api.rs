@@ -13,8 +13,11 @@ use impish_cloud::SqliteCloud;
 use impish_factory::cloud::*;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
+
+mod serve;
+use serve::Serve;
 
 const PASSWORD: &str = "correct horse";
 const UNBOND_KEY: &str = "unbond-4711";
@@ -28,37 +31,6 @@ fn succeed(output: Output, what: &str) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{what} failed:\n{stdout}\n{stderr}");
     stdout
-}
-
-/// A running `impish cloud serve`, killed with SIGKILL when dropped.
-struct Serve {
-    child: Child,
-    /// `http://ADDRESS/v5`, as the server announced it.
-    endpoint: String,
-}
-
-impl Serve {
-    fn start(db: &str, token_lifetime: u64) -> Serve {
-        let mut child = impish()
-            .args(["cloud", "serve", "--db", db, "--listen", "127.0.0.1:0"])
-            .args(["--token-lifetime", &token_lifetime.to_string()])
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("impish cloud serve");
-        let mut first = String::new();
-        let stderr = child.stderr.take().expect("stderr");
-        BufReader::new(stderr).read_line(&mut first).expect("the server's first line");
-        let endpoint = first.split("http://").nth(1).and_then(|s| s.split_whitespace().next());
-        let endpoint = format!("http://{}", endpoint.unwrap_or_else(|| panic!("no endpoint in {first:?}")));
-        Serve { child, endpoint }
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// The folder holding node_modules/imp-central-api, when node is there at all.

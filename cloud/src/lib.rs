@@ -1,9 +1,11 @@
 //! impish's kept impCentral: the `CloudBackend` trait of impish-factory over SQLite and
-//! PostgreSQL, and (in `server`) the impCentral v5 REST API over any backend.
+//! PostgreSQL, (in `server`) the impCentral v5 REST API over any backend, and (in
+//! `devices`) the simulated devices behind it.
 //!
 //! The heavy dependencies (database drivers, the HTTP server) live here, so the VM, the
 //! standard library and the imp runtime build without them.
 
+pub mod devices;
 pub mod password;
 pub mod postgres;
 pub mod sql;

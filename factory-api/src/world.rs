@@ -131,6 +131,11 @@ pub struct World {
     /// The cloud's steps to come, by time (and order of arrival).
     pending: BTreeMap<(SimTime, u64), CloudStep>,
     next_step: u64,
+    /// The time a quiet world has reached (`advance_to`), so imps added later start then.
+    quiet_until: SimTime,
+    /// The cloud's clock at the world's time zero: what the world tells the cloud is
+    /// stamped in the cloud's time (a server's Unix time, for imps on real time).
+    cloud_epoch: SimTime,
 }
 
 impl Default for World {
@@ -154,6 +159,8 @@ impl World {
             delays: Delays::new(FactoryTiming::default(), 0),
             pending: BTreeMap::new(),
             next_step: 0,
+            quiet_until: SimTime::ZERO,
+            cloud_epoch: SimTime::ZERO,
         }
     }
 
@@ -164,6 +171,17 @@ impl World {
             member.imp.set_agent_lifetimes(timing.dut_agent_lifetime, timing.agent_lifetime);
         }
         self.delays = Delays::new(timing, seed);
+    }
+
+    /// Stamps what the world tells the cloud `epoch` later than the world's time (the
+    /// cloud's time at the world's time zero).
+    pub fn set_cloud_epoch(&mut self, epoch: SimTime) {
+        self.cloud_epoch = epoch;
+    }
+
+    /// The cloud's time at the world's time `at`.
+    fn cloud_time(&self, at: SimTime) -> SimTime {
+        at + self.cloud_epoch
     }
 
     pub fn cloud(&self) -> &dyn CloudBackend {
@@ -195,15 +213,14 @@ impl World {
         }
         let now = self.now();
         if let Some(group) = group.filter(|g| self.cloud.device(&id).is_ok_and(|d| d.group != Some(*g))) {
-            self.cloud.assign(&id, group, now)?;
+            self.cloud.assign(&id, group, self.cloud_time(now))?;
         }
         identity.agent_url = self.cloud.device(&id)?.agent_url.clone();
         let (device, agent, role) = self.code_for(&id)?;
         // A device in no group has no agent until the cloud gives it one.
         let agent = group.map(|_| agent);
-        let config = ImpConfig { agent, identity, role, ..ImpConfig::new(device) };
+        let config = ImpConfig { agent, identity, role, started_at: now, ..ImpConfig::new(device) };
         let mut imp = Imp::new(config)?;
-        imp.advance_to(now);
         imp.set_http_client(self.client.clone());
         if let Some(duration) = self.blinkup_duration {
             imp.set_blinkup_duration(duration);
@@ -211,10 +228,10 @@ impl World {
         let timing = &self.delays.timing;
         imp.set_agent_lifetimes(timing.dut_agent_lifetime, timing.agent_lifetime);
         let (log, tag): (_, Rc<str>) = (self.log.clone(), name.into());
-        let (cloud_log, device) = (self.cloud_log.clone(), id.clone());
+        let (cloud_log, device, epoch) = (self.cloud_log.clone(), id.clone(), self.cloud_epoch);
         imp.set_log_sink(Box::new(move |line| {
             log.borrow_mut().push(WorldLine { imp: tag.clone(), line: line.clone() });
-            let (at, kind, message) = (line.at, line.kind, line.message.clone());
+            let (at, kind, message) = (line.at + epoch, line.kind, line.message.clone());
             cloud_log.borrow_mut().push(LogEntry { at, device: device.clone(), kind, message });
         }));
         let id = ImpId(self.next_id);
@@ -237,13 +254,21 @@ impl World {
     /// Moves an imp to another group by hand (development and factory groups), and
     /// restarts it into that group's code.
     pub fn assign(&mut self, imp: ImpId, group: GroupId) -> Result<(), WorldError> {
+        let id = self.device_id(imp);
+        self.cloud.assign(&id, group, self.cloud_time(self.now()))?;
+        self.restart(imp)
+    }
+
+    /// Restarts an imp into its group's current code (`impt dg restart`, or a new
+    /// deployment to its group).
+    pub fn restart(&mut self, imp: ImpId) -> Result<(), WorldError> {
         let now = self.now();
         let id = self.device_id(imp);
-        self.cloud.assign(&id, group, now)?;
+        let group = self.cloud.device(&id)?.group;
         let (device, agent, role) = self.code_for(&id)?;
-        let reload = Reload { device, agent: Some(agent), role, reason: wake::NEW_SQUIRREL };
+        let reload = Reload { device, agent: group.map(|_| agent), role, reason: wake::NEW_SQUIRREL };
         self.post(imp.0, now, now, Event::Reload(Box::new(reload)));
-        self.reached(now, imp, Reached::Restarted { group: Some(group) });
+        self.reached(now, imp, Reached::Restarted { group });
         Ok(())
     }
 
@@ -294,7 +319,7 @@ impl World {
 
     /// The time of the world: the latest any imp has reached.
     pub fn now(&self) -> SimTime {
-        self.members.values().map(|m| m.imp.now()).max().unwrap_or_default()
+        self.members.values().map(|m| m.imp.now()).fold(self.quiet_until, SimTime::max)
     }
 
     /// The milestones recorded since the last call, in the order the world saw them.
@@ -372,6 +397,7 @@ impl World {
     /// Brings every imp's clock up to `at`, with nothing run (time passing on a quiet
     /// line; call when no event is due before `at`).
     pub fn advance_to(&mut self, at: SimTime) {
+        self.quiet_until = self.quiet_until.max(at);
         for member in self.members.values_mut() {
             member.imp.advance_to(at);
         }
@@ -441,7 +467,7 @@ impl World {
         let me = ImpId(index);
         for request in outbox {
             match request {
-                Outgoing::TokenRequest(mut blinkup) => match self.cloud.factory_token(&id, now) {
+                Outgoing::TokenRequest(mut blinkup) => match self.cloud.factory_token(&id, self.cloud_time(now)) {
                     Ok(token) => {
                         blinkup.token = Some(token);
                         let at = now + self.delays.draw(self.delays.timing.token);
@@ -453,7 +479,7 @@ impl World {
                 Outgoing::Bless { passed, generation, callback } => {
                     self.reached(now, me, Reached::BlessRequested { passed });
                     let answer_at = now + self.delays.draw(self.delays.timing.bless);
-                    let blessed = match self.cloud.bless(&id, passed, now) {
+                    let blessed = match self.cloud.bless(&id, passed, self.cloud_time(now)) {
                         Ok(BlessOutcome::Blessed { load_code_after_blessing, deployment, production_group }) => {
                             if load_code_after_blessing {
                                 let name =
@@ -535,7 +561,7 @@ impl World {
         }
         self.imp_mut(dut).advance_to(at);
         let id = self.device_id(dut);
-        let enrolled = self.cloud.enrol(&token, &id, at);
+        let enrolled = self.cloud.enrol(&token, &id, self.cloud_time(at));
         match enrolled.map_err(WorldError::from).and_then(|enrolment| {
             let (device, agent, role) = self.code_for(&id)?;
             Ok((enrolment, Reload { device, agent: Some(agent), role, reason: wake::NEW_SQUIRREL }))

@@ -249,3 +249,32 @@ fn an_agent_stops_when_its_device_stays_away_for_its_lifetime_and_restarts_when_
     );
     assert!(world.imp(imp).agent_running());
 }
+
+#[test]
+fn an_imp_joining_late_boots_then_restarts_and_the_cloud_hears_it_in_its_own_time() {
+    let mut world = World::default();
+    let epoch = Duration::from_secs(1_000_000);
+    world.set_cloud_epoch(epoch);
+    let cloud = world.cloud_mut();
+    let account = cloud.create_account(NewAccount::new("maker", "unbond-key")).expect("account");
+    let product = cloud.create_product(account, "Sensor").expect("product");
+    let group = cloud.create_group(NewGroup::new(product, "dev", GroupType::Development)).expect("group");
+    let app = code("server.log(\"up \" + hardware.wakereason());".into(), String::new());
+    cloud.deploy(group, app.into(), Duration::ZERO).expect("code");
+    // A quiet world an hour in: the imp powers on then, not at zero.
+    world.advance_to(Duration::from_secs(3600));
+    let imp = world.add_imp("sensor", Identity::from_mac(ImpType::Imp005, 0x0c2a_6900_0a02), Some(group)).expect("imp");
+    world.run_until(Some(Duration::from_secs(3601)));
+    world.advance_to(Duration::from_secs(3601));
+    world.restart(imp).expect("restart");
+    world.run_until(Some(Duration::from_secs(3602)));
+    let ups: Vec<String> = log_of(&world).into_iter().filter(|l| l.contains("up ")).collect();
+    assert_eq!(ups, ["sensor 2026-01-01 01:00:00.000 [Device] up 0", "sensor 2026-01-01 01:00:01.000 [Device] up 4"]);
+    let id = DeviceId::new(&world.imp(imp).identity().device_id);
+    let logged: Vec<_> =
+        world.cloud().logs_of(&id).expect("logs").into_iter().filter(|l| l.message.starts_with("up")).collect();
+    assert_eq!(
+        logged.iter().map(|l| l.at).collect::<Vec<_>>(),
+        [epoch + Duration::from_secs(3600), epoch + Duration::from_secs(3601)]
+    );
+}

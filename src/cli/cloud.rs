@@ -1,6 +1,7 @@
 //! `impish cloud`: a local impCentral kept in SQLite or PostgreSQL — serve its API
 //! (`serve`), and add accounts and devices to it.
 
+use impish_cloud::devices::Devices;
 use impish_cloud::server::{Listener, Server, StoreOpener};
 use impish_cloud::store;
 use impish_factory::cloud::HttpSink;
@@ -100,7 +101,8 @@ fn run_command(command: &Command) -> Result<(), String> {
             eprintln!("impish cloud: serving the impCentral API at http://{}/v5 from {db}", listener.address());
             let source = db.clone();
             let opener: StoreOpener = Arc::new(move || store::open(&source, None));
-            let mut server = Server::new(cloud, Duration::from_secs(*token_lifetime)).with_log_streams(opener);
+            let server = Server::new(cloud, Duration::from_secs(*token_lifetime));
+            let mut server = server.with_log_streams(opener.clone()).with_devices(Devices::start(opener));
             listener.serve(&mut server)
         }
         Command::Account(AccountCommand::Add { name, db, unbond_key }) => {

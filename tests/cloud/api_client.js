@@ -73,7 +73,7 @@ async function setup() {
 
     const deploy = async (group, code, attributes) => (await impCentral.deployments.create(group.id, group.type,
         Object.assign({ device_code: code, agent_code: '// agent', origin: 'impt' }, attributes))).data;
-    const fixtureBuild = await deploy(factory, 'fixture()', { tags: ['fixture'] });
+    const fixtureBuild = await deploy(factory, 'server.log("fixture up");', { tags: ['fixture'] });
     const dutBuild = await deploy(dut, 'dut()', {});
     const appBuild = await deploy(production, 'app()', { flagged: true, description: 'v1.0', tags: ['release', 'v1'] });
     check('a deployment keeps its attributes', appBuild.attributes.flagged === true &&
@@ -147,8 +147,11 @@ async function after(state) {
     check('an unbonded device is in no group', !unbonded.data.relationships.devicegroup);
 
     const logs = await impCentral.devices.getLogs(env.FIXTURE);
-    check('the fixture log, newest first', logs.data.length === 2 && logs.data[0].msg === 'second' &&
-        logs.data[1].type === 'server.log');
+    // The server runs the assigned fixture's build, which logs at every boot.
+    check('the fixture runs its build', logs.data.some(l => l.type === 'server.log' && l.msg === 'fixture up'));
+    const logged = logs.data.filter(l => l.type === 'server.log' && l.msg !== 'fixture up');
+    check('the fixture log, newest first', logged.length === 2 && logged[0].msg === 'second' &&
+        logged[1].msg === 'first');
     const page = await impCentral.devices.getLogs(env.FIXTURE, 1, 1);
     check('logs are paged', page.data.length === 1 && 'next' in page.links);
 

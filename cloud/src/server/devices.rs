@@ -2,13 +2,14 @@
 
 use super::resources;
 use super::{Reply, Request, Response, Server};
+use crate::devices::Restart;
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
 impl Server {
     fn render_device(&self, d: &Device) -> Value {
         let group = d.group.and_then(|g| self.cloud.group(g).ok());
-        resources::device(d, group.as_ref())
+        resources::device(d, group.as_ref(), self.presence(&d.id))
     }
 
     pub(super) fn devices(&mut self, request: &Request, account: AccountId, path: &[&str]) -> Reply {
@@ -33,7 +34,8 @@ impl Server {
                 Ok(Response::no_content())
             }
             ("POST", [id, "restart" | "conditional_restart"]) => {
-                self.own_device(account, id)?;
+                let d = self.own_device(account, id)?;
+                self.restart(Restart::Device(d.id.to_string()));
                 Ok(Response::no_content())
             }
             ("GET", [id, "logs"]) => {

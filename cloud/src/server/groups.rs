@@ -4,6 +4,7 @@
 
 use super::resources;
 use super::{now, ApiError, Reply, Request, Response, Server};
+use crate::devices::Restart;
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
@@ -112,7 +113,10 @@ impl Server {
                 self.cloud.delete_group(group.id)?;
                 Ok(Response::no_content())
             }
-            ("POST", ["restart"] | ["conditional_restart"]) => Ok(Response::no_content()),
+            ("POST", ["restart"] | ["conditional_restart"]) => {
+                self.restart(Restart::Group(group.id));
+                Ok(Response::no_content())
+            }
             ("POST", ["relationships", "devices"]) => {
                 for device in Self::device_list(request)? {
                     let d = self.cloud.device(&device).ok().filter(|d| d.account.is_none_or(|a| a == account));

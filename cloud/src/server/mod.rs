@@ -19,6 +19,7 @@ pub use error::ApiError;
 pub use http::{Listener, Request, Response};
 pub use logstream::StoreOpener;
 
+use crate::devices::{Devices, Presence, Restart};
 use auth::Sessions;
 use impish_factory::cloud::*;
 use resources::parse_id;
@@ -34,6 +35,8 @@ pub struct Server {
     streams: logstream::LogStreams,
     /// Where log streams read new lines from (no streams without one).
     log_source: Option<StoreOpener>,
+    /// The simulated devices (none: devices never run, as when the store is only kept).
+    devices: Option<Devices>,
 }
 
 /// The cloud's clock: time since the Unix epoch, so what is kept stays in order across
@@ -45,13 +48,35 @@ fn now() -> SimTime {
 impl Server {
     /// A server on `cloud` whose access tokens last `token_lifetime`.
     pub fn new(cloud: Box<dyn CloudBackend>, token_lifetime: Duration) -> Server {
-        Server { cloud, sessions: Sessions::new(token_lifetime), streams: Default::default(), log_source: None }
+        Server {
+            cloud,
+            sessions: Sessions::new(token_lifetime),
+            streams: Default::default(),
+            log_source: None,
+            devices: None,
+        }
     }
 
     /// Serves log streams, each reading the store through a connection `open` makes.
     pub fn with_log_streams(mut self, open: StoreOpener) -> Server {
         self.log_source = Some(open);
         self
+    }
+
+    /// Runs assigned devices on simulated imps behind the API.
+    pub fn with_devices(mut self, devices: Devices) -> Server {
+        self.devices = Some(devices);
+        self
+    }
+
+    fn restart(&self, restart: Restart) {
+        if let Some(devices) = &self.devices {
+            devices.restart(restart);
+        }
+    }
+
+    fn presence(&self, device: &DeviceId) -> Presence {
+        self.devices.as_ref().map(|d| d.presence(device)).unwrap_or_default()
     }
 
     pub fn handle(&mut self, request: &Request) -> Result<Response, ApiError> {

@@ -2,6 +2,7 @@
 //! `relationships`), ids as text and back, and the generic list filters
 //! (`filter[product.id]`, `filter[type]`, `filter[ATTRIBUTE]`) and pagination.
 
+use crate::devices::Presence;
 use impish_factory::cloud::*;
 use serde_json::{json, Map, Value};
 use std::time::UNIX_EPOCH;
@@ -108,7 +109,7 @@ pub fn deployment(d: &Deployment, group: &DeviceGroup, account: AccountId) -> Va
 }
 
 /// A device, with its group (if any) for the relationships.
-pub fn device(d: &Device, group: Option<&DeviceGroup>) -> Value {
+pub fn device(d: &Device, group: Option<&DeviceGroup>, presence: Presence) -> Value {
     let mut relationships = Map::new();
     if let Some(g) = group {
         relationships.insert("devicegroup".into(), group_ref(g));
@@ -126,8 +127,8 @@ pub fn device(d: &Device, group: Option<&DeviceGroup>) -> Value {
             "imp_type": d.imp_type,
             "agent_id": d.agent_id(),
             "agent_url": d.agent_url,
-            "device_online": false,
-            "agent_running": false,
+            "device_online": presence.device_online,
+            "agent_running": presence.agent_running,
             "blessed": d.blessed,
             "last_enrolled_at": d.enrolled_at.map(timestamp),
         },

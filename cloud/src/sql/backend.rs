@@ -762,6 +762,11 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         self.read(|tx| tx.all(&sql, &[group.0.into()], device_from))
     }
 
+    fn assigned_devices(&self) -> Result<Vec<Device>, CloudError> {
+        let sql = format!("SELECT {DEVICE} FROM devices WHERE device_group IS NOT NULL ORDER BY id");
+        self.read(|tx| tx.all(&sql, &[], device_from))
+    }
+
     fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
         self.read(|tx| tx.deployment(deployment))
     }

@@ -291,6 +291,11 @@ pub fn a_dut_goes_from_factory_blinkup_to_production_and_fires_one_blessing_webh
     assert_eq!(payload[1].0, "imp_id");
     assert_ne!(payload[1].1, d.mac);
     assert_eq!(hooks[0].at, secs(4));
+    let mut assigned: Vec<_> = cloud.assigned_devices().expect("devices").into_iter().map(|d| d.id).collect();
+    assigned.sort();
+    let mut expected = vec![fixture.clone(), unit.clone()];
+    expected.sort();
+    assert_eq!(assigned, expected, "the devices in groups");
     assert_eq!(cloud.devices_in(factory).expect("devices").iter().map(|d| d.id.clone()).collect::<Vec<_>>(), [fixture]);
     let in_production: Vec<_> = cloud.devices_in(production).expect("devices").into_iter().map(|d| d.id).collect();
     assert_eq!(in_production, std::slice::from_ref(&unit));

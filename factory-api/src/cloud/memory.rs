@@ -494,6 +494,10 @@ impl CloudBackend for MemoryCloud {
         Ok(self.devices.values().filter(|d| d.group == Some(group)).cloned().collect())
     }
 
+    fn assigned_devices(&self) -> Result<Vec<Device>, CloudError> {
+        Ok(self.devices.values().filter(|d| d.group.is_some()).cloned().collect())
+    }
+
     fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
         self.deployments.get(&deployment).cloned().ok_or(CloudError::UnknownDeployment(deployment))
     }

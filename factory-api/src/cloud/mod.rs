@@ -195,6 +195,8 @@ pub trait CloudBackend {
     /// An account's devices, by id.
     fn devices(&self, account: AccountId) -> Result<Vec<Device>, CloudError>;
     fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError>;
+    /// Every device in a device group (the devices that run code), by id.
+    fn assigned_devices(&self) -> Result<Vec<Device>, CloudError>;
     fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError>;
     /// A group's deployments, oldest first.
     fn deployments(&self, group: GroupId) -> Result<Vec<Deployment>, CloudError>;

@@ -126,6 +126,9 @@ pub struct ImpConfig {
     /// already up in the cloud), some seconds after a deploy, when the device downloads
     /// the new code and restarts while the agent restarts at once.
     pub device_boot_delay: Duration,
+    /// When the imp powers on: an imp joining a world that has run for a while boots at
+    /// the world's time, not at zero.
+    pub started_at: SimTime,
 }
 
 /// See [`ImpConfig::setup_vm`].
@@ -143,6 +146,7 @@ impl ImpConfig {
             setup_vm: None,
             instruction_budget: Some(DEFAULT_INSTRUCTION_BUDGET),
             device_boot_delay: Duration::ZERO,
+            started_at: SimTime::ZERO,
         }
     }
 }
@@ -180,8 +184,10 @@ impl Imp {
     /// Compiles the device and agent code (a compile error is returned at once) and
     /// queues their boot at time zero: the agent first, as it is already up in the cloud.
     pub fn new(config: ImpConfig) -> Result<Imp, Error> {
+        let mut scheduler = Scheduler::new(config.pace);
+        scheduler.advance_to(config.started_at);
         let shared = Shared {
-            scheduler: Scheduler::new(config.pace),
+            scheduler,
             board: Board::new(config.identity.imp_type),
             log: log::Log::default(),
             identity: config.identity,

@@ -117,9 +117,7 @@ fn capture(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, start) = subject(vm, args);
     let Some(start) = start else { return Ok(Value::Null) };
     match matching(vm, args, |re| re.capture(&text, start))? {
-        Some(spans) => {
-            Ok(span_tables(vm, spans))
-        }
+        Some(spans) => Ok(span_tables(vm, spans)),
         None => Ok(Value::Null),
     }
 }
