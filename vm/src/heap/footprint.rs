@@ -22,11 +22,11 @@
 //! memory, and string literals as counting against that storage [P: Electric Imp
 //! forums, "Best practices to reduce program storage" and "SPI Flash - Code
 //! Allocation"]. So function prototypes (instructions, constants, line and variable
-//! tables) and the strings they name count nothing here; the closures, classes,
-//! tables and other objects the program makes when it runs do. Real imp001s ran
-//! Electric Imp's LIS3DH and HTS221 test suites (impUnit, Promise, the library and
-//! the tests, about 30 KB of imp bytes of objects) in 85 KB, where counting the code
-//! too took over 110 KB.
+//! tables) and the strings they name count nothing here (nor is the program storage
+//! limit enforced); the closures, classes, tables and other objects the program makes
+//! when it runs do. Real imp001s ran Electric Imp's LIS3DH and HTS221 test suites in
+//! their 85 KB: counted so, impUnit, Promise, the library and the tests take about
+//! 24 KB at their peak, where counting the code too ran out of memory before a test.
 //! Not counted either, as the imp's free-memory figure already excludes them: the VM's
 //! own stack and the platform's API objects (see `Vm::set_memory_baseline`).
 
