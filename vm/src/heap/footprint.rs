@@ -7,11 +7,14 @@
 //! imp profile the accounting walks the live objects and sums what each would take
 //! there, by kind, with the sizes below.
 //!
-//! Structure sizes are `sizeof` of the reference Squirrel 3.2's structures built for a
-//! 32-bit target (`g++ -m32` over its headers, on this project's scratch build), and
-//! how each object allocates follows that source (a table's node array, a closure's
-//! trailing outers and defaults, an instance's trailing fields) [V for 3.2; the imp
-//! runs 3.0.4 with Electric Imp's changes, whose layouts are close but unverified].
+//! Structure sizes are `sizeof` of Squirrel 3.0.4's structures (the release the imp's
+//! Squirrel is based on) built for a 32-bit target (`g++ -m32` over its headers, on a
+//! scratch copy of the 3.0.4 release), the same for every structure here as 3.2's; how
+//! each object allocates follows that source (a table's node array of at least four, a
+//! string's bytes after its header, a closure's trailing outers and defaults, an
+//! instance's trailing fields) [V for 3.0.4 on i386; the imp's 32-bit ARM lays out
+//! these 4-byte-aligned structures alike (inferred), and Electric Imp's own changes to
+//! them are unknown].
 //! The imp's allocator is undocumented: each allocation is modelled as its size
 //! rounded up to 8 bytes plus a 4-byte header, as in common embedded allocators [U].
 //!
@@ -43,17 +46,17 @@ use crate::interpreter::frame::ExecState;
 pub(crate) const VALUE: usize = 8;
 const POINTER: usize = 4;
 
-// `sizeof` of the reference's structures on a 32-bit build.
+// `sizeof` of Squirrel 3.0.4's structures on a 32-bit build.
 const STRING: usize = 32; // SQString, including the terminating NUL
 const TABLE: usize = 44; // SQTable
 const TABLE_NODE: usize = 20; // SQTable::_HashNode: key, value, next
 const ARRAY: usize = 36; // SQArray
-const CLOSURE: usize = 48; // SQClosure, then outers and default values
+const CLOSURE: usize = 44; // SQClosure, then outers and default values
 const NATIVE: usize = 64; // SQNativeClosure, then free variables
 const OUTER: usize = 44; // SQOuter
 const GENERATOR: usize = 104; // SQGenerator
 const CALL_INFO: usize = 44; // SQVM::CallInfo, one per frame of a suspended stack
-const THREAD: usize = 172; // SQVM
+const THREAD: usize = 168; // SQVM
 const CLASS: usize = 228; // SQClass, its 18 metamethod slots included
 const CLASS_MEMBER: usize = 16; // SQClassMember: value and attributes
 const INSTANCE: usize = 52; // SQInstance, its first field included
