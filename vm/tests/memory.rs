@@ -282,5 +282,5 @@ fn code_and_its_literals_cost_nothing_under_the_imp_profile() {
     );
     assert_eq!(short, long);
     // The global's slot and name, and the closure: 44 bytes of `SQClosure` in a block.
-    assert!(short >= 52 && short < 150, "{short}");
+    assert!((52..150).contains(&short), "{short}");
 }
