@@ -49,8 +49,13 @@ enum Command {
     Bench(cli::bench::Args),
     /// Simulate a connected-factory assembly line from a line file and report on every unit.
     Line(cli::line::Args),
+    /// A local impCentral kept in SQLite or PostgreSQL: serve its API, add accounts and devices.
+    #[command(subcommand)]
+    Cloud(cli::cloud::Command),
     /// Run an impt test project (impUnit test cases) locally on simulated imps, in virtual time.
     Test(cli::test::Args),
+    /// Write the device (and agent) code as Builder assembles it, with `#line` markers.
+    Build(cli::build::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,5 +66,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => cli::bench::run(&args),
         Command::Line(args) => cli::line::run(&args),
         Command::Test(args) => cli::test::run(&args),
+        Command::Build(args) => cli::build::run(&args),
+        Command::Cloud(command) => cli::cloud::run(&command),
     }
 }

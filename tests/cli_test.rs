@@ -1,11 +1,14 @@
 //! `impish test`: `-t` as impt's short `--tests`, a filter that selects nothing fails,
-//! JUnit XML with totals that agree.
+//! JUnit XML with totals that agree; `--instruction-budget` and `--type` over the
+//! configuration.
 
 mod common;
 
 use common::*;
 
 const ERRORS: &str = "factory-api/tests/testing/errors";
+const BUDGET: &str = "factory-api/tests/testing/budget";
+const LOOKUP: &str = "factory-api/tests/testing/lookup";
 
 #[test]
 fn a_filter_that_selects_no_test_is_an_error() {
@@ -30,4 +33,24 @@ fn the_short_filter_runs_one_method_and_writes_junit() {
         "{xml}"
     );
     assert!(xml.contains("at testAssertion "), "{xml}");
+}
+
+#[test]
+fn instruction_budget_overrides_the_config() {
+    let (code, out, _) = impish(&["test", BUDGET]);
+    assert_eq!(code, Some(1), "the config's budget of 100000 stops the loop: {out}");
+    let (code, out, _) = impish(&["test", BUDGET, "--instruction-budget", "none"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.ends_with("1 passed, 0 failed\n"), "{out}");
+    let (code, _, err) = impish(&["test", BUDGET, "--instruction-budget", "0"]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn imp_type_overrides_the_config() {
+    let (code, out, _) = impish(&["test", LOOKUP]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out, _) = impish(&["test", LOOKUP, "--type", "imp005"]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("Failure: Expected value: imp001, got: imp005"), "{out}");
 }

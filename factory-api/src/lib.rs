@@ -3,7 +3,8 @@
 //! `cloud` plays impCentral for factory lines: device groups and their targets,
 //! enrolment, blessing, webhooks and logs, behind the `CloudBackend` trait.
 //! `hardware` models pins, buses, flash and UARTs, with scriptable inputs.
-//! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED.
+//! `scheduler` is the event queue on a virtual clock; `status_led` the DUT's LED;
+//! `timing` how long the factory's steps take.
 //! `imp` is the runtime itself: a device VM and an agent VM bound to the imp API,
 //! sharing the scheduler, a board and one log stream.
 //! `world` runs several imps on one clock against one cloud: a factory line.
@@ -22,4 +23,5 @@ pub mod line;
 pub mod scheduler;
 pub mod status_led;
 pub mod testing;
+pub mod timing;
 pub mod world;

@@ -11,7 +11,14 @@
 //! or to the network (the `HttpClient`, off by default). The answers go back as events.
 //! When the cloud moves a device to a group with code — enrolment, or blessing with
 //! `load_code_after_blessing` (two seconds after the bless callback) — it restarts
-//! into that group's deployment.
+//! into that group's deployment. A blessed unit gets no agent until an end user
+//! activates it: its factory agent runs on, cut off, for 24 h.
+//!
+//! The factory's steps take time (`timing`): the token reaches the fixture, the DUT
+//! joins the network after the flash (its LED green for 3 s), enrols, downloads its
+//! group's code and restarts; the bless answer comes a round trip later. What the
+//! cloud does later than the request that caused it (an enrolment once the DUT has
+//! connected) waits in the world's own queue, run in time order with the imps' events.
 //!
 //! An imp's own clock may run ahead while a factory BlinkUp blocks it; requests that
 //! reach it meanwhile wait until the flash is over (its agent waits too: the model has
@@ -32,6 +39,7 @@ use crate::imp::identity::{Identity, ImpType, Role};
 use crate::imp::log::LogLine;
 use crate::imp::wake;
 use crate::imp::{BlinkUp, Event, Firmware, Imp, ImpConfig, Outcome, Outgoing, Reload, ReplyTo, Requester, UnknownPin};
+use crate::timing::{Delays, FactoryTiming};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -41,12 +49,6 @@ use std::time::Duration;
 /// What a fixture logs when the cloud will not give it a factory enrolment token
 /// (imp-api.md §1.1: logged, never thrown).
 pub const NOT_A_FACTORY_IMP: &str = "Factory BlinkUp request failed. This is not a factory imp.";
-
-/// How long a request to the cloud takes to be answered. Ours.
-pub const CLOUD_ROUND_TRIP: Duration = Duration::from_millis(200);
-
-/// From the bless callback to the restart into production code (imp-api.md §1.2).
-pub const LOAD_CODE_AFTER_BLESSING: Duration = Duration::from_secs(2);
 
 /// An imp in a world.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,6 +87,8 @@ pub struct Milestone {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reached {
+    /// The unit received a fixture's factory BlinkUp (it connects and enrols next).
+    BlinkUpReceived { fixture: ImpId },
     /// A fixture's BlinkUp enrolled the unit into a DUT group.
     Enrolled { group: GroupId, fixture: ImpId },
     /// The cloud refused the unit's enrolment (it stays where it was).
@@ -106,6 +110,12 @@ struct Member {
     dut: Option<ImpId>,
 }
 
+/// What the cloud does for an imp later than the request that caused it.
+enum CloudStep {
+    /// The unit that received `fixture`'s BlinkUp has connected: it enrols with the token.
+    Enrol { dut: ImpId, fixture: ImpId, token: String },
+}
+
 pub struct World {
     /// By id; retired imps leave, so ids are never reused.
     members: BTreeMap<usize, Member>,
@@ -117,12 +127,16 @@ pub struct World {
     cloud_log: Rc<RefCell<Vec<LogEntry>>>,
     milestones: Vec<Milestone>,
     blinkup_duration: Option<Duration>,
+    delays: Delays,
+    /// The cloud's steps to come, by time (and order of arrival).
+    pending: BTreeMap<(SimTime, u64), CloudStep>,
+    next_step: u64,
 }
 
 impl Default for World {
     /// A world on a fresh `MemoryCloud`.
     fn default() -> World {
-        World::new(Box::new(MemoryCloud::new("unbond-key")))
+        World::new(Box::new(MemoryCloud::new()))
     }
 }
 
@@ -137,7 +151,19 @@ impl World {
             cloud_log: Rc::default(),
             milestones: Vec::new(),
             blinkup_duration: None,
+            delays: Delays::new(FactoryTiming::default(), 0),
+            pending: BTreeMap::new(),
+            next_step: 0,
         }
+    }
+
+    /// How long the factory's steps take, for imps present and to come; the jitter is
+    /// drawn from `seed`.
+    pub fn set_timing(&mut self, timing: FactoryTiming, seed: u64) {
+        for member in self.members.values_mut() {
+            member.imp.set_agent_lifetimes(timing.dut_agent_lifetime, timing.agent_lifetime);
+        }
+        self.delays = Delays::new(timing, seed);
     }
 
     pub fn cloud(&self) -> &dyn CloudBackend {
@@ -149,15 +175,26 @@ impl World {
         self.cloud.as_mut()
     }
 
-    /// Registers a new imp in the cloud, assigns it to `group` (if any) and boots it
+    /// Registers a new imp in the cloud (unless it knows it), assigns it to `group` (if
+    /// any and not there already) and boots it
     /// with that group's current deployment (no code, and no agent, otherwise). Its
     /// agent URL is the one the cloud gives it; `name` tags its log lines.
     pub fn add_imp(&mut self, name: &str, mut identity: Identity, group: Option<GroupId>) -> Result<ImpId, WorldError> {
         let id = DeviceId::new(&identity.device_id);
         let imp_type = identity.imp_type.name().to_string();
-        self.cloud.register_device(NewDevice { id: id.clone(), mac: identity.mac().to_string(), imp_type })?;
+        // A kept cloud may know the imp already (a fixture assigned with impt).
+        if self.cloud.device(&id).is_err() {
+            let mac = identity.mac().to_string();
+            self.cloud.register_device(NewDevice {
+                id: id.clone(),
+                mac,
+                imp_type,
+                name: name.into(),
+                account: None,
+            })?;
+        }
         let now = self.now();
-        if let Some(group) = group {
+        if let Some(group) = group.filter(|g| self.cloud.device(&id).is_ok_and(|d| d.group != Some(*g))) {
             self.cloud.assign(&id, group, now)?;
         }
         identity.agent_url = self.cloud.device(&id)?.agent_url.clone();
@@ -171,6 +208,8 @@ impl World {
         if let Some(duration) = self.blinkup_duration {
             imp.set_blinkup_duration(duration);
         }
+        let timing = &self.delays.timing;
+        imp.set_agent_lifetimes(timing.dut_agent_lifetime, timing.agent_lifetime);
         let (log, tag): (_, Rc<str>) = (self.log.clone(), name.into());
         let (cloud_log, device) = (self.cloud_log.clone(), id.clone());
         imp.set_log_sink(Box::new(move |line| {
@@ -202,7 +241,8 @@ impl World {
         let id = self.device_id(imp);
         self.cloud.assign(&id, group, now)?;
         let (device, agent, role) = self.code_for(&id)?;
-        self.post(imp.0, now, now, Event::Reload(Box::new(Reload { device, agent, role, reason: wake::NEW_SQUIRREL })));
+        let reload = Reload { device, agent: Some(agent), role, reason: wake::NEW_SQUIRREL };
+        self.post(imp.0, now, now, Event::Reload(Box::new(reload)));
         self.reached(now, imp, Reached::Restarted { group: Some(group) });
         Ok(())
     }
@@ -298,10 +338,20 @@ impl World {
         if limit.is_some_and(|limit| at > limit) {
             return false;
         }
-        self.member_mut(ImpId(index)).imp.step(None);
-        self.serve(index);
+        match index {
+            Some(index) => {
+                self.member_mut(ImpId(index)).imp.step(None);
+                self.serve(index);
+            }
+            None => {
+                if let Some(((at, _), step)) = self.pending.pop_first() {
+                    self.cloud_step(at, step);
+                }
+            }
+        }
         for entry in self.cloud_log.take() {
-            self.cloud.log(entry);
+            // Logs are best effort, as impCentral's: a line the store refuses is dropped.
+            let _ = self.cloud.log(entry);
         }
         true
     }
@@ -311,9 +361,12 @@ impl World {
         self.next_event().map(|(at, _)| at)
     }
 
-    /// The earliest event's time and imp (ties go to the imp added first).
-    fn next_event(&mut self) -> Option<(SimTime, usize)> {
-        (self.members.iter_mut()).filter_map(|(&i, m)| m.imp.next_time().map(|at| (at, i))).min()
+    /// The earliest event's time and imp (ties go to the imp added first), or `None`
+    /// for a step of the cloud's own, which goes before imps' events at its time.
+    fn next_event(&mut self) -> Option<(SimTime, Option<usize>)> {
+        let imps = (self.members.iter_mut()).filter_map(|(&i, m)| m.imp.next_time().map(|at| (at, Some(i))));
+        let cloud = self.pending.keys().next().map(|&(at, _)| (at, None));
+        imps.chain(cloud).min_by_key(|&(at, index)| (at, index.is_some(), index))
     }
 
     /// Brings every imp's clock up to `at`, with nothing run (time passing on a quiet
@@ -361,7 +414,7 @@ impl World {
 
     /// A deployment's device and agent code, named after the group (no code without one).
     fn deployment_code(&self, deployment: Option<DeploymentId>, group: &str) -> (Firmware, Firmware) {
-        match deployment.and_then(|d| self.cloud.deployment(d)) {
+        match deployment.and_then(|d| self.cloud.deployment(d).ok()) {
             Some(d) => (
                 Firmware { name: format!("{group}.device.nut"), source: d.code.device.to_string() },
                 Firmware { name: format!("{group}.agent.nut"), source: d.code.agent.to_string() },
@@ -391,22 +444,25 @@ impl World {
                 Outgoing::TokenRequest(mut blinkup) => match self.cloud.factory_token(&id, now) {
                     Ok(token) => {
                         blinkup.token = Some(token);
-                        self.post(index, now, now + CLOUD_ROUND_TRIP, Event::BlinkUp(blinkup));
+                        let at = now + self.delays.draw(self.delays.timing.token);
+                        self.post(index, now, at, Event::BlinkUp(blinkup));
                     }
                     Err(_) => self.imp_mut(me).log_line(LogKind::ServerError, NOT_A_FACTORY_IMP.into()),
                 },
                 Outgoing::BlinkUpSent { blinkup, started } => self.blinkup_reaches(me, blinkup, started, now),
                 Outgoing::Bless { passed, generation, callback } => {
                     self.reached(now, me, Reached::BlessRequested { passed });
-                    let answer_at = now + CLOUD_ROUND_TRIP;
+                    let answer_at = now + self.delays.draw(self.delays.timing.bless);
                     let blessed = match self.cloud.bless(&id, passed, now) {
                         Ok(BlessOutcome::Blessed { load_code_after_blessing, deployment, production_group }) => {
                             if load_code_after_blessing {
                                 let name =
                                     self.cloud.group(production_group).map(|g| g.name.clone()).unwrap_or_default();
-                                let (device, agent) = self.deployment_code(deployment, &name);
-                                let reload = Reload { device, agent, role: Role::Plain, reason: wake::NEW_SQUIRREL };
-                                let at = answer_at + LOAD_CODE_AFTER_BLESSING;
+                                let (device, _) = self.deployment_code(deployment, &name);
+                                // No agent until an end user activates the unit.
+                                let reload =
+                                    Reload { device, agent: None, role: Role::Plain, reason: wake::NEW_SQUIRREL };
+                                let at = answer_at + self.delays.draw(self.delays.timing.application_restart);
                                 self.post(index, now, at, Event::Reload(Box::new(reload)));
                                 self.reached(at, me, Reached::Restarted { group: Some(production_group) });
                             }
@@ -448,38 +504,55 @@ impl World {
         }
     }
 
-    /// A fixture's BlinkUp light reaches the unit in front of it, which enrols with the
-    /// token: its LED shows the flash and 3 s of green, and it restarts into the DUT
-    /// group's code. A refusal (a blessed unit) is logged on the unit.
+    /// A fixture's BlinkUp light reaches the unit in front of it: its LED shows the
+    /// flash, then green for 3 s; the unit joins the network and enrols with the token
+    /// later (`cloud_step`).
     fn blinkup_reaches(&mut self, fixture: ImpId, blinkup: BlinkUp, started: SimTime, now: SimTime) {
         let Some(dut) = self.member(fixture).dut.filter(|dut| self.members.contains_key(&dut.0)) else {
             let message = "Factory BlinkUp sent, but no device is in front of the fixture".to_string();
             return self.imp_mut(fixture).log_line(LogKind::Status, message);
         };
-        let id = self.device_id(dut);
-        let enrolled = self.cloud.enrol(blinkup.token.as_deref().unwrap_or_default(), &id, now);
         let member = self.imp_mut(dut);
         member.advance_to(now);
         member.status_led_mut().blinkup_started(started);
+        member.status_led_mut().blinkup_succeeded(now);
+        member.network_mut().wifi_ssid = Some(blinkup.ssid);
+        self.reached(now, dut, Reached::BlinkUpReceived { fixture });
+        let timing = &self.delays.timing;
+        let (connect, enrol) = (timing.connect, timing.enrol);
+        let at = now + self.delays.draw(connect) + self.delays.draw(enrol);
+        let token = blinkup.token.unwrap_or_default();
+        self.pending.insert((at, self.next_step), CloudStep::Enrol { dut, fixture, token });
+        self.next_step += 1;
+    }
+
+    /// The cloud's step at `at`. An enrolled unit downloads the DUT group's code and
+    /// restarts into it; a refusal (a blessed unit) is logged on the unit.
+    fn cloud_step(&mut self, at: SimTime, step: CloudStep) {
+        let CloudStep::Enrol { dut, fixture, token } = step;
+        if !self.members.contains_key(&dut.0) {
+            return;
+        }
+        self.imp_mut(dut).advance_to(at);
+        let id = self.device_id(dut);
+        let enrolled = self.cloud.enrol(&token, &id, at);
         match enrolled.map_err(WorldError::from).and_then(|enrolment| {
             let (device, agent, role) = self.code_for(&id)?;
-            Ok((enrolment, Reload { device, agent, role, reason: wake::NEW_SQUIRREL }))
+            Ok((enrolment, Reload { device, agent: Some(agent), role, reason: wake::NEW_SQUIRREL }))
         }) {
             Ok((enrolment, reload)) => {
-                let member = self.imp_mut(dut);
-                member.status_led_mut().blinkup_succeeded(now);
-                member.network_mut().wifi_ssid = Some(blinkup.ssid);
                 let message =
                     format!("Factory BlinkUp: enrolled into {} by fixture {}", enrolment.group, enrolment.fixture);
-                member.log_line(LogKind::Status, message);
-                member.post(now, now, Event::Reload(Box::new(reload)));
-                self.reached(now, dut, Reached::Enrolled { group: enrolment.group, fixture });
-                self.reached(now, dut, Reached::Restarted { group: Some(enrolment.group) });
+                self.imp_mut(dut).log_line(LogKind::Status, message);
+                self.reached(at, dut, Reached::Enrolled { group: enrolment.group, fixture });
+                let start = at + self.delays.draw(self.delays.timing.download);
+                self.post(dut.0, at, start, Event::Reload(Box::new(reload)));
+                self.reached(start, dut, Reached::Restarted { group: Some(enrolment.group) });
             }
             Err(e) => {
                 let why = e.to_string();
                 self.imp_mut(dut).log_line(LogKind::Status, format!("Factory BlinkUp refused: {why}"));
-                self.reached(now, dut, Reached::EnrolmentRefused { why });
+                self.reached(at, dut, Reached::EnrolmentRefused { why });
             }
         }
     }
@@ -507,7 +580,8 @@ pub(crate) fn serve_alone(imp: &mut Imp) {
             Outgoing::Bless { generation, callback, .. } => {
                 let why = CloudError::NotADut(DeviceId::new(&imp.identity().device_id));
                 imp.log_line(LogKind::Status, format!("Blessing failed: {why}"));
-                imp.post(now, now + CLOUD_ROUND_TRIP, Event::Blessed { generation, callback, blessed: false });
+                let at = now + FactoryTiming::default().bless;
+                imp.post(now, at, Event::Blessed { generation, callback, blessed: false });
             }
             Outgoing::Http { request, generation, callback } => {
                 let reply = ReplyTo { imp: 0, generation, callback };

@@ -7,7 +7,7 @@ use impish_factory::imp::{Imp, ImpConfig, Outcome};
 use std::time::{Duration, Instant};
 
 mod imp_support;
-use imp_support::{firmware, imp, log_of, run};
+use imp_support::{firmware, imp, log_of, run, secs};
 
 #[test]
 fn timers_and_onidle_in_virtual_time() {
@@ -387,6 +387,29 @@ fn messages_go_both_ways_as_deep_copies() {
 }
 
 #[test]
+fn after_a_deploy_the_device_boots_later_than_the_agent() {
+    let device = r#"server.log("device boots at " + hardware.millis()); agent.send("hi", 1);"#;
+    let agent = r#"
+        server.log("agent boots");
+        device.on("hi", function(v) { server.log("agent heard the device"); });
+    "#;
+    let config = ImpConfig { device_boot_delay: secs(3.0), ..imp_support::config(device, Some(agent)) };
+    let mut imp = Imp::new(config).unwrap();
+    imp.run_for(secs(5.0));
+    let log = log_of(&imp);
+    assert_eq!(
+        log,
+        [
+            "00:00.000 [Status] Agent restarted: reload.",
+            "00:00.000 [Agent] agent boots",
+            "00:00.000 [Status] Device connected",
+            "00:03.000 [Device] device boots at 3000",
+            "00:03.000 [Agent] agent heard the device",
+        ]
+    );
+}
+
+#[test]
 fn an_uncaught_device_error_restarts_squirrel() {
     let device = r#"
         server.log("boot, wake reason " + hardware.wakereason());
@@ -593,7 +616,7 @@ fn factory_calls_on_an_imp_that_is_neither_fixture_nor_dut() {
             "00:00.000 [Device] ERROR: Factory BlinkUp request failed. This is not a factory imp.",
             "00:00.000 [Status] Blessing failed: device 23000c2a69000001 is not a DUT (it is in no DUT device group)",
             "00:00.000 [Status] Device connected",
-            "00:00.200 [Device] blessed: false",
+            "00:00.600 [Device] blessed: false", // a bless round trip (FactoryTiming::bless) later
         ]
     );
     assert!(imp.board().pin("pinM").expect("pinM").trace().is_empty(), "no BlinkUp flashed");

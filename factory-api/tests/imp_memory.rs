@@ -2,7 +2,7 @@
 //! in the imp's bytes, and `imp.getmemoryfree()` reports what is left of it. The
 //! counting allocator is this test binary's global allocator, so limits are enforced.
 
-use impish_factory::cloud::{Code, DeviceId, GroupType, NewGroup};
+use impish_factory::cloud::{Code, DeviceId, GroupType, NewAccount, NewDeployment, NewGroup};
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Imp, ImpConfig, Side};
 use impish_factory::world::World;
@@ -101,9 +101,12 @@ fn a_given_limit_overrides_the_imp_types() {
 fn imps_in_a_world_have_their_types_memory() {
     let mut world = World::default();
     let cloud = world.cloud_mut();
-    let product = cloud.create_product("Filler").expect("product");
+    let account = cloud.create_account(NewAccount::new("maker", "unbond-key")).expect("account");
+    let product = cloud.create_product(account, "Filler").expect("product");
     let group = cloud.create_group(NewGroup::new(product, "dev", GroupType::Development)).expect("group");
-    cloud.deploy(group, Code { device: FILL.into(), agent: String::new().into() }, Duration::ZERO).expect("deploy");
+    cloud
+        .deploy(group, NewDeployment::from(Code { device: FILL.into(), agent: String::new().into() }), Duration::ZERO)
+        .expect("deploy");
     let mut kept = Vec::new();
     for (mac, imp_type) in [(1, ImpType::Imp002), (2, ImpType::Imp004m)] {
         let identity = Identity::from_mac(imp_type, 0x0c2a_6900_0000 + mac);
@@ -114,7 +117,7 @@ fn imps_in_a_world_have_their_types_memory() {
     let kept: Vec<i64> = kept
         .iter()
         .map(|device| {
-            let logs = world.cloud().logs();
+            let logs = world.cloud().logs().expect("logs");
             let line = logs.iter().find(|e| e.device == *device && e.message.starts_with("kept "));
             line.and_then(|e| e.message["kept ".len()..].parse().ok()).unwrap_or(-1)
         })

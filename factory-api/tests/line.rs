@@ -4,8 +4,10 @@
 
 use impish_factory::line::report::{Report, UnitReport, Verdict};
 use impish_factory::line::{self, LineDescription, LineError};
+use impish_factory::timing::FactoryTiming;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 fn sample(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples").join(path)
@@ -92,15 +94,64 @@ fn the_sample_factory_line_yields_what_its_faults_allow() {
     let dropped: Vec<&UnitReport> = report.units.iter().filter(|u| u.dropped_connection).collect();
     assert_eq!(dropped.len(), (description.cloud.dropped_connections.0 * description.duts as f64).round() as usize);
     assert!(!dropped.is_empty(), "the sample drops some connections");
-    let steady = report.units.iter().filter(|u| u.blessed && !u.dropped_connection).map(UnitReport::time_on_line_ms);
-    let fastest = steady.min().expect("blessed units");
+    // Steady units differ by the factory's jitter; a dropped one takes drop_for longer.
+    let steady: Vec<u64> =
+        report.units.iter().filter(|u| u.blessed && !u.dropped_connection).map(UnitReport::time_on_line_ms).collect();
+    let (fastest, slowest) = (steady.iter().min().expect("blessed units"), steady.iter().max().expect("blessed"));
     for unit in dropped {
         assert!(unit.blessed, "unit {}", unit.unit);
-        assert!(unit.time_on_line_ms() >= fastest + description.cloud.drop_for.0.as_millis() as u64 - 500);
+        let drop_for = description.cloud.drop_for.0.as_millis() as u64;
+        assert!(unit.time_on_line_ms() >= fastest + drop_for - (slowest - fastest), "unit {}", unit.unit);
     }
     // The fixture printed one label per blessed unit.
     let labels = report.fixtures[0].printed.matches("DEVICE ").count();
     assert_eq!(labels, report.summary.blessed);
+}
+
+/// The factory's steps take the line's `[timing]`: BlinkUp, connecting and enrolling,
+/// downloading the DUT code, the bless round trip and the restart into the
+/// application; longer steps make a slower line.
+#[test]
+fn a_unit_takes_the_factory_timing_of_the_line() {
+    let mut description = load(&sample("factory/line.toml"));
+    description.duts = 3;
+    description.population.clear();
+    description.cloud.bless_failures.0 = 0.0;
+    description.cloud.dropped_connections.0 = 0.0;
+    let secs = Duration::from_secs_f64;
+    description.timing = FactoryTiming {
+        token: secs(0.4),
+        connect: secs(2.0),
+        enrol: secs(1.0),
+        download: secs(3.0),
+        bless: secs(0.7),
+        application_restart: secs(2.0),
+        jitter: 0.0,
+        ..FactoryTiming::default()
+    };
+    let report = run(&description);
+    let at = |unit: &UnitReport, what: &str| -> u64 {
+        unit.events
+            .iter()
+            .find(|e| e.what.starts_with(what))
+            .unwrap_or_else(|| panic!("{what}: {:?}", unit.events))
+            .at_ms
+    };
+    for unit in &report.units {
+        let received = at(unit, "factory BlinkUp received");
+        assert_eq!(at(unit, "enrolled into"), received + 3000, "connect 2 s + enrol 1 s");
+        let started = at(unit, "restarts into \"test DUTs\"");
+        assert_eq!(started, received + 6000, "then the DUT code downloads for 3 s");
+        let bless = at(unit, "server.bless(true)");
+        assert_eq!(at(unit, "blessed"), bless + 700);
+        assert_eq!(at(unit, "restarts into the application firmware"), bless + 2700);
+        assert!(unit.blessed);
+    }
+    let slower = FactoryTiming { download: secs(13.0), ..description.timing.clone() };
+    let quick = report.summary.line_time_s;
+    description.timing = slower;
+    let slow = run(&description).summary.line_time_s;
+    assert!((slow - quick - 30.0).abs() < 0.5, "10 s more per unit: {quick} s, then {slow} s");
 }
 
 #[test]
@@ -187,6 +238,26 @@ fn firmware_that_throws_is_restarted_and_the_line_carries_on_and_fails() {
         assert!(unit.log.iter().any(|l| l.contains("Device restarting after an uncaught error")));
     }
     assert_eq!(report.summary.rejected_by_fault.get("no injected fault"), Some(&2));
+}
+
+/// Firmware is read through Builder: includes beside it, `#require`s from the library
+/// folders given, errors at the original file and line.
+#[test]
+fn line_firmware_goes_through_builder() {
+    let dut = "#require \"Jig.lib.nut:1.0.0\"\n@include \"parts/throws.nut\"\n";
+    let path = small_line("builder", dut);
+    let dir = path.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(dir.join("parts")).unwrap();
+    std::fs::write(dir.join("parts/throws.nut"), "server.log(jig());\nthrow \"jig on fire\";\n").unwrap();
+    std::fs::create_dir_all(dir.join("mylibs")).unwrap();
+    std::fs::write(dir.join("mylibs/Jig.lib.nut"), "function jig() { return \"jig\"; }\n").unwrap();
+    let missing = error(&path);
+    assert!(missing.contains("cannot find library Jig.lib.nut version 1.0.0 required at "), "{missing}");
+    let description = line::load_with_libraries(&path, &[dir.join("mylibs")]).expect("a line");
+    let report = run(&description);
+    let throws = dir.join("parts/throws.nut").display().to_string();
+    let expected = format!("device: jig on fire (in main {throws}:2)");
+    assert!(report.summary.problems.iter().any(|p| p.contains(&expected)), "{:?}", report.summary.problems);
 }
 
 fn error(path: &Path) -> String {

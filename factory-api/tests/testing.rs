@@ -1,6 +1,7 @@
 //! `impish test` end to end: the fixture projects in tests/testing/ and the sample
 //! suites in samples/factory/tests, run through `impish_factory::testing`.
 
+use impish_factory::imp::identity::ImpType;
 use impish_factory::imp::Side;
 use impish_factory::testing::config::TestConfig;
 use impish_factory::testing::filter::Filter;
@@ -172,6 +173,37 @@ fn requires_and_includes_resolve_from_libraries_the_cache_and_local_files() {
 }
 
 #[test]
+fn includes_are_searched_as_builder_searches_them() {
+    let report = run_fixture("lookup");
+    let lookup = session(&report, "tests/deep/lookup.test.nut");
+    assert_eq!(lookup.error, None);
+    assert_eq!(outcomes(lookup).iter().filter(|(_, failure)| failure.is_none()).count(), 5, "{:?}", outcomes(lookup));
+    // Also when the test home is not the current directory, nor named as `.`.
+    let nested = run_with(&fixture("lookup/../lookup"), "", &[]);
+    assert_eq!((nested.passed(), nested.failed()), (5, 0));
+}
+
+#[test]
+fn the_instruction_budget_comes_from_the_config_or_the_caller() {
+    let configured = run_fixture("budget");
+    let loop_session = &configured.sessions[0];
+    assert!(failure_of(loop_session, "testLongLoop").is_some());
+    let stopped = "Device runtime error: runaway code stopped: more than 100000 instructions in one event";
+    assert!(loop_session.lines.iter().any(|l| l.text == stopped));
+    let options = RunOptions { instruction_budget: Some(None), ..RunOptions::new(fixture("budget")) };
+    let unlimited = run(&options).unwrap();
+    assert_eq!((unlimited.passed(), unlimited.failed()), (1, 0));
+}
+
+#[test]
+fn the_imp_type_comes_from_the_config_or_the_caller() {
+    let options = RunOptions { imp_type: Some(ImpType::Imp005), ..RunOptions::new(fixture("lookup")) };
+    let report = run(&options).unwrap();
+    let failure = failure_of(&report.sessions[0], "testImpTypeFromTheConfig").unwrap();
+    assert_eq!(failure, "Expected value: imp001, got: imp005");
+}
+
+#[test]
 fn unresolved_requires_and_includes_are_named() {
     let without_lib = run_fixture("includes");
     let extra = session(&without_lib, "tests/extra.test.nut");
@@ -190,19 +222,21 @@ fn unresolved_requires_and_includes_are_named() {
 }
 
 #[test]
-fn runtime_errors_fail_the_running_test_as_impt_reports_them() {
+fn runtime_error_lines_are_printed_but_fail_nothing_as_in_impt() {
     let report = run_fixture("errors");
     let errors = session(&report, "tests/errors.test.nut");
     assert_eq!(
         outcomes(errors),
-        [
-            ("ErrorsTest::testServerErrorFails".into(), Some("Device runtime error: sensor on fire".into())),
-            ("ErrorsTest::testThenPasses".into(), None),
-        ]
+        [("ErrorsTest::testServerErrorIsPrinted".into(), None), ("ErrorsTest::testThenPasses".into(), None)]
     );
+    assert!(errors.lines.iter().any(|l| l.text == "Device runtime error: sensor on fire"));
+    assert!(errors.succeeded());
     let agent = session(&report, "tests/trouble.agent.test.nut");
-    assert_eq!(failure_of(agent, "testAgentErrorFails").as_deref(), Some("Agent runtime error: agent trouble"));
+    assert_eq!(failure_of(agent, "testAgentErrorIsPrinted"), None);
+    assert!(agent.lines.iter().any(|l| l.text == "Agent runtime error: agent trouble"));
 
+    // An uncaught error restarts the device: that fails the running test (with that error)
+    // and ends the session.
     let crash = session(&report, "tests/crash.test.nut");
     assert_eq!(
         outcomes(crash),
@@ -315,7 +349,8 @@ fn junit_xml_counts_every_test_and_says_where_each_failed() {
         (errors.tests, errors.failures, errors.errors),
         (sum(|s| s.tests), sum(|s| s.failures), sum(|s| s.errors))
     );
-    assert!(errors.errors >= 4, "{errors:?}");
+    // The uncaught error, the syntax error, the raised error; server.error lines fail nothing.
+    assert_eq!(errors.errors, 3, "{errors:?}");
     let throws = fixture("errors").join("tests/throws.test.nut").display().to_string();
     let raised = status(&errors, "tests/throws.test.nut", "testIndexesNull");
     let (kind, message, description) = failure(&raised);

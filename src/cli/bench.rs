@@ -43,6 +43,8 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    sources: super::SourceArgs,
 }
 
 /// One run's measurements.
@@ -138,8 +140,8 @@ fn bench_script(args: &Args, pass: Pass) -> Result<Report, Stop> {
 /// Runs a firmware on its event loop for `--for` of imp time, metering both sides (the
 /// memory limit, as with `impish run`, applies to the device).
 fn bench_imp(args: &Args, pass: Pass) -> Result<Report, Stop> {
-    let device = run::firmware(&args.file)?;
-    let agent = args.agent.as_deref().map(run::firmware).transpose()?;
+    let device = args.sources.firmware(&args.file)?;
+    let agent = args.agent.as_deref().map(|agent| args.sources.firmware(agent)).transpose()?;
     let limit = run::device_memory_limit(args.memory_limit)?;
     let setup: VmSetup = Rc::new(move |side, vm: &mut Vm| {
         // The device keeps its imp type's memory limit unless one is given.

@@ -1,9 +1,9 @@
-//! `impish check FILE|DIR...`: compile each file (without running it) and report its
-//! first error as the reference compiler words and places it; a folder stands for the
-//! `.nut` files under it. `--ast` prints each tree as S-expressions, to see how a
-//! program was read.
+//! `impish check FILE|DIR...`: read each file through Builder as firmware is read, compile
+//! it (without running it) and report its first error as the reference compiler words and
+//! places it, in the original file and line; a folder stands for the `.nut` files under
+//! it. `--ast` prints each tree as S-expressions, to see how a program was read.
 
-use super::read_source;
+use super::{SourceArgs, Stop};
 use impish_vm::syntax::{self, sexpr};
 use impish_vm::{Error, Profile, Vm};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,8 @@ pub struct Args {
     /// Print the syntax tree of each file (one S-expression per statement).
     #[arg(long)]
     ast: bool,
+    #[command(flatten)]
+    sources: SourceArgs,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -29,13 +31,17 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let (mut failed, mut unreadable) = (0, 0);
     for path in &files {
-        match read_source(path) {
-            Err(message) => {
+        match args.sources.firmware(path) {
+            Err(Stop::BadInput(message)) => {
                 eprintln!("{message}");
                 unreadable += 1;
             }
-            Ok((name, source)) => {
-                if let Err(err) = check(&source, &name, args.ast) {
+            Err(Stop::Failed(message)) => {
+                eprintln!("{message}\n");
+                failed += 1;
+            }
+            Ok(firmware) => {
+                if let Err(err) = check(&firmware.source, &firmware.name, args.ast) {
                     eprintln!("{err}\n");
                     failed += 1;
                 }

@@ -1,11 +1,15 @@
 //! `impish line LINE.toml [--json FILE] [--html FILE] [--quiet]`: simulate a
 //! connected-factory assembly line from a line file, with a progress bar while it runs,
 //! then a table of every unit and a summary; the full report as JSON or as one HTML page.
+//! With `--cloud`, against a kept cloud (SQLite or PostgreSQL) that impt set up.
 //! Exits 1 when the line failed (a unit escaped unblessed, a unit blessed or rejected
 //! against what its faults predict, an uncaught firmware error: the summary says which),
-//! 1 also when its firmware does not compile, 2 when the line file is wrong.
+//! 1 also when its firmware does not compile, 2 when the line file (or the cloud, or the
+//! credentials for it) is wrong.
 
 use super::Stop;
+use impish_cloud::store;
+use impish_factory::cloud::{HttpSink, WebhookSink};
 use impish_factory::line::{self, html, LineError, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -27,6 +31,29 @@ pub struct Args {
     /// Print only the summary (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
+    /// Run against a kept cloud (sqlite:PATH or postgres://...), as the account that
+    /// IMPT_USER and IMPT_PASSWORD (or IMPT_LOGINKEY) name: the line's one stage runs the
+    /// fixture in --factory-dg with the deployments of that group and its targets.
+    #[arg(long, value_name = "DB", requires = "factory_dg")]
+    cloud: Option<String>,
+    /// The factory device group of a line against a kept cloud.
+    #[arg(long, value_name = "NAME", requires = "cloud")]
+    factory_dg: Option<String>,
+    #[command(flatten)]
+    sources: super::SourceArgs,
+}
+
+/// The kept cloud and factory group `--cloud` and `--factory-dg` name.
+fn kept_cloud(args: &Args, deliver_webhooks: bool) -> Result<Option<line::KeptCloud>, String> {
+    let (Some(db), Some(factory)) = (&args.cloud, &args.factory_dg) else { return Ok(None) };
+    let sink: Option<Box<dyn WebhookSink>> = match deliver_webhooks {
+        true => Some(Box::new(HttpSink::new(super::cloud::WEBHOOK_TIMEOUT))),
+        false => None,
+    };
+    let cloud = store::open(db, sink).map_err(|e| e.to_string())?;
+    let account = store::account_from_impt_env(cloud.as_ref())?;
+    let factory = store::group_named(cloud.as_ref(), account, factory)?;
+    Ok(Some(line::KeptCloud { cloud, factory }))
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -46,7 +73,7 @@ fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
 }
 
 fn run_line(args: &Args) -> Result<Report, Stop> {
-    let description = line::load(&args.line).map_err(|e| match e {
+    let description = line::load_with_libraries(&args.line, &args.sources.libs).map_err(|e| match e {
         LineError::Firmware(message) => Stop::Failed(message),
         other => Stop::BadInput(other.to_string()),
     })?;
@@ -55,7 +82,8 @@ fn run_line(args: &Args) -> Result<Report, Stop> {
         ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} units  {msg}  [{elapsed_precise}, eta {eta}]")
             .map_err(|e| e.to_string())?,
     );
-    let report = line::run(&description, &mut |p: Progress| {
+    let kept = kept_cloud(args, description.cloud.deliver_webhooks)?;
+    let report = line::run_on(&description, kept, &mut |p: Progress| {
         bar.set_position(p.done as u64);
         bar.set_message(format!("{} blessed, {} rejected", p.blessed, p.done - p.blessed));
     })

@@ -1,14 +1,50 @@
 //! One module per subcommand, and what several of them share: reading a source file
-//! and naming a profile.
+//! (plain, or firmware through Builder) and naming a profile.
 
+use impish_factory::builder::{BuilderError, Options, Preprocessor};
+use impish_factory::imp::Firmware;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub mod bench;
+pub mod build;
 pub mod check;
+pub mod cloud;
 pub mod line;
 pub mod run;
 pub mod test;
+
+/// What every command that reads firmware takes for Builder: `--lib` folders. Firmware is
+/// always read through Builder as `impish test` reads it, from the current folder (its
+/// `libs/` folder and `.impish/` GitHub cache too; the test home for `test`, the line
+/// file's folder for `line`), so `@include`, `@set`, `@if` and `#require` work the same
+/// everywhere.
+#[derive(clap::Args, Default)]
+pub struct SourceArgs {
+    /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut`, `DIR/Name.lib.nut`
+    /// or a checkout `DIR/Name/Name.lib.nut`) and of repository checkouts for `@include
+    /// "github:OWNER/REPO/PATH"` (`DIR/REPO/PATH`); repeatable [also: libs/ in the current
+    /// folder; in the test home for `impish test`, beside the line file for `impish line`].
+    #[arg(long = "lib", value_name = "DIR")]
+    pub libs: Vec<PathBuf>,
+}
+
+impl SourceArgs {
+    /// The firmware in `path` through Builder; its `@warning`s go to stderr. Errors name
+    /// the original file and line: a file that cannot be read is bad input, a Builder
+    /// error in it (a missing include or library, `@error`) is firmware that failed.
+    pub fn firmware(&self, path: &Path) -> Result<Firmware, Stop> {
+        let preprocessor = Preprocessor::new(Options::project(Path::new(""), &self.libs));
+        let (firmware, warnings) = preprocessor.firmware(path).map_err(|e| match e {
+            BuilderError::EntryNotFound { .. } | BuilderError::Read { line: 0, .. } => Stop::BadInput(e.to_string()),
+            e => Stop::Failed(e.to_string()),
+        })?;
+        for warning in warnings {
+            eprintln!("{}:{}: warning: {}", warning.file, warning.line, warning.message);
+        }
+        Ok(firmware)
+    }
+}
 
 /// A script's name (its path as given) and text (bytes that are not UTF-8 are
 /// replaced: Squirrel source is read as text; a byte-order mark is not part of it).

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::{parse_bytes, parse_duration, read_source, ProfileArg, Stop};
+use super::{parse_bytes, parse_duration, read_source, ProfileArg, SourceArgs, Stop};
 use impish_factory::hardware::script;
 use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::imp::{Firmware, Imp, ImpConfig, Side, VmSetup, DEFAULT_INSTRUCTION_BUDGET};
@@ -79,6 +79,8 @@ struct ImpArgs {
     /// runaway code, or `none` [default: 500000000].
     #[arg(long, value_name = "N", value_parser = parse_budget)]
     instruction_budget: Option<Budget>,
+    #[command(flatten)]
+    sources: SourceArgs,
 }
 
 impl ImpArgs {
@@ -93,6 +95,7 @@ impl ImpArgs {
             ("--type", self.imp_type.is_some()),
             ("--realtime", self.realtime),
             ("--instruction-budget", self.instruction_budget.is_some()),
+            ("--lib", !self.sources.libs.is_empty()),
         ];
         flags.into_iter().filter(|(_, given)| *given).map(|(name, _)| name).collect()
     }
@@ -100,9 +103,9 @@ impl ImpArgs {
 
 /// `--instruction-budget`: a count, or no limit.
 #[derive(Clone, Copy)]
-struct Budget(Option<u64>);
+pub struct Budget(pub Option<u64>);
 
-fn parse_budget(text: &str) -> Result<Budget, String> {
+pub fn parse_budget(text: &str) -> Result<Budget, String> {
     match text {
         "none" => Ok(Budget(None)),
         _ => match text.parse::<u64>() {
@@ -112,7 +115,7 @@ fn parse_budget(text: &str) -> Result<Budget, String> {
     }
 }
 
-fn parse_type(name: &str) -> Result<ImpType, String> {
+pub fn parse_type(name: &str) -> Result<ImpType, String> {
     ImpType::from_name(name).ok_or_else(|| format!("unknown imp type {name:?} (expected {})", ImpType::names()))
 }
 
@@ -159,8 +162,8 @@ fn run_script(file: &Path, memory_limit: Option<usize>, gc_stress: bool) -> Exit
 /// Device (and agent) code on an imp's event loop; fails when either side had an
 /// uncaught error.
 fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<ExitCode, Stop> {
-    let device = firmware(file)?;
-    let agent = args.agent.as_deref().map(firmware).transpose()?;
+    let device = args.sources.firmware(file)?;
+    let agent = args.agent.as_deref().map(|agent| args.sources.firmware(agent)).transpose()?;
     let inputs = match &args.input {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
@@ -217,11 +220,6 @@ fn run_imp(file: &Path, args: &ImpArgs, memory_limit: Option<usize>) -> Result<E
     Ok(if imp.uncaught_errors() == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// A source file as firmware, named by its path.
-pub fn firmware(path: &Path) -> Result<Firmware, String> {
-    read_source(path).map(|(name, source)| Firmware { name, source })
-}
-
 /// A VM setup that limits the device's memory to `limit` instead of its imp type's
 /// figure (the agent, in the cloud, has plenty).
 pub fn device_memory_limit(limit: Option<usize>) -> Result<Option<VmSetup>, String> {
@@ -239,19 +237,18 @@ pub fn device_memory_limit(limit: Option<usize>) -> Result<Option<VmSetup>, Stri
 
 #[derive(clap::Args)]
 pub struct DisasmArgs {
-    /// The script to compile and list.
+    /// The script to compile and list (read through Builder, as firmware).
     file: PathBuf,
+    #[command(flatten)]
+    sources: SourceArgs,
 }
 
 /// `impish disasm FILE`: the bytecode the compiler produces for a script; a compile
 /// error is reported as `impish check` reports it, with its exit status.
 pub fn disasm(args: &DisasmArgs) -> ExitCode {
-    let (name, source) = match read_source(&args.file) {
-        Ok(read) => read,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+    let Firmware { name, source } = match args.sources.firmware(&args.file) {
+        Ok(firmware) => firmware,
+        Err(stop) => return stop.report(),
     };
     let mut vm = Vm::new(Profile::Squirrel);
     match vm.compile(&source, &name) {

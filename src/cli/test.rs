@@ -1,9 +1,11 @@
-//! `impish test [TEST_HOME] [--tests FILTER] [--lib DIR]... [--log] [--junit FILE]`: run an
+//! `impish test [TEST_HOME] [--tests FILTER] [--lib DIR]... [--log] [--junit FILE] [--type T]
+//! [--instruction-budget N]`: run an
 //! impt test project (`.impt.test`, impUnit test cases) locally on simulated imps in
 //! virtual time, print impt's transcript and `N passed, N failed`, and optionally write
 //! JUnit XML. Exits 1 when a test failed, 2 when the run could not start or `--tests`
 //! selects no test method (a typo must not pass CI).
 
+use impish_factory::imp::identity::ImpType;
 use impish_factory::testing::{self, filter::Filter, junit, output::Transcript, Progress, RunOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,15 +18,22 @@ pub struct Args {
     /// Run only some tests: `[testFile][:testCase][::testMethod]`, the file part a regular expression.
     #[arg(short = 't', long, value_name = "FILTER")]
     tests: Option<String>,
-    /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut` or `DIR/Name.lib.nut`); repeatable.
-    #[arg(long = "lib", value_name = "DIR")]
-    libs: Vec<PathBuf>,
+    #[command(flatten)]
+    sources: super::SourceArgs,
     /// Show the imps' own log (device, agent and status lines) among the test lines.
     #[arg(long)]
     log: bool,
     /// Also write the results as JUnit XML.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// The imp module the tests run on (imp001, imp002, imp003, imp004m, imp005)
+    /// [default: `.impt.test`'s "impType", else imp005].
+    #[arg(long = "type", value_parser = super::run::parse_type)]
+    imp_type: Option<ImpType>,
+    /// Instructions one callback may execute before it is stopped as runaway code, or
+    /// `none` [default: `.impt.test`'s "instructionBudget", else 500000000].
+    #[arg(long, value_name = "N", value_parser = super::run::parse_budget)]
+    instruction_budget: Option<super::run::Budget>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -32,8 +41,14 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(filter) => filter.unwrap_or_else(Filter::all),
         Err(e) => return fail(e.to_string()),
     };
-    let options =
-        RunOptions { filter, library_dirs: args.libs.clone(), show_log: args.log, ..RunOptions::new(&args.home) };
+    let options = RunOptions {
+        filter,
+        library_dirs: args.sources.libs.clone(),
+        show_log: args.log,
+        imp_type: args.imp_type,
+        instruction_budget: args.instruction_budget.map(|b| b.0),
+        ..RunOptions::new(&args.home)
+    };
     // Each session is printed as it ends.
     let mut transcript = Transcript::default();
     let shown = testing::run_with_progress(&options, &mut |progress| match progress {

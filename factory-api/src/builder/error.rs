@@ -25,6 +25,11 @@ pub enum BuilderError {
     #[error("cannot find \"{include}\" included at {file}:{line}; looked for: {}", searched.join(", "))]
     IncludeNotFound { include: String, searched: Vec<String>, file: String, line: u32 },
 
+    /// A `github:` include in none of the offline cache's places (impish never downloads):
+    /// says where to save the file, or where a checkout of its repository may go.
+    #[error("cannot find \"{include}\" included at {file}:{line}: impish works offline, so save that file as {saved}, or put a checkout of the repository at {}", checkouts.join(" or "))]
+    NotCached { include: String, saved: String, checkouts: Vec<String>, file: String, line: u32 },
+
     /// The entry file itself is missing.
     #[error("cannot find source file \"{file}\"")]
     EntryNotFound { file: String, line: u32 },
@@ -66,6 +71,7 @@ impl BuilderError {
             | BuilderError::Expression { file, line, .. }
             | BuilderError::User { file, line, .. }
             | BuilderError::IncludeNotFound { file, line, .. }
+            | BuilderError::NotCached { file, line, .. }
             | BuilderError::EntryNotFound { file, line }
             | BuilderError::Read { file, line, .. }
             | BuilderError::UnsupportedInclude { file, line, .. }

@@ -69,7 +69,13 @@ const PUNCTS: [&str; 22] = [
 pub(super) fn parse(src: &str) -> Result<Expr, String> {
     let mut p = Parser::new(src);
     let expr = p.expression(0)?;
+    // Builder's expression parser (jsep) reads `;` and `,` after an expression as
+    // separators, so `@include "a.nut";` is one expression; a second one is an error.
     p.skip_ws();
+    while p.src[p.pos..].starts_with([';', ',']) {
+        p.pos += 1;
+        p.skip_ws();
+    }
     if p.pos < p.src.len() {
         return Err(format!("Syntax error: unexpected \"{}\"", p.rest_preview()));
     }
@@ -444,6 +450,14 @@ mod tests {
         assert!(parse("1+".repeat(10_000).trim_end_matches('+')).is_err());
         assert!(parse(&format!("a{}", ".b".repeat(10_000))).is_err());
         assert!(parse("1+".repeat(50).trim_end_matches('+')).is_ok());
+    }
+
+    #[test]
+    fn separators_after_an_expression() {
+        assert_eq!(parse("\"tests/global.nut\";").unwrap(), Expr::Str("tests/global.nut".into()));
+        assert_eq!(parse("1 ; , ;").unwrap(), Expr::Number(1.0));
+        assert!(parse("1; 2").is_err());
+        assert!(parse(";").is_err());
     }
 
     #[test]

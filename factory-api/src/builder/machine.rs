@@ -6,6 +6,7 @@
 //! `@if` state is per source, as in Builder, so a file cannot leave an `@if` open.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 use super::error::BuilderError;
@@ -47,8 +48,10 @@ pub(super) struct Machine<'a> {
     emitter: Emitter,
     /// `@set` variables.
     vars: BTreeMap<String, Value>,
-    /// Every source included so far (for `@include once`).
+    /// Every source included so far, by path and by content: `@include once` skips a
+    /// file with the same text as one already included, as Builder does.
     included: HashSet<PathBuf>,
+    included_texts: HashSet<u64>,
     /// Open sources, outermost first: identity and display name.
     stack: Vec<(PathBuf, String)>,
     /// Required libraries: name to version.
@@ -82,19 +85,31 @@ impl At<'_> {
 }
 
 impl<'a> Machine<'a> {
-    /// Preprocesses `entry` and everything it includes.
-    pub fn run(options: &'a Options, reader: &'a dyn SourceReader, entry: Source) -> Result<Assembled, BuilderError> {
+    /// Preprocesses `entry` and everything it includes; `compiled_as_entry`: the output
+    /// will be compiled under the entry's name, so its first line needs no marker.
+    pub fn run(
+        options: &'a Options,
+        reader: &'a dyn SourceReader,
+        entry: Source,
+        compiled_as_entry: bool,
+    ) -> Result<Assembled, BuilderError> {
+        let mut emitter = Emitter::new(options.line_markers);
+        if compiled_as_entry {
+            emitter.assume_start(&entry.display);
+        }
         let mut machine = Machine {
-            locator: Locator { reader, options },
+            locator: Locator { reader, options, entry_dir: entry_dir(options, &entry) },
             options,
-            emitter: Emitter::new(options.line_markers),
+            emitter,
             vars: BTreeMap::new(),
             included: HashSet::new(),
+            included_texts: HashSet::new(),
             stack: Vec::new(),
             libraries: HashMap::new(),
             warnings: Vec::new(),
         };
         machine.included.insert(entry.key.clone());
+        machine.included_texts.insert(text_hash(&entry.text));
         machine.stack.push((entry.key.clone(), entry.display.clone()));
         machine.source(&entry, &mut Out::Main)?;
         Ok(machine.emitter.finish(machine.warnings))
@@ -172,7 +187,9 @@ impl<'a> Machine<'a> {
             }
             _ if !active => {}
             Directive::Include { once, expr } => {
-                let spec = match self.eval(&expr, at)? {
+                // Builder turns every `\` of the directive into `/` before it evaluates it,
+                // so Windows-style paths work anywhere.
+                let spec = match self.eval(&expr.replace('\\', "/"), at)? {
                     Value::Str(s) => s.trim().to_string(),
                     other => return Err(at.expression(format!("@include expects a path string, got \"{other}\""))),
                 };
@@ -226,7 +243,7 @@ impl<'a> Machine<'a> {
 
     fn include(&mut self, spec: &str, once: bool, at: At, out: &mut Out) -> Result<(), BuilderError> {
         let source = self.locator.include(spec, &at.src.home).map_err(|e| load_error(e, spec, at))?;
-        if once && self.included.contains(&source.key) {
+        if once && (self.included.contains(&source.key) || self.included_texts.contains(&text_hash(&source.text))) {
             return Ok(());
         }
         self.enter(source, at, out)
@@ -270,6 +287,7 @@ impl<'a> Machine<'a> {
             return Err(BuilderError::TooDeep { limit: MAX_INCLUDE_DEPTH, file: at.file(), line: at.line });
         }
         self.included.insert(source.key.clone());
+        self.included_texts.insert(text_hash(&source.text));
         self.stack.push((source.key.clone(), source.display.clone()));
         let result = self.source(&source, out);
         self.stack.pop();
@@ -289,11 +307,30 @@ impl<'a> Machine<'a> {
     }
 }
 
+/// The folder of the entry file (Builder's second place for relative includes), or the
+/// working directory for an entry with no folder of its own.
+fn entry_dir(options: &Options, entry: &Source) -> PathBuf {
+    match entry.key.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => options.working_dir.clone(),
+    }
+}
+
+/// Identifies a source's text for `@include once`.
+fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Locates a [`LoadError`] at the line that asked for `what`.
 fn load_error(e: LoadError, what: &str, at: At) -> BuilderError {
     match e {
         LoadError::NotFound(searched) => {
             BuilderError::IncludeNotFound { include: what.to_string(), searched, file: at.file(), line: at.line }
+        }
+        LoadError::NotCached { file: saved, checkouts } => {
+            BuilderError::NotCached { include: what.to_string(), saved, checkouts, file: at.file(), line: at.line }
         }
         LoadError::Unsupported(reason) => {
             BuilderError::UnsupportedInclude { include: what.to_string(), reason, file: at.file(), line: at.line }

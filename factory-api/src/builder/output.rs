@@ -67,6 +67,13 @@ impl Emitter {
         Emitter { text: String::new(), files: vec![], file_ids: HashMap::new(), lines: vec![], markers, vm_next: None }
     }
 
+    /// The VM will compile the output under the name `file`: its first line is already line
+    /// 1 of `file`, without a marker.
+    pub fn assume_start(&mut self, file: &str) {
+        let id = self.file_id(file);
+        self.vm_next = Some((id, 1));
+    }
+
     /// Appends `text` (which may span several lines) as line `line` of `file`.
     pub fn line(&mut self, text: &str, file: &str, line: u32) -> Result<(), OutputFull> {
         if self.text.len() + text.len() + file.len() + 24 > MAX_OUTPUT {
@@ -143,6 +150,15 @@ mod tests {
         );
         assert_eq!(out.origin(0), None);
         assert_eq!(out.origin(12), None);
+    }
+
+    #[test]
+    fn no_marker_for_the_start_of_the_file_compiled() {
+        let mut e = Emitter::new(true);
+        e.assume_start("main.nut");
+        e.line("a", "main.nut", 1).unwrap();
+        e.line("c", "lib.nut", 1).unwrap();
+        assert_eq!(e.finish(vec![]).source, "a\n#line 1 \"lib.nut\"\nc\n");
     }
 
     #[test]

@@ -14,14 +14,17 @@ pub trait SourceReader {
     fn read(&self, path: &Path) -> io::Result<Option<String>>;
 }
 
-/// Reads from the real file system (invalid UTF-8 is replaced, as Node.js would).
+/// Reads from the real file system (invalid UTF-8 is replaced, as Node.js would; a UTF-8
+/// byte-order mark is not part of the text, as the reference's file loader skips it).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FsReader;
 
 impl SourceReader for FsReader {
     fn read(&self, path: &Path) -> io::Result<Option<String>> {
         match std::fs::read(path) {
-            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Ok(bytes) => {
+                Ok(Some(String::from_utf8_lossy(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)).into_owned()))
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
@@ -102,6 +105,8 @@ mod tests {
         let file = dir.join("x.nut");
         std::fs::write(&file, b"ok\xff").unwrap();
         assert_eq!(FsReader.read(&file).unwrap().as_deref(), Some("ok\u{fffd}"));
+        std::fs::write(&file, b"\xef\xbb\xbfbom").unwrap();
+        assert_eq!(FsReader.read(&file).unwrap().as_deref(), Some("bom"));
         assert_eq!(FsReader.read(&dir.join("missing.nut")).unwrap(), None);
         std::fs::remove_dir_all(&dir).unwrap();
     }

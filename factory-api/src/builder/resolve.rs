@@ -1,16 +1,26 @@
 //! Finding the file behind an `@include`, a `github:` reference or a `#require`.
 //!
-//! impish never touches the network: `github:owner/repo/path@ref` includes are read from a
-//! local cache laid out as `<cache>/github/<owner>/<repo>/<ref or "master">/<path>`, and
-//! libraries from folders laid out as `<dir>/<stem>/<version>/<name>` (e.g.
-//! `libs/Promise/4.0.0/Promise.lib.nut`, stem = the name up to its first dot) or, as an
-//! unversioned drop-in, `<dir>/<name>`. Relative includes inside a GitHub file stay in that
-//! repository and ref, as Builder's remote-relative includes do.
+//! A relative local include is looked for as Builder looks for it: beside the including
+//! file, then beside the entry file, then in the working directory. impish never touches
+//! the network: `github:owner/repo/path@ref` is read from the offline GitHub cache, as
+//! `<cache>/github/<owner>/<repo>/<ref or "master">/<path>` (one saved file) or
+//! `<cache>/github/<owner>/<repo>/<path>` (a checkout of the repository), or from a
+//! checkout in a library folder, `<dir>/<repo>/<path>`. Libraries for `#require` come from
+//! library folders laid out as `<dir>/<stem>/<version>/<name>` (e.g.
+//! `libs/Promise/4.0.0/Promise.lib.nut`, stem = the name up to its first dot), `<dir>/<name>`
+//! (an unversioned drop-in) or `<dir>/<stem>/<name>` (a checkout of the library's
+//! repository). Relative includes inside a GitHub file stay in that repository and ref, as
+//! Builder's remote-relative includes do.
 
 use std::path::{Path, PathBuf};
 
 use super::reader::{normalize, SourceReader};
 use super::Options;
+
+/// The library folder in the working directory, searched after any others.
+pub const DEFAULT_LIBRARY_DIR: &str = "libs";
+/// The offline GitHub cache's folder in the working directory, unless another is given.
+pub const DEFAULT_GITHUB_CACHE: &str = ".impish";
 
 /// Where a source lives, which decides how its relative includes resolve.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +48,7 @@ pub(super) struct Source {
     pub display: String,
     /// `__FILE__`: the file name.
     pub name: String,
-    /// `__PATH__`: the directory (or `github:owner/repo/dir`).
+    /// `__PATH__`: the absolute directory (or `github:owner/repo/dir`).
     pub dir: String,
     pub home: Home,
     pub text: String,
@@ -48,10 +58,13 @@ impl Source {
     /// A source at local (normalized) `path`.
     pub fn local(path: PathBuf, text: String) -> Source {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Builder's `__PATH__` is absolute; a path the OS cannot make absolute stays as it is.
+        let absolute = std::path::absolute(if dir.as_os_str().is_empty() { Path::new(".") } else { &dir })
+            .map_or_else(|_| dir.clone(), |d| normalize(&d));
         Source {
             display: path.display().to_string(),
             name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            dir: if dir.as_os_str().is_empty() { ".".into() } else { dir.display().to_string() },
+            dir: absolute.display().to_string(),
             home: Home::Local { dir },
             text,
             key: path,
@@ -64,6 +77,12 @@ impl Source {
 pub(super) enum LoadError {
     /// Not found; the places looked in, in order.
     NotFound(Vec<String>),
+    /// A `github:` file in none of the offline cache's places: where to save the file,
+    /// and where a checkout of its repository may go instead.
+    NotCached {
+        file: String,
+        checkouts: Vec<String>,
+    },
     Unsupported(String),
     Read {
         path: String,
@@ -75,6 +94,8 @@ pub(super) enum LoadError {
 pub(super) struct Locator<'a> {
     pub reader: &'a dyn SourceReader,
     pub options: &'a Options,
+    /// The entry file's folder: Builder's second place for relative includes.
+    pub entry_dir: PathBuf,
 }
 
 impl Locator<'_> {
@@ -93,14 +114,16 @@ impl Locator<'_> {
             Home::Github(base) => self.github(base.relative(spec)?),
             Home::Local { dir } => {
                 let path = Path::new(spec);
-                let mut candidates = vec![];
                 if path.is_absolute() {
-                    candidates.push(normalize(path));
-                } else {
-                    candidates.push(normalize(&dir.join(path)));
-                    candidates.extend(self.options.search_dirs.iter().map(|d| normalize(&d.join(path))));
+                    return self.first_existing(&[normalize(path)]);
                 }
-                candidates.dedup();
+                let mut candidates: Vec<PathBuf> = Vec::new();
+                for base in [dir, &self.entry_dir, &self.options.working_dir] {
+                    let candidate = normalize(&base.join(path));
+                    if !candidates.contains(&candidate) {
+                        candidates.push(candidate);
+                    }
+                }
                 self.first_existing(&candidates)
             }
         }
@@ -114,34 +137,41 @@ impl Locator<'_> {
     /// The file for `#require "name:version"`.
     pub fn library(&self, name: &str, version: &str) -> Result<Source, LoadError> {
         let stem = name.split('.').next().unwrap_or(name);
-        let mut candidates: Vec<PathBuf> =
-            self.options.library_dirs.iter().map(|d| normalize(&d.join(stem).join(version).join(name))).collect();
-        candidates.extend(self.options.library_dirs.iter().map(|d| normalize(&d.join(name))));
+        let dirs = &self.options.library_dirs;
+        let mut candidates: Vec<PathBuf> = dirs.iter().map(|d| d.join(stem).join(version).join(name)).collect();
+        candidates.extend(dirs.iter().map(|d| d.join(name)));
+        candidates.extend(dirs.iter().map(|d| d.join(stem).join(name)));
+        let candidates: Vec<PathBuf> = candidates.iter().map(|p| normalize(p)).collect();
         self.first_existing(&candidates)
     }
 
+    /// A `github:` file from the offline cache: a saved file, a checkout in the cache, or a
+    /// checkout in a library folder, in that order.
     fn github(&self, gh: GithubRef) -> Result<Source, LoadError> {
-        let Some(cache) = &self.options.github_cache else {
-            return Err(LoadError::Unsupported("no GitHub cache directory is configured".into()));
-        };
-        let key = normalize(
-            &cache
-                .join("github")
-                .join(&gh.owner)
-                .join(&gh.repo)
-                .join(gh.reference.as_deref().unwrap_or("master"))
-                .join(&gh.path),
-        );
-        let text = self.read(&key)?.ok_or_else(|| LoadError::NotFound(vec![key.display().to_string()]))?;
-        let (dir, name) = match gh.path.rsplit_once('/') {
-            Some((dir, name)) => (format!("github:{}/{}/{dir}", gh.owner, gh.repo), name.to_string()),
-            None => (format!("github:{}/{}", gh.owner, gh.repo), gh.path.clone()),
-        };
-        let display = match &gh.reference {
-            Some(r) => format!("github:{}/{}/{}@{r}", gh.owner, gh.repo, gh.path),
-            None => format!("github:{}/{}/{}", gh.owner, gh.repo, gh.path),
-        };
-        Ok(Source { key, display, name, dir, home: Home::Github(gh), text })
+        let cache =
+            self.options.github_cache.clone().unwrap_or_else(|| self.options.working_dir.join(DEFAULT_GITHUB_CACHE));
+        let repo_dir = cache.join("github").join(&gh.owner).join(&gh.repo);
+        let saved = normalize(&repo_dir.join(gh.reference.as_deref().unwrap_or("master")).join(&gh.path));
+        let mut checkouts = vec![repo_dir];
+        checkouts.extend(self.options.library_dirs.iter().map(|d| d.join(&gh.repo)));
+        let candidates: Vec<PathBuf> =
+            std::iter::once(saved.clone()).chain(checkouts.iter().map(|c| normalize(&c.join(&gh.path)))).collect();
+        for key in candidates {
+            let Some(text) = self.read(&key)? else { continue };
+            let (dir, name) = match gh.path.rsplit_once('/') {
+                Some((dir, name)) => (format!("github:{}/{}/{dir}", gh.owner, gh.repo), name.to_string()),
+                None => (format!("github:{}/{}", gh.owner, gh.repo), gh.path.clone()),
+            };
+            let display = match &gh.reference {
+                Some(r) => format!("github:{}/{}/{}@{r}", gh.owner, gh.repo, gh.path),
+                None => format!("github:{}/{}/{}", gh.owner, gh.repo, gh.path),
+            };
+            return Ok(Source { key, display, name, dir, home: Home::Github(gh), text });
+        }
+        Err(LoadError::NotCached {
+            file: saved.display().to_string(),
+            checkouts: checkouts.iter().map(|c| normalize(c).display().to_string()).collect(),
+        })
     }
 
     fn first_existing(&self, candidates: &[PathBuf]) -> Result<Source, LoadError> {
@@ -220,7 +250,7 @@ mod tests {
 
     fn options() -> Options {
         Options {
-            search_dirs: vec![PathBuf::from("/lib")],
+            working_dir: PathBuf::from("/lib"),
             github_cache: Some(PathBuf::from("/cache")),
             library_dirs: vec![PathBuf::from("/libs"), PathBuf::from("/more")],
             ..Options::default()
@@ -229,24 +259,34 @@ mod tests {
 
     fn locate(reader: &MemoryReader, spec: &str, from: &Home) -> Result<Source, LoadError> {
         let options = options();
-        Locator { reader, options: &options }.include(spec, from)
+        Locator { reader, options: &options, entry_dir: PathBuf::from("/entry") }.include(spec, from)
     }
 
     #[test]
-    fn local_includes_search_the_including_dir_then_search_dirs() {
-        let reader = MemoryReader::new().with("/src/a.nut", "A").with("/lib/b.nut", "B");
+    fn local_includes_search_the_including_dir_the_entry_dir_then_the_working_dir() {
+        let reader = MemoryReader::new().with("/src/a.nut", "A").with("/lib/b.nut", "B").with("/entry/b.nut", "E");
         let home = Home::Local { dir: PathBuf::from("/src") };
         let a = locate(&reader, "a.nut", &home).unwrap();
         assert_eq!(
             (a.text.as_str(), a.display.as_str(), a.name.as_str(), a.dir.as_str()),
             ("A", "/src/a.nut", "a.nut", "/src")
         );
-        assert_eq!(locate(&reader, "./x/../b.nut", &home).unwrap().key, PathBuf::from("/lib/b.nut"));
+        assert_eq!(locate(&reader, "./x/../b.nut", &home).unwrap().key, PathBuf::from("/entry/b.nut"));
+        assert_eq!(locate(&reader, "../lib/b.nut", &home).unwrap().key, PathBuf::from("/lib/b.nut"));
         assert_eq!(locate(&reader, "/src/a.nut", &home).unwrap().text, "A");
         assert_eq!(
             locate(&reader, "c.nut", &home).unwrap_err(),
-            LoadError::NotFound(vec!["/src/c.nut".into(), "/lib/c.nut".into()])
+            LoadError::NotFound(vec!["/src/c.nut".into(), "/entry/c.nut".into(), "/lib/c.nut".into()])
         );
+    }
+
+    #[test]
+    fn path_is_absolute() {
+        let source = Source::local(PathBuf::from("tests/a.nut"), String::new());
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(source.dir, cwd.join("tests").display().to_string());
+        assert_eq!(Source::local(PathBuf::from("a.nut"), String::new()).dir, cwd.display().to_string());
+        assert_eq!(source.display, "tests/a.nut");
     }
 
     #[test]
@@ -273,7 +313,10 @@ mod tests {
         assert_eq!(locate(&reader, "/z.nut", &x.home).unwrap().text, "Z");
         assert_eq!(
             locate(&reader, "github:o/r/missing.nut", &home).unwrap_err(),
-            LoadError::NotFound(vec!["/cache/github/o/r/master/missing.nut".into()])
+            LoadError::NotCached {
+                file: "/cache/github/o/r/master/missing.nut".into(),
+                checkouts: vec!["/cache/github/o/r".into(), "/libs/r".into(), "/more/r".into()]
+            }
         );
     }
 
@@ -294,9 +337,6 @@ mod tests {
         ] {
             assert!(matches!(locate(&reader, bad, &home), Err(LoadError::Unsupported(_))), "{bad}");
         }
-        let options = Options::default();
-        let err = Locator { reader: &reader, options: &options }.include("github:o/r/x", &home).unwrap_err();
-        assert!(matches!(err, LoadError::Unsupported(ref why) if why.contains("cache")));
     }
 
     #[test]
@@ -305,11 +345,13 @@ mod tests {
         let reader = MemoryReader::new()
             .with("/more/Promise/4.0.0/Promise.lib.nut", "versioned")
             .with("/libs/Promise.lib.nut", "flat")
-            .with("/more/JSONEncoder.class.nut", "json");
-        let locator = Locator { reader: &reader, options: &options };
+            .with("/more/JSONEncoder.class.nut", "json")
+            .with("/more/Scheduler/Scheduler.lib.nut", "checkout");
+        let locator = Locator { reader: &reader, options: &options, entry_dir: PathBuf::new() };
         assert_eq!(locator.library("Promise.lib.nut", "4.0.0").unwrap().text, "versioned");
         assert_eq!(locator.library("Promise.lib.nut", "3.0.0").unwrap().text, "flat");
         assert_eq!(locator.library("JSONEncoder.class.nut", "2.0.0").unwrap().text, "json");
+        assert_eq!(locator.library("Scheduler.lib.nut", "2.0.0").unwrap().text, "checkout");
         let LoadError::NotFound(searched) = locator.library("Nope.lib.nut", "1.0.0").unwrap_err() else { panic!() };
         assert_eq!(
             searched,
@@ -317,7 +359,9 @@ mod tests {
                 "/libs/Nope/1.0.0/Nope.lib.nut",
                 "/more/Nope/1.0.0/Nope.lib.nut",
                 "/libs/Nope.lib.nut",
-                "/more/Nope.lib.nut"
+                "/more/Nope.lib.nut",
+                "/libs/Nope/Nope.lib.nut",
+                "/more/Nope/Nope.lib.nut"
             ]
         );
     }

@@ -9,7 +9,7 @@ use super::*;
 
 fn options() -> Options {
     Options {
-        search_dirs: vec![PathBuf::from("/shared")],
+        working_dir: PathBuf::from("/shared"),
         github_cache: Some(PathBuf::from("/cache")),
         library_dirs: vec![PathBuf::from("/libs")],
         line_markers: false,
@@ -157,14 +157,21 @@ fn expression_errors_are_located() {
 }
 
 #[test]
-fn includes_resolve_beside_the_includer_then_search_dirs() {
+fn includes_resolve_beside_the_includer_then_the_entry_then_the_working_dir() {
     let files = [
-        ("/src/m.nut", "start\n@include \"lib/a.nut\" // the library\n@include 'common.nut'\nend"),
-        ("/src/lib/a.nut", "a1\n@include \"b.nut\""),
+        ("/src/m.nut", "start\n@include \"lib/a.nut\" // the library\n@include 'common.nut';\nend"),
+        ("/src/lib/a.nut", "a1\n@include \"b.nut\"\n@include \"lib/c.nut\"\n@include \"tests/d.nut\""),
         ("/src/lib/b.nut", "b1"),
+        ("/src/lib/c.nut", "c1"),
+        ("/shared/tests/d.nut", "d1"),
         ("/shared/common.nut", "common"),
     ];
-    assert_eq!(build(&files).unwrap(), "start\na1\nb1\ncommon\nend\n");
+    // lib/c.nut is not beside lib/a.nut (no lib/lib/), but beside the entry file; tests/d.nut
+    // only in the working directory.
+    assert_eq!(build(&files).unwrap(), "start\na1\nb1\nc1\nd1\ncommon\nend\n");
+    // A backslash is a path separator, as in Builder.
+    let files = [("/src/m.nut", "@include \"lib\\x.nut\""), ("/src/lib/x.nut", "x")];
+    assert_eq!(build(&files).unwrap(), "x\n");
     // The include path is an expression.
     let files = [("/m.nut", "@set DIR \"d\"\n@include DIR + \"/x.nut\""), ("/d/x.nut", "x")];
     assert_eq!(build(&files).unwrap(), "x\n");
@@ -193,6 +200,13 @@ fn include_once() {
         ("/b.nut", "@include once \"a.nut\"\nB"),
     ];
     assert_eq!(build(&files).unwrap(), "A\nA\nB\n");
+    // Builder also skips a file whose text was already included from elsewhere.
+    let files = [
+        ("/m.nut", "@include \"a.nut\"\n@include once \"b.nut\"\n@include \"b.nut\""),
+        ("/a.nut", "X"),
+        ("/b.nut", "X"),
+    ];
+    assert_eq!(build(&files).unwrap(), "X\nX\n");
     // The entry counts as included.
     assert_eq!(build(&[("/m.nut", "m\n@include once \"m.nut\"")]).unwrap(), "m\n");
 }
@@ -262,17 +276,39 @@ fn github_includes_use_the_cache() {
     let e = err(&[("/m.nut", "\n@include \"github:o/r/none.nut@dev\"")]);
     assert_eq!(
         e,
-        BuilderError::IncludeNotFound {
+        BuilderError::NotCached {
             include: "github:o/r/none.nut@dev".into(),
-            searched: vec!["/cache/github/o/r/dev/none.nut".into()],
+            saved: "/cache/github/o/r/dev/none.nut".into(),
+            checkouts: vec!["/cache/github/o/r".into(), "/libs/r".into()],
             file: "/m.nut".into(),
             line: 2,
         }
+    );
+    assert_eq!(
+        e.to_string(),
+        "cannot find \"github:o/r/none.nut@dev\" included at /m.nut:2: impish works offline, so save that file as \
+         /cache/github/o/r/dev/none.nut, or put a checkout of the repository at /cache/github/o/r or /libs/r"
     );
     assert!(matches!(
         err(&[("/m.nut", "@include \"https://example.com/x.nut\"")]),
         BuilderError::UnsupportedInclude { line: 1, .. }
     ));
+}
+
+#[test]
+fn github_includes_from_checkouts() {
+    // A checkout in the cache, or in a library folder; relative includes stay in it.
+    let files = [
+        ("/m.nut", "@include \"github:o/r/src/a.nut@v1\"\n@include \"github:electricimp/Promise/Promise.lib.nut\""),
+        ("/cache/github/o/r/src/a.nut", "@include \"b.nut\"\na"),
+        ("/cache/github/o/r/src/b.nut", "b"),
+        ("/libs/Promise/Promise.lib.nut", "promise"),
+    ];
+    assert_eq!(build(&files).unwrap(), "b\na\npromise\n");
+    // With no cache folder given, the cache is .impish in the working directory.
+    let options = Options { github_cache: None, ..options() };
+    let files = [("/m.nut", "@include \"github:o/r/x.nut\""), ("/shared/.impish/github/o/r/master/x.nut", "x")];
+    assert_eq!(build_with(options, &files).unwrap().source, "x\n");
 }
 
 #[test]
@@ -293,7 +329,11 @@ fn require_errors() {
         BuilderError::LibraryNotFound {
             name: "Nope.lib.nut".into(),
             version: "1.2.3".into(),
-            searched: vec!["/libs/Nope/1.2.3/Nope.lib.nut".into(), "/libs/Nope.lib.nut".into()],
+            searched: vec![
+                "/libs/Nope/1.2.3/Nope.lib.nut".into(),
+                "/libs/Nope.lib.nut".into(),
+                "/libs/Nope/Nope.lib.nut".into()
+            ],
             file: "/m.nut".into(),
             line: 2,
         }
@@ -313,13 +353,13 @@ fn line_markers_and_origin_map() {
         ("/src/i.nut", "i1\ni2"),
     ];
     let out = build_with(opts, &files).unwrap();
+    // No marker before the first line: the output is compiled under the entry's name.
     assert_eq!(
         out.source,
-        "#line 1 \"/src/m.nut\"\nfirst\n#line 3 \"/src/m.nut\"\nsecond\n#line 1 \"/src/i.nut\"\ni1\ni2\n\
+        "first\n#line 3 \"/src/m.nut\"\nsecond\n#line 1 \"/src/i.nut\"\ni1\ni2\n\
          #line 5 \"/src/m.nut\"\nthird\ni1\ni2\n"
     );
     let expected = [
-        ("/src/m.nut", 1),
         ("/src/m.nut", 1),
         ("/src/m.nut", 3),
         ("/src/m.nut", 3),
@@ -347,7 +387,8 @@ fn markers_agree_with_the_vm_reading_of_line_directives() {
         ("/libs/L.lib.nut", "l1"),
     ];
     let out = build_with(opts, &files).unwrap();
-    let mut position: Option<(String, u32)> = None;
+    // The output is compiled under the entry's name.
+    let mut position: Option<(String, u32)> = Some(("/m.nut".into(), 1));
     for (i, text) in out.source.lines().enumerate() {
         if let Some(rest) = text.strip_prefix("#line ") {
             let (n, file) = rest.split_once(' ').unwrap();

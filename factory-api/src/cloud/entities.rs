@@ -3,13 +3,15 @@
 
 use super::webhook::ContentType;
 use super::SimTime;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::fmt;
 use std::rc::Rc;
 
 macro_rules! numeric_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub struct $name(pub u32);
 
         impl fmt::Display for $name {
@@ -20,13 +22,14 @@ macro_rules! numeric_id {
     };
 }
 
+numeric_id!(AccountId, "account-");
 numeric_id!(ProductId, "product-");
-numeric_id!(GroupId, "group-");
+numeric_id!(GroupId, "devicegroup-");
 numeric_id!(DeploymentId, "deployment-");
 numeric_id!(WebhookId, "webhook-");
 
 /// An imp's device ID: 16 lower-case hex digits, the last 12 its MAC.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DeviceId(pub Rc<str>);
 
 impl DeviceId {
@@ -42,7 +45,7 @@ impl fmt::Display for DeviceId {
 }
 
 /// The seven kinds of device group; the `Pre` kinds are the test-zone twins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum GroupType {
     Development,
     PreFactory,
@@ -78,6 +81,22 @@ impl GroupType {
             GroupType::Dut => "dut_devicegroup",
             GroupType::Production => "production_devicegroup",
         }
+    }
+
+    /// Every kind, for parsing names.
+    pub const ALL: [GroupType; 7] = [
+        GroupType::Development,
+        GroupType::PreFactory,
+        GroupType::PreDut,
+        GroupType::PreProduction,
+        GroupType::Factory,
+        GroupType::Dut,
+        GroupType::Production,
+    ];
+
+    /// The kind whose `api_name` is `name`.
+    pub fn from_api_name(name: &str) -> Option<GroupType> {
+        GroupType::ALL.into_iter().find(|k| k.api_name() == name)
     }
 
     pub fn is_factory(self) -> bool {
@@ -118,20 +137,94 @@ impl fmt::Display for GroupType {
     }
 }
 
+/// A login of impCentral; everything else belongs to one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub name: String,
+    /// The password as a PHC string (the server hashes; backends only store).
+    pub password_hash: String,
+    /// The key that takes this account's devices out of production.
+    pub unbond_key: String,
+}
+
+impl NewAccount {
+    /// An account nobody logs in to, as a simulated line's.
+    pub fn new(name: &str, unbond_key: &str) -> NewAccount {
+        NewAccount { name: name.into(), password_hash: String::new(), unbond_key: unbond_key.into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub password_hash: String,
+    pub unbond_key: String,
+}
+
+/// What a kept token lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CredentialKind {
+    /// Trades for new access tokens (given at login).
+    RefreshToken,
+    /// Logs in without a password (made by the account's owner).
+    LoginKey,
+}
+
+impl CredentialKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CredentialKind::RefreshToken => "refresh_token",
+            CredentialKind::LoginKey => "login_key",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<CredentialKind> {
+        [CredentialKind::RefreshToken, CredentialKind::LoginKey].into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// A long-lived token of an account, kept so that logins survive a server restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub token: String,
+    pub account: AccountId,
+    pub kind: CredentialKind,
+    pub description: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    pub id: ProductId,
+    pub account: AccountId,
+    pub name: String,
+    pub description: String,
+}
+
 /// The attributes a new device group is created with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewGroup {
     pub product: ProductId,
     pub name: String,
     pub kind: GroupType,
+    pub description: String,
     /// Production kinds only: restart blessed devices into the production firmware.
     pub load_code_after_blessing: bool,
 }
 
 impl NewGroup {
     pub fn new(product: ProductId, name: &str, kind: GroupType) -> NewGroup {
-        NewGroup { product, name: name.into(), kind, load_code_after_blessing: true }
+        NewGroup { product, name: name.into(), kind, description: String::new(), load_code_after_blessing: true }
     }
+}
+
+/// A change to a device group's attributes; `None` leaves one as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub load_code_after_blessing: Option<bool>,
+    pub min_supported_deployment: Option<DeploymentId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,10 +233,13 @@ pub struct DeviceGroup {
     pub product: ProductId,
     pub name: String,
     pub kind: GroupType,
+    pub description: String,
     pub load_code_after_blessing: bool,
     pub dut_target: Option<GroupId>,
     pub production_target: Option<GroupId>,
     pub current_deployment: Option<DeploymentId>,
+    /// Devices running an older deployment must update before they run.
+    pub min_supported_deployment: Option<DeploymentId>,
 }
 
 /// Device and agent firmware.
@@ -153,20 +249,67 @@ pub struct Code {
     pub agent: Rc<str>,
 }
 
+impl Code {
+    /// The SHA-256 of the agent and device code (hex), as a deployment reports it.
+    pub fn sha(&self) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.agent.as_bytes());
+        hash.update([0]);
+        hash.update(self.device.as_bytes());
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What a build is deployed with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewDeployment {
+    pub code: Code,
+    pub tags: Vec<String>,
+    /// A flagged deployment cannot be deleted.
+    pub flagged: bool,
+    /// Where the code came from (impt says "impt").
+    pub origin: String,
+    pub description: String,
+}
+
+impl From<Code> for NewDeployment {
+    fn from(code: Code) -> NewDeployment {
+        NewDeployment { code, tags: Vec::new(), flagged: false, origin: String::new(), description: String::new() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deployment {
     pub id: DeploymentId,
     pub group: GroupId,
     pub code: Code,
+    pub tags: Vec<String>,
+    pub flagged: bool,
+    pub origin: String,
+    pub description: String,
+    /// `code.sha()`.
+    pub sha: String,
+    pub created_at: SimTime,
 }
 
-/// An imp as it first appears in the account.
+/// A change to a deployment's attributes; `None` leaves one as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeploymentChanges {
+    pub tags: Option<Vec<String>>,
+    pub flagged: Option<bool>,
+    pub description: Option<String>,
+}
+
+/// An imp as it first appears: in an account (a fixture BlinkUp'd by the mobile app)
+/// or in none (a DUT, which joins its fixture's account when it enrols).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewDevice {
     pub id: DeviceId,
     /// 12 lower-case hex digits.
     pub mac: String,
     pub imp_type: String,
+    pub name: String,
+    pub account: Option<AccountId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +317,8 @@ pub struct Device {
     pub id: DeviceId,
     pub mac: String,
     pub imp_type: String,
+    pub name: String,
+    pub account: Option<AccountId>,
     /// The agent's URL; requests to it reach the device's agent.
     pub agent_url: String,
     pub group: Option<GroupId>,
@@ -181,19 +326,23 @@ pub struct Device {
     pub blessed: bool,
     /// The fixture whose BlinkUp enrolled this device, if any.
     pub fixture: Option<DeviceId>,
+    /// When it last enrolled by factory BlinkUp.
+    pub enrolled_at: Option<SimTime>,
 }
 
 impl Device {
+    /// The agent's id: the last part of its URL.
+    pub fn agent_id(&self) -> &str {
+        self.agent_url.rsplit('/').next().unwrap_or_default()
+    }
+
     /// The `imp_id` a blessing webhook reports: derived from the MAC, not equal to it.
     pub fn imp_id(&self) -> String {
-        // FNV-1a over the MAC, so the value is stable and unlike the MAC itself.
-        let hash =
-            self.mac.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        format!("{hash:016x}")
+        format!("{:016x}", super::rules::digest(&self.mac))
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum WebhookEvent {
     Blessing,
     Blinkup,
@@ -208,6 +357,10 @@ impl WebhookEvent {
             WebhookEvent::Deployment => "deployment",
         }
     }
+
+    pub fn from_name(name: &str) -> Option<WebhookEvent> {
+        [WebhookEvent::Blessing, WebhookEvent::Blinkup, WebhookEvent::Deployment].into_iter().find(|e| e.name() == name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,14 +372,21 @@ pub struct Webhook {
     pub content_type: ContentType,
 }
 
+/// A change to a webhook; `None` leaves an attribute as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebhookChanges {
+    pub url: Option<String>,
+    pub content_type: Option<ContentType>,
+}
+
 /// Something that happened in the cloud, at a simulated time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloudEvent {
     pub at: SimTime,
     pub what: Happening,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Happening {
     Assigned {
         device: DeviceId,
@@ -274,7 +434,7 @@ pub enum Happening {
 }
 
 /// The kinds of log line impCentral shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LogKind {
     ServerLog,
     ServerError,
@@ -292,6 +452,12 @@ impl LogKind {
             LogKind::AgentError => "agent.error",
             LogKind::Status => "status",
         }
+    }
+
+    pub fn from_name(name: &str) -> Option<LogKind> {
+        [LogKind::ServerLog, LogKind::ServerError, LogKind::AgentLog, LogKind::AgentError, LogKind::Status]
+            .into_iter()
+            .find(|k| k.name() == name)
     }
 }
 

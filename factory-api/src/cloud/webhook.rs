@@ -21,6 +21,11 @@ impl ContentType {
         }
     }
 
+    /// The content type whose `mime` is `mime`.
+    pub fn from_mime(mime: &str) -> Option<ContentType> {
+        [ContentType::Json, ContentType::Form].into_iter().find(|c| c.mime() == mime)
+    }
+
     /// The request body for `fields`, in their order.
     pub fn body(self, fields: &[(String, String)]) -> Vec<u8> {
         match self {

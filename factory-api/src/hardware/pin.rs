@@ -77,6 +77,8 @@ pub struct Pin {
     /// pins; every other imp's float).
     unconfigured_drive: Option<f32>,
     trace: Vec<LevelChange>,
+    /// Keep only about this many of the latest changes (`None`: all of them).
+    trace_limit: Option<usize>,
 }
 
 impl Pin {
@@ -89,6 +91,7 @@ impl Pin {
             stuck: None,
             unconfigured_drive: None,
             trace: Vec::new(),
+            trace_limit: None,
         }
     }
 
@@ -174,9 +177,17 @@ impl Pin {
         self.record(now);
     }
 
-    /// Every change of the wire level since the pin was first configured or driven.
+    /// Every change of the wire level since the pin was first configured or driven
+    /// (the latest ones only, under a trace limit).
     pub fn trace(&self) -> &[LevelChange] {
         &self.trace
+    }
+
+    /// Keeps at least the latest `keep` changes and at most twice as many: a pin that
+    /// works for days (a fixture's BlinkUp LED flashes hundreds of levels per unit)
+    /// then costs the same memory on the thousandth unit as on the first.
+    pub fn limit_trace(&mut self, keep: usize) {
+        self.trace_limit = Some(keep);
     }
 
     /// The level on the wire at `at` (not after now), from the trace.
@@ -193,6 +204,9 @@ impl Pin {
         if self.trace.last().is_none_or(|last| last.level != level) {
             // The trace is the host's record, not the firmware's memory.
             impish_vm::memory::unmetered(|| self.trace.push(LevelChange { at, level }));
+            if let Some(keep) = self.trace_limit.filter(|&keep| self.trace.len() > 2 * keep.max(1)) {
+                self.trace.drain(..self.trace.len() - keep);
+            }
         }
     }
 }
@@ -217,6 +231,21 @@ mod tests {
         assert_eq!(levels, vec![(0.0, 0.0), (1.0, 1.0), (2.0, 0.0)]);
         assert_eq!((led.level_at(secs(0.5)), led.level_at(secs(1.0)), led.level_at(secs(9.0))), (0.0, 1.0, 0.0));
         assert_eq!(led.read(), Ok(Reading::Digital(0)));
+    }
+
+    #[test]
+    fn a_limited_trace_keeps_the_latest_changes() {
+        let mut led = Pin::new("pinM");
+        led.limit_trace(3);
+        led.configure(PinMode::DigitalOut(Drive::PushPull), Some(0.0), secs(0.0));
+        for i in 1..100u16 {
+            led.write(f32::from(i % 2), secs(f32::from(i))).expect("write");
+            assert!(led.trace().len() <= 6);
+        }
+        let last = led.trace().last().map(|c| (c.at.as_secs_f32(), c.level));
+        assert_eq!(last, Some((99.0, 1.0)));
+        assert!(led.trace().len() >= 3);
+        assert_eq!(led.level_at(secs(98.5)), 0.0, "recent levels are still known");
     }
 
     #[test]

@@ -144,7 +144,7 @@ impl Shared {
 
     /// `device.isconnected()` on the agent.
     pub fn device_visible(&self) -> bool {
-        self.connection.state == State::Connected
+        self.connection.state == State::Connected && !self.agent_detached
     }
 
     /// A call that needs the server (`server.log`, `agent.send`, `server.bless`...):
@@ -175,11 +175,47 @@ impl Shared {
             return;
         }
         self.connection.state = State::Connected;
+        self.came_back();
         if self.device_online {
             self.announce(true);
         }
         self.release_held();
         self.rearm_idle();
+    }
+
+    /// How long the agent outlives its device: 24 h for a DUT's factory agent, 30 days
+    /// for any other ("Agents have a 30-day lifespan when their device is offline").
+    pub fn agent_lifetime(&self) -> Duration {
+        match self.role {
+            super::identity::Role::Dut { .. } => self.agent_lifetimes.0,
+            _ => self.agent_lifetimes.1,
+        }
+    }
+
+    /// The device stops talking to the server (lost, disconnected, asleep): its agent
+    /// stops if the device stays away for the agent's lifetime.
+    fn went_quiet(&mut self) {
+        if self.quiet_since.is_some() {
+            return;
+        }
+        let now = self.now();
+        let generation = self.sides[Side::Agent.index()].generation;
+        let at = now + self.agent_lifetime();
+        let timer = self.scheduler.at(at, Event::AgentStops { generation, quiet_since: Some(now) });
+        self.quiet_since = Some((now, timer));
+    }
+
+    /// The device talks to the server again: an agent that stopped meanwhile restarts
+    /// (at the same URL, its `server.save` data kept).
+    pub fn came_back(&mut self) {
+        if let Some((_, timer)) = self.quiet_since.take() {
+            self.scheduler.cancel(timer);
+        }
+        if std::mem::take(&mut self.agent_asleep) {
+            let generation = self.sides[Side::Agent.index()].generation;
+            let reason = super::wake::POWER_ON;
+            self.scheduler.after(0.0, Event::Boot { side: Side::Agent, generation, reason });
+        }
     }
 
     /// The device lost (or dropped) its connection: `unexpected` when the network
@@ -190,6 +226,7 @@ impl Shared {
         }
         let now = self.now();
         self.connection.state = if unexpected { State::Lost { since: now } } else { State::Off };
+        self.went_quiet();
         if self.device_online {
             self.announce(false);
         }

@@ -74,6 +74,10 @@ impl Imp {
         if matches!(event, Event::Message { to: Side::Device, .. }) && !self.device_connected() {
             return;
         }
+        // An agent its device left behind hears nothing more from it.
+        if matches!(event, Event::Message { .. } | Event::DeviceLink { .. }) && self.shared.borrow().agent_detached {
+            return;
+        }
         let Some(event) = self.shared.borrow_mut().hold(event) else { return };
         match event {
             Event::Boot { side, generation, reason } if self.is_current(side, generation) => self.boot(side, reason),
@@ -162,7 +166,10 @@ impl Imp {
                     self.call(Side::Device, f, &[list]);
                 }
             }
-            Event::SamplerBuffer { .. } | Event::Usb { .. } => {}
+            Event::AgentStops { generation, quiet_since } if self.is_current(Side::Agent, generation) => {
+                self.stop_agent(quiet_since)
+            }
+            Event::SamplerBuffer { .. } | Event::Usb { .. } | Event::AgentStops { .. } => {}
             Event::ConnectTimeout { callback } => {
                 let mut shared = self.shared.borrow_mut();
                 let expired = shared.connection.pending_connect.filter(|p| p.callback == callback);

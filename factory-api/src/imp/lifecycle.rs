@@ -6,11 +6,12 @@ use super::*;
 
 impl Imp {
     /// A fresh VM for `side` with the standard library and the imp API, and its
-    /// compiled (pinned) main function.
-    pub(super) fn start(&self, side: Side) -> Result<Running, Error> {
-        let firmware = self.firmware[side.index()]
-            .clone()
-            .unwrap_or_else(|| Firmware { name: "agent_code".into(), source: String::new() });
+    /// compiled (pinned) main function; none for a side with no code (a device in no
+    /// group, an agent-less group), whose Squirrel would do nothing.
+    pub(super) fn start(&self, side: Side) -> Result<Option<Running>, Error> {
+        let Some(firmware) = self.firmware[side.index()].clone().filter(|f| !f.source.trim().is_empty()) else {
+            return Ok(None);
+        };
         let mut vm = Vm::new(Profile::Imp);
         impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone(), side)));
         bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
@@ -26,7 +27,7 @@ impl Imp {
         }
         let main = vm.compile(&firmware.source, &firmware.name)?;
         vm.pin(main);
-        Ok(Running { vm, main: Some(main) })
+        Ok(Some(Running { vm, main: Some(main) }))
     }
 
     /// The outside world's network changes. A device that lost it reconnects when it
@@ -132,38 +133,86 @@ impl Imp {
 
     /// The cloud moved the device: both VMs stop (their timers and handlers with them)
     /// and restart into the new code, and the device reconnects for its configparams.
+    ///
+    /// A group that gives the device no agent (production, until an end user activates
+    /// the unit) leaves the old agent running, cut off from the device, until its
+    /// lifetime without its device is over: 24 h for a DUT's factory agent.
     pub(super) fn reload(&mut self, reload: Reload) {
         self.keep_nv();
-        self.firmware = [Some(reload.device), Some(reload.agent)];
-        self.running = [None, None];
+        let restarted: &[Side] = match reload.agent {
+            Some(agent) => {
+                self.firmware = [Some(reload.device), Some(agent)];
+                self.running = [None, None];
+                self.shared.borrow_mut().agent_detached = false;
+                &[Side::Device, Side::Agent]
+            }
+            None => {
+                self.firmware[Side::Device.index()] = Some(reload.device);
+                self.running[Side::Device.index()] = None;
+                self.detach_agent();
+                &[Side::Device]
+            }
+        };
         let mut shared = self.shared.borrow_mut();
         shared.role = reload.role;
         shared.device_online = false;
         shared.connection.held = None;
         if shared.connection.state == State::Asleep {
             shared.connection.state = State::Connected;
+            shared.came_back();
             if let Some(timer) = shared.sleep_wake.take() {
                 shared.scheduler.cancel(timer);
             }
         }
-        for side in [Side::Device, Side::Agent] {
+        for &side in restarted {
             let state = shared.side(side);
             state.generation += 1;
             state.idle = false;
         }
         shared.rearm_idle();
         shared.log(LogKind::Status, "Restarting into new code".into());
-        for side in [Side::Agent, Side::Device] {
+        for &side in restarted.iter().rev() {
             let generation = shared.sides[side.index()].generation;
             shared.scheduler.after(0.0, Event::Boot { side, generation, reason: reload.reason });
         }
+    }
+
+    /// The device leaves its agent behind: the agent hears nothing more from it and
+    /// stops when its lifetime without the device (by its role) is over.
+    fn detach_agent(&mut self) {
+        let mut shared = self.shared.borrow_mut();
+        if shared.agent_detached || self.running[Side::Agent.index()].is_none() {
+            return;
+        }
+        shared.agent_detached = true;
+        let generation = shared.sides[Side::Agent.index()].generation;
+        let at = shared.now() + shared.agent_lifetime();
+        shared.scheduler.at(at, Event::AgentStops { generation, quiet_since: None });
+    }
+
+    /// The agent's lifetime without its device is over: its Squirrel stops, with its
+    /// timers and handlers; if its device was only away, it restarts when it is back.
+    pub(super) fn stop_agent(&mut self, quiet_since: Option<SimTime>) {
+        let mut shared = self.shared.borrow_mut();
+        if self.running[Side::Agent.index()].is_none()
+            || (quiet_since.is_some() && shared.quiet_since.map(|(since, _)| since) != quiet_since)
+        {
+            return;
+        }
+        self.running[Side::Agent.index()] = None;
+        shared.agent_asleep = quiet_since.is_some();
+        let state = shared.side(Side::Agent);
+        state.generation += 1;
+        state.idle = false;
+        shared.rearm_idle();
+        shared.log(LogKind::Status, "Agent stopped: its device has been gone for its lifetime".into());
     }
 
     /// Starts (or restarts) a side's Squirrel and runs its main function.
     pub(super) fn boot(&mut self, side: Side, reason: i32) {
         if self.running[side.index()].as_ref().is_none_or(|r| r.main.is_none()) {
             match self.start(side) {
-                Ok(running) => self.running[side.index()] = Some(running),
+                Ok(running) => self.running[side.index()] = running,
                 Err(e) => return self.uncaught(side, e),
             }
         }
@@ -180,7 +229,9 @@ impl Imp {
                 if shared.connection.state == State::Asleep {
                     shared.sleep_wake = None;
                     shared.connection.state = State::Connected;
-                    if !shared.connection.link_up(now) {
+                    if shared.connection.link_up(now) {
+                        shared.came_back();
+                    } else {
                         shared.disconnected(true);
                     }
                     shared.rearm_idle();

@@ -95,6 +95,18 @@ pub struct Firmware {
     pub source: String,
 }
 
+impl Firmware {
+    /// The source as it can be compiled under any other name (deployed to a device
+    /// group, written to a file): headed by a `#line` marker naming its file, as Builder
+    /// writes them, unless it already starts with one or is empty.
+    pub fn marked_source(&self) -> String {
+        match self.source.is_empty() || self.source.starts_with("#line") {
+            true => self.source.clone(),
+            false => format!("#line 1 \"{}\"\n{}", self.name.replace('"', "\\\""), self.source),
+        }
+    }
+}
+
 pub struct ImpConfig {
     pub device: Firmware,
     pub agent: Option<Firmware>,
@@ -110,6 +122,10 @@ pub struct ImpConfig {
     /// How many instructions one event may run before it is stopped with an error
     /// (as an uncaught error: logged, and the device restarts); `None`: no limit.
     pub instruction_budget: Option<u64>,
+    /// How long after the agent the device boots: zero for a power-on (the agent is
+    /// already up in the cloud), some seconds after a deploy, when the device downloads
+    /// the new code and restarts while the agent restarts at once.
+    pub device_boot_delay: Duration,
 }
 
 /// See [`ImpConfig::setup_vm`].
@@ -126,6 +142,7 @@ impl ImpConfig {
             pace: Pace::Virtual,
             setup_vm: None,
             instruction_budget: Some(DEFAULT_INSTRUCTION_BUDGET),
+            device_boot_delay: Duration::ZERO,
         }
     }
 }
@@ -188,7 +205,15 @@ impl Imp {
             wifi_scanning: false,
             usb_enabled: false,
             saved: None,
+            agent_detached: false,
+            quiet_since: None,
+            agent_asleep: false,
+            agent_lifetimes: {
+                let timing = crate::timing::FactoryTiming::default();
+                (timing.dut_agent_lifetime, timing.agent_lifetime)
+            },
         };
+        let device_boot_delay = config.device_boot_delay.as_secs_f64();
         let mut imp = Imp {
             shared: Rc::new(RefCell::new(shared)),
             firmware: [Some(config.device), config.agent],
@@ -199,11 +224,12 @@ impl Imp {
         };
         for side in [Side::Agent, Side::Device] {
             if imp.firmware[side.index()].is_some() {
-                imp.running[side.index()] = Some(imp.start(side)?);
+                imp.running[side.index()] = imp.start(side)?;
+                let delay = if side == Side::Device { device_boot_delay } else { 0.0 };
                 imp.shared
                     .borrow_mut()
                     .scheduler
-                    .after(0.0, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
+                    .after(delay, Event::Boot { side, generation: 0, reason: wake::POWER_ON });
             }
         }
         imp.shared.borrow_mut().rearm_idle();
@@ -309,6 +335,18 @@ impl Imp {
 
     pub(crate) fn http_client(&self) -> Rc<RefCell<dyn HttpClient>> {
         self.shared.borrow().http_client.clone()
+    }
+
+    /// How long the agent outlives its device when it goes quiet: a DUT's factory
+    /// agent (`dut`), any other agent (`other`).
+    pub(crate) fn set_agent_lifetimes(&mut self, dut: Duration, other: Duration) {
+        self.shared.borrow_mut().agent_lifetimes = (dut, other);
+    }
+
+    /// Whether the agent's Squirrel runs: it has code, and its lifetime without its
+    /// device is not over.
+    pub fn agent_running(&self) -> bool {
+        self.running[Side::Agent.index()].is_some()
     }
 
     /// How long a factory BlinkUp from this imp flashes.

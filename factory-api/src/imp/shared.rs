@@ -146,6 +146,13 @@ pub(crate) enum Event {
     WifiScan {
         generation: u32,
     },
+    /// The agent's lifetime without its device is over: it stops. `quiet_since`: the
+    /// device went offline then (it stops only if the device has not come back since);
+    /// `None`: the device left it for good (a group with no agent).
+    AgentStops {
+        generation: u32,
+        quiet_since: Option<SimTime>,
+    },
 }
 
 impl Event {
@@ -162,9 +169,11 @@ impl Event {
             | Event::SamplerBuffer { .. }
             | Event::Usb { .. }
             | Event::WifiScan { .. } => Some(Side::Device),
-            Event::Request { .. } | Event::Response { .. } | Event::HttpTimeout { .. } | Event::DeviceLink { .. } => {
-                Some(Side::Agent)
-            }
+            Event::Request { .. }
+            | Event::Response { .. }
+            | Event::HttpTimeout { .. }
+            | Event::DeviceLink { .. }
+            | Event::AgentStops { .. } => Some(Side::Agent),
             Event::Input(_) | Event::Idle | Event::Reload(_) | Event::Link { .. } | Event::GiveUp { .. } => None,
         }
     }
@@ -204,7 +213,9 @@ pub enum Requester {
 /// New firmware and role, as the cloud assigns them.
 pub(crate) struct Reload {
     pub device: Firmware,
-    pub agent: Firmware,
+    /// `None`: the new group gives the device no agent (a blessed unit has none until
+    /// an end user activates it); the old agent lives out its lifetime without it.
+    pub agent: Option<Firmware>,
     pub role: Role,
     pub reason: i32,
 }
@@ -290,6 +301,16 @@ pub(crate) struct Shared {
     pub usb_enabled: bool,
     /// The agent's `server.save` table.
     pub saved: Option<Saved>,
+    /// The device moved to a group that gives it no agent: the agent it had runs on
+    /// until its lifetime is over, but hears nothing from the device.
+    pub agent_detached: bool,
+    /// How long an agent outlives its device: a DUT's (`.0`), any other's (`.1`).
+    pub agent_lifetimes: (Duration, Duration),
+    /// When the device stopped talking to the server, while it stays away, and the
+    /// timer that stops its agent if it stays away for the agent's lifetime.
+    pub quiet_since: Option<(SimTime, TimerHandle)>,
+    /// The agent stopped while its device was away: it restarts when the device is back.
+    pub agent_asleep: bool,
 }
 
 impl Shared {

@@ -10,10 +10,12 @@
 //! compiled here, once, so a compile error names the firmware file and its line before
 //! any unit is built.
 
+use crate::builder::{BuilderError, Options, Preprocessor};
 use crate::cloud::{ContentType, WebhookEvent};
 use crate::imp::board::Board;
 use crate::imp::identity::ImpType;
 use crate::imp::Firmware;
+use crate::timing::FactoryTiming;
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::ops::Range;
@@ -58,6 +60,8 @@ pub struct LineDescription {
     pub population: Vec<Fault>,
     pub cloud: CloudFaults,
     pub webhooks: Vec<WebhookSpec>,
+    /// How long the factory's steps take (`[timing]`).
+    pub timing: FactoryTiming,
 }
 
 /// Device and agent firmware, named by their files.
@@ -252,6 +256,42 @@ struct RawLine {
     cloud: CloudFaults,
     #[serde(default, rename = "webhook")]
     webhooks: Vec<RawWebhook>,
+    #[serde(default)]
+    timing: RawTiming,
+}
+
+/// `[timing]`: the factory's delays in seconds, each stretched at random by up to
+/// `jitter` of itself; absent keys keep `FactoryTiming`'s defaults.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTiming {
+    token: Option<Seconds>,
+    connect: Option<Seconds>,
+    enrol: Option<Seconds>,
+    download: Option<Seconds>,
+    bless: Option<Seconds>,
+    application_restart: Option<Seconds>,
+    jitter: Option<Fraction>,
+    dut_agent_lifetime: Option<Seconds>,
+    agent_lifetime: Option<Seconds>,
+}
+
+impl RawTiming {
+    fn timing(&self) -> FactoryTiming {
+        let d = FactoryTiming::default();
+        let or = |value: Option<Seconds>, default| value.map_or(default, |s| s.0);
+        FactoryTiming {
+            token: or(self.token, d.token),
+            connect: or(self.connect, d.connect),
+            enrol: or(self.enrol, d.enrol),
+            download: or(self.download, d.download),
+            bless: or(self.bless, d.bless),
+            application_restart: or(self.application_restart, d.application_restart),
+            jitter: self.jitter.map_or(d.jitter, |f| f.0),
+            dut_agent_lifetime: or(self.dut_agent_lifetime, d.dut_agent_lifetime),
+            agent_lifetime: or(self.agent_lifetime, d.agent_lifetime),
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -365,9 +405,15 @@ fn read(path: &Path) -> Result<(String, String), LineError> {
 
 /// Reads, checks and loads a line file.
 pub fn load(path: &Path) -> Result<LineDescription, LineError> {
+    load_with_libraries(path, &[])
+}
+
+/// [`load`], with library folders searched first for the firmware's `#require`s and
+/// `github:` checkouts (`impish line --lib`).
+pub fn load_with_libraries(path: &Path, libs: &[PathBuf]) -> Result<LineDescription, LineError> {
     let (file, text) = read(path)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse(&text, &file, &base)
+    parse_with_libraries(&text, &file, &base, libs)
 }
 
 /// A board file (`impish run --board FILE`): one imp's hardware, as the `[board]` table
@@ -386,14 +432,18 @@ pub fn load_board(path: &Path) -> Result<BoardSpec, LineError> {
 
 /// Checks a board file's `text`.
 pub fn parse_board(text: &str, file: &str) -> Result<BoardSpec, LineError> {
-    let here = Locator { file, text, base: Path::new("") };
+    let here = Locator { file, text, base: Path::new(""), libs: &[] };
     let raw: RawBoardFile = here.toml(text)?;
     board_spec(&here, &raw.board).map(|(spec, _)| spec)
 }
 
 /// Checks and loads a line file's `text`; firmware paths are relative to `base`.
 pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, LineError> {
-    let here = Locator { file, text, base };
+    parse_with_libraries(text, file, base, &[])
+}
+
+fn parse_with_libraries(text: &str, file: &str, base: &Path, libs: &[PathBuf]) -> Result<LineDescription, LineError> {
+    let here = Locator { file, text, base, libs };
     let raw: RawLine = here.toml(text)?;
     if raw.stages.get_ref().is_empty() {
         return Err(here.error(raw.stages.span(), "a line needs at least one [[stage]]".into()));
@@ -455,6 +505,7 @@ pub fn parse(text: &str, file: &str, base: &Path) -> Result<LineDescription, Lin
         population,
         cloud: raw.cloud,
         webhooks,
+        timing: raw.timing.timing(),
     })
 }
 
@@ -539,6 +590,8 @@ struct Locator<'a> {
     file: &'a str,
     text: &'a str,
     base: &'a Path,
+    /// Library folders for the firmware, before the line file's folder's `libs`.
+    libs: &'a [PathBuf],
 }
 
 impl Locator<'_> {
@@ -573,15 +626,20 @@ impl Locator<'_> {
         Ok(Code { device, agent })
     }
 
+    /// A firmware file through Builder, as every command reads firmware (the line file's
+    /// folder is Builder's working directory), then compiled to find its errors now.
     fn firmware(&self, path: &Spanned<String>) -> Result<Firmware, LineError> {
         let full: PathBuf = self.base.join(path.get_ref());
-        let name = full.display().to_string();
-        let source = std::fs::read(&full)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .map_err(|e| self.error(path.span(), format!("cannot read firmware {name}: {e}")))?;
+        let preprocessor = Preprocessor::new(Options::project(self.base, self.libs));
+        let (firmware, _) = preprocessor.firmware(&full).map_err(|e| match e {
+            BuilderError::EntryNotFound { .. } | BuilderError::Read { line: 0, .. } => {
+                self.error(path.span(), format!("cannot read firmware {}: {e}", full.display()))
+            }
+            e => LineError::Firmware(e.to_string()),
+        })?;
         let mut vm = impish_vm::Vm::new(impish_vm::Profile::Imp);
-        vm.compile(&source, &name).map_err(|e| LineError::Firmware(e.to_string()))?;
-        Ok(Firmware { name, source })
+        vm.compile(&firmware.source, &firmware.name).map_err(|e| LineError::Firmware(e.to_string()))?;
+        Ok(firmware)
     }
 
     fn fault(&self, raw: &Spanned<RawFault>, board: &BoardSpec, check: &Board) -> Result<Fault, LineError> {
@@ -671,6 +729,20 @@ device = "app.device.nut"
         assert_eq!(line.stages[0].button, "pinC");
         assert_eq!(line.operator.swap, Seconds::from_secs(3.0));
         assert!(line.stages[0].dut.agent.source.is_empty());
+    }
+
+    #[test]
+    fn timing_keys_override_the_defaults_and_are_checked() {
+        let text = format!("{FIRMWARE}\n[timing]\nconnect = 7.5\njitter = 0.1\ndut_agent_lifetime = 3600\n");
+        let timing = parse(&text, "line.toml", &folder()).expect("line").timing;
+        let default = FactoryTiming::default();
+        assert_eq!(timing.connect, Duration::from_millis(7500));
+        assert_eq!((timing.jitter, timing.dut_agent_lifetime), (0.1, Duration::from_secs(3600)));
+        assert_eq!((timing.enrol, timing.application_restart), (default.enrol, Duration::from_secs(2)));
+        assert!(
+            error(&format!("{FIRMWARE}\n[timing]\nconect = 1\n")).starts_with("line.toml:12: unknown field `conect`")
+        );
+        assert!(error(&format!("{FIRMWARE}\n[timing]\njitter = 2\n")).starts_with("line.toml:12: 2 is not a fraction"));
     }
 
     #[test]

@@ -16,6 +16,6 @@ pub mod problems;
 pub mod report;
 pub mod runner;
 
-pub use description::{load, LineDescription, LineError};
+pub use description::{load, load_with_libraries, LineDescription, LineError};
 pub use report::Report;
-pub use runner::{run, Progress};
+pub use runner::{run, run_on, KeptCloud, Progress};

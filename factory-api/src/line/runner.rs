@@ -7,8 +7,8 @@
 //! it, blesses it (or not) and reports to the fixture. Everything goes through the
 //! `World` and its `CloudBackend`; the runner only watches the world's milestones to
 //! know when the operator moves on:
-//! - a press that does not start a BlinkUp (the fixture ignores it while it throttles)
-//!   is repeated after `retry_after`, up to `presses` times;
+//! - a press that does not get a BlinkUp to the unit (the fixture ignores it while it
+//!   throttles) is repeated after `retry_after`, up to `presses` times;
 //! - a stage is over when the unit's agent has reported to the fixture's agent and its
 //!   bless request, if it made one, has been answered; a blessed unit is watched until
 //!   it has restarted into the application firmware;
@@ -26,7 +26,8 @@ use super::report::{
     Verdict, WebhookReport,
 };
 use crate::cloud::{
-    CloudBackend, Code, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud, NewGroup, SimTime, WebhookEvent,
+    CloudBackend, CloudError, Code, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud, NewAccount,
+    NewGroup, SimTime, WebhookEvent,
 };
 use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
@@ -49,6 +50,9 @@ const BOUNCE: Duration = Duration::from_millis(5);
 const DROP_AFTER_ENROLMENT: Duration = Duration::ZERO;
 /// How long webhook deliveries may take when the line POSTs them.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// A fixture works the whole line, flashing hundreds of BlinkUp levels per unit: its
+/// pins keep only their latest changes, so a long line costs no more memory per unit.
+const FIXTURE_TRACE: usize = 4096;
 
 /// How far the line has got, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,11 +62,42 @@ pub struct Progress {
     pub blessed: usize,
 }
 
-/// Runs the whole line and reports on it; `progress` hears after every unit.
+/// A kept cloud a line runs against (`impish line --cloud`): the fixture already in its
+/// factory group runs that group's deployment, DUTs enrol into the group's DUT target
+/// and are blessed into its production target, running those groups' deployments.
+pub struct KeptCloud {
+    pub cloud: Box<dyn CloudBackend>,
+    pub factory: GroupId,
+}
+
+/// Runs the whole line on a cloud of its own and reports on it; `progress` hears after
+/// every unit.
 pub fn run(line: &LineDescription, progress: &mut dyn FnMut(Progress)) -> Result<Report, LineError> {
+    run_on(line, None, progress)
+}
+
+/// Runs the whole line, on `kept` if given (the line's one stage then takes its firmware
+/// from the cloud's deployments, and its injected bless failures are not injected).
+pub fn run_on(
+    line: &LineDescription,
+    kept: Option<KeptCloud>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, LineError> {
     let started = Instant::now();
-    let plans = population::plan(line).map_err(|message| LineError::Population { file: line.file.clone(), message })?;
-    let mut floor = Floor::set_up(line, &plans).map_err(|e| LineError::SetUp(e.to_string()))?;
+    let mut plans =
+        population::plan(line).map_err(|message| LineError::Population { file: line.file.clone(), message })?;
+    let floor = match kept {
+        None => Floor::set_up(line, &plans),
+        Some(_) if line.stages.len() != 1 => {
+            return Err(LineError::SetUp(format!("a line against a cloud has one stage, not {}", line.stages.len())))
+        }
+        Some(kept) => {
+            // A kept cloud serves every bless request: no unit is planned to see one fail.
+            plans.iter_mut().for_each(|plan| plan.bless_fails = false);
+            Floor::set_up_on(line, kept)
+        }
+    };
+    let mut floor = floor.map_err(|e| LineError::SetUp(e.to_string()))?;
     let mut units = Vec::with_capacity(plans.len());
     let mut blessed = 0;
     for (index, plan) in plans.iter().enumerate() {
@@ -77,9 +112,9 @@ pub fn run(line: &LineDescription, progress: &mut dyn FnMut(Progress)) -> Result
     Ok(floor.report(units, &plans, started))
 }
 
-/// The unit unit `index` is: its identity.
-fn unit_identity(imp_type: ImpType, index: usize) -> Identity {
-    Identity::from_mac(imp_type, UNIT_MAC + index as u64 + 1)
+/// The unit unit `index` is: its identity, its MAC counted from `first_mac`.
+fn unit_identity(imp_type: ImpType, first_mac: u64, index: usize) -> Identity {
+    Identity::from_mac(imp_type, first_mac + index as u64 + 1)
 }
 
 /// A stage's station: its fixture.
@@ -93,20 +128,18 @@ struct Floor<'a> {
     world: World,
     stations: Vec<Station>,
     production: GroupId,
+    /// Whether blessed units restart into the production group's firmware.
+    load_code_after_blessing: bool,
+    /// Units' MACs count from here.
+    unit_mac: u64,
     /// What the line did wrong beyond single units (a fixture that ignores its button).
     problems: Vec<String>,
 }
 
-/// The firmware as deployed, headed by a `#line` marker (as Builder writes them) so
-/// errors name its file, not the device group.
+/// The firmware as deployed, headed by a `#line` marker so errors name its file, not the
+/// device group.
 fn code(code: &super::description::Code) -> Code {
-    let marked = |firmware: &crate::imp::Firmware| -> std::rc::Rc<str> {
-        match firmware.source.is_empty() || firmware.source.starts_with("#line") {
-            true => firmware.source.as_str().into(),
-            false => format!("#line 1 \"{}\"\n{}", firmware.name.replace('"', "\\\""), firmware.source).into(),
-        }
-    };
-    Code { device: marked(&code.device), agent: marked(&code.agent) }
+    Code { device: code.device.marked_source().into(), agent: code.agent.marked_source().into() }
 }
 
 fn ms(at: SimTime) -> Millis {
@@ -115,10 +148,11 @@ fn ms(at: SimTime) -> Millis {
 
 impl<'a> Floor<'a> {
     fn set_up(line: &'a LineDescription, plans: &[UnitPlan]) -> Result<Floor<'a>, WorldError> {
-        let mut cloud = MemoryCloud::new(UNBOND_KEY);
+        let mut cloud = MemoryCloud::new();
+        let account = cloud.create_account(NewAccount::new("line", UNBOND_KEY))?;
         for (index, plan) in plans.iter().enumerate() {
             if plan.bless_fails {
-                cloud.fail_next_bless(&DeviceId::new(&unit_identity(line.board.imp_type, index).device_id));
+                cloud.fail_next_bless(&DeviceId::new(&unit_identity(line.board.imp_type, UNIT_MAC, index).device_id));
             }
         }
         if line.cloud.deliver_webhooks {
@@ -129,34 +163,69 @@ impl<'a> Floor<'a> {
             false => (GroupType::Factory, GroupType::Dut, GroupType::Production),
         };
         let t0 = SimTime::ZERO;
-        let product = cloud.create_product(&line.product)?;
+        let product = cloud.create_product(account, &line.product)?;
         let production = NewGroup {
             load_code_after_blessing: line.load_code_after_blessing,
             ..NewGroup::new(product, "production", production_kind)
         };
         let production = cloud.create_group(production)?;
-        cloud.deploy(production, code(&line.application), t0)?;
+        cloud.deploy(production, code(&line.application).into(), t0)?;
         let mut factories = Vec::new();
         for stage in &line.stages {
             let factory =
                 cloud.create_group(NewGroup::new(product, &format!("{} fixtures", stage.name), factory_kind))?;
             let dut = cloud.create_group(NewGroup::new(product, &format!("{} DUTs", stage.name), dut_kind))?;
             cloud.set_targets(factory, dut, production)?;
-            cloud.deploy(factory, code(&stage.fixture), t0)?;
-            cloud.deploy(dut, code(&stage.dut), t0)?;
+            cloud.deploy(factory, code(&stage.fixture).into(), t0)?;
+            cloud.deploy(dut, code(&stage.dut).into(), t0)?;
             factories.push(factory);
         }
         for hook in &line.webhooks {
             cloud.add_webhook(production, hook.event, &hook.url, hook.content_type)?;
         }
         let mut world = World::new(Box::new(cloud));
+        world.set_timing(line.timing.clone(), line.seed);
         let mut stations = Vec::new();
         for (index, (stage, factory)) in line.stages.iter().zip(factories).enumerate() {
             let identity = Identity::from_mac(ImpType::Imp005, FIXTURE_MAC + index as u64 + 1);
             let fixture = world.add_imp(&format!("fixture ({})", stage.name), identity, Some(factory))?;
+            for pin in &mut world.imp_mut(fixture).board_mut().pins {
+                pin.limit_trace(FIXTURE_TRACE);
+            }
             stations.push(Station { fixture });
         }
-        Ok(Floor { line, world, stations, production, problems: Vec::new() })
+        let load_code_after_blessing = line.load_code_after_blessing;
+        Ok(Floor {
+            line,
+            world,
+            stations,
+            production,
+            load_code_after_blessing,
+            unit_mac: UNIT_MAC,
+            problems: Vec::new(),
+        })
+    }
+
+    /// The floor of a line against a kept cloud: its factory group's first fixture is
+    /// the station; units take a random block of MACs, so runs and lines sharing the
+    /// cloud do not collide.
+    fn set_up_on(line: &'a LineDescription, kept: KeptCloud) -> Result<Floor<'a>, WorldError> {
+        let factory = kept.cloud.group(kept.factory)?;
+        let production = factory.production_target.ok_or(CloudError::MissingTarget(factory.id, "production"))?;
+        let load_code_after_blessing = kept.cloud.group(production)?.load_code_after_blessing;
+        let fixture = kept.cloud.devices_in(factory.id)?.into_iter().next();
+        let fixture = fixture.ok_or(CloudError::NotAFactoryFixture(DeviceId::new("(none in the factory group)")))?;
+        let imp_type = ImpType::from_name(&fixture.imp_type).unwrap_or(ImpType::Imp005);
+        let mac = u64::from_str_radix(&fixture.mac, 16).map_err(|_| CloudError::UnknownDevice(fixture.id.clone()))?;
+        let mut world = World::new(kept.cloud);
+        let station = world.add_imp(
+            &format!("fixture ({})", line.stages[0].name),
+            Identity::from_mac(imp_type, mac),
+            Some(factory.id),
+        )?;
+        let unit_mac = UNIT_MAC + (fastrand::u64(..0xe0_0000) & !0xfff);
+        let stations = vec![Station { fixture: station }];
+        Ok(Floor { line, world, stations, production, load_code_after_blessing, unit_mac, problems: Vec::new() })
     }
 
     /// Time passes with nothing for the operator to do.
@@ -213,7 +282,7 @@ impl<'a> Floor<'a> {
     /// One unit, built with its plan's defect, through every stage it passes.
     fn run_unit(&mut self, index: usize, plan: &UnitPlan) -> Result<UnitReport, WorldError> {
         let line = self.line;
-        let identity = unit_identity(line.board.imp_type, index);
+        let identity = unit_identity(line.board.imp_type, self.unit_mac, index);
         let device_id = identity.device_id.clone();
         let unit = self.world.add_imp(&format!("unit {}", index + 1), identity, None)?;
         let defect = plan.defect.map(|d| &line.population[d]);
@@ -303,7 +372,7 @@ impl<'a> Floor<'a> {
         let mut watch =
             Watch { events: vec![event(placed, format!("placed in the {} fixture", stage.name))], ..Watch::default() };
         let (mut presses, mut first_press) = (0, None);
-        while watch.enrolled.is_none() && presses < operator.presses.max(1) {
+        while watch.blinkup.is_none() && presses < operator.presses.max(1) {
             let wait = if presses == 0 { operator.press_after.0 } else { Duration::ZERO };
             let at = self.world.now() + wait + delays.next().unwrap_or_default();
             self.press(s, stage, at)?;
@@ -311,8 +380,12 @@ impl<'a> Floor<'a> {
             first_press.get_or_insert(at);
             presses += 1;
             let retry = at + operator.hold.0 + operator.retry_after.0;
-            self.run_until(retry, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
+            self.run_until(retry, &mut watch, (unit, fixture), |w| w.blinkup.is_some());
             self.check_button(fixture, stage);
+        }
+        if watch.blinkup.is_some() {
+            let give_up = first_press.unwrap_or(placed) + operator.give_up_after.0;
+            self.run_until(give_up, &mut watch, (unit, fixture), |w| w.enrolled.is_some());
         }
         if let Some(enrolled) = watch.enrolled {
             if drops_connection {
@@ -321,7 +394,7 @@ impl<'a> Floor<'a> {
                 watch.events.push(event(at, format!("connection drops for {:.1} s", outage.as_secs_f64())));
             }
             let give_up = first_press.unwrap_or(placed) + operator.give_up_after.0;
-            let load_code = self.line.load_code_after_blessing;
+            let load_code = self.load_code_after_blessing;
             self.run_until(give_up, &mut watch, (unit, fixture), |w| w.done_at(load_code).is_some());
             match watch.done_at(load_code) {
                 Some(done) => self.run_to(done, &mut watch, Some((unit, fixture))),
@@ -363,9 +436,10 @@ impl<'a> Floor<'a> {
         let cloud = self.world.cloud();
         let mut cloud_events = Vec::new();
         let mut webhooks = Vec::new();
-        for e in cloud.events() {
+        // The line's cloud is a memory cloud, whose reads cannot fail.
+        for e in cloud.events().unwrap_or_default() {
             cloud_events.push(CloudEventReport { at_ms: ms(e.at), what: e.what.to_string() });
-            if let Happening::Webhook { url, event, payload, delivery, .. } = &e.what {
+            if let Happening::Webhook { url, event, payload, delivery, .. } = e.what {
                 webhooks.push(WebhookReport {
                     at_ms: ms(e.at),
                     event: event.name(),
@@ -436,6 +510,7 @@ fn event(at: SimTime, what: String) -> UnitEvent {
 /// What the world did for one unit at one stage.
 #[derive(Default)]
 struct Watch {
+    blinkup: Option<SimTime>,
     enrolled: Option<SimTime>,
     bless_answer: Option<(SimTime, bool)>,
     /// What the firmware asked the cloud: `server.bless(passed, ...)`.
@@ -452,6 +527,10 @@ impl Watch {
         use crate::world::Reached as World;
         let at = milestone.at;
         let what = match milestone.what {
+            World::BlinkUpReceived { .. } => {
+                self.blinkup = Some(at);
+                "factory BlinkUp received".into()
+            }
             World::Enrolled { group, .. } => {
                 self.enrolled = Some(at);
                 format!("enrolled into \"{}\" by factory BlinkUp", name(group))

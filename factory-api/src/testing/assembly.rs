@@ -100,6 +100,8 @@ fn options(config: &TestConfig) -> Options {
     Options {
         library_dirs: config.library_dirs.clone(),
         github_cache: Some(config.github_cache.clone()),
+        // impt runs Builder in the test home.
+        working_dir: config.home.clone(),
         defines: config.builder_variables.clone(),
         ..Options::default()
     }

@@ -2,12 +2,17 @@
 //! home (or the legacy impTest `.imptest`), with impt's defaults when there is none.
 //!
 //! Keys impish does not need (`deviceGroupId`, `builderCache`, `githubConfig`, ...) are
-//! ignored, so a project configured for impt runs unchanged. Two keys are impish's own:
-//! `libraries` (folders searched for `#require`d libraries) and `githubCache` (where
-//! `@include "github:..."` sources are read from, as there is no network).
+//! ignored, so a project configured for impt runs unchanged. Four keys are impish's own:
+//! `libraries` (folders searched for `#require`d libraries and `github:` checkouts),
+//! `githubCache` (where `@include "github:..."` sources are read from, as there is no
+//! network), `impType` (the imp module the tests run on; impt takes it from the device
+//! group's devices) and `instructionBudget` (instructions one callback may run, a number
+//! or `"none"`). The legacy `.imptest` may hold `/* */` and `//` comments, as impTest's did.
 
 use super::TestError;
-use crate::builder::Value as BuilderValue;
+use crate::builder::{Value as BuilderValue, DEFAULT_GITHUB_CACHE, DEFAULT_LIBRARY_DIR};
+use crate::imp::identity::ImpType;
+use crate::imp::DEFAULT_INSTRUCTION_BUDGET;
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,11 +26,6 @@ pub const DEFAULT_TEST_FILES: [&str; 2] = ["*.test.nut", "tests/**/*.test.nut"];
 /// impt's default per-test timeout in seconds (impTest's was 10).
 pub const DEFAULT_TIMEOUT: f64 = 30.0;
 const LEGACY_DEFAULT_TIMEOUT: f64 = 10.0;
-
-/// Library folder used when it exists and nothing else is configured.
-pub const DEFAULT_LIBRARY_DIR: &str = "libs";
-/// GitHub cache folder used unless `githubCache` names another.
-pub const DEFAULT_GITHUB_CACHE: &str = ".impish";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TestConfig {
@@ -47,6 +47,10 @@ pub struct TestConfig {
     /// Folders searched for `#require`d libraries, in order.
     pub library_dirs: Vec<PathBuf>,
     pub github_cache: PathBuf,
+    /// The imp module every session runs on.
+    pub imp_type: ImpType,
+    /// Instructions one callback (or a boot) may run; `None`: no limit.
+    pub instruction_budget: Option<u64>,
 }
 
 impl TestConfig {
@@ -64,6 +68,8 @@ impl TestConfig {
             builder_variables: BTreeMap::new(),
             library_dirs: vec![home.join(DEFAULT_LIBRARY_DIR)],
             github_cache: home.join(DEFAULT_GITHUB_CACHE),
+            imp_type: ImpType::Imp005,
+            instruction_budget: Some(DEFAULT_INSTRUCTION_BUDGET),
         }
     }
 
@@ -85,7 +91,8 @@ impl TestConfig {
 
     /// Parses config text read from `path` (`legacy`: the `.imptest` format).
     pub fn parse(home: &Path, path: &Path, text: &str, legacy: bool) -> Result<TestConfig, TestError> {
-        let json: Json = serde_json::from_str(text)
+        // Comments become spaces, so error positions stay where they were.
+        let json: Json = serde_json::from_reader(json_comments::StripComments::new(text.as_bytes()))
             .map_err(|e| config_error(path, format!("line {}, column {}: {e}", e.line(), e.column())))?;
         let Json::Object(keys) = json else { return Err(config_error(path, "expected a JSON object".into())) };
         let read = Keys { keys: &keys, path };
@@ -113,6 +120,12 @@ impl TestConfig {
         if let Some(cache) = read.file("githubCache")? {
             config.github_cache = home.join(cache);
         }
+        if let Some(name) = read.file("impType")? {
+            let name = name.display().to_string();
+            config.imp_type = ImpType::from_name(&name)
+                .ok_or_else(|| read.wrong("impType", &format!("an imp type ({})", ImpType::names())))?;
+        }
+        config.instruction_budget = read.budget("instructionBudget")?.unwrap_or(config.instruction_budget);
         if let Some(variables) = read.file("builderConfig")? {
             config.builder_variables = builder_variables(&home.join(variables))?;
         }
@@ -146,6 +159,16 @@ impl Keys<'_> {
             // impt stores what `--timeout` was given, and reads it with parseFloat.
             Some(Json::String(s)) => s.trim().parse().map(Some).map_err(|_| self.wrong(key, "a number")),
             Some(_) => Err(self.wrong(key, "a number")),
+        }
+    }
+
+    /// An instruction budget: a whole number ≥ 1, or `"none"` (`Some(None)`).
+    fn budget(&self, key: &str) -> Result<Option<Option<u64>>, TestError> {
+        match self.keys.get(key) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) if s == "none" => Ok(Some(None)),
+            Some(Json::Number(n)) if n.as_u64().is_some_and(|n| n > 0) => Ok(Some(n.as_u64())),
+            Some(_) => Err(self.wrong(key, "a whole number ≥ 1 or \"none\"")),
         }
     }
 
@@ -231,6 +254,33 @@ mod tests {
         let config = parse(r#"{"agentFile": false, "tests": "*.nut", "stopOnFailure": true}"#, true).unwrap();
         assert_eq!((config.agent_file, config.test_files, config.stop_on_fail), (None, vec!["*.nut".into()], true));
         assert_eq!(config.timeout, 10.0);
+    }
+
+    #[test]
+    fn legacy_imptest_may_hold_comments() {
+        let text = "{\n  \"modelId\": \"x\" /* Test Model B */,\n  // the library\n  \"deviceFile\": \"AES.lib.nut\",\n  \"tests\": [\"*.test.nut\"] }";
+        let config = parse(text, true).unwrap();
+        assert_eq!(config.device_file, Some(PathBuf::from("AES.lib.nut")));
+        let err = parse("{ /* x */ \"timeout\": , }", true).unwrap_err().to_string();
+        assert!(err.starts_with("home/.impt.test: line 1, column 22: "), "{err}");
+    }
+
+    #[test]
+    fn imp_type_and_instruction_budget() {
+        let defaults = parse("{}", false).unwrap();
+        assert_eq!(
+            (defaults.imp_type, defaults.instruction_budget),
+            (ImpType::Imp005, Some(DEFAULT_INSTRUCTION_BUDGET))
+        );
+        let config = parse(r#"{"impType": "imp001", "instructionBudget": 2000000000}"#, false).unwrap();
+        assert_eq!((config.imp_type, config.instruction_budget), (ImpType::Imp001, Some(2_000_000_000)));
+        assert_eq!(parse(r#"{"instructionBudget": "none"}"#, false).unwrap().instruction_budget, None);
+        let err = parse(r#"{"impType": "imp999"}"#, false).unwrap_err().to_string();
+        assert!(err.starts_with("home/.impt.test: \"impType\" must be an imp type (imp001, "), "{err}");
+        for bad in ["0", "-5", "1.5", "\"lots\""] {
+            let err = parse(&format!("{{\"instructionBudget\": {bad}}}"), false).unwrap_err().to_string();
+            assert!(err.contains("a whole number ≥ 1 or \"none\""), "{err}");
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod session;
 pub mod testbench;
 
 use crate::builder::BuilderError;
+use crate::imp::identity::ImpType;
 use crate::imp::Side;
 use assembly::Bootstrap;
 use config::TestConfig;
@@ -60,6 +61,11 @@ pub struct RunOptions {
     pub library_dirs: Vec<PathBuf>,
     /// Show the imps' own log lines in the transcript (`--log`).
     pub show_log: bool,
+    /// The imp module, over the configuration's `impType` (`--type`).
+    pub imp_type: Option<ImpType>,
+    /// The per-callback instruction budget, over the configuration's `instructionBudget`
+    /// (`--instruction-budget`; `Some(None)`: no limit).
+    pub instruction_budget: Option<Option<u64>>,
 }
 
 impl RunOptions {
@@ -69,6 +75,8 @@ impl RunOptions {
             filter: Filter::all(),
             library_dirs: Vec::new(),
             show_log: false,
+            imp_type: None,
+            instruction_budget: None,
         }
     }
 }
@@ -90,6 +98,8 @@ pub fn run(options: &RunOptions) -> Result<RunReport, TestError> {
 pub fn run_with_progress(options: &RunOptions, progress: &mut dyn FnMut(Progress)) -> Result<RunReport, TestError> {
     let mut config = TestConfig::load(&options.home)?;
     config.library_dirs.splice(0..0, options.library_dirs.iter().cloned());
+    config.imp_type = options.imp_type.unwrap_or(config.imp_type);
+    config.instruction_budget = options.instruction_budget.unwrap_or(config.instruction_budget);
     let files = discovery::find(&config, &options.filter)?;
     progress(Progress::Found { config: &config, files: &files });
     let settings = SessionSettings {
@@ -97,6 +107,8 @@ pub fn run_with_progress(options: &RunOptions, progress: &mut dyn FnMut(Progress
         timeout: config.timeout,
         allow_disconnect: config.allow_disconnect,
         show_log: options.show_log,
+        imp_type: config.imp_type,
+        instruction_budget: config.instruction_budget,
     };
     let mut sessions: Vec<SessionReport> = Vec::new();
     for file in &files {

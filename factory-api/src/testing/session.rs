@@ -1,7 +1,8 @@
 //! One test session: a test file's build on a fresh imp in virtual time, followed the
 //! way impt follows a device's log stream. The runner in the tested VM reports through
-//! a native; `server.error`/`agent.error` lines and uncaught errors in the log fail the
-//! test that is running (before the session starts they are warnings, as in impt); a
+//! a native. `server.error`/`agent.error` lines are shown as test lines but fail nothing
+//! (impt's helper only prints them; before the session starts they are warnings); a
+//! device restarted by an uncaught error, a disconnection (unless allowed), or a
 //! session that goes silent longer than the timeout, or never starts, fails.
 
 use super::assembly::Build;
@@ -9,6 +10,7 @@ use super::discovery::TestFile;
 use super::results::{Counts, Line, SessionReport, Tag, TestOutcome};
 use super::testbench::{LateBoard, Testbench};
 use crate::cloud::{LogKind, SimTime};
+use crate::imp::identity::{Identity, ImpType};
 use crate::imp::{Imp, ImpConfig, Outcome, Side, VmSetup};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::{OnceCell, RefCell};
@@ -18,6 +20,14 @@ use std::time::Duration;
 
 /// How long a session may take to start (impt's watchdog).
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long after the agent the device boots in a session with agent code: impt deploys,
+/// the agent restarts at once, and the device downloads the code and restarts [U: not
+/// documented]. MessageManager's partner tests bound it: the device's handlers must be up
+/// (1.0 s after its boot) before the agent test's first message (2.5 s after the agent's),
+/// and its first message (1.5 s after boot) must come after the agent test listens (2 s):
+/// between 0.5 and 1.5 s; its configuration calls the two sides "cannot start
+/// simultaneously".
+pub const DEVICE_RESTART_AFTER_DEPLOY: Duration = Duration::from_secs(1);
 /// Silence allowed beyond the test timeout before the session counts as hung (impt's).
 const EXTRA_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -28,6 +38,9 @@ pub struct SessionSettings<'a> {
     pub allow_disconnect: bool,
     /// Show the imp's whole log (device, agent and status lines) among the test lines.
     pub show_log: bool,
+    pub imp_type: ImpType,
+    /// Instructions one callback may run; `None`: no limit.
+    pub instruction_budget: Option<u64>,
 }
 
 /// A message from the runner: impUnit's message types.
@@ -68,6 +81,9 @@ struct Follower<'a> {
     state: State,
     /// The outcome of the item that is running.
     running: Option<usize>,
+    /// The device's last runtime error while the running item ran, with its call stack:
+    /// what failed it if the device restarts.
+    device_error: Option<(String, Vec<String>)>,
 }
 
 /// Runs `build` (assembled for `file`) and reports.
@@ -76,8 +92,14 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
     let board: LateBoard = Rc::new(OnceCell::new());
     let reports: Reports = Rc::default();
     let setup = vm_setup(file.side, board.clone(), reports.clone());
-    let config =
-        ImpConfig { agent: build.agent.clone(), setup_vm: Some(setup), ..ImpConfig::new(build.device.clone()) };
+    let config = ImpConfig {
+        agent: build.agent.clone(),
+        setup_vm: Some(setup),
+        identity: Identity { imp_type: settings.imp_type, ..Identity::default() },
+        instruction_budget: settings.instruction_budget,
+        device_boot_delay: if build.agent.is_some() { DEVICE_RESTART_AFTER_DEPLOY } else { Duration::ZERO },
+        ..ImpConfig::new(build.device.clone())
+    };
     let mut imp = match Imp::new(config) {
         Ok(imp) => imp,
         Err(e) => {
@@ -116,7 +138,7 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
                     State::Ready => "The device restarted after an uncaught error before the tests started",
                     _ => "The device restarted after an uncaught error; the session ended",
                 };
-                follower.session_error(imp.now(), why.into());
+                follower.device_restarted(imp.now(), why);
             }
         }
         match stopped {
@@ -238,11 +260,25 @@ impl<'a> Follower<'a> {
             lines: Vec::new(),
             duration: SimTime::ZERO,
         };
-        Follower { report, settings, state: State::Ready, running: None }
+        Follower { report, settings, state: State::Ready, running: None, device_error: None }
     }
 
     fn line(&mut self, at: SimTime, tag: Tag, text: String) {
         self.report.lines.push(Line { at, tag, text });
+    }
+
+    /// The device restarted after an uncaught error: the running test fails with that
+    /// error and its call stack, and the session ends.
+    fn device_restarted(&mut self, at: SimTime, why: &str) {
+        if let (Some(running), Some((error, stack))) = (self.running, self.device_error.take()) {
+            let outcome = &mut self.report.outcomes[running];
+            if outcome.failure.is_none() {
+                outcome.failure = Some(error);
+                outcome.runtime_error = true;
+                outcome.stack = stack;
+            }
+        }
+        self.session_error(at, why.into());
     }
 
     /// The session cannot go on: the running test (if any) fails with `why`, and so
@@ -275,6 +311,13 @@ impl<'a> Follower<'a> {
             let line = crate::imp::log::LogLine { at, kind, message: message.clone() };
             self.report.outcomes[running].log.push(line.to_string());
         }
+        if kind == LogKind::ServerError && self.state == State::Started && self.running.is_some() {
+            // An uncaught error's call stack follows it, a line a frame.
+            match message.strip_prefix("  in ").or(message.strip_prefix("  from ")) {
+                Some(frame) => self.device_error.iter_mut().for_each(|(_, stack)| stack.push(frame.to_string())),
+                None => self.device_error = Some((format!("Device runtime error: {message}"), Vec::new())),
+            }
+        }
         if self.settings.show_log {
             let tag = match kind {
                 LogKind::ServerLog | LogKind::ServerError => Tag::Device,
@@ -284,41 +327,29 @@ impl<'a> Follower<'a> {
             let prefix = if matches!(kind, LogKind::ServerError | LogKind::AgentError) { "ERROR: " } else { "" };
             self.line(at, tag, format!("{prefix}{message}"));
         }
-        let is_error = matches!(kind, LogKind::ServerError | LogKind::AgentError);
-        // An uncaught error's call stack follows it, a line a frame: the running test's.
-        if let (true, Some(frame), State::Started, Some(running)) =
-            (is_error, message.strip_prefix("  in ").or(message.strip_prefix("  from ")), self.state, self.running)
-        {
-            let outcome = &mut self.report.outcomes[running];
-            if outcome.runtime_error {
-                outcome.stack.push(frame.to_string());
-            }
-        }
-        let what = match kind {
-            LogKind::ServerError => format!("Device runtime error: {message}"),
-            LogKind::AgentError => format!("Agent runtime error: {message}"),
+        // Runtime errors are printed, failing nothing (a device restart does, see
+        // `device_restarted`); only a disconnection fails the running test.
+        let (what, fails) = match kind {
+            LogKind::ServerError => (format!("Device runtime error: {message}"), false),
+            LogKind::AgentError => (format!("Agent runtime error: {message}"), false),
             LogKind::Status if message.contains("Device disconnected") && self.state == State::Started => {
                 if self.settings.allow_disconnect {
                     self.line(at, Tag::Info, "Disconnected (allowed by test config).".into());
                     return;
                 }
-                "Device disconnected".to_string()
+                ("Device disconnected".to_string(), true)
             }
             _ => return,
         };
         match (self.state, self.running) {
             (State::Ready, _) => self.line(at, Tag::Warning, what),
-            (State::Started, Some(running)) => {
+            (State::Started, running) => {
                 self.line(at, Tag::Test, what.clone());
-                let outcome = &mut self.report.outcomes[running];
-                if outcome.failure.is_none() {
-                    outcome.failure = Some(what);
-                    outcome.runtime_error = is_error;
+                match running {
+                    Some(running) if fails => _ = self.report.outcomes[running].failure.get_or_insert(what),
+                    None if fails => _ = self.report.error.get_or_insert(what),
+                    _ => {}
                 }
-            }
-            (State::Started, None) => {
-                self.line(at, Tag::Test, what.clone());
-                self.report.error.get_or_insert(what);
             }
             (State::Finished, _) => {}
         }
@@ -338,6 +369,7 @@ impl<'a> Follower<'a> {
             ("SESSION_START", _) => self.session_error(at, "Invalid test session state".into()),
             (_, State::Ready) => self.session_error(at, "Invalid test session state".into()),
             ("TEST_START", _) => {
+                self.device_error = None;
                 let label = report.text.unwrap_or_default();
                 let (class, method) = label.trim_end_matches("()").split_once("::").unwrap_or((&label, ""));
                 let outcome = TestOutcome {

@@ -1,0 +1,94 @@
+//! What a `--db` names, and the administration `impish cloud` does on it directly:
+//! adding accounts and devices.
+
+use crate::password;
+use crate::{PostgresCloud, SqliteCloud};
+use impish_factory::cloud::*;
+use impish_factory::imp::identity::{Identity, ImpType};
+use rand_core::{OsRng, RngCore};
+use std::path::Path;
+
+/// The store a `--db` names: `sqlite:PATH` or `postgres://...` (`postgresql://` too);
+/// fired webhooks go to `sink`, if given.
+pub fn open(db: &str, sink: Option<Box<dyn WebhookSink>>) -> Result<Box<dyn CloudBackend>, CloudError> {
+    if let Some(path) = db.strip_prefix("sqlite:") {
+        let mut cloud = SqliteCloud::open_file(Path::new(path))?;
+        if let Some(sink) = sink {
+            cloud.deliver_webhooks(sink);
+        }
+        return Ok(Box::new(cloud));
+    }
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        let mut cloud = PostgresCloud::connect(db, None)?;
+        if let Some(sink) = sink {
+            cloud.deliver_webhooks(sink);
+        }
+        return Ok(Box::new(cloud));
+    }
+    Err(CloudError::Storage(format!("--db {db:?}: expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")))
+}
+
+/// A random key (32 hex digits), for unbond keys.
+pub fn random_key() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates an account that logs in with `password`.
+pub fn add_account(
+    cloud: &mut dyn CloudBackend,
+    name: &str,
+    password: &str,
+    unbond_key: &str,
+) -> Result<AccountId, CloudError> {
+    let password_hash = password::hash(password).map_err(CloudError::Storage)?;
+    cloud.create_account(NewAccount { name: name.into(), password_hash, unbond_key: unbond_key.into() })
+}
+
+/// A new imp of `imp_type` with a random Electric Imp MAC, in `account` (as BlinkUp from
+/// the mobile app puts it there) or in none; its device id.
+pub fn add_device(
+    cloud: &mut dyn CloudBackend,
+    imp_type: ImpType,
+    name: Option<&str>,
+    account: Option<AccountId>,
+) -> Result<DeviceId, CloudError> {
+    let mac = 0x0c2a_6900_0000 | (OsRng.next_u64() & 0xff_ffff);
+    let identity = Identity::from_mac(imp_type, mac);
+    let id = DeviceId::new(&identity.device_id);
+    let name = name.map_or_else(|| identity.device_id.clone(), str::to_string);
+    let device =
+        NewDevice { id: id.clone(), mac: identity.mac().into(), imp_type: imp_type.name().into(), name, account };
+    cloud.register_device(device)?;
+    Ok(id)
+}
+
+/// The account impt's credentials name: `IMPT_USER` and `IMPT_PASSWORD`, else
+/// `IMPT_LOGINKEY`, as impt reads them.
+pub fn account_from_impt_env(cloud: &dyn CloudBackend) -> Result<AccountId, String> {
+    let var = |name| std::env::var(name).ok();
+    match (var("IMPT_USER"), var("IMPT_PASSWORD"), var("IMPT_LOGINKEY")) {
+        (Some(user), Some(password), _) => match cloud.account_named(&user).map_err(|e| e.to_string())? {
+            Some(account) if password::matches(&password, &account.password_hash) => Ok(account.id),
+            _ => Err("IMPT_USER and IMPT_PASSWORD: wrong user or password".into()),
+        },
+        (_, _, Some(key)) => match cloud.credential(&key).map_err(|e| e.to_string())? {
+            Some(c) if c.kind == CredentialKind::LoginKey => Ok(c.account),
+            _ => Err("IMPT_LOGINKEY: no such login key".into()),
+        },
+        _ => Err("set IMPT_USER and IMPT_PASSWORD, or IMPT_LOGINKEY, to the cloud account's".into()),
+    }
+}
+
+/// The account's device group named `name`.
+pub fn group_named(cloud: &dyn CloudBackend, account: AccountId, name: &str) -> Result<GroupId, String> {
+    let products = cloud.products(account).map_err(|e| e.to_string())?;
+    for product in products {
+        let groups = cloud.groups(product.id).map_err(|e| e.to_string())?;
+        if let Some(g) = groups.into_iter().find(|g| g.name == name) {
+            return Ok(g.id);
+        }
+    }
+    Err(format!("the account has no device group named {name:?}"))
+}

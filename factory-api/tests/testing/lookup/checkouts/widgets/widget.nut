@@ -1,0 +1,2 @@
+@include "parts/part.nut"
+function widget() { return "widget " + part(); }

@@ -1,0 +1,141 @@
+//! `impish line --cloud`: the sample line run twice against one kept SQLite cloud set
+//! up as the Production Guide does (product, factory group with DUT and production
+//! targets, three deployments, a fixture assigned), and two lines (two processes, two
+//! factory groups) at once against one PostgreSQL cloud. The production group then
+//! holds exactly the units the reports say were blessed, each blessed once.
+
+use impish_cloud::{store, PostgresCloud, SqliteCloud};
+use impish_factory::cloud::*;
+use impish_factory::imp::identity::ImpType;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+const PASSWORD: &str = "line password";
+
+fn sample(path: &str) -> String {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(path);
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+fn code(device: &str, agent: &str) -> NewDeployment {
+    Code { device: sample(device).into(), agent: sample(agent).into() }.into()
+}
+
+/// The cloud as impt would leave it, with a factory group (and fixture) per name in
+/// `lines`, all blessing into one production group, which it returns.
+fn set_up(cloud: &mut dyn CloudBackend, lines: &[&str]) -> GroupId {
+    let account = store::add_account(cloud, "maker", PASSWORD, "key").expect("account");
+    let product = cloud.create_product(account, "Thermometer").expect("product");
+    let production = cloud.create_group(NewGroup::new(product, "Shipped", GroupType::Production)).expect("group");
+    let dut = cloud.create_group(NewGroup::new(product, "Line DUTs", GroupType::Dut)).expect("group");
+    let t0 = Duration::ZERO;
+    cloud.deploy(dut, code("factory/dut.device.nut", "factory/dut.agent.nut"), t0).expect("deploy");
+    cloud.deploy(production, code("app/app.device.nut", "app/app.agent.nut"), t0).expect("deploy");
+    for name in lines {
+        let factory = cloud.create_group(NewGroup::new(product, name, GroupType::Factory)).expect("group");
+        cloud.set_targets(factory, dut, production).expect("targets");
+        cloud.deploy(factory, code("factory/fixture.device.nut", "factory/fixture.agent.nut"), t0).expect("deploy");
+        let fixture = store::add_device(cloud, ImpType::Imp005, Some(name), Some(account)).expect("fixture");
+        cloud.assign(&fixture, factory, t0).expect("fixture assigned");
+    }
+    production
+}
+
+/// `impish line` on the sample line against `db` with `factory` as its fixtures' group.
+fn line_command(db: &str, factory: &str, report: &Path) -> Command {
+    let line = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/factory/line.toml");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_impish"));
+    command.arg("line").arg(line).args(["--cloud", db, "--factory-dg", factory, "--quiet", "--json"]).arg(report);
+    command.env("IMPT_USER", "maker").env("IMPT_PASSWORD", PASSWORD).env_remove("IMPT_LOGINKEY");
+    command
+}
+
+/// How many units a finished line's report says it blessed.
+fn blessed(output: std::process::Output, report: &Path) -> u64 {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "impish line --cloud failed: {stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(report).expect("report")).expect("JSON");
+    report["summary"]["blessed"].as_u64().expect("blessed count")
+}
+
+/// Runs the sample line against the cloud; how many units its report says it blessed.
+fn run_line(db: &str, report: &Path) -> u64 {
+    blessed(line_command(db, "Line fixtures", report).output().expect("impish line"), report)
+}
+
+/// Checks that the production group holds exactly `count` units, each blessed once.
+fn check_production(cloud: &dyn CloudBackend, production: GroupId, count: u64) {
+    let shipped = cloud.devices_in(production).expect("devices");
+    assert_eq!(shipped.len() as u64, count, "exactly the blessed units are in production");
+    assert!(shipped.iter().all(|d| d.blessed && d.account.is_some()));
+    let blessings =
+        cloud.events().expect("events").iter().filter(|e| matches!(e.what, Happening::Blessed { .. })).count();
+    assert_eq!(blessings as u64, count, "each blessed once");
+}
+
+#[test]
+fn a_line_blesses_into_a_kept_cloud() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    let production = set_up(&mut SqliteCloud::open_file(&path).expect("cloud"), &["Line fixtures"]);
+    let db = format!("sqlite:{}", path.display());
+    let first = run_line(&db, &dir.path().join("first.json"));
+    let second = run_line(&db, &dir.path().join("second.json"));
+    assert!(first > 30 && second > 30, "the sample line blesses most units: {first}, {second}");
+    check_production(&SqliteCloud::open_file(&path).expect("cloud"), production, first + second);
+}
+
+/// The machine's PostgreSQL server (see impish-cloud's tests) without and with a schema
+/// of the test's own as the connection's search path.
+fn postgres_urls(schema: &str) -> (String, String) {
+    let base =
+        std::env::var("IMPISH_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let in_schema = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    (base, in_schema)
+}
+
+#[test]
+fn two_lines_on_two_hosts_share_a_postgres_cloud() {
+    let schema = format!("impish_lines_{}", std::process::id());
+    let (base, url) = postgres_urls(&schema);
+    let mut cloud = PostgresCloud::connect(&base, Some(&schema))
+        .unwrap_or_else(|e| panic!("PostgreSQL is needed for this test (CI starts it): {e}"));
+    let production = set_up(&mut cloud, &["Line A", "Line B"]);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let reports = [dir.path().join("a.json"), dir.path().join("b.json")];
+    let lines: Vec<_> = ["Line A", "Line B"]
+        .iter()
+        .zip(&reports)
+        .map(|(factory, report)| line_command(&url, factory, report).spawn().expect("impish line"))
+        .collect();
+    let counts: Vec<u64> = lines
+        .into_iter()
+        .zip(&reports)
+        .map(|(line, report)| blessed(line.wait_with_output().expect("a finished line"), report))
+        .collect();
+    assert!(counts.iter().all(|&c| c > 30), "each line blesses most of its units: {counts:?}");
+    check_production(&cloud, production, counts.iter().sum());
+    let _ = postgres::Client::connect(&base, postgres::NoTls)
+        .and_then(|mut c| c.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")));
+}
+
+#[test]
+fn a_line_against_a_cloud_needs_the_account_credentials() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    set_up(&mut SqliteCloud::open_file(&path).expect("cloud"), &["Line fixtures"]);
+    let line = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/factory/line.toml");
+    let output = Command::new(env!("CARGO_BIN_EXE_impish"))
+        .arg("line")
+        .arg(line)
+        .args(["--cloud", &format!("sqlite:{}", path.display()), "--factory-dg", "Line fixtures", "--quiet"])
+        .env("IMPT_USER", "maker")
+        .env("IMPT_PASSWORD", "guess")
+        .env_remove("IMPT_LOGINKEY")
+        .output()
+        .expect("impish line");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("wrong user or password"));
+}
