@@ -8,7 +8,7 @@
 use std::rc::Rc;
 
 use impish_vm::footprint;
-use impish_vm::{Args, Fail, NativeEntry, PlainNative, Profile, Value, Vm};
+use impish_vm::{Args, Fail, Indexer, NativeEntry, PlainNative, Profile, Value, Vm};
 
 use crate::natives::{self, float_arg, int_value};
 
@@ -144,6 +144,7 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
         let native = vm.new_native_with(name, Rc::new(f), n, mask, vec![class]);
         vm.class_set(class, name, native)?;
     }
+    vm.set_indexer(class, Indexer { get: byte_at, set: store_byte });
     // `blob instanceof stream`, as in the reference; the imp has no `stream` global.
     vm.class_set_base(class, stream);
     if !imp {
@@ -255,6 +256,24 @@ fn set(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         return Err(vm.error("index out of range"));
     }
     Ok(args.get(vm, 2))
+}
+
+/// `get`'s fast path: the byte at an index in range.
+fn byte_at(data: &dyn std::any::Any, i: i64) -> Option<Value> {
+    let blob = data.downcast_ref::<Blob>()?;
+    blob.data.get(usize::try_from(i).ok()?).map(|&b| Value::Int(i64::from(b)))
+}
+
+/// `set`'s fast path: an integer stored at an index in range.
+fn store_byte(data: &mut dyn std::any::Any, i: i64, v: Value) -> bool {
+    let (Some(blob), Value::Int(v)) = (data.downcast_mut::<Blob>(), v) else { return false };
+    match usize::try_from(i).ok().and_then(|i| blob.data.get_mut(i)) {
+        Some(slot) => {
+            *slot = v as u8;
+            true
+        }
+        None => false,
+    }
 }
 
 /// `b[i]`; a non-numeric key throws null, which the VM reports as a missing index.

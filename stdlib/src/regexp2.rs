@@ -8,7 +8,7 @@ use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::natives::str_arg;
-use crate::regexp::class::{install_class, span_table, subject};
+use crate::regexp::class::{install_class, span_keys, span_table, span_tables, subject};
 
 /// The longest pattern the imp compiles (documented: 256 characters).
 const MAX_PATTERN: usize = 256;
@@ -75,7 +75,10 @@ fn text_from(vm: &Vm, args: Args) -> Option<(Vec<u8>, usize)> {
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let Some((text, start)) = text_from(vm, args) else { return Ok(Value::Null) };
     match with_regexp2(vm, args, |re| re.search.find_at(&text, start).map(|m| (m.start(), m.end())))? {
-        Some(span) => Ok(span_table(vm, span)),
+        Some(span) => {
+            let keys = span_keys(vm);
+            Ok(span_table(vm, keys, span))
+        }
         None => Ok(Value::Null),
     }
 }
@@ -94,8 +97,7 @@ fn capture(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         Some(found.iter().map(|g| g.map_or((0, 0), |m| (m.start(), m.end()))).collect::<Vec<_>>())
     })?;
     let Some(spans) = spans else { return Ok(Value::Null) };
-    let items = spans.into_iter().map(|s| span_table(vm, s)).collect();
-    Ok(vm.new_array(items))
+    Ok(span_tables(vm, spans))
 }
 
 fn type_of(vm: &mut Vm, _: Args) -> Result<Value, Fail> {

@@ -75,21 +75,35 @@ pub(crate) fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
     (str_arg(vm, args, 1), usize::try_from(start).ok())
 }
 
+/// The keys of a span table, interned once per call.
+pub(crate) fn span_keys(vm: &mut Vm) -> [Value; 2] {
+    [vm.string("begin"), vm.string("end")]
+}
+
 /// `{begin = b, end = e}`.
-pub(crate) fn span_table(vm: &mut Vm, (begin, end): (usize, usize)) -> Value {
+pub(crate) fn span_table(vm: &mut Vm, keys: [Value; 2], (begin, end): (usize, usize)) -> Value {
     let t = vm.new_table();
-    for (k, v) in [("begin", begin), ("end", end)] {
-        let k = vm.string(k);
+    for (k, v) in keys.into_iter().zip([begin, end]) {
         vm.table_set(t, k, Value::Int(v as i64));
     }
     t
+}
+
+/// `[{begin, end}, ...]`: a capture's result.
+pub(crate) fn span_tables(vm: &mut Vm, spans: Vec<(usize, usize)>) -> Value {
+    let keys = span_keys(vm);
+    let items = spans.into_iter().map(|s| span_table(vm, keys, s)).collect();
+    vm.new_array(items)
 }
 
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, start) = subject(vm, args);
     let Some(start) = start else { return Ok(Value::Null) };
     match matching(vm, args, |re| re.search(&text, start))? {
-        Some(span) => Ok(span_table(vm, span)),
+        Some(span) => {
+            let keys = span_keys(vm);
+            Ok(span_table(vm, keys, span))
+        }
         None => Ok(Value::Null),
     }
 }
@@ -104,8 +118,7 @@ fn capture(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let Some(start) = start else { return Ok(Value::Null) };
     match matching(vm, args, |re| re.capture(&text, start))? {
         Some(spans) => {
-            let items = spans.into_iter().map(|s| span_table(vm, s)).collect();
-            Ok(vm.new_array(items))
+            Ok(span_tables(vm, spans))
         }
         None => Ok(Value::Null),
     }

@@ -10,8 +10,7 @@ impl Kind {
         match self {
             &Kind::Byte(b) => Some(c == b),
             Kind::Any => Some(true),
-            Kind::Set { negated, items } => Some(items.iter().any(|i| i.matches(c)) != *negated),
-            Kind::Class(class) => Some(class.matches(c)),
+            Kind::OneOf(set) => Some(set.contains(c)),
             _ => None,
         }
     }
@@ -71,14 +70,17 @@ impl<'a> Matcher<'a> {
     }
 
     /// The first match of `root` starting at `bol` or after, trying only the starts
-    /// where `first_bytes` (if known) accepts the byte.
+    /// where `first_bytes` (if known) accepts the byte, and only `bol` when `anchored`
+    /// (`^` fails everywhere else, leaving the same state as skipping).
     pub(super) fn search(
         &mut self,
         root: NodeId,
-        first_bytes: Option<&[bool; 256]>,
+        first_bytes: Option<&ByteSet>,
+        anchored: bool,
     ) -> Result<Option<(usize, usize)>, MatchError> {
-        for begin in self.bol..self.eol {
-            if first_bytes.is_some_and(|accepts| !accepts[usize::from(self.text[begin])]) {
+        let last = if anchored { self.eol.min(self.bol + 1) } else { self.eol };
+        for begin in self.bol..last {
+            if first_bytes.is_some_and(|set| !set.contains(self.text[begin])) {
                 continue;
             }
             self.next_group = 0;
@@ -109,6 +111,10 @@ impl<'a> Matcher<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(MatchError::TooDeep);
         }
+        // One-byte elements do not recurse.
+        if let Some(ok) = self.nodes[id as usize].kind.accepts(self.byte(pos)) {
+            return Ok((ok && pos < self.eol).then_some(pos + 1));
+        }
         self.depth += 1;
         let result = self.node_at(id, pos, follow);
         self.depth -= 1;
@@ -121,16 +127,10 @@ impl<'a> Matcher<'a> {
         pos: usize,
         follow: Option<NodeId>,
     ) -> Result<Option<usize>, MatchError> {
-        let nodes = self.nodes;
         let c = self.byte(pos);
-        let kind = &nodes[id as usize].kind;
-        if let Some(ok) = kind.accepts(c) {
-            // One-byte elements fail at the end of the text.
-            return Ok((ok && pos < self.eol).then_some(pos + 1));
-        }
-        Ok(match kind {
-            // One-byte elements returned above.
-            Kind::Byte(_) | Kind::Any | Kind::Set { .. } | Kind::Class(_) => None,
+        Ok(match &self.nodes[id as usize].kind {
+            // One-byte elements returned in `node`.
+            Kind::Byte(_) | Kind::Any | Kind::OneOf(_) => None,
             Kind::Bol => (pos == self.bol).then_some(pos),
             Kind::Eol => (pos == self.eol).then_some(pos),
             Kind::Boundary { negated } => {
@@ -244,6 +244,14 @@ impl<'a> Matcher<'a> {
         let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
         let mut count = 0;
         let mut end = pos;
+        // The look-ahead, when there is none or it is one byte.
+        let byte_check = match check {
+            None => Some(None),
+            Some(s) => self.one_byte(s).map(Some),
+        };
+        if let (Some(item), Some(check)) = (self.one_byte(item), byte_check) {
+            return self.repeat_bytes(item, check, min, limit, pos);
+        }
         // After an iteration that consumed nothing: the state it left, to detect that
         // further iterations would repeat it exactly.
         let mut idle_state: Option<(usize, Vec<Capture>)> = None;
@@ -280,5 +288,51 @@ impl<'a> Matcher<'a> {
             }
         }
         Ok((count >= min).then_some(end))
+    }
+
+    /// Node `id`'s kind if it is a one-byte element and would be matched without
+    /// hitting the recursion bound.
+    fn one_byte(&self, id: NodeId) -> Option<&'a Kind> {
+        let kind = &self.nodes[id as usize].kind;
+        (kind.accepts(0).is_some() && self.depth < MAX_DEPTH).then_some(kind)
+    }
+
+    /// [`repeat`](Self::repeat) of a one-byte item with a one-byte look-ahead (or
+    /// none): the same steps, charged the same, without a call per byte.
+    fn repeat_bytes(
+        &mut self,
+        item: &Kind,
+        check: Option<&Kind>,
+        min: usize,
+        limit: usize,
+        pos: usize,
+    ) -> Result<Option<usize>, MatchError> {
+        let accepts = |kind: &Kind, at: usize| at < self.eol && kind.accepts(self.byte(at)) == Some(true);
+        let mut steps = self.steps;
+        let (mut count, mut end) = (0, pos);
+        let result = loop {
+            if count >= limit {
+                break Ok(());
+            }
+            let Some(left) = steps.checked_sub(1) else { break Err(MatchError::StepBudget) };
+            steps = left;
+            if !accepts(item, end) {
+                break Ok(());
+            }
+            count += 1;
+            end += 1;
+            if let Some(check) = check {
+                let Some(left) = steps.checked_sub(1) else { break Err(MatchError::StepBudget) };
+                steps = left;
+                if accepts(check, end) && count >= min {
+                    break Ok(());
+                }
+            }
+            if end >= self.eol {
+                break Ok(());
+            }
+        };
+        self.steps = steps;
+        result.map(|()| (count >= min).then_some(end))
     }
 }

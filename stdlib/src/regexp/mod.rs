@@ -94,7 +94,9 @@ pub struct Regexp {
     spent: u64,
     /// When the pattern starts with a one-byte element: the bytes it accepts, so
     /// `search` can skip start positions where a match cannot begin.
-    first_bytes: Option<Box<[bool; 256]>>,
+    first_bytes: Option<ByteSet>,
+    /// The pattern starts with `^`: a match can only begin where the search starts.
+    anchored: bool,
 }
 
 type NodeId = u32;
@@ -110,11 +112,8 @@ struct Node {
 enum Kind {
     Byte(u8),
     Any,
-    Set {
-        negated: bool,
-        items: Box<[SetItem]>,
-    },
-    Class(Class),
+    /// A set (`[...]`) or a class (`\d`...), compiled to the bytes it accepts.
+    OneOf(ByteSet),
     Bol,
     Eol,
     Boundary {
@@ -136,6 +135,26 @@ enum Kind {
     },
     /// Sequences tried in order; the first that matches wins.
     Alt(Box<[NodeId]>),
+}
+
+/// A set of bytes, one bit each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn from_fn(accepts: impl Fn(u8) -> bool) -> ByteSet {
+        let mut bits = [0u64; 4];
+        for c in 0..=255u8 {
+            if accepts(c) {
+                bits[usize::from(c >> 6)] |= 1 << (c & 63);
+            }
+        }
+        ByteSet(bits)
+    }
+
+    fn contains(&self, c: u8) -> bool {
+        self.0[usize::from(c >> 6)] & (1 << (c & 63)) != 0
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -183,8 +202,8 @@ impl Regexp {
         // Group 0, the whole match, wraps the pattern.
         let root = parser.push(Kind::Group { capture: Some(0), body });
         let first = &parser.nodes[body as usize].kind;
-        let first_bytes =
-            first.accepts(0).map(|_| Box::new(std::array::from_fn(|c| first.accepts(c as u8) == Some(true))));
+        let first_bytes = first.accepts(0).map(|_| ByteSet::from_fn(|c| first.accepts(c) == Some(true)));
+        let anchored = matches!(first, Kind::Bol);
         Ok(Regexp {
             captures: vec![Capture::default(); parser.groups],
             nodes: parser.nodes,
@@ -192,6 +211,7 @@ impl Regexp {
             step_budget: DEFAULT_STEP_BUDGET,
             spent: 0,
             first_bytes,
+            anchored,
         })
     }
 
@@ -228,7 +248,7 @@ impl Regexp {
         };
         let eol = start + rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
         let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, start, eol);
-        let found = m.search(self.root, self.first_bytes.as_deref());
+        let found = m.search(self.root, self.first_bytes.as_ref(), self.anchored);
         self.spent = self.step_budget - m.steps;
         found
     }

@@ -112,7 +112,7 @@ impl Parser<'_> {
             _ => {
                 let kind = match self.atom_char(false)? {
                     Atom::Byte(c) => Kind::Byte(c),
-                    Atom::Class(class) => Kind::Class(class),
+                    Atom::Class(class) => Kind::OneOf(ByteSet::from_fn(|c| class.matches(c))),
                     Atom::Boundary { negated } => Kind::Boundary { negated },
                     Atom::Balanced { open, close } => Kind::Balanced { open, close },
                 };
@@ -200,7 +200,7 @@ impl Parser<'_> {
             }
         }
         items.extend(pending.and_then(Atom::set_item));
-        Ok(Kind::Set { negated, items: items.into() })
+        Ok(Kind::OneOf(ByteSet::from_fn(|c| items.iter().any(|i| i.matches(c)) != negated)))
     }
 
     /// The end of a range: a printable byte or a backslash and any byte.

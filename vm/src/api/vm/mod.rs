@@ -20,6 +20,7 @@ pub use calls::MAX_TRACE;
 pub(crate) use natives::{parse_typemask, raw_type_bit, type_bit_name};
 pub use natives::{Args, NativeEntry};
 pub use profile::Profile;
+pub use values::Indexer;
 
 use crate::api::error::StackEntry;
 use crate::heap::object::*;
@@ -107,6 +108,9 @@ pub struct Vm {
     /// delegate: edits that can turn a name read through `this` from a global into a
     /// member (see `InlineCache::via_root`).
     pub(crate) member_edits: u64,
+    /// Native classes' fast paths for integer indexing, with the `_get` and `_set`
+    /// natives each stands for (see [`Indexer`]).
+    pub(crate) indexers: Vec<(ClassId, [Value; 2], Indexer)>,
     /// `pcall`/`pacall` in progress: errors do not reach the error handler.
     pub(crate) suppress_error_handler: u32,
     /// Set by a panic inside the VM (see `Vm::guarded`): every later call fails.
@@ -200,6 +204,7 @@ impl Vm {
             pending_trace: None,
             error_notified: false,
             member_edits: 0,
+            indexers: Vec::new(),
             suppress_error_handler: 0,
             poisoned: None,
             scratch: Vec::new(),

@@ -187,6 +187,16 @@ impl Vm {
         }
     }
 
+    /// Gives a native class a fast path for `x[i]` and `x[i] = v` with an integer `i`
+    /// (see [`Indexer`]); set it after the class's `_get` and `_set`.
+    pub fn set_indexer(&mut self, class: Value, indexer: Indexer) {
+        if let Value::Class(c) = class {
+            let class = self.heap.class(c);
+            let natives = [Meta::Get, Meta::Set].map(|m| class.meta(m).unwrap_or(Value::Null));
+            self.indexers.push((c, natives, indexer));
+        }
+    }
+
     /// A new empty class, for libraries that define native classes (`blob`, `regexp`).
     pub fn new_empty_class(&mut self) -> Value {
         Value::Class(self.heap.alloc_class(Class::with_members(Table::with_capacity(0))))
@@ -240,4 +250,17 @@ impl Vm {
             _ => None,
         }
     }
+}
+
+/// A native class's fast path for integer indexing: its getter and setter work on an
+/// instance's native data directly, where the class's `_get` and `_set` natives would
+/// be called, and must give the same results. The natives still handle every other
+/// key, whatever the fast path declines (`None`, `false`) and derived classes; the
+/// fast path is skipped once `_get`/`_set` are no longer the natives it was set with.
+#[derive(Clone, Copy)]
+pub struct Indexer {
+    /// The element at `i`, or `None` to leave it to `_get`.
+    pub get: fn(&dyn std::any::Any, i64) -> Option<Value>,
+    /// Stores `v` at `i`, or returns false to leave it to `_set`.
+    pub set: fn(&mut dyn std::any::Any, i64, Value) -> bool,
 }

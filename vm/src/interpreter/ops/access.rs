@@ -268,6 +268,9 @@ impl Vm {
         if raw {
             return Ok(None);
         }
+        if let Some(v) = self.indexed_get(obj, key) {
+            return Ok(Some(v));
+        }
         // Delegation and `_get`.
         match obj {
             Value::Table(_) | Value::UserData(_) | Value::Instance(_) => {
@@ -357,7 +360,7 @@ impl Vm {
                 }
             }
             Value::Instance(i) => {
-                if self.instance_set(i, key, val) {
+                if self.instance_set(i, key, val) || self.indexed_set(i, key, val) {
                     return Ok(true);
                 }
             }
@@ -389,6 +392,31 @@ impl Vm {
             }
         }
         Ok(false)
+    }
+
+    /// The [`Indexer`](crate::vm::Indexer) of instance `i`'s class, when it has one
+    /// and its metamethod `m` (`_get` or `_set`) is still the native it stands for.
+    fn indexer(&self, i: InstanceId, m: Meta) -> Option<crate::vm::Indexer> {
+        let class = self.heap.instance(i).class;
+        let (_, natives, indexer) = self.indexers.iter().find(|(c, ..)| *c == class)?;
+        let native = natives[usize::from(m == Meta::Set)];
+        let unchanged = matches!((self.heap.class(class).meta(m), native),
+            (Some(Value::Native(now)), Value::Native(then)) if now == then);
+        unchanged.then_some(*indexer)
+    }
+
+    /// `obj[key]` for an integer key through the class's indexer, if it takes it.
+    fn indexed_get(&self, obj: Value, key: Value) -> Option<Value> {
+        let (Value::Instance(i), Value::Int(k)) = (obj, key) else { return None };
+        let indexer = self.indexer(i, Meta::Get)?;
+        (indexer.get)(self.heap.instance(i).user.as_deref()?, k)
+    }
+
+    /// `obj[key] = val` for an integer key through the class's indexer, if it takes it.
+    fn indexed_set(&mut self, i: InstanceId, key: Value, val: Value) -> bool {
+        let Value::Int(k) = key else { return false };
+        let Some(indexer) = self.indexer(i, Meta::Set) else { return false };
+        self.heap.instance_mut(i).user.as_deref_mut().is_some_and(|data| (indexer.set)(data, k, val))
     }
 
     #[inline]
