@@ -264,3 +264,23 @@ fn the_baseline_is_the_platforms() {
     // The array, and the global's name and slot.
     assert!((8048..9000).contains(&vm.memory_in_use()), "{}", vm.memory_in_use());
 }
+
+/// The compiled program is the imp's program storage, not its free memory: a function
+/// costs its closure, however long its code and its literals.
+#[test]
+fn code_and_its_literals_cost_nothing_under_the_imp_profile() {
+    let short = held_by(Profile::Imp, "f <- function() { return 1; };");
+    let long = held_by(
+        Profile::Imp,
+        "f <- function() {
+             local s = \"a long literal string that the program image holds, not the heap\";
+             local n = 0;
+             for (local i = 0; i < 10; i++) n += s.len() + i * 3 - 7;
+             if (n > 100) n = n / 2; else n = n * 2;
+             return [s, n, \"another literal\"];
+         };",
+    );
+    assert_eq!(short, long);
+    // The global's slot and name, and the closure: 44 bytes of `SQClosure` in a block.
+    assert!((52..150).contains(&short), "{short}");
+}

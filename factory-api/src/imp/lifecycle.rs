@@ -252,8 +252,10 @@ impl Imp {
             self.with_vm(side, |vm| bindings::fill_config_params(vm, &params));
         }
         if let Some(running) = self.running[side.index()].as_mut() {
+            // The main function stays pinned: its code is the program image, resident
+            // as long as the VM, so the strings it names stay the program's (see the
+            // VM's `footprint`).
             if let Some(main) = running.main.take() {
-                running.vm.unpin(main);
                 self.call(side, main, &[]);
             }
         }

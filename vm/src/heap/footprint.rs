@@ -7,21 +7,38 @@
 //! imp profile the accounting walks the live objects and sums what each would take
 //! there, by kind, with the sizes below.
 //!
-//! Structure sizes are `sizeof` of the reference Squirrel 3.2's structures built for a
-//! 32-bit target (`g++ -m32` over its headers, on this project's scratch build), and
-//! how each object allocates follows that source (a table's node array, a closure's
-//! trailing outers and defaults, an instance's trailing fields) [V for 3.2; the imp
-//! runs 3.0.4 with Electric Imp's changes, whose layouts are close but unverified].
+//! Structure sizes are `sizeof` of Squirrel 3.0.4's structures (the release the imp's
+//! Squirrel is based on) built for a 32-bit target (`g++ -m32` over its headers, on a
+//! scratch copy of the 3.0.4 release), the same for every structure here as 3.2's; how
+//! each object allocates follows that source (a table's node array of at least four, a
+//! string's bytes after its header, a closure's trailing outers and defaults, an
+//! instance's trailing fields) [V for 3.0.4 on i386; the imp's 32-bit ARM lays out
+//! these 4-byte-aligned structures alike (inferred), and Electric Imp's own changes to
+//! them are unknown].
 //! The imp's allocator is undocumented: each allocation is modelled as its size
 //! rounded up to 8 bytes plus a 4-byte header, as in common embedded allocators [U].
-//! Not counted, as the imp's free-memory figure already excludes them: the VM's own
-//! stack and the platform's API objects (see `Vm::set_memory_baseline`).
+//!
+//! The compiled program is not in that memory. Electric Imp's engineers describe the
+//! device's code as a packed bytecode image in its own "program storage" (128 kB on
+//! the imp001/002, 256 kB on later imps; on-die flash, except on the imp005, which has
+//! none and copies the image into a reserved part of its RAM), measured apart from free
+//! memory, and string literals as counting against that storage [P: Electric Imp
+//! forums, "Best practices to reduce program storage" and "SPI Flash - Code
+//! Allocation"]. So function prototypes (instructions, constants, line and variable
+//! tables) and the strings they name count nothing here (nor is the program storage
+//! limit enforced); the closures, classes, tables and other objects the program makes
+//! when it runs do. Real imp001s ran Electric Imp's LIS3DH and HTS221 test suites in
+//! their 85 KB: counted so, impUnit, Promise, the library and the tests take about
+//! 24 KB at their peak, where counting the code too ran out of memory before a test.
+//! Not counted either, as the imp's free-memory figure already excludes them: the VM's
+//! own stack and the platform's API objects (see `Vm::set_memory_baseline`).
 
 use std::any::{Any, TypeId};
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::compiler::bytecode::Proto;
+use crate::heap::value::{StrId, Value};
 use crate::heap::Heap;
 use crate::interpreter::frame::ExecState;
 
@@ -29,27 +46,22 @@ use crate::interpreter::frame::ExecState;
 pub(crate) const VALUE: usize = 8;
 const POINTER: usize = 4;
 
-// `sizeof` of the reference's structures on a 32-bit build.
+// `sizeof` of Squirrel 3.0.4's structures on a 32-bit build.
 const STRING: usize = 32; // SQString, including the terminating NUL
 const TABLE: usize = 44; // SQTable
 const TABLE_NODE: usize = 20; // SQTable::_HashNode: key, value, next
 const ARRAY: usize = 36; // SQArray
-const CLOSURE: usize = 48; // SQClosure, then outers and default values
+const CLOSURE: usize = 44; // SQClosure, then outers and default values
 const NATIVE: usize = 64; // SQNativeClosure, then free variables
 const OUTER: usize = 44; // SQOuter
 const GENERATOR: usize = 104; // SQGenerator
 const CALL_INFO: usize = 44; // SQVM::CallInfo, one per frame of a suspended stack
-const THREAD: usize = 172; // SQVM
+const THREAD: usize = 168; // SQVM
 const CLASS: usize = 228; // SQClass, its 18 metamethod slots included
 const CLASS_MEMBER: usize = 16; // SQClassMember: value and attributes
 const INSTANCE: usize = 52; // SQInstance, its first field included
 const USERDATA: usize = 40; // SQUserData
 const WEAKREF: usize = 20; // SQWeakRef
-const PROTO: usize = 120; // SQFunctionProto, its first instruction included
-const INSTRUCTION: usize = 8;
-const OUTER_VAR: usize = 20; // SQOuterVar
-const LOCAL_VAR: usize = 20; // SQLocalVarInfo
-const LINE_INFO: usize = 8; // SQLineInfo
 /// A blob's stream object (`SQBlob`), the native data of every blob instance.
 pub const BLOB: usize = 24;
 
@@ -107,39 +119,52 @@ fn stack(ex: &ExecState) -> usize {
     vector(ex.live().len(), VALUE) + vector(ex.frames.len(), CALL_INFO)
 }
 
-fn proto(p: &Proto) -> usize {
-    let trailing = INSTRUCTION * p.code.len().saturating_sub(1)
-        + VALUE * (p.consts.len() + p.params.len() + p.children.len())
-        + OUTER_VAR * p.outers.len()
-        + LINE_INFO * p.lines.len()
-        + LOCAL_VAR * p.locals.len()
-        + POINTER * p.ndefaults as usize;
-    block(PROTO + trailing)
+/// The strings a prototype names, which live in the program image with it: its
+/// literals, its name and file, and its parameter and variable names.
+fn program_strings(p: &Proto, into: &mut HashSet<StrId>) {
+    let values = [p.name, p.source].into_iter().chain(p.consts.iter().copied()).chain(p.files.iter().map(|f| f.1));
+    into.extend(values.filter_map(|v| match v {
+        Value::Str(s) => Some(s),
+        _ => None,
+    }));
+    into.extend(p.params.iter().chain(&p.outer_names).copied().chain(p.locals.iter().map(|l| l.name)));
 }
 
 impl Heap {
+    /// The strings held now: at the baseline, the platform's (see `imp_footprint`).
+    pub(crate) fn held_strings(&self) -> HashSet<StrId> {
+        self.strings.lengths().map(|(id, _)| id).collect()
+    }
+
     /// What every object in the heap would take on an imp: the reachable ones only
-    /// right after a collection.
-    pub(crate) fn imp_footprint(&self, payloads: &Payloads) -> usize {
-        // A string is its header and bytes, and a bucket of the string table.
-        let strings: usize = self.strings.lengths().map(|len| block(STRING + len) + POINTER).sum();
-        let tables: usize = self.tables.values().map(|t| table(t.node_count())).sum();
-        let arrays: usize = self.arrays.values().map(|a| block(ARRAY) + vector(a.capacity(), VALUE)).sum();
-        // Function prototypes count once each; a prototype holds its nested ones.
+    /// right after a collection. A string the program names is program storage, unless
+    /// it is one of `platform`'s (the API's names, counted in the baseline already).
+    pub(crate) fn imp_footprint(&self, payloads: &Payloads, platform: &HashSet<StrId>) -> usize {
+        // The prototypes (each once; a prototype holds its nested ones) are program
+        // storage, and so are the strings they name.
         let mut protos: HashSet<*const Proto> = HashSet::new();
+        let mut program: HashSet<StrId> = HashSet::new();
         let mut pending: Vec<&Rc<Proto>> = Vec::new();
         let mut closures = 0;
         for c in self.closures.values() {
             closures += block(CLOSURE + VALUE * (c.outers.len() + c.defaults.len()));
             pending.push(&c.proto);
         }
-        let mut code = 0;
         while let Some(p) = pending.pop() {
             if protos.insert(Rc::as_ptr(p)) {
-                code += proto(p);
+                program_strings(p, &mut program);
                 pending.extend(p.children.iter());
             }
         }
+        // A string is its header and bytes, and a bucket of the string table.
+        let strings: usize = self
+            .strings
+            .lengths()
+            .filter(|(id, _)| !program.contains(id) || platform.contains(id))
+            .map(|(_, len)| block(STRING + len) + POINTER)
+            .sum();
+        let tables: usize = self.tables.values().map(|t| table(t.node_count())).sum();
+        let arrays: usize = self.arrays.values().map(|a| block(ARRAY) + vector(a.capacity(), VALUE)).sum();
         let natives: usize = self
             .natives
             .values()
@@ -173,7 +198,6 @@ impl Heap {
             + tables
             + arrays
             + closures
-            + code
             + natives
             + classes
             + instances
@@ -200,16 +224,16 @@ mod tests {
     #[test]
     fn each_object_counts_what_the_imp_allocates_for_it() {
         let mut h = Heap::default();
-        let empty = h.imp_footprint(&Payloads::default());
+        let empty = h.imp_footprint(&Payloads::default(), &HashSet::new());
         h.alloc_table(Table::with_capacity(0));
-        let with_table = h.imp_footprint(&Payloads::default());
+        let with_table = h.imp_footprint(&Payloads::default(), &HashSet::new());
         // The header, and the four nodes a new table starts with.
         assert_eq!(with_table - empty, 52 + 84);
         h.alloc_array(Vec::with_capacity(3));
-        assert_eq!(h.imp_footprint(&Payloads::default()) - with_table, 44 + 28);
-        let before = h.imp_footprint(&Payloads::default());
+        assert_eq!(h.imp_footprint(&Payloads::default(), &HashSet::new()) - with_table, 44 + 28);
+        let before = h.imp_footprint(&Payloads::default(), &HashSet::new());
         h.intern(b"hello");
-        assert_eq!(h.imp_footprint(&Payloads::default()) - before, block(32 + 5) + 4);
+        assert_eq!(h.imp_footprint(&Payloads::default(), &HashSet::new()) - before, block(32 + 5) + 4);
     }
 
     #[test]
@@ -217,8 +241,8 @@ mod tests {
         let mut h = Heap::default();
         let mut payloads = Payloads::default();
         h.alloc_userdata(crate::heap::object::UserData { data: Box::new(7u32), delegate: None });
-        let unknown = h.imp_footprint(&payloads);
+        let unknown = h.imp_footprint(&payloads, &HashSet::new());
         payloads.set::<u32>(|n| *n as usize * 100);
-        assert_eq!(h.imp_footprint(&payloads) - unknown, 700);
+        assert_eq!(h.imp_footprint(&payloads, &HashSet::new()) - unknown, 700);
     }
 }

@@ -388,10 +388,10 @@ impl Store {
         self.long.truncate(kept);
     }
 
-    /// The lengths of the strings held.
-    fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+    /// The id and length of each string held.
+    fn lengths(&self) -> impl Iterator<Item = (StrId, usize)> + '_ {
         let held = |i: &usize| self.used[i / 64] & 1 << (i % 64) != 0;
-        (0..self.strs.len()).filter(held).map(|i| self.strs[i].bytes().len())
+        (0..self.strs.len()).filter(held).map(|i| (StrId(i as u32), self.strs[i].bytes().len()))
     }
 
     fn reusable_bytes(&self) -> usize {
@@ -670,8 +670,8 @@ impl Strings {
         self.store.live
     }
 
-    /// The lengths of the strings held.
-    pub(crate) fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+    /// The id and length of each string held.
+    pub(crate) fn lengths(&self) -> impl Iterator<Item = (StrId, usize)> + '_ {
         self.store.lengths()
     }
 

@@ -12,6 +12,7 @@
 //! take on an imp instead ([`crate::heap::footprint`]): a walk of the heap gives that figure,
 //! and between walks the host bytes bound how far it can have grown.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use crate::api::vm::{Fail, Profile, Vm};
 use crate::compiler::bytecode::Proto;
 use crate::heap::footprint::{self, Payloads, GROWTH_RATIO};
 use crate::heap::memory;
-use crate::heap::value::Value;
+use crate::heap::value::{StrId, Value};
 
 /// How far past its last check (in parts of the limit) a VM may grow before the limit
 /// is checked again: at most this share of the limit is overshot, and a VM that sits
@@ -72,8 +73,10 @@ pub struct VmStats {
 /// The imp profile's accounting (see [`crate::heap::footprint`]).
 #[derive(Default)]
 struct ImpBytes {
-    /// Imp bytes that are the platform's, not the script's (`Vm::set_memory_baseline`).
+    /// Imp bytes that are the platform's, not the script's (`Vm::set_memory_baseline`),
+    /// and the strings among them.
     baseline: usize,
+    platform_strings: HashSet<StrId>,
     /// The last walk's figure (less the baseline), and the host bytes in use then.
     walked: usize,
     walked_host: usize,
@@ -272,7 +275,9 @@ impl Vm {
     /// host bytes less arena slots that objects can reuse.
     pub fn memory_in_use(&self) -> usize {
         match &self.meter.imp {
-            Some(imp) => self.heap.imp_footprint(&self.meter.payloads).saturating_sub(imp.baseline),
+            Some(imp) => {
+                self.heap.imp_footprint(&self.meter.payloads, &imp.platform_strings).saturating_sub(imp.baseline)
+            }
             None => self.host_in_use(),
         }
     }
@@ -286,9 +291,11 @@ impl Vm {
             return;
         }
         self.collect_garbage();
-        let all = self.heap.imp_footprint(&self.meter.payloads);
+        let platform_strings = self.heap.held_strings();
+        let all = self.heap.imp_footprint(&self.meter.payloads, &platform_strings);
         if let Some(imp) = &mut self.meter.imp {
             imp.baseline = all;
+            imp.platform_strings = platform_strings;
         }
         self.measure();
     }
