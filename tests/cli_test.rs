@@ -1,6 +1,6 @@
 //! `impish test`: `-t` as impt's short `--tests`, a filter that selects nothing fails,
-//! JUnit XML with totals that agree; `--instruction-budget` and `--type` over the
-//! configuration.
+//! JUnit XML with totals that agree; `--instruction-budget`, `--type` and
+//! `--memory-limit` over the configuration.
 
 mod common;
 
@@ -9,6 +9,7 @@ use common::*;
 const ERRORS: &str = "factory-api/tests/testing/errors";
 const BUDGET: &str = "factory-api/tests/testing/budget";
 const LOOKUP: &str = "factory-api/tests/testing/lookup";
+const MEMORY: &str = "factory-api/tests/testing/memory";
 
 #[test]
 fn a_filter_that_selects_no_test_is_an_error() {
@@ -53,4 +54,13 @@ fn imp_type_overrides_the_config() {
     let (code, out, _) = impish(&["test", LOOKUP, "--type", "imp005"]);
     assert_eq!(code, Some(1));
     assert!(out.contains("Failure: Expected value: imp001, got: imp005"), "{out}");
+}
+
+#[test]
+fn memory_limit_overrides_the_imp_types_free_memory() {
+    let (code, out, _) = impish(&["test", MEMORY]);
+    assert_eq!(code, Some(0), "an imp005 has 1 MB: {out}");
+    let (code, out, _) = impish(&["test", MEMORY, "--memory-limit", "200K"]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("out of memory"), "{out}");
 }

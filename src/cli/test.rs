@@ -34,6 +34,10 @@ pub struct Args {
     /// `none` [default: `.impt.test`'s "instructionBudget", else 500000000].
     #[arg(long, value_name = "N", value_parser = super::run::parse_budget)]
     instruction_budget: Option<super::run::Budget>,
+    /// The device's memory in imp bytes ("100K", "2M") [default: its imp type's free
+    /// memory].
+    #[arg(long, value_name = "BYTES", value_parser = super::parse_bytes)]
+    memory_limit: Option<usize>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -47,6 +51,7 @@ pub fn run(args: &Args) -> ExitCode {
         show_log: args.log,
         imp_type: args.imp_type,
         instruction_budget: args.instruction_budget.map(|b| b.0),
+        memory_limit: args.memory_limit,
         ..RunOptions::new(&args.home)
     };
     // Each session is printed as it ends.

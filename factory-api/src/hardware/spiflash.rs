@@ -32,8 +32,9 @@ pub struct SpiFlash {
     data: Vec<u8>,
     chip_id: u32,
     enabled: bool,
-    /// Sectors written since the flash was made (they need erasing before reuse).
-    written: Vec<usize>,
+    /// Per sector, whether it was written since the flash was made (it needs erasing
+    /// before the image is reused): a flag per sector, as a write checks it each time.
+    written: Vec<bool>,
 }
 
 thread_local! {
@@ -53,7 +54,12 @@ impl SpiFlash {
             let index = images.iter().position(|image| image.len() == size)?;
             Some(images.swap_remove(index))
         });
-        SpiFlash { data: reused.unwrap_or_else(|| vec![0xff; size]), chip_id, enabled: false, written: Vec::new() }
+        SpiFlash {
+            data: reused.unwrap_or_else(|| vec![0xff; size]),
+            chip_id,
+            enabled: false,
+            written: vec![false; sectors],
+        }
     }
 
     pub fn enable(&mut self) {
@@ -84,11 +90,7 @@ impl SpiFlash {
 
     pub fn write(&mut self, address: usize, bytes: &[u8], flags: u32) -> Result<WriteResult, FlashError> {
         self.check(address, bytes.len())?;
-        for sector in address / SECTOR_SIZE..(address + bytes.len()).div_ceil(SECTOR_SIZE) {
-            if !self.written.contains(&sector) {
-                self.written.push(sector);
-            }
-        }
+        self.written[address / SECTOR_SIZE..(address + bytes.len()).div_ceil(SECTOR_SIZE)].fill(true);
         let target = &mut self.data[address..address + bytes.len()];
         if flags & PREVERIFY != 0 && target.iter().zip(bytes).any(|(&old, &new)| old & new != new) {
             return Ok(WriteResult::PreverifyFailed);
@@ -126,7 +128,7 @@ impl Drop for SpiFlash {
     /// Erases what was written and keeps the image for the next flash of its size.
     fn drop(&mut self) {
         let mut image = std::mem::take(&mut self.data);
-        for &sector in &self.written {
+        for (sector, _) in self.written.iter().enumerate().filter(|(_, &written)| written) {
             image[sector * SECTOR_SIZE..(sector + 1) * SECTOR_SIZE].fill(0xff);
         }
         ERASED.with_borrow_mut(|images| {

@@ -7,11 +7,10 @@ use crate::hardware::i2c::I2cBus;
 use crate::hardware::pin::{Pin, PinMode};
 use crate::hardware::sampler::Sampler;
 use crate::hardware::spi::SpiBus;
-use crate::hardware::spiflash::SpiFlash;
+use crate::hardware::spiflash::{SpiFlash, SECTOR_SIZE};
 use crate::hardware::uart::Uart;
 
-/// The SPI flash of every board: 4 MB (1024 sectors), with a Macronix-style chip ID.
-const FLASH_SECTORS: usize = 1024;
+/// The SPI flash's Macronix-style chip ID (its size is the imp type's).
 const FLASH_CHIP_ID: u32 = 0xc2_2016;
 
 pub struct Board {
@@ -47,7 +46,7 @@ impl Board {
                 .iter()
                 .map(|name| if spec.receive_only.contains(name) { Uart::receive_only(name) } else { Uart::new(name) })
                 .collect(),
-            spiflash: SpiFlash::new(FLASH_SECTORS, FLASH_CHIP_ID),
+            spiflash: SpiFlash::new(imp_type.spiflash_size() / SECTOR_SIZE, FLASH_CHIP_ID),
             sampler: Sampler::default(),
             wires: Vec::new(),
         }
@@ -138,6 +137,15 @@ mod tests {
         assert!(imp001.spi_bus("spi189").is_some() && imp001.uart("uart1289").is_some());
         assert!(imp001.i2c_bus("i2c0").is_none());
         assert!(Board::new(ImpType::Imp004m).pin("pinT").is_none());
+    }
+
+    /// `hardware.spiflash.size()` is the user part of the module's smallest allowed chip:
+    /// SPIFlashFileSystem's tests fill the flash to the last sector with that in mind.
+    #[test]
+    fn the_flash_is_the_types_user_space() {
+        let size = |t: ImpType| Board::new(t).spiflash.size();
+        assert_eq!((size(ImpType::Imp003), size(ImpType::Imp004m)), (65536, 253952));
+        assert_eq!((size(ImpType::Imp005), size(ImpType::Imp001)), (4 << 20, 0));
     }
 
     #[test]

@@ -286,6 +286,26 @@ impl ImpType {
             ImpType::Imp005 => 1 << 20,
         }
     }
+
+    /// The bytes of SPI flash `hardware.spiflash.size()` reports: the part of the chip
+    /// impOS leaves to Squirrel, with the smallest chip the module's design notes allow
+    /// (api/hardware/spiflash, "Module-specific Notes"):
+    ///
+    /// | type    | user flash | certainty and source |
+    /// |---------|------------|----------------------|
+    /// | imp003  | 64 KB      | [V] "at least 512KB ... impOS takes seven-eighths of that (448KB), and the rest (64KB) is available to Squirrel" |
+    /// | imp004m | 248 KB     | [V] "at least 1MB ... impOS takes up 776KB; the remainder is available to Squirrel" |
+    /// | imp005, imp006, impC001 | 4 MB | [U] no figure found; a round guess |
+    ///
+    /// (0 for the imp001 and imp002, which have no `hardware.spiflash`.)
+    pub fn spiflash_size(self) -> usize {
+        match self {
+            ImpType::Imp001 | ImpType::Imp002 => 0,
+            ImpType::Imp003 => 64 << 10,
+            ImpType::Imp004m => (1 << 20) - (776 << 10),
+            ImpType::Imp005 | ImpType::Imp006 | ImpType::ImpC001 => 4 << 20,
+        }
+    }
 }
 
 #[cfg(test)]

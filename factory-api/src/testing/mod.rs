@@ -66,6 +66,9 @@ pub struct RunOptions {
     /// The per-callback instruction budget, over the configuration's `instructionBudget`
     /// (`--instruction-budget`; `Some(None)`: no limit).
     pub instruction_budget: Option<Option<u64>>,
+    /// The device's memory limit in imp bytes, over the imp type's free memory
+    /// (`--memory-limit`); it needs the counting allocator, as `impish` has.
+    pub memory_limit: Option<usize>,
 }
 
 impl RunOptions {
@@ -77,6 +80,7 @@ impl RunOptions {
             show_log: false,
             imp_type: None,
             instruction_budget: None,
+            memory_limit: None,
         }
     }
 }
@@ -109,6 +113,7 @@ pub fn run_with_progress(options: &RunOptions, progress: &mut dyn FnMut(Progress
         show_log: options.show_log,
         imp_type: config.imp_type,
         instruction_budget: config.instruction_budget,
+        memory_limit: options.memory_limit,
     };
     let mut sessions: Vec<SessionReport> = Vec::new();
     for file in &files {

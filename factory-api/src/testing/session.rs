@@ -41,6 +41,8 @@ pub struct SessionSettings<'a> {
     pub imp_type: ImpType,
     /// Instructions one callback may run; `None`: no limit.
     pub instruction_budget: Option<u64>,
+    /// The device's memory limit over the imp type's free memory.
+    pub memory_limit: Option<usize>,
 }
 
 /// A message from the runner: impUnit's message types.
@@ -91,7 +93,7 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
     let mut follower = Follower::new(file, settings);
     let board: LateBoard = Rc::new(OnceCell::new());
     let reports: Reports = Rc::default();
-    let setup = vm_setup(file.side, board.clone(), reports.clone());
+    let setup = vm_setup(file.side, settings.memory_limit, board.clone(), reports.clone());
     let config = ImpConfig {
         agent: build.agent.clone(),
         setup_vm: Some(setup),
@@ -160,10 +162,15 @@ pub fn run(file: &TestFile, build: &Build, settings: &SessionSettings) -> Sessio
 }
 
 /// Every VM gets the test bench; the tested side also gets the runner's reporter.
-fn vm_setup(tested: Side, board: LateBoard, reports: Reports) -> VmSetup {
+fn vm_setup(tested: Side, memory_limit: Option<usize>, board: LateBoard, reports: Reports) -> VmSetup {
     let bench = Testbench::new(board.clone());
     Rc::new(move |side, vm: &mut Vm| {
         bench.install(vm);
+        if let (Side::Device, Some(limit)) = (side, memory_limit) {
+            // Without the counting allocator the limit cannot be enforced, as the
+            // imp type's own cannot (see `Imp::start`).
+            let _ = vm.set_memory_limit(Some(limit));
+        }
         if side == tested {
             install_reporter(vm, board.clone(), reports.clone());
         }
