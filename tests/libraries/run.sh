@@ -9,8 +9,7 @@
 # `github:` include of another library is served by its checkout beside it. Libraries
 # written for a particular imp get its type (LIS3DH and HTS221: the impExplorer's imp001;
 # SPIFlashFileSystem: the imp003 breakout its README names, whose 64 KB of user flash its
-# tests fill to the last sector, with 140K of device memory: impish counts the library,
-# impUnit and the tests at 120-140K of imp bytes, over the imp003's assumed 85K).
+# tests fill to the last sector).
 # IMPISH names the impish binary (default: target/release/impish, else impish on PATH);
 # TIMEOUT bounds each library's run in seconds (default 900).
 set -u
@@ -33,7 +32,7 @@ fi
 extra_args() {
     case "$1" in
         LIS3DH | HTS221) echo "--type imp001" ;;
-        SPIFlashFileSystem) echo "--type imp003 --memory-limit 140K" ;;
+        SPIFlashFileSystem) echo "--type imp003" ;;
     esac
 }
 
