@@ -295,10 +295,9 @@ fn mebibytes(kib: Option<u64>) -> String {
     kib.map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0))
 }
 
-fn plain(row: &Row) -> String {
-    format!(
-        "{:<13} impish {:>7}  sq {:>7} {:>5}  lua {:>7} {:>5}  MiB {:>6}/{:>6}/{:>6}  Mi instr {:>7}/{:>7}",
-        row.name,
+/// A row's figures, formatted: times and ratios against sq and Lua, peaks, instructions.
+fn cells(row: &Row) -> [String; 11] {
+    [
         seconds(row.times[0]),
         seconds(row.times[1]),
         fixed(ratio(row, 1), 2),
@@ -309,6 +308,14 @@ fn plain(row: &Row) -> String {
         mebibytes(row.peaks[2]),
         fixed(row.instructions[0], 0),
         fixed(row.instructions[1], 0),
+        row.name.to_string(),
+    ]
+}
+
+fn plain(row: &Row) -> String {
+    let [t, sq, r_sq, lua, r_lua, p, p_sq, p_lua, i, i_sq, name] = cells(row);
+    format!(
+        "{name:<13} impish {t:>7}  sq {sq:>7} {r_sq:>5}  lua {lua:>7} {r_lua:>5}  MiB {p:>6}/{p_sq:>6}/{p_lua:>6}  Mi instr {i:>7}/{i_sq:>7}"
     )
 }
 
@@ -335,20 +342,8 @@ fn markdown(rows: &[Row], runs: usize) -> String {
          |---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
-        out += &format!(
-            "| {} | {} | {} | {} | {} | {} | {} / {} / {} | {} / {} |\n",
-            row.name,
-            seconds(row.times[0]),
-            seconds(row.times[1]),
-            fixed(ratio(row, 1), 2),
-            seconds(row.times[2]),
-            fixed(ratio(row, 2), 2),
-            mebibytes(row.peaks[0]),
-            mebibytes(row.peaks[1]),
-            mebibytes(row.peaks[2]),
-            fixed(row.instructions[0], 0),
-            fixed(row.instructions[1], 0),
-        );
+        let [t, sq, r_sq, lua, r_lua, p, p_sq, p_lua, i, i_sq, name] = cells(row);
+        out += &format!("| {name} | {t} | {sq} | {r_sq} | {lua} | {r_lua} | {p} / {p_sq} / {p_lua} | {i} / {i_sq} |\n");
     }
     let [sq, lua] = means(rows);
     out += &format!("| geometric mean | | | {} | | {} | | |\n", fixed(sq, 2), fixed(lua, 2));

@@ -8,7 +8,7 @@ use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::natives::str_arg;
-use crate::regexp::class::{install_class, span_keys, span_table, span_tables, subject};
+use crate::regexp::class::{install_class, span_or_null, span_tables, subject};
 
 /// The longest pattern the imp compiles (documented: 256 characters).
 const MAX_PATTERN: usize = 256;
@@ -74,13 +74,8 @@ fn text_from(vm: &Vm, args: Args) -> Option<(Vec<u8>, usize)> {
 
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let Some((text, start)) = text_from(vm, args) else { return Ok(Value::Null) };
-    match with_regexp2(vm, args, |re| re.search.find_at(&text, start).map(|m| (m.start(), m.end())))? {
-        Some(span) => {
-            let keys = span_keys(vm);
-            Ok(span_table(vm, keys, span))
-        }
-        None => Ok(Value::Null),
-    }
+    let found = with_regexp2(vm, args, |re| re.search.find_at(&text, start).map(|m| (m.start(), m.end())))?;
+    Ok(span_or_null(vm, found))
 }
 
 fn is_match(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

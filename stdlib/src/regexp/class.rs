@@ -76,17 +76,28 @@ pub(crate) fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
 }
 
 /// The keys of a span table, interned once per call.
-pub(crate) fn span_keys(vm: &mut Vm) -> [Value; 2] {
+fn span_keys(vm: &mut Vm) -> [Value; 2] {
     [vm.string("begin"), vm.string("end")]
 }
 
 /// `{begin = b, end = e}`.
-pub(crate) fn span_table(vm: &mut Vm, keys: [Value; 2], (begin, end): (usize, usize)) -> Value {
+fn span_table(vm: &mut Vm, keys: [Value; 2], (begin, end): (usize, usize)) -> Value {
     let t = vm.new_table();
     for (k, v) in keys.into_iter().zip([begin, end]) {
         vm.table_set(t, k, Value::Int(v as i64));
     }
     t
+}
+
+/// `{begin, end}` for a search that found `span`, null for one that did not.
+pub(crate) fn span_or_null(vm: &mut Vm, span: Option<(usize, usize)>) -> Value {
+    match span {
+        Some(span) => {
+            let keys = span_keys(vm);
+            span_table(vm, keys, span)
+        }
+        None => Value::Null,
+    }
 }
 
 /// `[{begin, end}, ...]`: a capture's result.
@@ -99,13 +110,8 @@ pub(crate) fn span_tables(vm: &mut Vm, spans: Vec<(usize, usize)>) -> Value {
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (text, start) = subject(vm, args);
     let Some(start) = start else { return Ok(Value::Null) };
-    match matching(vm, args, |re| re.search(&text, start))? {
-        Some(span) => {
-            let keys = span_keys(vm);
-            Ok(span_table(vm, keys, span))
-        }
-        None => Ok(Value::Null),
-    }
+    let found = matching(vm, args, |re| re.search(&text, start))?;
+    Ok(span_or_null(vm, found))
 }
 
 fn is_match(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
