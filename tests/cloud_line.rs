@@ -80,10 +80,19 @@ fn a_line_blesses_into_a_kept_cloud() {
     let path = dir.path().join("cloud.db");
     let production = set_up(&mut SqliteCloud::open_file(&path).expect("cloud"), &["Line fixtures"]);
     let db = format!("sqlite:{}", path.display());
+    let unix_now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock");
+    let started = unix_now();
     let first = run_line(&db, &dir.path().join("first.json"));
     let second = run_line(&db, &dir.path().join("second.json"));
     assert!(first > 30 && second > 30, "the sample line blesses most units: {first}, {second}");
-    check_production(&SqliteCloud::open_file(&path).expect("cloud"), production, first + second);
+    let cloud = SqliteCloud::open_file(&path).expect("cloud");
+    check_production(&cloud, production, first + second);
+    // Stamped in real time from each run's start (plus the simulated line time, under an
+    // hour for the sample line), not from 1970.
+    let latest = unix_now() + Duration::from_secs(3600);
+    for event in cloud.events().expect("events").iter().filter(|e| matches!(e.what, Happening::Blessed { .. })) {
+        assert!(event.at >= started && event.at <= latest, "a blessing at {:?}, the runs from {started:?}", event.at);
+    }
 }
 
 /// The machine's PostgreSQL server (see impish-cloud's tests) without and with a schema

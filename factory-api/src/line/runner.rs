@@ -33,7 +33,7 @@ use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
 use crate::world::{ImpId, Milestone, World, WorldError};
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The account's unbond key (nothing on a line unbonds; the cloud wants one).
 const UNBOND_KEY: &str = "line-unbond-key";
@@ -218,6 +218,10 @@ impl<'a> Floor<'a> {
         let imp_type = ImpType::from_name(&fixture.imp_type).unwrap_or(ImpType::Imp005);
         let mac = u64::from_str_radix(&fixture.mac, 16).map_err(|_| CloudError::UnknownDevice(fixture.id.clone()))?;
         let mut world = World::new(kept.cloud);
+        // A kept cloud outlives the run: what the line tells it is stamped in real (Unix)
+        // time, the line's time zero being when it started, as the server's own devices
+        // stamp theirs.
+        world.set_cloud_epoch(SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default());
         let station = world.add_imp(
             &format!("fixture ({})", line.stages[0].name),
             Identity::from_mac(imp_type, mac),
