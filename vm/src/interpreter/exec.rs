@@ -259,6 +259,7 @@ impl Vm {
             // coroutine's context, which has its base frame (a new thread's is entered
             // before), or back to its resumer's, whose running frame asked for it.
             let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
+            debug_assert!(frame.owns_proto(&self.heap));
             // SAFETY: the running frame's closure owns the prototype (see `Frame::proto`)
             // and the frame stays on the frame stack (or parked with its context) for
             // as long as this pass of 'frame runs: every instruction that pops or
@@ -489,6 +490,7 @@ impl Vm {
                     debug_assert!(!self.ex.frames.is_empty());
                     // SAFETY: as for `frame` above: a switch leaves a running frame.
                     let frame = unsafe { self.ex.frames.last().unwrap_unchecked() };
+                    debug_assert!(frame.owns_proto(&self.heap));
                     // SAFETY: as for `proto` above.
                     proto = unsafe { frame.proto.as_ref() };
                     base = frame.base as usize;

@@ -10,6 +10,7 @@ use std::ptr::NonNull;
 use crate::compiler::bytecode::{Instr, Proto};
 use crate::heap::object::{Closure, CtxId};
 use crate::heap::value::{ClosureId, OuterId, Value};
+use crate::heap::Heap;
 
 /// Frame flags.
 pub const FRAME_ENTRY: u8 = 1;
@@ -50,6 +51,12 @@ impl Frame {
             trap_base,
             flags,
         }
+    }
+
+    /// Whether the frame's closure is alive and still owns `proto`: what the
+    /// interpreter's unchecked reads of `proto` rely on (for its debug assertions).
+    pub fn owns_proto(&self, heap: &Heap) -> bool {
+        heap.closures.try_get(self.closure.0).is_some_and(|c| std::ptr::eq(&*c.proto, self.proto.as_ptr()))
     }
 
     /// The index of the next instruction.
