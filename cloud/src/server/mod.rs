@@ -10,9 +10,10 @@ mod devices;
 mod error;
 mod groups;
 mod http;
+mod imps;
 mod logstream;
 mod products;
-mod resources;
+pub(crate) mod resources;
 mod webhooks;
 
 pub use error::ApiError;
@@ -96,6 +97,7 @@ impl Server {
             Some("devices") => self.devices(request, account, rest),
             Some("webhooks") => self.webhooks(request, account, rest),
             Some("logstream") => self.log_streams(request, account, rest),
+            Some("impish") => self.imps(request, account, rest),
             _ => Err(self.no_route(request)),
         }
     }

@@ -87,13 +87,19 @@ pub enum CloudError {
     /// An injected fault: the cloud did not serve the request (a server error).
     #[error("the cloud failed device {device}'s {request} request")]
     RequestFailed { device: DeviceId, request: &'static str },
+    /// A cloud reached over its API refused the request, for the reason it gave.
+    #[error("{detail}")]
+    Refused { status: u16, detail: String },
+    /// A cloud reached over its API did not answer for too long.
+    #[error("{0}")]
+    Unreachable(String),
     /// The store behind a persistent cloud failed; nothing was changed.
     #[error("cloud storage failed: {0}")]
     Storage(String),
 }
 
 /// What a DUT learns when it enrols with a fixture's token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Enrolment {
     /// The DUT group the device now belongs to.
     pub group: GroupId,
@@ -106,7 +112,7 @@ pub struct Enrolment {
 }
 
 /// The cloud's answer to `server.bless`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlessOutcome {
     /// The device moved to `production_group`; if `load_code_after_blessing`, it should
     /// restart into `deployment` about two seconds after its bless callback.
