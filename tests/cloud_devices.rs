@@ -1,10 +1,12 @@
 //! Simulated devices behind `impish cloud serve`, seen through its HTTP API with a real
 //! client: a device assigned to a group runs the group's deployment on real time and
 //! its `server.log` lines reach the log API; a group or device restart boots it again;
-//! a new deployment restarts it into the new code; `device_online` says it is up.
+//! a new deployment restarts it into the new code; `device_online` says it is up. And a
+//! webhook whose receiver is slow holds up no other request.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -164,4 +166,44 @@ fn assigned_devices_run_their_groups_code() {
         assert!(started.elapsed() < Duration::from_secs(10), "an unassigned device stops");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn a_slow_webhook_receiver_holds_up_no_other_request() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let db = format!("sqlite:{}", dir.path().join("cloud.db").display());
+    impish(&["cloud", "account", "add", "maker", "--db", &db]);
+    let server = Serve::start(&db, 3600);
+    let api = Api::login(&server.endpoint, "maker");
+    let product = api.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
+    let product = json!({ "product": { "type": "product", "id": product } });
+    let group =
+        json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
+    let group = api.create("/devicegroups", group);
+    // A receiver that takes every connection and never answers: the server's POST waits
+    // for it until its 5 s timeout.
+    let receiver = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let url = format!("http://{}/deployed", receiver.local_addr().expect("an address"));
+    std::thread::spawn(move || {
+        let held: Vec<_> = receiver.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(30));
+        drop(held);
+    });
+    let relationships = json!({ "devicegroup": { "type": "development_devicegroup", "id": group } });
+    let attributes = json!({ "event": "deployment", "url": url, "content_type": "application/json" });
+    api.create("/webhooks", json!({ "type": "webhook", "attributes": attributes, "relationships": relationships }));
+
+    let deployer = Api::login(&server.endpoint, "maker");
+    let deploying = std::thread::spawn(move || {
+        let started = Instant::now();
+        deployer.deploy(&group, "server.log(1);");
+        started.elapsed()
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    api.send("GET", "/products", None);
+    let answered_in = asked.elapsed();
+    let deployed_in = deploying.join().expect("the deployment");
+    assert!(deployed_in >= Duration::from_secs(4), "the deployment waited for its webhook: {deployed_in:?}");
+    assert!(answered_in < Duration::from_secs(1), "another request answered meanwhile, in {answered_in:?}");
 }

@@ -1,7 +1,10 @@
-//! The HTTP side: requests as the handlers see them, responses, and the serving loop
-//! (tiny_http, one request at a time, so the backend needs no locking).
+//! The HTTP side: requests as the handlers see them, responses, and the serving loops:
+//! a few threads take requests from one tiny_http listener, each with a `Server` on a
+//! store connection of its own, so a slow request (a webhook POST waiting for its
+//! receiver) holds up only its own thread.
 
 use super::error::ApiError;
+use super::logstream::StoreOpener;
 use super::Server;
 use serde_json::Value;
 use std::io::Read;
@@ -119,8 +122,24 @@ impl Listener {
         }
     }
 
+    /// Serves requests on `workers` threads (at least one), `server` on this one and on
+    /// the others servers sharing its state on store connections `open` makes, until
+    /// the socket fails.
+    pub fn serve(&self, mut server: Server, workers: usize, open: &StoreOpener) -> Result<(), String> {
+        std::thread::scope(|scope| {
+            for _ in 1..workers {
+                let (shared, open) = (server.shared(), open.clone());
+                scope.spawn(move || match open() {
+                    Ok(cloud) => self.serve_on(&mut Server::sharing(shared, cloud)),
+                    Err(e) => Err(format!("a serving thread cannot open the store: {e}")),
+                });
+            }
+            self.serve_on(&mut server)
+        })
+    }
+
     /// Serves requests, one at a time, until the socket fails.
-    pub fn serve(&self, server: &mut Server) -> Result<(), String> {
+    fn serve_on(&self, server: &mut Server) -> Result<(), String> {
         loop {
             let mut request = self.0.recv().map_err(|e| e.to_string())?;
             let headers = request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect();
