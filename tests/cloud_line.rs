@@ -8,6 +8,8 @@
 
 mod serve;
 
+use impish_cloud::credentials::Credentials;
+use impish_cloud::remote::RemoteCloud;
 use impish_cloud::{store, PostgresCloud, SqliteCloud};
 use impish_factory::cloud::*;
 use impish_factory::imp::identity::ImpType;
@@ -253,4 +255,61 @@ fn a_line_over_the_api_survives_its_server_being_killed() {
     }
     let units = blessed_units(line.wait_with_output().expect("a finished line"), &report);
     check_listed(&server, &path, production, &units);
+}
+
+/// Whether a request was refused as "not found".
+fn not_found<T>(result: Result<T, CloudError>) -> bool {
+    matches!(result, Err(CloudError::Refused { status: 404, .. }))
+}
+
+#[test]
+fn the_imps_channel_acts_only_for_the_accounts_devices() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    let mut kept = SqliteCloud::open_file(&path).expect("cloud");
+    let production = set_up(&mut kept, &["Line fixtures"]);
+    store::add_account(&mut kept, "rival", PASSWORD, "rival key").expect("a second account");
+    let server = Serve::start(&format!("sqlite:{}", path.display()), 3600);
+    let connect = |user: &str| {
+        let credentials = Credentials::Password { user: user.into(), password: PASSWORD.into() };
+        RemoteCloud::connect(&server.endpoint, credentials, Duration::from_secs(5)).expect("logged in")
+    };
+    let (mut maker, mut rival) = (connect("maker"), connect("rival"));
+    let factory = maker.group_named("Line fixtures").expect("the factory group");
+    let fixture = maker.devices_in(factory).expect("devices").remove(0).id;
+    let unit = DeviceId::new("23000c2a69000777");
+    let new_unit = NewDevice {
+        id: unit.clone(),
+        mac: "0c2a69000777".into(),
+        imp_type: "imp005".into(),
+        name: "unit".into(),
+        account: None,
+    };
+    let t = Duration::ZERO;
+
+    assert!(rival.group_named("Line fixtures").is_err(), "another account's group is not found");
+    assert_eq!(rival.device(&fixture), Err(CloudError::UnknownDevice(fixture.clone())));
+    assert!(not_found(rival.factory_token(&fixture, t)), "no tokens for another account's fixture");
+    maker.register_device(new_unit).expect("a unit appears");
+    let token = maker.factory_token(&fixture, t).expect("a token");
+    let stolen = rival.enrol(&token, &unit, t);
+    let unknown = CloudError::UnknownToken.to_string();
+    assert!(matches!(&stolen, Err(CloudError::Refused { detail, .. }) if *detail == unknown), "{stolen:?}");
+    let enrolment = maker.enrol(&token, &unit, t).expect("enrolled");
+    assert_eq!(enrolment.fixture, fixture);
+    assert!(not_found(rival.bless(&unit, true, t)), "another account's unit cannot be blessed");
+    assert!(not_found(rival.log(LogEntry {
+        at: t,
+        device: unit.clone(),
+        kind: LogKind::ServerLog,
+        message: "x".into()
+    })));
+    let outcome = maker.bless(&unit, true, t).expect("blessed");
+    assert!(matches!(outcome, BlessOutcome::Blessed { production_group, .. } if production_group == production));
+    let again = maker.bless(&unit, true, t);
+    assert!(matches!(again, Err(CloudError::Refused { status: 409, .. })), "a second bless is refused: {again:?}");
+    let blessings: Vec<_> =
+        maker.events().expect("events").into_iter().filter(|e| matches!(e.what, Happening::Blessed { .. })).collect();
+    assert_eq!(blessings.len(), 1);
+    assert_eq!(listed_devices(&server.endpoint, production), BTreeSet::from([unit.to_string()]));
 }

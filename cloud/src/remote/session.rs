@@ -144,9 +144,9 @@ impl Session {
                 Ok((status, body)) => return Ok(Answer { status, body, resent }),
                 Err(why) if started.elapsed() >= self.patience => {
                     return Err(CloudError::Unreachable(format!(
-                        "the cloud at {} has not answered {method} {path} for {} s: {why}",
+                        "the cloud at {} has not answered {method} {path} for {}: {why}",
                         self.endpoint,
-                        self.patience.as_secs()
+                        humantime::format_duration(self.patience)
                     )))
                 }
                 Err(_) => {
@@ -182,5 +182,58 @@ impl Session {
             false => serde_json::from_str(&text).map_err(|e| format!("{method} {path}: not JSON: {e}"))?,
         };
         Ok((status, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A loopback address nothing listens on (yet).
+    fn free_address() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+        listener.local_addr().expect("an address").to_string()
+    }
+
+    fn login_key() -> Credentials {
+        Credentials::LoginKey("key".into())
+    }
+
+    #[test]
+    fn a_server_that_never_answers_is_an_error_once_patience_runs_out() {
+        let endpoint = format!("http://{}/v5", free_address());
+        let started = Instant::now();
+        let opened = Session::open(&endpoint, login_key(), Duration::from_millis(300));
+        let waited = started.elapsed();
+        let Err(CloudError::Unreachable(why)) = opened else { panic!("not unreachable") };
+        assert!(
+            why.starts_with(&format!("the cloud at {endpoint} has not answered POST /auth/token for 300ms")),
+            "{why}"
+        );
+        assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(5), "{waited:?}");
+    }
+
+    #[test]
+    fn a_request_waits_for_a_server_that_comes_up_late() {
+        let address = free_address();
+        let late = address.clone();
+        let server = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            let listener = TcpListener::bind(&late).expect("the address again");
+            let (stream, _) = listener.accept().expect("the login");
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let body = r#"{"access_token":"a","expires_in":60}"#;
+            let answer = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+            reader.get_mut().write_all(answer.as_bytes()).expect("an answer");
+        });
+        let session = Session::open(&format!("http://{address}/v5"), login_key(), Duration::from_secs(10));
+        server.join().expect("the late server");
+        assert_eq!(session.map(|s| s.tokens.borrow().access.clone()).ok().flatten(), Some("a".to_string()));
     }
 }

@@ -75,6 +75,11 @@ pub fn check_assignment(device: &Device, group: &DeviceGroup, group_account: Acc
     Ok(())
 }
 
+/// A short stable hex digest, for agent ids and tokens.
+pub fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,9 +91,4 @@ mod tests {
         assert!(token_issued_to(&token, &fixture));
         assert!(!token_issued_to(&token, &other));
     }
-}
-
-/// A short stable hex digest, for agent ids and tokens.
-pub fn digest(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
