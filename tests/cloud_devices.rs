@@ -58,6 +58,15 @@ impl Api {
         created["data"]["id"].as_str().expect("an id").into()
     }
 
+    /// A new product's development group; its id.
+    fn bench_group(&self) -> String {
+        let product = self.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
+        let product = json!({ "product": { "type": "product", "id": product } });
+        let group =
+            json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
+        self.create("/devicegroups", group)
+    }
+
     fn deploy(&self, group: &str, device_code: &str) {
         let relationships = json!({ "devicegroup": { "type": "development_devicegroup", "id": group } });
         let attributes = json!({ "device_code": device_code, "agent_code": "" });
@@ -117,11 +126,7 @@ fn assigned_devices_run_their_groups_code() {
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
 
-    let product = api.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
-    let product = json!({ "product": { "type": "product", "id": product } });
-    let group =
-        json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
-    let group = api.create("/devicegroups", group);
+    let group = api.bench_group();
     api.deploy(&group, r#"server.log("hello v1, woken by " + hardware.wakereason());"#);
     assert_eq!(api.online(&device), json!(false), "not assigned: it runs nowhere");
 
@@ -175,11 +180,7 @@ fn a_slow_webhook_receiver_holds_up_no_other_request() {
     impish(&["cloud", "account", "add", "maker", "--db", &db]);
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
-    let product = api.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
-    let product = json!({ "product": { "type": "product", "id": product } });
-    let group =
-        json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
-    let group = api.create("/devicegroups", group);
+    let group = api.bench_group();
     // A receiver that takes every connection and never answers: the server's POST waits
     // for it until its 5 s timeout.
     let receiver = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");

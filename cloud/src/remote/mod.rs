@@ -77,6 +77,18 @@ impl RemoteCloud {
         }
     }
 
+    /// The entity `GET path` answers (a JSON:API document's `data`, or the whole body
+    /// of the imps' channel), or `missing` when it is not found.
+    fn get(&self, path: &str, missing: CloudError) -> Result<Value, CloudError> {
+        let mut answer = self.session.call("GET", path, None)?;
+        match (answer.succeeded(), answer.status) {
+            (true, _) if answer.body["data"].is_object() => Ok(answer.body["data"].take()),
+            (true, _) => Ok(answer.body),
+            (false, 404) => Err(missing),
+            _ => Err(answer.refusal()),
+        }
+    }
+
     /// A device act; `Ok(None)` when the server says it was done already and an earlier
     /// sending of this request went unanswered (so it was that sending that did it).
     fn act(&mut self, path: &str, body: &Value) -> Result<Option<Value>, CloudError> {
@@ -187,14 +199,7 @@ impl DeviceCloud for RemoteCloud {
     }
 
     fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError> {
-        let answer = self.session.call("GET", &format!("/devicegroups/{group}"), None)?;
-        if answer.status == 404 {
-            return Err(CloudError::UnknownGroup(group));
-        }
-        let g = match answer.succeeded() {
-            true => &answer.body["data"],
-            false => return Err(answer.refusal()),
-        };
+        let g = &self.get(&format!("/devicegroups/{group}"), CloudError::UnknownGroup(group))?;
         Ok(DeviceGroup {
             id: GroupId(number("devicegroup", &g["id"])?),
             product: ProductId(related(g, "product", "product")?.ok_or_else(|| unreadable("product"))?),
@@ -211,12 +216,7 @@ impl DeviceCloud for RemoteCloud {
     }
 
     fn device(&self, device: &DeviceId) -> Result<Device, CloudError> {
-        let answer = self.session.call("GET", &format!("/impish/devices/{device}"), None)?;
-        match (answer.succeeded(), answer.status) {
-            (true, _) => decode(answer.body),
-            (false, 404) => Err(CloudError::UnknownDevice(device.clone())),
-            _ => Err(answer.refusal()),
-        }
+        decode(self.get(&format!("/impish/devices/{device}"), CloudError::UnknownDevice(device.clone()))?)
     }
 
     fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError> {
@@ -226,14 +226,7 @@ impl DeviceCloud for RemoteCloud {
     }
 
     fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
-        let answer = self.session.call("GET", &format!("/deployments/{deployment}"), None)?;
-        if answer.status == 404 {
-            return Err(CloudError::UnknownDeployment(deployment));
-        }
-        let d = match answer.succeeded() {
-            true => &answer.body["data"],
-            false => return Err(answer.refusal()),
-        };
+        let d = &self.get(&format!("/deployments/{deployment}"), CloudError::UnknownDeployment(deployment))?;
         let created_at = humantime::parse_rfc3339(&text(d, "created_at")).map_err(|_| unreadable("created_at"))?;
         let tags = d["attributes"]["tags"].as_array().into_iter().flatten();
         Ok(Deployment {
