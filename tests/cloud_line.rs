@@ -306,6 +306,8 @@ fn the_imps_channel_acts_only_for_the_accounts_devices() {
     })));
     let outcome = maker.bless(&unit, true, t).expect("blessed");
     assert!(matches!(outcome, BlessOutcome::Blessed { production_group, .. } if production_group == production));
+    assert!(not_found(rival.activate(&unit, t)), "another account's unit cannot be activated");
+    maker.activate(&unit, t).expect("an end user activates the blessed unit");
     let again = maker.bless(&unit, true, t);
     assert!(matches!(again, Err(CloudError::Refused { status: 409, .. })), "a second bless is refused: {again:?}");
     let blessings: Vec<_> =
