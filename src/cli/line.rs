@@ -36,8 +36,8 @@ pub struct Args {
     #[arg(long)]
     quiet: bool,
     /// Run against a kept cloud (sqlite:PATH, postgres://..., or the API of a running
-    /// `impish cloud serve`, http://HOST:PORT/v5), as the account that IMPT_USER and
-    /// IMPT_PASSWORD (or IMPT_LOGINKEY) name: the line's one stage runs the fixture in
+    /// `impish cloud serve`, http://HOST:PORT/v5), as the account that IMPT_LOGINKEY, or
+    /// IMPT_USER and IMPT_PASSWORD, name: the line's one stage runs the fixture in
     /// --factory-dg with the deployments of that group and its targets.
     #[arg(long, value_name = "DB|URL", requires = "factory_dg")]
     cloud: Option<String>,
