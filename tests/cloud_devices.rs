@@ -2,11 +2,13 @@
 //! client: a device assigned to a group runs the group's deployment on real time and
 //! its `server.log` lines reach the log API; a group or device restart boots it again;
 //! a new deployment restarts it into the new code; `device_online` says it is up. And a
-//! webhook whose receiver is slow holds up no other request.
+//! webhook whose receiver is slow, or connections a client keeps open idle, hold up no
+//! other request.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -117,11 +119,17 @@ fn impish(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-#[test]
-fn assigned_devices_run_their_groups_code() {
+/// A new cloud file (in a folder removed when it is dropped) with the account "maker".
+fn cloud_with_maker() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = format!("sqlite:{}", dir.path().join("cloud.db").display());
     impish(&["cloud", "account", "add", "maker", "--db", &db]);
+    (dir, db)
+}
+
+#[test]
+fn assigned_devices_run_their_groups_code() {
+    let (_dir, db) = cloud_with_maker();
     let device = impish(&["cloud", "device", "add", "--db", &db, "--type", "imp005", "--account", "maker"]);
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
@@ -175,9 +183,7 @@ fn assigned_devices_run_their_groups_code() {
 
 #[test]
 fn a_slow_webhook_receiver_holds_up_no_other_request() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let db = format!("sqlite:{}", dir.path().join("cloud.db").display());
-    impish(&["cloud", "account", "add", "maker", "--db", &db]);
+    let (_dir, db) = cloud_with_maker();
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
     let group = api.bench_group();
@@ -207,4 +213,28 @@ fn a_slow_webhook_receiver_holds_up_no_other_request() {
     let deployed_in = deploying.join().expect("the deployment");
     assert!(deployed_in >= Duration::from_secs(4), "the deployment waited for its webhook: {deployed_in:?}");
     assert!(answered_in < Duration::from_secs(1), "another request answered meanwhile, in {answered_in:?}");
+}
+
+#[test]
+fn idle_connections_hold_up_no_other_request() {
+    let (_dir, db) = cloud_with_maker();
+    let server = Serve::start(&db, 3600);
+    let address = server.endpoint.trim_start_matches("http://").trim_end_matches("/v5").to_string();
+    // Sixteen connections, each answered once and then kept open, quiet (as impt's
+    // keep-alive connections are while it waits for another request).
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&address).expect("a connection");
+            stream.write_all(b"GET /v5/products HTTP/1.1\r\nHost: impish\r\n\r\n").expect("a request");
+            let mut answer = [0; 12];
+            stream.read_exact(&mut answer).expect("an answer");
+            assert_eq!(&answer, b"HTTP/1.1 401", "no token: unauthorized");
+            stream
+        })
+        .collect();
+    let asked = Instant::now();
+    let api = Api::login(&server.endpoint, "maker");
+    api.send("GET", "/products", None);
+    assert!(asked.elapsed() < Duration::from_secs(2), "answered in {:?}", asked.elapsed());
+    drop(idle);
 }

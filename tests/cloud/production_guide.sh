@@ -11,8 +11,7 @@
 # line waits for it. Expected: every command exits 0 but `impt device unassign --unbond`
 # (impt 2.6.1 never sends the key: 403) and `impt dg unassign` with a wrong key (403);
 # the production group lists exactly the units the line's report says it blessed, and
-# the webhook receiver got one blessing webhook per blessed unit. (Now and then `product
-# delete` hangs: a connection left queued in tiny_http's pool, see README.md.)
+# the webhook receiver got one blessing webhook per blessed unit.
 # IMPISH names the impish binary (default: target/debug/impish); PORT the server's port
 # (default 18500; the webhook receiver listens on PORT+100).
 set -u

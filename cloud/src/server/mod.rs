@@ -5,6 +5,7 @@
 
 mod accounts;
 mod auth;
+mod connection;
 mod deployments;
 mod devices;
 mod error;
