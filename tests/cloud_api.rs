@@ -77,7 +77,7 @@ fn run_line(path: &Path, fixture: &DeviceId) -> Vec<String> {
         let outcome = cloud.bless(&id, passed, now).expect("bless");
         assert_eq!(matches!(outcome, BlessOutcome::Blessed { load_code_after_blessing: false, .. }), passed);
         if passed {
-            assert_eq!(cloud.bless(&id, true, now), Err(CloudError::NotADut(id.clone())), "a second bless");
+            assert_eq!(cloud.bless(&id, true, now), Err(CloudError::AlreadyBlessed(id.clone())), "a second bless");
             blessed.push(id.to_string());
         }
     }

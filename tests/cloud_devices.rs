@@ -1,10 +1,14 @@
 //! Simulated devices behind `impish cloud serve`, seen through its HTTP API with a real
 //! client: a device assigned to a group runs the group's deployment on real time and
 //! its `server.log` lines reach the log API; a group or device restart boots it again;
-//! a new deployment restarts it into the new code; `device_online` says it is up.
+//! a new deployment restarts it into the new code; `device_online` says it is up. And a
+//! webhook whose receiver is slow, or connections a client keeps open idle, hold up no
+//! other request.
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -54,6 +58,15 @@ impl Api {
     fn create(&self, path: &str, data: Value) -> String {
         let created = self.send("POST", path, Some(json!({ "data": data })));
         created["data"]["id"].as_str().expect("an id").into()
+    }
+
+    /// A new product's development group; its id.
+    fn bench_group(&self) -> String {
+        let product = self.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
+        let product = json!({ "product": { "type": "product", "id": product } });
+        let group =
+            json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
+        self.create("/devicegroups", group)
     }
 
     fn deploy(&self, group: &str, device_code: &str) {
@@ -106,20 +119,22 @@ fn impish(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
-#[test]
-fn assigned_devices_run_their_groups_code() {
+/// A new cloud file (in a folder removed when it is dropped) with the account "maker".
+fn cloud_with_maker() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let db = format!("sqlite:{}", dir.path().join("cloud.db").display());
     impish(&["cloud", "account", "add", "maker", "--db", &db]);
+    (dir, db)
+}
+
+#[test]
+fn assigned_devices_run_their_groups_code() {
+    let (_dir, db) = cloud_with_maker();
     let device = impish(&["cloud", "device", "add", "--db", &db, "--type", "imp005", "--account", "maker"]);
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
 
-    let product = api.create("/products", json!({ "type": "product", "attributes": { "name": "Lamp" } }));
-    let product = json!({ "product": { "type": "product", "id": product } });
-    let group =
-        json!({ "type": "development_devicegroup", "attributes": { "name": "Bench" }, "relationships": product });
-    let group = api.create("/devicegroups", group);
+    let group = api.bench_group();
     api.deploy(&group, r#"server.log("hello v1, woken by " + hardware.wakereason());"#);
     assert_eq!(api.online(&device), json!(false), "not assigned: it runs nowhere");
 
@@ -164,4 +179,62 @@ fn assigned_devices_run_their_groups_code() {
         assert!(started.elapsed() < Duration::from_secs(10), "an unassigned device stops");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn a_slow_webhook_receiver_holds_up_no_other_request() {
+    let (_dir, db) = cloud_with_maker();
+    let server = Serve::start(&db, 3600);
+    let api = Api::login(&server.endpoint, "maker");
+    let group = api.bench_group();
+    // A receiver that takes every connection and never answers: the server's POST waits
+    // for it until its 5 s timeout.
+    let receiver = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let url = format!("http://{}/deployed", receiver.local_addr().expect("an address"));
+    std::thread::spawn(move || {
+        let held: Vec<_> = receiver.incoming().take(4).collect();
+        std::thread::sleep(Duration::from_secs(30));
+        drop(held);
+    });
+    let relationships = json!({ "devicegroup": { "type": "development_devicegroup", "id": group } });
+    let attributes = json!({ "event": "deployment", "url": url, "content_type": "application/json" });
+    api.create("/webhooks", json!({ "type": "webhook", "attributes": attributes, "relationships": relationships }));
+
+    let deployer = Api::login(&server.endpoint, "maker");
+    let deploying = std::thread::spawn(move || {
+        let started = Instant::now();
+        deployer.deploy(&group, "server.log(1);");
+        started.elapsed()
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let asked = Instant::now();
+    api.send("GET", "/products", None);
+    let answered_in = asked.elapsed();
+    let deployed_in = deploying.join().expect("the deployment");
+    assert!(deployed_in >= Duration::from_secs(4), "the deployment waited for its webhook: {deployed_in:?}");
+    assert!(answered_in < Duration::from_secs(1), "another request answered meanwhile, in {answered_in:?}");
+}
+
+#[test]
+fn idle_connections_hold_up_no_other_request() {
+    let (_dir, db) = cloud_with_maker();
+    let server = Serve::start(&db, 3600);
+    let address = server.endpoint.trim_start_matches("http://").trim_end_matches("/v5").to_string();
+    // Sixteen connections, each answered once and then kept open, quiet (as impt's
+    // keep-alive connections are while it waits for another request).
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut stream = TcpStream::connect(&address).expect("a connection");
+            stream.write_all(b"GET /v5/products HTTP/1.1\r\nHost: impish\r\n\r\n").expect("a request");
+            let mut answer = [0; 12];
+            stream.read_exact(&mut answer).expect("an answer");
+            assert_eq!(&answer, b"HTTP/1.1 401", "no token: unauthorized");
+            stream
+        })
+        .collect();
+    let asked = Instant::now();
+    let api = Api::login(&server.endpoint, "maker");
+    api.send("GET", "/products", None);
+    assert!(asked.elapsed() < Duration::from_secs(2), "answered in {:?}", asked.elapsed());
+    drop(idle);
 }

@@ -1,15 +1,24 @@
 //! `impish line --cloud`: the sample line run twice against one kept SQLite cloud set
 //! up as the Production Guide does (product, factory group with DUT and production
-//! targets, three deployments, a fixture assigned), and two lines (two processes, two
-//! factory groups) at once against one PostgreSQL cloud. The production group then
-//! holds exactly the units the reports say were blessed, each blessed once.
+//! targets, three deployments, a fixture assigned), two lines (two processes, two
+//! factory groups) at once against one PostgreSQL cloud, and lines against a running
+//! `impish cloud serve` over its API (`--cloud http://...`), one of them while the
+//! server is killed with SIGKILL and restarted. The production group then holds
+//! exactly the units the reports say were blessed, each blessed once.
 
+mod serve;
+
+use impish_cloud::credentials::Credentials;
+use impish_cloud::remote::RemoteCloud;
 use impish_cloud::{store, PostgresCloud, SqliteCloud};
 use impish_factory::cloud::*;
 use impish_factory::imp::identity::ImpType;
+use serde_json::{json, Value};
+use serve::Serve;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "line password";
 
@@ -147,4 +156,162 @@ fn a_line_against_a_cloud_needs_the_account_credentials() {
         .expect("impish line");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("wrong user or password"));
+}
+
+/// The device ids of the units a finished line's report says it blessed.
+fn blessed_units(output: std::process::Output, report: &Path) -> BTreeSet<String> {
+    let count = blessed(output, report);
+    let report: Value = serde_json::from_slice(&std::fs::read(report).expect("report")).expect("JSON");
+    let units = report["units"].as_array().expect("units");
+    let ids: BTreeSet<String> = (units.iter().filter(|u| u["blessed"] == json!(true)))
+        .map(|u| u["device_id"].as_str().expect("a device id").to_string())
+        .collect();
+    assert_eq!(ids.len() as u64, count, "the summary counts the blessed units");
+    ids
+}
+
+/// The ids of the devices in `group`, as the API lists them to the account.
+fn listed_devices(endpoint: &str, group: GroupId) -> BTreeSet<String> {
+    let agent = ureq::Agent::new_with_defaults();
+    let login = json!({ "id": "maker", "password": PASSWORD }).to_string();
+    let mut grant = agent.post(format!("{endpoint}/auth")).send(login).expect("login");
+    let grant: Value = serde_json::from_str(&grant.body_mut().read_to_string().expect("body")).expect("JSON");
+    let token = grant["access_token"].as_str().expect("an access token");
+    let mut ids = BTreeSet::new();
+    let mut next = Some(format!("/devices?filter[devicegroup.id]={group}"));
+    while let Some(path) = next {
+        let mut page = agent
+            .get(format!("{endpoint}{path}"))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .expect("a page of devices");
+        let page: Value = serde_json::from_str(&page.body_mut().read_to_string().expect("body")).expect("JSON");
+        for device in page["data"].as_array().expect("devices") {
+            assert_eq!(device["attributes"]["blessed"], json!(true), "a production device is blessed");
+            ids.insert(device["id"].as_str().expect("an id").to_string());
+        }
+        next = page["links"]["next"].as_str().map(str::to_string);
+    }
+    ids
+}
+
+/// How many times the cloud kept in `path` blessed each unit it blessed.
+fn blessings(path: &Path) -> Vec<DeviceId> {
+    let cloud = SqliteCloud::open_file(path).expect("cloud");
+    let events = cloud.events().expect("events");
+    let blessed = events.into_iter().filter_map(|e| match e.what {
+        Happening::Blessed { device, .. } => Some(device),
+        _ => None,
+    });
+    blessed.collect()
+}
+
+/// A kept SQLite cloud set up for the sample line, served with access tokens that
+/// last `token_lifetime` seconds: its file, its production group and the server.
+fn served_cloud(dir: &Path, token_lifetime: u64) -> (std::path::PathBuf, GroupId, Serve) {
+    let path = dir.join("cloud.db");
+    let production = set_up(&mut SqliteCloud::open_file(&path).expect("cloud"), &["Line fixtures"]);
+    let server = Serve::start(&format!("sqlite:{}", path.display()), token_lifetime);
+    (path, production, server)
+}
+
+/// Checks that the production group the API lists holds exactly `units`, each blessed once.
+fn check_listed(server: &Serve, path: &Path, production: GroupId, units: &BTreeSet<String>) {
+    assert!(units.len() > 30, "the sample line blesses most units: {}", units.len());
+    assert_eq!(&listed_devices(&server.endpoint, production), units, "production lists exactly the blessed units");
+    let blessed = blessings(path);
+    let once: BTreeSet<String> = blessed.iter().map(|d| d.to_string()).collect();
+    assert_eq!(blessed.len(), once.len(), "no unit is blessed twice");
+    assert_eq!(&once, units, "the cloud blessed exactly the units the report says");
+}
+
+#[test]
+fn a_line_over_the_api_blesses_exactly_its_units() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // Access tokens last a second: the line renews its own many times.
+    let (path, production, server) = served_cloud(dir.path(), 1);
+    let report = dir.path().join("line.json");
+    let output = line_command(&server.endpoint, "Line fixtures", &report).output().expect("impish line");
+    let units = blessed_units(output, &report);
+    check_listed(&server, &path, production, &units);
+}
+
+#[test]
+fn a_line_over_the_api_survives_its_server_being_killed() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (path, production, mut server) = served_cloud(dir.path(), 3600);
+    let report = dir.path().join("line.json");
+    let line = line_command(&server.endpoint, "Line fixtures", &report).spawn().expect("impish line");
+    // Killed after the 5th and the 20th blessing, each time back half a second later.
+    for after in [5, 20] {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while blessings(&path).len() < after {
+            assert!(Instant::now() < deadline, "the line blesses {after} units");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server.kill();
+        std::thread::sleep(Duration::from_millis(500));
+        server.restart();
+    }
+    let units = blessed_units(line.wait_with_output().expect("a finished line"), &report);
+    check_listed(&server, &path, production, &units);
+}
+
+/// Whether a request was refused as "not found".
+fn not_found<T>(result: Result<T, CloudError>) -> bool {
+    matches!(result, Err(CloudError::Refused { status: 404, .. }))
+}
+
+#[test]
+fn the_imps_channel_acts_only_for_the_accounts_devices() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    let mut kept = SqliteCloud::open_file(&path).expect("cloud");
+    let production = set_up(&mut kept, &["Line fixtures"]);
+    store::add_account(&mut kept, "rival", PASSWORD, "rival key").expect("a second account");
+    let server = Serve::start(&format!("sqlite:{}", path.display()), 3600);
+    let connect = |user: &str| {
+        let credentials = Credentials::Password { user: user.into(), password: PASSWORD.into() };
+        RemoteCloud::connect(&server.endpoint, credentials, Duration::from_secs(5)).expect("logged in")
+    };
+    let (mut maker, mut rival) = (connect("maker"), connect("rival"));
+    let factory = maker.group_named("Line fixtures").expect("the factory group");
+    let fixture = maker.devices_in(factory).expect("devices").remove(0).id;
+    let unit = DeviceId::new("23000c2a69000777");
+    let new_unit = NewDevice {
+        id: unit.clone(),
+        mac: "0c2a69000777".into(),
+        imp_type: "imp005".into(),
+        name: "unit".into(),
+        account: None,
+    };
+    let t = Duration::ZERO;
+
+    assert!(rival.group_named("Line fixtures").is_err(), "another account's group is not found");
+    assert_eq!(rival.device(&fixture), Err(CloudError::UnknownDevice(fixture.clone())));
+    assert!(not_found(rival.factory_token(&fixture, t)), "no tokens for another account's fixture");
+    maker.register_device(new_unit).expect("a unit appears");
+    let token = maker.factory_token(&fixture, t).expect("a token");
+    let stolen = rival.enrol(&token, &unit, t);
+    let unknown = CloudError::UnknownToken.to_string();
+    assert!(matches!(&stolen, Err(CloudError::Refused { detail, .. }) if *detail == unknown), "{stolen:?}");
+    let enrolment = maker.enrol(&token, &unit, t).expect("enrolled");
+    assert_eq!(enrolment.fixture, fixture);
+    assert!(not_found(rival.bless(&unit, true, t)), "another account's unit cannot be blessed");
+    assert!(not_found(rival.log(LogEntry {
+        at: t,
+        device: unit.clone(),
+        kind: LogKind::ServerLog,
+        message: "x".into()
+    })));
+    let outcome = maker.bless(&unit, true, t).expect("blessed");
+    assert!(matches!(outcome, BlessOutcome::Blessed { production_group, .. } if production_group == production));
+    assert!(not_found(rival.activate(&unit, t)), "another account's unit cannot be activated");
+    maker.activate(&unit, t).expect("an end user activates the blessed unit");
+    let again = maker.bless(&unit, true, t);
+    assert!(matches!(again, Err(CloudError::Refused { status: 409, .. })), "a second bless is refused: {again:?}");
+    let blessings: Vec<_> =
+        maker.events().expect("events").into_iter().filter(|e| matches!(e.what, Happening::Blessed { .. })).collect();
+    assert_eq!(blessings.len(), 1);
+    assert_eq!(listed_devices(&server.endpoint, production), BTreeSet::from([unit.to_string()]));
 }

@@ -1,6 +1,7 @@
 //! What a `--db` names, and the administration `impish cloud` does on it directly:
 //! adding accounts and devices.
 
+use crate::credentials::Credentials;
 use crate::password;
 use crate::{PostgresCloud, SqliteCloud};
 use impish_factory::cloud::*;
@@ -64,20 +65,17 @@ pub fn add_device(
     Ok(id)
 }
 
-/// The account impt's credentials name: `IMPT_USER` and `IMPT_PASSWORD`, else
-/// `IMPT_LOGINKEY`, as impt reads them.
+/// The account impt's credentials name (see `Credentials`).
 pub fn account_from_impt_env(cloud: &dyn CloudBackend) -> Result<AccountId, String> {
-    let var = |name| std::env::var(name).ok();
-    match (var("IMPT_USER"), var("IMPT_PASSWORD"), var("IMPT_LOGINKEY")) {
-        (Some(user), Some(password), _) => match cloud.account_named(&user).map_err(|e| e.to_string())? {
+    match Credentials::from_impt_env()? {
+        Credentials::Password { user, password } => match cloud.account_named(&user).map_err(|e| e.to_string())? {
             Some(account) if password::matches(&password, &account.password_hash) => Ok(account.id),
             _ => Err("IMPT_USER and IMPT_PASSWORD: wrong user or password".into()),
         },
-        (_, _, Some(key)) => match cloud.credential(&key).map_err(|e| e.to_string())? {
+        Credentials::LoginKey(key) => match cloud.credential(&key).map_err(|e| e.to_string())? {
             Some(c) if c.kind == CredentialKind::LoginKey => Ok(c.account),
             _ => Err("IMPT_LOGINKEY: no such login key".into()),
         },
-        _ => Err("set IMPT_USER and IMPT_PASSWORD, or IMPT_LOGINKEY, to the cloud account's".into()),
     }
 }
 

@@ -69,7 +69,7 @@ fn run_line(schema: &pg::Schema, line: u32, both_done: &Barrier) -> (u32, u32) {
             match cloud.bless(&unit(other, n), true, Duration::from_secs(60)) {
                 Ok(BlessOutcome::Blessed { .. }) => second += 1,
                 Ok(BlessOutcome::TestsFailed) => panic!("a passing bless reported failed tests"),
-                Err(CloudError::NotADut(_)) => {}
+                Err(CloudError::AlreadyBlessed(_)) => {}
                 Err(e) => panic!("line {line}: {e}"),
             }
         }

@@ -30,8 +30,8 @@
 //! that has left the line is `retire`d: the world stays as small as the line.
 
 use crate::cloud::{
-    BlessOutcome, CloudBackend, CloudError, DeploymentId, DeviceId, GroupId, GroupType, LogEntry, LogKind, MemoryCloud,
-    NewDevice, SimTime,
+    BlessOutcome, CloudBackend, CloudError, DeploymentId, DeviceCloud, DeviceId, GroupId, GroupType, LogEntry, LogKind,
+    MemoryCloud, NewDevice, SimTime,
 };
 use crate::hardware::script::InputEvent;
 use crate::imp::http::{HttpClient, Incoming, NoHttp};
@@ -116,11 +116,13 @@ enum CloudStep {
     Enrol { dut: ImpId, fixture: ImpId, token: String },
 }
 
-pub struct World {
+/// A world on a cloud of type `C`: a whole backend by default (administration too), or
+/// only what devices reach (`dyn DeviceCloud`, as a line against a remote cloud has).
+pub struct World<C: ?Sized + DeviceCloud = dyn CloudBackend> {
     /// By id; retired imps leave, so ids are never reused.
     members: BTreeMap<usize, Member>,
     next_id: usize,
-    cloud: Box<dyn CloudBackend>,
+    cloud: Box<C>,
     client: Rc<RefCell<dyn HttpClient>>,
     log: Rc<RefCell<Vec<WorldLine>>>,
     /// Lines logged since the last step, on their way into the cloud's device logs.
@@ -145,8 +147,8 @@ impl Default for World {
     }
 }
 
-impl World {
-    pub fn new(cloud: Box<dyn CloudBackend>) -> World {
+impl<C: ?Sized + DeviceCloud> World<C> {
+    pub fn new(cloud: Box<C>) -> World<C> {
         World {
             members: BTreeMap::new(),
             next_id: 0,
@@ -184,13 +186,13 @@ impl World {
         at + self.cloud_epoch
     }
 
-    pub fn cloud(&self) -> &dyn CloudBackend {
-        self.cloud.as_ref()
+    pub fn cloud(&self) -> &C {
+        &self.cloud
     }
 
     /// The cloud, for administration (products, groups, deployments, webhooks).
-    pub fn cloud_mut(&mut self) -> &mut dyn CloudBackend {
-        self.cloud.as_mut()
+    pub fn cloud_mut(&mut self) -> &mut C {
+        &mut self.cloud
     }
 
     /// Registers a new imp in the cloud (unless it knows it), assigns it to `group` (if

@@ -15,6 +15,9 @@ use std::time::Duration;
 pub const DEFAULT_DB: &str = "sqlite:impish-cloud.db";
 /// How long a webhook's POST may take.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
+/// The threads serving the API: a few, so a webhook's slow receiver or a slow client
+/// holds up only one.
+const WORKERS: usize = 4;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -93,17 +96,24 @@ fn password() -> Result<String, String> {
     }
 }
 
+/// Opens store connections that deliver the webhooks they fire.
+fn opener_with_webhooks(db: &str) -> StoreOpener {
+    let db = db.to_string();
+    Arc::new(move || store::open(&db, Some(Box::new(HttpSink::new(WEBHOOK_TIMEOUT)))))
+}
+
 fn run_command(command: &Command) -> Result<(), String> {
     match command {
         Command::Serve { db, listen, token_lifetime } => {
-            let cloud = store::open(db, Some(Box::new(HttpSink::new(WEBHOOK_TIMEOUT)))).map_err(|e| e.to_string())?;
+            let serving = opener_with_webhooks(db);
+            let cloud = serving().map_err(|e| e.to_string())?;
             let listener = Listener::bind(listen)?;
             eprintln!("impish cloud: serving the impCentral API at http://{}/v5 from {db}", listener.address());
             let source = db.clone();
             let opener: StoreOpener = Arc::new(move || store::open(&source, None));
             let server = Server::new(cloud, Duration::from_secs(*token_lifetime));
-            let mut server = server.with_log_streams(opener.clone()).with_devices(Devices::start(opener));
-            listener.serve(&mut server)
+            let server = server.with_log_streams(opener.clone()).with_devices(Devices::start(opener));
+            listener.serve(server, WORKERS, &serving)
         }
         Command::Account(AccountCommand::Add { name, db, unbond_key }) => {
             let mut cloud = store::open(db, None).map_err(|e| e.to_string())?;

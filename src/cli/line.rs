@@ -1,19 +1,23 @@
 //! `impish line LINE.toml [--json FILE] [--html FILE] [--quiet]`: simulate a
 //! connected-factory assembly line from a line file, with a progress bar while it runs,
 //! then a table of every unit and a summary; the full report as JSON or as one HTML page.
-//! With `--cloud`, against a kept cloud (SQLite or PostgreSQL) that impt set up.
+//! With `--cloud`, against a kept cloud that impt set up: a store (SQLite or PostgreSQL)
+//! or a running `impish cloud serve` reached over its API.
 //! Exits 1 when the line failed (a unit escaped unblessed, a unit blessed or rejected
 //! against what its faults predict, an uncaught firmware error: the summary says which),
 //! 1 also when its firmware does not compile, 2 when the line file (or the cloud, or the
 //! credentials for it) is wrong.
 
 use super::Stop;
+use impish_cloud::credentials::Credentials;
+use impish_cloud::remote::RemoteCloud;
 use impish_cloud::store;
 use impish_factory::cloud::{HttpSink, WebhookSink};
 use impish_factory::line::{self, html, LineError, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Rows of passing units the table shows before it only lists rejected ones.
 const TABLE_ROWS: usize = 100;
@@ -31,10 +35,11 @@ pub struct Args {
     /// Print only the summary (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
-    /// Run against a kept cloud (sqlite:PATH or postgres://...), as the account that
-    /// IMPT_USER and IMPT_PASSWORD (or IMPT_LOGINKEY) name: the line's one stage runs the
-    /// fixture in --factory-dg with the deployments of that group and its targets.
-    #[arg(long, value_name = "DB", requires = "factory_dg")]
+    /// Run against a kept cloud (sqlite:PATH, postgres://..., or the API of a running
+    /// `impish cloud serve`, http://HOST:PORT/v5), as the account that IMPT_LOGINKEY, or
+    /// IMPT_USER and IMPT_PASSWORD, name: the line's one stage runs the fixture in
+    /// --factory-dg with the deployments of that group and its targets.
+    #[arg(long, value_name = "DB|URL", requires = "factory_dg")]
     cloud: Option<String>,
     /// The factory device group of a line against a kept cloud.
     #[arg(long, value_name = "NAME", requires = "cloud")]
@@ -43,9 +48,18 @@ pub struct Args {
     sources: super::SourceArgs,
 }
 
+/// How long a line against a cloud's API waits for a server that stopped answering.
+const API_PATIENCE: Duration = Duration::from_secs(60);
+
 /// The kept cloud and factory group `--cloud` and `--factory-dg` name.
 fn kept_cloud(args: &Args, deliver_webhooks: bool) -> Result<Option<line::KeptCloud>, String> {
     let (Some(db), Some(factory)) = (&args.cloud, &args.factory_dg) else { return Ok(None) };
+    if db.starts_with("http://") || db.starts_with("https://") {
+        // The server fires the webhooks.
+        let cloud = RemoteCloud::connect(db, Credentials::from_impt_env()?, API_PATIENCE).map_err(|e| e.to_string())?;
+        let factory = cloud.group_named(factory).map_err(|e| e.to_string())?;
+        return Ok(Some(line::KeptCloud { cloud: Box::new(cloud), factory }));
+    }
     let sink: Option<Box<dyn WebhookSink>> = match deliver_webhooks {
         true => Some(Box::new(HttpSink::new(super::cloud::WEBHOOK_TIMEOUT))),
         false => None,

@@ -13,6 +13,7 @@ use impish_factory::imp::identity::{Identity, ImpType};
 use impish_factory::world::{ImpId, World};
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 /// What a device runs: its group's deployment, on an imp (none when its code did not
 /// compile: it waits for the next deployment).
@@ -120,6 +121,11 @@ impl Fleet {
         // The lines are in the cloud already; the world need not keep them.
         self.world.take_log();
         self.world.take_milestones();
+    }
+
+    /// How long until an imp's next event is due (`None`: none has one).
+    pub fn next_due(&mut self) -> Option<Duration> {
+        self.world.next_time().map(|at| at.saturating_sub(clock::world_now()))
     }
 
     /// Whether each running device and its agent are up.

@@ -38,7 +38,7 @@ impl Server {
             return Err(wrong());
         }
         let refresh_token = self.keep(account.id, CredentialKind::RefreshToken, String::new())?;
-        Ok(Response::ok(grant_body(self.sessions.grant(account.id, Some(refresh_token)))))
+        Ok(Response::ok(grant_body(self.sessions().grant(account.id, Some(refresh_token)))))
     }
 
     /// Keeps a new credential of `kind`; its token.
@@ -71,7 +71,7 @@ impl Server {
             (None, Some(key)) => self.holder(key, CredentialKind::LoginKey)?,
             (None, None) => return Err(ApiError::bad_request("a refresh token or a login key is required")),
         };
-        Ok(Response::ok(grant_body(self.sessions.grant(account, None))))
+        Ok(Response::ok(grant_body(self.sessions().grant(account, None))))
     }
 
     fn me(&self, account: AccountId, id: &str) -> Result<Value, ApiError> {

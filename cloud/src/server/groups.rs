@@ -8,6 +8,11 @@ use crate::devices::Restart;
 use impish_factory::cloud::*;
 use serde_json::{json, Value};
 
+/// impt 2.6.1's `device unassign --unbond KEY` never sends the key (its `dg unassign`
+/// does), so a production device's refusal says what works.
+const NO_KEY_HINT: &str =
+    ": `impt device unassign --unbond` (impt 2.6.1) does not send it; `impt dg unassign --dg GROUP --unbond KEY` does";
+
 impl Server {
     /// The targets a request names, completed from `current` (a group's present ones).
     fn targets(
@@ -132,7 +137,17 @@ impl Server {
                     if d.group != Some(group.id) {
                         return Err(ApiError::bad_request(format!("device {} is not in this device group", d.id)));
                     }
-                    self.cloud.unassign(&d.id, key, now())?;
+                    self.cloud.unassign(&d.id, key, now()).map_err(|e| match (e, key) {
+                        (e @ CloudError::UnbondKeyRequired(_), None) => ApiError::new(
+                            403,
+                            "Forbidden",
+                            "Forbidden",
+                            format!(
+                                "{e}, and no key came with the request (the X-Electricimp-Key header){NO_KEY_HINT}"
+                            ),
+                        ),
+                        (e, _) => e.into(),
+                    })?;
                 }
                 Ok(Response::no_content())
             }

@@ -1,13 +1,17 @@
-//! The HTTP side: requests as the handlers see them, responses, and the serving loop
-//! (tiny_http, one request at a time, so the backend needs no locking).
+//! The HTTP side: requests as the handlers see them, responses, and serving: every
+//! connection is read on a thread of its own (`connection`), so one a client keeps open
+//! idle holds up nothing else, and a few serving threads answer the requests, each with
+//! a `Server` on a store connection of its own, so a slow request (a webhook POST
+//! waiting for its receiver) holds up only its own thread.
 
+use super::connection::{converse, Job, Outcome};
 use super::error::ApiError;
+use super::logstream::StoreOpener;
 use super::Server;
 use serde_json::Value;
-use std::io::Read;
-
-/// The most a request body may hold (deployments carry source code).
-const MAX_BODY: u64 = 16 << 20;
+use std::net::TcpListener;
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::Mutex;
 
 pub struct Request {
     pub method: String,
@@ -91,60 +95,65 @@ impl Response {
     }
 }
 
-fn reply(request: tiny_http::Request, response: Response) {
-    let body = response.body.map(|b| b.to_string()).unwrap_or_default();
-    let content_type = "Content-Type: application/vnd.api+json".parse::<tiny_http::Header>();
-    let mut out = tiny_http::Response::from_string(body).with_status_code(response.status);
-    if let Ok(header) = content_type {
-        out = out.with_header(header);
-    }
-    // A client that went away is nothing to report.
-    let _ = request.respond(out);
-}
-
 /// A bound listening socket.
-pub struct Listener(tiny_http::Server);
+pub struct Listener(TcpListener);
 
 impl Listener {
     /// Listens on `address` (`HOST:PORT`; port 0 picks a free one).
     pub fn bind(address: &str) -> Result<Listener, String> {
-        tiny_http::Server::http(address).map(Listener).map_err(|e| format!("cannot listen on {address}: {e}"))
+        TcpListener::bind(address).map(Listener).map_err(|e| format!("cannot listen on {address}: {e}"))
     }
 
     /// The address it listens on, with the port it got.
     pub fn address(&self) -> String {
-        match self.0.server_addr().to_ip() {
-            Some(address) => address.to_string(),
-            None => "(not an IP address)".into(),
-        }
+        self.0.local_addr().map_or_else(|e| format!("(unknown: {e})"), |a| a.to_string())
     }
 
-    /// Serves requests, one at a time, until the socket fails.
-    pub fn serve(&self, server: &mut Server) -> Result<(), String> {
-        loop {
-            let mut request = self.0.recv().map_err(|e| e.to_string())?;
-            let headers = request.headers().iter().map(|h| (h.field.to_string(), h.value.to_string())).collect();
-            let (method, url) = (request.method().to_string(), request.url().to_string());
-            let mut body = Vec::new();
-            let read = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
-            let parsed = read
-                .map_err(|e| ApiError::bad_request(format!("unreadable body: {e}")))
-                .and_then(|_| Request::new(&method, &url, headers, &body));
-            // A log stream's connection goes to a thread that feeds it.
-            if let Some(feeder) = parsed.as_ref().ok().and_then(|r| server.stream_request(r)) {
-                match feeder {
-                    Ok(feeder) => {
-                        let out = request.into_writer();
-                        std::thread::spawn(move || feeder.run(out));
-                    }
-                    Err(e) => reply(request, Response { status: e.status, body: Some(e.body()) }),
+    /// Serves requests on `workers` serving threads (at least one), for good: `server`
+    /// on this one, and on the others servers sharing its state on store connections
+    /// `open` makes (a thread that cannot open one says so and serves nothing).
+    pub fn serve(&self, mut server: Server, workers: usize, open: &StoreOpener) -> Result<(), String> {
+        let (jobs, queue) = channel::<Job>();
+        let queue = Mutex::new(queue);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                // A failed accept (the client gave up, too many open files) loses only
+                // that connection.
+                for stream in self.0.incoming().flatten() {
+                    let jobs = jobs.clone();
+                    std::thread::spawn(move || converse(stream, jobs));
                 }
-                continue;
+            });
+            for _ in 1..workers {
+                let (shared, open, queue) = (server.shared(), open.clone(), &queue);
+                scope.spawn(move || match open() {
+                    Ok(cloud) => serve_on(&mut Server::sharing(shared, cloud), queue),
+                    Err(e) => eprintln!("impish cloud: a serving thread cannot open the store: {e}"),
+                });
             }
-            let response = parsed
-                .and_then(|r| server.handle(&r))
-                .unwrap_or_else(|e| Response { status: e.status, body: Some(e.body()) });
-            reply(request, response);
-        }
+            serve_on(&mut server, &queue);
+            Ok(())
+        })
+    }
+}
+
+/// Answers the requests the connections queue, one at a time.
+fn serve_on(server: &mut Server, queue: &Mutex<Receiver<Job>>) {
+    loop {
+        // One thread waits at the queue at a time; a thread that panicked held no job.
+        let job = queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+        let Ok(Job { request, reply }) = job else { return };
+        let refusal = |e: ApiError| Outcome::Respond(Response { status: e.status, body: Some(e.body()) });
+        let outcome = match request {
+            Err(e) => refusal(e),
+            // A log stream takes the connection over.
+            Ok(request) => match server.stream_request(&request) {
+                Some(Ok(feeder)) => Outcome::Stream(feeder),
+                Some(Err(e)) => refusal(e),
+                None => server.handle(&request).map_or_else(refusal, Outcome::Respond),
+            },
+        };
+        // A client that went away is nothing to report.
+        let _ = reply.send(outcome);
     }
 }

@@ -46,7 +46,7 @@ impl Server {
         match (request.method.as_str(), path) {
             ("POST", []) => {
                 let id = new_token();
-                self.streams.with(|s| s.insert(id.clone(), LogStream { account, devices: Vec::new() }));
+                self.shared.streams.with(|s| s.insert(id.clone(), LogStream { account, devices: Vec::new() }));
                 Ok(Response::created(json!({ "data": { "type": "logstream", "id": id } })))
             }
             ("PUT", [id, device]) => {
@@ -55,7 +55,7 @@ impl Server {
                 self.change_devices(account, id, |devices| devices.push((d.id.to_string(), already)), device)
             }
             ("DELETE", [id, device]) => self.change_devices(account, id, |_| {}, device),
-            ("DELETE", [id]) => match self.streams.with(|s| s.remove(*id)) {
+            ("DELETE", [id]) => match self.shared.streams.with(|s| s.remove(*id)) {
                 Some(_) => Ok(Response::no_content()),
                 None => Err(ApiError::not_found("log stream", id)),
             },
@@ -71,7 +71,7 @@ impl Server {
         change: impl FnOnce(&mut Vec<(String, usize)>),
         device: &str,
     ) -> Result<Response, ApiError> {
-        let changed = self.streams.with(|s| match s.get_mut(id).filter(|l| l.account == account) {
+        let changed = self.shared.streams.with(|s| match s.get_mut(id).filter(|l| l.account == account) {
             Some(stream) => {
                 stream.devices.retain(|(known, _)| known != device);
                 change(&mut stream.devices);
@@ -92,9 +92,11 @@ impl Server {
         if request.method != "GET" || first != "logstream" {
             return None;
         }
-        let found = self.streams.with(|s| s.contains_key(id.as_str()));
-        Some(match (&self.log_source, found) {
-            (Some(open), true) => Ok(Feeder { id: id.clone(), streams: self.streams.clone(), open: open.clone() }),
+        let found = self.shared.streams.with(|s| s.contains_key(id.as_str()));
+        Some(match (&self.shared.log_source, found) {
+            (Some(open), true) => {
+                Ok(Feeder { id: id.clone(), streams: self.shared.streams.clone(), open: open.clone() })
+            }
             (None, _) => {
                 Err(ApiError::new(501, "NotImplemented", "Not Implemented", "this server keeps no log streams"))
             }

@@ -5,14 +5,16 @@
 
 mod accounts;
 mod auth;
+mod connection;
 mod deployments;
 mod devices;
 mod error;
 mod groups;
 mod http;
+mod imps;
 mod logstream;
 mod products;
-mod resources;
+pub(crate) mod resources;
 mod webhooks;
 
 pub use error::ApiError;
@@ -24,19 +26,28 @@ use auth::Sessions;
 use impish_factory::cloud::*;
 use resources::parse_id;
 use serde_json::Value;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What a request handler answers.
 type Reply = Result<Response, ApiError>;
 
+/// The API over one store connection. Several serve one listener, each on a thread and
+/// a connection of its own, sharing the rest (`Shared`).
 pub struct Server {
     cloud: Box<dyn CloudBackend>,
-    sessions: Sessions,
+    shared: Shared,
+}
+
+/// What the servers of one listener share.
+#[derive(Clone)]
+pub struct Shared {
+    sessions: Arc<Mutex<Sessions>>,
     streams: logstream::LogStreams,
     /// Where log streams read new lines from (no streams without one).
     log_source: Option<StoreOpener>,
     /// The simulated devices (none: devices never run, as when the store is only kept).
-    devices: Option<Devices>,
+    devices: Option<Arc<Devices>>,
 }
 
 /// The cloud's clock: time since the Unix epoch, so what is kept stays in order across
@@ -48,35 +59,49 @@ fn now() -> SimTime {
 impl Server {
     /// A server on `cloud` whose access tokens last `token_lifetime`.
     pub fn new(cloud: Box<dyn CloudBackend>, token_lifetime: Duration) -> Server {
-        Server {
-            cloud,
-            sessions: Sessions::new(token_lifetime),
+        let shared = Shared {
+            sessions: Arc::new(Mutex::new(Sessions::new(token_lifetime))),
             streams: Default::default(),
             log_source: None,
             devices: None,
-        }
+        };
+        Server { cloud, shared }
+    }
+
+    /// Another server like this one (its sessions, streams and devices) on `cloud`.
+    pub fn sharing(shared: Shared, cloud: Box<dyn CloudBackend>) -> Server {
+        Server { cloud, shared }
+    }
+
+    pub fn shared(&self) -> Shared {
+        self.shared.clone()
     }
 
     /// Serves log streams, each reading the store through a connection `open` makes.
     pub fn with_log_streams(mut self, open: StoreOpener) -> Server {
-        self.log_source = Some(open);
+        self.shared.log_source = Some(open);
         self
     }
 
     /// Runs assigned devices on simulated imps behind the API.
     pub fn with_devices(mut self, devices: Devices) -> Server {
-        self.devices = Some(devices);
+        self.shared.devices = Some(Arc::new(devices));
         self
     }
 
+    fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        // Sessions change by single inserts: a panicking holder cannot leave one half-made.
+        self.shared.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn restart(&self, restart: Restart) {
-        if let Some(devices) = &self.devices {
+        if let Some(devices) = &self.shared.devices {
             devices.restart(restart);
         }
     }
 
     fn presence(&self, device: &DeviceId) -> Presence {
-        self.devices.as_ref().map(|d| d.presence(device)).unwrap_or_default()
+        self.shared.devices.as_ref().map(|d| d.presence(device)).unwrap_or_default()
     }
 
     pub fn handle(&mut self, request: &Request) -> Result<Response, ApiError> {
@@ -86,9 +111,10 @@ impl Server {
             ("POST", ["auth", "token"]) => return self.token(request),
             _ => {}
         }
-        let account = self.sessions.account_of(request.header("Authorization"))?;
+        let account = self.sessions().account_of(request.header("Authorization"))?;
         let rest = segments.get(1..).unwrap_or_default();
-        match segments.first().copied() {
+        let first = segments.first().copied();
+        let reply = match first {
             Some("accounts") => self.accounts(request, account, rest),
             Some("products") => self.products(request, account, rest),
             Some("devicegroups") => self.groups(request, account, rest),
@@ -96,8 +122,17 @@ impl Server {
             Some("devices") => self.devices(request, account, rest),
             Some("webhooks") => self.webhooks(request, account, rest),
             Some("logstream") => self.log_streams(request, account, rest),
+            Some("impish") => self.imps(request, account, rest),
             _ => Err(self.no_route(request)),
+        };
+        // What devices run may have changed: assignments, deployments, groups.
+        let moves_devices = matches!(first, Some("devicegroups" | "deployments" | "devices"));
+        if let (Some(devices), true, true) = (&self.shared.devices, moves_devices, request.method != "GET") {
+            if reply.is_ok() {
+                devices.changed();
+            }
         }
+        reply
     }
 
     fn no_route(&self, request: &Request) -> ApiError {

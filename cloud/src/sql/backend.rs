@@ -312,6 +312,187 @@ impl<D: Driver> Tx<'_, D> {
     }
 }
 
+impl<D: Driver> DeviceCloud for SqlCloud<D> {
+    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError> {
+        self.atomically(|tx| {
+            if !tx.rows("SELECT id FROM devices WHERE id = $1", &[(*device.id.0).into()])?.is_empty() {
+                return Err(CloudError::DuplicateDevice(device.id.clone()));
+            }
+            if let Some(account) = device.account {
+                tx.account(account)?;
+            }
+            let sql = "INSERT INTO devices (id, mac, imp_type, name, account, agent_url, blessed) \
+                       VALUES ($1, $2, $3, $4, $5, $6, 0)";
+            let params = [
+                (*device.id.0).into(),
+                device.mac.as_str().into(),
+                device.imp_type.as_str().into(),
+                device.name.as_str().into(),
+                device.account.map(|a| a.0).into(),
+                agent_url_for(&device.id).into(),
+            ];
+            tx.exec(sql, &params).map(drop)
+        })
+    }
+
+    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError> {
+        self.atomically(|tx| {
+            let g = tx.group(group)?;
+            let account = tx.product(g.product)?.account;
+            check_assignment(&tx.device(device)?, &g, account)?;
+            let sql = "UPDATE devices SET device_group = $2, account = $3 WHERE id = $1";
+            tx.exec(sql, &[(*device.0).into(), group.0.into(), account.0.into()])?;
+            tx.record(now, &Happening::Assigned { device: device.clone(), group })
+        })
+    }
+
+    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError> {
+        self.atomically(|tx| {
+            let f = tx.device(fixture)?;
+            let group = match tx.group_of(&f)? {
+                Some(g) if g.kind.is_factory() => g,
+                _ => return Err(CloudError::NotAFactoryFixture(fixture.clone())),
+            };
+            if group.dut_target.is_none() {
+                return Err(CloudError::MissingTarget(group.id, "DUT"));
+            }
+            let issued = tx.rows("SELECT COUNT(*) FROM enrolment_tokens", &[])?;
+            let issued = issued.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
+            let token = enrolment_token(fixture, issued as u64 + 1);
+            let sql = "INSERT INTO enrolment_tokens (token, fixture, factory_group) VALUES ($1, $2, $3)";
+            tx.exec(sql, &[token.as_str().into(), (*fixture.0).into(), group.id.0.into()])?;
+            tx.record(now, &Happening::TokenIssued { fixture: fixture.clone() })?;
+            Ok(token)
+        })
+    }
+
+    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError> {
+        self.atomically(|tx| {
+            let sql = "SELECT fixture, factory_group, used_by FROM enrolment_tokens WHERE token = $1";
+            let t = tx.rows(sql, &[token.into()])?.into_iter().next().ok_or(CloudError::UnknownToken)?;
+            if let Some(user) = t.opt_text(2)? {
+                return Err(CloudError::TokenAlreadyUsed(DeviceId::new(&user)));
+            }
+            if tx.device(dut)?.blessed {
+                return Err(CloudError::AlreadyBlessed(dut.clone()));
+            }
+            let (fixture, factory_group) = (DeviceId::new(&t.text(0)?), GroupId(t.id(1)?));
+            let group = tx.group(factory_group)?.dut_target.ok_or(CloudError::MissingTarget(factory_group, "DUT"))?;
+            let deployment = tx.group(group)?.current_deployment;
+            let f = tx.device(&fixture)?;
+            // Only an unused token is taken, so two DUTs racing for one cannot both win.
+            let taken = "UPDATE enrolment_tokens SET used_by = $2 WHERE token = $1 AND used_by IS NULL";
+            if tx.exec(taken, &[token.into(), (*dut.0).into()])? != 1 {
+                tx.conflict = true;
+                return Err(CloudError::Storage("the token was taken concurrently".into()));
+            }
+            let sql =
+                "UPDATE devices SET device_group = $2, fixture = $3, account = $4, enrolled_at = $5 WHERE id = $1";
+            let params = [
+                (*dut.0).into(),
+                group.0.into(),
+                (*fixture.0).into(),
+                f.account.map(|a| a.0).into(),
+                nanos(now).into(),
+            ];
+            tx.exec(sql, &params)?;
+            tx.record(now, &Happening::Enrolled { device: dut.clone(), fixture: fixture.clone(), group })?;
+            Ok(Enrolment { group, fixture, fixture_agent_url: f.agent_url, deployment })
+        })
+    }
+
+    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError> {
+        let (outcome, fired) = self.atomically(|tx| {
+            let d = tx.device(dut)?;
+            if d.blessed {
+                return Err(CloudError::AlreadyBlessed(dut.clone()));
+            }
+            let dut_group = match tx.group_of(&d)? {
+                Some(g) if g.kind.is_dut() => g.id,
+                _ => return Err(CloudError::NotADut(dut.clone())),
+            };
+            if !passed {
+                tx.record(now, &Happening::BlessFailed { device: dut.clone() })?;
+                return Ok((BlessOutcome::TestsFailed, Vec::new()));
+            }
+            let factory = tx.factory_for(d.fixture.as_ref(), dut_group)?;
+            let production = factory.production_target.ok_or(CloudError::MissingTarget(factory.id, "production"))?;
+            let target = tx.group(production)?;
+            // Only an unblessed device still in its DUT group moves: a concurrent bless of
+            // the same unit finds it gone and is retried, then refused.
+            let sql =
+                "UPDATE devices SET device_group = $2, blessed = 1 WHERE id = $1 AND blessed = 0 AND device_group = $3";
+            if tx.exec(sql, &[(*dut.0).into(), production.0.into(), dut_group.0.into()])? != 1 {
+                tx.conflict = true;
+                return Err(CloudError::Storage("the device was blessed concurrently".into()));
+            }
+            tx.record(now, &Happening::Blessed { device: dut.clone(), group: production })?;
+            let fired = tx.hooks(production, WebhookEvent::Blessing, blessing_payload(&d), now)?;
+            let outcome = BlessOutcome::Blessed {
+                production_group: production,
+                load_code_after_blessing: target.load_code_after_blessing,
+                deployment: target.current_deployment,
+            };
+            Ok((outcome, fired))
+        })?;
+        self.deliver(fired)?;
+        Ok(outcome)
+    }
+
+    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError> {
+        let fired = self.atomically(|tx| {
+            let d = tx.device(device)?;
+            let group = match tx.group_of(&d)? {
+                Some(g) if g.kind.is_production() => g.id,
+                _ => return Err(CloudError::NotAProductionDevice(device.clone())),
+            };
+            tx.record(now, &Happening::Activated { device: device.clone() })?;
+            tx.hooks(group, WebhookEvent::Blinkup, vec![("device_id".into(), device.to_string())], now)
+        })?;
+        self.deliver(fired)
+    }
+
+    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError> {
+        self.atomically(|tx| {
+            let sql = "INSERT INTO logs (at, device, kind, message) VALUES ($1, $2, $3, $4)";
+            let params = [
+                nanos(entry.at).into(),
+                (*entry.device.0).into(),
+                entry.kind.name().into(),
+                entry.message.as_str().into(),
+            ];
+            tx.exec(sql, &params).map(drop)
+        })
+    }
+
+    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError> {
+        self.read(|tx| tx.group(group))
+    }
+
+    fn device(&self, device: &DeviceId) -> Result<Device, CloudError> {
+        self.read(|tx| tx.device(device))
+    }
+
+    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError> {
+        let sql = format!("SELECT {DEVICE} FROM devices WHERE device_group = $1 ORDER BY id");
+        self.read(|tx| tx.all(&sql, &[group.0.into()], device_from))
+    }
+
+    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
+        self.read(|tx| tx.deployment(deployment))
+    }
+
+    fn events(&self) -> Result<Vec<CloudEvent>, CloudError> {
+        let rows = self.read(|tx| tx.rows("SELECT at, what FROM events ORDER BY id", &[]))?;
+        rows.iter()
+            .map(|r| {
+                let what = serde_json::from_str(&r.text(1)?).map_err(|_| corrupt("event"))?;
+                Ok(CloudEvent { at: r.time(0)?, what })
+            })
+            .collect()
+    }
+}
+
 impl<D: Driver> CloudBackend for SqlCloud<D> {
     fn create_account(&mut self, account: NewAccount) -> Result<AccountId, CloudError> {
         self.atomically(|tx| {
@@ -561,28 +742,6 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         })
     }
 
-    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError> {
-        self.atomically(|tx| {
-            if !tx.rows("SELECT id FROM devices WHERE id = $1", &[(*device.id.0).into()])?.is_empty() {
-                return Err(CloudError::DuplicateDevice(device.id.clone()));
-            }
-            if let Some(account) = device.account {
-                tx.account(account)?;
-            }
-            let sql = "INSERT INTO devices (id, mac, imp_type, name, account, agent_url, blessed) \
-                       VALUES ($1, $2, $3, $4, $5, $6, 0)";
-            let params = [
-                (*device.id.0).into(),
-                device.mac.as_str().into(),
-                device.imp_type.as_str().into(),
-                device.name.as_str().into(),
-                device.account.map(|a| a.0).into(),
-                agent_url_for(&device.id).into(),
-            ];
-            tx.exec(sql, &params).map(drop)
-        })
-    }
-
     fn rename_device(&mut self, device: &DeviceId, name: &str) -> Result<(), CloudError> {
         self.atomically(|tx| {
             tx.device(device)?;
@@ -599,17 +758,6 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         })
     }
 
-    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError> {
-        self.atomically(|tx| {
-            let g = tx.group(group)?;
-            let account = tx.product(g.product)?.account;
-            check_assignment(&tx.device(device)?, &g, account)?;
-            let sql = "UPDATE devices SET device_group = $2, account = $3 WHERE id = $1";
-            tx.exec(sql, &[(*device.0).into(), group.0.into(), account.0.into()])?;
-            tx.record(now, &Happening::Assigned { device: device.clone(), group })
-        })
-    }
-
     fn unassign(&mut self, device: &DeviceId, unbond_key: Option<&str>, now: SimTime) -> Result<(), CloudError> {
         self.atomically(|tx| {
             let d = tx.device(device)?;
@@ -623,133 +771,9 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         })
     }
 
-    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError> {
-        self.atomically(|tx| {
-            let f = tx.device(fixture)?;
-            let group = match tx.group_of(&f)? {
-                Some(g) if g.kind.is_factory() => g,
-                _ => return Err(CloudError::NotAFactoryFixture(fixture.clone())),
-            };
-            if group.dut_target.is_none() {
-                return Err(CloudError::MissingTarget(group.id, "DUT"));
-            }
-            let issued = tx.rows("SELECT COUNT(*) FROM enrolment_tokens", &[])?;
-            let issued = issued.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-            let token = enrolment_token(fixture, issued as u64 + 1);
-            let sql = "INSERT INTO enrolment_tokens (token, fixture, factory_group) VALUES ($1, $2, $3)";
-            tx.exec(sql, &[token.as_str().into(), (*fixture.0).into(), group.id.0.into()])?;
-            tx.record(now, &Happening::TokenIssued { fixture: fixture.clone() })?;
-            Ok(token)
-        })
-    }
-
-    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError> {
-        self.atomically(|tx| {
-            let sql = "SELECT fixture, factory_group, used_by FROM enrolment_tokens WHERE token = $1";
-            let t = tx.rows(sql, &[token.into()])?.into_iter().next().ok_or(CloudError::UnknownToken)?;
-            if let Some(user) = t.opt_text(2)? {
-                return Err(CloudError::TokenAlreadyUsed(DeviceId::new(&user)));
-            }
-            if tx.device(dut)?.blessed {
-                return Err(CloudError::AlreadyBlessed(dut.clone()));
-            }
-            let (fixture, factory_group) = (DeviceId::new(&t.text(0)?), GroupId(t.id(1)?));
-            let group = tx.group(factory_group)?.dut_target.ok_or(CloudError::MissingTarget(factory_group, "DUT"))?;
-            let deployment = tx.group(group)?.current_deployment;
-            let f = tx.device(&fixture)?;
-            // Only an unused token is taken, so two DUTs racing for one cannot both win.
-            let taken = "UPDATE enrolment_tokens SET used_by = $2 WHERE token = $1 AND used_by IS NULL";
-            if tx.exec(taken, &[token.into(), (*dut.0).into()])? != 1 {
-                tx.conflict = true;
-                return Err(CloudError::Storage("the token was taken concurrently".into()));
-            }
-            let sql =
-                "UPDATE devices SET device_group = $2, fixture = $3, account = $4, enrolled_at = $5 WHERE id = $1";
-            let params = [
-                (*dut.0).into(),
-                group.0.into(),
-                (*fixture.0).into(),
-                f.account.map(|a| a.0).into(),
-                nanos(now).into(),
-            ];
-            tx.exec(sql, &params)?;
-            tx.record(now, &Happening::Enrolled { device: dut.clone(), fixture: fixture.clone(), group })?;
-            Ok(Enrolment { group, fixture, fixture_agent_url: f.agent_url, deployment })
-        })
-    }
-
-    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError> {
-        let (outcome, fired) = self.atomically(|tx| {
-            let d = tx.device(dut)?;
-            let dut_group = match tx.group_of(&d)? {
-                Some(g) if g.kind.is_dut() => g.id,
-                _ => return Err(CloudError::NotADut(dut.clone())),
-            };
-            if !passed {
-                tx.record(now, &Happening::BlessFailed { device: dut.clone() })?;
-                return Ok((BlessOutcome::TestsFailed, Vec::new()));
-            }
-            let factory = tx.factory_for(d.fixture.as_ref(), dut_group)?;
-            let production = factory.production_target.ok_or(CloudError::MissingTarget(factory.id, "production"))?;
-            let target = tx.group(production)?;
-            // Only an unblessed device still in its DUT group moves: a concurrent bless of
-            // the same unit finds it gone and is retried, then refused.
-            let sql =
-                "UPDATE devices SET device_group = $2, blessed = 1 WHERE id = $1 AND blessed = 0 AND device_group = $3";
-            if tx.exec(sql, &[(*dut.0).into(), production.0.into(), dut_group.0.into()])? != 1 {
-                tx.conflict = true;
-                return Err(CloudError::Storage("the device was blessed concurrently".into()));
-            }
-            tx.record(now, &Happening::Blessed { device: dut.clone(), group: production })?;
-            let fired = tx.hooks(production, WebhookEvent::Blessing, blessing_payload(&d), now)?;
-            let outcome = BlessOutcome::Blessed {
-                production_group: production,
-                load_code_after_blessing: target.load_code_after_blessing,
-                deployment: target.current_deployment,
-            };
-            Ok((outcome, fired))
-        })?;
-        self.deliver(fired)?;
-        Ok(outcome)
-    }
-
-    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError> {
-        let fired = self.atomically(|tx| {
-            let d = tx.device(device)?;
-            let group = match tx.group_of(&d)? {
-                Some(g) if g.kind.is_production() => g.id,
-                _ => return Err(CloudError::NotAProductionDevice(device.clone())),
-            };
-            tx.record(now, &Happening::Activated { device: device.clone() })?;
-            tx.hooks(group, WebhookEvent::Blinkup, vec![("device_id".into(), device.to_string())], now)
-        })?;
-        self.deliver(fired)
-    }
-
-    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError> {
-        self.atomically(|tx| {
-            let sql = "INSERT INTO logs (at, device, kind, message) VALUES ($1, $2, $3, $4)";
-            let params = [
-                nanos(entry.at).into(),
-                (*entry.device.0).into(),
-                entry.kind.name().into(),
-                entry.message.as_str().into(),
-            ];
-            tx.exec(sql, &params).map(drop)
-        })
-    }
-
-    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError> {
-        self.read(|tx| tx.group(group))
-    }
-
     fn groups(&self, product: ProductId) -> Result<Vec<DeviceGroup>, CloudError> {
         let sql = format!("SELECT {GROUP} FROM device_groups WHERE product = $1 ORDER BY id");
         self.read(|tx| tx.all(&sql, &[product.0.into()], group_from))
-    }
-
-    fn device(&self, device: &DeviceId) -> Result<Device, CloudError> {
-        self.read(|tx| tx.device(device))
     }
 
     fn devices(&self, account: AccountId) -> Result<Vec<Device>, CloudError> {
@@ -757,18 +781,9 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
         self.read(|tx| tx.all(&sql, &[account.0.into()], device_from))
     }
 
-    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError> {
-        let sql = format!("SELECT {DEVICE} FROM devices WHERE device_group = $1 ORDER BY id");
-        self.read(|tx| tx.all(&sql, &[group.0.into()], device_from))
-    }
-
     fn assigned_devices(&self) -> Result<Vec<Device>, CloudError> {
         let sql = format!("SELECT {DEVICE} FROM devices WHERE device_group IS NOT NULL ORDER BY id");
         self.read(|tx| tx.all(&sql, &[], device_from))
-    }
-
-    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
-        self.read(|tx| tx.deployment(deployment))
     }
 
     fn deployments(&self, group: GroupId) -> Result<Vec<Deployment>, CloudError> {
@@ -783,16 +798,6 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
     fn webhooks(&self, group: GroupId) -> Result<Vec<Webhook>, CloudError> {
         let sql = format!("SELECT {WEBHOOK} FROM webhooks WHERE device_group = $1 ORDER BY id");
         self.read(|tx| tx.all(&sql, &[group.0.into()], webhook_from))
-    }
-
-    fn events(&self) -> Result<Vec<CloudEvent>, CloudError> {
-        let rows = self.read(|tx| tx.rows("SELECT at, what FROM events ORDER BY id", &[]))?;
-        rows.iter()
-            .map(|r| {
-                let what = serde_json::from_str(&r.text(1)?).map_err(|_| corrupt("event"))?;
-                Ok(CloudEvent { at: r.time(0)?, what })
-            })
-            .collect()
     }
 
     fn logs(&self) -> Result<Vec<LogEntry>, CloudError> {

@@ -338,7 +338,11 @@ pub fn an_unblessed_dut_may_be_blinked_up_again_a_blessed_one_may_not(cloud: &mu
         cloud.enrol(&token, &unit, T0).expect("re-enrolment of an unblessed DUT");
     }
     cloud.bless(&unit, true, T0).expect("blessed");
-    assert_eq!(cloud.bless(&unit, true, T0), Err(CloudError::NotADut(unit.clone())), "a second bless is refused");
+    assert_eq!(
+        cloud.bless(&unit, true, T0),
+        Err(CloudError::AlreadyBlessed(unit.clone())),
+        "a second bless is refused"
+    );
     let token = cloud.factory_token(&fixture, T0).expect("token");
     assert_eq!(cloud.enrol(&token, &unit, T0), Err(CloudError::AlreadyBlessed(unit.clone())));
     assert_eq!(cloud.bless(&fixture, true, T0), Err(CloudError::NotADut(fixture.clone())));

@@ -302,7 +302,7 @@ pub struct DeploymentChanges {
 
 /// An imp as it first appears: in an account (a fixture BlinkUp'd by the mobile app)
 /// or in none (a DUT, which joins its fixture's account when it enrols).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDevice {
     pub id: DeviceId,
     /// 12 lower-case hex digits.
@@ -312,7 +312,7 @@ pub struct NewDevice {
     pub account: Option<AccountId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
     pub id: DeviceId,
     pub mac: String,
@@ -461,7 +461,7 @@ impl LogKind {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub at: SimTime,
     pub device: DeviceId,

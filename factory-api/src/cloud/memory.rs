@@ -116,6 +116,149 @@ impl MemoryCloud {
     }
 }
 
+impl DeviceCloud for MemoryCloud {
+    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError> {
+        if self.devices.contains_key(&device.id) {
+            return Err(CloudError::DuplicateDevice(device.id));
+        }
+        if let Some(account) = device.account {
+            self.account(account)?;
+        }
+        let NewDevice { id, mac, imp_type, name, account } = device;
+        let agent_url = agent_url_for(&id);
+        let device = Device {
+            id: id.clone(),
+            mac,
+            imp_type,
+            name,
+            account,
+            agent_url,
+            group: None,
+            blessed: false,
+            fixture: None,
+            enrolled_at: None,
+        };
+        self.devices.insert(id, device);
+        Ok(())
+    }
+
+    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError> {
+        let g = self.group_ref(group)?;
+        let account = self.account_of_group(g)?;
+        check_assignment(self.device_ref(device)?, g, account)?;
+        let d = self.device_mut(device)?;
+        d.group = Some(group);
+        d.account = Some(account);
+        self.record(now, Happening::Assigned { device: device.clone(), group });
+        Ok(())
+    }
+
+    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError> {
+        let group = match self.group_of(fixture)? {
+            Some(g) if g.kind.is_factory() => g,
+            _ => return Err(CloudError::NotAFactoryFixture(fixture.clone())),
+        };
+        if group.dut_target.is_none() {
+            return Err(CloudError::MissingTarget(group.id, "DUT"));
+        }
+        let factory_group = group.id;
+        let token = enrolment_token(fixture, self.tokens.len() as u64 + 1);
+        self.tokens.insert(token.clone(), Token { fixture: fixture.clone(), factory_group, used_by: None });
+        self.record(now, Happening::TokenIssued { fixture: fixture.clone() });
+        Ok(token)
+    }
+
+    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError> {
+        let t = self.tokens.get(token).ok_or(CloudError::UnknownToken)?;
+        if let Some(user) = &t.used_by {
+            return Err(CloudError::TokenAlreadyUsed(user.clone()));
+        }
+        if self.device_ref(dut)?.blessed {
+            return Err(CloudError::AlreadyBlessed(dut.clone()));
+        }
+        let (fixture, factory_group) = (t.fixture.clone(), t.factory_group);
+        let group = self.group_ref(factory_group)?.dut_target.ok_or(CloudError::MissingTarget(factory_group, "DUT"))?;
+        let deployment = self.group_ref(group)?.current_deployment;
+        let f = self.device_ref(&fixture)?;
+        let (fixture_agent_url, account) = (f.agent_url.clone(), f.account);
+        if let Some(t) = self.tokens.get_mut(token) {
+            t.used_by = Some(dut.clone());
+        }
+        let d = self.device_mut(dut)?;
+        d.group = Some(group);
+        d.fixture = Some(fixture.clone());
+        d.account = account;
+        d.enrolled_at = Some(now);
+        self.record(now, Happening::Enrolled { device: dut.clone(), fixture: fixture.clone(), group });
+        Ok(Enrolment { group, fixture, fixture_agent_url, deployment })
+    }
+
+    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError> {
+        if self.device_ref(dut)?.blessed {
+            return Err(CloudError::AlreadyBlessed(dut.clone()));
+        }
+        let dut_group = match self.group_of(dut)? {
+            Some(g) if g.kind.is_dut() => g.id,
+            _ => return Err(CloudError::NotADut(dut.clone())),
+        };
+        if self.failing_blessings.remove(dut) {
+            self.record(now, Happening::BlessRequestFailed { device: dut.clone() });
+            return Err(CloudError::RequestFailed { device: dut.clone(), request: "bless" });
+        }
+        if !passed {
+            self.record(now, Happening::BlessFailed { device: dut.clone() });
+            return Ok(BlessOutcome::TestsFailed);
+        }
+        let factory = self.factory_for(self.device_ref(dut)?.fixture.as_ref(), dut_group)?;
+        let production = factory.production_target.ok_or(CloudError::MissingTarget(factory.id, "production"))?;
+        let target = self.group_ref(production)?;
+        let (load_code_after_blessing, deployment) = (target.load_code_after_blessing, target.current_deployment);
+        let d = self.device_mut(dut)?;
+        d.group = Some(production);
+        d.blessed = true;
+        let payload = blessing_payload(d);
+        self.record(now, Happening::Blessed { device: dut.clone(), group: production });
+        self.fire(production, WebhookEvent::Blessing, payload, now);
+        Ok(BlessOutcome::Blessed { production_group: production, load_code_after_blessing, deployment })
+    }
+
+    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError> {
+        let group = match self.group_of(device)? {
+            Some(g) if g.kind.is_production() => g.id,
+            _ => return Err(CloudError::NotAProductionDevice(device.clone())),
+        };
+        self.record(now, Happening::Activated { device: device.clone() });
+        let payload = vec![("device_id".into(), device.to_string())];
+        self.fire(group, WebhookEvent::Blinkup, payload, now);
+        Ok(())
+    }
+
+    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError> {
+        self.logs.push(entry);
+        Ok(())
+    }
+
+    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError> {
+        self.group_ref(group).cloned()
+    }
+
+    fn device(&self, device: &DeviceId) -> Result<Device, CloudError> {
+        self.device_ref(device).cloned()
+    }
+
+    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError> {
+        Ok(self.devices.values().filter(|d| d.group == Some(group)).cloned().collect())
+    }
+
+    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
+        self.deployments.get(&deployment).cloned().ok_or(CloudError::UnknownDeployment(deployment))
+    }
+
+    fn events(&self) -> Result<Vec<CloudEvent>, CloudError> {
+        Ok(self.events.clone())
+    }
+}
+
 impl CloudBackend for MemoryCloud {
     fn create_account(&mut self, account: NewAccount) -> Result<AccountId, CloudError> {
         if self.accounts.iter().any(|a| a.name == account.name) {
@@ -330,31 +473,6 @@ impl CloudBackend for MemoryCloud {
         self.webhooks.remove(&webhook).map(|_| ()).ok_or(CloudError::UnknownWebhook(webhook))
     }
 
-    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError> {
-        if self.devices.contains_key(&device.id) {
-            return Err(CloudError::DuplicateDevice(device.id));
-        }
-        if let Some(account) = device.account {
-            self.account(account)?;
-        }
-        let NewDevice { id, mac, imp_type, name, account } = device;
-        let agent_url = agent_url_for(&id);
-        let device = Device {
-            id: id.clone(),
-            mac,
-            imp_type,
-            name,
-            account,
-            agent_url,
-            group: None,
-            blessed: false,
-            fixture: None,
-            enrolled_at: None,
-        };
-        self.devices.insert(id, device);
-        Ok(())
-    }
-
     fn rename_device(&mut self, device: &DeviceId, name: &str) -> Result<(), CloudError> {
         self.device_mut(device)?.name = name.into();
         Ok(())
@@ -365,17 +483,6 @@ impl CloudBackend for MemoryCloud {
             return Err(CloudError::DeviceAssigned(device.clone()));
         }
         self.device_mut(device)?.account = None;
-        Ok(())
-    }
-
-    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError> {
-        let g = self.group_ref(group)?;
-        let account = self.account_of_group(g)?;
-        check_assignment(self.device_ref(device)?, g, account)?;
-        let d = self.device_mut(device)?;
-        d.group = Some(group);
-        d.account = Some(account);
-        self.record(now, Happening::Assigned { device: device.clone(), group });
         Ok(())
     }
 
@@ -392,114 +499,16 @@ impl CloudBackend for MemoryCloud {
         Ok(())
     }
 
-    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError> {
-        let group = match self.group_of(fixture)? {
-            Some(g) if g.kind.is_factory() => g,
-            _ => return Err(CloudError::NotAFactoryFixture(fixture.clone())),
-        };
-        if group.dut_target.is_none() {
-            return Err(CloudError::MissingTarget(group.id, "DUT"));
-        }
-        let factory_group = group.id;
-        let token = enrolment_token(fixture, self.tokens.len() as u64 + 1);
-        self.tokens.insert(token.clone(), Token { fixture: fixture.clone(), factory_group, used_by: None });
-        self.record(now, Happening::TokenIssued { fixture: fixture.clone() });
-        Ok(token)
-    }
-
-    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError> {
-        let t = self.tokens.get(token).ok_or(CloudError::UnknownToken)?;
-        if let Some(user) = &t.used_by {
-            return Err(CloudError::TokenAlreadyUsed(user.clone()));
-        }
-        if self.device_ref(dut)?.blessed {
-            return Err(CloudError::AlreadyBlessed(dut.clone()));
-        }
-        let (fixture, factory_group) = (t.fixture.clone(), t.factory_group);
-        let group = self.group_ref(factory_group)?.dut_target.ok_or(CloudError::MissingTarget(factory_group, "DUT"))?;
-        let deployment = self.group_ref(group)?.current_deployment;
-        let f = self.device_ref(&fixture)?;
-        let (fixture_agent_url, account) = (f.agent_url.clone(), f.account);
-        if let Some(t) = self.tokens.get_mut(token) {
-            t.used_by = Some(dut.clone());
-        }
-        let d = self.device_mut(dut)?;
-        d.group = Some(group);
-        d.fixture = Some(fixture.clone());
-        d.account = account;
-        d.enrolled_at = Some(now);
-        self.record(now, Happening::Enrolled { device: dut.clone(), fixture: fixture.clone(), group });
-        Ok(Enrolment { group, fixture, fixture_agent_url, deployment })
-    }
-
-    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError> {
-        let dut_group = match self.group_of(dut)? {
-            Some(g) if g.kind.is_dut() => g.id,
-            _ => return Err(CloudError::NotADut(dut.clone())),
-        };
-        if self.failing_blessings.remove(dut) {
-            self.record(now, Happening::BlessRequestFailed { device: dut.clone() });
-            return Err(CloudError::RequestFailed { device: dut.clone(), request: "bless" });
-        }
-        if !passed {
-            self.record(now, Happening::BlessFailed { device: dut.clone() });
-            return Ok(BlessOutcome::TestsFailed);
-        }
-        let factory = self.factory_for(self.device_ref(dut)?.fixture.as_ref(), dut_group)?;
-        let production = factory.production_target.ok_or(CloudError::MissingTarget(factory.id, "production"))?;
-        let target = self.group_ref(production)?;
-        let (load_code_after_blessing, deployment) = (target.load_code_after_blessing, target.current_deployment);
-        let d = self.device_mut(dut)?;
-        d.group = Some(production);
-        d.blessed = true;
-        let payload = blessing_payload(d);
-        self.record(now, Happening::Blessed { device: dut.clone(), group: production });
-        self.fire(production, WebhookEvent::Blessing, payload, now);
-        Ok(BlessOutcome::Blessed { production_group: production, load_code_after_blessing, deployment })
-    }
-
-    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError> {
-        let group = match self.group_of(device)? {
-            Some(g) if g.kind.is_production() => g.id,
-            _ => return Err(CloudError::NotAProductionDevice(device.clone())),
-        };
-        self.record(now, Happening::Activated { device: device.clone() });
-        let payload = vec![("device_id".into(), device.to_string())];
-        self.fire(group, WebhookEvent::Blinkup, payload, now);
-        Ok(())
-    }
-
-    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError> {
-        self.logs.push(entry);
-        Ok(())
-    }
-
-    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError> {
-        self.group_ref(group).cloned()
-    }
-
     fn groups(&self, product: ProductId) -> Result<Vec<DeviceGroup>, CloudError> {
         Ok(self.groups.values().filter(|g| g.product == product).cloned().collect())
-    }
-
-    fn device(&self, device: &DeviceId) -> Result<Device, CloudError> {
-        self.device_ref(device).cloned()
     }
 
     fn devices(&self, account: AccountId) -> Result<Vec<Device>, CloudError> {
         Ok(self.devices.values().filter(|d| d.account == Some(account)).cloned().collect())
     }
 
-    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError> {
-        Ok(self.devices.values().filter(|d| d.group == Some(group)).cloned().collect())
-    }
-
     fn assigned_devices(&self) -> Result<Vec<Device>, CloudError> {
         Ok(self.devices.values().filter(|d| d.group.is_some()).cloned().collect())
-    }
-
-    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError> {
-        self.deployments.get(&deployment).cloned().ok_or(CloudError::UnknownDeployment(deployment))
     }
 
     fn deployments(&self, group: GroupId) -> Result<Vec<Deployment>, CloudError> {
@@ -512,10 +521,6 @@ impl CloudBackend for MemoryCloud {
 
     fn webhooks(&self, group: GroupId) -> Result<Vec<Webhook>, CloudError> {
         Ok(self.webhooks.values().filter(|w| w.group == group).cloned().collect())
-    }
-
-    fn events(&self) -> Result<Vec<CloudEvent>, CloudError> {
-        Ok(self.events.clone())
     }
 
     fn logs(&self) -> Result<Vec<LogEntry>, CloudError> {

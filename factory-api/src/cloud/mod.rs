@@ -77,6 +77,7 @@ pub enum CloudError {
     UnknownToken,
     #[error("the factory enrolment token was already used (by {0})")]
     TokenAlreadyUsed(DeviceId),
+    /// A production device is neither factory BlinkUp'd nor blessed again.
     #[error("device {0} is blessed: a production device cannot be factory BlinkUp'd again")]
     AlreadyBlessed(DeviceId),
     #[error("device {0} is not a DUT (it is in no DUT device group)")]
@@ -86,13 +87,19 @@ pub enum CloudError {
     /// An injected fault: the cloud did not serve the request (a server error).
     #[error("the cloud failed device {device}'s {request} request")]
     RequestFailed { device: DeviceId, request: &'static str },
+    /// A cloud reached over its API refused the request, for the reason it gave.
+    #[error("{detail}")]
+    Refused { status: u16, detail: String },
+    /// A cloud reached over its API did not answer for too long.
+    #[error("{0}")]
+    Unreachable(String),
     /// The store behind a persistent cloud failed; nothing was changed.
     #[error("cloud storage failed: {0}")]
     Storage(String),
 }
 
 /// What a DUT learns when it enrols with a fixture's token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Enrolment {
     /// The DUT group the device now belongs to.
     pub group: GroupId,
@@ -105,7 +112,7 @@ pub struct Enrolment {
 }
 
 /// The cloud's answer to `server.bless`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlessOutcome {
     /// The device moved to `production_group`; if `load_code_after_blessing`, it should
     /// restart into `deployment` about two seconds after its bless callback.
@@ -114,11 +121,44 @@ pub enum BlessOutcome {
     TestsFailed,
 }
 
+/// What imps ask of impCentral over their own connection, and what a world of imps
+/// reads: the part of the cloud a factory line needs. A line runs on this alone, so it
+/// runs on a cloud reached over its API (`impish line --cloud http://...`) as well as on
+/// a backend in the same process.
+pub trait DeviceCloud {
+    // What devices ask of the cloud.
+    /// A new imp appears, unassigned.
+    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError>;
+    /// Manual assignment, allowed for development and (pre-)factory groups; a device in
+    /// no account joins the group's.
+    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError>;
+    /// A fixture's `server.factoryblinkup`: a single-use enrolment token for one DUT.
+    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError>;
+    /// A DUT connecting with the token it received by BlinkUp; it joins the fixture's
+    /// account.
+    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError>;
+    /// A DUT's `server.bless(passed, ...)`.
+    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError>;
+    /// End-user activation of a production device (fires `blinkup` webhooks).
+    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError>;
+    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError>;
+
+    // What a world reads.
+    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError>;
+    fn device(&self, device: &DeviceId) -> Result<Device, CloudError>;
+    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError>;
+    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError>;
+    /// Everything that happened, in order: assignments, tokens, enrolments, blessings,
+    /// unbonding, deployments and the webhooks they fired (a cloud reached over its API
+    /// knows only what it was asked to do and did).
+    fn events(&self) -> Result<Vec<CloudEvent>, CloudError>;
+}
+
 /// impCentral as the imp runtime, the line simulator and `impish cloud serve` use it.
 ///
 /// Reads return owned values, so a backend may keep its state in a database. Every
 /// change is atomic: it happens whole or, with an error, not at all.
-pub trait CloudBackend {
+pub trait CloudBackend: DeviceCloud {
     // Accounts.
     fn create_account(&mut self, account: NewAccount) -> Result<AccountId, CloudError>;
     fn account(&self, account: AccountId) -> Result<Account, CloudError>;
@@ -164,47 +204,23 @@ pub trait CloudBackend {
     /// Points a webhook elsewhere or changes how it posts.
     fn update_webhook(&mut self, webhook: WebhookId, changes: WebhookChanges) -> Result<(), CloudError>;
     fn delete_webhook(&mut self, webhook: WebhookId) -> Result<(), CloudError>;
-    /// A new imp appears, unassigned.
-    fn register_device(&mut self, device: NewDevice) -> Result<(), CloudError>;
     fn rename_device(&mut self, device: &DeviceId, name: &str) -> Result<(), CloudError>;
     /// Takes an unassigned device out of its account.
     fn remove_device(&mut self, device: &DeviceId) -> Result<(), CloudError>;
-    /// Manual assignment, allowed for development and (pre-)factory groups; a device in
-    /// no account joins the group's.
-    fn assign(&mut self, device: &DeviceId, group: GroupId, now: SimTime) -> Result<(), CloudError>;
     /// Removes a device from its group; a production device needs its account's unbond
     /// key and becomes a development device again.
     fn unassign(&mut self, device: &DeviceId, unbond_key: Option<&str>, now: SimTime) -> Result<(), CloudError>;
 
-    // What devices ask of the cloud.
-    /// A fixture's `server.factoryblinkup`: a single-use enrolment token for one DUT.
-    fn factory_token(&mut self, fixture: &DeviceId, now: SimTime) -> Result<String, CloudError>;
-    /// A DUT connecting with the token it received by BlinkUp; it joins the fixture's
-    /// account.
-    fn enrol(&mut self, token: &str, dut: &DeviceId, now: SimTime) -> Result<Enrolment, CloudError>;
-    /// A DUT's `server.bless(passed, ...)`.
-    fn bless(&mut self, dut: &DeviceId, passed: bool, now: SimTime) -> Result<BlessOutcome, CloudError>;
-    /// End-user activation of a production device (fires `blinkup` webhooks).
-    fn activate(&mut self, device: &DeviceId, now: SimTime) -> Result<(), CloudError>;
-    fn log(&mut self, entry: LogEntry) -> Result<(), CloudError>;
-
     // What anyone may look at.
-    fn group(&self, group: GroupId) -> Result<DeviceGroup, CloudError>;
     fn groups(&self, product: ProductId) -> Result<Vec<DeviceGroup>, CloudError>;
-    fn device(&self, device: &DeviceId) -> Result<Device, CloudError>;
     /// An account's devices, by id.
     fn devices(&self, account: AccountId) -> Result<Vec<Device>, CloudError>;
-    fn devices_in(&self, group: GroupId) -> Result<Vec<Device>, CloudError>;
     /// Every device in a device group (the devices that run code), by id.
     fn assigned_devices(&self) -> Result<Vec<Device>, CloudError>;
-    fn deployment(&self, deployment: DeploymentId) -> Result<Deployment, CloudError>;
     /// A group's deployments, oldest first.
     fn deployments(&self, group: GroupId) -> Result<Vec<Deployment>, CloudError>;
     fn webhook(&self, webhook: WebhookId) -> Result<Webhook, CloudError>;
     fn webhooks(&self, group: GroupId) -> Result<Vec<Webhook>, CloudError>;
-    /// Everything that happened, in order: assignments, tokens, enrolments, blessings,
-    /// unbonding, deployments and the webhooks they fired.
-    fn events(&self) -> Result<Vec<CloudEvent>, CloudError>;
     /// Every device's log lines, in the order they arrived.
     fn logs(&self) -> Result<Vec<LogEntry>, CloudError>;
     fn logs_of(&self, device: &DeviceId) -> Result<Vec<LogEntry>, CloudError>;

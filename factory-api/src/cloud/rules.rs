@@ -18,6 +18,11 @@ pub fn enrolment_token(fixture: &DeviceId, n: u64) -> String {
     format!("{:016x}{n:016x}", digest(&fixture.0))
 }
 
+/// Whether `token` is one of the enrolment tokens `fixture` is given.
+pub fn token_issued_to(token: &str, fixture: &DeviceId) -> bool {
+    token.starts_with(&format!("{:016x}", digest(&fixture.0)))
+}
+
 /// The webhook payload of a blessing.
 pub fn blessing_payload(device: &Device) -> Vec<(String, String)> {
     vec![("device_id".into(), device.id.to_string()), ("imp_id".into(), device.imp_id())]
@@ -73,4 +78,17 @@ pub fn check_assignment(device: &Device, group: &DeviceGroup, group_account: Acc
 /// A short stable hex digest, for agent ids and tokens.
 pub fn digest(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_names_its_fixture() {
+        let (fixture, other) = (DeviceId::new("30000c2a69000001"), DeviceId::new("30000c2a69000002"));
+        let token = enrolment_token(&fixture, 7);
+        assert!(token_issued_to(&token, &fixture));
+        assert!(!token_issued_to(&token, &other));
+    }
 }

@@ -26,8 +26,8 @@ use super::report::{
     Verdict, WebhookReport,
 };
 use crate::cloud::{
-    CloudBackend, CloudError, Code, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud, NewAccount,
-    NewGroup, SimTime, WebhookEvent,
+    CloudBackend, CloudError, Code, DeviceCloud, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud,
+    NewAccount, NewGroup, SimTime, WebhookEvent,
 };
 use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
@@ -62,11 +62,12 @@ pub struct Progress {
     pub blessed: usize,
 }
 
-/// A kept cloud a line runs against (`impish line --cloud`): the fixture already in its
-/// factory group runs that group's deployment, DUTs enrol into the group's DUT target
-/// and are blessed into its production target, running those groups' deployments.
+/// A kept cloud a line runs against (`impish line --cloud`), in this process or over its
+/// API: the fixture already in its factory group runs that group's deployment, DUTs
+/// enrol into the group's DUT target and are blessed into its production target,
+/// running those groups' deployments.
 pub struct KeptCloud {
-    pub cloud: Box<dyn CloudBackend>,
+    pub cloud: Box<dyn DeviceCloud>,
     pub factory: GroupId,
 }
 
@@ -125,7 +126,7 @@ struct Station {
 /// The factory floor: the world with its fixtures, and the production group.
 struct Floor<'a> {
     line: &'a LineDescription,
-    world: World,
+    world: World<dyn DeviceCloud>,
     stations: Vec<Station>,
     production: GroupId,
     /// Whether blessed units restart into the production group's firmware.
@@ -183,7 +184,7 @@ impl<'a> Floor<'a> {
         for hook in &line.webhooks {
             cloud.add_webhook(production, hook.event, &hook.url, hook.content_type)?;
         }
-        let mut world = World::new(Box::new(cloud));
+        let mut world = World::new(Box::new(cloud) as Box<dyn DeviceCloud>);
         world.set_timing(line.timing.clone(), line.seed);
         let mut stations = Vec::new();
         for (index, (stage, factory)) in line.stages.iter().zip(factories).enumerate() {
