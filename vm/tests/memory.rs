@@ -128,6 +128,25 @@ fn churning_garbage_runs_for_long_within_a_small_limit() {
     assert!(stats.gc_cycles >= 1 && stats.gc_cycles < 10_000, "collections neither skipped nor thrashing: {stats:?}");
 }
 
+/// A few objects that each hold a lot (here 200 tables of 5,000 slots, about 300 KB
+/// each, 60 MB in all) are collected by bytes, long before their count would trigger
+/// a collection: the peak stays a few MB, as it would in a reference-counted VM.
+#[test]
+fn big_garbage_is_collected_by_its_bytes_not_its_count() {
+    let mut vm = vm();
+    vm.collect_garbage();
+    impish_vm::memory::reset_peak();
+    let before = impish_vm::memory::live_bytes();
+    let src = "local n = 0;
+               for (local r = 0; r < 200; r++) { local t = {}; for (local i = 0; i < 5000; i++) t[i] <- i; n += t.len(); }
+               return n;";
+    let r = vm.run_source(src, "big.nut").expect("runs");
+    assert!(matches!(r, Value::Int(1_000_000)), "{}", vm.describe(r));
+    let peak = impish_vm::memory::peak_bytes() - before;
+    assert!(peak < 4 << 20, "garbage piled up to {peak} bytes");
+    assert!(vm.stats(0).gc_cycles >= 10, "{:?}", vm.stats(0));
+}
+
 /// Profiling counts every instruction exactly: the same program counts the same,
 /// and a loop's count grows with its iterations. A budget (charged in chunks through
 /// an inline countdown) stops a run at its limit.

@@ -46,6 +46,10 @@ pub struct Heap {
     /// Allocations since the last collection, and the count that triggers the next.
     allocs: usize,
     threshold: usize,
+    /// The thread's allocator count (`memory::live_raw`) after the last collection, and
+    /// how far it may grow before the next (see `note_allocs`).
+    bytes_after_gc: usize,
+    byte_budget: usize,
     epoch: u32,
     /// GC stress (see `set_stress`).
     stress: bool,
@@ -59,6 +63,17 @@ pub struct Heap {
 /// garbage of a hot loop is reused while still in cache, which matters more for speed
 /// than the collections it adds.
 const MIN_THRESHOLD: usize = 10_000;
+
+/// With the counting allocator installed, a collection is also due once the thread holds
+/// this share of what was live after the last one more (1/4: the peak stays near 1.25
+/// times the live bytes): the object count alone lets big garbage (a rehashed table's
+/// old nodes, a 1,000-element slice) pile up to tens of MB where a reference-counted VM
+/// frees it at once.
+const BYTE_GROWTH_DIVISOR: usize = 4;
+
+/// The least growth in bytes between two collections paced by bytes, so a small heap
+/// is not collected for every few allocations.
+const MIN_BYTE_BUDGET: usize = 1 << 20;
 
 /// Closures with up to this many outers have their outer lists recycled.
 const POOLED_OUTERS: usize = 4;
@@ -84,7 +99,7 @@ macro_rules! sum_over_arenas {
 macro_rules! allocator {
     ($name:ident, $arena:ident, $ty:ty, $id:ident) => {
         pub fn $name(&mut self, v: $ty) -> $id {
-            self.allocs += 1;
+            self.note_allocs(1);
             $id(self.$arena.insert(v))
         }
     };
@@ -109,6 +124,8 @@ impl Default for Heap {
             weak_cache: HashMap::new(),
             allocs: 0,
             threshold: MIN_THRESHOLD,
+            bytes_after_gc: memory::live_raw(),
+            byte_budget: MIN_BYTE_BUDGET,
             epoch: 0,
             stress: false,
             strong_envs: false,
@@ -133,7 +150,7 @@ impl Heap {
         let live = self.strings.live();
         let id = self.strings.intern(s);
         // Only a new string is an allocation; finding an existing one is not pressure.
-        self.allocs += self.strings.live() - live;
+        self.note_allocs(self.strings.live() - live);
         id
     }
 
@@ -142,7 +159,7 @@ impl Heap {
     pub fn intern_sub(&mut self, id: StrId, range: std::ops::Range<usize>) -> StrId {
         let live = self.strings.live();
         let sub = self.strings.intern_sub(id, range);
-        self.allocs += self.strings.live() - live;
+        self.note_allocs(self.strings.live() - live);
         sub
     }
 
@@ -198,7 +215,7 @@ impl Heap {
         if let Some(w) = self.weak_cache.get(&key) {
             return *w;
         }
-        self.allocs += 1;
+        self.note_allocs(1);
         let w = WeakRefId(self.weakrefs.insert(WeakRefObj { target }));
         self.weak_cache.insert(key, w);
         w
@@ -223,6 +240,19 @@ impl Heap {
     #[inline(always)]
     pub fn wants_collection(&self) -> bool {
         self.allocs > self.threshold
+    }
+
+    /// Counts `n` new objects, and makes the next safepoint collect when the thread's
+    /// bytes outgrew the budget. Bytes are looked at here, where objects are made, not at
+    /// every safepoint: garbage only comes from objects, and reading the count costs a
+    /// thread-local load that the interpreter's safepoint test should not pay.
+    #[inline(always)]
+    fn note_allocs(&mut self, n: usize) {
+        self.allocs += n;
+        let grown = memory::live_raw().wrapping_sub(self.bytes_after_gc) as isize;
+        if grown > self.byte_budget as isize {
+            self.threshold = 0;
+        }
     }
 
     /// Arena bytes that hold no object (see `Arena::reusable_bytes`) and recycled outer
@@ -305,6 +335,8 @@ impl Heap {
         let live = self.live_objects();
         self.allocs = 0;
         self.threshold = if self.stress { 0 } else { (live * 2).max(MIN_THRESHOLD) };
+        self.bytes_after_gc = memory::live_raw();
+        self.byte_budget = (memory::live_bytes() / BYTE_GROWTH_DIVISOR).max(MIN_BYTE_BUDGET);
         before - live
     }
 
@@ -390,14 +422,18 @@ impl Heap {
                 Value::Table(i) => {
                     let t = self.tables.get(i.0);
                     for (k, v) in t.entries() {
-                        gray.push(k);
-                        gray.push(v);
+                        queue(&mut self.strings, gray, k);
+                        queue(&mut self.strings, gray, v);
                     }
                     if let Some(d) = t.delegate {
                         gray.push(Value::Table(d));
                     }
                 }
-                Value::Array(i) => gray.extend_from_slice(self.arrays.get(i.0)),
+                Value::Array(i) => {
+                    for v in self.arrays.get(i.0) {
+                        queue(&mut self.strings, gray, *v);
+                    }
+                }
                 Value::Closure(i) => {
                     let c = self.closures.get(i.0);
                     let proto = c.proto.clone();
@@ -445,7 +481,9 @@ impl Heap {
                 Value::Instance(i) => {
                     let inst = self.instances.get(i.0);
                     gray.push(Value::Class(inst.class));
-                    gray.extend_from_slice(&inst.fields);
+                    for v in inst.fields.iter() {
+                        queue(&mut self.strings, gray, *v);
+                    }
                 }
                 Value::Generator(i) => {
                     if let Some(mut ex) = self.generators.get_mut(i.0).exec.take() {
@@ -536,6 +574,18 @@ impl Heap {
         self.weakrefs.sweep(|_, _| {});
         self.userdata.sweep(|_, _| {});
         self.outers.sweep(|_, _| {});
+    }
+}
+
+/// Queues a container's element for tracing: objects go on the gray stack, strings are
+/// marked at once and scalars skipped, so tracing an array of 200,000 integers (or a
+/// table of them) does not grow the stack by 3 MB at the heap's peak.
+#[inline(always)]
+fn queue(strings: &mut Strings, gray: &mut Vec<Value>, v: Value) {
+    match v {
+        Value::Str(s) => strings.mark(s),
+        v if v.in_arena() => gray.push(v),
+        _ => {}
     }
 }
 
