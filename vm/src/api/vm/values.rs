@@ -48,6 +48,19 @@ impl Vm {
         Value::Table(self.heap.alloc_table(Table::with_capacity(0)))
     }
 
+    /// A new table holding `pairs` (raw slots, set in order; null keys are skipped),
+    /// sized for them up front: what natives return as records (`{begin, end}`).
+    pub fn new_table_from(&mut self, pairs: &[(Value, Value)]) -> Value {
+        let mut table = Table::with_capacity(pairs.len());
+        for &(key, val) in pairs {
+            let (key, val) = (self.admit(key), self.admit(val));
+            if !key.is_null() {
+                table.insert(key, val, &self.heap.strings);
+            }
+        }
+        Value::Table(self.heap.alloc_table(table))
+    }
+
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {
         self.admit_all(&items);
         Value::Array(self.heap.alloc_array(items))
@@ -179,6 +192,19 @@ impl Vm {
             Value::Instance(i) => self.heap.instance_mut(i).user.as_mut()?.downcast_mut(),
             _ => None,
         }
+    }
+
+    /// [`Vm::instance_data_mut`] together with the bytes of string `s` (empty if it is
+    /// not a string): a native matches its object's state against a string argument
+    /// without copying the string out of the heap first.
+    pub fn instance_data_mut_with_str<T: 'static>(&mut self, v: Value, s: Value) -> Option<(&mut T, &[u8])> {
+        let Value::Instance(i) = v else { return None };
+        let bytes = match s {
+            Value::Str(s) => self.heap.strings.bytes(s),
+            _ => &[],
+        };
+        let data = self.heap.instances.get_mut(i.0).user.as_mut()?.downcast_mut()?;
+        Some((data, bytes))
     }
 
     pub fn set_instance_data(&mut self, v: Value, data: Box<dyn std::any::Any>) {
