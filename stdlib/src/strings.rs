@@ -4,7 +4,7 @@
 
 use impish_vm::{c_str, Args, Bytes, Fail, Profile, Value, Vm};
 
-use crate::format::{format_into, FormatArg};
+use crate::format::{format_into, FormatArg, FormatError};
 use crate::natives::str_arg;
 
 /// A blank-stripping function: the part of the text it keeps.
@@ -43,29 +43,22 @@ fn format_arg(vm: &Vm, v: Value) -> FormatArg<'_> {
     }
 }
 
-/// Formats arguments 2.. by the format string in argument 1.
-fn format_args(vm: &mut Vm, args: Args) -> Result<Vec<u8>, Fail> {
-    let profile = vm.profile();
-    let mut out = Vec::new();
-    let vm_ref: &Vm = vm;
-    let fmt = vm_ref.str_bytes(args.get(vm_ref, 1)).unwrap_or_default();
-    let result = format_into(&mut out, fmt, profile, |i| {
+/// Appends arguments 2.. formatted by the format string in argument 1 to `out`.
+fn format_args(vm: &Vm, args: Args, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    let fmt = vm.str_bytes(args.get(vm, 1)).unwrap_or_default();
+    format_into(out, fmt, vm.profile(), |i| {
         let at = i + 2;
-        (at < args.len()).then(|| format_arg(vm_ref, args.get(vm_ref, at)))
-    });
-    match result {
-        Ok(()) => Ok(out),
-        Err(e) => Err(vm.error(e.to_string())),
-    }
+        (at < args.len()).then(|| format_arg(vm, args.get(vm, at)))
+    })
 }
 
 fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let out = format_args(vm, args)?;
-    Ok(vm.bytes(&out))
+    vm.build_string(|vm, out| format_args(vm, args, out)).map_err(|e| vm.error(e.to_string()))
 }
 
 fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let out = format_args(vm, args)?;
+    let mut out = Vec::new();
+    format_args(vm, args, &mut out).map_err(|e| vm.error(e.to_string()))?;
     // The reference prints through `%s`, so output ends at a NUL byte.
     vm.write_out(impish_vm::c_str(&out));
     Ok(Value::Null)

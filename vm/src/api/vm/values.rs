@@ -36,6 +36,17 @@ impl Vm {
         }
     }
 
+    /// The string `write` composes, written into a buffer the VM reuses (so making it
+    /// allocates nothing but the string itself): for natives that build text, such as
+    /// `format`. `write` sees the VM, to read its arguments.
+    pub fn build_string<E>(&mut self, write: impl FnOnce(&Vm, &mut Vec<u8>) -> Result<(), E>) -> Result<Value, E> {
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let made = write(self, &mut buf).map(|()| Value::Str(self.heap.intern(&buf)));
+        self.scratch = buf;
+        made
+    }
+
     /// The bytes of a string value.
     pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
         match v {
