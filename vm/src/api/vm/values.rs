@@ -47,6 +47,14 @@ impl Vm {
         made
     }
 
+    /// Bytes `range` of string `s` as a string, made without copying them out first;
+    /// None when `s` is not a string or the range is not inside it.
+    pub fn substring(&mut self, s: Value, range: std::ops::Range<usize>) -> Option<Value> {
+        let Value::Str(id) = s else { return None };
+        let inside = range.start <= range.end && range.end <= self.heap.str(id).len();
+        inside.then(|| Value::Str(self.heap.intern_sub(id, range)))
+    }
+
     /// The bytes of a string value.
     pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
         match v {
