@@ -8,7 +8,7 @@ use impish_vm::{Args, Fail, NativeEntry, Value, Vm};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::natives::str_arg;
-use crate::regexp::class::{install_class, span_or_null, span_tables, subject};
+use crate::regexp::class::{install_class, span_or_null, span_tables, start_arg};
 
 /// The longest pattern the imp compiles (documented: 256 characters).
 const MAX_PATTERN: usize = 256;
@@ -68,8 +68,8 @@ fn with_regexp2<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&Regexp2) -> T) -> Re
 
 /// The subject and where to start in it; `None` for a start outside it.
 fn text_from(vm: &Vm, args: Args) -> Option<(Vec<u8>, usize)> {
-    let (text, start) = subject(vm, args);
-    start.filter(|&s| s <= text.len()).map(|s| (text, s))
+    let text = str_arg(vm, args, 1);
+    start_arg(vm, args).filter(|&s| s <= text.len()).map(|s| (text, s))
 }
 
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

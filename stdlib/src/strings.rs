@@ -4,8 +4,7 @@
 
 use impish_vm::{c_str, Args, Bytes, Fail, Profile, Value, Vm};
 
-use crate::format::{format_into, FormatArg};
-use crate::natives::str_arg;
+use crate::format::{format_into, FormatArg, FormatError};
 
 /// A blank-stripping function: the part of the text it keeps.
 type Strip = fn(&[u8]) -> &[u8];
@@ -43,29 +42,22 @@ fn format_arg(vm: &Vm, v: Value) -> FormatArg<'_> {
     }
 }
 
-/// Formats arguments 2.. by the format string in argument 1.
-fn format_args(vm: &mut Vm, args: Args) -> Result<Vec<u8>, Fail> {
-    let profile = vm.profile();
-    let mut out = Vec::new();
-    let vm_ref: &Vm = vm;
-    let fmt = vm_ref.str_bytes(args.get(vm_ref, 1)).unwrap_or_default();
-    let result = format_into(&mut out, fmt, profile, |i| {
+/// Appends arguments 2.. formatted by the format string in argument 1 to `out`.
+fn format_args(vm: &Vm, args: Args, out: &mut Vec<u8>) -> Result<(), FormatError> {
+    let fmt = vm.str_bytes(args.get(vm, 1)).unwrap_or_default();
+    format_into(out, fmt, vm.profile(), |i| {
         let at = i + 2;
-        (at < args.len()).then(|| format_arg(vm_ref, args.get(vm_ref, at)))
-    });
-    match result {
-        Ok(()) => Ok(out),
-        Err(e) => Err(vm.error(e.to_string())),
-    }
+        (at < args.len()).then(|| format_arg(vm, args.get(vm, at)))
+    })
 }
 
 fn format(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let out = format_args(vm, args)?;
-    Ok(vm.bytes(&out))
+    vm.build_string(|vm, out| format_args(vm, args, out)).map_err(|e| vm.error(e.to_string()))
 }
 
 fn printf(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let out = format_args(vm, args)?;
+    let mut out = Vec::new();
+    format_args(vm, args, &mut out).map_err(|e| vm.error(e.to_string()))?;
     // The reference prints through `%s`, so output ends at a NUL byte.
     vm.write_out(impish_vm::c_str(&out));
     Ok(Value::Null)
@@ -107,28 +99,34 @@ fn rstrip(s: &[u8]) -> &[u8] {
 /// which tokenised with C `strtok`: no field is empty (`split("/a//b", "/")` is
 /// `["a", "b"]`) and the separators end at their first NUL too.
 fn split(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (s, seps) = (str_arg(vm, args, 1), str_arg(vm, args, 2));
+    let (subject, seps) = (args.get(vm, 1), vm.str_bytes(args.get(vm, 2)).unwrap_or_default());
     if seps.is_empty() {
         return Err(vm.error("empty separators string"));
     }
     let imp = vm.profile() == Profile::Imp;
-    let seps = if imp { c_str(&seps) } else { &seps[..] };
-    let skip_empty = imp || (args.len() > 3 && args.get(vm, 3).truthy());
-    let text = c_str(&s);
-    let most = text.iter().filter(|c| seps.contains(c)).count() + 1;
-    vm.reserve_values(most)?;
-    let mut fields = Vec::new();
-    let mut start = 0;
-    for (i, c) in text.iter().enumerate() {
-        if seps.contains(c) {
-            if !skip_empty || i != start {
-                fields.push(vm.bytes(&text[start..i]));
-            }
-            start = i + 1;
-        }
+    let mut is_sep = [false; 256];
+    for &c in if imp { c_str(seps) } else { seps } {
+        is_sep[usize::from(c)] = true;
     }
-    if start != text.len() {
-        fields.push(vm.bytes(&text[start..]));
+    let skip_empty = imp || (args.len() > 3 && args.get(vm, 3).truthy());
+    let text = c_str(vm.str_bytes(subject).unwrap_or_default());
+    let len = text.len();
+    let most = text.iter().filter(|&&c| is_sep[usize::from(c)]).count() + 1;
+    vm.reserve_values(most)?;
+    let mut fields = Vec::with_capacity(most);
+    let mut start = 0;
+    while start <= len {
+        // The fields are cut from the subject in place, its text read again after each
+        // new string (which may move the string heap).
+        let rest = vm.str_bytes(subject).and_then(|s| s.get(start..len)).unwrap_or_default();
+        let end = rest.iter().position(|&c| is_sep[usize::from(c)]).map_or(len, |p| start + p);
+        if end == len && start == len {
+            break;
+        }
+        if !skip_empty || end != start {
+            fields.extend(vm.substring(subject, start..end));
+        }
+        start = end + 1;
     }
     Ok(vm.new_array(fields))
 }

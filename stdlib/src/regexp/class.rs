@@ -53,26 +53,34 @@ fn with_regexp<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> T) -> 
     }
 }
 
-/// Runs a match on the instance's compiled pattern with the steps it may take: the
-/// engine's own bound, or what is left of the instruction budget if that is less. The
-/// steps taken are charged to the budget, so a catastrophic pattern stops with the
-/// budget's error instead of running a second per call under a budget that counts
-/// only bytecode.
-fn matching<T>(vm: &mut Vm, args: Args, f: impl FnOnce(&mut Regexp) -> Result<T, MatchError>) -> Result<T, Fail> {
+/// Runs a match of the subject (argument 1, read in place) on the instance's compiled
+/// pattern with the steps it may take: the engine's own bound, or what is left of the
+/// instruction budget if that is less. The steps taken are charged to the budget, so a
+/// catastrophic pattern stops with the budget's error instead of running a second per
+/// call under a budget that counts only bytecode. `f` also gets the regexp after the
+/// match, to read its captures.
+fn matching<T>(
+    vm: &mut Vm,
+    args: Args,
+    f: impl FnOnce(&mut Regexp, &[u8]) -> Result<T, MatchError>,
+) -> Result<T, Fail> {
     let steps = vm.budget_left().map_or(DEFAULT_STEP_BUDGET, |left| left.saturating_add(1).min(DEFAULT_STEP_BUDGET));
-    let (result, spent) = with_regexp(vm, args, |re| {
-        re.set_step_budget(steps);
-        (f(re), re.steps_spent())
-    })?;
+    let (this, text) = (args.this(vm), args.get(vm, 1));
+    let Some((re, text)) = vm.instance_data_mut_with_str::<Regexp>(this, text) else {
+        return Err(vm.error("invalid type tag"));
+    };
+    re.set_step_budget(steps);
+    let result = f(re, text);
+    let spent = re.steps_spent();
     vm.charge(spent)?;
     result.map_err(|e| vm.error(e.to_string()))
 }
 
-/// The subject (argument 1) and the optional start offset (argument 2). A negative
-/// start finds nothing (the reference would read before the string).
-pub(crate) fn subject(vm: &Vm, args: Args) -> (Vec<u8>, Option<usize>) {
+/// The optional start offset (argument 2). A negative start finds nothing (the
+/// reference would read before the string).
+pub(crate) fn start_arg(vm: &Vm, args: Args) -> Option<usize> {
     let start = if args.len() > 2 { args.int(vm, 2) } else { 0 };
-    (str_arg(vm, args, 1), usize::try_from(start).ok())
+    usize::try_from(start).ok()
 }
 
 /// The keys of a span table, interned once per call.
@@ -81,12 +89,8 @@ fn span_keys(vm: &mut Vm) -> [Value; 2] {
 }
 
 /// `{begin = b, end = e}`.
-fn span_table(vm: &mut Vm, keys: [Value; 2], (begin, end): (usize, usize)) -> Value {
-    let t = vm.new_table();
-    for (k, v) in keys.into_iter().zip([begin, end]) {
-        vm.table_set(t, k, Value::Int(v as i64));
-    }
-    t
+fn span_table(vm: &mut Vm, [begin_key, end_key]: [Value; 2], (begin, end): (usize, usize)) -> Value {
+    vm.new_table_from(&[(begin_key, Value::Int(begin as i64)), (end_key, Value::Int(end as i64))])
 }
 
 /// `{begin, end}` for a search that found `span`, null for one that did not.
@@ -108,21 +112,18 @@ pub(crate) fn span_tables(vm: &mut Vm, spans: Vec<(usize, usize)>) -> Value {
 }
 
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (text, start) = subject(vm, args);
-    let Some(start) = start else { return Ok(Value::Null) };
-    let found = matching(vm, args, |re| re.search(&text, start))?;
+    let Some(start) = start_arg(vm, args) else { return Ok(Value::Null) };
+    let found = matching(vm, args, |re, text| re.search(text, start))?;
     Ok(span_or_null(vm, found))
 }
 
 fn is_match(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let text = str_arg(vm, args, 1);
-    matching(vm, args, |re| re.is_match(&text)).map(Value::Bool)
+    matching(vm, args, |re, text| re.is_match(text)).map(Value::Bool)
 }
 
 fn capture(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
-    let (text, start) = subject(vm, args);
-    let Some(start) = start else { return Ok(Value::Null) };
-    match matching(vm, args, |re| re.capture(&text, start))? {
+    let Some(start) = start_arg(vm, args) else { return Ok(Value::Null) };
+    match matching(vm, args, |re, text| Ok(re.search(text, start)?.map(|_| re.spans().collect())))? {
         Some(spans) => Ok(span_tables(vm, spans)),
         None => Ok(Value::Null),
     }

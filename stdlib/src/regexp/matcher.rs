@@ -111,9 +111,9 @@ impl<'a> Matcher<'a> {
         if self.depth >= MAX_DEPTH {
             return Err(MatchError::TooDeep);
         }
-        // One-byte elements do not recurse.
-        if let Some(ok) = self.nodes[id as usize].kind.accepts(self.byte(pos)) {
-            return Ok((ok && pos < self.eol).then_some(pos + 1));
+        // Elements matched in place do not recurse.
+        if let Some(end) = self.in_place_at(&self.nodes[id as usize].kind, pos) {
+            return Ok(end);
         }
         self.depth += 1;
         let result = self.node_at(id, pos, follow);
@@ -127,18 +127,9 @@ impl<'a> Matcher<'a> {
         pos: usize,
         follow: Option<NodeId>,
     ) -> Result<Option<usize>, MatchError> {
-        let c = self.byte(pos);
         Ok(match &self.nodes[id as usize].kind {
-            // One-byte elements returned in `node`.
-            Kind::Byte(_) | Kind::Any | Kind::OneOf(_) => None,
-            Kind::Bol => (pos == self.bol).then_some(pos),
-            Kind::Eol => (pos == self.eol).then_some(pos),
-            Kind::Boundary { negated } => {
-                let boundary = (pos == self.bol && !is_space(c))
-                    || (pos == self.eol && pos > 0 && !is_space(self.byte(pos - 1)))
-                    || is_space(c) != is_space(self.byte(pos + 1));
-                (boundary != *negated).then_some(pos)
-            }
+            // Elements matched in place returned in `node`.
+            Kind::Byte(_) | Kind::Any | Kind::OneOf(_) | Kind::Bol | Kind::Eol | Kind::Boundary { .. } => None,
             &Kind::Balanced { open, close } => self.balanced(pos, open, close),
             &Kind::Group { capture, body } => self.group(capture, body, pos, follow)?,
             &Kind::Repeat { item, min, max } => self.repeat(id, item, min, max, pos, follow)?,
@@ -151,6 +142,27 @@ impl<'a> Matcher<'a> {
                 None
             }
         })
+    }
+
+    /// Whether `pos` is a `\b` boundary.
+    fn boundary(&self, pos: usize) -> bool {
+        let c = self.byte(pos);
+        (pos == self.bol && !is_space(c))
+            || (pos == self.eol && pos > 0 && !is_space(self.byte(pos - 1)))
+            || is_space(c) != is_space(self.byte(pos + 1))
+    }
+
+    /// For elements matched in place, without recursion or state (one-byte elements
+    /// and the zero-width anchors): the end of `kind`'s match at `pos`, if any.
+    #[inline(always)]
+    fn in_place_at(&self, kind: &Kind, pos: usize) -> Option<Option<usize>> {
+        let zero_width = |hit: bool| Some(hit.then_some(pos));
+        match *kind {
+            Kind::Bol => zero_width(pos == self.bol),
+            Kind::Eol => zero_width(pos == self.eol),
+            Kind::Boundary { negated } => zero_width(self.boundary(pos) != negated),
+            ref k => k.accepts(self.byte(pos)).map(|ok| (ok && pos < self.eol).then_some(pos + 1)),
+        }
     }
 
     /// One alternative: its elements in turn, with nothing known to follow the last.
@@ -244,10 +256,10 @@ impl<'a> Matcher<'a> {
         let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
         let mut count = 0;
         let mut end = pos;
-        // The look-ahead, when there is none or it is one byte.
+        // The look-ahead, when there is none or it is matched in place.
         let byte_check = match check {
             None => Some(None),
-            Some(s) => self.one_byte(s).map(Some),
+            Some(s) => self.in_place(s).map(Some),
         };
         if let (Some(item), Some(check)) = (self.one_byte(item), byte_check) {
             return self.repeat_bytes(item, check, min, limit, pos);
@@ -297,8 +309,15 @@ impl<'a> Matcher<'a> {
         (kind.accepts(0).is_some() && self.depth < MAX_DEPTH).then_some(kind)
     }
 
-    /// [`repeat`](Self::repeat) of a one-byte item with a one-byte look-ahead (or
-    /// none): the same steps, charged the same, without a call per byte.
+    /// Node `id`'s kind if it is matched in place (see [`in_place_at`](Self::in_place_at))
+    /// and would be without hitting the recursion bound.
+    fn in_place(&self, id: NodeId) -> Option<&'a Kind> {
+        let kind = &self.nodes[id as usize].kind;
+        (self.in_place_at(kind, self.bol).is_some() && self.depth < MAX_DEPTH).then_some(kind)
+    }
+
+    /// [`repeat`](Self::repeat) of a one-byte item with a look-ahead matched in place
+    /// (or none): the same steps, charged the same, without a call per byte.
     fn repeat_bytes(
         &mut self,
         item: &Kind,
@@ -307,7 +326,7 @@ impl<'a> Matcher<'a> {
         limit: usize,
         pos: usize,
     ) -> Result<Option<usize>, MatchError> {
-        let accepts = |kind: &Kind, at: usize| at < self.eol && kind.accepts(self.byte(at)) == Some(true);
+        let accepts = |kind: &Kind, at: usize| self.in_place_at(kind, at).flatten().is_some();
         let mut steps = self.steps;
         let (mut count, mut end) = (0, pos);
         let result = loop {

@@ -92,8 +92,8 @@ pub struct Regexp {
     step_budget: u64,
     /// Node visits the last call made.
     spent: u64,
-    /// When the pattern starts with a one-byte element: the bytes it accepts, so
-    /// `search` can skip start positions where a match cannot begin.
+    /// When known (see [`first_bytes`]): the bytes a match can begin with, so `search`
+    /// can skip start positions where a match cannot begin.
     first_bytes: Option<ByteSet>,
     /// The pattern starts with `^`: a match can only begin where the search starts.
     anchored: bool,
@@ -137,6 +137,26 @@ enum Kind {
     Alt(Box<[NodeId]>),
 }
 
+/// The bytes at which the sequence headed by `id` can get past its first element, when
+/// an attempt anywhere else fails at that element and leaves no trace (so skipping it
+/// is the same as trying it): one-byte elements, alternations of such sequences,
+/// non-capturing groups and repetitions of at least one of them. A capturing group
+/// records where it was tried, so it ends the analysis.
+fn first_bytes(nodes: &[Node], id: NodeId) -> Option<ByteSet> {
+    let kind = &nodes[id as usize].kind;
+    if kind.accepts(0).is_some() {
+        return Some(ByteSet::from_fn(|c| kind.accepts(c) == Some(true)));
+    }
+    match kind {
+        &Kind::Group { capture: None, body } => first_bytes(nodes, body),
+        &Kind::Repeat { item, min, .. } if min > 0 => first_bytes(nodes, item),
+        Kind::Alt(branches) => {
+            branches.iter().try_fold(ByteSet([0; 4]), |set, &b| Some(set.union(first_bytes(nodes, b)?)))
+        }
+        _ => None,
+    }
+}
+
 /// A set of bytes, one bit each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct ByteSet([u64; 4]);
@@ -150,6 +170,10 @@ impl ByteSet {
             }
         }
         ByteSet(bits)
+    }
+
+    fn union(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
     }
 
     fn contains(&self, c: u8) -> bool {
@@ -201,9 +225,8 @@ impl Regexp {
         }
         // Group 0, the whole match, wraps the pattern.
         let root = parser.push(Kind::Group { capture: Some(0), body });
-        let first = &parser.nodes[body as usize].kind;
-        let first_bytes = first.accepts(0).map(|_| ByteSet::from_fn(|c| first.accepts(c) == Some(true)));
-        let anchored = matches!(first, Kind::Bol);
+        let first_bytes = first_bytes(&parser.nodes, body);
+        let anchored = matches!(parser.nodes[body as usize].kind, Kind::Bol);
         Ok(Regexp {
             captures: vec![Capture::default(); parser.groups],
             nodes: parser.nodes,
@@ -259,10 +282,15 @@ impl Regexp {
         if self.search(text, start)?.is_none() {
             return Ok(None);
         }
-        let spans = self.captures.iter().map(|c| match c.len {
+        Ok(Some(self.spans().collect()))
+    }
+
+    /// Every group's span as the last call left it (index 0 = the whole match),
+    /// `(0, 0)` for empty ones.
+    pub fn spans(&self) -> impl ExactSizeIterator<Item = (usize, usize)> + '_ {
+        self.captures.iter().map(|c| match c.len {
             0 => (0, 0),
             len => (c.begin, c.begin + len),
-        });
-        Ok(Some(spans.collect()))
+        })
     }
 }

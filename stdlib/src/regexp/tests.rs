@@ -652,3 +652,57 @@ proptest! {
         }
     }
 }
+
+/// Well-formed patterns of the elements `first_bytes` looks through (alternations,
+/// non-capturing groups, repetitions) and of those that stop it (capturing groups,
+/// anchors, optional elements).
+fn alternation_pattern() -> impl Strategy<Value = Vec<u8>> {
+    let quantified = |atom: BoxedStrategy<Vec<u8>>| {
+        (atom, prop::sample::select(vec![&b""[..], b"", b"", b"+", b"*", b"?"])).prop_map(|(a, q)| [&a[..], q].concat())
+    };
+    let leaf = prop::sample::select(vec![&b"a"[..], b"b", b"x", b"[ab]", b".", b"\\b"]).prop_map(<[u8]>::to_vec);
+    let sequence = |element: BoxedStrategy<Vec<u8>>| prop::collection::vec(element, 1..3).prop_map(|s| s.concat());
+    let alternation = |branch: BoxedStrategy<Vec<u8>>| prop::collection::vec(branch, 1..4).prop_map(|a| a.join(&b'|'));
+    let simple = quantified(leaf.clone().boxed()).boxed();
+    let open = prop::sample::select(vec![&b"("[..], b"(?:"]);
+    let group =
+        (open, alternation(sequence(simple.clone()).boxed())).prop_map(|(o, body)| [o, &body[..], b")"].concat());
+    let element = prop_oneof![simple, quantified(group.boxed())].boxed();
+    prop::collection::vec(sequence(element), 2..4).prop_map(|a| a.join(&b'|'))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20000))]
+    /// Skipping the start positions `first_bytes` rules out gives what trying them
+    /// gives: the same matches and the same captures, over calls that carry captures
+    /// from one to the next.
+    #[test]
+    fn skipped_starts_change_nothing(pattern in prop_oneof![1 => pattern_bytes(), 3 => alternation_pattern()],
+            texts in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(b"abx \0".to_vec()), 0..12), 1..6),
+            start in 0usize..4) {
+        if let Ok(mut skipping) = Regexp::new(&pattern) {
+            let mut trying = skipping.clone();
+            trying.first_bytes = None;
+            for text in &texts {
+                let (a, b) = (skipping.capture(text, start), trying.capture(text, start));
+                if a.is_ok() && b.is_ok() {
+                    prop_assert_eq!(a, b, "{:?} on {:?}", String::from_utf8_lossy(&pattern), text);
+                }
+            }
+        }
+    }
+}
+
+/// A start where the first bytes rule a match out is skipped only when trying it would
+/// leave no trace: here trying "x" resets group 1, which the match through `b` never
+/// reaches, so "x" must be tried.
+#[test]
+fn starts_that_reset_a_group_are_tried() {
+    let mut re = Regexp::new(b"b|(a)").unwrap();
+    assert_eq!(re.capture(b"a", 0), Ok(Some(vec![(0, 1), (0, 1)])));
+    assert_eq!(re.capture(b"xb", 0), Ok(Some(vec![(1, 2), (0, 0)])));
+    let mut re = Regexp::new(b"timeout|(?:re)+fused").unwrap();
+    assert_eq!(re.first_bytes.map(|set| (0..=255).filter(|&c| set.contains(c)).collect()), Some(b"rt".to_vec()));
+    assert_eq!(re.search(b"conn refused", 0), Ok(Some((5, 12))));
+}

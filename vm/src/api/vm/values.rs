@@ -36,6 +36,25 @@ impl Vm {
         }
     }
 
+    /// The string `write` composes, written into a buffer the VM reuses (so making it
+    /// allocates nothing but the string itself): for natives that build text, such as
+    /// `format`. `write` sees the VM, to read its arguments.
+    pub fn build_string<E>(&mut self, write: impl FnOnce(&Vm, &mut Vec<u8>) -> Result<(), E>) -> Result<Value, E> {
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.clear();
+        let made = write(self, &mut buf).map(|()| Value::Str(self.heap.intern(&buf)));
+        self.scratch = buf;
+        made
+    }
+
+    /// Bytes `range` of string `s` as a string, made without copying them out first;
+    /// None when `s` is not a string or the range is not inside it.
+    pub fn substring(&mut self, s: Value, range: std::ops::Range<usize>) -> Option<Value> {
+        let Value::Str(id) = s else { return None };
+        let inside = range.start <= range.end && range.end <= self.heap.str(id).len();
+        inside.then(|| Value::Str(self.heap.intern_sub(id, range)))
+    }
+
     /// The bytes of a string value.
     pub fn str_bytes(&self, v: Value) -> Option<&[u8]> {
         match v {
@@ -46,6 +65,19 @@ impl Vm {
 
     pub fn new_table(&mut self) -> Value {
         Value::Table(self.heap.alloc_table(Table::with_capacity(0)))
+    }
+
+    /// A new table holding `pairs` (raw slots, set in order; null keys are skipped),
+    /// sized for them up front: what natives return as records (`{begin, end}`).
+    pub fn new_table_from(&mut self, pairs: &[(Value, Value)]) -> Value {
+        let mut table = Table::with_capacity(pairs.len());
+        for &(key, val) in pairs {
+            let (key, val) = (self.admit(key), self.admit(val));
+            if !key.is_null() {
+                table.insert(key, val, &self.heap.strings);
+            }
+        }
+        Value::Table(self.heap.alloc_table(table))
     }
 
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {
@@ -179,6 +211,19 @@ impl Vm {
             Value::Instance(i) => self.heap.instance_mut(i).user.as_mut()?.downcast_mut(),
             _ => None,
         }
+    }
+
+    /// [`Vm::instance_data_mut`] together with the bytes of string `s` (empty if it is
+    /// not a string): a native matches its object's state against a string argument
+    /// without copying the string out of the heap first.
+    pub fn instance_data_mut_with_str<T: 'static>(&mut self, v: Value, s: Value) -> Option<(&mut T, &[u8])> {
+        let Value::Instance(i) = v else { return None };
+        let bytes = match s {
+            Value::Str(s) => self.heap.strings.bytes(s),
+            _ => &[],
+        };
+        let data = self.heap.instances.get_mut(i.0).user.as_mut()?.downcast_mut()?;
+        Some((data, bytes))
     }
 
     pub fn set_instance_data(&mut self, v: Value, data: Box<dyn std::any::Any>) {
