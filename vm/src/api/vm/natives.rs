@@ -5,6 +5,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use foldhash::fast::FixedState;
+
 use super::*;
 use crate::heap::memory;
 use crate::heap::object::*;
@@ -275,7 +277,7 @@ pub(crate) fn type_bit_name(m: u32) -> &'static str {
 const TYPEMASKS_KEPT: usize = 1024;
 
 thread_local! {
-    static TYPEMASKS: RefCell<HashMap<Box<str>, Rc<[u32]>>> = RefCell::new(HashMap::new());
+    static TYPEMASKS: RefCell<HashMap<Box<str>, Rc<[u32]>, FixedState>> = RefCell::new(HashMap::default());
 }
 
 /// Parses a typemask in the reference's notation into one mask per argument, once per
