@@ -38,13 +38,14 @@ pub(crate) struct Image {
     tables: Vec<Table>,
 }
 
-/// An image with what it was compiled from: the parse cache hands out one tree per
-/// source, file and dialect, so the tree's address and the profile identify the
-/// compilation.
+/// A compilation seen, with what it was compiled from: the parse cache hands out one
+/// tree per source, file and dialect, so the tree's address and the profile identify
+/// the compilation. Its image is taken when it is compiled a second time: a program
+/// compiled once (a script run, a test file) pays nothing for it.
 struct Kept {
     ast: Rc<Ast>,
     profile: Profile,
-    image: Rc<Image>,
+    image: Option<Rc<Image>>,
 }
 
 thread_local! {
@@ -55,22 +56,29 @@ thread_local! {
 /// The image of `ast` compiled under `profile`, if one is kept.
 pub(crate) fn find(ast: &Rc<Ast>, profile: Profile) -> Option<Rc<Image>> {
     IMAGES.with_borrow_mut(|kept| {
-        let i = kept.iter().position(|k| Rc::ptr_eq(&k.ast, ast) && k.profile == profile)?;
+        let i = kept.iter().position(|k| Rc::ptr_eq(&k.ast, ast) && k.profile == profile && k.image.is_some())?;
         let hit = kept.remove(i);
         let image = hit.image.clone();
         kept.insert(0, hit);
-        Some(image)
+        image
     })
 }
 
-/// Keeps the image of `main`, just compiled from `ast` into `heap` whose const table
-/// `consts` was empty before, unless it names objects an image cannot hold. The image
-/// is the host's memory, not the compiling VM's.
+/// Notes that `main` was just compiled from `ast` into `heap`, whose const table
+/// `consts` was empty before; the second time, keeps its image (unless it names
+/// objects an image cannot hold). What is kept is the host's memory, not the VM's.
 pub(crate) fn keep(ast: &Rc<Ast>, profile: Profile, heap: &Heap, consts: TableId, main: &Proto) {
     memory::unmetered(|| {
-        let Some(image) = Image::take(heap, consts, main) else { return };
         IMAGES.with_borrow_mut(|kept| {
-            kept.insert(0, Kept { ast: ast.clone(), profile, image: Rc::new(image) });
+            let seen = kept.iter().position(|k| Rc::ptr_eq(&k.ast, ast) && k.profile == profile);
+            let mut entry = match seen {
+                Some(i) => kept.remove(i),
+                None => Kept { ast: ast.clone(), profile, image: None },
+            };
+            if seen.is_some() {
+                entry.image = Image::take(heap, consts, main).map(Rc::new);
+            }
+            kept.insert(0, entry);
             kept.truncate(KEPT);
         });
     })
@@ -242,10 +250,12 @@ mod tests {
 
     #[test]
     fn a_second_vm_loads_the_image_and_runs_the_same() {
+        let ast = crate::syntax::parse_shared(PROGRAM, "image.nut", Profile::Squirrel.dialect()).unwrap();
         let mut first = Vm::new(Profile::Squirrel);
         let expected = printed(&mut first, PROGRAM);
-        let ast = crate::syntax::parse_shared(PROGRAM, "image.nut", Profile::Squirrel.dialect()).unwrap();
-        assert!(super::find(&ast, Profile::Squirrel).is_some(), "the first compilation was kept");
+        assert!(super::find(&ast, Profile::Squirrel).is_none(), "one compilation keeps no image");
+        assert_eq!(printed(&mut Vm::new(Profile::Squirrel), PROGRAM), expected);
+        assert!(super::find(&ast, Profile::Squirrel).is_some(), "the second compilation was kept");
         let mut second = Vm::new(Profile::Squirrel);
         // Other strings first, so the second heap numbers the program's strings apart.
         for i in 0..100 {
