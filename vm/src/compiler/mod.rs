@@ -14,6 +14,7 @@ mod assignment;
 pub(crate) mod bytecode;
 mod expressions;
 mod functions;
+pub(crate) mod image;
 mod statements;
 
 use std::collections::HashMap;

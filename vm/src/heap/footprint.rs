@@ -119,9 +119,42 @@ fn stack(ex: &ExecState) -> usize {
     vector(ex.live().len(), VALUE) + vector(ex.frames.len(), CALL_INFO)
 }
 
+/// A set of strings, one bit per string id: ids are dense arena indices, so building
+/// and probing it costs a shift and a mask where a hash set hashes every id.
+#[derive(Default)]
+pub(crate) struct StrSet(Vec<u64>);
+
+impl StrSet {
+    pub(crate) fn insert(&mut self, id: StrId) {
+        let (word, bit) = (id.0 as usize / 64, id.0 % 64);
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1 << bit;
+    }
+
+    pub(crate) fn contains(&self, id: StrId) -> bool {
+        self.0.get(id.0 as usize / 64).is_some_and(|w| w & (1 << (id.0 % 64)) != 0)
+    }
+}
+
+impl Extend<StrId> for StrSet {
+    fn extend<I: IntoIterator<Item = StrId>>(&mut self, ids: I) {
+        ids.into_iter().for_each(|id| self.insert(id));
+    }
+}
+
+impl FromIterator<StrId> for StrSet {
+    fn from_iter<I: IntoIterator<Item = StrId>>(ids: I) -> StrSet {
+        let mut set = StrSet::default();
+        set.extend(ids);
+        set
+    }
+}
+
 /// The strings a prototype names, which live in the program image with it: its
 /// literals, its name and file, and its parameter and variable names.
-fn program_strings(p: &Proto, into: &mut HashSet<StrId>) {
+fn program_strings(p: &Proto, into: &mut StrSet) {
     let values = [p.name, p.source].into_iter().chain(p.consts.iter().copied()).chain(p.files.iter().map(|f| f.1));
     into.extend(values.filter_map(|v| match v {
         Value::Str(s) => Some(s),
@@ -132,18 +165,18 @@ fn program_strings(p: &Proto, into: &mut HashSet<StrId>) {
 
 impl Heap {
     /// The strings held now: at the baseline, the platform's (see `imp_footprint`).
-    pub(crate) fn held_strings(&self) -> HashSet<StrId> {
+    pub(crate) fn held_strings(&self) -> StrSet {
         self.strings.lengths().map(|(id, _)| id).collect()
     }
 
     /// What every object in the heap would take on an imp: the reachable ones only
     /// right after a collection. A string the program names is program storage, unless
     /// it is one of `platform`'s (the API's names, counted in the baseline already).
-    pub(crate) fn imp_footprint(&self, payloads: &Payloads, platform: &HashSet<StrId>) -> usize {
+    pub(crate) fn imp_footprint(&self, payloads: &Payloads, platform: &StrSet) -> usize {
         // The prototypes (each once; a prototype holds its nested ones) are program
         // storage, and so are the strings they name.
         let mut protos: HashSet<*const Proto> = HashSet::new();
-        let mut program: HashSet<StrId> = HashSet::new();
+        let mut program = StrSet::default();
         let mut pending: Vec<&Rc<Proto>> = Vec::new();
         let mut closures = 0;
         for c in self.closures.values() {
@@ -160,7 +193,7 @@ impl Heap {
         let strings: usize = self
             .strings
             .lengths()
-            .filter(|(id, _)| !program.contains(id) || platform.contains(id))
+            .filter(|&(id, _)| !program.contains(id) || platform.contains(id))
             .map(|(_, len)| block(STRING + len) + POINTER)
             .sum();
         let tables: usize = self.tables.values().map(|t| table(t.node_count())).sum();
@@ -224,16 +257,16 @@ mod tests {
     #[test]
     fn each_object_counts_what_the_imp_allocates_for_it() {
         let mut h = Heap::default();
-        let empty = h.imp_footprint(&Payloads::default(), &HashSet::new());
+        let empty = h.imp_footprint(&Payloads::default(), &StrSet::default());
         h.alloc_table(Table::with_capacity(0));
-        let with_table = h.imp_footprint(&Payloads::default(), &HashSet::new());
+        let with_table = h.imp_footprint(&Payloads::default(), &StrSet::default());
         // The header, and the four nodes a new table starts with.
         assert_eq!(with_table - empty, 52 + 84);
         h.alloc_array(Vec::with_capacity(3));
-        assert_eq!(h.imp_footprint(&Payloads::default(), &HashSet::new()) - with_table, 44 + 28);
-        let before = h.imp_footprint(&Payloads::default(), &HashSet::new());
+        assert_eq!(h.imp_footprint(&Payloads::default(), &StrSet::default()) - with_table, 44 + 28);
+        let before = h.imp_footprint(&Payloads::default(), &StrSet::default());
         h.intern(b"hello");
-        assert_eq!(h.imp_footprint(&Payloads::default(), &HashSet::new()) - before, block(32 + 5) + 4);
+        assert_eq!(h.imp_footprint(&Payloads::default(), &StrSet::default()) - before, block(32 + 5) + 4);
     }
 
     #[test]
@@ -241,8 +274,8 @@ mod tests {
         let mut h = Heap::default();
         let mut payloads = Payloads::default();
         h.alloc_userdata(crate::heap::object::UserData { data: Box::new(7u32), delegate: None });
-        let unknown = h.imp_footprint(&payloads, &HashSet::new());
+        let unknown = h.imp_footprint(&payloads, &StrSet::default());
         payloads.set::<u32>(|n| *n as usize * 100);
-        assert_eq!(h.imp_footprint(&payloads, &HashSet::new()) - unknown, 700);
+        assert_eq!(h.imp_footprint(&payloads, &StrSet::default()) - unknown, 700);
     }
 }

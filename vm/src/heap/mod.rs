@@ -107,8 +107,15 @@ macro_rules! allocator {
 
 impl Default for Heap {
     fn default() -> Self {
+        Heap::new(Strings::default())
+    }
+}
+
+impl Heap {
+    /// An empty heap whose strings are `strings` (a table of the profile's hash).
+    pub(crate) fn new(strings: Strings) -> Heap {
         Heap {
-            strings: Strings::default(),
+            strings,
             tables: Arena::default(),
             arrays: Arena::default(),
             closures: Arena::default(),
@@ -131,9 +138,7 @@ impl Default for Heap {
             strong_envs: false,
         }
     }
-}
 
-impl Heap {
     allocator!(alloc_table, tables, Table, TableId);
     allocator!(alloc_array, arrays, Vec<Value>, ArrayId);
     allocator!(alloc_closure, closures, Closure, ClosureId);

@@ -93,7 +93,7 @@ pub struct NativeFunction {
     pub body: NativeBody,
     pub arity: Arity,
     /// Per-argument type masks (`Type::mask` bits), starting with `this`.
-    pub typemask: Option<Box<[u32]>>,
+    pub typemask: Option<std::rc::Rc<[u32]>>,
     pub env: Option<WeakRefId>,
     /// Values the native keeps alive (readable through `Args::free`).
     pub free: Box<[Value]>,

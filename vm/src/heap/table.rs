@@ -75,6 +75,19 @@ impl Table {
         self.nodes.len()
     }
 
+    /// This table with each key and value passed through `f` (`None` when `f` refuses
+    /// one), laid out as it is: for a renumbering that keeps every key's hash (a string
+    /// for the same bytes), it is the table inserting the same keys in the same order
+    /// makes.
+    pub(crate) fn renumbered(&self, mut f: impl FnMut(Value) -> Option<Value>) -> Option<Table> {
+        let mut t = self.clone();
+        for node in t.nodes.iter_mut().filter(|n| !n.key.is_null()) {
+            node.key = f(node.key)?;
+            node.val = f(node.val)?;
+        }
+        Some(t)
+    }
+
     #[inline]
     pub fn len(&self) -> usize {
         self.used as usize

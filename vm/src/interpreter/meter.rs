@@ -12,15 +12,14 @@
 //! take on an imp instead ([`crate::heap::footprint`]): a walk of the heap gives that figure,
 //! and between walks the host bytes bound how far it can have grown.
 
-use std::collections::HashSet;
 use std::rc::Rc;
 use std::time::Duration;
 
 use crate::api::vm::{Fail, Profile, Vm};
 use crate::compiler::bytecode::Proto;
-use crate::heap::footprint::{self, Payloads, GROWTH_RATIO};
+use crate::heap::footprint::{self, Payloads, StrSet, GROWTH_RATIO};
 use crate::heap::memory;
-use crate::heap::value::{StrId, Value};
+use crate::heap::value::Value;
 
 /// How far past its last check (in parts of the limit) a VM may grow before the limit
 /// is checked again: at most this share of the limit is overshot, and a VM that sits
@@ -76,7 +75,7 @@ struct ImpBytes {
     /// Imp bytes that are the platform's, not the script's (`Vm::set_memory_baseline`),
     /// and the strings among them.
     baseline: usize,
-    platform_strings: HashSet<StrId>,
+    platform_strings: StrSet,
     /// The last walk's figure (less the baseline), and the host bytes in use then.
     walked: usize,
     walked_host: usize,
@@ -293,11 +292,14 @@ impl Vm {
         self.collect_garbage();
         let platform_strings = self.heap.held_strings();
         let all = self.heap.imp_footprint(&self.meter.payloads, &platform_strings);
+        let host = self.host_in_use();
         if let Some(imp) = &mut self.meter.imp {
             imp.baseline = all;
             imp.platform_strings = platform_strings;
+            // What `measure` would find: nothing beyond the baseline just taken.
+            imp.walked = 0;
+            imp.walked_host = host;
         }
-        self.measure();
     }
 
     /// How many imp bytes native data of type `T` (a blob's buffer) takes, for the imp

@@ -71,7 +71,7 @@ impl Signature {
     }
 
     /// The type mask, or `None` when every argument may be anything.
-    pub(crate) fn typemask(&self) -> Option<Box<[u32]>> {
+    pub(crate) fn typemask(&self) -> Option<std::rc::Rc<[u32]>> {
         let checks = self.masks.iter().any(|&m| m != TypeSet::ANY);
         checks.then(|| self.masks.iter().map(|m| m.bits()).collect())
     }

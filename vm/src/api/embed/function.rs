@@ -27,7 +27,7 @@ use super::handle::{Function, Handle};
 pub struct NativeSpec {
     pub(crate) body: NativeBody,
     pub(crate) nparams: i32,
-    pub(crate) typemask: Option<Box<[u32]>>,
+    pub(crate) typemask: Option<std::rc::Rc<[u32]>>,
 }
 
 /// What [`Vm::register_fn`] takes: a Rust closure or function whose parameters are
@@ -46,7 +46,7 @@ pub trait IntoNative<M> {
 pub struct Raw {
     f: PlainNative,
     nparams: i32,
-    typemask: Option<Box<[u32]>>,
+    typemask: Option<std::rc::Rc<[u32]>>,
 }
 
 impl Raw {

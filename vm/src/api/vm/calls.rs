@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::*;
 use crate::api::error::{Error, RuntimeError, StackEntry};
 use crate::compiler::bytecode::Proto;
-use crate::compiler::{self, CompileEnv};
+use crate::compiler::{self, image, CompileEnv};
 use crate::heap::object::*;
 use crate::heap::value::*;
 use crate::interpreter::frame::{Frame, FRAME_ENTRY};
@@ -28,6 +28,25 @@ impl Vm {
         // The tree is the compiler's scratch (kept in the parse cache), not the script's
         // memory; what the script holds is the bytecode compiled from it.
         let ast = crate::heap::memory::unmetered(|| crate::syntax::parse_shared(source, file, self.profile.dialect()))?;
+        // With constants declared, the compilation depends on them: no image fits.
+        let unconstrained = self.heap.table(self.consts).len() == 0;
+        let image = unconstrained.then(|| image::find(&ast, self.profile)).flatten();
+        let proto = match image {
+            Some(image) => image.load(&mut self.heap, self.consts),
+            None => {
+                let proto = self.compile_ast(&ast, file)?;
+                if unconstrained {
+                    image::keep(&ast, self.profile, &self.heap, self.consts, &proto);
+                }
+                proto
+            }
+        };
+        self.note_compiled(&proto);
+        Ok(self.make_closure(proto))
+    }
+
+    /// Compiles a parsed program into this VM's heap.
+    fn compile_ast(&mut self, ast: &crate::syntax::Ast, file: &str) -> Result<Rc<Proto>, Error> {
         let map = &ast.source_map;
         let position_of = |off: u32| {
             let p = map.position(off);
@@ -40,10 +59,8 @@ impl Vm {
             source: file,
             position_of: &position_of,
         };
-        let proto = compiler::compile(&ast.program, env)
-            .map_err(|e| ParseError::new(map, e.message, e.span.hi as usize, Some(e.span)))?;
-        self.note_compiled(&proto);
-        Ok(self.make_closure(proto))
+        Ok(compiler::compile(&ast.program, env)
+            .map_err(|e| ParseError::new(map, e.message, e.span.hi as usize, Some(e.span)))?)
     }
 
     /// A closure for a freshly compiled main function.

@@ -140,8 +140,7 @@ const DEFAULT_MAX_FRAMES: usize = 1_000_000;
 
 impl Vm {
     pub fn new(profile: Profile) -> Vm {
-        let mut heap = Heap::default();
-        heap.strings = Strings::new(profile.string_hash());
+        let mut heap = Heap::new(Strings::new(profile.string_hash()));
         heap.strong_envs = profile == Profile::Imp;
         let table = |heap: &mut Heap| heap.alloc_table(Table::with_capacity(0));
         let root = table(&mut heap);

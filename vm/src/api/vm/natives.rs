@@ -1,7 +1,14 @@
 //! Native functions: making them, their arguments, and calling them with the
 //! reference's parameter checks.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use foldhash::fast::FixedState;
+
 use super::*;
+use crate::heap::memory;
 use crate::heap::object::*;
 use crate::heap::value::*;
 
@@ -107,7 +114,7 @@ impl Vm {
         name: &str,
         body: NativeBody,
         nparams: i32,
-        typemask: Option<Box<[u32]>>,
+        typemask: Option<Rc<[u32]>>,
         free: Vec<Value>,
     ) -> Value {
         self.admit_all(&free);
@@ -144,7 +151,11 @@ impl Vm {
         typemask: Option<&str>,
     ) {
         let v = self.new_native(name, f, nparams, typemask);
-        let k = self.string(name);
+        // The key is the name the native was just given (interned once, not twice).
+        let k = match v {
+            Value::Native(id) => Value::Str(self.heap.native(id).name),
+            _ => self.string(name),
+        };
         self.table_set(table, k, v);
     }
 
@@ -262,8 +273,30 @@ pub(crate) fn type_bit_name(m: u32) -> &'static str {
     }
 }
 
-/// Parses a typemask in the reference's notation into one mask per argument.
-pub(crate) fn parse_typemask(spec: &str) -> Box<[u32]> {
+/// Spellings of type masks parsed once per thread, at most.
+const TYPEMASKS_KEPT: usize = 1024;
+
+thread_local! {
+    static TYPEMASKS: RefCell<HashMap<Box<str>, Rc<[u32]>, FixedState>> = RefCell::new(HashMap::default());
+}
+
+/// Parses a typemask in the reference's notation into one mask per argument, once per
+/// spelling: every VM registers its libraries with the same few dozen masks, and a
+/// native only reads its mask, so all share one copy. The copies are the host's memory.
+pub(crate) fn parse_typemask(spec: &str) -> Rc<[u32]> {
+    TYPEMASKS.with_borrow_mut(|kept| match kept.get(spec) {
+        Some(mask) => mask.clone(),
+        None => memory::unmetered(|| {
+            let mask: Rc<[u32]> = parse_spec(spec).into();
+            if kept.len() < TYPEMASKS_KEPT {
+                kept.insert(spec.into(), mask.clone());
+            }
+            mask
+        }),
+    })
+}
+
+fn parse_spec(spec: &str) -> Vec<u32> {
     let mut out = Vec::new();
     let mut cur = 0u32;
     let mut pending = false;
@@ -304,7 +337,7 @@ pub(crate) fn parse_typemask(spec: &str) -> Box<[u32]> {
     if pending {
         out.push(cur);
     }
-    out.into_boxed_slice()
+    out
 }
 
 #[cfg(test)]
