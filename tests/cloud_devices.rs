@@ -182,7 +182,7 @@ fn assigned_devices_run_their_groups_code() {
 }
 
 #[test]
-fn a_slow_webhook_receiver_holds_up_no_other_request() {
+fn a_slow_webhook_receiver_holds_up_no_request() {
     let (_dir, db) = cloud_with_maker();
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");

@@ -16,8 +16,8 @@ use std::time::Duration;
 pub const DEFAULT_DB: &str = "sqlite:impish-cloud.db";
 /// How long a webhook's POST may take.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
-/// The threads serving the API: a few, so a webhook's slow receiver or a slow client
-/// holds up only one.
+/// The threads serving the API: a few, so a slow request (a long transaction on a
+/// contended store) holds up only one.
 const WORKERS: usize = 4;
 
 #[derive(clap::Subcommand)]

@@ -2,8 +2,8 @@
 //! and writes every connection on one thread, a small tokio runtime's, where a connection
 //! a client keeps open idle is a parked task holding up nothing; a few serving threads
 //! answer the requests, each with a `Server` on a blocking store connection of its own, so
-//! the handlers stay synchronous, never run on the runtime, and a slow request (a webhook
-//! POST waiting for its receiver) holds up only its own serving thread.
+//! the handlers stay synchronous, never run on the runtime, and a slow request (a long
+//! transaction on a contended store) holds up only its own serving thread.
 
 use super::error::ApiError;
 use super::logstream::{Feeder, StoreOpener};
@@ -181,8 +181,11 @@ async fn converse(listener: tokio::net::TcpListener, jobs: Sender<Job>) {
     http.timer(TokioTimer::new()).header_read_timeout(IDLE);
     loop {
         // A failed accept (the client gave up, too many open files) loses only that
-        // connection.
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        // connection; a short pause lets connections close rather than spin.
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
         // Answers go out whole as soon as written (a log stream's events too).
         let _ = stream.set_nodelay(true);
         let jobs = jobs.clone();
