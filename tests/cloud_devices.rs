@@ -3,7 +3,7 @@
 //! its `server.log` lines reach the log API; a group or device restart boots it again;
 //! a new deployment restarts it into the new code; `device_online` says it is up. And a
 //! webhook whose receiver is slow, or connections a client keeps open idle, hold up no
-//! other request.
+//! request (not even the one that fired the webhook).
 
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -182,13 +182,13 @@ fn assigned_devices_run_their_groups_code() {
 }
 
 #[test]
-fn a_slow_webhook_receiver_holds_up_no_other_request() {
+fn a_slow_webhook_receiver_holds_up_no_request() {
     let (_dir, db) = cloud_with_maker();
     let server = Serve::start(&db, 3600);
     let api = Api::login(&server.endpoint, "maker");
     let group = api.bench_group();
-    // A receiver that takes every connection and never answers: the server's POST waits
-    // for it until its 5 s timeout.
+    // A receiver that takes every connection and never answers: the server's delivery
+    // thread waits for it until its 5 s timeout.
     let receiver = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
     let url = format!("http://{}/deployed", receiver.local_addr().expect("an address"));
     std::thread::spawn(move || {
@@ -211,7 +211,7 @@ fn a_slow_webhook_receiver_holds_up_no_other_request() {
     api.send("GET", "/products", None);
     let answered_in = asked.elapsed();
     let deployed_in = deploying.join().expect("the deployment");
-    assert!(deployed_in >= Duration::from_secs(4), "the deployment waited for its webhook: {deployed_in:?}");
+    assert!(deployed_in < Duration::from_secs(2), "the deployment did not wait for its webhook: {deployed_in:?}");
     assert!(answered_in < Duration::from_secs(1), "another request answered meanwhile, in {answered_in:?}");
 }
 

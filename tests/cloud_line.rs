@@ -4,7 +4,8 @@
 //! factory groups) at once against one PostgreSQL cloud, and lines against a running
 //! `impish cloud serve` over its API (`--cloud http://...`), one of them while the
 //! server is killed with SIGKILL and restarted. The production group then holds
-//! exactly the units the reports say were blessed, each blessed once.
+//! exactly the units the reports say were blessed, each blessed once. Over the API, a
+//! slow webhook receiver holds up no bless, and still gets each blessing once, in order.
 
 mod serve;
 
@@ -16,8 +17,11 @@ use impish_factory::imp::identity::ImpType;
 use serde_json::{json, Value};
 use serve::Serve;
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "line password";
@@ -255,6 +259,55 @@ fn a_line_over_the_api_survives_its_server_being_killed() {
     }
     let units = blessed_units(line.wait_with_output().expect("a finished line"), &report);
     check_listed(&server, &path, production, &units);
+}
+
+/// How long the slow webhook receiver takes to answer each POST.
+const SLOW: Duration = Duration::from_millis(400);
+
+/// Reads one webhook POST from `stream`, answers it `SLOW`ly and then notes its unit.
+fn answer_slowly(stream: TcpStream, answered: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(stream);
+    let head: Vec<String> = reader.by_ref().lines().map_while(Result::ok).take_while(|h| !h.is_empty()).collect();
+    let length = head.iter().find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(str::to_string));
+    let length = length.map_or(0, |l| l.trim().parse().expect("a length"));
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("a body");
+    let event: Value = serde_json::from_slice(&body).expect("a JSON body");
+    std::thread::sleep(SLOW);
+    let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    reader.get_mut().write_all(answer).expect("an answer");
+    answered.lock().expect("answered").push(event["device_id"].as_str().expect("a device id").to_string());
+}
+
+#[test]
+fn a_slow_webhook_receiver_holds_up_no_bless() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    let receiver = TcpListener::bind("127.0.0.1:0").expect("a loopback listener");
+    let url = format!("http://{}/blessed", receiver.local_addr().expect("an address"));
+    let mut cloud = SqliteCloud::open_file(&path).expect("cloud");
+    let production = set_up(&mut cloud, &["Line fixtures"]);
+    cloud.add_webhook(production, WebhookEvent::Blessing, &url, ContentType::Json).expect("webhook");
+    drop(cloud);
+    let answered = Arc::new(Mutex::new(Vec::new()));
+    let answering = Arc::clone(&answered);
+    std::thread::spawn(move || receiver.incoming().flatten().for_each(|stream| answer_slowly(stream, &answering)));
+    let server = Serve::start(&format!("sqlite:{}", path.display()), 3600);
+    let report = dir.path().join("line.json");
+    let started = Instant::now();
+    let output = line_command(&server.endpoint, "Line fixtures", &report).output().expect("impish line");
+    let line_took = started.elapsed();
+    let units = blessed_units(output, &report);
+    // Blesses that waited for the receiver would take the line SLOW each at least.
+    let waiting = SLOW * units.len() as u32;
+    assert!(line_took < waiting, "the line took {line_took:?}: its blesses waited for the receiver");
+    let deadline = Instant::now() + waiting + Duration::from_secs(30);
+    while answered.lock().expect("answered").len() < units.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let in_order: Vec<String> = blessings(&path).iter().map(|d| d.to_string()).collect();
+    assert_eq!(*answered.lock().expect("answered"), in_order, "each blessing's webhook once, in order");
+    assert_eq!(in_order.iter().cloned().collect::<BTreeSet<_>>(), units);
 }
 
 /// Whether a request was refused as "not found".

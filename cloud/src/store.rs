@@ -3,6 +3,7 @@
 
 use crate::credentials::Credentials;
 use crate::password;
+use crate::sql::{Delivery, WebhookQueue};
 use crate::{PostgresCloud, SqliteCloud};
 use impish_factory::cloud::*;
 use impish_factory::imp::identity::{Identity, ImpType};
@@ -10,21 +11,56 @@ use rand_core::{OsRng, RngCore};
 use std::path::Path;
 
 /// The store a `--db` names: `sqlite:PATH` or `postgres://...` (`postgresql://` too);
-/// fired webhooks go to `sink`, if given.
-pub fn open(db: &str, sink: Option<Box<dyn WebhookSink>>) -> Result<Box<dyn CloudBackend>, CloudError> {
-    if let Some(path) = db.strip_prefix("sqlite:") {
-        let mut cloud = SqliteCloud::open_file(Path::new(path))?;
-        if let Some(sink) = sink {
-            cloud.deliver_webhooks(sink);
+/// fired webhooks are delivered as `delivery` says, if given.
+pub fn open(db: &str, delivery: Option<Delivery>) -> Result<Box<dyn CloudBackend>, CloudError> {
+    Ok(match connect(db)? {
+        Store::Sqlite(mut cloud) => {
+            cloud.deliver_webhooks(delivery);
+            Box::new(cloud)
         }
-        return Ok(Box::new(cloud));
+        Store::Postgres(mut cloud) => {
+            cloud.deliver_webhooks(delivery);
+            Box::new(cloud)
+        }
+    })
+}
+
+/// Starts a webhook delivery thread on a store connection of its own to `db`, posting
+/// through the sink `sink` makes there; the queue to give the store connections
+/// (`Delivery::Queued`).
+pub fn webhook_queue(
+    db: &str,
+    sink: impl FnOnce() -> Box<dyn WebhookSink> + Send + 'static,
+) -> Result<WebhookQueue, CloudError> {
+    let (queue, queued) = WebhookQueue::new();
+    let (opened, open) = std::sync::mpsc::sync_channel(1);
+    let db = db.to_string();
+    std::thread::spawn(move || {
+        let store = connect(&db);
+        // (A `CloudError` may hold a device id, which stays on its thread.)
+        let _ = opened.send(store.as_ref().map(|_| ()).map_err(ToString::to_string));
+        match store {
+            Ok(Store::Sqlite(cloud)) => cloud.deliver_queued(sink(), queued),
+            Ok(Store::Postgres(cloud)) => cloud.deliver_queued(sink(), queued),
+            Err(_) => {}
+        }
+    });
+    let opened = open.recv().map_err(|_| CloudError::Storage("the webhook delivery thread ended".into()))?;
+    opened.map(|()| queue).map_err(CloudError::Storage)
+}
+
+/// A connection to one of the stores.
+enum Store {
+    Sqlite(SqliteCloud),
+    Postgres(PostgresCloud),
+}
+
+fn connect(db: &str) -> Result<Store, CloudError> {
+    if let Some(path) = db.strip_prefix("sqlite:") {
+        return SqliteCloud::open_file(Path::new(path)).map(Store::Sqlite);
     }
     if db.starts_with("postgres://") || db.starts_with("postgresql://") {
-        let mut cloud = PostgresCloud::connect(db, None)?;
-        if let Some(sink) = sink {
-            cloud.deliver_webhooks(sink);
-        }
-        return Ok(Box::new(cloud));
+        return PostgresCloud::connect(db, None).map(Store::Postgres);
     }
     Err(CloudError::Storage(format!("--db {db:?}: expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE")))
 }

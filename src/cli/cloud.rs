@@ -3,6 +3,7 @@
 
 use impish_cloud::devices::Devices;
 use impish_cloud::server::{Listener, Server, StoreOpener};
+use impish_cloud::sql::Delivery;
 use impish_cloud::store;
 use impish_factory::cloud::HttpSink;
 use impish_factory::imp::identity::ImpType;
@@ -15,8 +16,8 @@ use std::time::Duration;
 pub const DEFAULT_DB: &str = "sqlite:impish-cloud.db";
 /// How long a webhook's POST may take.
 pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
-/// The threads serving the API: a few, so a webhook's slow receiver or a slow client
-/// holds up only one.
+/// The threads serving the API: a few, so a slow request (a long transaction on a
+/// contended store) holds up only one.
 const WORKERS: usize = 4;
 
 #[derive(clap::Subcommand)]
@@ -96,16 +97,18 @@ fn password() -> Result<String, String> {
     }
 }
 
-/// Opens store connections that deliver the webhooks they fire.
-fn opener_with_webhooks(db: &str) -> StoreOpener {
+/// Opens store connections that queue the webhooks they fire for one delivery thread,
+/// so a request is answered without waiting for a webhook's receiver.
+fn opener_with_webhooks(db: &str) -> Result<StoreOpener, String> {
+    let queue = store::webhook_queue(db, || Box::new(HttpSink::new(WEBHOOK_TIMEOUT))).map_err(|e| e.to_string())?;
     let db = db.to_string();
-    Arc::new(move || store::open(&db, Some(Box::new(HttpSink::new(WEBHOOK_TIMEOUT)))))
+    Ok(Arc::new(move || store::open(&db, Some(Delivery::Queued(queue.clone())))))
 }
 
 fn run_command(command: &Command) -> Result<(), String> {
     match command {
         Command::Serve { db, listen, token_lifetime } => {
-            let serving = opener_with_webhooks(db);
+            let serving = opener_with_webhooks(db)?;
             let cloud = serving().map_err(|e| e.to_string())?;
             let listener = Listener::bind(listen)?;
             eprintln!("impish cloud: serving the impCentral API at http://{}/v5 from {db}", listener.address());

@@ -11,8 +11,9 @@
 use super::Stop;
 use impish_cloud::credentials::Credentials;
 use impish_cloud::remote::RemoteCloud;
+use impish_cloud::sql::Delivery;
 use impish_cloud::store;
-use impish_factory::cloud::{HttpSink, WebhookSink};
+use impish_factory::cloud::HttpSink;
 use impish_factory::line::{self, html, LineError, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::{Path, PathBuf};
@@ -60,11 +61,9 @@ fn kept_cloud(args: &Args, deliver_webhooks: bool) -> Result<Option<line::KeptCl
         let factory = cloud.group_named(factory).map_err(|e| e.to_string())?;
         return Ok(Some(line::KeptCloud { cloud: Box::new(cloud), factory }));
     }
-    let sink: Option<Box<dyn WebhookSink>> = match deliver_webhooks {
-        true => Some(Box::new(HttpSink::new(super::cloud::WEBHOOK_TIMEOUT))),
-        false => None,
-    };
-    let cloud = store::open(db, sink).map_err(|e| e.to_string())?;
+    // The line's blesses wait for their webhooks' receivers, as the simulated cloud's do.
+    let delivery = deliver_webhooks.then(|| Delivery::Now(Box::new(HttpSink::new(super::cloud::WEBHOOK_TIMEOUT))));
+    let cloud = store::open(db, delivery).map_err(|e| e.to_string())?;
     let account = store::account_from_impt_env(cloud.as_ref())?;
     let factory = store::group_named(cloud.as_ref(), account, factory)?;
     Ok(Some(line::KeptCloud { cloud, factory }))

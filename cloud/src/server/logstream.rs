@@ -10,7 +10,6 @@ use super::{resources, ApiError, Reply, Request, Response, Server};
 use impish_factory::cloud::{AccountId, CloudBackend, CloudError, DeviceId};
 use serde_json::json;
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -113,21 +112,17 @@ pub struct Feeder {
 }
 
 impl Feeder {
-    /// Writes the event stream to `out` until the client goes away (the stream goes
-    /// with it) or the stream is closed.
-    pub fn run(self, out: Box<dyn Write + Send>) {
-        self.feed(out);
+    /// Sends the stream's events, a batch at a time, through `send` until it says the
+    /// client went away (the stream goes with it) or the stream is closed.
+    pub fn run(self, send: impl FnMut(String) -> bool) {
+        self.feed(send);
         self.streams.with(|s| s.remove(&self.id));
     }
 
-    fn feed(&self, mut out: Box<dyn Write + Send>) {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n";
+    fn feed(&self, mut send: impl FnMut(String) -> bool) {
         let Ok(cloud) = (self.open)() else { return };
         let mut sent: HashMap<String, usize> = HashMap::new();
         let mut quiet_since = Instant::now();
-        if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
-            return;
-        }
         loop {
             let Some(devices) = self.streams.with(|s| s.get(&self.id).map(|l| l.devices.clone())) else { return };
             let mut events = String::new();
@@ -144,7 +139,7 @@ impl Feeder {
             }
             if !events.is_empty() {
                 quiet_since = Instant::now();
-                if out.write_all(events.as_bytes()).and_then(|()| out.flush()).is_err() {
+                if !send(events) {
                     return;
                 }
             }

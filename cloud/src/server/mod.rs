@@ -5,7 +5,6 @@
 
 mod accounts;
 mod auth;
-mod connection;
 mod deployments;
 mod devices;
 mod error;

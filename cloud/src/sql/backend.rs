@@ -8,6 +8,7 @@ use super::{Driver, StoreError, Value};
 use impish_factory::cloud::rules::*;
 use impish_factory::cloud::*;
 use std::cell::RefCell;
+use std::sync::mpsc::{channel, Receiver, SendError, Sender};
 use std::time::Duration;
 
 /// How often a transaction is retried after conflicts before the request fails.
@@ -15,11 +16,36 @@ const ATTEMPTS: u32 = 50;
 
 pub struct SqlCloud<D: Driver> {
     db: RefCell<D>,
-    sink: Option<Box<dyn WebhookSink>>,
+    delivery: Option<Delivery>,
+}
+
+/// How a store connection delivers the webhooks that fire (none: only recorded).
+pub enum Delivery {
+    /// Posted through the sink by the change that fired them, once it committed.
+    Now(Box<dyn WebhookSink>),
+    /// Queued, once the change committed, for a delivery thread (`store::webhook_queue`),
+    /// so the change is answered without waiting for the receivers, as impCentral does.
+    Queued(WebhookQueue),
+}
+
+/// Where store connections queue their fired webhooks for a delivery thread, which posts
+/// and records them one at a time in the order queued: each webhook's events reach its
+/// receiver in the order they fired.
+#[derive(Clone)]
+pub struct WebhookQueue(Sender<Fired>);
+
+/// The delivery thread's end of a `WebhookQueue`.
+pub struct QueuedWebhooks(Receiver<Fired>);
+
+impl WebhookQueue {
+    pub fn new() -> (WebhookQueue, QueuedWebhooks) {
+        let (queue, queued) = channel();
+        (WebhookQueue(queue), QueuedWebhooks(queued))
+    }
 }
 
 /// A webhook that fired, to deliver and record once its transaction committed.
-struct Fired {
+pub struct Fired {
     hook: Webhook,
     payload: Vec<(String, String)>,
     at: SimTime,
@@ -32,16 +58,27 @@ impl<D: Driver> SqlCloud<D> {
         loop {
             attempt += 1;
             match migrate(&mut driver) {
-                Ok(()) => return Ok(SqlCloud { db: RefCell::new(driver), sink: None }),
+                Ok(()) => return Ok(SqlCloud { db: RefCell::new(driver), delivery: None }),
                 Err(StoreError::Conflict(_)) if attempt < ATTEMPTS => backoff(attempt),
                 Err(e) => return Err(CloudError::Storage(format!("migrating the schema: {e}"))),
             }
         }
     }
 
-    /// Delivers fired webhooks through `sink` from now on.
-    pub fn deliver_webhooks(&mut self, sink: Box<dyn WebhookSink>) {
-        self.sink = Some(sink);
+    /// Delivers fired webhooks as `delivery` says from now on (none: only records them).
+    pub fn deliver_webhooks(&mut self, delivery: Option<Delivery>) {
+        self.delivery = delivery;
+    }
+
+    /// The delivery thread's work: posts through `sink` and records what `queued` brings,
+    /// until every store connection that queued is gone.
+    pub fn deliver_queued(mut self, sink: Box<dyn WebhookSink>, queued: QueuedWebhooks) {
+        self.delivery = Some(Delivery::Now(sink));
+        for fired in queued.0 {
+            if let Err(e) = self.deliver(vec![fired]) {
+                eprintln!("impish cloud: a delivered webhook was not recorded: {e}");
+            }
+        }
     }
 
     /// Runs `change` in a transaction, again from the start after a conflict.
@@ -78,13 +115,21 @@ impl<D: Driver> SqlCloud<D> {
         read(&mut Tx { db: &mut *db, conflict: false })
     }
 
-    /// Delivers (when a sink is set) and records webhooks that fired.
+    /// Delivers (or queues) and records webhooks that fired.
     fn deliver(&mut self, fired: Vec<Fired>) -> Result<(), CloudError> {
-        for Fired { hook, payload, at } in fired {
-            let delivery = self.sink.as_mut().map(|sink| {
-                let body = hook.content_type.body(&payload);
-                sink.post(&hook.url, hook.content_type, &body)
-            });
+        for fired in fired {
+            let (Fired { hook, payload, at }, delivery) = match &mut self.delivery {
+                None => (fired, None),
+                Some(Delivery::Now(sink)) => {
+                    let body = fired.hook.content_type.body(&fired.payload);
+                    let posted = sink.post(&fired.hook.url, fired.hook.content_type, &body);
+                    (fired, Some(posted))
+                }
+                Some(Delivery::Queued(queue)) => match queue.0.send(fired) {
+                    Ok(()) => continue,
+                    Err(SendError(fired)) => (fired, Some(Err("the webhook delivery thread is gone".to_string()))),
+                },
+            };
             let what = Happening::Webhook { webhook: hook.id, url: hook.url, event: hook.event, payload, delivery };
             self.atomically(|tx| tx.record(at, &what))?;
         }

@@ -8,7 +8,7 @@ mod backend;
 mod row;
 mod schema;
 
-pub use backend::SqlCloud;
+pub use backend::{Delivery, QueuedWebhooks, SqlCloud, WebhookQueue};
 pub use row::Row;
 
 /// A parameter or a column value.
