@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use impish_vm::{Profile, Value, Vm};
+use impish_vm::{Args, Fail, NativeEntry, Profile, Value, Vm};
 
 use crate::natives::{self, Truncated};
 
@@ -61,39 +61,54 @@ impl Default for Rand {
     }
 }
 
-/// A one-argument float function.
-type Unary = fn(f64) -> f64;
-/// A two-argument float function.
-type Binary = fn(f64, f64) -> f64;
+/// Plain natives (no typed-argument layer: `sin` or `fabs` in a filter loop run once
+/// per sample) computing each `$f` in double precision on the arguments `$x` (numbers,
+/// after `this`), rounded to Squirrel's float.
+macro_rules! float_natives {
+    ($mask:literal $xs:tt: $($name:literal => $f:path),* $(,)?) => {
+        &[$(float_natives!(@one $mask $xs $name $f)),*]
+    };
+    (@one $mask:literal ($($x:ident),+) $name:literal $f:path) => {
+        (
+            $name,
+            {
+                fn native(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+                    let mut i = 0;
+                    $(i += 1; let $x: f64 = natives::float_arg(vm, args, i).into();)+
+                    Ok(Value::Float($f($($x),+) as f32))
+                }
+                native
+            },
+            [$(stringify!($x)),+].len() as i32 + 1,
+            Some($mask),
+        )
+    };
+}
 
 /// The one-argument float functions.
-const UNARY: &[(&str, Unary)] = &[
-    ("sqrt", f64::sqrt),
-    ("sin", f64::sin),
-    ("cos", f64::cos),
-    ("asin", f64::asin),
-    ("acos", f64::acos),
-    ("log", f64::ln),
-    ("log10", f64::log10),
-    ("tan", f64::tan),
-    ("atan", f64::atan),
-    ("floor", f64::floor),
-    ("ceil", f64::ceil),
-    ("exp", f64::exp),
-    ("fabs", f64::abs),
-];
+const UNARY: &[NativeEntry] = float_natives!(".n" (x):
+    "sqrt" => f64::sqrt,
+    "sin" => f64::sin,
+    "cos" => f64::cos,
+    "asin" => f64::asin,
+    "acos" => f64::acos,
+    "log" => f64::ln,
+    "log10" => f64::log10,
+    "tan" => f64::tan,
+    "atan" => f64::atan,
+    "floor" => f64::floor,
+    "ceil" => f64::ceil,
+    "exp" => f64::exp,
+    "fabs" => f64::abs,
+);
 
 /// The two-argument float functions.
-const BINARY: &[(&str, Binary)] = &[("atan2", f64::atan2), ("pow", f64::powf)];
+const BINARY: &[NativeEntry] = float_natives!(".nn" (x, y): "atan2" => f64::atan2, "pow" => f64::powf);
 
 /// Installs the library into `table` (the root table, or the imp's `math`).
 pub fn install(vm: &mut Vm, table: Value) {
-    for &(name, f) in UNARY {
-        vm.register_fn_in(table, name, move |x: f32| f(x.into()) as f32);
-    }
-    for &(name, f) in BINARY {
-        vm.register_fn_in(table, name, move |a: f32, b: f32| f(a.into(), b.into()) as f32);
-    }
+    vm.register_all(table, UNARY);
+    vm.register_all(table, BINARY);
     // Each VM has its own generator, shared by the two natives that use it.
     let generator = Rc::new(RefCell::new(Rand::default()));
     let seeded = generator.clone();

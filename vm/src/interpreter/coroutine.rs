@@ -123,10 +123,12 @@ impl Vm {
         }
         self.room_for_context()?;
         let gen = self.heap.generators.get_mut(g.0);
-        let Some(mut ex) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
+        let Some(mut boxed) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
         gen.state = GenState::Running;
+        let mut ex = std::mem::replace(&mut *boxed, ExecState::new(CtxId::Main, Vec::new()));
+        self.spare_exec = Some(boxed);
         ex.resumer = resumer;
-        self.switch_to(*ex);
+        self.switch_to(ex);
         Ok(())
     }
 
@@ -139,7 +141,13 @@ impl Vm {
         if let CtxId::Gen(g) = ctx {
             let gen = self.heap.generators.get_mut(g.0);
             gen.state = GenState::Suspended;
-            gen.exec = Some(Box::new(own));
+            gen.exec = Some(match self.spare_exec.take() {
+                Some(mut boxed) => {
+                    *boxed = own;
+                    boxed
+                }
+                None => Box::new(own),
+            });
         }
         self.hand_over(resumer, v, false);
     }

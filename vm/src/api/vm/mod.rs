@@ -73,6 +73,9 @@ pub struct Vm {
     pub(crate) ex: ExecState,
     /// Contexts suspended beneath the running one (resumers of generators/threads).
     pub(crate) parked: Vec<ExecState>,
+    /// An empty box a generator's context last left when it was resumed, which its
+    /// next `yield` fills: a generator's turn then allocates nothing.
+    pub(crate) spare_exec: Option<Box<ExecState>>,
     pub(crate) root: TableId,
     pub(crate) consts: TableId,
     pub(crate) registry: TableId,
@@ -182,6 +185,7 @@ impl Vm {
             profile,
             ex: ExecState::new(CtxId::Main, Vec::with_capacity(1024)),
             parked: Vec::new(),
+            spare_exec: None,
             root,
             consts,
             registry,
