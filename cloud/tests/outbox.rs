@@ -13,10 +13,13 @@ use impish_factory::cloud::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// The bodies a `Receiver` got, in order.
+type Bodies = Arc<Mutex<Vec<Vec<u8>>>>;
+
 /// A receiver that refuses its first `down` posts and notes the bodies of the rest.
 struct Receiver {
     down: u32,
-    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+    bodies: Bodies,
 }
 
 impl WebhookSink for Receiver {
@@ -35,7 +38,7 @@ impl WebhookSink for Receiver {
 fn deliver<D: Driver + 'static>(
     open: impl FnOnce() -> SqlCloud<D> + Send + 'static,
     down: u32,
-) -> (Arc<Mutex<Vec<Vec<u8>>>>, WebhookQueue, std::thread::JoinHandle<()>) {
+) -> (Bodies, WebhookQueue, std::thread::JoinHandle<()>) {
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let receiver = Receiver { down, bodies: Arc::clone(&bodies) };
     let (queue, queued) = WebhookQueue::new();
