@@ -5,7 +5,9 @@
 //! `impish cloud serve` over its API (`--cloud http://...`), one of them while the
 //! server is killed with SIGKILL and restarted. The production group then holds
 //! exactly the units the reports say were blessed, each blessed once. Over the API, a
-//! slow webhook receiver holds up no bless, and still gets each blessing once, in order.
+//! slow webhook receiver holds up no bless, and still gets each blessing once, in order;
+//! one that is down while the units are blessed, and slow once up, gets every blessing
+//! (at least once) though the server is killed twice meanwhile.
 
 mod serve;
 
@@ -264,19 +266,31 @@ fn a_line_over_the_api_survives_its_server_being_killed() {
 /// How long the slow webhook receiver takes to answer each POST.
 const SLOW: Duration = Duration::from_millis(400);
 
-/// Reads one webhook POST from `stream`, answers it `SLOW`ly and then notes its unit.
+/// Reads one webhook POST from `stream`, notes its unit and answers it `SLOW`ly (a POST
+/// cut short by a killed server is not noted, and its answer goes nowhere).
 fn answer_slowly(stream: TcpStream, answered: &Mutex<Vec<String>>) {
     let mut reader = BufReader::new(stream);
     let head: Vec<String> = reader.by_ref().lines().map_while(Result::ok).take_while(|h| !h.is_empty()).collect();
     let length = head.iter().find_map(|h| h.to_ascii_lowercase().strip_prefix("content-length:").map(str::to_string));
-    let length = length.map_or(0, |l| l.trim().parse().expect("a length"));
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).expect("a body");
+    let Some(length) = length else { return };
+    let mut body = vec![0; length.trim().parse().expect("a length")];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
     let event: Value = serde_json::from_slice(&body).expect("a JSON body");
+    answered.lock().expect("answered").push(event["device_id"].as_str().expect("a device id").to_string());
     std::thread::sleep(SLOW);
     let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-    reader.get_mut().write_all(answer).expect("an answer");
-    answered.lock().expect("answered").push(event["device_id"].as_str().expect("a device id").to_string());
+    let _ = reader.get_mut().write_all(answer);
+}
+
+/// Waits (a minute at most) until `answered` holds webhooks of `count` units.
+fn await_answered(answered: &Mutex<Vec<String>>, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while answered.lock().expect("answered").iter().collect::<BTreeSet<_>>().len() < count {
+        assert!(Instant::now() < deadline, "{count} webhooks reach the receiver");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 #[test]
@@ -308,6 +322,39 @@ fn a_slow_webhook_receiver_holds_up_no_bless() {
     let in_order: Vec<String> = blessings(&path).iter().map(|d| d.to_string()).collect();
     assert_eq!(*answered.lock().expect("answered"), in_order, "each blessing's webhook once, in order");
     assert_eq!(in_order.iter().cloned().collect::<BTreeSet<_>>(), units);
+}
+
+#[test]
+fn blessing_webhooks_outlive_a_down_receiver_and_killed_servers() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("cloud.db");
+    // A free port with nothing listening on it yet: posts to it are refused.
+    let address = TcpListener::bind("127.0.0.1:0").expect("a loopback listener").local_addr().expect("an address");
+    let mut cloud = SqliteCloud::open_file(&path).expect("cloud");
+    let production = set_up(&mut cloud, &["Line fixtures"]);
+    cloud
+        .add_webhook(production, WebhookEvent::Blessing, &format!("http://{address}/blessed"), ContentType::Json)
+        .expect("webhook");
+    drop(cloud);
+    let mut server = Serve::start(&format!("sqlite:{}", path.display()), 3600);
+    let report = dir.path().join("line.json");
+    let output = line_command(&server.endpoint, "Line fixtures", &report).output().expect("impish line");
+    let units = blessed_units(output, &report);
+    assert!(units.len() > 3, "the line blesses several units");
+    // Every blessing's webhook is still waiting for the receiver when the server dies.
+    server.kill();
+    server.restart();
+    let receiver = TcpListener::bind(address).expect("the receiver's port again");
+    let answered = Arc::new(Mutex::new(Vec::new()));
+    let answering = Arc::clone(&answered);
+    std::thread::spawn(move || receiver.incoming().flatten().for_each(|stream| answer_slowly(stream, &answering)));
+    // Killed again while the slow receiver is being posted the first few.
+    await_answered(&answered, 2);
+    server.kill();
+    server.restart();
+    await_answered(&answered, units.len());
+    let answered: BTreeSet<String> = answered.lock().expect("answered").iter().cloned().collect();
+    assert_eq!(answered, units, "every blessed unit's webhook arrived (at least once)");
 }
 
 /// Whether a request was refused as "not found".

@@ -25,8 +25,9 @@ pub fn open(db: &str, delivery: Option<Delivery>) -> Result<Box<dyn CloudBackend
     })
 }
 
-/// Starts a webhook delivery thread on a store connection of its own to `db`, posting
-/// through the sink `sink` makes there; the queue to give the store connections
+/// Starts a webhook delivery thread on a store connection of its own to `db`, posting the
+/// outbox's webhooks (those still there from a stopped server first) through the sink
+/// `sink` makes there; the queue that wakes it, to give the store connections
 /// (`Delivery::Queued`).
 pub fn webhook_queue(
     db: &str,
@@ -40,8 +41,8 @@ pub fn webhook_queue(
         // (A `CloudError` may hold a device id, which stays on its thread.)
         let _ = opened.send(store.as_ref().map(|_| ()).map_err(ToString::to_string));
         match store {
-            Ok(Store::Sqlite(cloud)) => cloud.deliver_queued(sink(), queued),
-            Ok(Store::Postgres(cloud)) => cloud.deliver_queued(sink(), queued),
+            Ok(Store::Sqlite(cloud)) => cloud.deliver_outbox(sink(), queued),
+            Ok(Store::Postgres(cloud)) => cloud.deliver_outbox(sink(), queued),
             Err(_) => {}
         }
     });

@@ -8,11 +8,16 @@ use super::{Driver, StoreError, Value};
 use impish_factory::cloud::rules::*;
 use impish_factory::cloud::*;
 use std::cell::RefCell;
-use std::sync::mpsc::{channel, Receiver, SendError, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 /// How often a transaction is retried after conflicts before the request fails.
 const ATTEMPTS: u32 = 50;
+
+/// The first and the longest wait before a webhook whose receiver could not be reached
+/// (or whose delivery could not be recorded) is posted again; each wait doubles.
+const FIRST_RETRY: Duration = Duration::from_millis(100);
+const LAST_RETRY: Duration = Duration::from_secs(30);
 
 pub struct SqlCloud<D: Driver> {
     db: RefCell<D>,
@@ -23,19 +28,19 @@ pub struct SqlCloud<D: Driver> {
 pub enum Delivery {
     /// Posted through the sink by the change that fired them, once it committed.
     Now(Box<dyn WebhookSink>),
-    /// Queued, once the change committed, for a delivery thread (`store::webhook_queue`),
-    /// so the change is answered without waiting for the receivers, as impCentral does.
+    /// Written to the outbox in the change's own transaction, for a delivery thread
+    /// (`store::webhook_queue`, `SqlCloud::deliver_outbox`) woken once it committed: the
+    /// change is answered without waiting for the receivers, as impCentral does, and a
+    /// webhook a crash left undelivered is delivered when the server starts again.
     Queued(WebhookQueue),
 }
 
-/// Where store connections queue their fired webhooks for a delivery thread, which posts
-/// and records them one at a time in the order queued: each webhook's events reach its
-/// receiver in the order they fired.
+/// How store connections wake the delivery thread after committing webhooks to the outbox.
 #[derive(Clone)]
-pub struct WebhookQueue(Sender<Fired>);
+pub struct WebhookQueue(Sender<()>);
 
 /// The delivery thread's end of a `WebhookQueue`.
-pub struct QueuedWebhooks(Receiver<Fired>);
+pub struct QueuedWebhooks(Receiver<()>);
 
 impl WebhookQueue {
     pub fn new() -> (WebhookQueue, QueuedWebhooks) {
@@ -70,24 +75,67 @@ impl<D: Driver> SqlCloud<D> {
         self.delivery = delivery;
     }
 
-    /// The delivery thread's work: posts through `sink` and records what `queued` brings,
-    /// until every store connection that queued is gone.
-    pub fn deliver_queued(mut self, sink: Box<dyn WebhookSink>, queued: QueuedWebhooks) {
-        self.delivery = Some(Delivery::Now(sink));
-        for fired in queued.0 {
-            if let Err(e) = self.deliver(vec![fired]) {
-                eprintln!("impish cloud: a delivered webhook was not recorded: {e}");
+    /// The delivery thread's work, until every store connection that wakes it is gone:
+    /// posts the outbox's webhooks through `sink` one at a time in the order they fired
+    /// (so each receiver gets its events in order), starting with those a stopped server
+    /// left. Each post is recorded; one that reached its receiver leaves the outbox in the
+    /// same transaction. One that did not is posted again later, holding up the rest.
+    ///
+    /// At least once, not exactly once: a crash between a post and the transaction that
+    /// records it posts that webhook again on the next start.
+    pub fn deliver_outbox(self, mut sink: Box<dyn WebhookSink>, queued: QueuedWebhooks) {
+        let mut retry = FIRST_RETRY;
+        loop {
+            match self.deliver_next(&mut *sink) {
+                Ok(Some(true)) => retry = FIRST_RETRY,
+                Ok(None) => {
+                    if queued.0.recv().is_err() {
+                        return;
+                    }
+                }
+                failed => {
+                    if let Err(e) = failed {
+                        eprintln!("impish cloud: delivering a webhook: {e}");
+                    }
+                    std::thread::sleep(retry);
+                    retry = (retry * 2).min(LAST_RETRY);
+                    if queued.0.try_recv() == Err(TryRecvError::Disconnected) {
+                        return;
+                    }
+                }
             }
         }
     }
 
+    /// Posts the outbox's first webhook and records the post: whether it reached its
+    /// receiver (and so left the outbox); none if the outbox is empty.
+    fn deliver_next(&self, sink: &mut dyn WebhookSink) -> Result<Option<bool>, CloudError> {
+        let sql = format!("SELECT {OUTBOX} FROM outbox ORDER BY id LIMIT 1");
+        let Some((id, Fired { hook, payload, at })) = self.read(|tx| tx.one(&sql, &[], outbox_from))? else {
+            return Ok(None);
+        };
+        let posted = sink.post(&hook.url, hook.content_type, &hook.content_type.body(&payload));
+        let reached = posted.is_ok();
+        let what =
+            Happening::Webhook { webhook: hook.id, url: hook.url, event: hook.event, payload, delivery: Some(posted) };
+        self.atomically(|tx| {
+            // Recorded as delivered once, should another server's thread have posted it too.
+            if reached && tx.exec("DELETE FROM outbox WHERE id = $1", &[id.into()])? == 0 {
+                return Ok(());
+            }
+            tx.record(at, &what)
+        })?;
+        Ok(Some(reached))
+    }
+
     /// Runs `change` in a transaction, again from the start after a conflict.
     fn atomically<T>(&self, mut change: impl FnMut(&mut Tx<'_, D>) -> Result<T, CloudError>) -> Result<T, CloudError> {
+        let outbox = matches!(self.delivery, Some(Delivery::Queued(_)));
         let mut db = self.db.borrow_mut();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut tx = Tx { db: &mut *db, conflict: false };
+            let mut tx = Tx { db: &mut *db, conflict: false, outbox };
             let begun = tx.db.begin();
             tx.check(begun)?;
             let result = change(&mut tx);
@@ -112,23 +160,25 @@ impl<D: Driver> SqlCloud<D> {
     /// Runs reads outside a transaction.
     fn read<T>(&self, read: impl FnOnce(&mut Tx<'_, D>) -> Result<T, CloudError>) -> Result<T, CloudError> {
         let mut db = self.db.borrow_mut();
-        read(&mut Tx { db: &mut *db, conflict: false })
+        read(&mut Tx { db: &mut *db, conflict: false, outbox: false })
     }
 
-    /// Delivers (or queues) and records webhooks that fired.
+    /// Delivers and records webhooks that fired, once their change committed; or, with an
+    /// outbox, which holds them already, wakes its delivery thread.
     fn deliver(&mut self, fired: Vec<Fired>) -> Result<(), CloudError> {
-        for fired in fired {
-            let (Fired { hook, payload, at }, delivery) = match &mut self.delivery {
-                None => (fired, None),
+        if let Some(Delivery::Queued(queue)) = &self.delivery {
+            // A thread that is gone (the server is stopping) leaves them for the next start.
+            if !fired.is_empty() {
+                let _ = queue.0.send(());
+            }
+            return Ok(());
+        }
+        for Fired { hook, payload, at } in fired {
+            let delivery = match &mut self.delivery {
                 Some(Delivery::Now(sink)) => {
-                    let body = fired.hook.content_type.body(&fired.payload);
-                    let posted = sink.post(&fired.hook.url, fired.hook.content_type, &body);
-                    (fired, Some(posted))
+                    Some(sink.post(&hook.url, hook.content_type, &hook.content_type.body(&payload)))
                 }
-                Some(Delivery::Queued(queue)) => match queue.0.send(fired) {
-                    Ok(()) => continue,
-                    Err(SendError(fired)) => (fired, Some(Err("the webhook delivery thread is gone".to_string()))),
-                },
+                _ => None,
             };
             let what = Happening::Webhook { webhook: hook.id, url: hook.url, event: hook.event, payload, delivery };
             self.atomically(|tx| tx.record(at, &what))?;
@@ -147,6 +197,8 @@ struct Tx<'a, D: Driver> {
     db: &'a mut D,
     /// A statement failed because of a concurrent transaction: retry the whole.
     conflict: bool,
+    /// Fired webhooks are written to the outbox (`Delivery::Queued`).
+    outbox: bool,
 }
 
 const ACCOUNT: &str = "id, name, password_hash, unbond_key";
@@ -158,6 +210,8 @@ const DEPLOYMENT: &str =
     "id, device_group, device_code, agent_code, tags, flagged, origin, description, sha, created_at";
 const DEVICE: &str = "id, mac, imp_type, name, account, agent_url, device_group, blessed, fixture, enrolled_at";
 const WEBHOOK: &str = "id, device_group, event, url, content_type";
+/// A webhook as it fired (as `WEBHOOK`), then its payload, when it fired, its place in line.
+const OUTBOX: &str = "webhook, device_group, event, url, content_type, payload, at, id";
 const LOG: &str = "at, device, kind, message";
 
 fn corrupt(what: &str) -> CloudError {
@@ -233,6 +287,11 @@ fn webhook_from(r: &Row) -> Result<Webhook, CloudError> {
         url: r.text(3)?,
         content_type: ContentType::from_mime(&r.text(4)?).ok_or_else(|| corrupt("webhook content type"))?,
     })
+}
+
+fn outbox_from(r: &Row) -> Result<(i64, Fired), CloudError> {
+    let payload = serde_json::from_str(&r.text(5)?).map_err(|_| corrupt("outbox payload"))?;
+    Ok((r.int(7)?, Fired { hook: webhook_from(r)?, payload, at: r.time(6)? }))
 }
 
 fn log_from(r: &Row) -> Result<LogEntry, CloudError> {
@@ -327,8 +386,9 @@ impl<D: Driver> Tx<'_, D> {
         device.group.map(|g| self.group(g)).transpose()
     }
 
-    /// The webhooks of `group` for `event`, in the order they were added.
-    fn hooks(
+    /// Fires the webhooks of `group` for `event`, in the order they were added: written
+    /// to the outbox in this transaction if there is one.
+    fn fire(
         &mut self,
         group: GroupId,
         event: WebhookEvent,
@@ -337,6 +397,23 @@ impl<D: Driver> Tx<'_, D> {
     ) -> Result<Vec<Fired>, CloudError> {
         let sql = format!("SELECT {WEBHOOK} FROM webhooks WHERE device_group = $1 AND event = $2 ORDER BY id");
         let hooks = self.all(&sql, &[group.0.into(), event.name().into()], webhook_from)?;
+        if self.outbox {
+            let json = serde_json::to_string(&payload).map_err(|e| CloudError::Storage(e.to_string()))?;
+            let sql = "INSERT INTO outbox (webhook, device_group, event, url, content_type, payload, at) \
+                       VALUES ($1, $2, $3, $4, $5, $6, $7)";
+            for hook in &hooks {
+                let params = [
+                    hook.id.0.into(),
+                    hook.group.0.into(),
+                    hook.event.name().into(),
+                    hook.url.as_str().into(),
+                    hook.content_type.mime().into(),
+                    json.as_str().into(),
+                    nanos(at).into(),
+                ];
+                self.exec(sql, &params)?;
+            }
+        }
         Ok(hooks.into_iter().map(|hook| Fired { hook, payload: payload.clone(), at }).collect())
     }
 
@@ -472,7 +549,7 @@ impl<D: Driver> DeviceCloud for SqlCloud<D> {
                 return Err(CloudError::Storage("the device was blessed concurrently".into()));
             }
             tx.record(now, &Happening::Blessed { device: dut.clone(), group: production })?;
-            let fired = tx.hooks(production, WebhookEvent::Blessing, blessing_payload(&d), now)?;
+            let fired = tx.fire(production, WebhookEvent::Blessing, blessing_payload(&d), now)?;
             let outcome = BlessOutcome::Blessed {
                 production_group: production,
                 load_code_after_blessing: target.load_code_after_blessing,
@@ -492,7 +569,7 @@ impl<D: Driver> DeviceCloud for SqlCloud<D> {
                 _ => return Err(CloudError::NotAProductionDevice(device.clone())),
             };
             tx.record(now, &Happening::Activated { device: device.clone() })?;
-            tx.hooks(group, WebhookEvent::Blinkup, vec![("device_id".into(), device.to_string())], now)
+            tx.fire(group, WebhookEvent::Blinkup, vec![("device_id".into(), device.to_string())], now)
         })?;
         self.deliver(fired)
     }
@@ -719,7 +796,7 @@ impl<D: Driver> CloudBackend for SqlCloud<D> {
             let id = DeploymentId(tx.insert(sql, &params)?);
             tx.exec("UPDATE device_groups SET current_deployment = $2 WHERE id = $1", &[group.0.into(), id.0.into()])?;
             tx.record(now, &Happening::Deployed { group, deployment: id })?;
-            Ok((id, tx.hooks(group, WebhookEvent::Deployment, deployment_payload(group, id), now)?))
+            Ok((id, tx.fire(group, WebhookEvent::Deployment, deployment_payload(group, id), now)?))
         })?;
         self.deliver(fired)?;
         Ok(id)

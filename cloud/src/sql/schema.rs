@@ -42,6 +42,13 @@ CREATE TABLE credentials (
     token TEXT PRIMARY KEY, account BIGINT NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL);
 CREATE INDEX credentials_by_account ON credentials (account, kind);
 ",
+    // The outbox: webhooks fired by committed changes and not yet delivered, written in
+    // the change's transaction so a crash loses none (`SqlCloud::deliver_outbox`).
+    r"
+CREATE TABLE outbox (
+    id {ID}, webhook BIGINT NOT NULL, device_group BIGINT NOT NULL, event TEXT NOT NULL,
+    url TEXT NOT NULL, content_type TEXT NOT NULL, payload TEXT NOT NULL, at BIGINT NOT NULL);
+",
 ];
 
 /// Brings the database's schema up to date.
