@@ -32,3 +32,25 @@ fn memory_grows_only_by_the_report_rows_of_finished_units() {
     let marks: Vec<_> = live.iter().step_by(20).collect();
     assert!(per_unit <= BYTES_PER_FINISHED_UNIT, "{per_unit} bytes per finished unit: {marks:?}");
 }
+
+/// What a finished unit may keep when the run keeps only the table's rows: its device
+/// and enrolment token in the cloud (the exactly-once checks need them) and, for the
+/// one in eight that is rejected, its table row.
+const BYTES_PER_UNIT_KEEPING_ROWS: usize = 1024;
+
+#[test]
+fn a_run_keeping_only_the_table_rows_does_not_grow_with_the_finished_units() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/factory/line.toml");
+    let mut description = line::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    description.duts = 160;
+    let mut live = Vec::new();
+    let keep = line::Keep { passing: 10, timelines: false, cloud_events: false, each: &mut |_| {} };
+    line::run_keeping(&description, None, keep, &mut |progress| live.push((progress.done, memory::live_bytes())))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(memory::is_counting());
+    let (early, late) = (live[39], live[159]);
+    let per_unit = late.1.saturating_sub(early.1) / (late.0 - early.0);
+    let marks: Vec<_> = live.iter().step_by(20).collect();
+    assert!(per_unit <= BYTES_PER_UNIT_KEEPING_ROWS, "{per_unit} bytes per finished unit: {marks:?}");
+    eprintln!("{per_unit} bytes per finished unit: {marks:?}");
+}
