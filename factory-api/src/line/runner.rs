@@ -26,8 +26,8 @@ use super::report::{
     Verdict, WebhookReport,
 };
 use crate::cloud::{
-    CloudBackend, CloudError, CloudEvent, Code, DeviceCloud, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud,
-    NewAccount, NewGroup, SimTime, WebhookEvent,
+    CloudBackend, CloudError, CloudEvent, Code, DeviceCloud, DeviceId, GroupId, GroupType, Happening, HttpSink,
+    MemoryCloud, NewAccount, NewGroup, SimTime, WebhookEvent,
 };
 use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
