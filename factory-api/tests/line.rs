@@ -2,7 +2,7 @@
 //! the `MemoryCloud`, must show exactly the yield their injected faults allow, and bad
 //! line files must say what is wrong and where.
 
-use impish_factory::line::report::{Report, UnitReport, Verdict};
+use impish_factory::line::report::{JsonWriter, Report, UnitReport, Verdict};
 use impish_factory::line::{self, LineDescription, LineError};
 use impish_factory::timing::FactoryTiming;
 use std::collections::BTreeMap;
@@ -326,4 +326,38 @@ fn a_long_table_keeps_every_rejected_unit_and_says_what_it_left_out() {
     }
     let note = format!("({} passing units not shown; --json has them all)", report.summary.blessed - 3);
     assert_eq!(table.lines().last(), Some(note.as_str()));
+}
+
+/// `text` without its wall-clock line, which differs from run to run.
+fn without_wall_time(text: &str) -> String {
+    text.lines().filter(|l| !l.starts_with("wall time")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn a_run_keeping_only_the_table_rows_reports_the_same_and_streams_the_same_json() {
+    let mut description = load(&sample("factory/line.toml"));
+    description.duts = 40;
+    let whole = run(&description);
+    let (mut streamed, mut units) = (Vec::new(), Vec::new());
+    let mut json = JsonWriter::start(&mut streamed, &description).expect("json");
+    let keep = line::Keep {
+        passing: 3,
+        timelines: false,
+        cloud_events: true,
+        each: &mut |unit: &UnitReport| {
+            json.unit(unit);
+            units.push(unit.clone());
+        },
+    };
+    let lean = line::run_keeping(&description, None, keep, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    json.finish(&lean).expect("json");
+    assert_eq!(lean.table(3), whole.table(3), "the same rows, the same note");
+    assert_eq!(without_wall_time(&lean.summary_text()), without_wall_time(&whole.summary_text()));
+    assert_eq!(lean.units.len(), whole.summary.rejected + 3, "only the rows the table shows");
+    assert!(lean.units.iter().all(|u| u.log.is_empty() && u.events.is_empty()), "without their timelines");
+    let all = Report { units, ..lean.clone() };
+    assert_eq!(String::from_utf8(streamed).expect("utf-8"), serde_json::to_string_pretty(&all).expect("json"));
+    let units = |report: &Report| serde_json::to_string(&report.units).expect("json");
+    assert_eq!(units(&all), units(&whole), "every unit streamed whole");
+    assert_eq!(serde_json::to_string(&all.cloud_events).ok(), serde_json::to_string(&whole.cloud_events).ok());
 }

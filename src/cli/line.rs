@@ -14,8 +14,11 @@ use impish_cloud::remote::RemoteCloud;
 use impish_cloud::sql::Delivery;
 use impish_cloud::store;
 use impish_factory::cloud::HttpSink;
-use impish_factory::line::{self, html, LineError, Progress, Report};
+use impish_factory::line::report::JsonWriter;
+use impish_factory::line::{self, html, Keep, LineError, Progress, Report};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -81,8 +84,12 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
+fn cannot_write(path: &Path, e: std::io::Error) -> String {
+    format!("{}: cannot write: {e}", path.display())
+}
+
 fn write(path: &Path, contents: &[u8]) -> Result<(), String> {
-    std::fs::write(path, contents).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    std::fs::write(path, contents).map_err(|e| cannot_write(path, e))
 }
 
 fn run_line(args: &Args) -> Result<Report, Stop> {
@@ -96,7 +103,22 @@ fn run_line(args: &Args) -> Result<Report, Stop> {
             .map_err(|e| e.to_string())?,
     );
     let kept = kept_cloud(args, description.cloud.deliver_webhooks)?;
-    let report = line::run_on(&description, kept, &mut |p: Progress| {
+    // The JSON report has every unit whole: written as each leaves the line, so the
+    // run keeps only the units the table (or the HTML page) shows.
+    let mut json = match &args.json {
+        Some(path) => {
+            let file = File::create(path).map_err(|e| cannot_write(path, e))?;
+            Some(JsonWriter::start(BufWriter::new(file), &description).map_err(|e| cannot_write(path, e))?)
+        }
+        None => None,
+    };
+    let keep = Keep {
+        passing: if args.html.is_some() { html::MAX_ROWS } else { TABLE_ROWS },
+        timelines: args.html.is_some(),
+        cloud_events: args.json.is_some(),
+        each: &mut |unit| json.iter_mut().for_each(|json| json.unit(unit)),
+    };
+    let report = line::run_keeping(&description, kept, keep, &mut |p: Progress| {
         bar.set_position(p.done as u64);
         bar.set_message(format!("{} blessed, {} rejected", p.blessed, p.done - p.blessed));
     })
@@ -106,9 +128,8 @@ fn run_line(args: &Args) -> Result<Report, Stop> {
         super::print(&format!("{}\n", report.table(TABLE_ROWS)));
     }
     super::print(&report.summary_text());
-    if let Some(path) = &args.json {
-        let json = serde_json::to_vec_pretty(&report).map_err(|e| e.to_string())?;
-        write(path, &json)?;
+    if let (Some(path), Some(json)) = (&args.json, json) {
+        json.finish(&report).map_err(|e| cannot_write(path, e))?;
     }
     if let Some(path) = &args.html {
         write(path, html::render(&report).as_bytes())?;

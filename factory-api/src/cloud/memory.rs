@@ -257,6 +257,11 @@ impl DeviceCloud for MemoryCloud {
     fn events(&self) -> Result<Vec<CloudEvent>, CloudError> {
         Ok(self.events.clone())
     }
+
+    fn take_history(&mut self) -> Option<Vec<CloudEvent>> {
+        self.logs = Vec::new();
+        Some(std::mem::take(&mut self.events))
+    }
 }
 
 impl CloudBackend for MemoryCloud {

@@ -152,6 +152,13 @@ pub trait DeviceCloud {
     /// unbonding, deployments and the webhooks they fired (a cloud reached over its API
     /// knows only what it was asked to do and did).
     fn events(&self) -> Result<Vec<CloudEvent>, CloudError>;
+    /// Hands over the events recorded since the last call and forgets them and the
+    /// devices' logs, for a caller that runs long and reads them as they come (a
+    /// simulated line of thousands of units); `None` from a cloud that keeps its history
+    /// (a store, a server: read it with `events`).
+    fn take_history(&mut self) -> Option<Vec<CloudEvent>> {
+        None
+    }
 }
 
 /// impCentral as the imp runtime, the line simulator and `impish cloud serve` use it.

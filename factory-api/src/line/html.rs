@@ -10,7 +10,7 @@ use super::report::{clock, Millis, Report, UnitReport, Verdict, COLUMNS};
 use std::fmt::Write as _;
 
 /// Rows drawn at most; a longer line shows its rejected units and the first passing ones.
-const MAX_ROWS: usize = 1000;
+pub const MAX_ROWS: usize = 1000;
 /// The timelines' drawing width (their SVG viewBox); the page scales it to the column.
 const SPAN: f64 = 1000.0;
 const ROW_HEIGHT: u32 = 22;
@@ -78,7 +78,7 @@ fn shown(report: &Report) -> Vec<&UnitReport> {
     let mut passing = 0;
     let keep = |u: &&UnitReport| {
         passing += usize::from(u.blessed);
-        report.units.len() <= MAX_ROWS || !u.blessed || passing <= MAX_ROWS / 2
+        report.summary.processed <= MAX_ROWS || !u.blessed || passing <= MAX_ROWS / 2
     };
     report.units.iter().filter(keep).take(MAX_ROWS).collect()
 }
@@ -325,8 +325,8 @@ pub fn render(report: &Report) -> String {
         }
     }
     out.push_str("</tbody></table>\n");
-    if units.len() < report.units.len() {
-        let _ = writeln!(out, "<p>{} passing units not drawn.</p>", report.units.len() - units.len());
+    if units.len() < report.summary.processed {
+        let _ = writeln!(out, "<p>{} passing units not drawn.</p>", report.summary.processed - units.len());
     }
     out.push_str("</body></html>\n");
     out

@@ -18,4 +18,4 @@ pub mod runner;
 
 pub use description::{load, load_with_libraries, LineDescription, LineError};
 pub use report::Report;
-pub use runner::{run, run_on, KeptCloud, Progress};
+pub use runner::{run, run_keeping, run_on, Keep, KeptCloud, Progress};

@@ -3,9 +3,11 @@
 //! webhooks, and the summary a production engineer reads first. It serializes to JSON
 //! for other tools (`impish line --json`) and renders as the terminal's table.
 
+use super::description::LineDescription;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Milliseconds of simulated time since the line started.
 pub type Millis = u64;
@@ -17,6 +19,8 @@ pub struct Report {
     pub product: String,
     pub seed: u64,
     pub stages: Vec<String>,
+    /// Every unit, in order; or, of a line run keeping less (`line::Keep`), the rejected
+    /// units, the first passing ones and any a problem names.
     pub units: Vec<UnitReport>,
     pub fixtures: Vec<FixtureReport>,
     /// Everything the cloud recorded, in order.
@@ -229,7 +233,7 @@ impl Report {
     /// The per-unit table. Long lines show the rejected units and the first `limit`
     /// others, and say how many rows were left out.
     pub fn table(&self, limit: usize) -> String {
-        let shown: Vec<&UnitReport> = if self.units.len() <= limit {
+        let shown: Vec<&UnitReport> = if self.summary.processed <= limit {
             self.units.iter().collect()
         } else {
             let mut passing = 0;
@@ -256,8 +260,9 @@ impl Report {
         for row in &rows {
             line(row);
         }
-        if shown.len() < self.units.len() {
-            let _ = writeln!(out, "({} passing units not shown; --json has them all)", self.units.len() - shown.len());
+        if shown.len() < self.summary.processed {
+            let not_shown = self.summary.processed - shown.len();
+            let _ = writeln!(out, "({not_shown} passing units not shown; --json has them all)");
         }
         out
     }
@@ -298,6 +303,86 @@ impl Report {
             }
         }
         out
+    }
+}
+
+/// Writes a report's JSON as `serde_json::to_writer_pretty` does, byte for byte, but
+/// each unit as it leaves the line, so a long line's units need not stay in memory:
+/// the head (line, product, seed, stages) first, then the units, then the rest.
+pub struct JsonWriter<W: Write> {
+    out: W,
+    units: usize,
+    /// The first write that failed; later units are not written.
+    error: Option<io::Error>,
+}
+
+/// The report's fields before its units.
+#[derive(Serialize)]
+struct Head<'a> {
+    line: &'a str,
+    product: &'a str,
+    seed: u64,
+    stages: Vec<&'a str>,
+}
+
+/// The report's fields after its units.
+#[derive(Serialize)]
+struct Tail<'a> {
+    fixtures: &'a [FixtureReport],
+    cloud_events: &'a [CloudEventReport],
+    webhooks: &'a [WebhookReport],
+    summary: &'a Summary,
+}
+
+/// `value` as pretty JSON, which is valid UTF-8.
+fn pretty(value: &impl Serialize) -> io::Result<String> {
+    serde_json::to_string_pretty(value).map_err(io::Error::other)
+}
+
+impl<W: Write> JsonWriter<W> {
+    /// Starts the report of `line` on `out`.
+    pub fn start(mut out: W, line: &LineDescription) -> io::Result<JsonWriter<W>> {
+        let stages = line.stages.iter().map(|s| s.name.as_str()).collect();
+        let head = pretty(&Head { line: &line.file, product: &line.product, seed: line.seed, stages })?;
+        let open = head.strip_suffix("\n}").unwrap_or(&head);
+        write!(out, "{open},\n  \"units\": [")?;
+        Ok(JsonWriter { out, units: 0, error: None })
+    }
+
+    /// Writes the next unit (an error is kept for `finish`).
+    pub fn unit(&mut self, unit: &UnitReport) {
+        if self.error.is_none() {
+            self.error = self.write_unit(unit).err();
+        }
+    }
+
+    fn write_unit(&mut self, unit: &UnitReport) -> io::Result<()> {
+        // Indented one level deeper than on its own: an array element in the report.
+        // JSON strings hold no raw newlines, so every line is the structure's.
+        let text = pretty(unit)?;
+        self.out.write_all(if self.units == 0 { b"\n" } else { b",\n" })?;
+        for (i, line) in text.split('\n').enumerate() {
+            write!(self.out, "{}    {line}", if i == 0 { "" } else { "\n" })?;
+        }
+        self.units += 1;
+        Ok(())
+    }
+
+    /// Ends the report with the rest of `report` (its units were written one by one).
+    pub fn finish(mut self, report: &Report) -> io::Result<W> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let tail = pretty(&Tail {
+            fixtures: &report.fixtures,
+            cloud_events: &report.cloud_events,
+            webhooks: &report.webhooks,
+            summary: &report.summary,
+        })?;
+        let close = if self.units == 0 { "]" } else { "\n  ]" };
+        write!(self.out, "{close},{}", tail.strip_prefix('{').unwrap_or(&tail))?;
+        self.out.flush()?;
+        Ok(self.out)
     }
 }
 

@@ -26,8 +26,8 @@ use super::report::{
     Verdict, WebhookReport,
 };
 use crate::cloud::{
-    CloudBackend, CloudError, Code, DeviceCloud, DeviceId, GroupId, GroupType, Happening, HttpSink, MemoryCloud,
-    NewAccount, NewGroup, SimTime, WebhookEvent,
+    CloudBackend, CloudError, CloudEvent, Code, DeviceCloud, DeviceId, GroupId, GroupType, Happening, HttpSink,
+    MemoryCloud, NewAccount, NewGroup, SimTime, WebhookEvent,
 };
 use crate::hardware::script::{Action, InputEvent};
 use crate::imp::identity::{Identity, ImpType};
@@ -71,6 +71,29 @@ pub struct KeptCloud {
     pub factory: GroupId,
 }
 
+/// What a run keeps of the units that have left the line. A long line keeps only what
+/// its summary, table and problems need, so its memory does not grow with the units
+/// already finished; the rest of each unit goes to `each` as it leaves (`--json`
+/// streams it to its file).
+pub struct Keep<'a> {
+    /// Passing units kept in the report: the first ones. Rejected units, and any a
+    /// problem names (an uncaught error, against prediction), are always kept.
+    pub passing: usize,
+    /// Kept units keep their logs, milestones and LED timelines (the HTML page draws them).
+    pub timelines: bool,
+    /// The report lists the cloud's events and webhooks.
+    pub cloud_events: bool,
+    /// Hears every unit, whole, as it leaves the line.
+    pub each: &'a mut dyn FnMut(&UnitReport),
+}
+
+impl Keep<'_> {
+    /// Every unit whole, and the cloud's events: the report of a short line or a test.
+    pub fn everything(each: &mut dyn FnMut(&UnitReport)) -> Keep<'_> {
+        Keep { passing: usize::MAX, timelines: true, cloud_events: true, each }
+    }
+}
+
 /// Runs the whole line on a cloud of its own and reports on it; `progress` hears after
 /// every unit.
 pub fn run(line: &LineDescription, progress: &mut dyn FnMut(Progress)) -> Result<Report, LineError> {
@@ -82,6 +105,16 @@ pub fn run(line: &LineDescription, progress: &mut dyn FnMut(Progress)) -> Result
 pub fn run_on(
     line: &LineDescription,
     kept: Option<KeptCloud>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Report, LineError> {
+    run_keeping(line, kept, Keep::everything(&mut |_| {}), progress)
+}
+
+/// Runs the whole line as `run_on` does, keeping of the finished units what `keep` says.
+pub fn run_keeping(
+    line: &LineDescription,
+    kept: Option<KeptCloud>,
+    keep: Keep,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Report, LineError> {
     let started = Instant::now();
@@ -99,18 +132,100 @@ pub fn run_on(
         }
     };
     let mut floor = floor.map_err(|e| LineError::SetUp(e.to_string()))?;
-    let mut units = Vec::with_capacity(plans.len());
-    let mut blessed = 0;
+    let mut finished = Finished::new(keep);
     for (index, plan) in plans.iter().enumerate() {
         if index > 0 {
             floor.wait(line.operator.swap.0);
         }
         let unit = floor.run_unit(index, plan).map_err(|e| LineError::SetUp(e.to_string()))?;
-        blessed += usize::from(unit.blessed);
-        units.push(unit);
-        progress(Progress { done: units.len(), total: plans.len(), blessed });
+        finished.add(unit);
+        if let Some(events) = floor.world.cloud_mut().take_history() {
+            finished.cloud(events);
+        }
+        progress(Progress { done: finished.processed, total: plans.len(), blessed: finished.blessed });
     }
-    Ok(floor.report(units, &plans, started))
+    if !finished.history_read {
+        // A kept cloud keeps its history: read it whole once the line is over.
+        finished.cloud(floor.world.cloud().events().unwrap_or_default());
+    }
+    Ok(floor.report(finished, &plans, started))
+}
+
+/// The units that have left the line, as far as the report keeps them, and what the
+/// summary counts of them all.
+struct Finished<'a> {
+    keep: Keep<'a>,
+    units: Vec<UnitReport>,
+    processed: usize,
+    blessed: usize,
+    escapes: usize,
+    rejected_by_fault: BTreeMap<String, usize>,
+    cloud_events: Vec<CloudEventReport>,
+    webhooks: Vec<WebhookReport>,
+    blessing_webhooks: usize,
+    /// The cloud has handed its events over as they came.
+    history_read: bool,
+}
+
+impl<'a> Finished<'a> {
+    fn new(keep: Keep<'a>) -> Finished<'a> {
+        Finished {
+            keep,
+            units: Vec::new(),
+            processed: 0,
+            blessed: 0,
+            escapes: 0,
+            rejected_by_fault: BTreeMap::new(),
+            cloud_events: Vec::new(),
+            webhooks: Vec::new(),
+            blessing_webhooks: 0,
+            history_read: false,
+        }
+    }
+
+    fn add(&mut self, mut unit: UnitReport) {
+        (self.keep.each)(&unit);
+        self.processed += 1;
+        self.blessed += usize::from(unit.blessed);
+        self.escapes += usize::from(unit.escape);
+        if !unit.blessed {
+            let fault = unit.injected.clone().unwrap_or_else(|| "no injected fault".into());
+            *self.rejected_by_fault.entry(fault).or_insert(0) += 1;
+        }
+        let named = !unit.blessed || unit.blessed != unit.expected_blessed || !unit.uncaught_errors.is_empty();
+        if !(named || self.blessed <= self.keep.passing) {
+            return;
+        }
+        if !self.keep.timelines {
+            (unit.events, unit.led_timeline, unit.log) = (Vec::new(), Vec::new(), Vec::new());
+        }
+        self.units.push(unit);
+    }
+
+    /// Counts the cloud's events, and keeps them if the report lists them.
+    fn cloud(&mut self, events: Vec<CloudEvent>) {
+        self.history_read = true;
+        for e in events {
+            if let Happening::Webhook { url, event, payload, delivery, .. } = &e.what {
+                self.blessing_webhooks += usize::from(*event == WebhookEvent::Blessing);
+                if self.keep.cloud_events {
+                    self.webhooks.push(WebhookReport {
+                        at_ms: ms(e.at),
+                        event: event.name(),
+                        url: url.clone(),
+                        payload: payload.iter().cloned().collect(),
+                        delivery: delivery.as_ref().map(|d| match d {
+                            Ok(status) => status.to_string(),
+                            Err(why) => why.clone(),
+                        }),
+                    });
+                }
+            }
+            if self.keep.cloud_events {
+                self.cloud_events.push(CloudEventReport { at_ms: ms(e.at), what: e.what.to_string() });
+            }
+        }
+    }
 }
 
 /// The unit unit `index` is: its identity, its MAC counted from `first_mac`.
@@ -437,26 +552,7 @@ impl<'a> Floor<'a> {
         }
     }
 
-    fn report(self, units: Vec<UnitReport>, plans: &[UnitPlan], started: Instant) -> Report {
-        let cloud = self.world.cloud();
-        let mut cloud_events = Vec::new();
-        let mut webhooks = Vec::new();
-        // The line's cloud is a memory cloud, whose reads cannot fail.
-        for e in cloud.events().unwrap_or_default() {
-            cloud_events.push(CloudEventReport { at_ms: ms(e.at), what: e.what.to_string() });
-            if let Happening::Webhook { url, event, payload, delivery, .. } = e.what {
-                webhooks.push(WebhookReport {
-                    at_ms: ms(e.at),
-                    event: event.name(),
-                    url: url.clone(),
-                    payload: payload.iter().cloned().collect(),
-                    delivery: delivery.as_ref().map(|d| match d {
-                        Ok(status) => status.to_string(),
-                        Err(why) => why.clone(),
-                    }),
-                });
-            }
-        }
+    fn report(self, finished: Finished, plans: &[UnitPlan], started: Instant) -> Report {
         let fixtures: Vec<FixtureReport> = (self.line.stages.iter().zip(&self.stations))
             .map(|(stage, station)| {
                 let imp = self.world.imp(station.fixture);
@@ -470,39 +566,34 @@ impl<'a> Floor<'a> {
                 }
             })
             .collect();
-        let blessed = units.iter().filter(|u| u.blessed).count();
-        let mut rejected_by_fault = BTreeMap::new();
-        for unit in units.iter().filter(|u| !u.blessed) {
-            let fault = unit.injected.clone().unwrap_or_else(|| "no injected fault".into());
-            *rejected_by_fault.entry(fault).or_insert(0) += 1;
-        }
         let line_time_s = self.world.now().as_secs_f64();
         let wall_time_s = started.elapsed().as_secs_f64();
         let per = |n: usize, seconds: f64| if seconds > 0.0 { n as f64 / seconds } else { 0.0 };
-        let problems = [self.problems, problems::of(&units, &fixtures)].concat();
+        let problems = [self.problems, problems::of(&finished.units, &fixtures)].concat();
+        let processed = finished.processed;
         let summary = Summary {
             problems,
-            processed: units.len(),
-            blessed,
-            rejected: units.len() - blessed,
-            escapes: units.iter().filter(|u| u.escape).count(),
+            processed,
+            blessed: finished.blessed,
+            rejected: processed - finished.blessed,
+            escapes: finished.escapes,
             expected_blessed: plans.iter().filter(|p| !p.should_fail()).count(),
-            rejected_by_fault,
-            blessing_webhooks: webhooks.iter().filter(|w| w.event == WebhookEvent::Blessing.name()).count(),
+            rejected_by_fault: finished.rejected_by_fault,
+            blessing_webhooks: finished.blessing_webhooks,
             line_time_s,
-            throughput_per_hour: per(units.len(), line_time_s) * 3600.0,
+            throughput_per_hour: per(processed, line_time_s) * 3600.0,
             wall_time_s,
-            units_per_wall_second: per(units.len(), wall_time_s),
+            units_per_wall_second: per(processed, wall_time_s),
         };
         Report {
             line: self.line.file.clone(),
             product: self.line.product.clone(),
             seed: self.line.seed,
             stages: self.line.stages.iter().map(|s| s.name.clone()).collect(),
-            units,
+            units: finished.units,
             fixtures,
-            cloud_events,
-            webhooks,
+            cloud_events: finished.cloud_events,
+            webhooks: finished.webhooks,
             summary,
         }
     }
