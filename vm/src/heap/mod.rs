@@ -20,7 +20,7 @@ use crate::compiler::bytecode::Proto;
 use crate::heap::arena::Arena;
 use crate::heap::object::*;
 use crate::heap::string::Strings;
-use crate::heap::table::Table;
+use crate::heap::table::{SpareNodes, Table};
 use crate::heap::value::*;
 use crate::interpreter::frame::ExecState;
 
@@ -41,6 +41,9 @@ pub struct Heap {
     /// `POOLED_OUTERS`), for the closures made next: closures made in a loop then cost
     /// no allocator call. Each collection frees what the last cycle left unused.
     outer_lists: [Vec<Box<[OuterId]>>; POOLED_OUTERS],
+    /// Node arrays of the small tables that died in the last collection, for the tables
+    /// made next (see `SpareNodes`). Each collection frees what the last cycle left unused.
+    spare_nodes: SpareNodes,
     /// One weak reference per referent, so `x.weakref() == x.weakref()`.
     weak_cache: HashMap<(u32, u32), WeakRefId>,
     /// Allocations since the last collection, and the count that triggers the next.
@@ -128,6 +131,7 @@ impl Heap {
             userdata: Arena::default(),
             outers: Arena::default(),
             outer_lists: Default::default(),
+            spare_nodes: SpareNodes::default(),
             weak_cache: HashMap::new(),
             allocs: 0,
             threshold: MIN_THRESHOLD,
@@ -260,11 +264,24 @@ impl Heap {
         }
     }
 
-    /// Arena bytes that hold no object (see `Arena::reusable_bytes`) and recycled outer
-    /// lists: a memory limit does not count them, since new objects fill them first.
+    /// Arena bytes that hold no object (see `Arena::reusable_bytes`), recycled outer
+    /// lists and spare table nodes: a memory limit does not count them, since new
+    /// objects fill them first.
     pub fn reusable_bytes(&self) -> usize {
         let lists: usize = self.outer_lists.iter().enumerate().map(|(k, l)| l.len() * (k + 1)).sum();
-        sum_over_arenas!(self, reusable_bytes) + lists * std::mem::size_of::<OuterId>()
+        sum_over_arenas!(self, reusable_bytes) + lists * std::mem::size_of::<OuterId>() + self.spare_nodes.bytes()
+    }
+
+    /// Frees the recycled objects kept for new ones (spare table nodes).
+    pub fn release_spares(&mut self) {
+        self.spare_nodes = SpareNodes::default();
+    }
+
+    /// A new empty table for about `hint` entries, on a recycled node array when small.
+    #[inline]
+    pub fn new_table(&mut self, hint: usize) -> TableId {
+        let table = self.spare_nodes.table(hint);
+        self.alloc_table(table)
     }
 
     /// A list for `n` outers, recycled when one is kept; its entries are stale, and the
@@ -560,7 +577,9 @@ impl Heap {
 
     fn sweep(&mut self) {
         self.strings.sweep();
-        self.tables.sweep(|_, _| {});
+        let spare = &mut self.spare_nodes;
+        spare.clear();
+        self.tables.sweep(|_, t| spare.keep(t));
         self.arrays.sweep(|_, _| {});
         let lists = &mut self.outer_lists;
         for pool in lists.iter_mut() {

@@ -41,6 +41,45 @@ impl crate::heap::arena::Vacant for Table {
     }
 }
 
+/// Node arrays of the smallest size, kept from the tables the collector freed for the
+/// tables made next. Most tables stay that small, and a fresh one then costs no
+/// allocator call (the collector frees in bulk, so the allocator's own caches are cold
+/// by the time the next tables are made).
+#[derive(Default)]
+pub struct SpareNodes(Vec<Vec<Node>>);
+
+impl SpareNodes {
+    /// A new empty table for about `hint` entries, on a spare node array if one fits.
+    #[inline]
+    pub fn table(&mut self, hint: usize) -> Table {
+        let spare = if hint <= MIN_SIZE { self.0.pop() } else { None };
+        if let Some(mut nodes) = spare {
+            debug_assert_eq!(nodes.len(), MIN_SIZE);
+            nodes.fill(EMPTY);
+            return Table { nodes, first_free: (MIN_SIZE - 1) as u32, used: 0, delegate: None };
+        }
+        Table::with_capacity(hint)
+    }
+
+    /// Keeps the node array of a freed table if it has the smallest size.
+    #[inline]
+    pub fn keep(&mut self, table: Table) {
+        if table.nodes.len() == MIN_SIZE {
+            self.0.push(table.nodes);
+        }
+    }
+
+    /// Frees the spares (the collector calls this before keeping the next ones).
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The bytes the spares and their list hold.
+    pub fn bytes(&self) -> usize {
+        self.0.capacity() * std::mem::size_of::<Vec<Node>>() + self.0.len() * MIN_SIZE * std::mem::size_of::<Node>()
+    }
+}
+
 /// The hash of a key, as the reference computes it for scalars and strings. Objects
 /// hash by identity (their arena id; the reference uses the address).
 #[inline(always)]

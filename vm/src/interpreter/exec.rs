@@ -962,7 +962,7 @@ impl Vm {
                         reg!(i.a) = v;
                     }
                     Op::NewTable => {
-                        let t = self.heap.alloc_table(Table::with_capacity(i.d as usize));
+                        let t = self.heap.new_table(i.d as usize);
                         reg!(i.a) = Value::Table(t);
                     }
                     Op::NewArray => {

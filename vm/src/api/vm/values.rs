@@ -64,20 +64,23 @@ impl Vm {
     }
 
     pub fn new_table(&mut self) -> Value {
-        Value::Table(self.heap.alloc_table(Table::with_capacity(0)))
+        Value::Table(self.heap.new_table(0))
     }
 
     /// A new table holding `pairs` (raw slots, set in order; null keys are skipped),
     /// sized for them up front: what natives return as records (`{begin, end}`).
     pub fn new_table_from(&mut self, pairs: &[(Value, Value)]) -> Value {
-        let mut table = Table::with_capacity(pairs.len());
         for &(key, val) in pairs {
-            let (key, val) = (self.admit(key), self.admit(val));
-            if !key.is_null() {
-                table.insert(key, val, &self.heap.strings);
-            }
+            self.admit(key);
+            self.admit(val);
         }
-        Value::Table(self.heap.alloc_table(table))
+        let id = self.heap.new_table(pairs.len());
+        let heap = &mut self.heap;
+        let table = heap.tables.get_mut(id.0);
+        for &(key, val) in pairs.iter().filter(|(key, _)| !key.is_null()) {
+            table.insert(key, val, &heap.strings);
+        }
+        Value::Table(id)
     }
 
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {

@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::api::vm::{Args, Fail, Vm};
-use crate::heap::table::Table;
 use crate::heap::value::*;
 
 pub(super) fn table_of(vm: &Vm, args: Args) -> TableId {
@@ -59,7 +58,7 @@ pub(super) fn next_entry(vm: &mut Vm, t: TableId, pos: &mut usize) -> Option<(Va
 pub(super) fn table_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let t = table_of(vm, args);
-    let out = vm.heap.alloc_table(Table::with_capacity(0));
+    let out = vm.heap.new_table(0);
     vm.hold(Value::Table(out));
     let mut pos = 0;
     while let Some((k, v)) = next_entry(vm, t, &mut pos) {
