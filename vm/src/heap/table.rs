@@ -56,7 +56,7 @@ impl SpareNodes {
         if let Some(mut nodes) = spare {
             debug_assert_eq!(nodes.len(), MIN_SIZE);
             nodes.fill(EMPTY);
-            return Table { nodes, first_free: (MIN_SIZE - 1) as u32, used: 0, delegate: None };
+            return Table::on_nodes(nodes, None);
         }
         Table::with_capacity(hint)
     }
@@ -106,7 +106,13 @@ impl Table {
     }
 
     fn with_nodes(size: usize, delegate: Option<TableId>) -> Table {
-        Table { nodes: vec![EMPTY; size], first_free: (size - 1) as u32, used: 0, delegate }
+        Table::on_nodes(vec![EMPTY; size], delegate)
+    }
+
+    /// An empty table on `nodes`, which must all be empty.
+    #[inline]
+    fn on_nodes(nodes: Vec<Node>, delegate: Option<TableId>) -> Table {
+        Table { first_free: (nodes.len() - 1) as u32, nodes, used: 0, delegate }
     }
 
     /// The nodes allocated (a power of two, as the reference sizes them).
@@ -457,6 +463,36 @@ mod tests {
             assert_eq!(t.set_str(n, Value::Null, &s), present);
         }
         assert_eq!(t.len(), t.entries().count());
+    }
+
+    #[test]
+    fn a_table_on_a_spare_node_array_is_a_fresh_table() {
+        let s = Strings::default();
+        let mut spares = SpareNodes::default();
+        let mut used = Table::with_capacity(0);
+        for i in [7, 5, 9] {
+            used.insert(Value::Int(i), Value::Int(i), &s);
+        }
+        spares.keep(used);
+        let mut grown = Table::with_capacity(0);
+        for i in 0..10 {
+            grown.insert(Value::Int(i), Value::Null, &s);
+        }
+        spares.keep(grown);
+        assert_eq!(spares.0.len(), 1, "only the smallest node arrays are kept");
+        let mut reused = spares.table(2);
+        assert!(spares.0.is_empty());
+        assert_eq!((reused.len(), reused.entries().count()), (0, 0));
+        assert!(reused.get_int(7).is_none());
+        let mut fresh = Table::with_capacity(2);
+        for i in [3, 1, 2, 4, 6] {
+            reused.insert(Value::Int(i), Value::Null, &s);
+            fresh.insert(Value::Int(i), Value::Null, &s);
+        }
+        assert_eq!(keys(&reused), keys(&fresh));
+        spares.keep(Table::with_capacity(0));
+        assert!(spares.table(8).node_count() >= 8);
+        assert_eq!(spares.0.len(), 1, "a bigger table never takes a spare");
     }
 
     #[test]
