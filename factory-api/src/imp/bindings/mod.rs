@@ -71,8 +71,7 @@ pub(crate) fn method(
     f: impl Fn(&mut Vm, Args) -> Result<Value, Fail> + 'static,
 ) {
     let native = vm.new_native_with(name, Rc::new(f), nparams, Some(typemask), Vec::new());
-    let key = vm.string(name);
-    vm.table_set(table, key, native);
+    vm.set_native_in(table, native);
 }
 
 /// A new table set as `parent.name` (`hardware.sampler`, `imp.net`).

@@ -246,8 +246,7 @@ impl Vm {
     /// [`Vm::register_fn`] into `table` (a library namespace, a delegate table).
     pub fn register_fn_in<M>(&mut self, table: Value, name: &str, f: impl IntoNative<M>) {
         let native = self.new_fn(name, f);
-        let key = self.string(name);
-        self.table_set(table, key, native);
+        self.set_native_in(table, native);
     }
 
     /// Calls a function (a global's name, a [`Function`], a [`Value`]) with the root

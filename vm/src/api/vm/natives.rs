@@ -151,12 +151,17 @@ impl Vm {
         typemask: Option<&str>,
     ) {
         let v = self.new_native(name, f, nparams, typemask);
-        // The key is the name the native was just given (interned once, not twice).
-        let k = match v {
-            Value::Native(id) => Value::Str(self.heap.native(id).name),
-            _ => self.string(name),
-        };
-        self.table_set(table, k, v);
+        self.set_native_in(table, v);
+    }
+
+    /// Sets `table[name] = native` under the name `native` was made with, which is
+    /// interned already (a library's thousands of natives would intern each twice).
+    /// A value that is not a native function is not set.
+    pub fn set_native_in(&mut self, table: Value, native: Value) {
+        if let Value::Native(id) = native {
+            let k = Value::Str(self.heap.native(id).name);
+            self.table_set(table, k, native);
+        }
     }
 
     /// Registers each of `entries` in `table` (a library namespace, a class, a delegate).
