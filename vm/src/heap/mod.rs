@@ -20,7 +20,7 @@ use crate::compiler::bytecode::Proto;
 use crate::heap::arena::Arena;
 use crate::heap::object::*;
 use crate::heap::string::Strings;
-use crate::heap::table::{SpareNodes, Table};
+use crate::heap::table::{Shape, SpareNodes, Table};
 use crate::heap::value::*;
 use crate::interpreter::frame::ExecState;
 
@@ -44,6 +44,8 @@ pub struct Heap {
     /// Node arrays of the small tables that died in the last collection, for the tables
     /// made next (see `SpareNodes`). Each collection frees what the last cycle left unused.
     spare_nodes: SpareNodes,
+    /// The layout of the last record made (see `Shape`), until the next collection.
+    record_shape: Option<Shape>,
     /// One weak reference per referent, so `x.weakref() == x.weakref()`.
     weak_cache: HashMap<(u32, u32), WeakRefId>,
     /// Allocations since the last collection, and the count that triggers the next.
@@ -132,6 +134,7 @@ impl Heap {
             outers: Arena::default(),
             outer_lists: Default::default(),
             spare_nodes: SpareNodes::default(),
+            record_shape: None,
             weak_cache: HashMap::new(),
             allocs: 0,
             threshold: MIN_THRESHOLD,
@@ -282,6 +285,21 @@ impl Heap {
     pub fn new_table(&mut self, hint: usize) -> TableId {
         let table = self.spare_nodes.table(hint);
         self.alloc_table(table)
+    }
+
+    /// A new table holding `pairs` (set in order; null keys are skipped), a copy of
+    /// the last one made when it had the same keys (see `Shape`).
+    pub fn new_record(&mut self, pairs: &[(Value, Value)]) -> TableId {
+        if let Some(table) = self.record_shape.as_ref().and_then(|s| s.record(pairs, &mut self.spare_nodes)) {
+            return self.alloc_table(table);
+        }
+        let id = self.new_table(pairs.len());
+        let table = self.tables.get_mut(id.0);
+        for &(key, val) in pairs.iter().filter(|(key, _)| !key.is_null()) {
+            table.insert(key, val, &self.strings);
+        }
+        self.record_shape = Shape::of(pairs.iter().map(|p| p.0), self.tables.get(id.0), &self.strings);
+        id
     }
 
     /// A list for `n` outers, recycled when one is kept; its entries are stale, and the
@@ -577,6 +595,7 @@ impl Heap {
 
     fn sweep(&mut self) {
         self.strings.sweep();
+        self.record_shape = None;
         let spare = &mut self.spare_nodes;
         spare.clear();
         self.tables.sweep(|_, t| spare.keep(t));

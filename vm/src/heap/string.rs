@@ -233,6 +233,26 @@ fn intern_hash(s: &[u8]) -> u64 {
     h.wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// Whether `a` and `b` hold the same bytes. Most strings are a few bytes long: they
+/// are compared in two overlapping loads of each (`==` on slices calls `memcmp`, whose
+/// call and length dispatch cost more than the comparison).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n > 16 {
+        a == b
+    } else if n >= 8 {
+        word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
+    }
+}
+
 /// The eight bytes of `s` at `at` as a little-endian word (`at + 8 <= s.len()`).
 #[inline(always)]
 fn word(s: &[u8], at: usize) -> u64 {
@@ -572,7 +592,7 @@ impl Strings {
             }
             if e & TAG == tag {
                 let id = entry_id(e);
-                if self.store.get(id).bytes() == s {
+                if same_bytes(self.store.get(id).bytes(), s) {
                     return Ok(StrId(id));
                 }
             }
@@ -835,6 +855,20 @@ mod tests {
             let again = s.intern(dead.as_bytes());
             assert_eq!(s.bytes(again), dead.as_bytes());
             assert_eq!(s.live(), kept.len() + 1);
+        }
+    }
+
+    #[test]
+    fn same_bytes_compares_every_byte_of_every_length() {
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same_bytes(&a, &a.clone()));
+            for k in 0..n {
+                let mut b = a.clone();
+                b[k] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "length {n}, byte {k}");
+            }
+            assert!(!same_bytes(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
     }
 

@@ -61,6 +61,19 @@ impl SpareNodes {
         Table::with_capacity(hint)
     }
 
+    /// A copy of `table` (of the smallest size), on a spare node array if one is left.
+    #[inline]
+    fn copy(&mut self, table: &Table) -> Table {
+        debug_assert_eq!(table.nodes.len(), MIN_SIZE);
+        match self.0.pop() {
+            Some(mut nodes) => {
+                nodes.copy_from_slice(&table.nodes);
+                Table { nodes, ..*table }
+            }
+            None => table.clone(),
+        }
+    }
+
     /// Keeps the node array of a freed table if it has the smallest size.
     #[inline]
     pub fn keep(&mut self, table: Table) {
@@ -77,6 +90,47 @@ impl SpareNodes {
     /// The bytes the spares and their list hold.
     pub fn bytes(&self) -> usize {
         self.0.capacity() * std::mem::size_of::<Vec<Node>>() + self.0.len() * MIN_SIZE * std::mem::size_of::<Node>()
+    }
+}
+
+/// The layout of the last record a native made (a table of a few keys set in order,
+/// as `Vm::new_table_from` makes them): the next record of the same keys copies its
+/// nodes and sets the values, instead of placing each key again. Natives return many
+/// records alike (a regexp capture's `{begin, end}` per group). The keys are strings
+/// or numbers, which are laid out by value, so a copy is the table inserting them
+/// makes; the collector drops the shape, as a string's id may be reused after it.
+pub struct Shape {
+    keys: Vec<Value>,
+    /// A record of these keys (values left as the first record's).
+    table: Table,
+    /// The node holding each key.
+    slots: Vec<usize>,
+}
+
+impl Shape {
+    /// The shape of `table`, made by inserting `keys` in order; None unless they are
+    /// distinct strings or numbers in a table of the smallest size.
+    pub fn of(keys: impl Iterator<Item = Value>, table: &Table, strings: &Strings) -> Option<Shape> {
+        let keys: Vec<Value> = keys.collect();
+        let scalar = keys.iter().all(|k| matches!(k, Value::Str(_) | Value::Int(_) | Value::Bool(_) | Value::Float(_)));
+        if !scalar || keys.len() != table.len() || table.nodes.len() != MIN_SIZE {
+            return None;
+        }
+        let slots = keys.iter().map(|&k| table.locate(k, strings)).collect::<Option<_>>()?;
+        Some(Shape { keys, table: table.clone(), slots })
+    }
+
+    /// A record of this shape holding `pairs`, or None when their keys differ from it.
+    #[inline]
+    pub fn record(&self, pairs: &[(Value, Value)], spare: &mut SpareNodes) -> Option<Table> {
+        if pairs.len() != self.keys.len() || !pairs.iter().zip(&self.keys).all(|((k, _), s)| k.raw_eq(*s)) {
+            return None;
+        }
+        let mut table = spare.copy(&self.table);
+        for (&(_, v), &i) in pairs.iter().zip(&self.slots) {
+            table.nodes[i].val = v;
+        }
+        Some(table)
     }
 }
 
@@ -286,10 +340,29 @@ impl Table {
         true
     }
 
-    /// Adds `key`, which is absent, with hash `h`: the reference's placement (a
-    /// colliding node out of its main position moves to the free node, else the new
-    /// key takes the free node), growing the node array when no node is free.
+    /// Adds `key`, which is absent, with hash `h`. Most keys land in a free main
+    /// position while the free node stays free: the reference's placement then only
+    /// fills that node, done here inline; the rest is `insert_placed`.
+    #[inline(always)]
     fn insert_new(&mut self, key: Value, val: Value, h: u32) {
+        let mp = (h & self.mask()) as usize;
+        let ff = self.first_free as usize;
+        if mp != ff && self.nodes[mp].key.is_null() && self.nodes[ff].key.is_null() && self.nodes[ff].next == NONE {
+            let node = &mut self.nodes[mp];
+            node.key = key;
+            node.val = val;
+            node.hash = h;
+            self.used += 1;
+            return;
+        }
+        self.insert_placed(key, val, h);
+    }
+
+    /// `insert_new` in general: the reference's placement (a colliding node out of its
+    /// main position moves to the free node, else the new key takes the free node),
+    /// growing the node array when no node is free.
+    #[inline(never)]
+    fn insert_placed(&mut self, key: Value, val: Value, h: u32) {
         let mask = self.mask();
         let mut mp = h & mask;
         if !self.nodes[mp as usize].key.is_null() {
@@ -330,7 +403,7 @@ impl Table {
         self.rehash(true);
         match self.find(key, h) {
             Some(i) => self.nodes[i].val = val,
-            None => self.insert_new(key, val, h),
+            None => self.insert_placed(key, val, h),
         }
     }
 
@@ -493,6 +566,33 @@ mod tests {
         spares.keep(Table::with_capacity(0));
         assert!(spares.table(8).node_count() >= 8);
         assert_eq!(spares.0.len(), 1, "a bigger table never takes a spare");
+    }
+
+    #[test]
+    fn a_record_of_a_known_shape_is_the_table_its_keys_make() {
+        let mut s = Strings::default();
+        let (b, e) = (Value::Str(s.intern(b"begin")), Value::Str(s.intern(b"end")));
+        let mut first = Table::with_capacity(2);
+        first.insert(b, Value::Int(1), &s);
+        first.insert(e, Value::Int(2), &s);
+        let shape = Shape::of([b, e].into_iter(), &first, &s).expect("distinct string keys have a shape");
+        let mut spares = SpareNodes::default();
+        spares.keep(Table::with_capacity(0));
+        for _ in 0..2 {
+            let rec = shape.record(&[(b, Value::Int(5)), (e, Value::Int(6))], &mut spares).expect("same keys");
+            let mut fresh = Table::with_capacity(2);
+            fresh.insert(b, Value::Int(5), &s);
+            fresh.insert(e, Value::Int(6), &s);
+            let pairs = |t: &Table| t.entries().map(|(k, v)| (k.raw_eq(b), v.raw_eq(Value::Int(5)))).collect::<Vec<_>>();
+            assert_eq!(pairs(&rec), pairs(&fresh));
+            assert_eq!(rec.len(), 2);
+            assert!(matches!(rec.get_str(s.intern(b"end"), &s), Some(Value::Int(6))));
+        }
+        assert!(shape.record(&[(e, Value::Int(5)), (b, Value::Int(6))], &mut spares).is_none(), "order differs");
+        assert!(shape.record(&[(b, Value::Int(5))], &mut spares).is_none(), "fewer keys");
+        let mut dup = Table::with_capacity(2);
+        dup.insert(b, Value::Int(1), &s);
+        assert!(Shape::of([b, b].into_iter(), &dup, &s).is_none(), "repeated keys have no shape");
     }
 
     #[test]

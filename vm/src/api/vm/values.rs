@@ -74,13 +74,7 @@ impl Vm {
             self.admit(key);
             self.admit(val);
         }
-        let id = self.heap.new_table(pairs.len());
-        let heap = &mut self.heap;
-        let table = heap.tables.get_mut(id.0);
-        for &(key, val) in pairs.iter().filter(|(key, _)| !key.is_null()) {
-            table.insert(key, val, &heap.strings);
-        }
-        Value::Table(id)
+        Value::Table(self.heap.new_record(pairs))
     }
 
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {

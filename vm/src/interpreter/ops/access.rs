@@ -256,11 +256,8 @@ impl Vm {
                 }
             }
             Value::Str(s) => {
-                if let Some(i) = as_index(self.profile, key) {
-                    let b = self.heap.str(s);
-                    let n = if i < 0 { i + b.len() as i64 } else { i };
-                    let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
-                    return Ok(byte.map(|c| Value::Int(self.profile.char_value(c))));
+                if let Some(byte) = self.string_byte(s, key) {
+                    return Ok(byte);
                 }
             }
             _ => {}
@@ -305,8 +302,24 @@ impl Vm {
         Ok(None)
     }
 
+    /// Byte `key` of string `s` (None past either end), or None when `key` is no index.
+    #[inline(always)]
+    fn string_byte(&self, s: StrId, key: Value) -> Option<Option<Value>> {
+        let i = as_index(self.profile, key)?;
+        let b = self.heap.str(s);
+        let n = if i < 0 { i + b.len() as i64 } else { i };
+        let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
+        Some(byte.map(|c| Value::Int(self.profile.char_value(c))))
+    }
+
     /// `obj[key]`; `root_fallback` is set when `obj` is the frame's `this` (register 0).
     pub(crate) fn get(&mut self, obj: Value, key: Value, root_fallback: bool) -> Result<Value, Fail> {
+        // A byte of a string (`s[i]`, what parsers loop on), before the general path.
+        if let Value::Str(s) = obj {
+            if let Some(Some(v)) = self.string_byte(s, key) {
+                return Ok(v);
+            }
+        }
         if let Some(v) = self.get_opt(obj, key, false)? {
             return Ok(v);
         }
