@@ -29,6 +29,7 @@ mod lifecycle;
 pub mod log;
 pub mod message;
 mod shared;
+mod templates;
 
 pub(crate) use bindings::constants::wake;
 pub use connection::{RECONNECT_WINDOW, RETRY_PERIOD};
@@ -36,7 +37,7 @@ pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
 pub use shared::{NetworkConfig, ReplyTo, Requester, Side};
 
 use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
-use bindings::Ctx;
+use bindings::{Ctx, Shape};
 use board::Board;
 use callbacks::Kind;
 use connection::State;
@@ -51,7 +52,7 @@ use crate::hardware::pin::{Drive, PinMode};
 use crate::hardware::script::{Action, InputEvent};
 use crate::scheduler::{Next, Pace, Scheduler};
 use crate::status_led::StatusLed;
-use impish_vm::{Error, Profile, Value, Vm};
+use impish_vm::{Error, Value, Vm};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::rc::Rc;
