@@ -249,6 +249,12 @@ impl Imp {
         self.shared.borrow_mut().log.set_sink(sink);
     }
 
+    /// Whether [`Imp::log`] keeps the lines logged from now on (it does by default): an
+    /// imp that runs for a whole line, and whose log nobody reads, need not.
+    pub fn set_log_kept(&mut self, kept: bool) {
+        self.shared.borrow_mut().log.set_kept(kept);
+    }
+
     /// Queues an outside action on a pin (or the network, or the agent's URL) at its time.
     pub fn schedule_input(&mut self, input: InputEvent) -> Result<(), UnknownPin> {
         match input.action {
