@@ -344,6 +344,7 @@ fn a_run_keeping_only_the_table_rows_reports_the_same_and_streams_the_same_json(
         passing: 3,
         timelines: false,
         cloud_events: true,
+        fixture_logs: true,
         each: &mut |unit: &UnitReport| {
             json.unit(unit);
             units.push(unit.clone());

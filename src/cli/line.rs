@@ -116,6 +116,7 @@ fn run_line(args: &Args) -> Result<Report, Stop> {
         passing: if args.html.is_some() { html::MAX_ROWS } else { TABLE_ROWS },
         timelines: args.html.is_some(),
         cloud_events: args.json.is_some(),
+        fixture_logs: args.json.is_some(),
         each: &mut |unit| json.iter_mut().for_each(|json| json.unit(unit)),
     };
     let report = line::run_keeping(&description, kept, keep, &mut |p: Progress| {

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use impish_vm::{Args, Bytes, Profile, Value, Vm};
+use impish_vm::{Args, Bytes, Fail, Profile, Value, Vm};
 
 use crate::natives;
 
@@ -47,46 +47,56 @@ impl TimeSource for HostTime {
     }
 }
 
+/// The time source of a VM's system functions, kept as its host data: the VMs made
+/// from a template share these natives, and each reads its own clock.
+struct Clock(Rc<dyn TimeSource>);
+
+/// Makes the system functions of `vm` read the time from `source`.
+pub fn set_time_source(vm: &mut Vm, source: Rc<dyn TimeSource>) {
+    vm.set_host_data(Clock(source));
+}
+
+/// The time source of `vm`'s system functions (`install` sets one).
+fn source(vm: &Vm) -> Rc<dyn TimeSource> {
+    match vm.host_data::<Clock>() {
+        Some(clock) => clock.0.clone(),
+        None => Rc::new(HostTime::default()),
+    }
+}
+
 /// Installs the functions as globals, reading the time from `source`.
 pub fn install(vm: &mut Vm, source: Rc<dyn TimeSource>) {
+    set_time_source(vm, source);
     let root = vm.root_table();
-    let s = source.clone();
-    let clock = vm.new_native_with(
-        "clock",
-        Rc::new(move |_: &mut Vm, _: Args| Ok(Value::Float(s.clock() as f32))),
-        0,
-        None,
-        vec![],
-    );
-    natives::set(vm, root, "clock", clock);
-    let s = source.clone();
-    vm.register_fn_in(root, "time", move |vm: &mut Vm| vm.profile().wrap(s.now()));
-    let date = vm.new_native_with(
-        "date",
-        Rc::new(move |vm: &mut Vm, args: Args| {
-            let (t, usec) = if args.len() > 1 { (args.int(vm, 1), 0) } else { (source.now(), source.usec()) };
-            if vm.profile() == Profile::Squirrel {
-                return Ok(date_table(vm, civil(t)));
-            }
-            // The imp's table also has the timestamp and its microseconds, and is all
-            // zeros for a time outside 2000-2099 (Dev Center, "date()").
-            let (c, t, usec) = if IMP_DATES.contains(&t) { (civil(t), t, usec) } else { (CivilTime::default(), 0, 0) };
-            let table = date_table(vm, c);
-            natives::set(vm, table, "time", Value::Int(t));
-            natives::set(vm, table, "usec", Value::Int(usec));
-            Ok(table)
-        }),
-        -1,
-        Some(".nn"),
-        vec![],
-    );
-    natives::set(vm, root, "date", date);
+    vm.register_in(root, "clock", |vm, _| Ok(Value::Float(self::source(vm).clock() as f32)), 0, None);
+    vm.register_fn_in(root, "time", |vm: &mut Vm| vm.profile().wrap(self::source(vm).now()));
+    vm.register_in(root, "date", date, -1, Some(".nn"));
     if vm.profile() == Profile::Squirrel {
         vm.register_fn_in(root, "getenv", |Bytes(name): Bytes| {
             let value = std::str::from_utf8(&name).ok().and_then(std::env::var_os);
             value.map(|v| v.to_string_lossy().into_owned())
         });
     }
+}
+
+/// `date([t])`: the time `t` (default now) broken down into a table.
+fn date(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
+    let (t, usec) = if args.len() > 1 {
+        (args.int(vm, 1), 0)
+    } else {
+        let source = source(vm);
+        (source.now(), source.usec())
+    };
+    if vm.profile() == Profile::Squirrel {
+        return Ok(date_table(vm, civil(t)));
+    }
+    // The imp's table also has the timestamp and its microseconds, and is all
+    // zeros for a time outside 2000-2099 (Dev Center, "date()").
+    let (c, t, usec) = if IMP_DATES.contains(&t) { (civil(t), t, usec) } else { (CivilTime::default(), 0, 0) };
+    let table = date_table(vm, c);
+    natives::set(vm, table, "time", Value::Int(t));
+    natives::set(vm, table, "usec", Value::Int(usec));
+    Ok(table)
 }
 
 /// The times the imp's `date(t)` describes: 2000-01-01 to 2099-12-31 (Dev Center).

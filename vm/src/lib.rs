@@ -121,4 +121,4 @@ pub use heap::string::c_str;
 pub use heap::value::{Type, Value};
 pub use meter::{FunctionCost, NotCounting, VmStats};
 pub use runner::run_script;
-pub use vm::{Args, Fail, Indexer, NativeEntry, PlainNative, Profile, Vm};
+pub use vm::{Args, Fail, Indexer, NativeEntry, NotATemplate, PlainNative, Profile, Template, Vm};

@@ -12,16 +12,9 @@ impl Imp {
         let Some(firmware) = self.firmware[side.index()].clone().filter(|f| !f.source.trim().is_empty()) else {
             return Ok(None);
         };
-        let mut vm = Vm::new(Profile::Imp);
-        impish_stdlib::register_with_time(&mut vm, Rc::new(clock::VirtualTime(self.shared.clone(), side)));
-        bindings::install(&mut vm, &Ctx { shared: self.shared.clone(), side });
-        // What the imp API holds is impOS's: the firmware's free memory is what is left.
-        vm.set_memory_baseline();
-        if side == Side::Device {
-            // Without the counting allocator (a library's own tests) the limit cannot
-            // be enforced; `imp.getmemoryfree()` still counts down from the figure.
-            let _ = vm.set_memory_limit(Some(self.shared.borrow().identity.imp_type.free_memory()));
-        }
+        let imp_type = self.shared.borrow().identity.imp_type;
+        let mut vm = templates::new_vm(Shape { side, imp_type });
+        bindings::attach(&mut vm, &Ctx { shared: self.shared.clone(), side });
         if let Some(setup) = &self.setup_vm {
             setup(side, &mut vm);
         }

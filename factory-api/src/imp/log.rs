@@ -49,10 +49,17 @@ impl fmt::Display for LogLine {
 /// Receives each line as it is logged (the CLI prints them live).
 pub type LogSink = Box<dyn FnMut(&LogLine)>;
 
-#[derive(Default)]
 pub struct Log {
     lines: Vec<LogLine>,
     sink: Option<LogSink>,
+    /// Whether `lines` keeps what is logged (the sink hears it either way).
+    kept: bool,
+}
+
+impl Default for Log {
+    fn default() -> Log {
+        Log { lines: Vec::new(), sink: None, kept: true }
+    }
 }
 
 impl Log {
@@ -65,7 +72,9 @@ impl Log {
             if let Some(sink) = &mut self.sink {
                 sink(&line);
             }
-            self.lines.push(line);
+            if self.kept {
+                self.lines.push(line);
+            }
         });
     }
 
@@ -76,12 +85,29 @@ impl Log {
     pub fn set_sink(&mut self, sink: LogSink) {
         self.sink = Some(sink);
     }
+
+    /// Keeps the lines logged from now on, or only passes them to the sink.
+    pub fn set_kept(&mut self, kept: bool) {
+        self.kept = kept;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn a_log_not_kept_still_reaches_its_sink() {
+        let heard = std::rc::Rc::new(std::cell::Cell::new(0));
+        let mut log = Log::default();
+        let counter = heard.clone();
+        log.set_sink(Box::new(move |_| counter.set(counter.get() + 1)));
+        log.push(Duration::ZERO, LogKind::ServerLog, "kept".into());
+        log.set_kept(false);
+        log.push(Duration::ZERO, LogKind::ServerLog, "heard only".into());
+        assert_eq!((log.lines().len(), heard.get()), (1, 2));
+    }
 
     #[test]
     fn a_line_as_text_and_as_json() {

@@ -29,6 +29,7 @@ mod lifecycle;
 pub mod log;
 pub mod message;
 mod shared;
+mod templates;
 
 pub(crate) use bindings::constants::wake;
 pub use connection::{RECONNECT_WINDOW, RETRY_PERIOD};
@@ -36,7 +37,7 @@ pub(crate) use shared::{BlinkUp, Event, Outgoing, Reload};
 pub use shared::{NetworkConfig, ReplyTo, Requester, Side};
 
 use bindings::constants::factory::{BLINKUP_ACTIVEHIGH, BLINKUP_FAST};
-use bindings::Ctx;
+use bindings::{Ctx, Shape};
 use board::Board;
 use callbacks::Kind;
 use connection::State;
@@ -51,7 +52,7 @@ use crate::hardware::pin::{Drive, PinMode};
 use crate::hardware::script::{Action, InputEvent};
 use crate::scheduler::{Next, Pace, Scheduler};
 use crate::status_led::StatusLed;
-use impish_vm::{Error, Profile, Value, Vm};
+use impish_vm::{Error, Value, Vm};
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -246,6 +247,12 @@ impl Imp {
     /// state is borrowed, so it must not call back into this imp).
     pub fn set_log_sink(&mut self, sink: LogSink) {
         self.shared.borrow_mut().log.set_sink(sink);
+    }
+
+    /// Whether [`Imp::log`] keeps the lines logged from now on (it does by default): an
+    /// imp that runs for a whole line, and whose log nobody reads, need not.
+    pub fn set_log_kept(&mut self, kept: bool) {
+        self.shared.borrow_mut().log.set_kept(kept);
     }
 
     /// Queues an outside action on a pin (or the network, or the agent's URL) at its time.

@@ -177,6 +177,7 @@ pub struct FixtureReport {
     /// What its label printer (uart0) printed.
     pub printed: String,
     pub uncaught_errors: Vec<String>,
+    /// Its log, if the run kept it (see `Keep::fixture_logs`).
     pub log: Vec<String>,
 }
 

@@ -83,6 +83,8 @@ pub struct Keep<'a> {
     pub timelines: bool,
     /// The report lists the cloud's events and webhooks.
     pub cloud_events: bool,
+    /// The report has the fixtures' logs (else each fixture keeps none).
+    pub fixture_logs: bool,
     /// Hears every unit, whole, as it leaves the line.
     pub each: &'a mut dyn FnMut(&UnitReport),
 }
@@ -90,7 +92,7 @@ pub struct Keep<'a> {
 impl Keep<'_> {
     /// Every unit whole, and the cloud's events: the report of a short line or a test.
     pub fn everything(each: &mut dyn FnMut(&UnitReport)) -> Keep<'_> {
-        Keep { passing: usize::MAX, timelines: true, cloud_events: true, each }
+        Keep { passing: usize::MAX, timelines: true, cloud_events: true, fixture_logs: true, each }
     }
 }
 
@@ -132,6 +134,9 @@ pub fn run_keeping(
         }
     };
     let mut floor = floor.map_err(|e| LineError::SetUp(e.to_string()))?;
+    for station in &floor.stations {
+        floor.world.imp_mut(station.fixture).set_log_kept(keep.fixture_logs);
+    }
     let mut finished = Finished::new(keep);
     for (index, plan) in plans.iter().enumerate() {
         if index > 0 {

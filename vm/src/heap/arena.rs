@@ -139,6 +139,17 @@ impl<T: Vacant> Arena<T> {
         self.live
     }
 
+    /// A copy with the same ids, free slots and room, each object copied by `copy` (see
+    /// `Heap::replica`). Marks are clear between collections, so the copy's are too.
+    pub fn replica(&self, copy: impl Fn(&T) -> T) -> Arena<T> {
+        debug_assert!(!self.marks.contains(&true), "copied between collections");
+        let mut slots = Vec::with_capacity(self.slots.capacity());
+        slots.extend(
+            self.slots.iter().map(|s| Slot { used: s.used, value: if s.used { copy(&s.value) } else { T::vacant() } }),
+        );
+        Arena { slots, marks: with_room(&self.marks), free: with_room(&self.free), live: self.live, reuse: self.reuse }
+    }
+
     /// Bytes held for objects that are not there: freed slots and spare capacity, which
     /// new objects reuse before the arena grows.
     pub fn reusable_bytes(&self) -> usize {
@@ -155,6 +166,14 @@ impl<T: Vacant> Arena<T> {
     pub fn values(&self) -> impl Iterator<Item = &T> + '_ {
         self.slots.iter().filter(|s| s.used).map(|s| &s.value)
     }
+}
+
+/// `v` copied with as much room as `v` has: what a heap holds counts its objects' room
+/// (the imp footprint an array's, memory limits an arena's spare slots).
+pub(crate) fn with_room<T: Clone>(v: &Vec<T>) -> Vec<T> {
+    let mut copy = Vec::with_capacity(v.capacity());
+    copy.extend_from_slice(v);
+    copy
 }
 
 #[cold]

@@ -81,18 +81,18 @@ pub const fn block(n: usize) -> usize {
 }
 
 /// How many imp bytes native data of one type takes (see `Vm::set_payload_size`).
-pub(crate) type PayloadSize = Box<dyn Fn(&dyn Any) -> usize>;
+pub(crate) type PayloadSize = Rc<dyn Fn(&dyn Any) -> usize>;
 
 /// The imp sizes of the native data types that registered one. Data of other types
 /// counts as nothing beyond the object holding it.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Payloads(Vec<(TypeId, PayloadSize)>);
 
 impl Payloads {
     pub(crate) fn set<T: Any>(&mut self, size: fn(&T) -> usize) {
         let id = TypeId::of::<T>();
         self.0.retain(|(t, _)| *t != id);
-        self.0.push((id, Box::new(move |data| data.downcast_ref::<T>().map_or(0, size))));
+        self.0.push((id, Rc::new(move |data| data.downcast_ref::<T>().map_or(0, size))));
     }
 
     fn size(&self, data: &dyn Any) -> usize {
@@ -121,7 +121,7 @@ fn stack(ex: &ExecState) -> usize {
 
 /// A set of strings, one bit per string id: ids are dense arena indices, so building
 /// and probing it costs a shift and a mask where a hash set hashes every id.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct StrSet(Vec<u64>);
 
 impl StrSet {
@@ -273,7 +273,7 @@ mod tests {
     fn native_data_counts_by_its_registered_size() {
         let mut h = Heap::default();
         let mut payloads = Payloads::default();
-        h.alloc_userdata(crate::heap::object::UserData { data: Box::new(7u32), delegate: None });
+        h.alloc_userdata(crate::heap::object::UserData { data: Rc::new(7u32), delegate: None });
         let unknown = h.imp_footprint(&payloads, &StrSet::default());
         payloads.set::<u32>(|n| *n as usize * 100);
         assert_eq!(h.imp_footprint(&payloads, &StrSet::default()) - unknown, 700);

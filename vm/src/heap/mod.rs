@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::compiler::bytecode::Proto;
-use crate::heap::arena::Arena;
+use crate::heap::arena::{with_room, Arena, Vacant};
 use crate::heap::object::*;
 use crate::heap::string::Strings;
 use crate::heap::table::{Shape, SpareNodes, Table};
@@ -143,6 +143,52 @@ impl Heap {
             epoch: 0,
             stress: false,
             strong_envs: false,
+        }
+    }
+
+    /// What keeps this heap from being copied by `replica`, if anything: objects whose
+    /// copies could not be independent of the originals. A closure's prototype carries
+    /// its VM's inline caches (and a generator's or a thread's context names them), and
+    /// native data on an instance cannot be copied.
+    pub(crate) fn uncopyable(&self) -> Option<&'static str> {
+        if self.closures.live() + self.generators.live() + self.threads.live() + self.outers.live() > 0 {
+            Some("script functions")
+        } else if self.instances.values().any(|i| i.user.is_some()) {
+            Some("native data on instances")
+        } else {
+            None
+        }
+    }
+
+    /// A copy of this heap (which `uncopyable` accepts, and not in a collection): every
+    /// object under its id, free slots where they were, so the copy goes on exactly as
+    /// the original would. Natives share their code and user data its payload; the
+    /// caches kept for new objects start empty, and byte pacing starts from now.
+    pub(crate) fn replica(&self) -> Heap {
+        debug_assert!(self.uncopyable().is_none(), "only a heap without script functions is copied");
+        Heap {
+            strings: self.strings.replica(),
+            tables: self.tables.replica(Table::clone),
+            arrays: self.arrays.replica(with_room),
+            closures: self.closures.replica(|_| Closure::vacant()),
+            natives: self.natives.replica(NativeFunction::clone),
+            classes: self.classes.replica(Class::replica),
+            instances: self.instances.replica(|i| Instance { class: i.class, fields: i.fields.clone(), user: None }),
+            generators: self.generators.replica(|_| Generator::vacant()),
+            threads: self.threads.replica(|_| Thread::vacant()),
+            weakrefs: self.weakrefs.replica(|w| *w),
+            userdata: self.userdata.replica(UserData::clone),
+            outers: self.outers.replica(|_| Outer::vacant()),
+            outer_lists: Default::default(),
+            spare_nodes: SpareNodes::default(),
+            weak_cache: self.weak_cache.clone(),
+            allocs: self.allocs,
+            threshold: self.threshold,
+            bytes_after_gc: memory::live_raw(),
+            byte_budget: (memory::live_bytes() / BYTE_GROWTH_DIVISOR).max(MIN_BYTE_BUDGET),
+            epoch: self.epoch,
+            stress: self.stress,
+            strong_envs: self.strong_envs,
         }
     }
 

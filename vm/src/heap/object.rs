@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use crate::api::vm::{Args, Fail, Vm};
 use crate::compiler::bytecode::Proto;
-use crate::heap::arena::Vacant;
+use crate::heap::arena::{with_room, Vacant};
 use crate::heap::table::Table;
 use crate::heap::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Type, Value, WeakRefId};
 use crate::interpreter::frame::ExecState;
@@ -88,6 +88,7 @@ impl Arity {
     }
 }
 
+#[derive(Clone)]
 pub struct NativeFunction {
     pub name: StrId,
     pub body: NativeBody,
@@ -216,6 +217,20 @@ pub struct Class {
 }
 
 impl Class {
+    /// A copy with as much room for members (see `Heap::replica`).
+    pub fn replica(&self) -> Class {
+        Class {
+            base: self.base,
+            members: self.members.clone(),
+            fields: with_room(&self.fields),
+            methods: with_room(&self.methods),
+            metamethods: self.metamethods,
+            attrs: self.attrs,
+            locked: self.locked,
+            constructor: self.constructor,
+        }
+    }
+
     #[inline]
     pub fn meta(&self, m: Meta) -> Option<Value> {
         match self.metamethods[m as usize] {
@@ -285,14 +300,17 @@ impl std::ops::DerefMut for Fields {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct WeakRefObj {
     /// The referent; becomes null when it is collected.
     pub target: Value,
 }
 
 /// Opaque native data with a delegate table providing its methods and metamethods.
+/// A copy of the heap shares the data (see `Vm::userdata_mut`).
+#[derive(Clone)]
 pub struct UserData {
-    pub data: Box<dyn Any>,
+    pub data: Rc<dyn Any>,
     pub delegate: Option<TableId>,
 }
 
@@ -491,7 +509,7 @@ impl Vacant for WeakRefObj {
 
 impl Vacant for UserData {
     fn vacant() -> UserData {
-        UserData { data: Box::new(()), delegate: None }
+        UserData { data: Rc::new(()), delegate: None }
     }
 }
 

@@ -9,6 +9,7 @@
 
 use std::cell::Cell;
 
+use crate::heap::arena::with_room;
 use crate::heap::value::StrId;
 
 /// What C sees of a byte string: the bytes before the first NUL. The reference hands
@@ -22,6 +23,7 @@ pub(crate) const INLINE: usize = 22;
 
 /// A string's bytes: inline when short, else the start of a heap block, all of it
 /// but its last `spare` bytes (a block has a size class's size, see `Blocks`).
+#[derive(Clone)]
 enum Body {
     Inline { len: u8, data: [u8; INLINE] },
     Heap { spare: u8, block: Box<[u8]> },
@@ -132,6 +134,7 @@ pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
 /// simply rehashed on each use.
 const UNHASHED: u64 = u64::MAX;
 
+#[derive(Clone)]
 pub struct SqStr {
     body: Body,
     /// The reference's hash (decides table placement and so iteration order),
@@ -290,6 +293,18 @@ struct Store {
 }
 
 impl Store {
+    /// A copy with the same room (see `Strings::replica`).
+    fn replica(&self) -> Store {
+        Store {
+            strs: with_room(&self.strs),
+            used: with_room(&self.used),
+            marks: with_room(&self.marks),
+            cursor: self.cursor,
+            live: self.live,
+            long: with_room(&self.long),
+        }
+    }
+
     /// Adds a short string (at most `INLINE` bytes), written straight into its slot.
     #[inline(always)]
     fn insert_short(&mut self, s: &[u8]) -> u32 {
@@ -536,6 +551,19 @@ impl Strings {
             used: 0,
             made: 0,
             rule,
+        }
+    }
+
+    /// A copy holding the same strings under the same ids (see `Heap::replica`); the
+    /// blocks kept for reuse are not copied.
+    pub(crate) fn replica(&self) -> Strings {
+        Strings {
+            store: self.store.replica(),
+            blocks: Blocks::default(),
+            slots: with_room(&self.slots),
+            used: self.used,
+            made: self.made,
+            rule: self.rule,
         }
     }
 

@@ -70,7 +70,7 @@ pub struct VmStats {
 }
 
 /// The imp profile's accounting (see [`crate::heap::footprint`]).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct ImpBytes {
     /// Imp bytes that are the platform's, not the script's (`Vm::set_memory_baseline`),
     /// and the strings among them.
@@ -82,7 +82,7 @@ struct ImpBytes {
 }
 
 /// Per-VM metering state.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Meter {
     /// Bytes attributed to this VM by runs that have ended (may dip below zero when a
     /// run frees what the host allocated).

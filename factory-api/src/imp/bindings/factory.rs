@@ -9,19 +9,18 @@
 
 use super::hardware::pin_index;
 use super::server::through_server;
-use super::{method, number, text, Ctx};
+use super::{method, number, text};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::shared::{BlinkUp, Event, Outgoing, Side};
 use impish_vm::{Value, Vm};
 
 use super::constants::factory::CONFIG_ALL;
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm) {
     let server = vm.get_global("server").unwrap_or_default();
     let imp = vm.get_global("imp").unwrap_or_default();
-    let c = ctx.clone();
     // Returns nothing: a refusal is logged by whoever refuses, never thrown.
-    method(vm, server, "factoryblinkup", -5, ".ssun|ss", move |vm, args| {
+    method(vm, server, "factoryblinkup", -5, ".ssun|ss", move |vm, args, c| {
         let Some(pin) = pin_index(vm, args.get(vm, 3)) else {
             return Err(vm.error("server.factoryblinkup: the fourth argument must be a pin"));
         };
@@ -34,15 +33,14 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         c.shared.borrow_mut().outbox.push(Outgoing::TokenRequest(blinkup));
         Ok(Value::Null)
     });
-    let c = ctx.clone();
     // Offline under RETURN_ON_ERROR the callback gets false: the server never heard.
-    method(vm, server, "bless", 3, ".bc", move |vm, args| {
+    method(vm, server, "bless", 3, ".bc", move |vm, args, c| {
         let passed = matches!(args.get(vm, 1), Value::Bool(true));
         let (callback, generation) = {
             let mut shared = c.shared.borrow_mut();
             (shared.callback_id(Side::Device), shared.side(Side::Device).generation)
         };
-        let sent = through_server(vm, &c, |shared| {
+        let sent = through_server(vm, c, |shared| {
             if !passed {
                 // Failed tests show solid red at once, not at callback time.
                 let now = shared.now();
@@ -56,27 +54,23 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         callbacks::set(vm, Kind::Pending, Value::Int(callback), args.get(vm, 2));
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "clearconfiguration", -1, ".n", move |vm, args| {
+    method(vm, imp, "clearconfiguration", -1, ".n", move |vm, args, c| {
         let action = if args.len() > 1 { number(args.get(vm, 1)).unwrap_or(0.0) as i64 } else { CONFIG_ALL };
         c.shared.borrow_mut().network.cleared.push(action);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "setenroltokens", 3, ".ss", move |vm, args| {
+    method(vm, imp, "setenroltokens", 3, ".ss", move |vm, args, c| {
         let tokens = (text(vm, args.get(vm, 1)), text(vm, args.get(vm, 2)));
         c.shared.borrow_mut().network.enrol_tokens = Some(tokens);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
     // The password is kept nowhere: the imp cannot read it back either.
-    method(vm, imp, "setwificonfiguration", 3, ".ss", move |vm, args| {
+    method(vm, imp, "setwificonfiguration", 3, ".ss", move |vm, args, c| {
         let ssid = text(vm, args.get(vm, 1));
         c.shared.borrow_mut().network.wifi_ssid = Some(ssid);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "enableblinkup", 2, ".b", move |vm, args| {
+    method(vm, imp, "enableblinkup", 2, ".b", move |vm, args, c| {
         let enabled = matches!(args.get(vm, 1), Value::Bool(true));
         c.shared.borrow_mut().network.blinkup_enabled = Some(enabled);
         Ok(Value::Null)

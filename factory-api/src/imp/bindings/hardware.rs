@@ -4,7 +4,7 @@
 //! sampler and USB are in their own modules beside this one.
 
 use super::constants::{mode, uart as uart_const};
-use super::{global_table, method, number, Ctx};
+use super::{global_table, method, number, Shape};
 use crate::hardware::pin::{Drive, PinMode, Pull, Reading};
 use crate::hardware::uart::{Parity, UartConfig};
 use crate::imp::callbacks::{self, Kind};
@@ -26,28 +26,24 @@ pub(super) enum Part {
     Uart,
 }
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm, shape: &Shape) {
     let hardware = global_table(vm, "hardware");
-    let c = ctx.clone();
-    method(vm, hardware, "getdeviceid", 1, ".", move |vm, _| {
+    method(vm, hardware, "getdeviceid", 1, ".", move |vm, _, c| {
         let id = c.shared.borrow().identity.device_id.clone();
         Ok(vm.string(&id))
     });
     // Both clocks count from power-on and wrap at 32 bits, as on the imp.
-    let c = ctx.clone();
-    method(vm, hardware, "millis", 1, ".", move |_, _| Ok(wrap32(c.shared.borrow().now().as_millis())));
-    let c = ctx.clone();
-    method(vm, hardware, "micros", 1, ".", move |_, _| Ok(wrap32(c.shared.borrow().now().as_micros())));
-    let c = ctx.clone();
-    method(vm, hardware, "wakereason", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().wake_reason.into())));
-    install_pins(vm, ctx, hardware);
-    install_i2c(vm, ctx, hardware);
-    install_uarts(vm, ctx, hardware);
-    super::spi::install(vm, ctx, hardware);
-    if ctx.shared.borrow().identity.imp_type.features().spiflash {
-        install_spiflash(vm, ctx, hardware);
+    method(vm, hardware, "millis", 1, ".", move |_, _, c| Ok(wrap32(c.shared.borrow().now().as_millis())));
+    method(vm, hardware, "micros", 1, ".", move |_, _, c| Ok(wrap32(c.shared.borrow().now().as_micros())));
+    method(vm, hardware, "wakereason", 1, ".", move |_, _, c| Ok(Value::Int(c.shared.borrow().wake_reason.into())));
+    install_pins(vm, shape, hardware);
+    install_i2c(vm, shape, hardware);
+    install_uarts(vm, shape, hardware);
+    super::spi::install(vm, shape, hardware);
+    if shape.imp_type.features().spiflash {
+        install_spiflash(vm, hardware);
     }
-    super::sensors::install(vm, ctx, hardware);
+    super::sensors::install(vm, shape, hardware);
 }
 
 /// Carries a pin's new level along the board's wires, queueing the state-change
@@ -65,7 +61,7 @@ fn wrap32(n: u128) -> Value {
 }
 
 /// Sets `hardware.<name>` to a user-data `payload` with the shared `methods` delegate.
-pub(super) fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: Box<dyn std::any::Any>, methods: Value) {
+pub(super) fn add_object(vm: &mut Vm, hardware: Value, name: &str, payload: impl std::any::Any, methods: Value) {
     let object = vm.new_userdata(payload, Some(methods));
     let key = vm.string(name);
     vm.table_set(hardware, key, object);
@@ -83,10 +79,9 @@ pub(super) fn index(vm: &mut Vm, args: Args, part: Part) -> Result<usize, Fail> 
     found.ok_or_else(|| vm.error("method called on the wrong object"))
 }
 
-fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+fn install_pins(vm: &mut Vm, shape: &Shape, hardware: Value) {
     let methods = vm.new_table();
-    let c = ctx.clone();
-    method(vm, methods, "configure", -2, ".n", move |vm, args| {
+    method(vm, methods, "configure", -2, ".n", move |vm, args, c| {
         let index = index(vm, args, Part::Pin)?;
         let code = number(args.get(vm, 1)).unwrap_or(-1.0) as i64;
         let (arg2, arg3) = (args.get(vm, 2), args.get(vm, 3));
@@ -138,8 +133,7 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         callbacks::set(vm, Kind::Pin, key, callback);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "read", 1, ".", move |vm, args| {
+    method(vm, methods, "read", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::Pin)?;
         let reading = c.shared.borrow().board.pins[index].read();
         match reading {
@@ -148,8 +142,7 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             Err(e) => Err(vm.error(e.to_string())),
         }
     });
-    let c = ctx.clone();
-    method(vm, methods, "write", 2, ".n", move |vm, args| {
+    method(vm, methods, "write", 2, ".n", move |vm, args, c| {
         let index = index(vm, args, Part::Pin)?;
         let value = number(args.get(vm, 1)).unwrap_or(0.0) as f32;
         let mut shared = c.shared.borrow_mut();
@@ -159,35 +152,30 @@ fn install_pins(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         drop(shared);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "getname", 1, ".", move |vm, args| {
+    method(vm, methods, "getname", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::Pin)?;
         let name = c.shared.borrow().board.pins[index].name().to_string();
         Ok(vm.string(&name))
     });
-    let names: Vec<String> = ctx.shared.borrow().board.pins.iter().map(|p| p.name().to_string()).collect();
-    for (index, name) in names.iter().enumerate() {
-        add_object(vm, hardware, name, Box::new(PartRef { part: Part::Pin, index }), methods);
+    for (index, pin) in shape.board().pins.iter().enumerate() {
+        add_object(vm, hardware, pin.name(), PartRef { part: Part::Pin, index }, methods);
     }
 }
 
-fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+fn install_i2c(vm: &mut Vm, shape: &Shape, hardware: Value) {
     let methods = vm.new_table();
-    let c = ctx.clone();
-    method(vm, methods, "configure", 2, ".n", move |vm, args| {
+    method(vm, methods, "configure", 2, ".n", move |vm, args, c| {
         let index = index(vm, args, Part::I2c)?;
         let speed = number(args.get(vm, 1)).unwrap_or(0.0) as u32;
         c.shared.borrow_mut().board.i2c[index].1.configure(speed);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "disable", 1, ".", move |vm, args| {
+    method(vm, methods, "disable", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::I2c)?;
         c.shared.borrow_mut().board.i2c[index].1.disable();
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "read", 4, ".nsn", move |vm, args| {
+    method(vm, methods, "read", 4, ".nsn", move |vm, args, c| {
         let index = index(vm, args, Part::I2c)?;
         let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
         let register = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
@@ -195,31 +183,27 @@ fn install_i2c(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let read = c.shared.borrow_mut().board.i2c[index].1.read(address, &register, n);
         Ok(read.map_or(Value::Null, |bytes| vm.bytes(&bytes)))
     });
-    let c = ctx.clone();
-    method(vm, methods, "write", 3, ".ns|x", move |vm, args| {
+    method(vm, methods, "write", 3, ".ns|x", move |vm, args, c| {
         let index = index(vm, args, Part::I2c)?;
         let address = number(args.get(vm, 1)).unwrap_or(0.0) as u8;
         let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
         let code = c.shared.borrow_mut().board.i2c[index].1.write(address, &data);
         Ok(Value::Int(code.into()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "readerror", 1, ".", move |vm, args| {
+    method(vm, methods, "readerror", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::I2c)?;
         Ok(Value::Int(c.shared.borrow_mut().board.i2c[index].1.read_error().into()))
     });
-    let names: Vec<String> = ctx.shared.borrow().board.i2c.iter().map(|(n, _)| n.clone()).collect();
-    for (index, name) in names.iter().enumerate() {
-        add_object(vm, hardware, name, Box::new(PartRef { part: Part::I2c, index }), methods);
+    for (index, (name, _)) in shape.board().i2c.iter().enumerate() {
+        add_object(vm, hardware, name, PartRef { part: Part::I2c, index }, methods);
     }
 }
 
-fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+fn install_uarts(vm: &mut Vm, shape: &Shape, hardware: Value) {
     let methods = vm.new_table();
-    let c = ctx.clone();
     // configure(baud, word bits, parity, stop bits, flags[, callback]): the callback runs
     // when data arrives in an empty receive buffer (input scripts feed it).
-    method(vm, methods, "configure", -6, ".nnnnnc|o", move |vm, args| {
+    method(vm, methods, "configure", -6, ".nnnnnc|o", move |vm, args, c| {
         let index = index(vm, args, Part::Uart)?;
         let arg = |i| number(args.get(vm, i)).unwrap_or(0.0) as i64;
         let parity = match arg(3) {
@@ -245,14 +229,12 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         callbacks::set(vm, Kind::Uart, key, callback);
         Ok(Value::Int(baud))
     });
-    let c = ctx.clone();
-    method(vm, methods, "disable", 1, ".", move |vm, args| {
+    method(vm, methods, "disable", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::Uart)?;
         c.shared.borrow_mut().board.uarts[index].disable();
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "write", 2, ".s|x|n", move |vm, args| {
+    method(vm, methods, "write", 2, ".s|x|n", move |vm, args, c| {
         let index = index(vm, args, Part::Uart)?;
         let value = args.get(vm, 1);
         let bytes = match value {
@@ -265,15 +247,13 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         drop(shared);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "read", 1, ".", move |vm, args| {
+    method(vm, methods, "read", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::Uart)?;
         Ok(Value::Int(c.shared.borrow_mut().board.uarts[index].read().into()))
     });
     // readstring([max]) and readblob([max]): what is waiting, up to `max` bytes.
     for (name, as_blob) in [("readstring", false), ("readblob", true)] {
-        let c = ctx.clone();
-        method(vm, methods, name, -1, ".n", move |vm, args| {
+        method(vm, methods, name, -1, ".n", move |vm, args, c| {
             let index = index(vm, args, Part::Uart)?;
             let max =
                 if args.len() > 1 { number(args.get(vm, 1)).map_or(0, |n| n.max(0.0) as usize) } else { usize::MAX };
@@ -285,18 +265,16 @@ fn install_uarts(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             }
         });
     }
-    method(vm, methods, "flush", 1, ".", |_, _| Ok(Value::Null));
-    let names: Vec<String> = ctx.shared.borrow().board.uarts.iter().map(|u| u.name().to_string()).collect();
-    for (index, name) in names.iter().enumerate() {
-        add_object(vm, hardware, name, Box::new(PartRef { part: Part::Uart, index }), methods);
+    method(vm, methods, "flush", 1, ".", |_, _, _| Ok(Value::Null));
+    for (index, uart) in shape.board().uarts.iter().enumerate() {
+        add_object(vm, hardware, uart.name(), PartRef { part: Part::Uart, index }, methods);
     }
 }
 
-fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+fn install_spiflash(vm: &mut Vm, hardware: Value) {
     let methods = vm.new_table();
     for (name, enable) in [("enable", true), ("disable", false)] {
-        let c = ctx.clone();
-        method(vm, methods, name, 1, ".", move |_, _| {
+        method(vm, methods, name, 1, ".", move |_, _, c| {
             let flash = &mut c.shared.borrow_mut().board.spiflash;
             if enable {
                 flash.enable();
@@ -306,14 +284,11 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             Ok(Value::Null)
         });
     }
-    let c = ctx.clone();
-    method(vm, methods, "size", 1, ".", move |_, _| Ok(Value::Int(c.shared.borrow().board.spiflash.size() as i64)));
-    let c = ctx.clone();
-    method(vm, methods, "chipid", 1, ".", move |_, _| {
+    method(vm, methods, "size", 1, ".", move |_, _, c| Ok(Value::Int(c.shared.borrow().board.spiflash.size() as i64)));
+    method(vm, methods, "chipid", 1, ".", move |_, _, c| {
         Ok(Value::Int(c.shared.borrow().board.spiflash.chip_id().into()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "read", 3, ".nn", move |vm, args| {
+    method(vm, methods, "read", 3, ".nn", move |vm, args, c| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);
         let n = number(args.get(vm, 2)).unwrap_or(-1.0);
         if address < 0.0 || n < 0.0 {
@@ -325,10 +300,9 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             Err(e) => Err(vm.error(e.to_string())),
         }
     });
-    let c = ctx.clone();
     // write(address, data[, flags[, start[, end]]]): `data[start..end)` (Dev Center,
     // "spiflash.write()": where reading the source starts and stops).
-    method(vm, methods, "write", -3, ".ns|xnnn", move |vm, args| {
+    method(vm, methods, "write", -3, ".ns|xnnn", move |vm, args, c| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);
         let data = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
         let flags = number(args.get(vm, 3)).unwrap_or(0.0) as u32;
@@ -344,8 +318,7 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let result = c.shared.borrow_mut().board.spiflash.write(address as usize, data, flags);
         result.map(|r| Value::Int(r as i64)).map_err(|e| vm.error(e.to_string()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "erasesector", 2, ".n", move |vm, args| {
+    method(vm, methods, "erasesector", 2, ".n", move |vm, args, c| {
         let address = number(args.get(vm, 1)).unwrap_or(-1.0);
         if address < 0.0 {
             return Err(vm.error("spiflash.erasesector: negative address"));
@@ -353,5 +326,5 @@ fn install_spiflash(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         let result = c.shared.borrow_mut().board.spiflash.erase_sector(address as usize);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
-    add_object(vm, hardware, "spiflash", Box::new(()), methods);
+    add_object(vm, hardware, "spiflash", (), methods);
 }

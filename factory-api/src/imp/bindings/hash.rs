@@ -34,7 +34,7 @@ pub(super) fn install(vm: &mut Vm, http: Value) {
     let hashes: [(&str, Hash); 4] =
         [("md5", digest::<Md5>), ("sha1", digest::<Sha1>), ("sha256", digest::<Sha256>), ("sha512", digest::<Sha512>)];
     for (name, hash) in hashes {
-        method(vm, table, name, 2, ".s|x", move |vm, args| {
+        method(vm, table, name, 2, ".s|x", move |vm, args, _| {
             let data = bytes_of(vm, args.get(vm, 1)).unwrap_or_default();
             new_blob(vm, &hash(&data))
         });
@@ -42,7 +42,7 @@ pub(super) fn install(vm: &mut Vm, http: Value) {
     let keyed: [(&str, Keyed); 3] =
         [("hmacsha1", hmac::<Sha1>), ("hmacsha256", hmac::<Sha256>), ("hmacsha512", hmac::<Sha512>)];
     for (name, hash) in keyed {
-        method(vm, table, name, 3, ".s|xs|x", move |vm, args| {
+        method(vm, table, name, 3, ".s|xs|x", move |vm, args, _| {
             let data = bytes_of(vm, args.get(vm, 1)).unwrap_or_default();
             let key = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
             new_blob(vm, &hash(&data, &key))

@@ -6,7 +6,7 @@
 //! cannot wait for another agent to run, so it reaches only the client (a request to
 //! an agent URL answers with status 0 and says why).
 
-use super::{global_table, method, number, text, Ctx};
+use super::{global_table, method, number, text};
 use crate::cloud::AGENT_URL_BASE;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::http::{HttpRequest, HttpResponse, Incoming};
@@ -31,25 +31,24 @@ struct Response {
     sent: bool,
 }
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm) {
     let http = global_table(vm, "http");
-    method(vm, http, "onrequest", 2, ".c|o", |vm, args| {
+    method(vm, http, "onrequest", 2, ".c|o", |vm, args, _| {
         callbacks::set(vm, Kind::Request, Value::Int(0), args.get(vm, 1));
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, http, "agenturl", 1, ".", move |vm, _| {
+    method(vm, http, "agenturl", 1, ".", move |vm, _, c| {
         let url = c.shared.borrow().identity.agent_url.clone();
         Ok(vm.string(&url))
     });
-    install_requests(vm, ctx, http);
-    install_response(vm, ctx);
+    install_requests(vm, http);
+    install_response(vm);
     install_codecs(vm, http);
     super::hash::install(vm, http);
 }
 
 /// `http.get/post/put/httpdelete/request` and the request object they return.
-fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
+fn install_requests(vm: &mut Vm, http: Value) {
     let methods = vm.new_table();
     // Only the natives below hold the request methods, so the collector must not.
     vm.pin(methods);
@@ -58,21 +57,20 @@ fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
         [("get", "GET", false), ("post", "POST", true), ("put", "PUT", true), ("httpdelete", "DELETE", false)]
     {
         let nparams = if body { 4 } else { -2 };
-        method(vm, http, name, nparams, ".st|os", move |vm, args| {
+        method(vm, http, name, nparams, ".st|os", move |vm, args, _| {
             let request = request_of(vm, args, verb.to_string(), 1)?;
-            Ok(vm.new_userdata(Box::new(request), Some(methods)))
+            Ok(vm.new_userdata(request, Some(methods)))
         });
     }
-    method(vm, http, "request", 5, ".sst|os", move |vm, args| {
+    method(vm, http, "request", 5, ".sst|os", move |vm, args, _| {
         let verb = text(vm, args.get(vm, 1)).to_ascii_uppercase();
         let request = request_of(vm, args, verb, 2)?;
-        Ok(vm.new_userdata(Box::new(request), Some(methods)))
+        Ok(vm.new_userdata(request, Some(methods)))
     });
-    let c = ctx.clone();
     // sendasync(done[, stream, timeout]): the whole answer arrives at once; a stream
     // callback gets its body (and `done` an empty one). Without an answer by the timeout
     // (600 s unless given; NO_TIMEOUT: none), `done` gets status 28, libcurl's timeout.
-    method(vm, methods, "sendasync", -2, ".cc|on", move |vm, args| {
+    method(vm, methods, "sendasync", -2, ".cc|on", move |vm, args, c| {
         let request = this_request(vm, args)?;
         let timeout = if args.len() > 3 { number(args.get(vm, 3)) } else { Some(DEFAULT_TIMEOUT_SECONDS) };
         let timeout = match timeout {
@@ -95,8 +93,7 @@ fn install_requests(vm: &mut Vm, ctx: &Ctx, http: Value) {
         }
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "sendsync", 1, ".", move |vm, args| {
+    method(vm, methods, "sendsync", 1, ".", move |vm, args, c| {
         let request = this_request(vm, args)?;
         let response = if request.url.starts_with(AGENT_URL_BASE) {
             HttpResponse::failed("sendsync cannot reach an agent in the simulation; use sendasync")
@@ -177,12 +174,12 @@ pub(crate) fn new_response(vm: &mut Vm, reply: Requester) -> Value {
     let registry = vm.registry();
     let key = vm.string(RESPONSE_METHODS);
     let methods = vm.table_get(registry, key);
-    vm.new_userdata(Box::new(Response { reply, headers: Vec::new(), sent: false }), methods)
+    vm.new_userdata(Response { reply, headers: Vec::new(), sent: false }, methods)
 }
 
-fn install_response(vm: &mut Vm, ctx: &Ctx) {
+fn install_response(vm: &mut Vm) {
     let methods = vm.new_table();
-    method(vm, methods, "header", 3, ".ss|n", |vm, args| {
+    method(vm, methods, "header", 3, ".ss|n", |vm, args, _| {
         let (k, v) = (text(vm, args.get(vm, 1)), text(vm, args.get(vm, 2)));
         let this = args.this(vm);
         match vm.userdata_mut::<Response>(this) {
@@ -191,9 +188,8 @@ fn install_response(vm: &mut Vm, ctx: &Ctx) {
         }
         Ok(Value::Null)
     });
-    let c = ctx.clone();
     // A second send on one response does nothing: the first answer has gone.
-    method(vm, methods, "send", 3, ".ns|x", move |vm, args| {
+    method(vm, methods, "send", 3, ".ns|x", move |vm, args, c| {
         let status = number(args.get(vm, 1)).unwrap_or(0.0).clamp(0.0, 999.0) as u16;
         let body = bytes_of(vm, args.get(vm, 2)).unwrap_or_default();
         let this = args.this(vm);
@@ -218,7 +214,7 @@ pub(crate) fn response_sent(vm: &Vm, response: Value) -> bool {
 }
 
 fn install_codecs(vm: &mut Vm, http: Value) {
-    method(vm, http, "jsonencode", -2, "..t", |vm, args| {
+    method(vm, http, "jsonencode", -2, "..t", |vm, args, _| {
         let compact = args.len() > 2 && {
             let (settings, key) = (args.get(vm, 2), vm.string("compact"));
             matches!(vm.table_get(settings, key), Some(Value::Bool(true)))
@@ -228,23 +224,23 @@ fn install_codecs(vm: &mut Vm, http: Value) {
             Err(why) => Err(vm.error(format!("http.jsonencode: {why}"))),
         }
     });
-    method(vm, http, "jsondecode", 2, ".s", |vm, args| {
+    method(vm, http, "jsondecode", 2, ".s", |vm, args, _| {
         let text = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
         json::decode(vm, &text)
     });
-    method(vm, http, "urlencode", 2, ".t", |vm, args| {
+    method(vm, http, "urlencode", 2, ".t", |vm, args, _| {
         let pairs = string_pairs(vm, args.get(vm, 1));
         Ok(vm.string(&form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()))
     });
-    method(vm, http, "urldecode", 2, ".s", |vm, args| {
+    method(vm, http, "urldecode", 2, ".s", |vm, args, _| {
         let text = text(vm, args.get(vm, 1));
         Ok(table_of(vm, &url_decode(&text)))
     });
-    method(vm, http, "base64encode", 2, ".s|x", |vm, args| {
+    method(vm, http, "base64encode", 2, ".s|x", |vm, args, _| {
         let bytes = bytes_of(vm, args.get(vm, 1)).unwrap_or_default();
         Ok(vm.string(&base64_encode(&bytes)))
     });
-    method(vm, http, "base64decode", 2, ".s", |vm, args| {
+    method(vm, http, "base64decode", 2, ".s", |vm, args, _| {
         let text = vm.str_bytes(args.get(vm, 1)).map(<[u8]>::to_vec).unwrap_or_default();
         new_blob(vm, &base64_decode(&text))
     });

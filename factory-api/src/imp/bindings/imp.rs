@@ -2,7 +2,7 @@
 //! `configparams`.
 
 use super::constants::environment;
-use super::{global_table, method, number, Ctx};
+use super::{global_table, method, number, Shape};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::identity::Param;
 use crate::imp::shared::{Event, Side};
@@ -23,10 +23,9 @@ struct Timer {
     callback: i64,
 }
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm, shape: &Shape) {
     let imp = global_table(vm, "imp");
-    let c = ctx.clone();
-    method(vm, imp, "wakeup", -3, ".nc.", move |vm, args| {
+    method(vm, imp, "wakeup", -3, ".nc.", move |vm, args, c| {
         let seconds = number(args.get(vm, 1)).unwrap_or(0.0);
         let id = c.shared.borrow_mut().callback_id(c.side);
         callbacks::set(vm, Kind::Timer, Value::Int(id), args.get(vm, 2));
@@ -34,11 +33,10 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         let generation = shared.side(c.side).generation;
         let handle = shared.scheduler.after(seconds, Event::Timer { side: c.side, generation, callback: id });
         drop(shared);
-        Ok(vm.new_userdata(Box::new(Timer { handle, callback: id }), None))
+        Ok(vm.new_userdata(Timer { handle, callback: id }, None))
     });
-    let c = ctx.clone();
     // Cancelling null, or a timer that already ran or was cancelled, does nothing.
-    method(vm, imp, "cancelwakeup", 2, "..", move |vm, args| {
+    method(vm, imp, "cancelwakeup", 2, "..", move |vm, args, c| {
         let timer = args.get(vm, 1);
         if timer.is_null() {
             return Ok(Value::Null);
@@ -50,8 +48,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         callbacks::take(vm, Kind::Timer, Value::Int(callback));
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "onidle", 2, ".c|o", move |vm, args| {
+    method(vm, imp, "onidle", 2, ".c|o", move |vm, args, c| {
         let callback = args.get(vm, 1);
         callbacks::set(vm, Kind::Idle, Value::Int(0), callback);
         let mut shared = c.shared.borrow_mut();
@@ -59,8 +56,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         shared.rearm_idle();
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, imp, "sleep", 2, ".n", move |vm, args| {
+    method(vm, imp, "sleep", 2, ".n", move |vm, args, c| {
         let seconds = number(args.get(vm, 1)).unwrap_or(0.0);
         if !(0.0..=crate::scheduler::MAX_WAKEUP_SECONDS).contains(&seconds) {
             return Err(vm.error("imp.sleep: duration out of range"));
@@ -77,28 +73,25 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         Ok(Value::Null)
     });
     // Removed on the impC001 with the other WiFi-only calls (`super::radio`).
-    if ctx.side == Side::Agent || ctx.shared.borrow().identity.imp_type.features().wifi_legacy {
-        let c = ctx.clone();
-        method(vm, imp, "getmacaddress", 1, ".", move |vm, _| {
+    if shape.side == Side::Agent || shape.imp_type.features().wifi_legacy {
+        method(vm, imp, "getmacaddress", 1, ".", move |vm, _, c| {
             let mac = c.shared.borrow().identity.mac().to_string();
             Ok(vm.string(&mac))
         });
     }
-    let c = ctx.clone();
-    method(vm, imp, "info", 1, ".", move |vm, _| {
+    method(vm, imp, "info", 1, ".", move |vm, _, c| {
         let imp_type = c.shared.borrow().identity.imp_type.name();
         // A meta object, not a table: its one property lives in the delegate.
         let fields = vm.new_table();
         let (key, value) = (vm.string("type"), vm.string(imp_type));
         vm.table_set(fields, key, value);
-        Ok(vm.new_userdata(Box::new(()), Some(fields)))
+        Ok(vm.new_userdata((), Some(fields)))
     });
-    method(vm, imp, "getsoftwareversion", 1, ".", |vm, _| Ok(vm.string(SOFTWARE_VERSION)));
-    let c = ctx.clone();
+    method(vm, imp, "getsoftwareversion", 1, ".", |vm, _, _| Ok(vm.string(SOFTWARE_VERSION)));
     // What is left under the memory limit (or, without one, the imp type's figure), in
     // imp bytes. Garbage is collected first: the imp frees it as it goes (reference
     // counting), so it never counts there.
-    method(vm, imp, "getmemoryfree", 1, ".", move |vm, _| {
+    method(vm, imp, "getmemoryfree", 1, ".", move |vm, _, c| {
         let nominal = match c.side {
             Side::Device => c.shared.borrow().identity.imp_type.free_memory(),
             Side::Agent => AGENT_MEMORY,
@@ -107,8 +100,8 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
         let free = vm.memory_limit().unwrap_or(nominal).saturating_sub(vm.memory_in_use());
         Ok(Value::Int(free.try_into().unwrap_or(i64::MAX)))
     });
-    let env = if ctx.side == Side::Agent { environment::AGENT } else { environment::MODULE };
-    method(vm, imp, "environment", 1, ".", move |_, _| Ok(Value::Int(env)));
+    let env = if shape.side == Side::Agent { environment::AGENT } else { environment::MODULE };
+    method(vm, imp, "environment", 1, ".", move |_, _, _| Ok(Value::Int(env)));
     let params = vm.new_table();
     let key = vm.string("configparams");
     vm.table_set(imp, key, params);

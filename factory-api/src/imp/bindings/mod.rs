@@ -1,8 +1,11 @@
 //! The imp API as natives in one VM: the root constants, `imp`, `server`, messaging
 //! (`agent` on the device, `device` on the agent), on the device `hardware` and the
 //! factory calls, on the agent `http`.
-//! Each native captures a `Ctx`; none calls into script, so a borrow of the shared state
-//! never spans script code.
+//!
+//! What is installed depends only on the VM's `Shape`, so the VMs of one shape are
+//! copies of one template (`super::templates`) and share their natives. A native finds
+//! its imp through the `Ctx` its VM keeps as host data (`attach`); none calls into
+//! script, so a borrow of the shared state never spans script code.
 
 pub(crate) mod constants;
 mod factory;
@@ -24,6 +27,9 @@ pub(crate) use imp::fill_config_params;
 pub(crate) use radio::scan_finished;
 pub(crate) use storage::{serialised_size, Saved};
 
+use super::board::Board;
+use super::clock::VirtualTime;
+use super::imp_type::ImpType;
 use super::shared::{Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::RefCell;
@@ -36,41 +42,69 @@ pub(crate) struct Ctx {
     pub side: Side,
 }
 
-/// Installs the imp API for `side` into a VM that has the standard library.
-pub(crate) fn install(vm: &mut Vm, ctx: &Ctx) {
+/// What the imp API installed in a VM depends on: the side and the imp type (whose
+/// board, `Board::new`, names the pins and buses).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Shape {
+    pub side: Side,
+    pub imp_type: ImpType,
+}
+
+impl Shape {
+    /// The imp type's board, for the names of its parts.
+    fn board(self) -> Board {
+        Board::new(self.imp_type)
+    }
+}
+
+/// Installs the imp API of `shape` into a VM that has the standard library.
+pub(crate) fn install(vm: &mut Vm, shape: &Shape) {
     constants::install(vm);
-    imp::install(vm, ctx);
-    server::install(vm, ctx);
-    messaging::install(vm, ctx);
-    match ctx.side {
+    imp::install(vm, shape);
+    server::install(vm, shape);
+    messaging::install(vm, shape);
+    match shape.side {
         Side::Device => {
-            hardware::install(vm, ctx);
+            hardware::install(vm, shape);
             let imp = vm.get_global("imp").unwrap_or_default();
-            radio::install(vm, ctx, imp);
-            factory::install(vm, ctx);
-            power::install(vm, ctx);
+            radio::install(vm, shape, imp);
+            factory::install(vm);
+            power::install(vm);
         }
         Side::Agent => {
-            http::install(vm, ctx);
+            http::install(vm);
             let server = vm.get_global("server").unwrap_or_default();
-            storage::install(vm, ctx, server);
+            storage::install(vm, server);
             // A fresh class accepts every member, so defining it cannot fail.
             impish_stdlib::regexp2::install(vm).expect("the regexp2 class is defined");
         }
     }
 }
 
+/// Connects a VM with the imp API to its imp: its natives act on `ctx`, the time is
+/// the imp's virtual time, and `print` writes to the imp's log.
+pub(crate) fn attach(vm: &mut Vm, ctx: &Ctx) {
+    vm.set_host_data(ctx.clone());
+    let clock = VirtualTime(ctx.shared.clone(), ctx.side);
+    impish_stdlib::system::set_time_source(vm, Rc::new(clock));
+    server::print_to_log(vm, ctx);
+}
+
 /// Adds the native `f` to `table` as `name` (`nparams` and `typemask` as for
-/// `Vm::new_native`).
+/// `Vm::new_native`); `f` gets the `Ctx` of the VM it is called in.
 pub(crate) fn method(
     vm: &mut Vm,
     table: Value,
     name: &str,
     nparams: i32,
     typemask: &str,
-    f: impl Fn(&mut Vm, Args) -> Result<Value, Fail> + 'static,
+    f: impl Fn(&mut Vm, Args, &Ctx) -> Result<Value, Fail> + 'static,
 ) {
-    let native = vm.new_native_with(name, Rc::new(f), nparams, Some(typemask), Vec::new());
+    let native = move |vm: &mut Vm, args: Args| match vm.host_data::<Ctx>().cloned() {
+        Some(ctx) => f(vm, args, &ctx),
+        None => Err(vm.error("the imp API is not attached to an imp")),
+    };
+    let native = vm.new_native_with(name, Rc::new(native), nparams, Some(typemask), Vec::new());
     vm.set_native_in(table, native);
 }
 

@@ -19,29 +19,27 @@ const MAX_SLEEP_SECONDS: f64 = 2_419_198.0;
 
 const DAY: i64 = 86_400;
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm) {
     let server = vm.get_global("server").unwrap_or_default();
     let imp = vm.get_global("imp").unwrap_or_default();
     for (table, owner, deep) in [(server, "server", ""), (imp, "imp", "deep")] {
         let (sleepfor, sleepuntil) = (format!("{deep}sleepfor"), format!("{deep}sleepuntil"));
         let name = format!("{owner}.{sleepfor}");
-        let c = ctx.clone();
-        method(vm, table, &sleepfor, 2, ".n", move |vm, args| {
+        method(vm, table, &sleepfor, 2, ".n", move |vm, args, c| {
             let seconds = number(args.get(vm, 1)).unwrap_or(-1.0);
             if !(0.0..=MAX_SLEEP_SECONDS).contains(&seconds) {
                 return Err(vm.error(format!("{name}: the duration must be 0 to {MAX_SLEEP_SECONDS} seconds")));
             }
             let now = c.shared.borrow().now();
-            sleep(vm, &c, now + Duration::from_secs_f64(seconds))
+            sleep(vm, c, now + Duration::from_secs_f64(seconds))
         });
         let name = format!("{owner}.{sleepuntil}");
-        let c = ctx.clone();
-        method(vm, table, &sleepuntil, -3, ".nnnn", move |vm, args| {
+        method(vm, table, &sleepuntil, -3, ".nnnn", move |vm, args, c| {
             let Some(at) = time_of_day(vm, args) else {
                 return Err(vm.error(format!("{name}: expected hour 0-23, minute 0-59, second 0-59, day 0-6")));
             };
             let now = c.shared.borrow().now();
-            sleep(vm, &c, next_time_of_day(now, at))
+            sleep(vm, c, next_time_of_day(now, at))
         });
     }
 }

@@ -15,7 +15,7 @@
 //! - `imp.setpowersave(state)` / `imp.getpowersave()` (off by default) [V]; the impC001
 //!   has no `getpowersave` [V]. Power save changes nothing else here.
 
-use super::{child_table, method, table_of, Ctx};
+use super::{child_table, method, table_of, Shape};
 use crate::hardware::ambient::WifiNetwork;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::connection::{reason, State};
@@ -29,25 +29,22 @@ pub const SCAN_TIME: Duration = Duration::from_secs(2);
 /// The registry key of a background scan's callback.
 const SCAN_CALLBACK: &str = "scanwifinetworks";
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, imp: Value) {
-    let features = ctx.shared.borrow().identity.imp_type.features();
+pub(super) fn install(vm: &mut Vm, shape: &Shape, imp: Value) {
+    let features = shape.imp_type.features();
     if features.wifi_legacy {
         for name in ["rssi", "getrssi"] {
-            let c = ctx.clone();
-            method(vm, imp, name, 1, ".", move |_, _| {
+            method(vm, imp, name, 1, ".", move |_, _, c| {
                 let shared = c.shared.borrow();
                 Ok(Value::Int(joined(&shared).map_or(0, |n| n.rssi).into()))
             });
         }
-        let c = ctx.clone();
-        method(vm, imp, "getbssid", 1, ".", move |vm, _| {
+        method(vm, imp, "getbssid", 1, ".", move |vm, _, c| {
             let bssid = joined(&c.shared.borrow()).map_or_else(|| "0".repeat(12), |n| n.bssid.clone());
             Ok(vm.string(&bssid))
         });
     }
     if features.wifi {
-        let c = ctx.clone();
-        method(vm, imp, "scanwifinetworks", -1, ".c", move |vm, args| {
+        method(vm, imp, "scanwifinetworks", -1, ".c", move |vm, args, c| {
             let callback = if args.len() > 1 { args.get(vm, 1) } else { Value::Null };
             let mut shared = c.shared.borrow_mut();
             if shared.wifi_scanning {
@@ -70,18 +67,15 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, imp: Value) {
             Ok(Value::Null)
         });
     }
-    let c = ctx.clone();
-    method(vm, imp, "setpowersave", 2, ".b", move |vm, args| {
+    method(vm, imp, "setpowersave", 2, ".b", move |vm, args, c| {
         c.shared.borrow_mut().powersave = matches!(args.get(vm, 1), Value::Bool(true));
         Ok(Value::Null)
     });
     if !features.cellular {
-        let c = ctx.clone();
-        method(vm, imp, "getpowersave", 1, ".", move |_, _| Ok(Value::Bool(c.shared.borrow().powersave)));
+        method(vm, imp, "getpowersave", 1, ".", move |_, _, c| Ok(Value::Bool(c.shared.borrow().powersave)));
     }
     let net = child_table(vm, imp, "net");
-    let c = ctx.clone();
-    method(vm, net, "info", 1, ".", move |vm, _| Ok(net_info(vm, &c.shared.borrow())));
+    method(vm, net, "info", 1, ".", move |vm, _, c| Ok(net_info(vm, &c.shared.borrow())));
 }
 
 /// The network the device is on, while its WiFi link is up.

@@ -7,7 +7,7 @@
 //! error, not silently ignored.
 
 use super::hardware::pin_index;
-use super::{child_table, method, number, Ctx};
+use super::{child_table, method, number};
 use crate::hardware::sampler::{Filled, SamplerConfig};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::shared::{Event, Shared};
@@ -17,10 +17,9 @@ use impish_vm::{Value, Vm};
 /// "Up to eight buffers".
 const MAX_BUFFERS: usize = 8;
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+pub(super) fn install(vm: &mut Vm, hardware: Value) {
     let sampler = child_table(vm, hardware, "sampler");
-    let c = ctx.clone();
-    method(vm, sampler, "configure", -5, ".a|unacn", move |vm, args| {
+    method(vm, sampler, "configure", -5, ".a|unacn", move |vm, args, c| {
         let fail = |vm: &mut Vm, why: &str| vm.error(format!("hardware.sampler.configure: {why}"));
         let pins_arg = args.get(vm, 1);
         let pin_values = vm.array_items(pins_arg).map_or_else(|| vec![pins_arg], <[Value]>::to_vec);
@@ -55,8 +54,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         callbacks::set(vm, Kind::Sampler, Value::Int(1), buffers);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, sampler, "start", 1, ".", move |vm, _| {
+    method(vm, sampler, "start", 1, ".", move |vm, _, c| {
         let mut shared = c.shared.borrow_mut();
         let now = shared.now();
         if shared.board.sampler.is_running() {
@@ -69,8 +67,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         schedule_next(&mut shared);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, sampler, "stop", 1, ".", move |_, _| {
+    method(vm, sampler, "stop", 1, ".", move |_, _, c| {
         let mut shared = c.shared.borrow_mut();
         let now = shared.now();
         let board = &mut shared.board;
@@ -80,8 +77,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         }
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, sampler, "reset", 1, ".", move |vm, _| {
+    method(vm, sampler, "reset", 1, ".", move |vm, _, c| {
         c.shared.borrow_mut().board.sampler.reset();
         callbacks::take(vm, Kind::Sampler, Value::Int(0));
         callbacks::take(vm, Kind::Sampler, Value::Int(1));

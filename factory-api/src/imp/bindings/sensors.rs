@@ -5,23 +5,23 @@
 //! (`crate::hardware::ambient`), which input scripts and `testbench` set. Then the
 //! sampler and USB, on the types that have them.
 
-use super::{method, Ctx};
+use super::{method, Shape};
 use impish_vm::{Value, Vm};
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
-    let features = ctx.shared.borrow().identity.imp_type.features();
+pub(super) fn install(vm: &mut Vm, shape: &Shape, hardware: Value) {
+    let features = shape.imp_type.features();
     if features.voltage {
-        let c = ctx.clone();
-        method(vm, hardware, "voltage", 1, ".", move |_, _| Ok(Value::Float(c.shared.borrow().ambient.supply_voltage)));
+        method(vm, hardware, "voltage", 1, ".", move |_, _, c| {
+            Ok(Value::Float(c.shared.borrow().ambient.supply_voltage))
+        });
     }
-    let c = ctx.clone();
-    method(vm, hardware, "lightlevel", 1, ".", move |_, _| {
+    method(vm, hardware, "lightlevel", 1, ".", move |_, _, c| {
         Ok(Value::Int(c.shared.borrow().ambient.light_level.into()))
     });
     if features.sampler {
-        super::sampler::install(vm, ctx, hardware);
+        super::sampler::install(vm, hardware);
     }
     if features.usb {
-        super::usb::install(vm, ctx, hardware);
+        super::usb::install(vm, hardware);
     }
 }

@@ -3,7 +3,7 @@
 //! `server.isconnected`, `connect`, `disconnect`, `flush`, `setsendtimeoutpolicy` and
 //! `onunexpecteddisconnect` (what they do is `crate::imp::connection`'s business).
 
-use super::{global_table, method, number, text, Ctx};
+use super::{global_table, method, number, text, Ctx, Shape};
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::connection::{policy, reason, send_error, PendingConnect, Reach, State};
 use crate::imp::shared::{Event, Shared, Side};
@@ -19,17 +19,25 @@ const CONNECT_TIMEOUT_SECONDS: f64 = 60.0;
 /// `connect` returns and the callback comes later from the event loop.
 const CONNECT_TIME: Duration = Duration::from_secs(2);
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
+pub(super) fn install(vm: &mut Vm, shape: &Shape) {
     let server = global_table(vm, "server");
-    let (log_kind, error_kind) = ctx.side.log_kinds();
+    let (log_kind, error_kind) = shape.side.log_kinds();
     for (name, kind) in [("log", log_kind), ("error", error_kind)] {
-        let c = ctx.clone();
-        method(vm, server, name, 2, "..", move |vm, args| {
+        method(vm, server, name, 2, "..", move |vm, args, c| {
             let message = text(vm, args.get(vm, 1));
-            through_server(vm, &c, |shared| shared.log(kind, message)).map(Value::Int)
+            through_server(vm, c, |shared| shared.log(kind, message)).map(Value::Int)
         });
     }
+    match shape.side {
+        Side::Device => install_connection(vm, server),
+        Side::Agent => method(vm, server, "isconnected", 1, ".", |_, _, _| Ok(Value::Bool(true))),
+    }
+}
+
+/// Makes `print` write to the imp's log stream as `ctx`'s side's lines.
+pub(super) fn print_to_log(vm: &mut Vm, ctx: &Ctx) {
     let c = ctx.clone();
+    let log_kind = c.side.log_kinds().0;
     vm.set_output(Box::new(move |bytes| {
         let message = String::from_utf8_lossy(bytes).trim_end_matches('\n').to_string();
         let mut shared = c.shared.borrow_mut();
@@ -38,10 +46,6 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx) {
             shared.log(log_kind, message);
         }
     }));
-    match ctx.side {
-        Side::Device => install_connection(vm, ctx, server),
-        Side::Agent => method(vm, server, "isconnected", 1, ".", |_, _| Ok(Value::Bool(true))),
-    }
 }
 
 /// Runs `send` (something that goes to the server) when the device reaches it, per
@@ -72,22 +76,19 @@ pub(super) fn stop_squirrel(vm: &mut Vm) -> Fail {
     vm.error("Squirrel stopped")
 }
 
-fn install_connection(vm: &mut Vm, ctx: &Ctx, server: Value) {
-    let c = ctx.clone();
-    method(vm, server, "isconnected", 1, ".", move |_, _| {
+fn install_connection(vm: &mut Vm, server: Value) {
+    method(vm, server, "isconnected", 1, ".", move |_, _, c| {
         Ok(Value::Bool(c.shared.borrow().connection.state == State::Connected))
     });
-    let c = ctx.clone();
-    method(vm, server, "disconnect", 1, ".", move |_, _| {
+    method(vm, server, "disconnect", 1, ".", move |_, _, c| {
         c.shared.borrow_mut().disconnected(false);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
     // Synchronous under SUSPEND_ON_ERROR (callback and timeout ignored, as documented);
     // under RETURN_ON_ERROR the callback gets a reason when the attempt ends.
-    method(vm, server, "connect", -1, ".c|on", move |vm, args| {
+    method(vm, server, "connect", -1, ".c|on", move |vm, args, c| {
         if !c.shared.borrow().connection.returns_on_error {
-            return through_server(vm, &c, |_| ()).map(|_| Value::Null);
+            return through_server(vm, c, |_| ()).map(|_| Value::Null);
         }
         let timeout = number(args.get(vm, 2)).filter(|t| *t >= 0.0).unwrap_or(CONNECT_TIMEOUT_SECONDS);
         let callback = args.get(vm, 1);
@@ -116,13 +117,11 @@ fn install_connection(vm: &mut Vm, ctx: &Ctx, server: Value) {
         callbacks::set(vm, Kind::Pending, Value::Int(id), callback);
         Ok(Value::Null)
     });
-    let c = ctx.clone();
     // Everything is sent at once in the simulation: true while connected.
-    method(vm, server, "flush", 2, ".n", move |_, _| {
+    method(vm, server, "flush", 2, ".n", move |_, _, c| {
         Ok(Value::Bool(c.shared.borrow().connection.state == State::Connected))
     });
-    let c = ctx.clone();
-    method(vm, server, "setsendtimeoutpolicy", 4, ".nnn", move |vm, args| {
+    method(vm, server, "setsendtimeoutpolicy", 4, ".nnn", move |vm, args, c| {
         let returns = match number(args.get(vm, 1)).map(|p| p as i64) {
             Some(policy::SUSPEND_ON_ERROR) => false,
             Some(policy::RETURN_ON_ERROR | policy::RETURN_ON_ERROR_NO_DISCONNECT) => true,
@@ -131,7 +130,7 @@ fn install_connection(vm: &mut Vm, ctx: &Ctx, server: Value) {
         c.shared.borrow_mut().connection.returns_on_error = returns;
         Ok(Value::Null)
     });
-    method(vm, server, "onunexpecteddisconnect", 2, ".c|o", |vm, args| {
+    method(vm, server, "onunexpecteddisconnect", 2, ".c|o", |vm, args, _| {
         let key = vm.string("unexpecteddisconnect");
         callbacks::set(vm, Kind::Connection, key, args.get(vm, 1));
         Ok(Value::Null)

@@ -6,15 +6,14 @@
 
 use super::constants::spi::USE_CS_L;
 use super::hardware::{add_object, index, Part, PartRef};
-use super::{method, number, Ctx};
+use super::{method, number, Ctx, Shape};
 use crate::hardware::spi::SpiConfig;
 use crate::imp::message::{bytes_of, new_blob};
 use impish_vm::{Args, Fail, Value, Vm};
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+pub(super) fn install(vm: &mut Vm, shape: &Shape, hardware: Value) {
     let methods = vm.new_table();
-    let c = ctx.clone();
-    method(vm, methods, "configure", 3, ".nn", move |vm, args| {
+    method(vm, methods, "configure", 3, ".nn", move |vm, args, c| {
         let index = index(vm, args, Part::Spi)?;
         let flags = number(args.get(vm, 1)).unwrap_or(0.0) as u32;
         let speed_khz = number(args.get(vm, 2)).unwrap_or(0.0);
@@ -24,41 +23,36 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         c.shared.borrow_mut().board.spi[index].configure(SpiConfig { flags, speed_khz });
         Ok(Value::Float(speed_khz as f32))
     });
-    let c = ctx.clone();
-    method(vm, methods, "disable", 1, ".", move |vm, args| {
+    method(vm, methods, "disable", 1, ".", move |vm, args, c| {
         let index = index(vm, args, Part::Spi)?;
         c.shared.borrow_mut().board.spi[index].disable();
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, methods, "chipselect", 2, ".n|b", move |vm, args| {
+    method(vm, methods, "chipselect", 2, ".n|b", move |vm, args, c| {
         let index = index(vm, args, Part::Spi)?;
         let asserted = !matches!(args.get(vm, 1), Value::Int(0) | Value::Bool(false));
         let result = c.shared.borrow_mut().board.spi[index].chip_select(asserted, USE_CS_L as u32);
         result.map(|()| Value::Null).map_err(|e| vm.error(e.to_string()))
     });
-    let c = ctx.clone();
-    method(vm, methods, "write", 2, ".s|x", move |vm, args| {
+    method(vm, methods, "write", 2, ".s|x", move |vm, args, c| {
         let out = bytes_of(vm, args.get(vm, 1)).unwrap_or_default();
-        transfer(vm, &c, args, &out)?;
+        transfer(vm, c, args, &out)?;
         Ok(Value::Int(out.len() as i64))
     });
-    let c = ctx.clone();
-    method(vm, methods, "writeread", 2, ".s|x", move |vm, args| {
+    method(vm, methods, "writeread", 2, ".s|x", move |vm, args, c| {
         let data = args.get(vm, 1);
         let out = bytes_of(vm, data).unwrap_or_default();
-        let read = transfer(vm, &c, args, &out)?;
+        let read = transfer(vm, c, args, &out)?;
         match data {
             Value::Str(_) => Ok(vm.bytes(&read)),
             _ => new_blob(vm, &read),
         }
     });
     for (name, as_blob) in [("readblob", true), ("readstring", false)] {
-        let c = ctx.clone();
-        method(vm, methods, name, 2, ".n", move |vm, args| {
+        method(vm, methods, name, 2, ".n", move |vm, args, c| {
             let n = number(args.get(vm, 1)).filter(|n| *n >= 0.0);
             let n = n.ok_or_else(|| vm.error(format!("spi.{name}: the byte count must be 0 or more")))? as usize;
-            let read = transfer(vm, &c, args, &vec![0; n])?;
+            let read = transfer(vm, c, args, &vec![0; n])?;
             if as_blob {
                 new_blob(vm, &read)
             } else {
@@ -66,9 +60,8 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
             }
         });
     }
-    let names: Vec<String> = ctx.shared.borrow().board.spi.iter().map(|b| b.name().to_string()).collect();
-    for (index, name) in names.iter().enumerate() {
-        add_object(vm, hardware, name, Box::new(PartRef { part: Part::Spi, index }), methods);
+    for (index, bus) in shape.board().spi.iter().enumerate() {
+        add_object(vm, hardware, bus.name(), PartRef { part: Part::Spi, index }, methods);
     }
 }
 

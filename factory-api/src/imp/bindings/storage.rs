@@ -12,7 +12,7 @@
 //! - it returns 0 on success: Agent Data Persistence says "0 indicates a successful
 //!   write", while the `server.save` page says it returns nothing [P].
 
-use super::{method, number, Ctx};
+use super::{method, number};
 use crate::cloud::LogKind;
 use crate::imp::json;
 use crate::imp::message::Message;
@@ -31,9 +31,8 @@ pub enum Saved {
     Binary(Message),
 }
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, server: Value) {
-    let c = ctx.clone();
-    method(vm, server, "save", -2, "..n", move |vm, args| {
+pub(super) fn install(vm: &mut Vm, server: Value) {
+    method(vm, server, "save", -2, "..n", move |vm, args, c| {
         let data = args.get(vm, 1);
         let Some(entries) = vm.table_entries(data) else {
             return Err(vm.error("server.save: the data to save must be a table"));
@@ -80,8 +79,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, server: Value) {
         shared.saved = Some(saved);
         Ok(Value::Int(0))
     });
-    let c = ctx.clone();
-    method(vm, server, "load", 1, ".", move |vm, _| {
+    method(vm, server, "load", 1, ".", move |vm, _, c| {
         let saved = c.shared.borrow().saved.clone();
         match saved {
             None => Ok(vm.new_table()),

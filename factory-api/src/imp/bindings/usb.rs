@@ -9,7 +9,7 @@
 //! at once. Endpoints and transfers are not modelled.
 
 use super::constants::usb as events;
-use super::{child_table, method, table_of, Ctx};
+use super::{child_table, method, table_of};
 use crate::hardware::ambient::UsbDevice;
 use crate::imp::callbacks::{self, Kind};
 use crate::imp::shared::{Event, Shared, Side};
@@ -21,10 +21,9 @@ const CALLBACK: &str = "usb";
 /// What a connected device reports as its speed, in Mb/s ("1.5 or 12 only").
 const FULL_SPEED: f32 = 12.0;
 
-pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
+pub(super) fn install(vm: &mut Vm, hardware: Value) {
     let usb = child_table(vm, hardware, "usb");
-    let c = ctx.clone();
-    method(vm, usb, "configure", 2, ".c", move |vm, args| {
+    method(vm, usb, "configure", 2, ".c", move |vm, args, c| {
         let key = vm.string(CALLBACK);
         callbacks::set(vm, Kind::Device, key, args.get(vm, 1));
         let mut shared = c.shared.borrow_mut();
@@ -34,8 +33,7 @@ pub(super) fn install(vm: &mut Vm, ctx: &Ctx, hardware: Value) {
         }
         Ok(Value::Null)
     });
-    let c = ctx.clone();
-    method(vm, usb, "disable", 1, ".", move |vm, _| {
+    method(vm, usb, "disable", 1, ".", move |vm, _, c| {
         c.shared.borrow_mut().usb_enabled = false;
         let key = vm.string(CALLBACK);
         callbacks::take(vm, Kind::Device, key);

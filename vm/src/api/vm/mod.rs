@@ -12,6 +12,7 @@ mod calls;
 mod natives;
 mod profile;
 mod roots;
+mod template;
 mod values;
 
 pub use crate::heap::object::PlainNative;
@@ -20,7 +21,11 @@ pub use calls::MAX_TRACE;
 pub(crate) use natives::{parse_typemask, raw_type_bit, type_bit_name};
 pub use natives::{Args, NativeEntry};
 pub use profile::Profile;
+pub use template::{NotATemplate, Template};
 pub use values::Indexer;
+
+use std::any::Any;
+use std::rc::Rc;
 
 use crate::api::error::StackEntry;
 use crate::heap::object::*;
@@ -46,6 +51,7 @@ pub enum Fail {
 }
 
 /// The default delegate tables, one per type family.
+#[derive(Clone, Copy)]
 pub(crate) struct Delegates {
     pub table: TableId,
     pub array: TableId,
@@ -60,6 +66,7 @@ pub(crate) struct Delegates {
 }
 
 /// Strings the VM needs by id, interned once.
+#[derive(Clone, Copy)]
 pub(crate) struct Names {
     pub meta: [StrId; 18],
     pub constructor: StrId,
@@ -120,6 +127,8 @@ pub struct Vm {
     poisoned: Option<String>,
     /// A reused buffer for building strings (concatenation) before interning them.
     pub(crate) scratch: Vec<u8>,
+    /// The embedder's state for its natives, one value per type (see `Vm::host_data`).
+    host: Vec<Rc<dyn Any>>,
     out: OutputFn,
     err_out: OutputFn,
 }
@@ -180,7 +189,18 @@ impl Vm {
         ]
         .map(|t| heap.intern(t.name().as_bytes()));
         let constructor = heap.intern(b"constructor");
-        let mut vm = Vm {
+        let names = Names { meta, constructor, types };
+        let mut vm = Vm::assemble(heap, profile, [root, consts, registry], delegates, names);
+        crate::library::delegates::install(&mut vm);
+        crate::library::baselib::install(&mut vm);
+        vm
+    }
+
+    /// A VM on `heap`, whose root, const and registry tables and delegates are made
+    /// and whose names are interned, in its initial state otherwise.
+    fn assemble(heap: Heap, profile: Profile, tables: [TableId; 3], delegates: Delegates, names: Names) -> Vm {
+        let [root, consts, registry] = tables;
+        Vm {
             heap,
             profile,
             ex: ExecState::new(CtxId::Main, Vec::with_capacity(1024)),
@@ -190,7 +210,7 @@ impl Vm {
             consts,
             registry,
             delegates,
-            names: Names { meta, constructor, types },
+            names,
             held: Vec::new(),
             pinned: Vec::new(),
             embed: Default::default(),
@@ -211,6 +231,7 @@ impl Vm {
             suppress_error_handler: 0,
             poisoned: None,
             scratch: Vec::new(),
+            host: Vec::new(),
             out: Box::new(|b| {
                 use std::io::Write;
                 let _ = std::io::stdout().write_all(b);
@@ -219,10 +240,7 @@ impl Vm {
                 use std::io::Write;
                 let _ = std::io::stderr().write_all(b);
             }),
-        };
-        crate::library::delegates::install(&mut vm);
-        crate::library::baselib::install(&mut vm);
-        vm
+        }
     }
 
     pub fn profile(&self) -> Profile {
@@ -266,5 +284,19 @@ impl Vm {
     /// Deepest script call nesting before "stack overflow".
     pub fn set_max_call_depth(&mut self, frames: usize) {
         self.max_frames = frames;
+    }
+
+    /// Keeps `data` with this VM for the embedder's natives, in place of any data of its
+    /// type. A native whose state is its VM's reads it here rather than capturing it:
+    /// the VMs a [`Template`] makes share their natives, and each has data of its own
+    /// (they start with the template's, shared).
+    pub fn set_host_data<T: Any>(&mut self, data: T) {
+        self.host.retain(|d| !d.is::<T>());
+        self.host.push(Rc::new(data));
+    }
+
+    /// The data of type `T` kept by [`Vm::set_host_data`].
+    pub fn host_data<T: Any>(&self) -> Option<&T> {
+        self.host.iter().find_map(|d| d.downcast_ref())
     }
 }

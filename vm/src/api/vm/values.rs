@@ -173,12 +173,12 @@ impl Vm {
     }
 
     /// A user-data value with native payload and a delegate table for its methods.
-    pub fn new_userdata(&mut self, data: Box<dyn std::any::Any>, delegate: Option<Value>) -> Value {
+    pub fn new_userdata<T: std::any::Any>(&mut self, data: T, delegate: Option<Value>) -> Value {
         let delegate = match delegate.map(|d| self.admit(d)) {
             Some(Value::Table(t)) => Some(t),
             _ => None,
         };
-        Value::UserData(self.heap.alloc_userdata(UserData { data, delegate }))
+        Value::UserData(self.heap.alloc_userdata(UserData { data: std::rc::Rc::new(data), delegate }))
     }
 
     pub fn userdata<T: 'static>(&self, v: Value) -> Option<&T> {
@@ -188,9 +188,11 @@ impl Vm {
         }
     }
 
+    /// The payload of user data `v`, to change. `None` also for the payload of user
+    /// data made before a [`Template`](crate::Template) was taken, which its VMs share.
     pub fn userdata_mut<T: 'static>(&mut self, v: Value) -> Option<&mut T> {
         match v {
-            Value::UserData(u) => self.heap.userdata.get_mut(u.0).data.downcast_mut(),
+            Value::UserData(u) => std::rc::Rc::get_mut(&mut self.heap.userdata.get_mut(u.0).data)?.downcast_mut(),
             _ => None,
         }
     }
