@@ -181,6 +181,7 @@ impl Heap {
             outers: self.outers.replica(|_| Outer::vacant()),
             outer_lists: Default::default(),
             spare_nodes: SpareNodes::default(),
+            record_shape: None,
             weak_cache: self.weak_cache.clone(),
             allocs: self.allocs,
             threshold: self.threshold,
