@@ -79,7 +79,7 @@ const BYTE_GROWTH_DIVISOR: usize = 4;
 const MIN_BYTE_BUDGET: usize = 1 << 20;
 
 /// Closures with up to this many outers have their outer lists recycled.
-const POOLED_OUTERS: usize = 4;
+const POOLED_OUTERS: usize = 8;
 
 /// `method()` summed over every arena (the string table included).
 macro_rules! sum_over_arenas {

@@ -1095,8 +1095,11 @@ impl Vm {
         } else {
             None
         };
-        let nd = child.ndefaults as usize;
-        let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
+        let defaults: Box<[Value]> = match child.ndefaults as usize {
+            // Most functions have none: no copy (and no `memcpy` call) to make.
+            0 => Box::default(),
+            nd => self.ex.stack[first..first + nd].into(),
+        };
         let running = self.ex.frames.last().expect("running frame").closure;
         let mut outers = self.heap.outer_list(child.outers.len());
         for (slot, src) in outers.iter_mut().zip(&child.outers) {
