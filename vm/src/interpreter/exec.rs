@@ -54,6 +54,7 @@ impl Vm {
     /// or a woken thread's bottom frame) until that frame returns, nested in Rust beneath
     /// its caller. `depth` is `parked.len()` while the run's own context runs; contexts
     /// above it are coroutines the run switched to, whose turns end back in this run.
+    #[inline(always)]
     pub(crate) fn run_from(&mut self, entry: usize, depth: usize) -> Result<Value, Fail> {
         loop {
             let r = match (self.profile, self.profiling()) {
