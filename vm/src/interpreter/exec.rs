@@ -161,7 +161,11 @@ impl Vm {
     /// The outer for stack slot `slot` of the running context, created if needed.
     fn capture(&mut self, slot: u32) -> OuterId {
         let open = &self.ex.open;
-        let pos = open.partition_point(|o| o.slot < slot);
+        // Mostly a local of the running frame, above every open one: no search.
+        let pos = match open.last() {
+            Some(o) if o.slot < slot => open.len(),
+            _ => open.partition_point(|o| o.slot < slot),
+        };
         if let Some(o) = open.get(pos).filter(|o| o.slot == slot) {
             return o.id;
         }
