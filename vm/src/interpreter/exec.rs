@@ -190,7 +190,8 @@ impl Vm {
                 break;
             }
             let v = self.ex.stack[s as usize];
-            *self.heap.outers.get_mut(id.0) = Outer::Closed(v);
+            // An open outer is alive: the collector marks every open list.
+            *self.heap.outers.get_live_mut(id.0) = Outer::Closed(v);
             self.ex.open.pop();
         }
     }
