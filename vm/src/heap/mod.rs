@@ -81,7 +81,7 @@ const BYTE_GROWTH_DIVISOR: usize = 4;
 const MIN_BYTE_BUDGET: usize = 1 << 20;
 
 /// Closures with up to this many outers have their outer lists recycled.
-const POOLED_OUTERS: usize = 4;
+const POOLED_OUTERS: usize = 8;
 
 /// `method()` summed over every arena (the string table included).
 macro_rules! sum_over_arenas {
@@ -440,21 +440,7 @@ impl Heap {
             gray.push(Value::Closure(f.closure));
         }
         for o in &s.open {
-            self.mark_outer(o.id, gray);
-        }
-    }
-
-    /// Marks outer `o` and what it keeps alive: its value once closed; while open, the
-    /// coroutine whose stack holds it (a suspended generator's local can outlive every
-    /// other reference to the generator).
-    fn mark_outer(&mut self, o: OuterId, gray: &mut Vec<Value>) {
-        if self.outers.mark(o.0) {
-            match *self.outers.get(o.0) {
-                Outer::Closed(v) => gray.push(v),
-                Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
-                Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
-                Outer::Open { ctx: CtxId::Main, .. } => {}
-            }
+            mark_outer(&mut self.outers, o.id, gray);
         }
     }
 
@@ -523,7 +509,6 @@ impl Heap {
                 }
                 Value::Closure(i) => {
                     let c = self.closures.get(i.0);
-                    let proto = c.proto.clone();
                     gray.extend_from_slice(&c.defaults);
                     gray.push(Value::Table(c.root));
                     if let Some(e) = c.env {
@@ -535,10 +520,10 @@ impl Heap {
                     if let Some(b) = c.base {
                         gray.push(Value::Class(b));
                     }
-                    let outers = c.outers.clone();
-                    self.mark_proto(&proto, gray);
-                    for o in outers.iter() {
-                        self.mark_outer(*o, gray);
+                    self.mark_proto(&c.proto, gray);
+                    // Borrowed, not cloned: the outers arena is apart from the closures.
+                    for o in c.outers.iter() {
+                        mark_outer(&mut self.outers, *o, gray);
                     }
                 }
                 Value::Native(i) => {
@@ -664,6 +649,20 @@ impl Heap {
         self.weakrefs.sweep(|_, _| {});
         self.userdata.sweep(|_, _| {});
         self.outers.sweep(|_, _| {});
+    }
+}
+
+/// Marks outer `o` and what it keeps alive: its value once closed; while open, the
+/// coroutine whose stack holds it (a suspended generator's local can outlive every
+/// other reference to the generator).
+fn mark_outer(outers: &mut Arena<Outer>, o: OuterId, gray: &mut Vec<Value>) {
+    if outers.mark(o.0) {
+        match *outers.get(o.0) {
+            Outer::Closed(v) => gray.push(v),
+            Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
+            Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
+            Outer::Open { ctx: CtxId::Main, .. } => {}
+        }
     }
 }
 

@@ -54,6 +54,7 @@ impl Vm {
     /// or a woken thread's bottom frame) until that frame returns, nested in Rust beneath
     /// its caller. `depth` is `parked.len()` while the run's own context runs; contexts
     /// above it are coroutines the run switched to, whose turns end back in this run.
+    #[inline(always)]
     pub(crate) fn run_from(&mut self, entry: usize, depth: usize) -> Result<Value, Fail> {
         loop {
             let r = match (self.profile, self.profiling()) {
@@ -160,7 +161,11 @@ impl Vm {
     /// The outer for stack slot `slot` of the running context, created if needed.
     fn capture(&mut self, slot: u32) -> OuterId {
         let open = &self.ex.open;
-        let pos = open.partition_point(|o| o.slot < slot);
+        // Mostly a local of the running frame, above every open one: no search.
+        let pos = match open.last() {
+            Some(o) if o.slot < slot => open.len(),
+            _ => open.partition_point(|o| o.slot < slot),
+        };
         if let Some(o) = open.get(pos).filter(|o| o.slot == slot) {
             return o.id;
         }
@@ -185,7 +190,8 @@ impl Vm {
                 break;
             }
             let v = self.ex.stack[s as usize];
-            *self.heap.outers.get_mut(id.0) = Outer::Closed(v);
+            // An open outer is alive: the collector marks every open list.
+            *self.heap.outers.get_live_mut(id.0) = Outer::Closed(v);
             self.ex.open.pop();
         }
     }
@@ -1095,8 +1101,11 @@ impl Vm {
         } else {
             None
         };
-        let nd = child.ndefaults as usize;
-        let defaults: Box<[Value]> = self.ex.stack[first..first + nd].into();
+        let defaults: Box<[Value]> = match child.ndefaults as usize {
+            // Most functions have none: no copy (and no `memcpy` call) to make.
+            0 => Box::default(),
+            nd => self.ex.stack[first..first + nd].into(),
+        };
         let running = self.ex.frames.last().expect("running frame").closure;
         let mut outers = self.heap.outer_list(child.outers.len());
         for (slot, src) in outers.iter_mut().zip(&child.outers) {

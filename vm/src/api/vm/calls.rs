@@ -166,18 +166,19 @@ impl Vm {
 
     /// Calls `f` with the `n` arguments already at `stack[base..]` (`this` first).
     pub(crate) fn call_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
-        match f {
-            Value::Closure(c) => {
-                self.nesting_room()?;
-                // The interpreter's own fast entry first (a comparator, a callback, a
-                // metamethod are mostly plain functions), the general one otherwise.
-                if self.enter_plain(c, base, n, base, FRAME_ENTRY).is_none() {
-                    if let Entered::Value(v) = self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
-                        return Ok(v);
-                    }
+        // Script functions first, without the jump table (a comparator, a callback, a
+        // metamethod are mostly plain functions).
+        if let Value::Closure(c) = f {
+            self.nesting_room()?;
+            // The interpreter's own fast entry first, the general one otherwise.
+            if self.enter_plain(c, base, n, base, FRAME_ENTRY).is_none() {
+                if let Entered::Value(v) = self.enter_closure(c, base, n, base, FRAME_ENTRY)? {
+                    return Ok(v);
                 }
-                self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None)
             }
+            return self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None);
+        }
+        match f {
             Value::Native(id) => match self.call_native(id, Args { base, count: n, func: Some(id) }) {
                 // Suspending beneath a native or a metamethod; a thread's `call` from Rust.
                 Err(Fail::Suspend(_)) => Err(self.error(crate::interpreter::coroutine::CANNOT_SUSPEND)),
@@ -233,7 +234,9 @@ impl Vm {
 
     /// Runs the interpreter nested beneath the running one (see `nesting_room` and
     /// `run_from`). With `raise`, the run starts by raising that error where the running
-    /// context stands (a thread woken by `wakeupthrow`).
+    /// context stands (a thread woken by `wakeupthrow`). Inlined with `run_from`, so a
+    /// callback's or a metamethod's run costs no extra calls.
+    #[inline(always)]
     pub(crate) fn run_nested_at(&mut self, entry: usize, depth: usize, raise: Option<Value>) -> Result<Value, Fail> {
         self.nested_runs += 1;
         let r = match raise {

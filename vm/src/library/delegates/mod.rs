@@ -149,6 +149,8 @@ fn array_of(vm: &Vm, args: Args) -> ArrayId {
 }
 
 /// Calls `f` with `this` = `this` and `args`, for natives iterating containers.
+/// Inlined, so each call site copies its fixed number of arguments in place.
+#[inline(always)]
 fn callback(vm: &mut Vm, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
     vm.call_own(f, this, args)
 }
