@@ -150,7 +150,7 @@ impl Vm {
     /// `call_value` for values the VM itself produced (metamethods, the callbacks of
     /// its own natives), which need no admission. Inlined, so a call site's fixed
     /// argument count copies its arguments without a `memcpy` call.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn call_own(&mut self, f: Value, this: Value, args: &[Value]) -> Result<Value, Fail> {
         let base = self.ex.top as usize;
         let n = args.len() + 1;
