@@ -640,10 +640,19 @@ impl Vm {
                     }
                     Op::Get => {
                         let (obj, key) = (reg_ref!(i.b), reg_ref!(i.c));
-                        let fast = match (obj, key) {
-                            (Value::Array(a), Value::Int(k)) => {
-                                usize::try_from(*k).ok().and_then(|k| self.heap.array(*a).get(k).copied())
+                        // An array element, the common case, straight into the register (a
+                        // negative index reads as a huge one; the general path reports it,
+                        // and reads a weak reference through).
+                        if let (Value::Array(a), Value::Int(k)) = (obj, key) {
+                            match self.heap.arrays.get_live(a.0).get(*k as usize) {
+                                Some(Value::WeakRef(_)) | None => {}
+                                Some(v) => {
+                                    store!(i.a, *v);
+                                    continue;
+                                }
                             }
+                        }
+                        let fast = match (obj, key) {
                             (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
@@ -683,16 +692,14 @@ impl Vm {
                     }
                     Op::Set => {
                         let (obj, key, val) = (reg_ref!(i.a), reg_ref!(i.b), load!(i.c));
-                        let done = match (obj, key) {
-                            (Value::Array(a), Value::Int(k)) => {
-                                match usize::try_from(*k).ok().and_then(|k| self.heap.array_mut(*a).get_mut(k)) {
-                                    Some(slot) => {
-                                        *slot = val;
-                                        true
-                                    }
-                                    None => false,
-                                }
+                        // An array element, as for `Get`.
+                        if let (Value::Array(a), Value::Int(k)) = (obj, key) {
+                            if let Some(slot) = self.heap.arrays.get_live_mut(a.0).get_mut(*k as usize) {
+                                *slot = val;
+                                continue;
                             }
+                        }
+                        let done = match (obj, key) {
                             (Value::Table(t), Value::Int(k)) => self.heap.tables.get_mut(t.0).set_int(*k, val),
                             (Value::Table(t), Value::Str(k)) => {
                                 let heap = &mut self.heap;
