@@ -468,6 +468,29 @@ impl Vm {
                 }};
             }
 
+            // `StepJ..`: `AddI a a 0 c` (c a signed byte), then the jump when
+            // `R[a] $op $y` holds (`$y` is not `R[a]`).
+            macro_rules! step_test {
+                ($i:expr, $y:expr, $op:tt) => {{
+                    let n = $i.c as i8 as i64;
+                    let (x, y): (&Value, &Value) = (reg_ref!($i.a), $y);
+                    if let (Value::Int(p), Value::Int(q)) = (x, y) {
+                        let (v, q) = (P::wrap(p.wrapping_add(n)), *q);
+                        store!($i.a, Value::Int(v));
+                        if v $op q {
+                            jump!($i.d)
+                        }
+                    } else {
+                        let x = *x;
+                        let v = attempt!(self.arith(ArithOp::Add, x, Value::Int(n)));
+                        store!($i.a, v);
+                        if cmp!(reg_ref!($i.a), $y, $op) {
+                            jump!($i.d)
+                        }
+                    }
+                }};
+            }
+
             // Starts running the frame `enter_plain` just pushed for prototype `$p` at
             // stack index `$nb`, without re-reading it from the frame stack.
             macro_rules! enter {
@@ -926,6 +949,14 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
+                    Op::StepJLt => step_test!(i, reg_ref!(i.b), <),
+                    Op::StepJLe => step_test!(i, reg_ref!(i.b), <=),
+                    Op::StepJGt => step_test!(i, reg_ref!(i.b), >),
+                    Op::StepJGe => step_test!(i, reg_ref!(i.b), >=),
+                    Op::StepJLtK => step_test!(i, &konst!(i.b), <),
+                    Op::StepJLeK => step_test!(i, &konst!(i.b), <=),
+                    Op::StepJGtK => step_test!(i, &konst!(i.b), >),
+                    Op::StepJGeK => step_test!(i, &konst!(i.b), >=),
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
                         if let Value::Closure(c) = load!(i.b) {
