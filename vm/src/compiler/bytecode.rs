@@ -131,6 +131,18 @@ pub enum Op {
     JGeK,
     /// if ((R[a] & K[b]) != 0) == (c != 0) pc = d: a bit test (`if (flags & MASK)`)
     JTestK,
+    /// R[a] = R[a] + c (c read as a signed byte), then if R[a] op R[b] pc = d: a `for`
+    /// loop's step and test in one instruction (`i++` then `i < n`), as `AddI` and
+    /// `JLt a b 1 d` would run them
+    StepJLt,
+    StepJLe,
+    StepJGt,
+    StepJGe,
+    /// as above, against K[b]
+    StepJLtK,
+    StepJLeK,
+    StepJGtK,
+    StepJGeK,
     /// R[a] = R[b](this = R[b+1], args R[b+2 .. b+c]); c counts `this`
     Call,
     /// return R[b](R[b+1 .. b+c]) reusing the frame
@@ -192,6 +204,22 @@ impl Op {
             Op::BitXorK => Some(Op::BitXorI),
             Op::ShlK => Some(Op::ShlI),
             Op::ShrK => Some(Op::ShrI),
+            _ => None,
+        }
+    }
+
+    /// The op that runs `AddI a a 0 n` and then this conditional jump on `R[a]`
+    /// (taken when the test holds), where there is one.
+    pub fn with_step(self) -> Option<Op> {
+        match self {
+            Op::JLt => Some(Op::StepJLt),
+            Op::JLe => Some(Op::StepJLe),
+            Op::JGt => Some(Op::StepJGt),
+            Op::JGe => Some(Op::StepJGe),
+            Op::JLtK => Some(Op::StepJLtK),
+            Op::JLeK => Some(Op::StepJLeK),
+            Op::JGtK => Some(Op::StepJGtK),
+            Op::JGeK => Some(Op::StepJGeK),
             _ => None,
         }
     }
@@ -372,7 +400,9 @@ fn operand_note(p: &Proto, ins: &Instr, describe: &dyn Fn(Value) -> String) -> O
         LoadK | GetK | PrepCallK | SetK | AddK | SubK | MulK | DivK | ModK | BitAndK | BitOrK | BitXorK | ShlK
         | ShrK | UShrK => k(ins.d as i64),
         Operand if ins.a != 0 => k(ins.d as i64),
-        JEqK | JLtK | JLeK | JGtK | JGeK | JTestK => format!("{} -> {}", k(ins.b as i64), ins.d),
+        JEqK | JLtK | JLeK | JGtK | JGeK | JTestK | StepJLtK | StepJLeK | StepJGtK | StepJGeK => {
+            format!("{} -> {}", k(ins.b as i64), ins.d)
+        }
         Closure => format!("child {}", ins.d),
         _ => return None,
     })

@@ -85,7 +85,16 @@ impl Compiler<'_> {
                     Some(ForInit::Expr(e)) => self.expr_effect(e)?,
                     None => {}
                 }
-                let to_cond = self.emit(Op::Jmp, 0, 0, 0, 0);
+                // The test is compiled twice, before the first pass and after the step,
+                // so no jump enters the loop at its test and the step and the test can
+                // be one instruction (`fuse_step`).
+                let exits = match cond {
+                    Some(c) => {
+                        self.set_line(c.span);
+                        self.cond_jump(c, false)?
+                    }
+                    None => vec![],
+                };
                 let top = self.pc();
                 self.push_loop(false);
                 self.scoped_stmt(body)?;
@@ -94,14 +103,15 @@ impl Compiler<'_> {
                     self.set_line(st.span);
                     self.expr_effect(st)?;
                 }
-                let cond_pc = self.pc();
-                self.patch(to_cond, cond_pc);
                 match cond {
                     Some(c) => {
                         self.set_line(c.span);
                         let back = self.cond_jump(c, true)?;
-                        for j in back {
+                        for &j in &back {
                             self.patch(j, top);
+                        }
+                        if let [j] = back[..] {
+                            self.fuse_step(step_pc, j);
                         }
                     }
                     None => {
@@ -109,6 +119,7 @@ impl Compiler<'_> {
                     }
                 }
                 self.pop_loop(step_pc);
+                self.patch_here(&exits);
                 self.close_scope(level);
             }
             StmtKind::Foreach { index, value, iterable, body } => {
@@ -197,6 +208,31 @@ impl Compiler<'_> {
             self.declare_local(&v.name.name, r);
         }
         Ok(())
+    }
+
+    /// A step that is one `AddI` on a register (`i++`, `i -= 2`) followed by the loop's
+    /// test of that register against another operand, the jump `j` back to the top,
+    /// become one `StepJ..` op.
+    fn fuse_step(&mut self, step_pc: usize, j: usize) {
+        let fs = self.fs();
+        let (step, test) = (fs.code[step_pc], fs.code[j]);
+        let Some(op) = test.op.with_step() else { return };
+        let Ok(n) = i8::try_from(step.d) else { return };
+        let tests_itself = test.b == test.a && !matches!(op, Op::StepJLtK | Op::StepJLeK | Op::StepJGtK | Op::StepJGeK);
+        if j != step_pc + 1
+            || j + 1 != fs.code.len()
+            || step.op != Op::AddI
+            || step.b != step.a
+            || step.a != test.a
+            || test.c != 1
+            || tests_itself
+        {
+            return;
+        }
+        fs.code[step_pc] = Instr::new(op, test.a, test.b, n as u8, test.d);
+        fs.code.pop();
+        fs.lines.retain(|&(pc, _)| (pc as usize) < j);
+        fs.files.retain(|(pc, _)| (*pc as usize) < j);
     }
 
     pub(super) fn push_loop(&mut self, is_switch: bool) {

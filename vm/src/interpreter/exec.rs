@@ -474,6 +474,29 @@ impl Vm {
                 }};
             }
 
+            // `StepJ..`: `AddI a a 0 c` (c a signed byte), then the jump when
+            // `R[a] $op $y` holds (`$y` is not `R[a]`).
+            macro_rules! step_test {
+                ($i:expr, $y:expr, $op:tt) => {{
+                    let n = $i.c as i8 as i64;
+                    let (x, y): (&Value, &Value) = (reg_ref!($i.a), $y);
+                    if let (Value::Int(p), Value::Int(q)) = (x, y) {
+                        let (v, q) = (P::wrap(p.wrapping_add(n)), *q);
+                        store!($i.a, Value::Int(v));
+                        if v $op q {
+                            jump!($i.d)
+                        }
+                    } else {
+                        let x = *x;
+                        let v = attempt!(self.arith(ArithOp::Add, x, Value::Int(n)));
+                        store!($i.a, v);
+                        if cmp!(reg_ref!($i.a), $y, $op) {
+                            jump!($i.d)
+                        }
+                    }
+                }};
+            }
+
             // Starts running the frame `enter_plain` just pushed for prototype `$p` at
             // stack index `$nb`, without re-reading it from the frame stack.
             macro_rules! enter {
@@ -646,10 +669,19 @@ impl Vm {
                     }
                     Op::Get => {
                         let (obj, key) = (reg_ref!(i.b), reg_ref!(i.c));
-                        let fast = match (obj, key) {
-                            (Value::Array(a), Value::Int(k)) => {
-                                usize::try_from(*k).ok().and_then(|k| self.heap.array(*a).get(k).copied())
+                        // An array element, the common case, straight into the register (a
+                        // negative index reads as a huge one; the general path reports it,
+                        // and reads a weak reference through).
+                        if let (Value::Array(a), Value::Int(k)) = (obj, key) {
+                            match self.heap.arrays.get_live(a.0).get(*k as usize) {
+                                Some(Value::WeakRef(_)) | None => {}
+                                Some(v) => {
+                                    store!(i.a, *v);
+                                    continue;
+                                }
                             }
+                        }
+                        let fast = match (obj, key) {
                             (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
@@ -689,16 +721,14 @@ impl Vm {
                     }
                     Op::Set => {
                         let (obj, key, val) = (reg_ref!(i.a), reg_ref!(i.b), load!(i.c));
-                        let done = match (obj, key) {
-                            (Value::Array(a), Value::Int(k)) => {
-                                match usize::try_from(*k).ok().and_then(|k| self.heap.array_mut(*a).get_mut(k)) {
-                                    Some(slot) => {
-                                        *slot = val;
-                                        true
-                                    }
-                                    None => false,
-                                }
+                        // An array element, as for `Get`.
+                        if let (Value::Array(a), Value::Int(k)) = (obj, key) {
+                            if let Some(slot) = self.heap.arrays.get_live_mut(a.0).get_mut(*k as usize) {
+                                *slot = val;
+                                continue;
                             }
+                        }
+                        let done = match (obj, key) {
                             (Value::Table(t), Value::Int(k)) => self.heap.tables.get_mut(t.0).set_int(*k, val),
                             (Value::Table(t), Value::Str(k)) => {
                                 let heap = &mut self.heap;
@@ -925,6 +955,14 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
+                    Op::StepJLt => step_test!(i, reg_ref!(i.b), <),
+                    Op::StepJLe => step_test!(i, reg_ref!(i.b), <=),
+                    Op::StepJGt => step_test!(i, reg_ref!(i.b), >),
+                    Op::StepJGe => step_test!(i, reg_ref!(i.b), >=),
+                    Op::StepJLtK => step_test!(i, &konst!(i.b), <),
+                    Op::StepJLeK => step_test!(i, &konst!(i.b), <=),
+                    Op::StepJGtK => step_test!(i, &konst!(i.b), >),
+                    Op::StepJGeK => step_test!(i, &konst!(i.b), >=),
                     Op::Call => call!(i.a, i.b, i.c),
                     Op::TailCall => {
                         if let Value::Closure(c) = load!(i.b) {
