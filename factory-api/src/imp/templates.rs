@@ -10,22 +10,25 @@ use super::bindings::{self, Shape};
 use super::shared::Side;
 
 thread_local! {
-    static TEMPLATES: RefCell<Vec<(Shape, Template)>> = const { RefCell::new(Vec::new()) };
+    /// The shapes asked for on this thread, with their template from the second VM on.
+    static TEMPLATES: RefCell<Vec<(Shape, Option<Template>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A VM of `shape`, not yet attached to an imp (`bindings::attach`): the standard
 /// library and the imp API installed, their memory made the platform's (the baseline)
-/// and, on a device, the imp type's memory limit set.
+/// and, on a device, the imp type's memory limit set. The first VM of a shape is
+/// installed as such: a single imp (`impish run`) would pay for a template it never
+/// copies, and for its user data (an imp005's flash) twice.
 pub(super) fn new_vm(shape: Shape) -> Vm {
-    TEMPLATES.with_borrow_mut(|kept| {
-        if let Some((_, template)) = kept.iter().find(|(s, _)| *s == shape) {
-            return template.vm();
+    TEMPLATES.with_borrow_mut(|kept| match kept.iter_mut().find(|(s, _)| *s == shape) {
+        None => {
+            kept.push((shape, None));
+            installed(shape)
         }
-        // The imp API is natives, tables, classes and user data: all copied.
-        let template = Template::new(installed(shape)).expect("an installed VM is a template");
-        let vm = template.vm();
-        kept.push((shape, template));
-        vm
+        Some((_, template)) => template
+            // The imp API is natives, tables, classes and user data: all copied.
+            .get_or_insert_with(|| Template::new(installed(shape)).expect("an installed VM is a template"))
+            .vm(),
     })
 }
 

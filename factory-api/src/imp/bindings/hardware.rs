@@ -157,8 +157,8 @@ fn install_pins(vm: &mut Vm, shape: &Shape, hardware: Value) {
         let name = c.shared.borrow().board.pins[index].name().to_string();
         Ok(vm.string(&name))
     });
-    for (index, pin) in shape.board().pins.iter().enumerate() {
-        add_object(vm, hardware, pin.name(), PartRef { part: Part::Pin, index }, methods);
+    for (index, pin) in shape.spec().pins().enumerate() {
+        add_object(vm, hardware, &pin, PartRef { part: Part::Pin, index }, methods);
     }
 }
 
@@ -194,7 +194,7 @@ fn install_i2c(vm: &mut Vm, shape: &Shape, hardware: Value) {
         let index = index(vm, args, Part::I2c)?;
         Ok(Value::Int(c.shared.borrow_mut().board.i2c[index].1.read_error().into()))
     });
-    for (index, (name, _)) in shape.board().i2c.iter().enumerate() {
+    for (index, name) in shape.spec().i2c.iter().enumerate() {
         add_object(vm, hardware, name, PartRef { part: Part::I2c, index }, methods);
     }
 }
@@ -266,8 +266,8 @@ fn install_uarts(vm: &mut Vm, shape: &Shape, hardware: Value) {
         });
     }
     method(vm, methods, "flush", 1, ".", |_, _, _| Ok(Value::Null));
-    for (index, uart) in shape.board().uarts.iter().enumerate() {
-        add_object(vm, hardware, uart.name(), PartRef { part: Part::Uart, index }, methods);
+    for (index, name) in shape.spec().uarts.iter().enumerate() {
+        add_object(vm, hardware, name, PartRef { part: Part::Uart, index }, methods);
     }
 }
 

@@ -27,9 +27,8 @@ pub(crate) use imp::fill_config_params;
 pub(crate) use radio::scan_finished;
 pub(crate) use storage::{serialised_size, Saved};
 
-use super::board::Board;
 use super::clock::VirtualTime;
-use super::imp_type::ImpType;
+use super::imp_type::{ImpSpec, ImpType};
 use super::shared::{Shared, Side};
 use impish_vm::{Args, Fail, Value, Vm};
 use std::cell::RefCell;
@@ -43,7 +42,7 @@ pub(crate) struct Ctx {
 }
 
 /// What the imp API installed in a VM depends on: the side and the imp type (whose
-/// board, `Board::new`, names the pins and buses).
+/// spec names the pins and buses, in the order `Board::new` lays them out).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Shape {
     pub side: Side,
@@ -51,9 +50,10 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    /// The imp type's board, for the names of its parts.
-    fn board(self) -> Board {
-        Board::new(self.imp_type)
+    /// The imp type's spec, for the names of its parts (not its `Board`: that holds a
+    /// whole flash image).
+    fn spec(self) -> &'static ImpSpec {
+        self.imp_type.spec()
     }
 }
 

@@ -60,8 +60,8 @@ pub(super) fn install(vm: &mut Vm, shape: &Shape, hardware: Value) {
             }
         });
     }
-    for (index, bus) in shape.board().spi.iter().enumerate() {
-        add_object(vm, hardware, bus.name(), PartRef { part: Part::Spi, index }, methods);
+    for (index, name) in shape.spec().spi.iter().enumerate() {
+        add_object(vm, hardware, name, PartRef { part: Part::Spi, index }, methods);
     }
 }
 
