@@ -583,7 +583,8 @@ mod tests {
             let mut fresh = Table::with_capacity(2);
             fresh.insert(b, Value::Int(5), &s);
             fresh.insert(e, Value::Int(6), &s);
-            let pairs = |t: &Table| t.entries().map(|(k, v)| (k.raw_eq(b), v.raw_eq(Value::Int(5)))).collect::<Vec<_>>();
+            let pairs =
+                |t: &Table| t.entries().map(|(k, v)| (k.raw_eq(b), v.raw_eq(Value::Int(5)))).collect::<Vec<_>>();
             assert_eq!(pairs(&rec), pairs(&fresh));
             assert_eq!(rec.len(), 2);
             assert!(matches!(rec.get_str(s.intern(b"end"), &s), Some(Value::Int(6))));
