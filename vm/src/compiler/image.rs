@@ -219,20 +219,7 @@ fn renumbered(p: &Proto, r: &mut impl Renumber) -> Option<Proto> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
     use crate::{Profile, Value, Vm};
-
-    /// What `source` prints in `vm`.
-    fn printed(vm: &mut Vm, source: &str) -> String {
-        let out = Rc::new(RefCell::new(Vec::new()));
-        let sink = out.clone();
-        vm.set_output(Box::new(move |b| sink.borrow_mut().extend_from_slice(b)));
-        vm.run_source(source, "image.nut").unwrap_or_else(|e| panic!("{e}"));
-        let text = String::from_utf8(out.borrow().clone()).unwrap();
-        text
-    }
 
     const PROGRAM: &str = r#"
         enum Color { red = 1, green = "g", blue = 2.5 }
@@ -252,16 +239,16 @@ mod tests {
     fn a_second_vm_loads_the_image_and_runs_the_same() {
         let ast = crate::syntax::parse_shared(PROGRAM, "image.nut", Profile::Squirrel.dialect()).unwrap();
         let mut first = Vm::new(Profile::Squirrel);
-        let expected = printed(&mut first, PROGRAM);
+        let expected = first.printed(PROGRAM, "image.nut");
         assert!(super::find(&ast, Profile::Squirrel).is_none(), "one compilation keeps no image");
-        assert_eq!(printed(&mut Vm::new(Profile::Squirrel), PROGRAM), expected);
+        assert_eq!(Vm::new(Profile::Squirrel).printed(PROGRAM, "image.nut"), expected);
         assert!(super::find(&ast, Profile::Squirrel).is_some(), "the second compilation was kept");
         let mut second = Vm::new(Profile::Squirrel);
         // Other strings first, so the second heap numbers the program's strings apart.
         for i in 0..100 {
             second.string(&format!("filler {i}"));
         }
-        assert_eq!(printed(&mut second, PROGRAM), expected);
+        assert_eq!(second.printed(PROGRAM, "image.nut"), expected);
         assert_eq!(expected, "7 g 2.5\ngreen=g blue=2.5 red=1 Color LIMIT \n42 true\n");
     }
 
@@ -270,13 +257,13 @@ mod tests {
         let source = "print(LEVEL)";
         let mut plain = Vm::new(Profile::Squirrel);
         plain.set_global("LEVEL", Value::Int(1));
-        assert_eq!(printed(&mut plain, source), "1");
+        assert_eq!(plain.printed(source, "image.nut"), "1");
         let mut constrained = Vm::new(Profile::Squirrel);
         let (consts, key) = (constrained.const_table(), constrained.string("LEVEL"));
         constrained.table_set(consts, key, Value::Int(2));
-        assert_eq!(printed(&mut constrained, source), "2");
+        assert_eq!(constrained.printed(source, "image.nut"), "2");
         let mut again = Vm::new(Profile::Squirrel);
         again.set_global("LEVEL", Value::Int(3));
-        assert_eq!(printed(&mut again, source), "3");
+        assert_eq!(again.printed(source, "image.nut"), "3");
     }
 }

@@ -299,4 +299,15 @@ impl Vm {
     pub fn host_data<T: Any>(&self) -> Option<&T> {
         self.host.iter().find_map(|d| d.downcast_ref())
     }
+
+    /// What `source` (named `file`) prints when run in this VM (for the crate's tests).
+    #[cfg(test)]
+    pub(crate) fn printed(&mut self, source: &str, file: &str) -> String {
+        let out = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = out.clone();
+        self.set_output(Box::new(move |b| sink.borrow_mut().extend_from_slice(b)));
+        self.run_source(source, file).unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8(out.borrow().clone()).unwrap();
+        text
+    }
 }

@@ -66,9 +66,6 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
     use super::*;
 
     /// A VM with a small library: natives, a namespace table, a class, user data.
@@ -97,16 +94,6 @@ mod tests {
         vm
     }
 
-    /// What `source` prints in `vm`.
-    fn printed(vm: &mut Vm, source: &str) -> String {
-        let out = Rc::new(RefCell::new(Vec::new()));
-        let sink = out.clone();
-        vm.set_output(Box::new(move |b| sink.borrow_mut().extend_from_slice(b)));
-        vm.run_source(source, "template.nut").unwrap_or_else(|e| panic!("{e}"));
-        let text = String::from_utf8(out.borrow().clone()).unwrap();
-        text
-    }
-
     const SURVEY: &str = r#"
         foreach (k, v in getroottable()) print(k + ":" + typeof v + " ");
         foreach (k, v in lib) print(k + "=" + v + " ");
@@ -117,11 +104,11 @@ mod tests {
     #[test]
     fn a_copy_has_the_templates_globals_layout_and_behaviour() {
         for profile in [Profile::Squirrel, Profile::Imp] {
-            let expected = printed(&mut with_library(profile), SURVEY);
+            let expected = with_library(profile).printed(SURVEY, "template.nut");
             let template = Template::new(with_library(profile)).expect("a library VM is a template");
             for _ in 0..2 {
                 let mut copy = template.vm();
-                assert_eq!(printed(&mut copy, SURVEY), expected);
+                assert_eq!(copy.printed(SURVEY, "template.nut"), expected);
             }
             assert!(expected.contains("twice:function") && expected.contains("42 4 7 1 userdata"), "{expected}");
         }
@@ -161,18 +148,18 @@ mod tests {
     fn copies_change_independently() {
         let template = Template::new(with_library(Profile::Squirrel)).unwrap();
         let mut first = template.vm();
-        printed(&mut first, "lib.d <- 4; lib.e <- 5; delete lib.a; lib.b = 20; ::twice <- null; Thing.extra <- 1; delete getroottable().part");
+        first.printed("lib.d <- 4; lib.e <- 5; delete lib.a; lib.b = 20; ::twice <- null; Thing.extra <- 1; delete getroottable().part", "template.nut");
         assert_eq!(
-            printed(&mut first, "print(lib.len() + \" \" + lib.b + \" \" + (\"part\" in getroottable()))"),
+            first.printed("print(lib.len() + \" \" + lib.b + \" \" + (\"part\" in getroottable()))", "template.nut"),
             "5 20 false"
         );
         let mut second = template.vm();
         let untouched =
             "print(lib.len() + \" \" + lib.b + \" \" + twice(2) + \" \" + (\"extra\" in Thing) + \" \" + part.a)";
-        assert_eq!(printed(&mut second, untouched), "4 2 4 false 1");
+        assert_eq!(second.printed(untouched, "template.nut"), "4 2 4 false 1");
         // Collections in one copy free nothing another needs.
         first.collect_garbage();
-        assert_eq!(printed(&mut template.vm(), untouched), "4 2 4 false 1");
+        assert_eq!(template.vm().printed(untouched, "template.nut"), "4 2 4 false 1");
     }
 
     #[test]
