@@ -27,39 +27,20 @@ pub enum WriteResult {
     PostverifyFailed = 2,
 }
 
+/// The flash, sector by sector: a sector holds bytes only once it is written, and reads as
+/// erased (0xFF) until then, so an imp costs memory for what its firmware stores rather
+/// than for its whole chip (a line simulation builds thousands of 4 MB imps).
 #[derive(Clone, Debug)]
 pub struct SpiFlash {
-    data: Vec<u8>,
+    sectors: Vec<Option<Box<[u8]>>>,
     chip_id: u32,
     enabled: bool,
-    /// Per sector, whether it was written since the flash was made (it needs erasing
-    /// before the image is reused): a flag per sector, as a write checks it each time.
-    written: Vec<bool>,
 }
-
-thread_local! {
-    /// Erased images of flashes that are gone, for the next board: a line simulation
-    /// builds thousands of boards, and filling 4 MB with 0xFF each time dominated it.
-    static ERASED: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Erased images kept for reuse at most.
-const ERASED_KEPT: usize = 4;
 
 impl SpiFlash {
     /// An erased flash of `sectors` sectors.
     pub fn new(sectors: usize, chip_id: u32) -> SpiFlash {
-        let size = sectors * SECTOR_SIZE;
-        let reused = ERASED.with_borrow_mut(|images| {
-            let index = images.iter().position(|image| image.len() == size)?;
-            Some(images.swap_remove(index))
-        });
-        SpiFlash {
-            data: reused.unwrap_or_else(|| vec![0xff; size]),
-            chip_id,
-            enabled: false,
-            written: vec![false; sectors],
-        }
+        SpiFlash { sectors: vec![None; sectors], chip_id, enabled: false }
     }
 
     pub fn enable(&mut self) {
@@ -70,35 +51,55 @@ impl SpiFlash {
         self.enabled = false;
     }
 
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
     pub fn size(&self) -> usize {
-        self.data.len()
+        self.sectors.len() * SECTOR_SIZE
     }
 
     pub fn chip_id(&self) -> u32 {
         self.chip_id
     }
 
-    /// The contents, whether or not the flash is enabled (for tests to inspect).
-    pub fn contents(&self) -> &[u8] {
-        &self.data
+    /// `n` bytes from `address`, whether or not the flash is enabled (for tests and the
+    /// test bench to inspect); `None` past the end.
+    pub fn inspect(&self, address: usize, n: usize) -> Option<Vec<u8>> {
+        let end = address.checked_add(n).filter(|&end| end <= self.size())?;
+        let mut bytes = Vec::with_capacity(n);
+        for (sector, range) in Self::spans(address, end) {
+            match &self.sectors[sector] {
+                Some(data) => bytes.extend_from_slice(&data[range]),
+                None => bytes.resize(bytes.len() + range.len(), 0xff),
+            }
+        }
+        Some(bytes)
     }
 
-    pub fn read(&self, address: usize, n: usize) -> Result<&[u8], FlashError> {
+    pub fn read(&self, address: usize, n: usize) -> Result<Vec<u8>, FlashError> {
         self.check(address, n)?;
-        Ok(&self.data[address..address + n])
+        Ok(self.inspect(address, n).expect("checked range"))
     }
 
     pub fn write(&mut self, address: usize, bytes: &[u8], flags: u32) -> Result<WriteResult, FlashError> {
         self.check(address, bytes.len())?;
-        self.written[address / SECTOR_SIZE..(address + bytes.len()).div_ceil(SECTOR_SIZE)].fill(true);
-        let target = &mut self.data[address..address + bytes.len()];
-        if flags & PREVERIFY != 0 && target.iter().zip(bytes).any(|(&old, &new)| old & new != new) {
-            return Ok(WriteResult::PreverifyFailed);
+        if flags & PREVERIFY != 0 {
+            let before = self.inspect(address, bytes.len()).expect("checked range");
+            if before.iter().zip(bytes).any(|(&old, &new)| old & new != new) {
+                return Ok(WriteResult::PreverifyFailed);
+            }
         }
-        for (old, &new) in target.iter_mut().zip(bytes) {
-            *old &= new;
+        let mut source = bytes;
+        for (sector, range) in Self::spans(address, address + bytes.len()) {
+            let data = self.sectors[sector].get_or_insert_with(|| vec![0xff; SECTOR_SIZE].into_boxed_slice());
+            let (part, rest) = source.split_at(range.len());
+            for (old, &new) in data[range].iter_mut().zip(part) {
+                *old &= new;
+            }
+            source = rest;
         }
-        if flags & POSTVERIFY != 0 && target != bytes {
+        if flags & POSTVERIFY != 0 && self.inspect(address, bytes.len()).expect("checked range") != bytes {
             return Ok(WriteResult::PostverifyFailed);
         }
         Ok(WriteResult::Ok)
@@ -109,8 +110,16 @@ impl SpiFlash {
             return Err(FlashError::Unaligned(address));
         }
         self.check(address, SECTOR_SIZE)?;
-        self.data[address..address + SECTOR_SIZE].fill(0xff);
+        self.sectors[address / SECTOR_SIZE] = None;
         Ok(())
+    }
+
+    /// The sectors that `address..end` covers, each with the byte range inside it.
+    fn spans(address: usize, end: usize) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> {
+        (address / SECTOR_SIZE..end.div_ceil(SECTOR_SIZE)).map(move |sector| {
+            let base = sector * SECTOR_SIZE;
+            (sector, address.max(base) - base..end.min(base + SECTOR_SIZE) - base)
+        })
     }
 
     fn check(&self, address: usize, n: usize) -> Result<(), FlashError> {
@@ -118,24 +127,9 @@ impl SpiFlash {
             return Err(FlashError::Disabled);
         }
         match address.checked_add(n) {
-            Some(end) if end <= self.data.len() => Ok(()),
-            _ => Err(FlashError::OutOfRange(address, n, self.data.len())),
+            Some(end) if end <= self.size() => Ok(()),
+            _ => Err(FlashError::OutOfRange(address, n, self.size())),
         }
-    }
-}
-
-impl Drop for SpiFlash {
-    /// Erases what was written and keeps the image for the next flash of its size.
-    fn drop(&mut self) {
-        let mut image = std::mem::take(&mut self.data);
-        for (sector, _) in self.written.iter().enumerate().filter(|(_, &written)| written) {
-            image[sector * SECTOR_SIZE..(sector + 1) * SECTOR_SIZE].fill(0xff);
-        }
-        ERASED.with_borrow_mut(|images| {
-            if images.len() < ERASED_KEPT {
-                images.push(image);
-            }
-        });
     }
 }
 
@@ -151,24 +145,33 @@ mod tests {
         assert_eq!(flash.size(), 16384);
         assert_eq!(flash.write(0x10, &[0x0f, 0xaa], 0), Ok(WriteResult::Ok));
         assert_eq!(flash.write(0x10, &[0xf0], 0), Ok(WriteResult::Ok));
-        assert_eq!(flash.read(0x10, 2), Ok(&[0x00, 0xaa][..]), "0x0f & 0xf0");
+        assert_eq!(flash.read(0x10, 2), Ok(vec![0x00, 0xaa]), "0x0f & 0xf0");
         assert_eq!(flash.write(0x11, &[0xff], PREVERIFY), Ok(WriteResult::PreverifyFailed));
-        assert_eq!(flash.read(0x11, 1), Ok(&[0xaa][..]), "a refused write changes nothing");
+        assert_eq!(flash.read(0x11, 1), Ok(vec![0xaa]), "a refused write changes nothing");
         assert_eq!(flash.write(0x11, &[0x55], POSTVERIFY), Ok(WriteResult::PostverifyFailed));
         flash.erase_sector(0).expect("erase");
-        assert_eq!(flash.read(0x10, 2), Ok(&[0xff, 0xff][..]));
+        assert_eq!(flash.read(0x10, 2), Ok(vec![0xff, 0xff]));
         assert_eq!(flash.erase_sector(100), Err(FlashError::Unaligned(100)));
         assert_eq!(flash.read(16380, 8), Err(FlashError::OutOfRange(16380, 8, 16384)));
         assert_eq!(flash.read(usize::MAX, 2), Err(FlashError::OutOfRange(usize::MAX, 2, 16384)));
     }
 
     #[test]
-    fn a_reused_image_comes_back_erased() {
+    fn writes_across_sectors_and_erases_each() {
         let mut flash = SpiFlash::new(3, 1);
         flash.enable();
-        assert_eq!(flash.write(SECTOR_SIZE - 1, &[0, 0], 0), Ok(WriteResult::Ok), "across two sectors");
-        drop(flash);
-        let again = SpiFlash::new(3, 1);
-        assert!(again.contents().iter().all(|&b| b == 0xff));
+        assert_eq!(flash.write(SECTOR_SIZE - 1, &[0x12, 0x34], 0), Ok(WriteResult::Ok), "across two sectors");
+        assert_eq!(flash.read(SECTOR_SIZE - 2, 4), Ok(vec![0xff, 0x12, 0x34, 0xff]));
+        assert_eq!(flash.write(SECTOR_SIZE - 1, &[0xff, 0x30], POSTVERIFY), Ok(WriteResult::PostverifyFailed));
+        assert_eq!(flash.read(SECTOR_SIZE - 1, 2), Ok(vec![0x12, 0x30]), "0x34 & 0x30; 0x12 | 0xff cannot be set");
+        flash.erase_sector(SECTOR_SIZE).expect("erase the second sector");
+        assert_eq!(flash.read(SECTOR_SIZE - 1, 2), Ok(vec![0x12, 0xff]));
+        flash.disable();
+        assert_eq!(
+            flash.inspect(2 * SECTOR_SIZE, SECTOR_SIZE),
+            Some(vec![0xff; SECTOR_SIZE]),
+            "inspect ignores enable"
+        );
+        assert_eq!(flash.inspect(2 * SECTOR_SIZE, SECTOR_SIZE + 1), None);
     }
 }

@@ -18,7 +18,7 @@ thread_local! {
 /// library and the imp API installed, their memory made the platform's (the baseline)
 /// and, on a device, the imp type's memory limit set. The first VM of a shape is
 /// installed as such: a single imp (`impish run`) would pay for a template it never
-/// copies, and for its user data (an imp005's flash) twice.
+/// copies.
 pub(super) fn new_vm(shape: Shape) -> Vm {
     TEMPLATES.with_borrow_mut(|kept| match kept.iter_mut().find(|(s, _)| *s == shape) {
         None => {

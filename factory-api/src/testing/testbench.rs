@@ -139,10 +139,7 @@ impl Testbench {
         });
         self.add(vm, table, "flashread", 3, ".nn", |bench, vm, args| {
             let (address, n) = (count_arg(vm, args, 1, "flashread")?, count_arg(vm, args, 2, "flashread")?);
-            let bytes = bench.board(vm)?.with_board(|b, _| {
-                let contents = b.spiflash.contents();
-                contents.get(address..address.saturating_add(n)).map(<[u8]>::to_vec)
-            });
+            let bytes = bench.board(vm)?.with_board(|b, _| b.spiflash.inspect(address, n));
             let bytes = bytes.ok_or_else(|| vm.error("testbench.flashread: the range is outside the flash"))?;
             new_blob(vm, &bytes)
         });
@@ -233,10 +230,10 @@ fn load_flash(board: &mut Board, address: usize, data: &[u8]) -> Result<(), Stri
     let flash = &mut board.spiflash;
     let end = address.checked_add(data.len()).filter(|&end| end <= flash.size());
     let end = end.ok_or_else(|| format!("0x{address:x}+{} is outside the {}-byte flash", data.len(), flash.size()))?;
-    let was_enabled = flash.read(0, 0).is_ok();
+    let was_enabled = flash.is_enabled();
     flash.enable();
     let first = address / SECTOR_SIZE * SECTOR_SIZE;
-    let mut image = flash.contents()[first..end.div_ceil(SECTOR_SIZE) * SECTOR_SIZE].to_vec();
+    let mut image = flash.inspect(first, end.div_ceil(SECTOR_SIZE) * SECTOR_SIZE - first).expect("checked range");
     image[address - first..end - first].copy_from_slice(data);
     let result = image.chunks(SECTOR_SIZE).enumerate().try_for_each(|(i, sector)| {
         let at = first + i * SECTOR_SIZE;

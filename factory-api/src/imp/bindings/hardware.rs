@@ -294,7 +294,7 @@ fn install_spiflash(vm: &mut Vm, hardware: Value) {
         if address < 0.0 || n < 0.0 {
             return Err(vm.error("spiflash.read: negative address or length"));
         }
-        let read = c.shared.borrow().board.spiflash.read(address as usize, n as usize).map(<[u8]>::to_vec);
+        let read = c.shared.borrow().board.spiflash.read(address as usize, n as usize);
         match read {
             Ok(bytes) => new_blob(vm, &bytes),
             Err(e) => Err(vm.error(e.to_string())),

@@ -50,8 +50,7 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    /// The imp type's spec, for the names of its parts (not its `Board`: that holds a
-    /// whole flash image).
+    /// The imp type's spec, for the names of its parts, without building a `Board`.
     fn spec(self) -> &'static ImpSpec {
         self.imp_type.spec()
     }
