@@ -412,16 +412,6 @@ impl Vm {
                     ip = target;
                 }};
             }
-            // The conditional jumps `J.. a b c d`: to `d` when the test comes out as `c`
-            // says (the compiler emits 0 or 1), compared as a byte without normalising.
-            macro_rules! branch {
-                ($i:expr, $test:expr) => {{
-                    debug_assert!($i.c <= 1);
-                    if $test as u8 == $i.c {
-                        jump!($i.d)
-                    }
-                }};
-            }
             macro_rules! arith {
                 ($i:expr, $y:expr, $op:ident, $int:expr, $float:expr) => {{
                     let x: &Value = reg_ref!($i.b);
@@ -903,16 +893,56 @@ impl Vm {
                             jump!(i.d)
                         }
                     }
-                    Op::JEq => branch!(i, eq!(reg_ref!(i.a), reg_ref!(i.b))),
-                    Op::JEqK => branch!(i, eq!(reg_ref!(i.a), &konst!(i.b))),
-                    Op::JLt => branch!(i, cmp!(reg_ref!(i.a), reg_ref!(i.b), <)),
-                    Op::JLe => branch!(i, cmp!(reg_ref!(i.a), reg_ref!(i.b), <=)),
-                    Op::JGt => branch!(i, cmp!(reg_ref!(i.a), reg_ref!(i.b), >)),
-                    Op::JGe => branch!(i, cmp!(reg_ref!(i.a), reg_ref!(i.b), >=)),
-                    Op::JLtK => branch!(i, cmp!(reg_ref!(i.a), &konst!(i.b), <)),
-                    Op::JLeK => branch!(i, cmp!(reg_ref!(i.a), &konst!(i.b), <=)),
-                    Op::JGtK => branch!(i, cmp!(reg_ref!(i.a), &konst!(i.b), >)),
-                    Op::JGeK => branch!(i, cmp!(reg_ref!(i.a), &konst!(i.b), >=)),
+                    Op::JEq => {
+                        if eq!(reg_ref!(i.a), reg_ref!(i.b)) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JEqK => {
+                        if eq!(reg_ref!(i.a), &konst!(i.b)) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLt => {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), <) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLe => {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), <=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGt => {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), >) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGe => {
+                        if cmp!(reg_ref!(i.a), reg_ref!(i.b), >=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLtK => {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), <) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JLeK => {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), <=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGtK => {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), >) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
+                    Op::JGeK => {
+                        if cmp!(reg_ref!(i.a), &konst!(i.b), >=) == (i.c != 0) {
+                            jump!(i.d)
+                        }
+                    }
                     Op::JTestK => {
                         let set = match (reg_ref!(i.a), &konst!(i.b)) {
                             (Value::Int(p), Value::Int(q)) => p & q != 0,
@@ -921,7 +951,9 @@ impl Vm {
                                 attempt!(self.bitwise(BitOp::And, x, y)).truthy()
                             }
                         };
-                        branch!(i, set)
+                        if set == (i.c != 0) {
+                            jump!(i.d)
+                        }
                     }
                     Op::StepJLt => step_test!(i, reg_ref!(i.b), <),
                     Op::StepJLe => step_test!(i, reg_ref!(i.b), <=),
