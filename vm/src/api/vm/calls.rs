@@ -362,7 +362,7 @@ impl Vm {
 
     /// The script call stack, innermost first, cut at [`MAX_TRACE`] frames.
     pub fn call_stack(&self) -> Vec<StackEntry> {
-        let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev());
+        let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev().map(|ex| &**ex));
         let frames = contexts.flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack)));
         frames.take(MAX_TRACE).map(|(f, stack)| self.stack_entry(f, stack)).collect()
     }
