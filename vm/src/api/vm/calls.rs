@@ -178,6 +178,13 @@ impl Vm {
             }
             return self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None);
         }
+        self.call_other_at(f, base, n)
+    }
+
+    /// `call_at` for anything but a script function, out of line, so that the common
+    /// case (a callback) tests one tag rather than entering a jump table.
+    #[inline(never)]
+    fn call_other_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
         match f {
             Value::Native(id) => match self.call_native(id, Args { base, count: n, func: Some(id) }) {
                 // Suspending beneath a native or a metamethod; a thread's `call` from Rust.
