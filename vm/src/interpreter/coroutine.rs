@@ -61,17 +61,19 @@ impl Vm {
         Ok(())
     }
 
-    /// Makes `ex` the running context; the running one waits beneath it.
-    fn switch_to(&mut self, ex: ExecState) {
-        let waiting = std::mem::replace(&mut self.ex, ex);
-        self.parked.push(waiting);
+    /// Makes `ex` the running context; the running one waits beneath it, in the box
+    /// `ex` came in (contexts trade places: a switch allocates nothing).
+    fn switch_to(&mut self, mut ex: Box<ExecState>) {
+        std::mem::swap(&mut self.ex, &mut *ex);
+        self.parked.push(ex);
     }
 
     /// Ends the running context's turn: the one beneath it runs again. Returns the
-    /// context whose turn ended.
-    fn switch_back(&mut self) -> ExecState {
-        let beneath = self.parked.pop().expect("a coroutine's resumer waits beneath it");
-        std::mem::replace(&mut self.ex, beneath)
+    /// context whose turn ended, in the box its resumer waited in.
+    fn switch_back(&mut self) -> Box<ExecState> {
+        let mut own = self.parked.pop().expect("a coroutine's resumer waits beneath it");
+        std::mem::swap(&mut self.ex, &mut *own);
+        own
     }
 
     /// The coroutine of context `ctx` has finished (returned or failed): a generator is
@@ -123,10 +125,8 @@ impl Vm {
         }
         self.room_for_context()?;
         let gen = self.heap.generators.get_mut(g.0);
-        let Some(mut boxed) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
+        let Some(mut ex) = gen.exec.take() else { return Err(self.error("resuming dead generator")) };
         gen.state = GenState::Running;
-        let mut ex = std::mem::replace(&mut *boxed, ExecState::new(CtxId::Main, Vec::new()));
-        self.spare_exec = Some(boxed);
         ex.resumer = resumer;
         self.switch_to(ex);
         Ok(())
@@ -141,13 +141,7 @@ impl Vm {
         if let CtxId::Gen(g) = ctx {
             let gen = self.heap.generators.get_mut(g.0);
             gen.state = GenState::Suspended;
-            gen.exec = Some(match self.spare_exec.take() {
-                Some(mut boxed) => {
-                    *boxed = own;
-                    boxed
-                }
-                None => Box::new(own),
-            });
+            gen.exec = Some(own);
         }
         self.hand_over(resumer, v, false);
     }
@@ -241,10 +235,10 @@ impl Vm {
         th.base = (self.native_depth, self.nested_runs + u32::from(resumer == Resumer::Rust));
         let slot = th.wake_slot.take();
         ex.resumer = resumer;
-        self.switch_to(*ex);
+        self.switch_to(ex);
         for g in chain {
             if let Some(ex) = self.heap.generators.get_mut(g.0).exec.take() {
-                self.switch_to(*ex);
+                self.switch_to(ex);
             }
         }
         match wake {
@@ -313,7 +307,7 @@ impl Vm {
     /// it were resumed by its run).
     pub(crate) fn suspender(&self) -> CtxId {
         std::iter::once(&self.ex)
-            .chain(self.parked.iter().rev())
+            .chain(self.parked.iter().rev().map(|ex| &**ex))
             .map(|ex| ex.ctx)
             .find(|ctx| !matches!(ctx, CtxId::Gen(_)))
             .unwrap_or(CtxId::Main)
@@ -344,14 +338,14 @@ impl Vm {
         let mut chain = Vec::new();
         while let CtxId::Gen(g) = self.ex.ctx {
             let own = self.switch_back();
-            self.heap.generators.get_mut(g.0).exec = Some(Box::new(own));
+            self.heap.generators.get_mut(g.0).exec = Some(own);
             chain.push(g);
         }
         chain.reverse();
         let own = self.switch_back();
         let resumer = own.resumer;
         let th = self.heap.threads.get_mut(t.0);
-        th.exec = Some(Box::new(own));
+        th.exec = Some(own);
         th.chain = chain;
         th.wake_slot = Some(ret);
         th.status = ThreadStatus::Suspended;
@@ -376,7 +370,7 @@ impl Vm {
     pub(crate) fn running_frames(&self) -> impl Iterator<Item = (&Frame, &[Value])> {
         let mut within = true;
         std::iter::once(&self.ex)
-            .chain(self.parked.iter().rev())
+            .chain(self.parked.iter().rev().map(|ex| &**ex))
             .take_while(move |ex| std::mem::replace(&mut within, matches!(ex.ctx, CtxId::Gen(_))))
             .flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack[..])))
     }

@@ -178,6 +178,13 @@ impl Vm {
             }
             return self.run_nested_at(self.ex.frames.len() - 1, self.parked.len(), None);
         }
+        self.call_other_at(f, base, n)
+    }
+
+    /// `call_at` for anything but a script function, out of line, so that the common
+    /// case (a callback) tests one tag rather than entering a jump table.
+    #[inline(never)]
+    fn call_other_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
         match f {
             Value::Native(id) => match self.call_native(id, Args { base, count: n, func: Some(id) }) {
                 // Suspending beneath a native or a metamethod; a thread's `call` from Rust.
@@ -362,7 +369,7 @@ impl Vm {
 
     /// The script call stack, innermost first, cut at [`MAX_TRACE`] frames.
     pub fn call_stack(&self) -> Vec<StackEntry> {
-        let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev());
+        let contexts = std::iter::once(&self.ex).chain(self.parked.iter().rev().map(|ex| &**ex));
         let frames = contexts.flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack)));
         frames.take(MAX_TRACE).map(|(f, stack)| self.stack_entry(f, stack)).collect()
     }

@@ -79,10 +79,8 @@ pub struct Vm {
     /// The running context.
     pub(crate) ex: ExecState,
     /// Contexts suspended beneath the running one (resumers of generators/threads).
-    pub(crate) parked: Vec<ExecState>,
-    /// An empty box a generator's context last left when it was resumed, which its
-    /// next `yield` fills: a generator's turn then allocates nothing.
-    pub(crate) spare_exec: Option<Box<ExecState>>,
+    /// Each in the box of the context that switched from it (see `Vm::switch_to`).
+    pub(crate) parked: Vec<Box<ExecState>>,
     pub(crate) root: TableId,
     pub(crate) consts: TableId,
     pub(crate) registry: TableId,
@@ -205,7 +203,6 @@ impl Vm {
             profile,
             ex: ExecState::new(CtxId::Main, Vec::with_capacity(1024)),
             parked: Vec::new(),
-            spare_exec: None,
             root,
             consts,
             registry,

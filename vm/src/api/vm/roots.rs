@@ -93,7 +93,7 @@ impl Vm {
             ex.clear_dead();
         }
         let mut states: Vec<&ExecState> = vec![&self.ex];
-        states.extend(self.parked.iter());
+        states.extend(self.parked.iter().map(|ex| &**ex));
         self.heap.collect(&roots, &states)
     }
 
