@@ -110,9 +110,8 @@ struct Node {
 
 #[derive(Clone, Debug)]
 enum Kind {
-    Byte(u8),
-    Any,
-    /// A set (`[...]`) or a class (`\d`...), compiled to the bytes it accepts.
+    /// Any element that consumes one byte (a literal, `.`, a set `[...]`, a class
+    /// `\d`...), compiled to the bytes it accepts: the matcher tests one bit.
     OneOf(ByteSet),
     Bol,
     Eol,
@@ -143,11 +142,8 @@ enum Kind {
 /// non-capturing groups and repetitions of at least one of them. A capturing group
 /// records where it was tried, so it ends the analysis.
 fn first_bytes(nodes: &[Node], id: NodeId) -> Option<ByteSet> {
-    let kind = &nodes[id as usize].kind;
-    if kind.accepts(0).is_some() {
-        return Some(ByteSet::from_fn(|c| kind.accepts(c) == Some(true)));
-    }
-    match kind {
+    match &nodes[id as usize].kind {
+        &Kind::OneOf(set) => Some(set),
         &Kind::Group { capture: None, body } => first_bytes(nodes, body),
         &Kind::Repeat { item, min, .. } if min > 0 => first_bytes(nodes, item),
         Kind::Alt(branches) => {
@@ -172,10 +168,21 @@ impl ByteSet {
         ByteSet(bits)
     }
 
+    /// Just `c`.
+    fn single(c: u8) -> ByteSet {
+        let mut bits = [0u64; 4];
+        bits[usize::from(c >> 6)] = 1 << (c & 63);
+        ByteSet(bits)
+    }
+
+    /// Every byte.
+    const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
     fn union(self, other: ByteSet) -> ByteSet {
         ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
     }
 
+    #[inline(always)]
     fn contains(&self, c: u8) -> bool {
         self.0[usize::from(c >> 6)] & (1 << (c & 63)) != 0
     }
