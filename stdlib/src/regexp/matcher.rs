@@ -254,9 +254,6 @@ impl<'a> Matcher<'a> {
         let stop = self.next_of(id).or(follow);
         // The look-ahead skips a following repetition that may match nothing.
         let check = stop.filter(|&s| !matches!(self.nodes[s as usize].kind, Kind::Repeat { min: 0, .. }));
-        let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
-        let mut count = 0;
-        let mut end = pos;
         // The look-ahead, when there is none or it is matched in place.
         let byte_check = match check {
             None => Some(None),
@@ -265,6 +262,9 @@ impl<'a> Matcher<'a> {
         if let (Some(item), Some(check)) = (self.one_byte(item), byte_check) {
             return self.repeat_bytes(item, check, min, limit, pos);
         }
+        let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
+        let mut count = 0;
+        let mut end = pos;
         // After an iteration that consumed nothing: the state it left, to detect that
         // further iterations would repeat it exactly.
         let mut idle_state: Option<(usize, Vec<Capture>)> = None;
