@@ -5,14 +5,10 @@ use super::parser::is_space;
 use super::*;
 
 impl Kind {
-    /// For elements that consume exactly one byte: whether they accept `c`.
-    pub(super) fn accepts(&self, c: u8) -> Option<bool> {
-        match self {
-            &Kind::Byte(b) => Some(c == b),
-            Kind::Any => Some(true),
-            Kind::OneOf(set) => Some(set.contains(c)),
-            _ => None,
-        }
+    /// Whether the element is matched in place (see [`Matcher::in_place_at`]): one
+    /// byte, or a zero-width anchor.
+    fn is_in_place(&self) -> bool {
+        matches!(self, Kind::OneOf(_) | Kind::Bol | Kind::Eol | Kind::Boundary { .. })
     }
 }
 
@@ -106,6 +102,9 @@ impl<'a> Matcher<'a> {
 
     /// Matches node `id` alone at `pos`; `follow` is what comes after it in the
     /// enclosing context (repetitions look ahead at it). Returns the end of the match.
+    /// Inlined into the loops over sequences and repetitions, so an element matched in
+    /// place costs no call.
+    #[inline(always)]
     pub(super) fn node(&mut self, id: NodeId, pos: usize, follow: Option<NodeId>) -> Result<Option<usize>, MatchError> {
         self.steps = self.steps.checked_sub(1).ok_or(MatchError::StepBudget)?;
         if self.depth >= MAX_DEPTH {
@@ -121,6 +120,7 @@ impl<'a> Matcher<'a> {
         result
     }
 
+    #[inline(never)]
     pub(super) fn node_at(
         &mut self,
         id: NodeId,
@@ -129,7 +129,7 @@ impl<'a> Matcher<'a> {
     ) -> Result<Option<usize>, MatchError> {
         Ok(match &self.nodes[id as usize].kind {
             // Elements matched in place returned in `node`.
-            Kind::Byte(_) | Kind::Any | Kind::OneOf(_) | Kind::Bol | Kind::Eol | Kind::Boundary { .. } => None,
+            Kind::OneOf(_) | Kind::Bol | Kind::Eol | Kind::Boundary { .. } => None,
             &Kind::Balanced { open, close } => self.balanced(pos, open, close),
             &Kind::Group { capture, body } => self.group(capture, body, pos, follow)?,
             &Kind::Repeat { item, min, max } => self.repeat(id, item, min, max, pos, follow)?,
@@ -161,7 +161,8 @@ impl<'a> Matcher<'a> {
             Kind::Bol => zero_width(pos == self.bol),
             Kind::Eol => zero_width(pos == self.eol),
             Kind::Boundary { negated } => zero_width(self.boundary(pos) != negated),
-            ref k => k.accepts(self.byte(pos)).map(|ok| (ok && pos < self.eol).then_some(pos + 1)),
+            Kind::OneOf(ref set) => Some((pos < self.eol && set.contains(self.text[pos])).then_some(pos + 1)),
+            _ => None,
         }
     }
 
@@ -253,9 +254,6 @@ impl<'a> Matcher<'a> {
         let stop = self.next_of(id).or(follow);
         // The look-ahead skips a following repetition that may match nothing.
         let check = stop.filter(|&s| !matches!(self.nodes[s as usize].kind, Kind::Repeat { min: 0, .. }));
-        let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
-        let mut count = 0;
-        let mut end = pos;
         // The look-ahead, when there is none or it is matched in place.
         let byte_check = match check {
             None => Some(None),
@@ -264,6 +262,9 @@ impl<'a> Matcher<'a> {
         if let (Some(item), Some(check)) = (self.one_byte(item), byte_check) {
             return self.repeat_bytes(item, check, min, limit, pos);
         }
+        let after_check = check.and_then(|s| self.next_of(s).or_else(|| follow.and_then(|f| self.next_of(f))));
+        let mut count = 0;
+        let mut end = pos;
         // After an iteration that consumed nothing: the state it left, to detect that
         // further iterations would repeat it exactly.
         let mut idle_state: Option<(usize, Vec<Capture>)> = None;
@@ -302,56 +303,83 @@ impl<'a> Matcher<'a> {
         Ok((count >= min).then_some(end))
     }
 
-    /// Node `id`'s kind if it is a one-byte element and would be matched without
+    /// Node `id`'s byte set if it is a one-byte element and would be matched without
     /// hitting the recursion bound.
-    fn one_byte(&self, id: NodeId) -> Option<&'a Kind> {
-        let kind = &self.nodes[id as usize].kind;
-        (kind.accepts(0).is_some() && self.depth < MAX_DEPTH).then_some(kind)
+    fn one_byte(&self, id: NodeId) -> Option<&'a ByteSet> {
+        match &self.nodes[id as usize].kind {
+            Kind::OneOf(set) if self.depth < MAX_DEPTH => Some(set),
+            _ => None,
+        }
     }
 
     /// Node `id`'s kind if it is matched in place (see [`in_place_at`](Self::in_place_at))
     /// and would be without hitting the recursion bound.
     fn in_place(&self, id: NodeId) -> Option<&'a Kind> {
         let kind = &self.nodes[id as usize].kind;
-        (self.in_place_at(kind, self.bol).is_some() && self.depth < MAX_DEPTH).then_some(kind)
+        (kind.is_in_place() && self.depth < MAX_DEPTH).then_some(kind)
     }
 
     /// [`repeat`](Self::repeat) of a one-byte item with a look-ahead matched in place
-    /// (or none): the same steps, charged the same, without a call per byte.
+    /// (or none): the same steps, charged the same, without a call per byte, in a loop
+    /// made for the look-ahead's kind.
     fn repeat_bytes(
         &mut self,
-        item: &Kind,
+        item: &ByteSet,
         check: Option<&Kind>,
         min: usize,
         limit: usize,
         pos: usize,
     ) -> Result<Option<usize>, MatchError> {
-        let accepts = |kind: &Kind, at: usize| self.in_place_at(kind, at).flatten().is_some();
+        let (text, eol) = (self.text, self.eol);
         let mut steps = self.steps;
-        let (mut count, mut end) = (0, pos);
-        let result = loop {
-            if count >= limit {
-                break Ok(());
+        let result = match check {
+            None => scan(text, eol, &mut steps, item, None::<fn(usize) -> bool>, min, limit, pos),
+            Some(Kind::OneOf(set)) => {
+                scan(text, eol, &mut steps, item, Some(|at: usize| at < eol && set.contains(text[at])), min, limit, pos)
             }
-            let Some(left) = steps.checked_sub(1) else { break Err(MatchError::StepBudget) };
-            steps = left;
-            if !accepts(item, end) {
-                break Ok(());
-            }
-            count += 1;
-            end += 1;
-            if let Some(check) = check {
-                let Some(left) = steps.checked_sub(1) else { break Err(MatchError::StepBudget) };
-                steps = left;
-                if accepts(check, end) && count >= min {
-                    break Ok(());
-                }
-            }
-            if end >= self.eol {
-                break Ok(());
+            Some(Kind::Eol) => scan(text, eol, &mut steps, item, Some(|at: usize| at == eol), min, limit, pos),
+            Some(kind) => {
+                let this = &*self;
+                let hit = |at: usize| this.in_place_at(kind, at).flatten().is_some();
+                scan(text, eol, &mut steps, item, Some(hit), min, limit, pos)
             }
         };
         self.steps = steps;
-        result.map(|()| (count >= min).then_some(end))
+        result
     }
+}
+
+/// The loop of [`Matcher::repeat_bytes`]: takes bytes of `item` from `pos` (each a
+/// step), looking ahead with `check` after each (another step), up to `limit`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn scan(
+    text: &[u8],
+    eol: usize,
+    steps: &mut u64,
+    item: &ByteSet,
+    check: Option<impl Fn(usize) -> bool>,
+    min: usize,
+    limit: usize,
+    pos: usize,
+) -> Result<Option<usize>, MatchError> {
+    let (mut count, mut end) = (0, pos);
+    while count < limit {
+        *steps = steps.checked_sub(1).ok_or(MatchError::StepBudget)?;
+        if end >= eol || !item.contains(text[end]) {
+            break;
+        }
+        count += 1;
+        end += 1;
+        if let Some(check) = &check {
+            *steps = steps.checked_sub(1).ok_or(MatchError::StepBudget)?;
+            if check(end) && count >= min {
+                break;
+            }
+        }
+        if end >= eol {
+            break;
+        }
+    }
+    Ok((count >= min).then_some(end))
 }

@@ -83,6 +83,13 @@ pub const DEFAULT_STEP_BUDGET: u64 = 50_000_000;
 /// "Unbounded" repetitions store this maximum, and then stop after `UNBOUNDED + 1`.
 const UNBOUNDED: u16 = u16::MAX;
 
+/// The length of `s` as a C string (up to its first NUL), found a word at a time by
+/// `CStr`'s scan: subjects hold no NUL, so every byte is read, and a byte loop costs
+/// about four instructions a byte.
+fn c_len(s: &[u8]) -> usize {
+    std::ffi::CStr::from_bytes_until_nul(s).map_or(s.len(), |c| c.to_bytes().len())
+}
+
 /// A compiled pattern, with the capture state the reference keeps between calls.
 #[derive(Clone, Debug)]
 pub struct Regexp {
@@ -110,9 +117,8 @@ struct Node {
 
 #[derive(Clone, Debug)]
 enum Kind {
-    Byte(u8),
-    Any,
-    /// A set (`[...]`) or a class (`\d`...), compiled to the bytes it accepts.
+    /// Any element that consumes one byte (a literal, `.`, a set `[...]`, a class
+    /// `\d`...), compiled to the bytes it accepts: the matcher tests one bit.
     OneOf(ByteSet),
     Bol,
     Eol,
@@ -143,11 +149,8 @@ enum Kind {
 /// non-capturing groups and repetitions of at least one of them. A capturing group
 /// records where it was tried, so it ends the analysis.
 fn first_bytes(nodes: &[Node], id: NodeId) -> Option<ByteSet> {
-    let kind = &nodes[id as usize].kind;
-    if kind.accepts(0).is_some() {
-        return Some(ByteSet::from_fn(|c| kind.accepts(c) == Some(true)));
-    }
-    match kind {
+    match &nodes[id as usize].kind {
+        &Kind::OneOf(set) => Some(set),
         &Kind::Group { capture: None, body } => first_bytes(nodes, body),
         &Kind::Repeat { item, min, .. } if min > 0 => first_bytes(nodes, item),
         Kind::Alt(branches) => {
@@ -172,10 +175,21 @@ impl ByteSet {
         ByteSet(bits)
     }
 
+    /// Just `c`.
+    fn single(c: u8) -> ByteSet {
+        let mut bits = [0u64; 4];
+        bits[usize::from(c >> 6)] = 1 << (c & 63);
+        ByteSet(bits)
+    }
+
+    /// Every byte.
+    const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+
     fn union(self, other: ByteSet) -> ByteSet {
         ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
     }
 
+    #[inline(always)]
     fn contains(&self, c: u8) -> bool {
         self.0[usize::from(c >> 6)] & (1 << (c & 63)) != 0
     }
@@ -255,7 +269,7 @@ impl Regexp {
 
     /// Whether the pattern matches all of `text`.
     pub fn is_match(&mut self, text: &[u8]) -> Result<bool, MatchError> {
-        let eol = text.iter().position(|&c| c == 0).unwrap_or(text.len());
+        let eol = c_len(text);
         let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, 0, eol);
         let matched = m.node(self.root, 0, None).map(|end| end == Some(eol));
         self.spent = self.step_budget - m.steps;
@@ -269,7 +283,7 @@ impl Regexp {
         let Some(rest) = text.get(start..) else {
             return Ok(None);
         };
-        let eol = start + rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
+        let eol = start + c_len(rest);
         let mut m = Matcher::new(&self.nodes, &mut self.captures, self.step_budget, text, start, eol);
         let found = m.search(self.root, self.first_bytes.as_ref(), self.anchored);
         self.spent = self.step_budget - m.steps;

@@ -107,11 +107,11 @@ impl Parser<'_> {
             }
             b'.' => {
                 self.pos += 1;
-                self.push(Kind::Any)
+                self.push(Kind::OneOf(ByteSet::ALL))
             }
             _ => {
                 let kind = match self.atom_char(false)? {
-                    Atom::Byte(c) => Kind::Byte(c),
+                    Atom::Byte(c) => Kind::OneOf(ByteSet::single(c)),
                     Atom::Class(class) => Kind::OneOf(ByteSet::from_fn(|c| class.matches(c))),
                     Atom::Boundary { negated } => Kind::Boundary { negated },
                     Atom::Balanced { open, close } => Kind::Balanced { open, close },
