@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates link/symbol-order.txt, the order in which the linker lays out the
+# functions of the `impish` binary (see build.rs), from what a release build actually
+# executes: every program of benches/perf run with `--profile squirrel` under valgrind,
+# plus an empty script (start-up alone). Functions run by more programs come first, so
+# the code an ordinary run touches is contiguous and the kernel maps few 64 KiB windows
+# of the binary around it (issue #17: peak memory).
+#
+# usage: link/symbol-order.sh [BIN]   (BIN: a release build, default target/release/impish)
+#
+# Rust's symbol names carry a hash of their crate's identity (not of the code), so the
+# file stays right while code changes; a renamed or new function is merely laid out
+# unordered until the next run of this script, and names no longer in the binary are
+# ignored at link time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="$(realpath "${1:-target/release/impish}")"
+command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo 'print("")' > "$work/empty.nut"
+
+# One list of executed function names per run, two runs at a time.
+ls benches/perf/programs/*.nut benches/perf/suite/*.nut "$work/empty.nut" \
+  | xargs -P2 -I{} sh -c 'valgrind -q --tool=cachegrind --cache-sim=no --demangle=no \
+      --cachegrind-out-file="$1/$(basename "$2").cg" "$0" run --profile squirrel "$2" >/dev/null 2>&1' "$bin" "$work" {}
+
+# The binary's own functions (not libc's), by how many runs executed them, then by name.
+nm --defined-only "$bin" | awk '$2 ~ /^[tT]$/ {print $3}' | sort -u > "$work/defined"
+for cg in "$work"/*.cg; do sed -n 's/^fn=//p' "$cg" | sort -u; done \
+  | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{print $2}' > "$work/ranked"
+awk 'NR == FNR {defined[$1] = 1; next} $1 in defined' "$work/defined" "$work/ranked" > link/symbol-order.txt
+echo "link/symbol-order.txt: $(wc -l < link/symbol-order.txt) functions" >&2
