@@ -164,6 +164,53 @@ impl Vm {
         r
     }
 
+    /// Runs `body`, a native's walk of a container that calls `f` (with `this` and at
+    /// most [`WALK_ARGS`] arguments) once per element, with the callback's stack set up
+    /// once: room for its arguments, and `roots` slots beneath them that keep what the
+    /// walk holds across a call rooted (a collection can run inside the callback) at
+    /// the cost of a store, where `hold` would grow the held list for each element.
+    pub(crate) fn walking<T>(
+        &mut self,
+        f: Value,
+        this: Value,
+        roots: u32,
+        nargs: u32,
+        body: impl FnOnce(&mut Vm, &Walk) -> Result<T, Fail>,
+    ) -> Result<T, Fail> {
+        debug_assert!(nargs as usize <= WALK_ARGS);
+        let saved_top = self.ex.top;
+        let base = saved_top + roots;
+        self.ex.ensure(base as usize + WALK_ARGS + 2);
+        self.ex.stack[saved_top as usize..base as usize].fill(Value::Null);
+        self.ex.top = base;
+        let walk = Walk { f, this, roots: saved_top, base, n: nargs + 1 };
+        let r = body(self, &walk);
+        self.ex.top = saved_top;
+        r
+    }
+
+    /// One call of a walk's callback with `args` (the first `walk`'s count of them).
+    #[inline(always)]
+    pub(crate) fn walk_call<const K: usize>(&mut self, walk: &Walk, args: [Value; K]) -> Result<Value, Fail> {
+        debug_assert!(K <= WALK_ARGS && walk.n as usize <= K + 1 && self.ex.top == walk.base);
+        let b = walk.base as usize;
+        // `walking` made room for every argument a walk passes.
+        let slots = &mut self.ex.stack[b..b + 1 + K];
+        slots[0] = walk.this;
+        slots[1..].copy_from_slice(&args);
+        self.ex.top = walk.base + walk.n;
+        let r = self.call_at(walk.f, walk.base, walk.n);
+        self.ex.top = walk.base;
+        r
+    }
+
+    /// Keeps `v` rooted in the walk's root slot `i` until the walk ends.
+    #[inline(always)]
+    pub(crate) fn walk_root(&mut self, walk: &Walk, i: u32, v: Value) {
+        debug_assert!(walk.roots + i < walk.base);
+        self.ex.stack[(walk.roots + i) as usize] = v;
+    }
+
     /// Calls `f` with the `n` arguments already at `stack[base..]` (`this` first).
     pub(crate) fn call_at(&mut self, f: Value, base: u32, n: u32) -> Result<Value, Fail> {
         // Script functions first, without the jump table (a comparator, a callback, a
@@ -410,6 +457,21 @@ impl Vm {
             other => self.describe(other),
         }))
     }
+}
+
+/// The most arguments (besides `this`) a walk's callback is given: map's element,
+/// index and array.
+pub(crate) const WALK_ARGS: usize = 3;
+
+/// A container walk's callback, set up by [`Vm::walking`].
+pub(crate) struct Walk {
+    f: Value,
+    this: Value,
+    /// The first root slot; the callback's `this` and arguments start at `base`.
+    roots: u32,
+    base: u32,
+    /// Values passed, `this` included.
+    n: u32,
 }
 
 /// Result of entering a closure: a frame to run, or an immediate value (generators).

@@ -16,8 +16,8 @@ mod template;
 mod values;
 
 pub use crate::heap::object::PlainNative;
-pub(crate) use calls::Entered;
 pub use calls::MAX_TRACE;
+pub(crate) use calls::{Entered, Walk};
 pub(crate) use natives::{parse_typemask, raw_type_bit, type_bit_name};
 pub use natives::{Args, NativeEntry};
 pub use profile::Profile;

@@ -1,7 +1,7 @@
 //! The array delegate: growth, sorting, slicing and the functional methods.
 
 use super::*;
-use crate::api::vm::{Args, Fail, Vm};
+use crate::api::vm::{Args, Fail, Vm, Walk};
 use crate::heap::value::*;
 
 pub(super) fn array_append(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -94,33 +94,36 @@ pub(super) fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     vm.hold_all(&items);
     let len = items.len();
     let mut failure: Option<Fail> = None;
-    items.sort_by(|x, y| {
-        if failure.is_some() {
-            return std::cmp::Ordering::Equal;
-        }
-        let r = if cmp.is_null() {
-            vm.compare(*x, *y)
-        } else {
-            match vm.call_own(cmp, this, &[*x, *y]) {
-                Ok(Value::Int(i)) => Ok(i),
-                Ok(Value::Float(f)) => Ok(vm.profile.float_to_int(f)),
-                Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
-                Err(e) => Err(e),
+    vm.walking(cmp, this, 0, 2, |vm, walk| {
+        items.sort_by(|x, y| {
+            if failure.is_some() {
+                return std::cmp::Ordering::Equal;
             }
-        };
-        match r {
-            // `a` is this native's `this`, so its slot is live.
-            Ok(_) if vm.heap.arrays.get_live(a.0).len() != len => {
-                failure = Some(vm.error("array resized during sort operation"));
-                std::cmp::Ordering::Equal
+            let r = if cmp.is_null() {
+                vm.compare(*x, *y)
+            } else {
+                match vm.walk_call(walk, [*x, *y]) {
+                    Ok(Value::Int(i)) => Ok(i),
+                    Ok(Value::Float(f)) => Ok(vm.profile.float_to_int(f)),
+                    Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
+                    Err(e) => Err(e),
+                }
+            };
+            match r {
+                // `a` is this native's `this`, so its slot is live.
+                Ok(_) if vm.heap.arrays.get_live(a.0).len() != len => {
+                    failure = Some(vm.error("array resized during sort operation"));
+                    std::cmp::Ordering::Equal
+                }
+                Ok(i) => i.cmp(&0),
+                Err(e) => {
+                    failure = Some(e);
+                    std::cmp::Ordering::Equal
+                }
             }
-            Ok(i) => i.cmp(&0),
-            Err(e) => {
-                failure = Some(e);
-                std::cmp::Ordering::Equal
-            }
-        }
-    });
+        });
+        Ok(())
+    })?;
     if let Some(e) = failure {
         return Err(e);
     }
@@ -176,35 +179,37 @@ pub(super) fn array_slice(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(Value::Array(vm.heap.alloc_array(part)))
 }
 
-/// Element `i` of the array a callback walk visits, held (the walk keeps it across the
-/// callback). Like the reference, the walk covers the length the array had at the
-/// start; past a shrunken end it visits `prev`, the last element it read, again.
-pub(super) fn walk_item(vm: &mut Vm, a: ArrayId, i: usize, prev: Value) -> Value {
-    let v = match vm.heap.array(a).get(i) {
+/// Element `i` of the array a callback walk visits, kept in the walk's root slot 0
+/// (the walk holds it across the callback). Like the reference, the walk covers the
+/// length the array had at the start; past a shrunken end it visits `prev`, the last
+/// element it read, again.
+#[inline(always)]
+fn walk_item(vm: &mut Vm, walk: &Walk, a: ArrayId, i: usize, prev: Value) -> Value {
+    // `a` is the walking native's `this`, so its slot is live.
+    let v = match vm.heap.arrays.get_live(a.0).get(i) {
         Some(v) => vm.heap.real(*v),
         None => prev,
     };
-    vm.hold(v);
+    vm.walk_root(walk, 0, v);
     v
 }
 
 pub(super) fn map_into(vm: &mut Vm, args: Args, dest: ArrayId) -> Result<(), Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let a = array_of(vm, args);
-    let arity = callback_arity(vm, f);
-    let mut v = Value::Null;
-    for i in 0..vm.heap.array(a).len() {
-        v = walk_item(vm, a, i, v);
-        let r = match arity {
-            0..=2 => callback(vm, f, this, &[v])?,
-            3 => callback(vm, f, this, &[v, Value::Int(i as i64)])?,
-            _ => callback(vm, f, this, &[v, Value::Int(i as i64), this])?,
-        };
-        if let Some(slot) = vm.heap.array_mut(dest).get_mut(i) {
-            *slot = r;
+    let nargs = callback_arity(vm, f).clamp(2, 4) as u32 - 1;
+    let n = vm.heap.array(a).len();
+    vm.walking(f, this, 1, nargs, |vm, walk| {
+        let mut v = Value::Null;
+        for i in 0..n {
+            v = walk_item(vm, walk, a, i, v);
+            let r = vm.walk_call(walk, [v, Value::Int(i as i64), this])?;
+            if let Some(slot) = vm.heap.array_mut(dest).get_mut(i) {
+                *slot = r;
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 pub(super) fn array_map(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -225,19 +230,21 @@ pub(super) fn array_reduce(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let (this, f) = (args.this(vm), args.get(vm, 1));
     let a = array_of(vm, args);
     let n = vm.heap.array(a).len();
-    let (mut acc, start) = if args.len() > 2 {
+    let (acc, start) = if args.len() > 2 {
         (args.get(vm, 2), 0)
     } else if n == 0 {
         return Ok(Value::Null);
     } else {
         (vm.heap.real(vm.heap.array(a)[0]), 1)
     };
-    let mut v = Value::Null;
-    for i in start..n {
-        v = walk_item(vm, a, i, v);
-        acc = callback(vm, f, this, &[acc, v])?;
-    }
-    Ok(acc)
+    vm.walking(f, this, 1, 2, |vm, walk| {
+        let (mut acc, mut v) = (acc, Value::Null);
+        for i in start..n {
+            v = walk_item(vm, walk, a, i, v);
+            acc = vm.walk_call(walk, [acc, v])?;
+        }
+        Ok(acc)
+    })
 }
 
 pub(super) fn array_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
@@ -245,13 +252,17 @@ pub(super) fn array_filter(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let a = array_of(vm, args);
     let out = vm.heap.alloc_array(Vec::new());
     vm.hold(Value::Array(out));
-    let mut v = Value::Null;
-    for i in 0..vm.heap.array(a).len() {
-        v = walk_item(vm, a, i, v);
-        if callback(vm, f, this, &[Value::Int(i as i64), v])?.truthy() {
-            vm.heap.array_mut(out).push(v);
+    let n = vm.heap.array(a).len();
+    vm.walking(f, this, 1, 2, |vm, walk| {
+        let mut v = Value::Null;
+        for i in 0..n {
+            v = walk_item(vm, walk, a, i, v);
+            if vm.walk_call(walk, [Value::Int(i as i64), v])?.truthy() {
+                vm.heap.array_mut(out).push(v);
+            }
         }
-    }
+        Ok(())
+    })?;
     Ok(Value::Array(out))
 }
 
