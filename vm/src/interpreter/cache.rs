@@ -18,10 +18,18 @@ use std::cell::Cell;
 use crate::heap::object::MemberRef;
 use crate::heap::value::ClassId;
 
+// An instance entry's high word is its kind's tag bits with the class id below them,
+// so a hit is one compare of the high word with `kind | class`; its low word is the
+// field index, method index or root node.
 const INSTANCE: u64 = 1 << 63;
 /// With `INSTANCE`: the name is no member of the class; the low word is a root node.
 const VIA_ROOT: u64 = 1 << 62;
-const CLASS_BITS: u32 = 30;
+/// With `INSTANCE`: the low word is a method index (else a field index).
+const METHOD: u64 = 1 << 61;
+const CLASS_BITS: u32 = 29;
+const FIELD_TAG: u32 = (INSTANCE >> 32) as u32;
+const METHOD_TAG: u32 = ((INSTANCE | METHOD) >> 32) as u32;
+const ROOT_TAG: u32 = ((INSTANCE | VIA_ROOT) >> 32) as u32;
 
 pub struct InlineCache {
     slots: Box<[Cell<u64>]>,
@@ -68,13 +76,13 @@ impl InlineCache {
 
     #[inline]
     pub fn set_member(&self, pc: usize, class: ClassId, r: MemberRef) {
-        let (i, bit) = match r {
-            MemberRef::Field(i) => (i, 0),
-            MemberRef::Method(i) => (i, 1),
+        let (i, tag) = match r {
+            MemberRef::Field(i) => (i, FIELD_TAG),
+            MemberRef::Method(i) => (i, METHOD_TAG),
         };
         // Ids and indices that do not fit the packing are simply not cached.
-        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && i < 1 << 30) {
-            c.set(INSTANCE | (class.0 as u64) << 32 | (i << 1 | bit) as u64);
+        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && i <= u32::MAX as usize) {
+            c.set(entry(tag, class, i as u32));
         }
     }
 
@@ -83,7 +91,7 @@ impl InlineCache {
     #[inline(always)]
     pub fn via_root(&self, pc: usize, class: ClassId, edits: u64) -> Option<usize> {
         let e = self.slots.get(pc)?.get();
-        if e & (INSTANCE | VIA_ROOT) != INSTANCE | VIA_ROOT || entry_class(e) != class.0 || self.edits.get() != edits {
+        if (e >> 32) as u32 != ROOT_TAG | class.0 || self.edits.get() != edits {
             return None;
         }
         Some(e as u32 as usize)
@@ -95,7 +103,7 @@ impl InlineCache {
             self.edits.set(edits);
         }
         if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && node <= u32::MAX as usize) {
-            c.set(INSTANCE | VIA_ROOT | (class.0 as u64) << 32 | node as u64);
+            c.set(entry(ROOT_TAG, class, node as u32));
         }
     }
 
@@ -132,17 +140,21 @@ fn table_node(e: u64) -> Option<usize> {
 
 #[inline(always)]
 fn member(e: u64, class: ClassId) -> Option<MemberRef> {
-    if e & (INSTANCE | VIA_ROOT) != INSTANCE || entry_class(e) != class.0 {
-        return None;
+    let (high, index) = ((e >> 32) as u32, e as u32 as usize);
+    if high == FIELD_TAG | class.0 {
+        Some(MemberRef::Field(index))
+    } else if high == METHOD_TAG | class.0 {
+        Some(MemberRef::Method(index))
+    } else {
+        None
     }
-    let r = e as u32 as usize;
-    Some(if r & 1 == 0 { MemberRef::Field(r >> 1) } else { MemberRef::Method(r >> 1) })
 }
 
-/// The class id of an instance entry.
+/// An instance entry of kind `tag` for `class` (which fits `CLASS_BITS`).
 #[inline(always)]
-fn entry_class(e: u64) -> u32 {
-    (e >> 32) as u32 & ((1 << CLASS_BITS) - 1)
+fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
+    debug_assert!(class.0 < 1 << CLASS_BITS);
+    u64::from(tag | class.0) << 32 | u64::from(low)
 }
 
 #[cfg(test)]
