@@ -16,7 +16,7 @@
 use std::cell::Cell;
 
 use crate::heap::object::MemberRef;
-use crate::heap::value::ClassId;
+use crate::heap::value::{ClassId, StrId};
 
 // An instance entry's high word is its kind's tag bits with the class id below them,
 // so a hit is one compare of the high word with `kind | class`; its low word is the
@@ -157,6 +157,65 @@ fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
     u64::from(tag | class.0) << 32 | u64::from(low)
 }
 
+/// Members found by (class, name), for the sites whose inline cache sees several
+/// classes (a base class's method run on instances of its subclasses, a loop over
+/// mixed shapes): a direct-mapped memo, so such a site's miss is a probe instead of a
+/// hash lookup in the class's members. Only members of locked classes are kept: a
+/// member's ref never changes once its class has instances. Class and string ids may
+/// be reused after a collection, which clears the memo.
+pub struct MemberMemo {
+    /// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
+    slots: Box<[Cell<(u64, u64)>]>,
+}
+
+const MEMO_SLOTS: usize = 256;
+
+impl Default for MemberMemo {
+    fn default() -> Self {
+        MemberMemo { slots: (0..MEMO_SLOTS).map(|_| Cell::new((0, 0))).collect() }
+    }
+}
+
+impl MemberMemo {
+    #[inline(always)]
+    fn key(class: ClassId, name: StrId) -> (u64, usize) {
+        let key = INSTANCE | u64::from(class.0) << 32 | u64::from(name.0);
+        let slot = (class.0.wrapping_mul(0x9E37_79B1) ^ name.0).wrapping_mul(0x85EB_CA6B) >> 24;
+        (key, slot as usize % MEMO_SLOTS)
+    }
+
+    /// The member `name` of `class` if the memo holds it.
+    #[inline]
+    pub fn get(&self, class: ClassId, name: StrId) -> Option<MemberRef> {
+        let (key, slot) = Self::key(class, name);
+        let (k, r) = self.slots[slot].get();
+        if k != key {
+            return None;
+        }
+        let index = r as u32 as usize;
+        Some(if r & METHOD != 0 { MemberRef::Method(index) } else { MemberRef::Field(index) })
+    }
+
+    /// Remembers member `r` of the locked class `class`.
+    pub fn set(&self, class: ClassId, name: StrId, r: MemberRef) {
+        let (key, slot) = Self::key(class, name);
+        let r = match r {
+            MemberRef::Field(i) => i as u64,
+            MemberRef::Method(i) => METHOD | i as u64,
+        };
+        if class.0 < 1 << CLASS_BITS && r as u32 as u64 == r & !METHOD {
+            self.slots[slot].set((key, r));
+        }
+    }
+
+    /// Forgets everything (at a collection).
+    pub fn clear(&self) {
+        for c in self.slots.iter() {
+            c.set((0, 0));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +251,17 @@ mod tests {
         ic.set_via_root(0, ClassId(3), 5, 1);
         assert_eq!(ic.member(1, ClassId(3)), None, "the edit cleared the other entries");
         assert_eq!(ic.via_root(0, ClassId(3), 1), Some(5));
+    }
+
+    #[test]
+    fn memo_entries_are_per_class_and_name_and_clear() {
+        let memo = MemberMemo::default();
+        memo.set(ClassId(3), StrId(7), MemberRef::Method(2));
+        memo.set(ClassId(4), StrId(7), MemberRef::Field(1));
+        assert_eq!(memo.get(ClassId(3), StrId(7)), Some(MemberRef::Method(2)));
+        assert_eq!(memo.get(ClassId(4), StrId(7)), Some(MemberRef::Field(1)));
+        assert_eq!(memo.get(ClassId(3), StrId(8)), None);
+        memo.clear();
+        assert_eq!(memo.get(ClassId(3), StrId(7)), None);
     }
 }
