@@ -13,7 +13,7 @@
 //! delegate an entry; the VM counts such edits, and a cache that sees the count change
 //! forgets everything.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use crate::heap::object::MemberRef;
 use crate::heap::value::{ClassId, StrId};
@@ -163,18 +163,14 @@ fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
 /// hash lookup in the class's members. Only members of locked classes are kept: a
 /// member's ref never changes once its class has instances. Class and string ids may
 /// be reused after a collection, which clears the memo.
+/// Made on first use: most VMs (an imp's, a line's many) never need it.
+#[derive(Default)]
 pub struct MemberMemo {
     /// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
-    slots: Box<[Cell<(u64, u64)>]>,
+    slots: OnceCell<Box<[Cell<(u64, u64)>]>>,
 }
 
 const MEMO_SLOTS: usize = 256;
-
-impl Default for MemberMemo {
-    fn default() -> Self {
-        MemberMemo { slots: (0..MEMO_SLOTS).map(|_| Cell::new((0, 0))).collect() }
-    }
-}
 
 impl MemberMemo {
     #[inline(always)]
@@ -188,7 +184,7 @@ impl MemberMemo {
     #[inline]
     pub fn get(&self, class: ClassId, name: StrId) -> Option<MemberRef> {
         let (key, slot) = Self::key(class, name);
-        let (k, r) = self.slots[slot].get();
+        let (k, r) = self.slots.get()?[slot].get();
         if k != key {
             return None;
         }
@@ -204,13 +200,14 @@ impl MemberMemo {
             MemberRef::Method(i) => METHOD | i as u64,
         };
         if class.0 < 1 << CLASS_BITS && r as u32 as u64 == r & !METHOD {
-            self.slots[slot].set((key, r));
+            let slots = self.slots.get_or_init(|| (0..MEMO_SLOTS).map(|_| Cell::new((0, 0))).collect());
+            slots[slot].set((key, r));
         }
     }
 
     /// Forgets everything (at a collection).
     pub fn clear(&self) {
-        for c in self.slots.iter() {
+        for c in self.slots.get().into_iter().flat_map(|s| s.iter()) {
             c.set((0, 0));
         }
     }
