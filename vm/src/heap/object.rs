@@ -391,7 +391,8 @@ mod tests {
     #[test]
     fn fields_are_inline_up_to_the_limit_and_on_the_heap_beyond() {
         for n in 0..=INLINE_FIELDS + 2 {
-            let members: Vec<Member> = (0..n as i64).map(|i| Member { value: Value::Int(i), attrs: Value::Null }).collect();
+            let members: Vec<Member> =
+                (0..n as i64).map(|i| Member { value: Value::Int(i), attrs: Value::Null }).collect();
             let mut f = Fields::of_members(&members);
             assert_eq!(f.len(), n);
             assert_eq!(matches!(f, Fields::Inline { .. }), n <= INLINE_FIELDS);
