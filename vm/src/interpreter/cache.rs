@@ -162,8 +162,8 @@ fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
 /// mixed shapes): a direct-mapped memo, so such a site's miss is a probe instead of a
 /// hash lookup in the class's members. Only members of locked classes are kept: a
 /// member's ref never changes once its class has instances. Class and string ids may
-/// be reused after a collection, which clears the memo.
-/// Made on first use: most VMs (an imp's, a line's many) never need it.
+/// be reused after a collection, which clears the memo. Made on first use: most VMs
+/// (an imp's, a line's many) never need it.
 #[derive(Default)]
 pub struct MemberMemo {
     /// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
@@ -173,9 +173,11 @@ pub struct MemberMemo {
 const MEMO_SLOTS: usize = 256;
 
 impl MemberMemo {
+    /// The key word and slot of a member; the key word is unique for classes that fit
+    /// `CLASS_BITS` (the only ones kept), and never (0, 0)'s.
     #[inline(always)]
     fn key(class: ClassId, name: StrId) -> (u64, usize) {
-        let key = INSTANCE | u64::from(class.0) << 32 | u64::from(name.0);
+        let key = INSTANCE | u64::from(class.0 & ((1 << CLASS_BITS) - 1)) << 32 | u64::from(name.0);
         let slot = (class.0.wrapping_mul(0x9E37_79B1) ^ name.0).wrapping_mul(0x85EB_CA6B) >> 24;
         (key, slot as usize % MEMO_SLOTS)
     }
@@ -185,7 +187,7 @@ impl MemberMemo {
     pub fn get(&self, class: ClassId, name: StrId) -> Option<MemberRef> {
         let (key, slot) = Self::key(class, name);
         let (k, r) = self.slots.get()?[slot].get();
-        if k != key {
+        if k != key || class.0 >= 1 << CLASS_BITS {
             return None;
         }
         let index = r as u32 as usize;
