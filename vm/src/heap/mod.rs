@@ -22,6 +22,7 @@ use crate::heap::object::*;
 use crate::heap::string::Strings;
 use crate::heap::table::{Shape, SpareNodes, Table};
 use crate::heap::value::*;
+use crate::interpreter::cache::MemberMemo;
 use crate::interpreter::frame::ExecState;
 
 pub struct Heap {
@@ -46,6 +47,8 @@ pub struct Heap {
     spare_nodes: SpareNodes,
     /// The layout of the last record made (see `Shape`), until the next collection.
     record_shape: Option<Shape>,
+    /// Class members found by name, until the next collection (see `MemberMemo`).
+    pub(crate) member_memo: MemberMemo,
     /// One weak reference per referent, so `x.weakref() == x.weakref()`.
     weak_cache: HashMap<(u32, u32), WeakRefId>,
     /// Allocations since the last collection, and the count that triggers the next.
@@ -135,6 +138,7 @@ impl Heap {
             outer_lists: Default::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
+            member_memo: MemberMemo::default(),
             weak_cache: HashMap::new(),
             allocs: 0,
             threshold: MIN_THRESHOLD,
@@ -182,6 +186,7 @@ impl Heap {
             outer_lists: Default::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
+            member_memo: MemberMemo::default(),
             weak_cache: self.weak_cache.clone(),
             allocs: self.allocs,
             threshold: self.threshold,
@@ -628,6 +633,7 @@ impl Heap {
     fn sweep(&mut self) {
         self.strings.sweep();
         self.record_shape = None;
+        self.member_memo.clear();
         let spare = &mut self.spare_nodes;
         spare.clear();
         self.tables.sweep(|_, t| spare.keep(t));

@@ -13,15 +13,23 @@
 //! delegate an entry; the VM counts such edits, and a cache that sees the count change
 //! forgets everything.
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use crate::heap::object::MemberRef;
-use crate::heap::value::ClassId;
+use crate::heap::value::{ClassId, StrId};
 
+// An instance entry's high word is its kind's tag bits with the class id below them,
+// so a hit is one compare of the high word with `kind | class`; its low word is the
+// field index, method index or root node.
 const INSTANCE: u64 = 1 << 63;
 /// With `INSTANCE`: the name is no member of the class; the low word is a root node.
 const VIA_ROOT: u64 = 1 << 62;
-const CLASS_BITS: u32 = 30;
+/// With `INSTANCE`: the low word is a method index (else a field index).
+const METHOD: u64 = 1 << 61;
+const CLASS_BITS: u32 = 29;
+const FIELD_TAG: u32 = (INSTANCE >> 32) as u32;
+const METHOD_TAG: u32 = ((INSTANCE | METHOD) >> 32) as u32;
+const ROOT_TAG: u32 = ((INSTANCE | VIA_ROOT) >> 32) as u32;
 
 pub struct InlineCache {
     slots: Box<[Cell<u64>]>,
@@ -68,13 +76,13 @@ impl InlineCache {
 
     #[inline]
     pub fn set_member(&self, pc: usize, class: ClassId, r: MemberRef) {
-        let (i, bit) = match r {
-            MemberRef::Field(i) => (i, 0),
-            MemberRef::Method(i) => (i, 1),
+        let (i, tag) = match r {
+            MemberRef::Field(i) => (i, FIELD_TAG),
+            MemberRef::Method(i) => (i, METHOD_TAG),
         };
         // Ids and indices that do not fit the packing are simply not cached.
-        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && i < 1 << 30) {
-            c.set(INSTANCE | (class.0 as u64) << 32 | (i << 1 | bit) as u64);
+        if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && i <= u32::MAX as usize) {
+            c.set(entry(tag, class, i as u32));
         }
     }
 
@@ -83,7 +91,7 @@ impl InlineCache {
     #[inline(always)]
     pub fn via_root(&self, pc: usize, class: ClassId, edits: u64) -> Option<usize> {
         let e = self.slots.get(pc)?.get();
-        if e & (INSTANCE | VIA_ROOT) != INSTANCE | VIA_ROOT || entry_class(e) != class.0 || self.edits.get() != edits {
+        if (e >> 32) as u32 != ROOT_TAG | class.0 || self.edits.get() != edits {
             return None;
         }
         Some(e as u32 as usize)
@@ -95,7 +103,7 @@ impl InlineCache {
             self.edits.set(edits);
         }
         if let (Some(c), true) = (self.slots.get(pc), class.0 < 1 << CLASS_BITS && node <= u32::MAX as usize) {
-            c.set(INSTANCE | VIA_ROOT | (class.0 as u64) << 32 | node as u64);
+            c.set(entry(ROOT_TAG, class, node as u32));
         }
     }
 
@@ -132,17 +140,79 @@ fn table_node(e: u64) -> Option<usize> {
 
 #[inline(always)]
 fn member(e: u64, class: ClassId) -> Option<MemberRef> {
-    if e & (INSTANCE | VIA_ROOT) != INSTANCE || entry_class(e) != class.0 {
-        return None;
+    let (high, index) = ((e >> 32) as u32, e as u32 as usize);
+    if high == FIELD_TAG | class.0 {
+        Some(MemberRef::Field(index))
+    } else if high == METHOD_TAG | class.0 {
+        Some(MemberRef::Method(index))
+    } else {
+        None
     }
-    let r = e as u32 as usize;
-    Some(if r & 1 == 0 { MemberRef::Field(r >> 1) } else { MemberRef::Method(r >> 1) })
 }
 
-/// The class id of an instance entry.
+/// An instance entry of kind `tag` for `class` (which fits `CLASS_BITS`).
 #[inline(always)]
-fn entry_class(e: u64) -> u32 {
-    (e >> 32) as u32 & ((1 << CLASS_BITS) - 1)
+fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
+    debug_assert!(class.0 < 1 << CLASS_BITS);
+    u64::from(tag | class.0) << 32 | u64::from(low)
+}
+
+/// Members found by (class, name), for the sites whose inline cache sees several
+/// classes (a base class's method run on instances of its subclasses, a loop over
+/// mixed shapes): a direct-mapped memo, so such a site's miss is a probe instead of a
+/// hash lookup in the class's members. Only members of locked classes are kept: a
+/// member's ref never changes once its class has instances. Class and string ids may
+/// be reused after a collection, which clears the memo. Made on first use: most VMs
+/// (an imp's, a line's many) never need it.
+#[derive(Default)]
+pub struct MemberMemo {
+    /// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
+    slots: OnceCell<Box<[Cell<(u64, u64)>]>>,
+}
+
+const MEMO_SLOTS: usize = 256;
+
+impl MemberMemo {
+    /// The key word and slot of a member; the key word is unique for classes that fit
+    /// `CLASS_BITS` (the only ones kept), and never (0, 0)'s.
+    #[inline(always)]
+    fn key(class: ClassId, name: StrId) -> (u64, usize) {
+        let key = INSTANCE | u64::from(class.0 & ((1 << CLASS_BITS) - 1)) << 32 | u64::from(name.0);
+        let slot = (class.0.wrapping_mul(0x9E37_79B1) ^ name.0).wrapping_mul(0x85EB_CA6B) >> 24;
+        (key, slot as usize % MEMO_SLOTS)
+    }
+
+    /// The member `name` of `class` if the memo holds it.
+    #[inline]
+    pub fn get(&self, class: ClassId, name: StrId) -> Option<MemberRef> {
+        let (key, slot) = Self::key(class, name);
+        let (k, r) = self.slots.get()?[slot].get();
+        if k != key || class.0 >= 1 << CLASS_BITS {
+            return None;
+        }
+        let index = r as u32 as usize;
+        Some(if r & METHOD != 0 { MemberRef::Method(index) } else { MemberRef::Field(index) })
+    }
+
+    /// Remembers member `r` of the locked class `class`.
+    pub fn set(&self, class: ClassId, name: StrId, r: MemberRef) {
+        let (key, slot) = Self::key(class, name);
+        let r = match r {
+            MemberRef::Field(i) => i as u64,
+            MemberRef::Method(i) => METHOD | i as u64,
+        };
+        if class.0 < 1 << CLASS_BITS && r as u32 as u64 == r & !METHOD {
+            let slots = self.slots.get_or_init(|| (0..MEMO_SLOTS).map(|_| Cell::new((0, 0))).collect());
+            slots[slot].set((key, r));
+        }
+    }
+
+    /// Forgets everything (at a collection).
+    pub fn clear(&self) {
+        for c in self.slots.get().into_iter().flat_map(|s| s.iter()) {
+            c.set((0, 0));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +250,17 @@ mod tests {
         ic.set_via_root(0, ClassId(3), 5, 1);
         assert_eq!(ic.member(1, ClassId(3)), None, "the edit cleared the other entries");
         assert_eq!(ic.via_root(0, ClassId(3), 1), Some(5));
+    }
+
+    #[test]
+    fn memo_entries_are_per_class_and_name_and_clear() {
+        let memo = MemberMemo::default();
+        memo.set(ClassId(3), StrId(7), MemberRef::Method(2));
+        memo.set(ClassId(4), StrId(7), MemberRef::Field(1));
+        assert_eq!(memo.get(ClassId(3), StrId(7)), Some(MemberRef::Method(2)));
+        assert_eq!(memo.get(ClassId(4), StrId(7)), Some(MemberRef::Field(1)));
+        assert_eq!(memo.get(ClassId(3), StrId(8)), None);
+        memo.clear();
+        assert_eq!(memo.get(ClassId(3), StrId(7)), None);
     }
 }

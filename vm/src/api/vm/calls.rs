@@ -403,7 +403,7 @@ impl Vm {
     pub(crate) fn instantiate(&mut self, c: ClassId) -> Result<Value, Fail> {
         let class = self.heap.class_mut(c);
         class.locked = true;
-        let fields: Fields = class.fields.iter().map(|m| m.value).collect();
+        let fields = Fields::of_members(&class.fields);
         Ok(Value::Instance(self.heap.alloc_instance(Instance { class: c, fields, user: None })))
     }
 

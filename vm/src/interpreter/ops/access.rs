@@ -139,7 +139,21 @@ impl Vm {
         if ic.via_root(pc, class, self.member_edits).is_some() {
             return None;
         }
-        let r = MemberRef::decode(self.heap.class(class).members.get(key, &self.heap.strings)?)?;
+        let memo = &self.heap.member_memo;
+        let r = match key {
+            Value::Str(name) => match memo.get(class, name) {
+                Some(r) => r,
+                None => {
+                    let c = self.heap.class(class);
+                    let r = MemberRef::decode(c.members.get(key, &self.heap.strings)?)?;
+                    if c.locked {
+                        memo.set(class, name, r);
+                    }
+                    r
+                }
+            },
+            _ => MemberRef::decode(self.heap.class(class).members.get(key, &self.heap.strings)?)?,
+        };
         ic.set_member(pc, class, r);
         Some(r)
     }
