@@ -83,22 +83,12 @@ pub(crate) fn start_arg(vm: &Vm, args: Args) -> Option<usize> {
     usize::try_from(start).ok()
 }
 
-/// The keys of a span table, interned once per call.
-fn span_keys(vm: &mut Vm) -> [Value; 2] {
-    [vm.string("begin"), vm.string("end")]
-}
-
-/// `{begin = b, end = e}`.
-fn span_table(vm: &mut Vm, [begin_key, end_key]: [Value; 2], (begin, end): (usize, usize)) -> Value {
-    vm.new_table_from(&[(begin_key, Value::Int(begin as i64)), (end_key, Value::Int(end as i64))])
-}
-
 /// `{begin, end}` for a search that found `span`, null for one that did not.
 pub(crate) fn span_or_null(vm: &mut Vm, span: Option<(usize, usize)>) -> Value {
     match span {
-        Some(span) => {
-            let keys = span_keys(vm);
-            span_table(vm, keys, span)
+        Some((begin, end)) => {
+            let [begin_key, end_key] = vm.span_keys();
+            vm.new_table_from(&[(begin_key, Value::Int(begin as i64)), (end_key, Value::Int(end as i64))])
         }
         None => Value::Null,
     }
@@ -106,9 +96,8 @@ pub(crate) fn span_or_null(vm: &mut Vm, span: Option<(usize, usize)>) -> Value {
 
 /// `[{begin, end}, ...]`: a capture's result.
 pub(crate) fn span_tables(vm: &mut Vm, spans: Vec<(usize, usize)>) -> Value {
-    let keys = span_keys(vm);
-    let items = spans.into_iter().map(|s| span_table(vm, keys, s)).collect();
-    vm.new_array(items)
+    let rows = spans.into_iter().map(|(b, e)| [Value::Int(b as i64), Value::Int(e as i64)]);
+    vm.new_record_array(vm.span_keys(), rows)
 }
 
 fn search(vm: &mut Vm, args: Args) -> Result<Value, Fail> {

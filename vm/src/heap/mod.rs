@@ -354,6 +354,37 @@ impl Heap {
         id
     }
 
+    /// Records of the same `keys`, one per row of values (as `new_record` makes each):
+    /// the keys are compared with the last record's once, not per record. The values
+    /// must be this heap's (asserted, as `Vm::admit` does).
+    pub fn new_records<const N: usize>(
+        &mut self,
+        keys: [Value; N],
+        rows: impl ExactSizeIterator<Item = [Value; N]>,
+    ) -> Vec<Value> {
+        let mut out = Vec::with_capacity(rows.len());
+        let mut shape: Option<Shape> = None;
+        for row in rows {
+            assert!(row.iter().all(|&v| self.owns(v)), "a value of another VM was given to this one");
+            let id = match &shape {
+                Some(shape) => {
+                    let table = shape.fill(row.into_iter(), &mut self.spare_nodes);
+                    self.alloc_table(table)
+                }
+                None => {
+                    let id = self.new_record(&std::array::from_fn::<_, N, _>(|i| (keys[i], row[i])));
+                    shape = self.record_shape.take().filter(|s| s.has_keys(keys.into_iter(), N));
+                    id
+                }
+            };
+            out.push(Value::Table(id));
+        }
+        if shape.is_some() {
+            self.record_shape = shape;
+        }
+        out
+    }
+
     /// A list for `n` outers, recycled when one is kept; its entries are stale, and the
     /// caller sets every one.
     pub fn outer_list(&mut self, n: usize) -> Box<[OuterId]> {
@@ -704,5 +735,22 @@ mod tests {
         let freed = h.collect(&[], &[]);
         assert!(freed >= 3);
         assert!(h.tables.try_get(keep.0).is_none());
+    }
+
+    #[test]
+    fn records_made_together_are_the_records_made_one_by_one() {
+        let mut h = Heap::default();
+        let keys = [Value::Str(h.intern(b"begin")), Value::Str(h.intern(b"end"))];
+        let rows = [[Value::Int(1), Value::Int(2)], [Value::Int(3), Value::Int(4)], [Value::Int(5), Value::Null]];
+        let made = h.new_records(keys, rows.into_iter());
+        assert_eq!(made.len(), rows.len());
+        for (t, row) in made.iter().zip(rows) {
+            let Value::Table(t) = *t else { panic!("a record is a table") };
+            let one = h.new_record(&[(keys[0], row[0]), (keys[1], row[1])]);
+            let entries = |t: TableId| h.table(t).entries().map(|(k, v)| (k.raw_eq(keys[0]), v)).collect::<Vec<_>>();
+            let (a, b) = (entries(t), entries(one));
+            assert_eq!(a.len(), 2);
+            assert!(a.iter().zip(&b).all(|(x, y)| x.0 == y.0 && x.1.raw_eq(y.1)));
+        }
     }
 }

@@ -123,14 +123,26 @@ impl Shape {
     /// A record of this shape holding `pairs`, or None when their keys differ from it.
     #[inline]
     pub fn record(&self, pairs: &[(Value, Value)], spare: &mut SpareNodes) -> Option<Table> {
-        if pairs.len() != self.keys.len() || !pairs.iter().zip(&self.keys).all(|((k, _), s)| k.raw_eq(*s)) {
+        if !self.has_keys(pairs.iter().map(|p| p.0), pairs.len()) {
             return None;
         }
+        Some(self.fill(pairs.iter().map(|p| p.1), spare))
+    }
+
+    /// Whether this is the shape of `n` keys `keys` set in order.
+    #[inline]
+    pub fn has_keys(&self, keys: impl Iterator<Item = Value>, n: usize) -> bool {
+        n == self.keys.len() && keys.zip(&self.keys).all(|(k, s)| k.raw_eq(*s))
+    }
+
+    /// A record of this shape holding `values`, one per key in order.
+    #[inline]
+    pub fn fill(&self, values: impl Iterator<Item = Value>, spare: &mut SpareNodes) -> Table {
         let mut table = spare.copy(&self.table);
-        for (&(_, v), &i) in pairs.iter().zip(&self.slots) {
+        for (v, &i) in values.zip(&self.slots) {
             table.nodes[i].val = v;
         }
-        Some(table)
+        table
     }
 }
 

@@ -71,6 +71,8 @@ pub(crate) struct Names {
     pub meta: [StrId; 18],
     pub constructor: StrId,
     pub types: [StrId; 14],
+    /// `begin`, `end` (see [`Vm::span_keys`]).
+    pub span: [StrId; 2],
 }
 
 pub struct Vm {
@@ -187,7 +189,8 @@ impl Vm {
         ]
         .map(|t| heap.intern(t.name().as_bytes()));
         let constructor = heap.intern(b"constructor");
-        let names = Names { meta, constructor, types };
+        let span = [b"begin".as_slice(), b"end"].map(|s| heap.intern(s));
+        let names = Names { meta, constructor, types, span };
         let mut vm = Vm::assemble(heap, profile, [root, consts, registry], delegates, names);
         crate::library::delegates::install(&mut vm);
         crate::library::baselib::install(&mut vm);

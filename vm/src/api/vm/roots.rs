@@ -85,6 +85,7 @@ impl Vm {
         roots.extend(self.names.meta.iter().map(|s| Value::Str(*s)));
         roots.extend(self.names.types.iter().map(|s| Value::Str(*s)));
         roots.push(Value::Str(self.names.constructor));
+        roots.extend(self.names.span.map(Value::Str));
         roots.extend_from_slice(&self.held);
         roots.extend_from_slice(&self.pinned);
         self.embed.push_roots(&mut roots);

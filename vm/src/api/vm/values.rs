@@ -77,6 +77,24 @@ impl Vm {
         Value::Table(self.heap.new_record(pairs))
     }
 
+    /// An array of tables of the same `keys`, one per row of values (each the table
+    /// [`Vm::new_table_from`] makes of its pairs): for a native's list of records.
+    pub fn new_record_array<const N: usize>(
+        &mut self,
+        keys: [Value; N],
+        rows: impl ExactSizeIterator<Item = [Value; N]>,
+    ) -> Value {
+        self.admit_all(&keys);
+        let items = self.heap.new_records(keys, rows);
+        Value::Array(self.heap.alloc_array(items))
+    }
+
+    /// `begin` and `end`, the keys of a span record (a regexp's match), interned for
+    /// the VM's life so that natives making many spans do not look them up each time.
+    pub fn span_keys(&self) -> [Value; 2] {
+        self.names.span.map(Value::Str)
+    }
+
     pub fn new_array(&mut self, items: Vec<Value>) -> Value {
         self.admit_all(&items);
         Value::Array(self.heap.alloc_array(items))
