@@ -166,9 +166,11 @@ fn entry(tag: u32, class: ClassId, low: u32) -> u64 {
 /// (an imp's, a line's many) never need it.
 #[derive(Default)]
 pub struct MemberMemo {
-    /// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
-    slots: OnceCell<Box<[Cell<(u64, u64)>]>>,
+    slots: OnceCell<Box<[MemoSlot]>>,
 }
+
+/// (`INSTANCE | class << 32 | name`, the ref as `METHOD | index`), empty as (0, 0).
+type MemoSlot = Cell<(u64, u64)>;
 
 const MEMO_SLOTS: usize = 256;
 

@@ -81,7 +81,10 @@ pub struct Vm {
     /// The running context.
     pub(crate) ex: ExecState,
     /// Contexts suspended beneath the running one (resumers of generators/threads).
-    /// Each in the box of the context that switched from it (see `Vm::switch_to`).
+    /// Each in the box of the context that switched from it (see `Vm::switch_to`):
+    /// boxes trade places with generators' and threads' own, so a switch allocates
+    /// nothing.
+    #[allow(clippy::vec_box)]
     pub(crate) parked: Vec<Box<ExecState>>,
     pub(crate) root: TableId,
     pub(crate) consts: TableId,
