@@ -3,6 +3,9 @@
 
 pub const SECTOR_SIZE: usize = 4096;
 
+/// What a sector holds after an erase.
+static ERASED: [u8; SECTOR_SIZE] = [0xff; SECTOR_SIZE];
+
 /// `SPIFLASH_PREVERIFY`: refuse a write that would need to set a cleared bit.
 /// (Dev Center, "spiflash.write()": 2.)
 pub const PREVERIFY: u32 = 2;
@@ -66,40 +69,30 @@ impl SpiFlash {
     /// `n` bytes from `address`, whether or not the flash is enabled (for tests and the
     /// test bench to inspect); `None` past the end.
     pub fn inspect(&self, address: usize, n: usize) -> Option<Vec<u8>> {
-        let end = address.checked_add(n).filter(|&end| end <= self.size())?;
-        let mut bytes = Vec::with_capacity(n);
-        for (sector, range) in Self::spans(address, end) {
-            match &self.sectors[sector] {
-                Some(data) => bytes.extend_from_slice(&data[range]),
-                None => bytes.resize(bytes.len() + range.len(), 0xff),
-            }
-        }
-        Some(bytes)
+        let inside = address.checked_add(n).is_some_and(|end| end <= self.size());
+        inside.then(|| self.copy(address, n))
     }
 
     pub fn read(&self, address: usize, n: usize) -> Result<Vec<u8>, FlashError> {
         self.check(address, n)?;
-        Ok(self.inspect(address, n).expect("checked range"))
+        Ok(self.copy(address, n))
     }
 
     pub fn write(&mut self, address: usize, bytes: &[u8], flags: u32) -> Result<WriteResult, FlashError> {
         self.check(address, bytes.len())?;
-        if flags & PREVERIFY != 0 {
-            let before = self.inspect(address, bytes.len()).expect("checked range");
-            if before.iter().zip(bytes).any(|(&old, &new)| old & new != new) {
-                return Ok(WriteResult::PreverifyFailed);
-            }
+        if flags & PREVERIFY != 0 && self.bytes(address, bytes.len()).zip(bytes).any(|(old, &new)| old & new != new) {
+            return Ok(WriteResult::PreverifyFailed);
         }
         let mut source = bytes;
         for (sector, range) in Self::spans(address, address + bytes.len()) {
-            let data = self.sectors[sector].get_or_insert_with(|| vec![0xff; SECTOR_SIZE].into_boxed_slice());
+            let data = self.sectors[sector].get_or_insert_with(|| ERASED.into());
             let (part, rest) = source.split_at(range.len());
             for (old, &new) in data[range].iter_mut().zip(part) {
                 *old &= new;
             }
             source = rest;
         }
-        if flags & POSTVERIFY != 0 && self.inspect(address, bytes.len()).expect("checked range") != bytes {
+        if flags & POSTVERIFY != 0 && !self.bytes(address, bytes.len()).eq(bytes.iter().copied()) {
             return Ok(WriteResult::PostverifyFailed);
         }
         Ok(WriteResult::Ok)
@@ -112,6 +105,25 @@ impl SpiFlash {
         self.check(address, SECTOR_SIZE)?;
         self.sectors[address / SECTOR_SIZE] = None;
         Ok(())
+    }
+
+    /// Sector `i`'s bytes (an unwritten one reads erased).
+    fn sector(&self, i: usize) -> &[u8] {
+        self.sectors[i].as_deref().unwrap_or(&ERASED)
+    }
+
+    /// A copy of the `n` bytes from `address` (in range).
+    fn copy(&self, address: usize, n: usize) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(n);
+        for (sector, range) in Self::spans(address, address + n) {
+            bytes.extend_from_slice(&self.sector(sector)[range]);
+        }
+        bytes
+    }
+
+    /// The `n` bytes from `address` (in range), as they are read.
+    fn bytes(&self, address: usize, n: usize) -> impl Iterator<Item = u8> + '_ {
+        Self::spans(address, address + n).flat_map(|(sector, range)| self.sector(sector)[range].iter().copied())
     }
 
     /// The sectors that `address..end` covers, each with the byte range inside it.
