@@ -140,19 +140,20 @@ impl Vm {
             return None;
         }
         let memo = &self.heap.member_memo;
-        let r = match key {
-            Value::Str(name) => match memo.get(class, name) {
-                Some(r) => r,
-                None => {
-                    let c = self.heap.class(class);
-                    let r = MemberRef::decode(c.members.get(key, &self.heap.strings)?)?;
-                    if c.locked {
-                        memo.set(class, name, r);
-                    }
-                    r
+        let name = match key {
+            Value::Str(name) => Some(name),
+            _ => None,
+        };
+        let r = match name.and_then(|name| memo.get(class, name)) {
+            Some(r) => r,
+            None => {
+                let c = self.heap.class(class);
+                let r = MemberRef::decode(c.members.get(key, &self.heap.strings)?)?;
+                if let (Some(name), true) = (name, c.locked) {
+                    memo.set(class, name, r);
                 }
-            },
-            _ => MemberRef::decode(self.heap.class(class).members.get(key, &self.heap.strings)?)?,
+                r
+            }
         };
         ic.set_member(pc, class, r);
         Some(r)
