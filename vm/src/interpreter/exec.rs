@@ -21,7 +21,7 @@ use crate::heap::table::Table;
 use crate::heap::value::*;
 use crate::interpreter::coroutine::{Turn, CANNOT_SUSPEND};
 use crate::interpreter::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY};
-use crate::interpreter::ops::{int_bitwise, ArithOp, BitOp};
+use crate::interpreter::ops::{float_order, int_bitwise, mixed_order, ArithOp, BitOp};
 
 /// Integer width of a profile.
 pub(crate) trait IntMode {
@@ -455,6 +455,9 @@ impl Vm {
                     let (x, y): (&Value, &Value) = ($x, $y);
                     match (x, y) {
                         (Value::Int(p), Value::Int(q)) => *p $op *q,
+                        (Value::Float(p), Value::Float(q)) => float_order(*p, *q) $op 0,
+                        (Value::Float(p), Value::Int(q)) => mixed_order(*p, *q as f32) $op 0,
+                        (Value::Int(p), Value::Float(q)) => mixed_order(*p as f32, *q) $op 0,
                         _ => {
                             let (x, y) = (*x, *y);
                             attempt!(self.compare(x, y)) $op 0

@@ -111,33 +111,9 @@ impl Vm {
     pub(crate) fn compare(&mut self, a: Value, b: Value) -> Result<i64, Fail> {
         match (a, b) {
             (Value::Int(x), Value::Int(y)) => Ok((x > y) as i64 - (x < y) as i64),
-            (Value::Float(x), Value::Float(y)) => Ok(if x.to_bits() == y.to_bits() {
-                0
-            } else if x < y {
-                -1
-            } else {
-                1
-            }),
-            (Value::Int(x), Value::Float(y)) => {
-                let x = x as f32;
-                Ok(if x == y {
-                    0
-                } else if x < y {
-                    -1
-                } else {
-                    1
-                })
-            }
-            (Value::Float(x), Value::Int(y)) => {
-                let y = y as f32;
-                Ok(if x == y {
-                    0
-                } else if x < y {
-                    -1
-                } else {
-                    1
-                })
-            }
+            (Value::Float(x), Value::Float(y)) => Ok(float_order(x, y)),
+            (Value::Int(x), Value::Float(y)) => Ok(mixed_order(x as f32, y)),
+            (Value::Float(x), Value::Int(y)) => Ok(mixed_order(x, y as f32)),
             (Value::Str(x), Value::Str(y)) => {
                 if x == y {
                     return Ok(0);
@@ -188,5 +164,30 @@ fn raw_bits(v: Value) -> u64 {
     match v {
         Value::Bool(b) => b as u64,
         other => other.object_id().unwrap_or(0) as u64,
+    }
+}
+
+/// `compare` of two floats: equal only with the same bits, else below or above.
+#[inline(always)]
+pub(crate) fn float_order(x: f32, y: f32) -> i64 {
+    if x.to_bits() == y.to_bits() {
+        0
+    } else if x < y {
+        -1
+    } else {
+        1
+    }
+}
+
+/// `compare` of an integer and a float, both as floats: equal by value (so `0 <=> -0.0`
+/// is 0, unlike two floats), else below or above.
+#[inline(always)]
+pub(crate) fn mixed_order(x: f32, y: f32) -> i64 {
+    if x == y {
+        0
+    } else if x < y {
+        -1
+    } else {
+        1
     }
 }

@@ -9,6 +9,7 @@ mod arith;
 mod objects;
 mod text;
 
+pub(crate) use arith::{float_order, mixed_order};
 pub use text::format_float_prec;
 
 use crate::api::vm::Profile;
