@@ -307,7 +307,8 @@ impl Vm {
                 ($x:expr) => {
                     // SAFETY: `enter_closure` sized the stack to `base + max_regs` and the
                     // stack never shrinks; the compiler only emits registers < max_regs.
-                    unsafe { *regs.add($x as usize) }
+                    // Word by word: see `Value::read_split`.
+                    unsafe { Value::read_split(regs.add($x as usize)) }
                 };
             }
             macro_rules! store {

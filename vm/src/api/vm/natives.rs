@@ -35,7 +35,10 @@ impl Args {
     #[inline]
     pub fn get(&self, vm: &Vm, i: usize) -> Value {
         if i < self.count as usize {
-            vm.ex.stack[self.base as usize + i]
+            // Word by word (see `Value::read_split`): the caller has just written it.
+            let slot: *const Value = &vm.ex.stack[self.base as usize + i];
+            // SAFETY: `slot` comes from a reference to a stack value.
+            unsafe { Value::read_split(slot) }
         } else {
             Value::Null
         }
