@@ -49,6 +49,27 @@ impl<T: Vacant> Arena<T> {
         }
     }
 
+    /// `insert` for an object that `init` makes out of the vacant object of a free (or
+    /// new) slot, in place: nothing is built elsewhere and moved in, and no vacant
+    /// object is dropped. `init` must set every part that the vacant object does not
+    /// already hold as the new object needs it.
+    #[inline]
+    pub fn insert_with(&mut self, init: impl FnOnce(&mut T)) -> u32 {
+        self.live += 1;
+        let i = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push(Slot { used: false, value: T::vacant() });
+                self.marks.push(false);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let slot = &mut self.slots[i as usize];
+        slot.used = true;
+        init(&mut slot.value);
+        i
+    }
+
     #[inline(always)]
     pub fn get(&self, i: u32) -> &T {
         match self.slots.get(i as usize) {
@@ -204,6 +225,23 @@ mod tests {
         assert_eq!(*a.get(x), "x");
         assert_eq!(a.insert("z"), y);
         assert_eq!(a.live(), 2);
+    }
+
+    #[test]
+    fn insert_with_starts_from_the_vacant_object_of_a_free_or_new_slot() {
+        let mut a = Arena::default();
+        let x = a.insert_with(|v: &mut &str| {
+            assert_eq!(*v, "", "a new slot holds the vacant object");
+            *v = "x";
+        });
+        a.sweep(|_, _| {});
+        let y = a.insert_with(|v| {
+            assert_eq!(*v, "", "a freed slot holds the vacant object");
+            *v = "y";
+        });
+        assert_eq!(y, x, "the freed slot is reused");
+        assert_eq!(*a.get(y), "y");
+        assert_eq!(a.live(), 1);
     }
 
     #[test]

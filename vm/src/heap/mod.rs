@@ -105,7 +105,14 @@ macro_rules! sum_over_arenas {
 }
 
 macro_rules! allocator {
-    ($name:ident, $arena:ident, $ty:ty, $id:ident) => {
+    ($name:ident, $($rest:tt)*) => {
+        allocator!(@ [] $name, $($rest)*);
+    };
+    (inline $name:ident, $($rest:tt)*) => {
+        allocator!(@ [inline] $name, $($rest)*);
+    };
+    (@ [$($attr:meta)?] $name:ident, $arena:ident, $ty:ty, $id:ident) => {
+        $(#[$attr])?
         pub fn $name(&mut self, v: $ty) -> $id {
             self.note_allocs(1);
             $id(self.$arena.insert(v))
@@ -200,14 +207,32 @@ impl Heap {
 
     allocator!(alloc_table, tables, Table, TableId);
     allocator!(alloc_array, arrays, Vec<Value>, ArrayId);
-    allocator!(alloc_closure, closures, Closure, ClosureId);
+    // Closures and outers are made by the million by `new_closure`: inlined there, the
+    // closure is not copied through the call.
+    allocator!(inline alloc_closure, closures, Closure, ClosureId);
     allocator!(alloc_native, natives, NativeFunction, NativeId);
     allocator!(alloc_class, classes, Class, ClassId);
     allocator!(alloc_instance, instances, Instance, InstanceId);
     allocator!(alloc_generator, generators, Generator, GeneratorId);
     allocator!(alloc_thread, threads, Thread, ThreadId);
     allocator!(alloc_userdata, userdata, UserData, UserDataId);
-    allocator!(alloc_outer, outers, Outer, OuterId);
+    allocator!(inline alloc_outer, outers, Outer, OuterId);
+
+    /// A new instance of class `c` holding its field declarations' values, made in
+    /// place (see `Arena::insert_with`; small objects are made by the million). Locks
+    /// the class.
+    pub fn new_instance(&mut self, c: ClassId) -> InstanceId {
+        self.note_allocs(1);
+        let class = self.classes.get_mut(c.0);
+        class.locked = true;
+        let members: &[Member] = &class.fields;
+        InstanceId(self.instances.insert_with(|inst| {
+            // A vacant instance has no native data.
+            debug_assert!(inst.user.is_none());
+            inst.class = c;
+            inst.fields.reset_to(members);
+        }))
+    }
 
     #[inline]
     pub fn intern(&mut self, s: &[u8]) -> StrId {

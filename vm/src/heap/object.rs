@@ -273,6 +273,21 @@ impl Fields {
         }
         Fields::Inline { len: members.len() as u8, values }
     }
+
+    /// Makes these fields a new instance's (as `of_members`), in the inline room a
+    /// vacant instance has.
+    #[inline]
+    pub fn reset_to(&mut self, members: &[Member]) {
+        match self {
+            Fields::Inline { len, values } if members.len() <= INLINE_FIELDS => {
+                for (v, m) in values.iter_mut().zip(members) {
+                    *v = m.value;
+                }
+                *len = members.len() as u8;
+            }
+            _ => *self = Fields::of_members(members),
+        }
+    }
 }
 
 impl std::ops::Deref for Fields {

@@ -341,7 +341,9 @@ impl Vm {
     }
 
     /// Pushes a frame for closure `c` whose `this` and arguments are at `stack[base..]`.
-    /// Generators are created instead of entered.
+    /// Generators are created instead of entered. The prototype's facts are read once
+    /// up front (no reference count taken), and, as in `enter_plain`, the callee's
+    /// other registers are not cleared (see `ExecState::clear_dead`).
     pub(crate) fn enter_closure(
         &mut self,
         c: ClosureId,
@@ -351,11 +353,12 @@ impl Vm {
         flags: u8,
     ) -> Result<Entered, Fail> {
         let cl = self.heap.closure(c);
-        let proto = cl.proto.clone();
+        let p: &Proto = &cl.proto;
+        let (np, nd, max_regs, varargs, generator, env) =
+            (p.nparams, p.ndefaults, p.max_regs, p.varargs, p.generator, cl.env);
         let b = base as usize;
-        let np = proto.nparams;
         let mut nargs = nargs;
-        if proto.varargs {
+        if varargs {
             if nargs < np {
                 return Err(self.error(format!("wrong number of parameters ({nargs} passed, at least {np} required)")));
             }
@@ -365,32 +368,29 @@ impl Vm {
             self.ex.stack[b + np as usize] = Value::Array(arr);
             nargs = np + 1;
         } else if nargs != np {
-            let nd = proto.ndefaults;
             if nargs < np && np - nargs <= nd {
                 self.ex.ensure(b + np as usize + 1);
-                let cl = self.heap.closure(c);
                 let first = (nd - (np - nargs)) as usize;
-                for (i, d) in cl.defaults[first..].iter().enumerate() {
-                    self.ex.stack[b + nargs as usize + i] = *d;
-                }
+                let defaults = &self.heap.closure(c).defaults[first..];
+                self.ex.stack[b + nargs as usize..b + np as usize].copy_from_slice(defaults);
                 nargs = np;
             } else {
                 return Err(self.error(format!("wrong number of parameters ({nargs} passed, {np} required)")));
             }
         }
-        if let Some(env) = self.heap.closure(c).env {
+        if let Some(env) = env {
             self.ex.stack[b] = self.heap.weak_target(env);
         }
-        if proto.generator {
+        if generator {
+            let proto = self.heap.closure(c).proto.clone();
             let gen = self.new_generator(c, base, nargs, &proto);
             return Ok(Entered::Value(gen));
         }
         if self.ex.frames.len() >= self.max_frames {
             return Err(self.error("stack overflow"));
         }
-        let top = b + proto.max_regs as usize;
+        let top = b + max_regs as usize;
         self.ex.ensure(top + 1);
-        self.ex.stack[b + nargs as usize..top].fill(Value::Null);
         let saved_top = self.ex.top;
         self.ex.top = top as u32;
         let trap_base = self.ex.traps.len() as u32;
@@ -401,10 +401,7 @@ impl Vm {
 
     /// A new instance of class `c` (no constructor call); locks the class.
     pub(crate) fn instantiate(&mut self, c: ClassId) -> Result<Value, Fail> {
-        let class = self.heap.class_mut(c);
-        class.locked = true;
-        let fields = Fields::of_members(&class.fields);
-        Ok(Value::Instance(self.heap.alloc_instance(Instance { class: c, fields, user: None })))
+        Ok(Value::Instance(self.heap.new_instance(c)))
     }
 
     pub(crate) fn constructor_of(&self, c: ClassId) -> Option<Value> {
