@@ -323,9 +323,15 @@ impl Table {
         }
     }
 
-    #[inline]
+    /// Whether `key` has a slot (`in`). Out of line as `get` is, but answering a flag
+    /// (no value to return through memory), integer and string keys on their own paths.
+    #[inline(never)]
     pub fn contains(&self, key: Value, strings: &Strings) -> bool {
-        self.get(key, strings).is_some()
+        match key {
+            Value::Int(k) => self.find(key, k as u32).is_some(),
+            Value::Str(k) => self.find(key, strings.hash(k) as u32).is_some(),
+            _ => self.locate(key, strings).is_some(),
+        }
     }
 
     /// Overwrites an existing slot; false if the key is absent.

@@ -642,7 +642,10 @@ impl Vm {
                         let key = konst!(i.d);
                         let d = &self.delegates;
                         let fast = match (obj, key) {
-                            (Value::Table(t), _) => self.table_get_cached(t, key, &proto.ic, pc!() - 1),
+                            (Value::Table(t), _) => match self.table_get_cached(t, key, &proto.ic, pc!() - 1) {
+                                None if i.b == 0 => self.global_via_table_cached(t, key, &proto.ic, pc!() - 1),
+                                v => v,
+                            },
                             (Value::Instance(o), _) => match self.instance_get_cached(o, key, &proto.ic, pc!() - 1) {
                                 None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc!() - 1),
                                 v => v,
@@ -690,6 +693,7 @@ impl Vm {
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
                             (Value::Instance(o), _) => self.instance_get(*o, *key),
+                            (Value::Str(s), Value::Int(k)) => self.string_byte_at(*s, *k),
                             _ => None,
                         };
                         match fast {

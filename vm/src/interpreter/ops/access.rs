@@ -130,6 +130,29 @@ impl Vm {
         root.value_at(n, k)
     }
 
+    /// A name read through `this` when `this` is a plain table that lacks it (the
+    /// caller has just looked): a function called as a table's slot calling a global
+    /// (`handlers[k](x)` whose body calls `chance()`), found in the root table through
+    /// the inline cache, whose word the table's own lookup validates and so never
+    /// mistakes. `None` whenever a delegate, `_get` or the table default delegate could
+    /// answer first; the caller then takes the general path.
+    #[inline(never)]
+    pub(crate) fn global_via_table_cached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let Value::Str(k) = key else { return None };
+        if self.heap.table(t).delegate.is_some()
+            || self.heap.table(self.delegates.table).get_str(k, &self.heap.strings).is_some()
+        {
+            return None;
+        }
+        let root = self.heap.table(self.current_root());
+        if let Some(v) = ic.table_node(pc).and_then(|n| root.value_at(n, k)) {
+            return Some(v);
+        }
+        let n = root.node_of(key, &self.heap.strings)?;
+        ic.set_table_node(pc, n);
+        root.value_at(n, k)
+    }
+
     /// The member `key` of instance `i`'s class, through the inline cache.
     #[inline(always)]
     fn member_cached(&self, class: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<MemberRef> {
@@ -320,11 +343,17 @@ impl Vm {
     /// Byte `key` of string `s` (None past either end), or None when `key` is no index.
     #[inline(always)]
     fn string_byte(&self, s: StrId, key: Value) -> Option<Option<Value>> {
-        let i = as_index(self.profile, key)?;
+        Some(self.string_byte_at(s, as_index(self.profile, key)?))
+    }
+
+    /// Byte `i` of string `s` (from the end when negative), None past either end: the
+    /// interpreter reads `s[i]` (what parsers loop on) straight through this.
+    #[inline(always)]
+    pub(crate) fn string_byte_at(&self, s: StrId, i: i64) -> Option<Value> {
         let b = self.heap.str(s);
-        let n = if i < 0 { i + b.len() as i64 } else { i };
-        let byte = usize::try_from(n).ok().and_then(|n| b.get(n).copied());
-        Some(byte.map(|c| Value::Int(self.profile.char_value(c))))
+        let n = if i < 0 { i.wrapping_add(b.len() as i64) } else { i };
+        let c = *b.get(usize::try_from(n).ok()?)?;
+        Some(Value::Int(self.profile.char_value(c)))
     }
 
     /// `obj[key]`; `root_fallback` is set when `obj` is the frame's `this` (register 0).

@@ -92,16 +92,8 @@ impl Vm {
                 Some(end)
             }
             Value::Int(i) => {
-                let n = i.unsigned_abs();
-                let end = at + (i < 0) as usize + decimal_len(n);
-                let dst = out.get_mut(at..end)?;
-                let digits = if i < 0 {
-                    dst[0] = b'-';
-                    &mut dst[1..]
-                } else {
-                    dst
-                };
-                write_decimal(digits, n);
+                let end = at + int_len(i);
+                write_int(out.get_mut(at..end)?, i);
                 Some(end)
             }
             _ => None,
@@ -133,6 +125,13 @@ impl Vm {
                 }
                 let s = self.plain_string(v);
                 Ok(self.heap.intern(&s))
+            }
+            // Written on the stack, not in a `Vec` (`i.tostring()` in encoders is hot).
+            Value::Int(i) => {
+                let mut buf = [0; INT_TEXT];
+                let text = &mut buf[..int_len(i)];
+                write_int(text, i);
+                Ok(self.heap.intern(text))
             }
             _ => {
                 let s = self.plain_string(v);
@@ -278,14 +277,32 @@ impl Text {
 
 /// Appends the decimal text of `i` (no formatter machinery: concatenation is hot).
 fn push_int(out: &mut Vec<u8>, i: i64) {
-    let mut digits = [0u8; 20];
-    let n = i.unsigned_abs();
-    let digits = &mut digits[..decimal_len(n)];
-    write_decimal(digits, n);
-    if i < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(digits);
+    let mut buf = [0; INT_TEXT];
+    let text = &mut buf[..int_len(i)];
+    write_int(text, i);
+    out.extend_from_slice(text);
+}
+
+/// The longest decimal text of an `i64` (`i64::MIN`: a sign and 19 digits).
+const INT_TEXT: usize = 20;
+
+/// The length of the decimal text of `i`.
+#[inline(always)]
+fn int_len(i: i64) -> usize {
+    (i < 0) as usize + decimal_len(i.unsigned_abs())
+}
+
+/// Writes the decimal text of `i` into `out`, which is `int_len(i)` long.
+#[inline(always)]
+fn write_int(out: &mut [u8], i: i64) {
+    let digits = match out.split_first_mut() {
+        Some((sign, rest)) if i < 0 => {
+            *sign = b'-';
+            rest
+        }
+        _ => out,
+    };
+    write_decimal(digits, i.unsigned_abs());
 }
 
 /// The number of decimal digits of `n`: estimated from its bit length (times
