@@ -21,6 +21,7 @@ pub const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(5);
 const WORKERS: usize = 4;
 
 #[derive(clap::Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Serve the impCentral v5 API (for impt: `impt login --endpoint http://ADDRESS/v5`).
     Serve {
@@ -43,6 +44,7 @@ pub enum Command {
 }
 
 #[derive(clap::Subcommand)]
+#[command(defer = true)]
 pub enum AccountCommand {
     /// Add an account; its password comes from IMPISH_CLOUD_PASSWORD or a prompt.
     Add {
@@ -56,6 +58,7 @@ pub enum AccountCommand {
 }
 
 #[derive(clap::Subcommand)]
+#[command(defer = true)]
 pub enum DeviceCommand {
     /// Add an imp (as BlinkUp from the mobile app does); prints its device id.
     Add {

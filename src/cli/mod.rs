@@ -14,11 +14,11 @@ pub mod line;
 pub mod run;
 pub mod test;
 
-/// What every command that reads firmware takes for Builder: `--lib` folders. Firmware is
-/// always read through Builder as `impish test` reads it, from the current folder (its
-/// `libs/` folder and `.impish/` GitHub cache too; the test home for `test`, the line
-/// file's folder for `line`), so `@include`, `@set`, `@if` and `#require` work the same
-/// everywhere.
+// What every command that reads firmware takes for Builder: `--lib` folders. Firmware is
+// always read through Builder as `impish test` reads it, from the current folder (its
+// `libs/` folder and `.impish/` GitHub cache too; the test home for `test`, the line
+// file's folder for `line`), so `@include`, `@set`, `@if` and `#require` work the same
+// everywhere. (Not a doc comment: see `Command` in main.rs.)
 #[derive(clap::Args, Default)]
 pub struct SourceArgs {
     /// A folder of libraries for `#require` (`DIR/Name/1.2.3/Name.lib.nut`, `DIR/Name.lib.nut`

@@ -45,7 +45,7 @@ pub struct Args {
     imp: ImpArgs,
 }
 
-/// What only an imp run takes.
+// What only an imp run takes (not a doc comment: see `Command` in main.rs).
 #[derive(clap::Args)]
 struct ImpArgs {
     /// The agent code.
