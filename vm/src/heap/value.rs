@@ -144,6 +144,7 @@ impl Value {
     /// `p` must point to a valid, initialised `Value`.
     #[inline(always)]
     pub(crate) unsafe fn read_split(p: *const Value) -> Value {
+        debug_assert!(p.is_aligned());
         let w = p.cast::<MaybeUninit<u64>>();
         // SAFETY: `p` points to a whole value (the caller's contract), so both words
         // are in bounds and aligned (`Value` is 8-aligned); they are read as
