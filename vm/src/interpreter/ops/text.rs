@@ -127,12 +127,7 @@ impl Vm {
                 Ok(self.heap.intern(&s))
             }
             // Written on the stack, not in a `Vec` (`i.tostring()` in encoders is hot).
-            Value::Int(i) => {
-                let mut buf = [0; INT_TEXT];
-                let text = &mut buf[..int_len(i)];
-                write_int(text, i);
-                Ok(self.heap.intern(text))
-            }
+            Value::Int(i) => Ok(self.heap.intern(int_text(&mut [0; INT_TEXT], i))),
             _ => {
                 let s = self.plain_string(v);
                 Ok(self.heap.intern(&s))
@@ -277,10 +272,15 @@ impl Text {
 
 /// Appends the decimal text of `i` (no formatter machinery: concatenation is hot).
 fn push_int(out: &mut Vec<u8>, i: i64) {
-    let mut buf = [0; INT_TEXT];
+    out.extend_from_slice(int_text(&mut [0; INT_TEXT], i));
+}
+
+/// The decimal text of `i`, written at the start of `buf`.
+#[inline(always)]
+fn int_text(buf: &mut [u8; INT_TEXT], i: i64) -> &[u8] {
     let text = &mut buf[..int_len(i)];
     write_int(text, i);
-    out.extend_from_slice(text);
+    text
 }
 
 /// The longest decimal text of an `i64` (`i64::MIN`: a sign and 19 digits).
