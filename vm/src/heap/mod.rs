@@ -187,6 +187,8 @@ impl Heap {
     /// caches kept for new objects start empty, and byte pacing starts from now.
     pub(crate) fn replica(&self) -> Heap {
         debug_assert!(self.uncopyable().is_none(), "only a heap without script functions is copied");
+        // The copy keeps no spare table nodes, so its trigger is the whole budget.
+        let budget = byte_budget();
         Heap {
             strings: self.strings.replica(),
             tables: self.tables.replica(Table::clone),
@@ -208,8 +210,8 @@ impl Heap {
             allocs: self.allocs,
             threshold: self.threshold,
             bytes_after_gc: memory::live_raw(),
-            byte_budget: byte_budget(),
-            byte_trigger: byte_budget(),
+            byte_budget: budget,
+            byte_trigger: budget,
             epoch: self.epoch,
             stress: self.stress,
             strong_envs: self.strong_envs,
