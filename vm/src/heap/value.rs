@@ -269,6 +269,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_value_read_word_by_word_is_the_value() {
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Int(i64::MIN),
+            Value::Int(-1),
+            Value::Float(-0.0),
+            Value::Float(f32::NAN),
+            Value::Str(StrId(7)),
+            Value::Table(TableId(u32::MAX)),
+            Value::Instance(InstanceId(3)),
+            Value::UserData(UserDataId(9)),
+        ];
+        for v in values {
+            // SAFETY: a reference to a live value.
+            let r = unsafe { Value::read_split(&v) };
+            assert!(r.raw_eq(v) && r.type_of() == v.type_of(), "{v:?} read as {r:?}");
+        }
+    }
+
+    #[test]
     fn truthiness() {
         assert!(!Value::Null.truthy());
         assert!(!Value::Int(0).truthy());
