@@ -4,8 +4,9 @@
 //! - As a position-dependent executable: a position-independent one carries some
 //!   22,000 relative relocations (530 KB) that the loader reads and applies at every
 //!   start, dirtying the 380 KB of `.data.rel.ro` they point into: 1.3 MB of the 6.3 MB
-//!   an empty `impish run` held. The code stays position-independent; only the link
-//!   fixes its address, so nothing is relocated at start.
+//!   an empty `impish run` held. Only the link fixes its address, so nothing is
+//!   relocated at start (on x86-64 Linux the code itself is position-dependent and
+//!   statically linked too: see .cargo/config.toml).
 //! - With its functions in the order of link/symbol-order.txt (made by
 //!   link/symbol-order.sh from what the benchmarks execute): the kernel maps a binary's
 //!   code in 64 KiB windows around each page touched, and the few hundred kB a run

@@ -6,7 +6,8 @@
 # the code an ordinary run touches is contiguous and the kernel maps few 64 KiB windows
 # of the binary around it (issue #17: peak memory).
 #
-# usage: link/symbol-order.sh [BIN]   (BIN: a release build, default target/release/impish)
+# usage: link/symbol-order.sh [BIN]   (BIN: a release build, default
+#        target/<host tuple>/release/impish)
 #
 # Rust's symbol names carry a hash of their crate's identity (not of the code), so the
 # file stays right while code changes; a renamed or new function is merely laid out
@@ -14,7 +15,7 @@
 # ignored at link time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$(realpath "${1:-target/release/impish}")"
+bin="$(realpath "${1:-target/$(rustc -vV | sed -n 's/^host: //p')/release/impish}")"
 command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 2; }
 
 work="$(mktemp -d)"
@@ -26,8 +27,9 @@ ls benches/perf/programs/*.nut benches/perf/suite/*.nut "$work/empty.nut" \
   | xargs -P2 -I{} sh -c 'valgrind -q --tool=cachegrind --cache-sim=no --demangle=no \
       --cachegrind-out-file="$1/$(basename "$2").cg" "$0" run --profile squirrel "$2" >/dev/null 2>&1' "$bin" "$work" {}
 
-# The binary's own functions (not libc's), by how many runs executed them, then by name.
-nm --defined-only "$bin" | awk '$2 ~ /^[tT]$/ {print $3}' | sort -u > "$work/defined"
+# The functions linked into the binary (its own and, statically linked, the C library's;
+# `i`: an indirect function's resolver), by how many runs executed them, then by name.
+nm --defined-only "$bin" | awk '$2 ~ /^[tTWi]$/ {print $3}' | sort -u > "$work/defined"
 for cg in "$work"/*.cg; do sed -n 's/^fn=//p' "$cg" | sort -u; done \
   | sort | uniq -c | sort -k1,1nr -k2,2 | awk '{print $2}' > "$work/ranked"
 awk 'NR == FNR {defined[$1] = 1; next} $1 in defined' "$work/defined" "$work/ranked" > link/symbol-order.txt

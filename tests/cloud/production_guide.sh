@@ -12,14 +12,14 @@
 # (impt 2.6.1 never sends the key: 403) and `impt dg unassign` with a wrong key (403);
 # the production group lists exactly the units the line's report says it blessed, and
 # the webhook receiver got one blessing webhook per blessed unit.
-# IMPISH names the impish binary (default: target/debug/impish); PORT the server's port
+# IMPISH names the impish binary (default: target/<host tuple>/debug/impish); PORT the server's port
 # (default 18500; the webhook receiver listens on PORT+100).
 set -u
 
 impt=${1:?usage: production_guide.sh IMPT [--kill]}
 kill=${2:-}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-impish=${IMPISH:-$root/target/debug/impish}
+impish=${IMPISH:-$root/target/$(rustc -vV | sed -n 's/^host: //p')/debug/impish}
 port=${PORT:-18500}
 hook_port=$((port + 100))
 work=$(mktemp -d)

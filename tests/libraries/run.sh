@@ -10,7 +10,8 @@
 # written for a particular imp get its type (LIS3DH and HTS221: the impExplorer's imp001;
 # SPIFlashFileSystem: the imp003 breakout its README names, whose 64 KB of user flash its
 # tests fill to the last sector).
-# IMPISH names the impish binary (default: target/release/impish, else impish on PATH);
+# IMPISH names the impish binary (default: the release build,
+# target/<host tuple>/release/impish, else impish on PATH);
 # TIMEOUT bounds each library's run in seconds (default 900).
 set -u
 
@@ -20,7 +21,8 @@ repos=$(cd "$repos" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 impish=${IMPISH:-}
 if [ -z "$impish" ]; then
-    if [ -x "$root/target/release/impish" ]; then impish="$root/target/release/impish"; else impish=impish; fi
+    built="$root/target/$(rustc -vV 2>/dev/null | sed -n 's/^host: //p')/release/impish"
+    if [ -x "$built" ]; then impish="$built"; else impish=impish; fi
 fi
 timeout=${TIMEOUT:-900}
 
