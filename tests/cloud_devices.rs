@@ -82,6 +82,17 @@ impl Api {
         self.send("GET", &format!("/devices/{device}"), None)["data"]["attributes"]["device_online"].clone()
     }
 
+    /// Waits up to 10 s for the device's `device_online` to read `online`. Presence is
+    /// published after each run of the devices, so a log line the run wrote can be
+    /// read a moment before the presence it implies.
+    fn wait_online(&self, device: &str, online: bool, why: &str) {
+        let started = Instant::now();
+        while self.online(device) != json!(online) {
+            assert!(started.elapsed() < Duration::from_secs(10), "{why}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// The device's log entries, newest first.
     fn entries(&self, device: &str) -> Vec<Value> {
         let page = self.send("GET", &format!("/devices/{device}/logs"), None);
@@ -142,7 +153,7 @@ fn assigned_devices_run_their_groups_code() {
     api.send("POST", &format!("/devicegroups/{group}/relationships/devices"), Some(devices));
     let logs = api.wait_for(&device, V1_POWER_ON, 1);
     assert_eq!(logs.iter().filter(|l| l.contains("hello")).count(), 1, "one boot: {logs:#?}");
-    assert_eq!(api.online(&device), json!(true));
+    api.wait_online(&device, true, "a device that logged is online");
     // Devices run on real time: the line is stamped now, not at the simulation's zero.
     let newest = api.entries(&device)[0]["ts"].as_str().expect("a timestamp").to_string();
     let stamped = humantime::parse_rfc3339(&newest).expect("an RFC 3339 time");
@@ -174,11 +185,7 @@ fn assigned_devices_run_their_groups_code() {
         &format!("/devicegroups/{group}/relationships/devices"),
         Some(json!({ "data": [{ "type": "device", "id": device }] })),
     );
-    let started = Instant::now();
-    while api.online(&device) != json!(false) {
-        assert!(started.elapsed() < Duration::from_secs(10), "an unassigned device stops");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    api.wait_online(&device, false, "an unassigned device stops");
 }
 
 #[test]
