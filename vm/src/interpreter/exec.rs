@@ -170,7 +170,13 @@ impl Vm {
             return o.id;
         }
         let id = self.heap.alloc_outer(Outer::Open { ctx: self.ex.ctx, slot });
-        self.ex.open.insert(pos, OpenOuter { slot, id });
+        // A closure captures in the order its body names the variables, mostly a place
+        // or two off slot order: moved into place by swaps, not a `memmove` call.
+        let open = &mut self.ex.open;
+        open.push(OpenOuter { slot, id });
+        for k in (pos + 1..open.len()).rev() {
+            open.swap(k - 1, k);
+        }
         id
     }
 
