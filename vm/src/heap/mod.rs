@@ -572,14 +572,21 @@ impl Heap {
             gray.push(Value::Closure(f.closure));
         }
         for o in &s.open {
-            mark_outer(&mut self.outers, o.id, gray);
+            mark_outer(&mut self.outers, &mut self.strings, o.id, gray);
         }
     }
 
+    /// Marks what prototype `p` names, once per collection: checked here, inline, for
+    /// every closure traced, most of which share a prototype marked already.
+    #[inline(always)]
     fn mark_proto(&self, p: &Rc<Proto>, gray: &mut Vec<Value>) {
-        if p.gc_epoch.get() == self.epoch {
-            return;
+        if p.gc_epoch.get() != self.epoch {
+            self.mark_unmarked_proto(p, gray);
         }
+    }
+
+    #[inline(never)]
+    fn mark_unmarked_proto(&self, p: &Rc<Proto>, gray: &mut Vec<Value>) {
         p.gc_epoch.set(self.epoch);
         p.ic.clear();
         gray.extend_from_slice(&p.consts);
@@ -642,7 +649,10 @@ impl Heap {
                 Value::Closure(i) => {
                     let c = self.closures.get(i.0);
                     gray.extend_from_slice(&c.defaults);
-                    gray.push(Value::Table(c.root));
+                    // Nearly always the root table, marked already.
+                    if !self.tables.is_marked(c.root.0) {
+                        gray.push(Value::Table(c.root));
+                    }
                     if let Some(e) = c.env {
                         gray.push(Value::WeakRef(e));
                         if self.strong_envs {
@@ -655,7 +665,7 @@ impl Heap {
                     self.mark_proto(&c.proto, gray);
                     // Borrowed, not cloned: the outers arena is apart from the closures.
                     for o in c.outers.iter() {
-                        mark_outer(&mut self.outers, *o, gray);
+                        mark_outer(&mut self.outers, &mut self.strings, *o, gray);
                     }
                 }
                 Value::Native(i) => {
@@ -794,10 +804,10 @@ fn byte_budget() -> usize {
 /// Marks outer `o` and what it keeps alive: its value once closed; while open, the
 /// coroutine whose stack holds it (a suspended generator's local can outlive every
 /// other reference to the generator).
-fn mark_outer(outers: &mut Arena<Outer>, o: OuterId, gray: &mut Vec<Value>) {
+fn mark_outer(outers: &mut Arena<Outer>, strings: &mut Strings, o: OuterId, gray: &mut Vec<Value>) {
     if outers.mark(o.0) {
         match *outers.get(o.0) {
-            Outer::Closed(v) => gray.push(v),
+            Outer::Closed(v) => queue(strings, gray, v),
             Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
             Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
             Outer::Open { ctx: CtxId::Main, .. } => {}
