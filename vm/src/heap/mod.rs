@@ -9,6 +9,8 @@ pub(crate) mod arena;
 pub mod footprint;
 pub mod memory;
 pub(crate) mod object;
+pub(crate) mod outer_pool;
+pub(crate) mod recycle;
 pub(crate) mod string;
 pub(crate) mod table;
 pub(crate) mod value;
@@ -19,6 +21,8 @@ use std::rc::Rc;
 use crate::compiler::bytecode::Proto;
 use crate::heap::arena::{with_room, Arena, Vacant};
 use crate::heap::object::*;
+use crate::heap::outer_pool::OuterPool;
+use crate::heap::recycle::Recycled;
 use crate::heap::string::Strings;
 use crate::heap::table::{Shape, SpareNodes, Table};
 use crate::heap::value::*;
@@ -38,10 +42,11 @@ pub struct Heap {
     pub weakrefs: Arena<WeakRefObj>,
     pub userdata: Arena<UserData>,
     pub outers: Arena<Outer>,
-    /// Outer lists of the closures that died in the last collection, by length (1 to
-    /// `POOLED_OUTERS`), for the closures made next: closures made in a loop then cost
-    /// no allocator call. Each collection frees what the last cycle left unused.
-    outer_lists: [Vec<Box<[OuterId]>>; POOLED_OUTERS],
+    /// Outer lists of dead closures, for the closures made next (see `OuterPool`).
+    outer_lists: OuterPool,
+    /// Empty buffers of dead arrays with room for `FIRST_ARRAY_ROOM` values, for the
+    /// first growth of arrays made empty (see `Recycled`).
+    array_buffers: Recycled<Vec<Value>>,
     /// Node arrays of the small tables that died in the last collection, for the tables
     /// made next (see `SpareNodes`). Each collection frees what the last cycle left unused.
     spare_nodes: SpareNodes,
@@ -97,8 +102,9 @@ const MIN_BYTE_BUDGET: usize = 1 << 19;
 /// (recursion.nut: its string phase ran on top of 18,000 spares, 2.9 MB).
 const SPARE_RELEASE_DIVISOR: usize = 8;
 
-/// Closures with up to this many outers have their outer lists recycled.
-const POOLED_OUTERS: usize = 8;
+/// The room a vector of values takes at its first growth by up to this many (what
+/// `Vec` allocates), and the room of the array buffers the heap recycles.
+pub(crate) const FIRST_ARRAY_ROOM: usize = 4;
 
 /// `method()` summed over every arena (the string table included).
 macro_rules! sum_over_arenas {
@@ -157,6 +163,7 @@ impl Heap {
             userdata: Arena::default(),
             outers: Arena::default(),
             outer_lists: Default::default(),
+            array_buffers: Recycled::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
             member_memo: MemberMemo::default(),
@@ -208,6 +215,7 @@ impl Heap {
             userdata: self.userdata.replica(UserData::clone),
             outers: self.outers.replica(|_| Outer::vacant()),
             outer_lists: Default::default(),
+            array_buffers: Recycled::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
             member_memo: MemberMemo::default(),
@@ -225,16 +233,38 @@ impl Heap {
 
     allocator!(alloc_table, tables, Table, TableId);
     allocator!(alloc_array, arrays, Vec<Value>, ArrayId);
-    // Closures and outers are made by the million by `new_closure`: inlined there, the
-    // closure is not copied through the call.
-    allocator!(inline alloc_closure, closures, Closure, ClosureId);
+    allocator!(alloc_closure, closures, Closure, ClosureId);
     allocator!(alloc_native, natives, NativeFunction, NativeId);
     allocator!(alloc_class, classes, Class, ClassId);
     allocator!(alloc_instance, instances, Instance, InstanceId);
     allocator!(alloc_generator, generators, Generator, GeneratorId);
     allocator!(alloc_thread, threads, Thread, ThreadId);
     allocator!(alloc_userdata, userdata, UserData, UserDataId);
+    // Outers are made by the million by `Vm::new_closure`.
     allocator!(inline alloc_outer, outers, Outer, OuterId);
+
+    /// A closure of `proto` (not a class method), made in place (see
+    /// `Arena::insert_with`): closures are made by the million, and building each
+    /// elsewhere to move it over the vacant one cost two copies and a drop.
+    #[inline]
+    pub fn new_closure(
+        &mut self,
+        proto: Rc<Proto>,
+        outers: Box<[OuterId]>,
+        defaults: Box<[Value]>,
+        env: Option<WeakRefId>,
+        root: TableId,
+    ) -> ClosureId {
+        self.note_allocs(1);
+        ClosureId(self.closures.insert_with(|c| {
+            c.proto = proto;
+            c.outers = outers;
+            c.defaults = defaults;
+            c.env = env;
+            c.root = root;
+            c.base = None;
+        }))
+    }
 
     /// A new instance of class `c` holding its field declarations' values, made in
     /// place (see `Arena::insert_with`; small objects are made by the million). Locks
@@ -386,8 +416,8 @@ impl Heap {
     /// lists and spare table nodes: a memory limit does not count them, since new
     /// objects fill them first.
     pub fn reusable_bytes(&self) -> usize {
-        let lists: usize = self.outer_lists.iter().enumerate().map(|(k, l)| l.len() * (k + 1)).sum();
-        sum_over_arenas!(self, reusable_bytes) + lists * std::mem::size_of::<OuterId>() + self.spare_nodes.bytes()
+        let buffers = self.array_buffers.len() * FIRST_ARRAY_ROOM * std::mem::size_of::<Value>();
+        sum_over_arenas!(self, reusable_bytes) + self.outer_lists.bytes() + buffers + self.spare_nodes.bytes()
     }
 
     /// Frees the recycled objects kept for new ones (spare table nodes).
@@ -448,13 +478,17 @@ impl Heap {
         out
     }
 
-    /// A list for `n` outers, recycled when one is kept; its entries are stale, and the
-    /// caller sets every one.
+    /// An empty buffer with room for `FIRST_ARRAY_ROOM` values, recycled when one is
+    /// kept: the first growth of an empty array.
+    #[inline]
+    pub fn first_array_buffer(&mut self) -> Vec<Value> {
+        self.array_buffers.take().unwrap_or_else(|| Vec::with_capacity(FIRST_ARRAY_ROOM))
+    }
+
+    /// A list for `n` outers (see `OuterPool::take`).
+    #[inline]
     pub fn outer_list(&mut self, n: usize) -> Box<[OuterId]> {
-        match n.checked_sub(1).and_then(|k| self.outer_lists.get_mut(k)).and_then(Vec::pop) {
-            Some(list) => list,
-            None => vec![OuterId(0); n].into_boxed_slice(),
-        }
+        self.outer_lists.take(n)
     }
 
     /// GC stress, for tests: a collection at every safepoint that follows an
@@ -543,14 +577,21 @@ impl Heap {
             gray.push(Value::Closure(f.closure));
         }
         for o in &s.open {
-            mark_outer(&mut self.outers, o.id, gray);
+            mark_outer(&mut self.outers, &mut self.strings, o.id, gray);
         }
     }
 
+    /// Marks what prototype `p` names, once per collection: checked here, inline, for
+    /// every closure traced, most of which share a prototype marked already.
+    #[inline(always)]
     fn mark_proto(&self, p: &Rc<Proto>, gray: &mut Vec<Value>) {
-        if p.gc_epoch.get() == self.epoch {
-            return;
+        if p.gc_epoch.get() != self.epoch {
+            self.mark_unmarked_proto(p, gray);
         }
+    }
+
+    #[inline(never)]
+    fn mark_unmarked_proto(&self, p: &Rc<Proto>, gray: &mut Vec<Value>) {
         p.gc_epoch.set(self.epoch);
         p.ic.clear();
         gray.extend_from_slice(&p.consts);
@@ -613,7 +654,10 @@ impl Heap {
                 Value::Closure(i) => {
                     let c = self.closures.get(i.0);
                     gray.extend_from_slice(&c.defaults);
-                    gray.push(Value::Table(c.root));
+                    // Nearly always the root table, marked already.
+                    if !self.tables.is_marked(c.root.0) {
+                        gray.push(Value::Table(c.root));
+                    }
                     if let Some(e) = c.env {
                         gray.push(Value::WeakRef(e));
                         if self.strong_envs {
@@ -626,7 +670,7 @@ impl Heap {
                     self.mark_proto(&c.proto, gray);
                     // Borrowed, not cloned: the outers arena is apart from the closures.
                     for o in c.outers.iter() {
-                        mark_outer(&mut self.outers, *o, gray);
+                        mark_outer(&mut self.outers, &mut self.strings, *o, gray);
                     }
                 }
                 Value::Native(i) => {
@@ -735,16 +779,17 @@ impl Heap {
         let spare = &mut self.spare_nodes;
         spare.clear();
         self.tables.sweep(|_, t| spare.keep(t));
-        self.arrays.sweep(|_, _| {});
-        let lists = &mut self.outer_lists;
-        for pool in lists.iter_mut() {
-            pool.clear();
-        }
-        self.closures.sweep(|_, c| {
-            if let Some(pool) = c.outers.len().checked_sub(1).and_then(|k| lists.get_mut(k)) {
-                pool.push(c.outers);
+        let buffers = &mut self.array_buffers;
+        self.arrays.sweep(|_, mut a| {
+            if a.capacity() == FIRST_ARRAY_ROOM {
+                a.clear();
+                buffers.give(a);
             }
         });
+        buffers.trim();
+        let lists = &mut self.outer_lists;
+        self.closures.sweep(|_, c| lists.give(c.outers));
+        lists.trim();
         self.natives.sweep(|_, _| {});
         self.classes.sweep(|_, _| {});
         self.instances.sweep(|_, _| {});
@@ -764,10 +809,10 @@ fn byte_budget() -> usize {
 /// Marks outer `o` and what it keeps alive: its value once closed; while open, the
 /// coroutine whose stack holds it (a suspended generator's local can outlive every
 /// other reference to the generator).
-fn mark_outer(outers: &mut Arena<Outer>, o: OuterId, gray: &mut Vec<Value>) {
+fn mark_outer(outers: &mut Arena<Outer>, strings: &mut Strings, o: OuterId, gray: &mut Vec<Value>) {
     if outers.mark(o.0) {
         match *outers.get(o.0) {
-            Outer::Closed(v) => gray.push(v),
+            Outer::Closed(v) => queue(strings, gray, v),
             Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
             Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
             Outer::Open { ctx: CtxId::Main, .. } => {}
@@ -807,6 +852,22 @@ mod tests {
         let freed = h.collect(&[], &[]);
         assert!(freed >= 3);
         assert!(h.tables.try_get(keep.0).is_none());
+    }
+
+    #[test]
+    fn a_recycled_array_buffer_has_the_room_of_a_first_growth() {
+        let mut grown: Vec<Value> = Vec::new();
+        grown.try_reserve(1).expect("room for one value");
+        assert_eq!(grown.capacity(), FIRST_ARRAY_ROOM, "what `Vec` makes for one more value");
+        let mut h = Heap::default();
+        let buffer = h.first_array_buffer();
+        let a = h.alloc_array(buffer);
+        h.array_mut(a).push(Value::Int(1));
+        h.collect(&[], &[]);
+        assert_eq!(h.array_buffers.len(), 1, "the freed array's buffer is kept");
+        let buffer = h.first_array_buffer();
+        assert!(buffer.is_empty());
+        assert_eq!(buffer.capacity(), FIRST_ARRAY_ROOM);
     }
 
     #[test]

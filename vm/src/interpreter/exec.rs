@@ -158,19 +158,26 @@ impl Vm {
 
     // ----- outer variables ------------------------------------------------------------
 
-    /// The outer for stack slot `slot` of the running context, created if needed.
+    /// The outer for stack slot `slot` of the running frame, created if needed.
     fn capture(&mut self, slot: u32) -> OuterId {
         let open = &self.ex.open;
-        // Mostly a local of the running frame, above every open one: no search.
-        let pos = match open.last() {
-            Some(o) if o.slot < slot => open.len(),
-            _ => open.partition_point(|o| o.slot < slot),
-        };
-        if let Some(o) = open.get(pos).filter(|o| o.slot == slot) {
+        // Searched from the top: the slot is above every other frame's, so only the
+        // running frame's few open outers can be passed, and mostly none is.
+        let mut pos = open.len();
+        while pos > 0 && open[pos - 1].slot > slot {
+            pos -= 1;
+        }
+        if let Some(o) = pos.checked_sub(1).map(|k| open[k]).filter(|o| o.slot == slot) {
             return o.id;
         }
         let id = self.heap.alloc_outer(Outer::Open { ctx: self.ex.ctx, slot });
-        self.ex.open.insert(pos, OpenOuter { slot, id });
+        // A closure captures in the order its body names the variables, mostly a place
+        // or two off slot order: moved into place by swaps, not a `memmove` call.
+        let open = &mut self.ex.open;
+        open.push(OpenOuter { slot, id });
+        for k in (pos + 1..open.len()).rev() {
+            open.swap(k - 1, k);
+        }
         id
     }
 
@@ -1160,9 +1167,7 @@ impl Vm {
                 crate::compiler::bytecode::OuterSource::Outer(o) => self.heap.closure(running).outers[o as usize],
             };
         }
-        let root = self.root;
-        let id = self.heap.alloc_closure(Closure { proto: child, outers, defaults, env, root, base: None });
-        Value::Closure(id)
+        Value::Closure(self.heap.new_closure(child, outers, defaults, env, self.root))
     }
 
     /// `return f(args)` for a closure `f` in register `fb` (arguments after it, `nargs`

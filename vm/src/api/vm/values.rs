@@ -4,6 +4,7 @@ use super::*;
 use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
+use crate::heap::FIRST_ARRAY_ROOM;
 
 impl Vm {
     pub fn string(&mut self, s: &str) -> Value {
@@ -137,6 +138,11 @@ impl Vm {
         // What the vector will allocate: at least double its capacity.
         let items = len.saturating_add(extra).max(cap.saturating_mul(2));
         self.reserve_values(items)?;
+        if cap == 0 && extra <= FIRST_ARRAY_ROOM {
+            // The room `Vec` would make, on a recycled buffer when one is kept.
+            *self.heap.array_mut(a) = self.heap.first_array_buffer();
+            return Ok(());
+        }
         if self.heap.array_mut(a).try_reserve(extra).is_err() {
             return Err(self.error("out of memory"));
         }
