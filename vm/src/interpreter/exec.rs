@@ -692,6 +692,9 @@ impl Vm {
                             (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
+                            // Integer keys (a blob's `b[i]`) go to `get`, which tries the
+                            // class's indexer right after the members.
+                            (Value::Instance(_), Value::Int(_)) => None,
                             (Value::Instance(o), _) => self.instance_get(*o, *key),
                             (Value::Str(s), Value::Int(k)) => self.string_byte_at(*s, *k),
                             _ => None,
