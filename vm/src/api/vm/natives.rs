@@ -75,7 +75,21 @@ impl Vm {
     /// (counting `this`), n < 0 at least -n. `typemask` uses the reference's letters
     /// (`"tn|s"` etc., `.` any), one group per argument starting with `this`.
     pub fn new_native(&mut self, name: &str, f: PlainNative, nparams: i32, typemask: Option<&str>) -> Value {
-        self.new_native_body(name, NativeBody::Plain(f), nparams, typemask, Vec::new())
+        self.new_plain_native_with(name, f, nparams, typemask, Vec::new())
+    }
+
+    /// Like `new_native`, with free values the native reads through `Args::free`
+    /// (kept alive by the collector); called directly, unlike `new_native_with`'s
+    /// closures.
+    pub fn new_plain_native_with(
+        &mut self,
+        name: &str,
+        f: PlainNative,
+        nparams: i32,
+        typemask: Option<&str>,
+        free: Vec<Value>,
+    ) -> Value {
+        self.new_native_body(name, NativeBody::Plain(f), nparams, typemask, free)
     }
 
     /// Like `new_native`, for closures, with free values the native reads through
