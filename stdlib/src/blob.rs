@@ -5,8 +5,6 @@
 //! imp. The imp profile adds `blob.tostring()`, writes zeros for non-numbers in
 //! `writen`, and has a 32-bit `'l'`.
 
-use std::rc::Rc;
-
 use impish_vm::footprint;
 use impish_vm::{Args, Fail, Indexer, NativeEntry, PlainNative, Profile, Value, Vm};
 
@@ -136,12 +134,12 @@ pub fn install(vm: &mut Vm) -> Result<(), Fail> {
     let extra = if imp { imp_methods } else { &[] };
     let stream = vm.new_empty_class();
     for &(name, f, n, mask) in stream_methods {
-        let native = vm.new_native_with(name, Rc::new(f), n, mask, vec![stream]);
+        let native = vm.new_plain_native_with(name, f, n, mask, vec![stream]);
         vm.class_set(stream, name, native)?;
         vm.class_set(class, name, native)?;
     }
     for &(name, f, n, mask) in methods.iter().chain(extra) {
-        let native = vm.new_native_with(name, Rc::new(f), n, mask, vec![class]);
+        let native = vm.new_plain_native_with(name, f, n, mask, vec![class]);
         vm.class_set(class, name, native)?;
     }
     vm.set_indexer(class, Indexer { get: byte_at, set: store_byte });
@@ -379,28 +377,34 @@ fn writeblob(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     Ok(Value::Int(bytes.len() as i64))
 }
 
-/// The bytes `writen` stores for `v` under type code `code`; `None` for a bad code.
-/// Non-numbers (only the imp lets them through) count as zero.
-fn encode(profile: Profile, v: Value, code: i64, wide: bool) -> Option<Vec<u8>> {
+/// The bytes `writen` stores for `v` under type code `code` (at most 8, kept in place
+/// rather than allocated, since a writer calls it per value) and their number; `None`
+/// for a bad code. Non-numbers (only the imp lets them through) count as zero.
+fn encode(profile: Profile, v: Value, code: i64, wide: bool) -> Option<([u8; 8], usize)> {
+    fn padded<const N: usize>(bytes: [u8; N]) -> ([u8; 8], usize) {
+        let mut out = [0; 8];
+        out[..N].copy_from_slice(&bytes);
+        (out, N)
+    }
     let i = profile.integer_of(v).unwrap_or(0);
     let f = crate::natives::float(v).unwrap_or(0.0);
     Some(match u8::try_from(code).ok()? {
-        b'l' if wide => i.to_le_bytes().to_vec(),
-        b'l' | b'i' => (i as i32).to_le_bytes().to_vec(),
-        b's' | b'w' => (i as u16).to_le_bytes().to_vec(),
-        b'c' | b'b' => vec![i as u8],
-        b'f' => f.to_le_bytes().to_vec(),
-        b'd' => (f as f64).to_le_bytes().to_vec(),
+        b'l' if wide => padded(i.to_le_bytes()),
+        b'l' | b'i' => padded((i as i32).to_le_bytes()),
+        b's' | b'w' => padded((i as u16).to_le_bytes()),
+        b'c' | b'b' => padded([i as u8]),
+        b'f' => padded(f.to_le_bytes()),
+        b'd' => padded((f as f64).to_le_bytes()),
         _ => return None,
     })
 }
 
 fn writen(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let wide = vm.profile() == Profile::Squirrel;
-    let Some(bytes) = encode(vm.profile(), args.get(vm, 1), args.int(vm, 2), wide) else {
+    let Some((bytes, n)) = encode(vm.profile(), args.get(vm, 1), args.int(vm, 2), wide) else {
         return Err(vm.error("invalid format"));
     };
-    write_at_cursor(vm, args, &bytes)?;
+    write_at_cursor(vm, args, &bytes[..n])?;
     Ok(Value::Null)
 }
 
@@ -519,10 +523,12 @@ mod tests {
 
     #[test]
     fn encoding_is_little_endian() {
-        assert_eq!(encode(Profile::Squirrel, Value::Int(0x01020304), b'i' as i64, true), Some(vec![4, 3, 2, 1]));
-        assert_eq!(encode(Profile::Squirrel, Value::Int(-1), b'l' as i64, false), Some(vec![0xff; 4]));
-        assert_eq!(encode(Profile::Squirrel, Value::Null, b'w' as i64, false), Some(vec![0, 0]));
-        assert_eq!(encode(Profile::Squirrel, Value::Int(1), b'z' as i64, true), None);
+        let bytes = |v, code, wide| encode(Profile::Squirrel, v, code as i64, wide).map(|(b, n)| b[..n].to_vec());
+        assert_eq!(bytes(Value::Int(0x01020304), b'i', true), Some(vec![4, 3, 2, 1]));
+        assert_eq!(bytes(Value::Int(-1), b'l', false), Some(vec![0xff; 4]));
+        assert_eq!(bytes(Value::Int(-2), b'l', true), Some([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff].to_vec()));
+        assert_eq!(bytes(Value::Null, b'w', false), Some(vec![0, 0]));
+        assert_eq!(bytes(Value::Int(1), b'z', true), None);
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct NativeFunction {
     pub arity: Arity,
     /// Per-argument type masks (`Type::mask` bits), starting with `this`.
     pub typemask: Option<std::rc::Rc<[u32]>>,
+    /// The first argument `typemask` constrains: the leading `.`s (most often
+    /// `this`) accept every value, and a call checks from here on.
+    pub typed_from: u32,
     pub env: Option<WeakRefId>,
     /// Values the native keeps alive (readable through `Args::free`).
     pub free: Box<[Value]>,
@@ -464,6 +467,7 @@ impl Vacant for NativeFunction {
             body: NativeBody::Plain(|_, _| Ok(Value::Null)),
             arity: Arity::of(0),
             typemask: None,
+            typed_from: 0,
             env: None,
             free: Box::new([]),
         }

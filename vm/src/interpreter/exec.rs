@@ -699,6 +699,9 @@ impl Vm {
                             (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
+                            // Integer keys (a blob's `b[i]`) go to `get`, which tries the
+                            // class's indexer right after the members.
+                            (Value::Instance(_), Value::Int(_)) => None,
                             (Value::Instance(o), _) => self.instance_get(*o, *key),
                             (Value::Str(s), Value::Int(k)) => self.string_byte_at(*s, *k),
                             _ => None,
@@ -1224,38 +1227,56 @@ impl Vm {
         Some(proto)
     }
 
+    /// A native called by the dispatch loop (see `call_slow`): the value it returns
+    /// goes to its register, anything else to `native_failed`, out of line.
+    #[inline(always)]
+    fn call_native_op(&mut self, id: NativeId, nb: u32, nargs: u32, ret: u32) -> Result<Called, Fail> {
+        match self.call_native(id, Args { base: nb, count: nargs, func: Some(id) }) {
+            Ok(v) => {
+                self.ex.stack[ret as usize] = v;
+                Ok(Called::Done)
+            }
+            Err(e) => self.native_failed(e, ret),
+        }
+    }
+
+    /// A native's call that did not return a value: an error, or a coroutine switch
+    /// (a `suspend`, a thread's `call` or `wakeup`) the loop carries out.
+    #[cold]
+    #[inline(never)]
+    fn native_failed(&mut self, e: Fail, ret: u32) -> Result<Called, Fail> {
+        match e {
+            Fail::Suspend(v) => {
+                if !self.may_suspend() {
+                    return Err(self.error(CANNOT_SUSPEND));
+                }
+                Ok(match self.suspend(v, ret) {
+                    Some(v) => Called::Leave(Ok(v)),
+                    None => Called::Frame,
+                })
+            }
+            Fail::Switch(t) => Ok(match self.enter_thread(t, Resumer::Loop { ret, exit: None })? {
+                Turn::Run => Called::Frame,
+                // Raised where the thread stands, whose frame's pc is its own.
+                Turn::Raise(e) => Called::Leave(Err(Fail::Error(e))),
+                Turn::Done(v) => {
+                    self.ex.stack[ret as usize] = v;
+                    Called::Done
+                }
+            }),
+            e => Err(e),
+        }
+    }
+
     /// Every call the dispatch loop does not enter inline: `f` with `this` and
     /// `nargs - 1` arguments at `stack[nb..]`, the result going to `stack[ret]`.
     #[inline(never)]
     fn call_slow(&mut self, f: Value, nb: u32, nargs: u32, ret: u32) -> Result<Called, Fail> {
         let v = match f {
+            Value::Native(id) => return self.call_native_op(id, nb, nargs, ret),
             Value::Closure(c) => match self.enter_closure(c, nb, nargs, ret, 0)? {
                 Entered::Frame => return Ok(Called::Frame),
                 Entered::Value(v) => v,
-            },
-            Value::Native(id) => match self.call_native(id, Args { base: nb, count: nargs, func: Some(id) }) {
-                Ok(v) => v,
-                Err(Fail::Suspend(v)) => {
-                    if !self.may_suspend() {
-                        return Err(self.error(CANNOT_SUSPEND));
-                    }
-                    return Ok(match self.suspend(v, ret) {
-                        Some(v) => Called::Leave(Ok(v)),
-                        None => Called::Frame,
-                    });
-                }
-                Err(Fail::Switch(t)) => {
-                    return Ok(match self.enter_thread(t, Resumer::Loop { ret, exit: None })? {
-                        Turn::Run => Called::Frame,
-                        // Raised where the thread stands, whose frame's pc is its own.
-                        Turn::Raise(e) => Called::Leave(Err(Fail::Error(e))),
-                        Turn::Done(v) => {
-                            self.ex.stack[ret as usize] = v;
-                            Called::Done
-                        }
-                    });
-                }
-                Err(e) => return Err(e),
             },
             Value::Class(cls) => {
                 let inst = self.instantiate(cls)?;

@@ -75,7 +75,21 @@ impl Vm {
     /// (counting `this`), n < 0 at least -n. `typemask` uses the reference's letters
     /// (`"tn|s"` etc., `.` any), one group per argument starting with `this`.
     pub fn new_native(&mut self, name: &str, f: PlainNative, nparams: i32, typemask: Option<&str>) -> Value {
-        self.new_native_body(name, NativeBody::Plain(f), nparams, typemask, Vec::new())
+        self.new_plain_native_with(name, f, nparams, typemask, Vec::new())
+    }
+
+    /// Like `new_native`, with free values the native reads through `Args::free`
+    /// (kept alive by the collector); called directly, unlike `new_native_with`'s
+    /// closures.
+    pub fn new_plain_native_with(
+        &mut self,
+        name: &str,
+        f: PlainNative,
+        nparams: i32,
+        typemask: Option<&str>,
+        free: Vec<Value>,
+    ) -> Value {
+        self.new_native_body(name, NativeBody::Plain(f), nparams, typemask, free)
     }
 
     /// Like `new_native`, for closures, with free values the native reads through
@@ -122,11 +136,13 @@ impl Vm {
     ) -> Value {
         self.admit_all(&free);
         let name = self.heap.intern(name.as_bytes());
+        let typed_from = typemask.as_deref().map_or(0, |m| m.iter().take_while(|&&m| m == u32::MAX).count() as u32);
         Value::Native(self.heap.alloc_native(NativeFunction {
             name,
             body,
             arity: Arity::of(nparams),
             typemask,
+            typed_from,
             env: None,
             free: free.into_boxed_slice(),
         }))
@@ -179,7 +195,8 @@ impl Vm {
     /// call, not three; plain functions are called directly.
     #[inline(always)]
     pub(crate) fn call_native(&mut self, id: NativeId, args: Args) -> Result<Value, Fail> {
-        let nf = self.heap.native(id);
+        // The native is live: it is being called from a register or a rooted value.
+        let nf = self.heap.natives.get_live(id.0);
         if !nf.arity.admits(args.count) {
             return Err(self.error("wrong number of parameters"));
         }
@@ -189,15 +206,16 @@ impl Vm {
             self.ex.stack[args.base as usize] = self.heap.weak_target(env);
         }
         if let Some(mask) = &nf.typemask {
-            // `.` (any) is all ones, and every value has a type bit. Both slices have
-            // the same length, so the check is one counted loop.
-            let base = args.base as usize;
-            let k = mask.len().min(args.count as usize);
-            let given = self.ex.stack.get(base..base + k).unwrap_or(&[]);
-            let mask = &mask[..given.len()];
-            if let Some(i) = mask.iter().zip(given).position(|(&m, &v)| raw_type_bit(v) & m == 0) {
+            // `.` (any) is all ones, and every value has a type bit: the check starts
+            // at the first mask that constrains. The arguments are read as one slice,
+            // within which the loop needs no bounds checks.
+            let to = mask.len().min(args.count as usize);
+            let given = &self.ex.stack[args.base as usize..][..to];
+            for i in nf.typed_from as usize..to {
                 let (m, v) = (mask[i], given[i]);
-                return Err(self.param_type_error(i, m, v));
+                if raw_type_bit(v) & m == 0 {
+                    return Err(self.param_type_error(i, m, v));
+                }
             }
         }
         let plain = match &nf.body {

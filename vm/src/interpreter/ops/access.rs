@@ -43,12 +43,18 @@ impl Vm {
 
     #[inline]
     pub(crate) fn instance_get(&self, i: InstanceId, key: Value) -> Option<Value> {
+        let class = self.heap.instance(i).class;
+        let r = self.heap.class(class).members.get(key, &self.heap.strings)?;
+        self.instance_member(i, r)
+    }
+
+    /// The value of instance `i`'s member whose slot in its class's member table holds `r`.
+    #[inline(always)]
+    fn instance_member(&self, i: InstanceId, r: Value) -> Option<Value> {
         let inst = self.heap.instance(i);
-        let class = self.heap.class(inst.class);
-        let r = class.members.get(key, &self.heap.strings)?;
         Some(match MemberRef::decode(r)? {
             MemberRef::Field(f) => self.heap.real(inst.fields[f]),
-            MemberRef::Method(m) => class.methods[m].value,
+            MemberRef::Method(m) => self.heap.class(inst.class).methods[m].value,
         })
     }
 
@@ -358,11 +364,20 @@ impl Vm {
 
     /// `obj[key]`; `root_fallback` is set when `obj` is the frame's `this` (register 0).
     pub(crate) fn get(&mut self, obj: Value, key: Value, root_fallback: bool) -> Result<Value, Fail> {
-        // A byte of a string (`s[i]`, what parsers loop on), before the general path.
-        if let Value::Str(s) = obj {
-            if let Some(Some(v)) = self.string_byte(s, key) {
-                return Ok(v);
+        // A byte of a string (`s[i]`, what parsers loop on) or of a blob (`b[i]`, what
+        // checksums loop on), before the general path.
+        match (obj, key) {
+            (Value::Str(s), _) => {
+                if let Some(Some(v)) = self.string_byte(s, key) {
+                    return Ok(v);
+                }
             }
+            (Value::Instance(i), Value::Int(k)) => {
+                if let Some(v) = self.instance_index(i, k) {
+                    return Ok(v);
+                }
+            }
+            _ => {}
         }
         if let Some(v) = self.get_opt(obj, key, false)? {
             return Ok(v);
@@ -460,6 +475,17 @@ impl Vm {
         let unchanged = matches!((self.heap.class(class).meta(m), native),
             (Some(Value::Native(now)), Value::Native(then)) if now == then);
         unchanged.then_some(*indexer)
+    }
+
+    /// `inst[k]` short of delegation and `_get`: a member, else the class's indexer,
+    /// in the order `get_opt` tries them: a blob's `b[i]`, which `get` takes first
+    /// (with the integer key looked up inline), before the general path.
+    #[inline(always)]
+    fn instance_index(&self, i: InstanceId, k: i64) -> Option<Value> {
+        let key = Value::Int(k);
+        let class = self.heap.instance(i).class;
+        let member = self.heap.class(class).members.get_int(k).and_then(|r| self.instance_member(i, r));
+        member.or_else(|| self.indexed_get(Value::Instance(i), key))
     }
 
     /// `obj[key]` for an integer key through the class's indexer, if it takes it.

@@ -62,6 +62,7 @@ pub(super) fn closure_bindenv(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
                 body: old.body.clone(),
                 arity: old.arity,
                 typemask: old.typemask.clone(),
+                typed_from: old.typed_from,
                 env: Some(w),
                 free: old.free.clone(),
             };
