@@ -1,7 +1,9 @@
 //! The math library (`sqrt`, `sin`, `rand`, `PI`, ...): globals in the reference `sq`,
 //! the `math` table on the imp.
 //!
-//! Results are computed in double precision and rounded to Squirrel's 32-bit float.
+//! Results are computed in single precision by the C library's float functions
+//! (`sinf`, `powf`, ...), as the reference calls them for its 32-bit floats: rounding a
+//! double result instead differs in the last bit for some arguments (`sin(0.10175)`).
 //! `rand` is glibc's `rand()` (the additive feedback generator `random_r` uses, with
 //! its seeding), so a seeded sequence matches the reference `sq` on Linux and runs are
 //! reproducible: without `srand` the seed is 1, as in C.
@@ -62,8 +64,8 @@ impl Default for Rand {
 }
 
 /// Plain natives (no typed-argument layer: `sin` or `fabs` in a filter loop run once
-/// per sample) computing each `$f` in double precision on the arguments `$x` (numbers,
-/// after `this`), rounded to Squirrel's float.
+/// per sample) computing each `$f` in single precision on the arguments `$x` (numbers,
+/// after `this`).
 macro_rules! float_natives {
     ($mask:literal $xs:tt: $($name:literal => $f:path),* $(,)?) => {
         &[$(float_natives!(@one $mask $xs $name $f)),*]
@@ -74,8 +76,8 @@ macro_rules! float_natives {
             {
                 fn native(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
                     let mut i = 0;
-                    $(i += 1; let $x: f64 = natives::float_arg(vm, args, i).into();)+
-                    Ok(Value::Float($f($($x),+) as f32))
+                    $(i += 1; let $x = natives::float_arg(vm, args, i);)+
+                    Ok(Value::Float($f($($x),+)))
                 }
                 native
             },
@@ -87,23 +89,23 @@ macro_rules! float_natives {
 
 /// The one-argument float functions.
 const UNARY: &[NativeEntry] = float_natives!(".n" (x):
-    "sqrt" => f64::sqrt,
-    "sin" => f64::sin,
-    "cos" => f64::cos,
-    "asin" => f64::asin,
-    "acos" => f64::acos,
-    "log" => f64::ln,
-    "log10" => f64::log10,
-    "tan" => f64::tan,
-    "atan" => f64::atan,
-    "floor" => f64::floor,
-    "ceil" => f64::ceil,
-    "exp" => f64::exp,
-    "fabs" => f64::abs,
+    "sqrt" => f32::sqrt,
+    "sin" => f32::sin,
+    "cos" => f32::cos,
+    "asin" => f32::asin,
+    "acos" => f32::acos,
+    "log" => f32::ln,
+    "log10" => f32::log10,
+    "tan" => f32::tan,
+    "atan" => f32::atan,
+    "floor" => f32::floor,
+    "ceil" => f32::ceil,
+    "exp" => f32::exp,
+    "fabs" => f32::abs,
 );
 
 /// The two-argument float functions.
-const BINARY: &[NativeEntry] = float_natives!(".nn" (x, y): "atan2" => f64::atan2, "pow" => f64::powf);
+const BINARY: &[NativeEntry] = float_natives!(".nn" (x, y): "atan2" => f32::atan2, "pow" => f32::powf);
 
 /// Installs the library into `table` (the root table, or the imp's `math`).
 pub fn install(vm: &mut Vm, table: Value) {
