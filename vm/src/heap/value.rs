@@ -156,6 +156,32 @@ impl Value {
         }
     }
 
+    /// A copy of this value read word by word (see `read_split`), for a value that was
+    /// likely written a moment ago: a register an instruction just set.
+    #[inline(always)]
+    pub(crate) fn reload(&self) -> Value {
+        // SAFETY: a reference is to a valid, initialised, aligned value.
+        unsafe { Value::read_split(self) }
+    }
+
+    /// Writes `v` into `dst` word by word, the counterpart of `read_split`: a value
+    /// read that way is kept in two integer registers, or spilled as two words, and
+    /// copied out whole it would be reloaded as one 16-byte load that those two word
+    /// stores cannot forward to. Volatile only so the compiler cannot fuse the stores.
+    #[inline(always)]
+    pub(crate) fn write_split(dst: &mut Value, v: Value) {
+        // SAFETY: any 16 bytes are valid `MaybeUninit` words.
+        let words = unsafe { std::mem::transmute::<Value, [MaybeUninit<u64>; 2]>(v) };
+        let w = (dst as *mut Value).cast::<MaybeUninit<u64>>();
+        debug_assert!(w.is_aligned());
+        // SAFETY: `dst` is a whole, 8-aligned value we may write; both words are its
+        // bytes, and together they are `v`'s bytes exactly, hence a valid `Value`.
+        unsafe {
+            std::ptr::write_volatile(w, words[0]);
+            std::ptr::write_volatile(w.add(1), words[1]);
+        }
+    }
+
     #[inline]
     pub fn type_of(self) -> Type {
         match self {
