@@ -20,7 +20,7 @@ use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
 use crate::interpreter::coroutine::{Turn, CANNOT_SUSPEND};
-use crate::interpreter::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY};
+use crate::interpreter::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY, FRAME_META};
 use crate::interpreter::ops::{float_order, int_bitwise, mixed_order, ArithOp, BitOp};
 
 /// Integer width of a profile.
@@ -91,7 +91,7 @@ impl Vm {
                     let slot = frame.base + trap.reg as u32;
                     let top = frame.base + frame.proto().max_regs;
                     self.close_outers(slot);
-                    self.ex.frames.truncate(depth);
+                    self.drop_frames(depth);
                     if let Some(f) = self.ex.frames.last_mut() {
                         f.set_pc(trap.handler_pc);
                     }
@@ -134,7 +134,7 @@ impl Vm {
         self.close_outers(base);
         self.ex.top = top;
         self.ex.traps.truncate(traps as usize);
-        self.ex.frames.truncate(entry);
+        self.drop_frames(entry);
     }
 
     /// Tells the error handler of error `v` once, however many runs it leaves.
@@ -445,7 +445,22 @@ impl Vm {
                         (Value::Float(p), Value::Float(q)) => store!($i.a, Value::Float($float(*p, *q))),
                         _ => {
                             let (x, y) = (x.reload(), y.reload());
-                            let v = attempt!(self.arith(ArithOp::$op, x, y));
+                            // A string added to anything is a concatenation, before any
+                            // `_add`; an instance's `_add` and its kin run as frames of this
+                            // loop (a delegate's, rarer, in a nested run through `arith`).
+                            let concat = ArithOp::$op == ArithOp::Add
+                                && (matches!(x, Value::Str(_)) || matches!(y, Value::Str(_)));
+                            if !concat && matches!(x, Value::Instance(_)) {
+                                save_pc!();
+                                if self.enter_meta(x, ArithOp::$op.meta(), &[y], base + $i.a as usize) {
+                                    continue 'frame;
+                                }
+                            }
+                            let v = if concat {
+                                attempt!(self.concat(x, y))
+                            } else {
+                                attempt!(self.arith(ArithOp::$op, x, y))
+                            };
                             put!($i.a, v);
                         }
                     }
@@ -869,7 +884,14 @@ impl Vm {
                     Op::ShrK => bitop!(i, &konst!(i.d), Shr),
                     Op::UShrK => bitop!(i, &konst!(i.d), UShr),
                     Op::Neg => {
-                        let v = attempt!(self.negate(reg!(i.b).reload()));
+                        let x = load!(i.b);
+                        if matches!(x, Value::Instance(_)) {
+                            save_pc!();
+                            if self.enter_meta(x, Meta::Unm, &[], base + i.a as usize) {
+                                continue 'frame;
+                            }
+                        }
+                        let v = attempt!(self.negate(x));
                         put!(i.a, v);
                     }
                     Op::Not => reg!(i.a) = Value::Bool(!reg!(i.b).truthy()),
@@ -1148,8 +1170,47 @@ impl Vm {
         if f.flags & FRAME_ENTRY != 0 {
             return Some(v);
         }
+        if f.flags & FRAME_META != 0 {
+            self.nested_runs -= 1;
+        }
         self.ex.stack[f.ret as usize] = v;
         None
+    }
+
+    /// Enters metamethod `m` of instance `x` (a script function of plain arity) with `args`, as a
+    /// frame over the running one whose result goes to stack slot `ret`, as a script
+    /// call would: no run of the loop nested in Rust, which costs more than the
+    /// metamethod's own work for the small ones (a vector's `_add`). The frame counts
+    /// as a nested run (see `FRAME_META`). False with nothing entered: the caller then
+    /// takes the general (nested) path, which also reports a nesting too deep. Cold:
+    /// off the loop's paths for numbers and strings.
+    #[cold]
+    #[inline(never)]
+    fn enter_meta(&mut self, x: Value, m: Meta, args: &[Value], ret: usize) -> bool {
+        let Some(Value::Closure(c)) = self.meta_of(x, m) else { return false };
+        if self.nested_runs >= crate::api::vm::MAX_NATIVE_DEPTH {
+            return false;
+        }
+        let nb = self.ex.top as usize;
+        let n = args.len() + 1;
+        self.ex.ensure(nb + n + 1);
+        // Above the running frame's registers, as `call_own` puts them: copies of
+        // live values, so no stale reference is left there should the entry fail.
+        self.ex.stack[nb] = x;
+        self.ex.stack[nb + 1..nb + n].copy_from_slice(args);
+        if self.enter_plain(c, nb as u32, n as u32, ret as u32, FRAME_META).is_none() {
+            return false;
+        }
+        self.nested_runs += 1;
+        true
+    }
+
+    /// Drops the running context's frames from `n` up; the metamethod frames among
+    /// them end their nesting (see `FRAME_META`).
+    fn drop_frames(&mut self, n: usize) {
+        let metas = self.ex.frames.get(n..).unwrap_or_default().iter().filter(|f| f.flags & FRAME_META != 0).count();
+        self.nested_runs -= metas as u32;
+        self.ex.frames.truncate(n);
     }
 
     /// The closure of `Closure a b c d`: child prototype `d` of `proto`, with its outers
@@ -1201,6 +1262,9 @@ impl Vm {
             Ok(Entered::Value(v)) => {
                 if old.flags & FRAME_ENTRY != 0 {
                     return Ok(Some(v));
+                }
+                if old.flags & FRAME_META != 0 {
+                    self.nested_runs -= 1;
                 }
                 self.ex.stack[old.ret as usize] = v;
                 Ok(None)

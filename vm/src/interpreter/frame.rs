@@ -16,6 +16,11 @@ use crate::heap::Heap;
 pub const FRAME_ENTRY: u8 = 1;
 /// A constructor call: the frame's result is `this`, not the returned value.
 pub const FRAME_CTOR: u8 = 2;
+/// A metamethod the interpreter entered as a frame of its own (see `Vm::enter_meta`)
+/// rather than in a run nested in Rust: it counts in `Vm::nested_runs` while it
+/// exists, as the nested run would, so the reference's nesting limit and its ban on
+/// suspending beneath a metamethod hold the same.
+pub const FRAME_META: u8 = 4;
 
 pub struct Frame {
     pub closure: ClosureId,

@@ -139,7 +139,7 @@ pub struct Vm {
 /// Where the VM writes text (`print` output, error reports).
 pub type OutputFn = Box<dyn FnMut(&[u8])>;
 
-const MAX_NATIVE_DEPTH: u32 = 100;
+pub(crate) const MAX_NATIVE_DEPTH: u32 = 100;
 /// Rust stack the interpreter's nested runs may take, in bytes: with the compiler's
 /// bounded depth (`syntax::depth`) beneath the last of them, well inside a 2 MB thread.
 const NESTED_STACK_BUDGET: usize = 512 << 10;

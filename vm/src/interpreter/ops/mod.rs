@@ -36,7 +36,7 @@ impl ArithOp {
         }
     }
 
-    fn meta(self) -> Meta {
+    pub(crate) fn meta(self) -> Meta {
         match self {
             ArithOp::Add => Meta::Add,
             ArithOp::Sub => Meta::Sub,
