@@ -22,31 +22,16 @@ pub(super) fn merge_sort<T: Copy, E>(
     mut less: impl FnMut(&T, &T) -> Result<bool, E>,
 ) -> Result<(), E> {
     let n = items.len();
+    let mut end = next_run(items, 0, &mut less)?;
+    if end == n {
+        // Short or ordered: nothing to merge, nothing allocated.
+        return Ok(());
+    }
     // Run boundaries: run `k` is `items[bounds[k]..bounds[k + 1]]`.
-    let mut bounds = vec![0];
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        if end < n {
-            end += 1;
-            if less(&items[start + 1], &items[start])? {
-                while end < n && less(&items[end], &items[end - 1])? {
-                    end += 1;
-                }
-                items[start..end].reverse();
-            } else {
-                while end < n && !less(&items[end], &items[end - 1])? {
-                    end += 1;
-                }
-            }
-        }
-        let stop = n.min(start + MIN_RUN);
-        while end < stop {
-            insert(&mut items[start..=end], &mut less)?;
-            end += 1;
-        }
+    let mut bounds = vec![0, end];
+    while end < n {
+        end = next_run(items, end, &mut less)?;
         bounds.push(end);
-        start = end;
     }
     let mut scratch = Vec::new();
     while bounds.len() > 2 {
@@ -62,11 +47,47 @@ pub(super) fn merge_sort<T: Copy, E>(
     Ok(())
 }
 
-/// Moves the last element of `run` into the sorted rest, after its equals.
-fn insert<T: Copy, E>(run: &mut [T], less: &mut impl FnMut(&T, &T) -> Result<bool, E>) -> Result<(), E> {
+/// Puts the run starting at `start` in order and returns its end: the longest
+/// ordered or strictly descending (then reversed, which keeps equal elements in
+/// order) stretch, lengthened to `MIN_RUN` elements by insertion.
+fn next_run<T: Copy, E>(
+    items: &mut [T],
+    start: usize,
+    less: &mut impl FnMut(&T, &T) -> Result<bool, E>,
+) -> Result<usize, E> {
+    let n = items.len();
+    let mut end = n.min(start + 1);
+    let mut below = 0;
+    if end < n {
+        end += 1;
+        if less(&items[start + 1], &items[start])? {
+            while end < n && less(&items[end], &items[end - 1])? {
+                end += 1;
+            }
+            items[start..end].reverse();
+        } else {
+            while end < n && !less(&items[end], &items[end - 1])? {
+                end += 1;
+            }
+            // The element that ended the run goes before its last one.
+            below = 1;
+        }
+    }
+    let stop = n.min(start + MIN_RUN);
+    while end < stop {
+        insert(&mut items[start..=end], end - start - below, less)?;
+        below = 0;
+        end += 1;
+    }
+    Ok(end)
+}
+
+/// Moves the last element of `run` into the sorted rest, after its equals, at or
+/// before `bound` (which the caller may know it goes before).
+fn insert<T: Copy, E>(run: &mut [T], bound: usize, less: &mut impl FnMut(&T, &T) -> Result<bool, E>) -> Result<(), E> {
     let last = run.len() - 1;
     let x = run[last];
-    let (mut lo, mut hi) = (0, last);
+    let (mut lo, mut hi) = (0, bound.min(last));
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
         if less(&x, &run[mid])? {
