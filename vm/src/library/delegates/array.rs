@@ -1,5 +1,6 @@
 //! The array delegate: growth, sorting, slicing and the functional methods.
 
+use super::merge_sort::merge_sort;
 use super::*;
 use crate::api::vm::{Args, Fail, Vm, Walk};
 use crate::heap::value::*;
@@ -96,9 +97,11 @@ pub(super) fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     // length is an error. A short array is sorted as a held copy of its values, which
     // the comparisons read directly. A long one is sorted by position, each comparison
     // reading both elements from the array (where the collector sees them, whatever the
-    // comparator does to it): 8 bytes an element at the peak (the positions and the
-    // sort's scratch), where the held copy and its scratch take 48 (arrays.nut: 2.4 MB
-    // for 50,000), for about 15 more instructions a comparison (sorting.nut: 2%).
+    // comparator does to it): at most 8 bytes an element at the peak (the positions
+    // and the sort's scratch), where the held copy and its scratch take up to 48
+    // (arrays.nut: 2.4 MB for 50,000), for about 15 more instructions a comparison
+    // (sorting.nut: 2%). Either way the sort is `merge_sort`, which, unlike the
+    // standard one, ends whatever a script comparator answers.
     let len = vm.heap.array(a).len();
     if len < SORT_BY_POSITION_FROM {
         let mut items = vm.heap.array(a).clone();
@@ -128,7 +131,7 @@ pub(super) fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 /// key stands for), by comparator `cmp` (the default order if null); an error if a
 /// comparison fails or changes the array's length. After such a comparison, no key's
 /// element is read.
-fn sort_apart<K>(
+fn sort_apart<K: Copy>(
     vm: &mut Vm,
     cmp: Value,
     this: Value,
@@ -137,42 +140,25 @@ fn sort_apart<K>(
     value: impl Fn(&Vm, &K) -> Value,
 ) -> Result<(), Fail> {
     let len = keys.len();
-    let mut failure: Option<Fail> = None;
     vm.walking(cmp, this, 0, 2, |vm, walk| {
-        keys.sort_by(|x, y| {
-            if failure.is_some() {
-                return std::cmp::Ordering::Equal;
-            }
+        merge_sort(keys, |x, y| {
             let (x, y) = (value(vm, x), value(vm, y));
             let r = if cmp.is_null() {
-                vm.compare(x, y)
+                vm.compare(x, y)?
             } else {
-                match vm.walk_call(walk, [x, y]) {
-                    Ok(Value::Int(i)) => Ok(i),
-                    Ok(Value::Float(f)) => Ok(vm.profile.float_to_int(f)),
-                    Ok(_) => Err(vm.error("numeric value expected as return value of the compare function")),
-                    Err(e) => Err(e),
+                match vm.walk_call(walk, [x, y])? {
+                    Value::Int(i) => i,
+                    Value::Float(f) => vm.profile.float_to_int(f),
+                    _ => return Err(vm.error("numeric value expected as return value of the compare function")),
                 }
             };
-            match r {
-                // `a` is this native's `this`, so its slot is live.
-                Ok(_) if vm.heap.arrays.get_live(a.0).len() != len => {
-                    failure = Some(vm.error("array resized during sort operation"));
-                    std::cmp::Ordering::Equal
-                }
-                Ok(i) => i.cmp(&0),
-                Err(e) => {
-                    failure = Some(e);
-                    std::cmp::Ordering::Equal
-                }
+            // `a` is this native's `this`, so its slot is live.
+            if vm.heap.arrays.get_live(a.0).len() != len {
+                return Err(vm.error("array resized during sort operation"));
             }
-        });
-        Ok(())
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+            Ok(r < 0)
+        })
+    })
 }
 
 /// Puts the element at `order[k]` at `k`, for every `k`, in place: each cycle of the

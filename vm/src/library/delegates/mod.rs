@@ -5,6 +5,7 @@
 mod array;
 mod class;
 mod function;
+mod merge_sort;
 mod string;
 mod table;
 mod thread;
