@@ -1170,9 +1170,7 @@ impl Vm {
         if f.flags & FRAME_ENTRY != 0 {
             return Some(v);
         }
-        if f.flags & FRAME_META != 0 {
-            self.nested_runs -= 1;
-        }
+        self.left_frame(f.flags);
         self.ex.stack[f.ret as usize] = v;
         None
     }
@@ -1203,6 +1201,15 @@ impl Vm {
         }
         self.nested_runs += 1;
         true
+    }
+
+    /// Ends the nesting of a frame with `flags` that has left the frame stack, if it
+    /// was a metamethod's (see `FRAME_META`).
+    #[inline(always)]
+    fn left_frame(&mut self, flags: u8) {
+        if flags & FRAME_META != 0 {
+            self.nested_runs -= 1;
+        }
     }
 
     /// Drops the running context's frames from `n` up; the metamethod frames among
@@ -1263,9 +1270,7 @@ impl Vm {
                 if old.flags & FRAME_ENTRY != 0 {
                     return Ok(Some(v));
                 }
-                if old.flags & FRAME_META != 0 {
-                    self.nested_runs -= 1;
-                }
+                self.left_frame(old.flags);
                 self.ex.stack[old.ret as usize] = v;
                 Ok(None)
             }
@@ -1287,6 +1292,7 @@ impl Vm {
         }
         let (proto, code) = (NonNull::from(&*cl.proto), cl.proto.code.as_ptr());
         self.close_outers(base as u32);
+        debug_assert!(base + fb as usize + 1 + nargs as usize <= self.ex.stack.len());
         let stack = self.ex.stack.as_mut_ptr();
         for k in 0..nargs as usize {
             // SAFETY: the arguments are registers of the running frame, inside the stack,

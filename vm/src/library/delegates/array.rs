@@ -114,13 +114,11 @@ pub(super) fn array_sort(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
         };
         let mut order: Vec<u32> = (0..n).collect();
         sort_apart(vm, cmp, this, a, &mut order, |vm, &i| {
-            // `a` is this native's `this`, so its slot is live.
-            let items = vm.heap.arrays.get_live(a.0);
-            debug_assert!((i as usize) < items.len());
-            // SAFETY: `order` holds positions below `len`, and the array still has `len`
-            // elements: `sort_apart` reads none after a comparison that changed its
-            // length (tests/regressions/squirrel/sort_comparator_replaces_elements.nut).
-            unsafe { *items.get_unchecked(i as usize) }
+            // `a` is this native's `this`, so its slot is live. `order` holds positions
+            // below `len`, and the array still has `len` elements: `sort_apart` reads
+            // none after a comparison that changed its length
+            // (tests/regressions/squirrel/sort_comparator_replaces_elements.nut).
+            vm.heap.arrays.get_live(a.0)[i as usize]
         })?;
         permute(vm.heap.array_mut(a), &mut order);
     }
