@@ -5,30 +5,131 @@
 //! rules), so `foreach` over a table visits keys in the reference's order. Real
 //! libraries' tests depend on that order.
 
+mod node_array;
+
+use node_array::NodeArray;
+
 use crate::heap::string::Strings;
-use crate::heap::value::{StrId, TableId, Value};
+use crate::heap::value::{
+    ArrayId, ClassId, ClosureId, GeneratorId, InstanceId, NativeId, StrId, TableId, ThreadId, UserDataId, Value,
+    WeakRefId,
+};
 
 const NONE: u32 = u32::MAX;
 const MIN_SIZE: usize = 4;
 
+/// A slot: a value and its key. The key is kept as its type tag and payload bits
+/// (see `Key`) beside the chain link, so a node takes 32 bytes, and in a large table's
+/// array (see `NodeArray`) it never straddles two cache lines: a lookup waits on one
+/// memory load where the reference's 40-byte nodes need two for three nodes in eight.
 #[derive(Clone, Copy)]
 struct Node {
-    key: Value,
     val: Value,
+    key_bits: u64,
+    key_tag: u32,
     next: u32,
-    /// The low 32 bits of the key's hash (a node array never has more than 2^32
-    /// nodes, so masks never need more). Kept in what would otherwise be padding, it
-    /// lets growth and collision moves place keys without hashing them again.
-    hash: u32,
 }
 
-const EMPTY: Node = Node { key: Value::Null, val: Value::Null, next: NONE, hash: 0 };
+const EMPTY: Node = Node { val: Value::Null, key_bits: 0, key_tag: NULL_TAG, next: NONE };
 
-const _: () = assert!(std::mem::size_of::<Node>() == 40);
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
+/// `Value::tag` of null, the key of a free node.
+const NULL_TAG: u32 = 0;
+
+/// A key as a node holds it: two keys are the same key (`Value::raw_eq`) exactly when
+/// their tags and bits are equal, so a chain compares every type of key alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    tag: u32,
+    bits: u64,
+}
+
+impl Key {
+    #[inline(always)]
+    fn of(v: Value) -> Key {
+        let bits = match v {
+            Value::Null => 0,
+            Value::Bool(b) => b as u64,
+            Value::Int(i) => i as u64,
+            Value::Float(f) => f.to_bits() as u64,
+            other => other.object_id().map_or(0, u64::from),
+        };
+        Key { tag: v.tag(), bits }
+    }
+
+    const STR_TAG: u32 = 4;
+
+    #[inline(always)]
+    fn str(id: StrId) -> Key {
+        Key { tag: Key::STR_TAG, bits: id.0 as u64 }
+    }
+
+    /// The key's hash, as the reference computes it for scalars and strings. Objects
+    /// hash by identity (their arena id; the reference uses the address).
+    #[inline(always)]
+    fn hash(self, strings: &Strings) -> u32 {
+        match self.tag {
+            Key::STR_TAG => strings.hash(StrId(self.bits as u32)) as u32,
+            1 | 2 => self.bits as u32,
+            3 => f32::from_bits(self.bits as u32) as i64 as u32,
+            _ => ((self.bits | (self.tag as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 29) as u32,
+        }
+    }
+}
+
+impl Node {
+    #[inline(always)]
+    fn is_free(&self) -> bool {
+        self.key_tag == NULL_TAG
+    }
+
+    #[inline(always)]
+    fn holds(&self, key: Key) -> bool {
+        self.key_tag == key.tag && self.key_bits == key.bits
+    }
+
+    #[inline(always)]
+    fn set_key(&mut self, key: Key) {
+        self.key_tag = key.tag;
+        self.key_bits = key.bits;
+    }
+
+    #[inline(always)]
+    fn packed_key(&self) -> Key {
+        Key { tag: self.key_tag, bits: self.key_bits }
+    }
+
+    /// The key as a value (the inverse of `Key::of`).
+    #[inline]
+    fn key(&self) -> Value {
+        let (b, id) = (self.key_bits, self.key_bits as u32);
+        match self.key_tag {
+            1 => Value::Bool(b != 0),
+            2 => Value::Int(b as i64),
+            3 => Value::Float(f32::from_bits(b as u32)),
+            4 => Value::Str(StrId(id)),
+            5 => Value::Table(TableId(id)),
+            6 => Value::Array(ArrayId(id)),
+            7 => Value::Closure(ClosureId(id)),
+            8 => Value::Native(NativeId(id)),
+            9 => Value::Class(ClassId(id)),
+            10 => Value::Instance(InstanceId(id)),
+            11 => Value::Generator(GeneratorId(id)),
+            12 => Value::Thread(ThreadId(id)),
+            13 => Value::WeakRef(WeakRefId(id)),
+            14 => Value::UserData(UserDataId(id)),
+            tag => {
+                debug_assert_eq!(tag, NULL_TAG, "a node's tag is one `Value::tag` gives");
+                Value::Null
+            }
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct Table {
-    nodes: Vec<Node>,
+    nodes: NodeArray<Node>,
     first_free: u32,
     used: u32,
     pub delegate: Option<TableId>,
@@ -37,18 +138,16 @@ pub struct Table {
 /// A freed table's slot: no nodes, so a cached node index misses.
 impl crate::heap::arena::Vacant for Table {
     fn vacant() -> Table {
-        Table { nodes: Vec::new(), first_free: 0, used: 0, delegate: None }
+        Table { nodes: NodeArray::empty(), first_free: 0, used: 0, delegate: None }
     }
 }
 
 /// Node arrays of the smallest size, kept from the tables the collector freed for the
 /// tables made next. Most tables stay that small, and a fresh one then costs no
 /// allocator call (the collector frees in bulk, so the allocator's own caches are cold
-/// by the time the next tables are made). Each is kept as a thin box (8 bytes in the
-/// list where a `Vec` takes 24): recursion.nut keeps tens of thousands.
+/// by the time the next tables are made).
 #[derive(Default)]
-#[allow(clippy::vec_box)] // the boxes are the spares: each becomes a table's node array
-pub struct SpareNodes(Vec<Box<[Node; MIN_SIZE]>>);
+pub struct SpareNodes(Vec<NodeArray<Node>>);
 
 impl SpareNodes {
     /// A new empty table for about `hint` entries, on a spare node array if one fits.
@@ -57,7 +156,7 @@ impl SpareNodes {
         let spare = if hint <= MIN_SIZE { self.0.pop() } else { None };
         if let Some(mut nodes) = spare {
             nodes.fill(EMPTY);
-            return Table::on_nodes(unboxed(nodes), None);
+            return Table::on_nodes(nodes, None);
         }
         Table::with_capacity(hint)
     }
@@ -69,7 +168,7 @@ impl SpareNodes {
         match self.0.pop() {
             Some(mut nodes) => {
                 nodes.copy_from_slice(&table.nodes);
-                Table { nodes: unboxed(nodes), ..*table }
+                Table { nodes, ..*table }
             }
             None => table.clone(),
         }
@@ -79,10 +178,7 @@ impl SpareNodes {
     #[inline]
     pub fn keep(&mut self, table: Table) {
         if table.nodes.len() == MIN_SIZE {
-            // No copy: a node array made for `MIN_SIZE` nodes has that capacity.
-            if let Ok(nodes) = table.nodes.into_boxed_slice().try_into() {
-                self.0.push(nodes);
-            }
+            self.0.push(table.nodes);
         }
     }
 
@@ -98,15 +194,9 @@ impl SpareNodes {
 
     /// The bytes the spares and their list hold.
     pub fn bytes(&self) -> usize {
-        self.0.capacity() * std::mem::size_of::<Box<[Node; MIN_SIZE]>>()
+        self.0.capacity() * std::mem::size_of::<NodeArray<Node>>()
             + self.0.len() * MIN_SIZE * std::mem::size_of::<Node>()
     }
-}
-
-/// A spare node array as a table's, without a copy.
-#[inline(always)]
-fn unboxed(nodes: Box<[Node; MIN_SIZE]>) -> Vec<Node> {
-    (nodes as Box<[Node]>).into_vec()
 }
 
 /// The layout of the last record a native made (a table of a few keys set in order,
@@ -162,22 +252,6 @@ impl Shape {
     }
 }
 
-/// The hash of a key, as the reference computes it for scalars and strings. Objects
-/// hash by identity (their arena id; the reference uses the address).
-#[inline(always)]
-pub fn hash_key(key: Value, strings: &Strings) -> u64 {
-    match key {
-        Value::Str(s) => strings.hash(s),
-        Value::Int(i) => i as u64,
-        Value::Bool(b) => b as u64,
-        Value::Float(f) => (f as i64) as u64,
-        other => {
-            let id = other.object_id().unwrap_or(0) as u64 | (other.tag() as u64) << 32;
-            id.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 29
-        }
-    }
-}
-
 impl Table {
     pub fn with_capacity(hint: usize) -> Table {
         let mut size = MIN_SIZE;
@@ -188,12 +262,12 @@ impl Table {
     }
 
     fn with_nodes(size: usize, delegate: Option<TableId>) -> Table {
-        Table::on_nodes(vec![EMPTY; size], delegate)
+        Table::on_nodes(NodeArray::filled(size, EMPTY), delegate)
     }
 
     /// An empty table on `nodes`, which must all be empty.
     #[inline]
-    fn on_nodes(nodes: Vec<Node>, delegate: Option<TableId>) -> Table {
+    fn on_nodes(nodes: NodeArray<Node>, delegate: Option<TableId>) -> Table {
         Table { first_free: (nodes.len() - 1) as u32, nodes, used: 0, delegate }
     }
 
@@ -208,8 +282,8 @@ impl Table {
     /// makes.
     pub(crate) fn renumbered(&self, mut f: impl FnMut(Value) -> Option<Value>) -> Option<Table> {
         let mut t = self.clone();
-        for node in t.nodes.iter_mut().filter(|n| !n.key.is_null()) {
-            node.key = f(node.key)?;
+        for node in t.nodes.iter_mut().filter(|n| !n.is_free()) {
+            node.set_key(Key::of(f(node.key())?));
             node.val = f(node.val)?;
         }
         Some(t)
@@ -225,24 +299,14 @@ impl Table {
         (self.nodes.len() - 1) as u32
     }
 
-    /// The node holding `key` (never null), whose hash is `hash`. Integer and string
-    /// keys, the common ones, compare without the general type dispatch.
+    /// The node holding `key` (never null), whose hash is `hash`: follows the
+    /// collision chain from the key's main position.
     #[inline(always)]
-    fn find(&self, key: Value, hash: u32) -> Option<usize> {
-        let start = hash & self.mask();
-        match key {
-            Value::Str(id) => self.chain(start, |k| matches!(k, Value::Str(x) if *x == id)),
-            Value::Int(i) => self.chain(start, |k| matches!(k, Value::Int(x) if *x == i)),
-            _ => self.chain(start, |k| k.raw_eq(key)),
-        }
-    }
-
-    /// Follows the collision chain from node `i` to the node whose key satisfies `is_key`.
-    #[inline(always)]
-    fn chain(&self, mut i: u32, is_key: impl Fn(&Value) -> bool) -> Option<usize> {
+    fn find(&self, key: Key, hash: u32) -> Option<usize> {
+        let mut i = hash & self.mask();
         loop {
             let n = &self.nodes[i as usize];
-            if is_key(&n.key) {
+            if n.holds(key) {
                 return Some(i as usize);
             }
             i = n.next;
@@ -258,7 +322,8 @@ impl Table {
         if key.is_null() {
             return None;
         }
-        self.find(key, hash_key(key, strings) as u32)
+        let key = Key::of(key);
+        self.find(key, key.hash(strings))
     }
 
     /// Raw lookup (no delegates). `null` is never a key.
@@ -270,19 +335,19 @@ impl Table {
     /// Raw lookup of an integer key, inlined into the interpreter's indexing.
     #[inline(always)]
     pub fn get_int(&self, k: i64) -> Option<Value> {
-        self.find(Value::Int(k), k as u32).map(|i| self.nodes[i].val)
+        self.find(Key::of(Value::Int(k)), k as u32).map(|i| self.nodes[i].val)
     }
 
     /// Raw lookup of a string key, inlined into the interpreter's indexing.
     #[inline(always)]
     pub fn get_str(&self, k: StrId, strings: &Strings) -> Option<Value> {
-        self.find(Value::Str(k), strings.hash(k) as u32).map(|i| self.nodes[i].val)
+        self.find(Key::str(k), strings.hash(k) as u32).map(|i| self.nodes[i].val)
     }
 
     /// Overwrites the slot of an integer key; false if the key is absent.
     #[inline(always)]
     pub fn set_int(&mut self, k: i64, val: Value) -> bool {
-        match self.find(Value::Int(k), k as u32) {
+        match self.find(Key::of(Value::Int(k)), k as u32) {
             Some(i) => {
                 self.nodes[i].val = val;
                 true
@@ -294,7 +359,7 @@ impl Table {
     /// Overwrites the slot of a string key; false if the key is absent.
     #[inline(always)]
     pub fn set_str(&mut self, k: StrId, val: Value, strings: &Strings) -> bool {
-        match self.find(Value::Str(k), strings.hash(k) as u32) {
+        match self.find(Key::str(k), strings.hash(k) as u32) {
             Some(i) => {
                 self.nodes[i].val = val;
                 true
@@ -313,7 +378,7 @@ impl Table {
     #[inline(always)]
     pub fn value_at(&self, i: usize, key: StrId) -> Option<Value> {
         match self.nodes.get(i) {
-            Some(Node { key: Value::Str(k), val, .. }) if *k == key => Some(*val),
+            Some(n) if n.holds(Key::str(key)) => Some(n.val),
             _ => None,
         }
     }
@@ -334,7 +399,7 @@ impl Table {
     #[inline(always)]
     pub fn slot_at(&mut self, i: usize, key: StrId) -> Option<&mut Value> {
         match self.nodes.get_mut(i) {
-            Some(n) if matches!(n.key, Value::Str(k) if k == key) => Some(&mut n.val),
+            Some(n) if n.holds(Key::str(key)) => Some(&mut n.val),
             _ => None,
         }
     }
@@ -344,8 +409,8 @@ impl Table {
     #[inline(never)]
     pub fn contains(&self, key: Value, strings: &Strings) -> bool {
         match key {
-            Value::Int(k) => self.find(key, k as u32).is_some(),
-            Value::Str(k) => self.find(key, strings.hash(k) as u32).is_some(),
+            Value::Int(k) => self.find(Key::of(key), k as u32).is_some(),
+            Value::Str(k) => self.find(Key::str(k), strings.hash(k) as u32).is_some(),
             _ => self.locate(key, strings).is_some(),
         }
     }
@@ -365,12 +430,13 @@ impl Table {
     /// Creates or overwrites a slot; true if it was created. The key must not be null.
     #[inline(never)]
     pub fn insert(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
-        let h = hash_key(key, strings) as u32;
+        let key = Key::of(key);
+        let h = key.hash(strings);
         if let Some(i) = self.find(key, h) {
             self.nodes[i].val = val;
             return false;
         }
-        self.insert_new(key, val, h);
+        self.insert_new(key, val, h, strings);
         true
     }
 
@@ -378,31 +444,30 @@ impl Table {
     /// position while the free node stays free: the reference's placement then only
     /// fills that node, done here inline; the rest is `insert_placed`.
     #[inline(always)]
-    fn insert_new(&mut self, key: Value, val: Value, h: u32) {
+    fn insert_new(&mut self, key: Key, val: Value, h: u32, strings: &Strings) {
         let mp = (h & self.mask()) as usize;
         let ff = self.first_free as usize;
-        if mp != ff && self.nodes[mp].key.is_null() && self.nodes[ff].key.is_null() && self.nodes[ff].next == NONE {
+        if mp != ff && self.nodes[mp].is_free() && self.nodes[ff].is_free() && self.nodes[ff].next == NONE {
             let node = &mut self.nodes[mp];
-            node.key = key;
+            node.set_key(key);
             node.val = val;
-            node.hash = h;
             self.used += 1;
             return;
         }
-        self.insert_placed(key, val, h);
+        self.insert_placed(key, val, h, strings);
     }
 
     /// `insert_new` in general: the reference's placement (a colliding node out of its
     /// main position moves to the free node, else the new key takes the free node),
     /// growing the node array when no node is free.
     #[inline(never)]
-    fn insert_placed(&mut self, key: Value, val: Value, h: u32) {
+    fn insert_placed(&mut self, key: Key, val: Value, h: u32, strings: &Strings) {
         let mask = self.mask();
         let mut mp = h & mask;
-        if !self.nodes[mp as usize].key.is_null() {
+        if !self.nodes[mp as usize].is_free() {
             let n = self.first_free;
-            let mph = self.nodes[mp as usize].hash & mask;
-            if mp > n && mph != mp {
+            let mph = if mp > n { self.main_position(mp, strings) } else { mp };
+            if mph != mp {
                 // The colliding node is out of its main position: move it to the free node.
                 let mut other = mph;
                 while self.nodes[other as usize].next != mp {
@@ -417,12 +482,10 @@ impl Table {
                 mp = n;
             }
         }
-        let node = &mut self.nodes[mp as usize];
-        node.key = key;
-        node.hash = h;
+        self.nodes[mp as usize].set_key(key);
         loop {
             let ff = &self.nodes[self.first_free as usize];
-            if ff.key.is_null() && ff.next == NONE {
+            if ff.is_free() && ff.next == NONE {
                 self.nodes[mp as usize].val = val;
                 self.used += 1;
                 return;
@@ -434,14 +497,23 @@ impl Table {
         }
         // No free node left. As in the reference, the new key (without its value yet)
         // moves to the new array with the others, then receives its value.
-        self.rehash(true);
+        self.rehash(true, strings);
         match self.find(key, h) {
             Some(i) => self.nodes[i].val = val,
-            None => self.insert_placed(key, val, h),
+            None => self.insert_placed(key, val, h, strings),
         }
     }
 
-    fn rehash(&mut self, force: bool) {
+    /// Where node `i`'s key belongs. Out of line: only some collisions ask, and the
+    /// key's hash (not kept in the node) takes a string's hash from the string table.
+    #[inline(never)]
+    fn main_position(&self, i: u32, strings: &Strings) -> u32 {
+        self.nodes[i as usize].packed_key().hash(strings) & self.mask()
+    }
+
+    /// Resizes the node array as the reference does, placing the keys again (their
+    /// hashes are computed again: a node has no room to keep them).
+    fn rehash(&mut self, force: bool, strings: &Strings) {
         let old_size = self.nodes.len().max(MIN_SIZE);
         let count = self.used as usize;
         let new_size = if count >= old_size - old_size / 4 {
@@ -453,13 +525,12 @@ impl Table {
         } else {
             return;
         };
-        let old = std::mem::replace(&mut self.nodes, vec![EMPTY; new_size]);
+        let old = std::mem::replace(&mut self.nodes, NodeArray::filled(new_size, EMPTY));
         self.first_free = (new_size - 1) as u32;
         self.used = 0;
-        for n in old {
-            if !n.key.is_null() {
-                self.insert_new(n.key, n.val, n.hash);
-            }
+        for n in old.iter().filter(|n| !n.is_free()) {
+            let key = n.packed_key();
+            self.insert_new(key, n.val, key.hash(strings), strings);
         }
     }
 
@@ -470,20 +541,20 @@ impl Table {
         }
         let i = self.locate(key, strings)?;
         let v = self.nodes[i].val;
-        self.nodes[i].key = Value::Null;
+        self.nodes[i].set_key(Key::of(Value::Null));
         self.nodes[i].val = Value::Null;
         self.used -= 1;
-        self.rehash(false);
+        self.rehash(false, strings);
         Some(v)
     }
 
-    pub fn clear(&mut self) {
-        for n in &mut self.nodes {
-            n.key = Value::Null;
+    pub fn clear(&mut self, strings: &Strings) {
+        for n in self.nodes.iter_mut() {
+            n.set_key(Key::of(Value::Null));
             n.val = Value::Null;
         }
         self.used = 0;
-        self.rehash(true);
+        self.rehash(true, strings);
     }
 
     /// The first occupied node at or after `pos`: (next position, key, value).
@@ -491,8 +562,8 @@ impl Table {
     pub fn next(&self, mut pos: usize) -> Option<(usize, Value, Value)> {
         while pos < self.nodes.len() {
             let n = &self.nodes[pos];
-            if !n.key.is_null() {
-                return Some((pos + 1, n.key, n.val));
+            if !n.is_free() {
+                return Some((pos + 1, n.key(), n.val));
             }
             pos += 1;
         }
@@ -502,18 +573,19 @@ impl Table {
     /// The copy the reference's `clone` makes: a table of the same size that the
     /// entries are added to in iteration order. Its collisions, and so its iteration
     /// order, can differ from the original's.
-    pub fn cloned(&self) -> Table {
+    pub fn cloned(&self, strings: &Strings) -> Table {
         let mut copy = Table::with_capacity(self.nodes.len());
         copy.delegate = self.delegate;
-        for n in self.nodes.iter().filter(|n| !n.key.is_null()) {
-            copy.insert_new(n.key, n.val, n.hash);
+        for n in self.nodes.iter().filter(|n| !n.is_free()) {
+            let key = n.packed_key();
+            copy.insert_new(key, n.val, key.hash(strings), strings);
         }
         copy
     }
 
     /// All (key, value) pairs in iteration order.
     pub fn entries(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
-        self.nodes.iter().filter(|n| !n.key.is_null()).map(|n| (n.key, n.val))
+        self.nodes.iter().filter(|n| !n.is_free()).map(|n| (n.key(), n.val))
     }
 }
 
@@ -628,6 +700,71 @@ mod tests {
         let mut dup = Table::with_capacity(2);
         dup.insert(b, Value::Int(1), &s);
         assert!(Shape::of([b, b].into_iter(), &dup, &s).is_none(), "repeated keys have no shape");
+    }
+
+    /// One key of every type a table can hold, floats that compare equal but are
+    /// different keys (as in the reference, which compares the raw bits) included.
+    fn keys_of_every_type(s: &mut Strings) -> Vec<Value> {
+        let mut keys = vec![
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Int(-1),
+            Value::Int(1 << 40),
+            Value::Float(1.0),
+            Value::Float(0.0),
+            Value::Float(-0.0),
+            Value::Float(f32::NAN),
+            Value::Str(s.intern(b"reg")),
+            Value::Table(TableId(3)),
+            Value::Array(ArrayId(3)),
+            Value::Closure(ClosureId(3)),
+            Value::Native(NativeId(3)),
+            Value::Class(ClassId(3)),
+            Value::Instance(InstanceId(3)),
+            Value::Generator(GeneratorId(3)),
+            Value::Thread(ThreadId(3)),
+            Value::WeakRef(WeakRefId(3)),
+            Value::UserData(UserDataId(u32::MAX)),
+        ];
+        keys.extend((0..100).map(|i| Value::Int(i * 8)));
+        keys
+    }
+
+    #[test]
+    fn a_packed_key_is_the_key_it_was_made_from() {
+        let mut s = Strings::default();
+        let keys = keys_of_every_type(&mut s);
+        for &a in &keys {
+            let mut node = EMPTY;
+            node.set_key(Key::of(a));
+            assert!(node.key().raw_eq(a) && !node.is_free());
+            for &b in &keys {
+                assert_eq!(node.holds(Key::of(b)), a.raw_eq(b));
+            }
+        }
+        assert!(EMPTY.is_free() && EMPTY.key().is_null());
+    }
+
+    #[test]
+    fn keys_of_every_type_are_found_through_growth_and_shrinking() {
+        let mut s = Strings::default();
+        let keys = keys_of_every_type(&mut s);
+        let mut t = Table::with_capacity(0);
+        for (i, &k) in keys.iter().enumerate() {
+            assert!(t.insert(k, Value::Int(i as i64), &s));
+        }
+        let copy = t.cloned(&s);
+        for (i, &k) in keys.iter().enumerate().skip(19) {
+            assert!(matches!(t.remove(k, &s), Some(Value::Int(v)) if v == i as i64));
+        }
+        assert!(t.node_count() < copy.node_count(), "removing most keys shrinks the table");
+        for (i, &k) in keys.iter().enumerate() {
+            assert!(matches!(copy.get(k, &s), Some(Value::Int(v)) if v == i as i64));
+            assert_eq!(t.get(k, &s).is_some(), i < 19);
+        }
+        let found: Vec<Value> = t.entries().map(|(k, _)| k).collect();
+        assert_eq!(found.len(), 19);
+        assert!(keys[..19].iter().all(|k| found.iter().any(|f| f.raw_eq(*k))));
     }
 
     #[test]
