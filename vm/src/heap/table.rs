@@ -38,7 +38,9 @@ const _: () = assert!(std::mem::size_of::<Node>() == 32);
 const NULL_TAG: u32 = 0;
 
 /// A key as a node holds it: two keys are the same key (`Value::raw_eq`) exactly when
-/// their tags and bits are equal, so a chain compares every type of key alike.
+/// their tags and bits are equal, so a chain compares every type of key alike. A
+/// string's hash rides in the bits above its id (it is a function of the id, so
+/// equality stays exact), so that placing keys again never looks strings up.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
     tag: u32,
@@ -46,32 +48,46 @@ struct Key {
 }
 
 impl Key {
+    const INT_TAG: u32 = 2;
+    const STR_TAG: u32 = 4;
+
+    /// `v` as a key, a string's hash taken from `strings`.
     #[inline(always)]
-    fn of(v: Value) -> Key {
+    fn of(v: Value, strings: &Strings) -> Key {
+        Key::with_str_hash(v, |id| strings.hash(id) as u32)
+    }
+
+    /// `v` as a key, a string's hash given by `str_hash`.
+    #[inline(always)]
+    fn with_str_hash(v: Value, str_hash: impl FnOnce(StrId) -> u32) -> Key {
         let bits = match v {
             Value::Null => 0,
             Value::Bool(b) => b as u64,
             Value::Int(i) => i as u64,
             Value::Float(f) => f.to_bits() as u64,
+            Value::Str(id) => return Key::str(id, str_hash(id)),
             other => other.object_id().map_or(0, u64::from),
         };
         Key { tag: v.tag(), bits }
     }
 
-    const STR_TAG: u32 = 4;
+    #[inline(always)]
+    fn int(i: i64) -> Key {
+        Key { tag: Key::INT_TAG, bits: i as u64 }
+    }
 
     #[inline(always)]
-    fn str(id: StrId) -> Key {
-        Key { tag: Key::STR_TAG, bits: id.0 as u64 }
+    fn str(id: StrId, hash: u32) -> Key {
+        Key { tag: Key::STR_TAG, bits: id.0 as u64 | (hash as u64) << 32 }
     }
 
     /// The key's hash, as the reference computes it for scalars and strings. Objects
     /// hash by identity (their arena id; the reference uses the address).
     #[inline(always)]
-    fn hash(self, strings: &Strings) -> u32 {
+    fn hash(self) -> u32 {
         match self.tag {
-            Key::STR_TAG => strings.hash(StrId(self.bits as u32)) as u32,
-            1 | 2 => self.bits as u32,
+            Key::STR_TAG => (self.bits >> 32) as u32,
+            1 | Key::INT_TAG => self.bits as u32,
             3 => f32::from_bits(self.bits as u32) as i64 as u32,
             _ => ((self.bits | (self.tag as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 29) as u32,
         }
@@ -87,6 +103,12 @@ impl Node {
     #[inline(always)]
     fn holds(&self, key: Key) -> bool {
         self.key_tag == key.tag && self.key_bits == key.bits
+    }
+
+    /// Whether the key is string `id` (its hash unknown: the id alone decides).
+    #[inline(always)]
+    fn holds_str(&self, id: StrId) -> bool {
+        self.key_tag == Key::STR_TAG && self.key_bits as u32 == id.0
     }
 
     #[inline(always)]
@@ -283,7 +305,8 @@ impl Table {
     pub(crate) fn renumbered(&self, mut f: impl FnMut(Value) -> Option<Value>) -> Option<Table> {
         let mut t = self.clone();
         for node in t.nodes.iter_mut().filter(|n| !n.is_free()) {
-            node.set_key(Key::of(f(node.key())?));
+            let hash = node.packed_key().hash();
+            node.set_key(Key::with_str_hash(f(node.key())?, |_| hash));
             node.val = f(node.val)?;
         }
         Some(t)
@@ -322,8 +345,8 @@ impl Table {
         if key.is_null() {
             return None;
         }
-        let key = Key::of(key);
-        self.find(key, key.hash(strings))
+        let key = Key::of(key, strings);
+        self.find(key, key.hash())
     }
 
     /// Raw lookup (no delegates). `null` is never a key.
@@ -335,19 +358,20 @@ impl Table {
     /// Raw lookup of an integer key, inlined into the interpreter's indexing.
     #[inline(always)]
     pub fn get_int(&self, k: i64) -> Option<Value> {
-        self.find(Key::of(Value::Int(k)), k as u32).map(|i| self.nodes[i].val)
+        self.find(Key::int(k), k as u32).map(|i| self.nodes[i].val)
     }
 
     /// Raw lookup of a string key, inlined into the interpreter's indexing.
     #[inline(always)]
     pub fn get_str(&self, k: StrId, strings: &Strings) -> Option<Value> {
-        self.find(Key::str(k), strings.hash(k) as u32).map(|i| self.nodes[i].val)
+        let key = Key::str(k, strings.hash(k) as u32);
+        self.find(key, key.hash()).map(|i| self.nodes[i].val)
     }
 
     /// Overwrites the slot of an integer key; false if the key is absent.
     #[inline(always)]
     pub fn set_int(&mut self, k: i64, val: Value) -> bool {
-        match self.find(Key::of(Value::Int(k)), k as u32) {
+        match self.find(Key::int(k), k as u32) {
             Some(i) => {
                 self.nodes[i].val = val;
                 true
@@ -359,7 +383,8 @@ impl Table {
     /// Overwrites the slot of a string key; false if the key is absent.
     #[inline(always)]
     pub fn set_str(&mut self, k: StrId, val: Value, strings: &Strings) -> bool {
-        match self.find(Key::str(k), strings.hash(k) as u32) {
+        let key = Key::str(k, strings.hash(k) as u32);
+        match self.find(key, key.hash()) {
             Some(i) => {
                 self.nodes[i].val = val;
                 true
@@ -378,7 +403,7 @@ impl Table {
     #[inline(always)]
     pub fn value_at(&self, i: usize, key: StrId) -> Option<Value> {
         match self.nodes.get(i) {
-            Some(n) if n.holds(Key::str(key)) => Some(n.val),
+            Some(n) if n.holds_str(key) => Some(n.val),
             _ => None,
         }
     }
@@ -399,7 +424,7 @@ impl Table {
     #[inline(always)]
     pub fn slot_at(&mut self, i: usize, key: StrId) -> Option<&mut Value> {
         match self.nodes.get_mut(i) {
-            Some(n) if n.holds(Key::str(key)) => Some(&mut n.val),
+            Some(n) if n.holds_str(key) => Some(&mut n.val),
             _ => None,
         }
     }
@@ -409,8 +434,11 @@ impl Table {
     #[inline(never)]
     pub fn contains(&self, key: Value, strings: &Strings) -> bool {
         match key {
-            Value::Int(k) => self.find(Key::of(key), k as u32).is_some(),
-            Value::Str(k) => self.find(Key::str(k), strings.hash(k) as u32).is_some(),
+            Value::Int(k) => self.find(Key::int(k), k as u32).is_some(),
+            Value::Str(k) => {
+                let key = Key::str(k, strings.hash(k) as u32);
+                self.find(key, key.hash()).is_some()
+            }
             _ => self.locate(key, strings).is_some(),
         }
     }
@@ -430,13 +458,13 @@ impl Table {
     /// Creates or overwrites a slot; true if it was created. The key must not be null.
     #[inline(never)]
     pub fn insert(&mut self, key: Value, val: Value, strings: &Strings) -> bool {
-        let key = Key::of(key);
-        let h = key.hash(strings);
+        let key = Key::of(key, strings);
+        let h = key.hash();
         if let Some(i) = self.find(key, h) {
             self.nodes[i].val = val;
             return false;
         }
-        self.insert_new(key, val, h, strings);
+        self.insert_new(key, val, h);
         true
     }
 
@@ -444,7 +472,7 @@ impl Table {
     /// position while the free node stays free: the reference's placement then only
     /// fills that node, done here inline; the rest is `insert_placed`.
     #[inline(always)]
-    fn insert_new(&mut self, key: Key, val: Value, h: u32, strings: &Strings) {
+    fn insert_new(&mut self, key: Key, val: Value, h: u32) {
         let mp = (h & self.mask()) as usize;
         let ff = self.first_free as usize;
         if mp != ff && self.nodes[mp].is_free() && self.nodes[ff].is_free() && self.nodes[ff].next == NONE {
@@ -454,20 +482,20 @@ impl Table {
             self.used += 1;
             return;
         }
-        self.insert_placed(key, val, h, strings);
+        self.insert_placed(key, val, h);
     }
 
     /// `insert_new` in general: the reference's placement (a colliding node out of its
     /// main position moves to the free node, else the new key takes the free node),
     /// growing the node array when no node is free.
     #[inline(never)]
-    fn insert_placed(&mut self, key: Key, val: Value, h: u32, strings: &Strings) {
+    fn insert_placed(&mut self, key: Key, val: Value, h: u32) {
         let mask = self.mask();
         let mut mp = h & mask;
         if !self.nodes[mp as usize].is_free() {
             let n = self.first_free;
-            let mph = if mp > n { self.main_position(mp, strings) } else { mp };
-            if mph != mp {
+            let mph = self.nodes[mp as usize].packed_key().hash() & mask;
+            if mp > n && mph != mp {
                 // The colliding node is out of its main position: move it to the free node.
                 let mut other = mph;
                 while self.nodes[other as usize].next != mp {
@@ -497,23 +525,15 @@ impl Table {
         }
         // No free node left. As in the reference, the new key (without its value yet)
         // moves to the new array with the others, then receives its value.
-        self.rehash(true, strings);
+        self.rehash(true);
         match self.find(key, h) {
             Some(i) => self.nodes[i].val = val,
-            None => self.insert_placed(key, val, h, strings),
+            None => self.insert_placed(key, val, h),
         }
     }
 
-    /// Where node `i`'s key belongs. Out of line: only some collisions ask, and the
-    /// key's hash (not kept in the node) takes a string's hash from the string table.
-    #[inline(never)]
-    fn main_position(&self, i: u32, strings: &Strings) -> u32 {
-        self.nodes[i as usize].packed_key().hash(strings) & self.mask()
-    }
-
-    /// Resizes the node array as the reference does, placing the keys again (their
-    /// hashes are computed again: a node has no room to keep them).
-    fn rehash(&mut self, force: bool, strings: &Strings) {
+    /// Resizes the node array as the reference does, placing the keys again.
+    fn rehash(&mut self, force: bool) {
         let old_size = self.nodes.len().max(MIN_SIZE);
         let count = self.used as usize;
         let new_size = if count >= old_size - old_size / 4 {
@@ -530,7 +550,7 @@ impl Table {
         self.used = 0;
         for n in old.iter().filter(|n| !n.is_free()) {
             let key = n.packed_key();
-            self.insert_new(key, n.val, key.hash(strings), strings);
+            self.insert_new(key, n.val, key.hash());
         }
     }
 
@@ -541,20 +561,20 @@ impl Table {
         }
         let i = self.locate(key, strings)?;
         let v = self.nodes[i].val;
-        self.nodes[i].set_key(Key::of(Value::Null));
+        self.nodes[i].set_key(EMPTY.packed_key());
         self.nodes[i].val = Value::Null;
         self.used -= 1;
-        self.rehash(false, strings);
+        self.rehash(false);
         Some(v)
     }
 
-    pub fn clear(&mut self, strings: &Strings) {
+    pub fn clear(&mut self) {
         for n in self.nodes.iter_mut() {
-            n.set_key(Key::of(Value::Null));
+            n.set_key(EMPTY.packed_key());
             n.val = Value::Null;
         }
         self.used = 0;
-        self.rehash(true, strings);
+        self.rehash(true);
     }
 
     /// The first occupied node at or after `pos`: (next position, key, value).
@@ -573,12 +593,12 @@ impl Table {
     /// The copy the reference's `clone` makes: a table of the same size that the
     /// entries are added to in iteration order. Its collisions, and so its iteration
     /// order, can differ from the original's.
-    pub fn cloned(&self, strings: &Strings) -> Table {
+    pub fn cloned(&self) -> Table {
         let mut copy = Table::with_capacity(self.nodes.len());
         copy.delegate = self.delegate;
         for n in self.nodes.iter().filter(|n| !n.is_free()) {
             let key = n.packed_key();
-            copy.insert_new(key, n.val, key.hash(strings), strings);
+            copy.insert_new(key, n.val, key.hash());
         }
         copy
     }
@@ -736,10 +756,10 @@ mod tests {
         let keys = keys_of_every_type(&mut s);
         for &a in &keys {
             let mut node = EMPTY;
-            node.set_key(Key::of(a));
+            node.set_key(Key::of(a, &s));
             assert!(node.key().raw_eq(a) && !node.is_free());
             for &b in &keys {
-                assert_eq!(node.holds(Key::of(b)), a.raw_eq(b));
+                assert_eq!(node.holds(Key::of(b, &s)), a.raw_eq(b));
             }
         }
         assert!(EMPTY.is_free() && EMPTY.key().is_null());
@@ -753,7 +773,7 @@ mod tests {
         for (i, &k) in keys.iter().enumerate() {
             assert!(t.insert(k, Value::Int(i as i64), &s));
         }
-        let copy = t.cloned(&s);
+        let copy = t.cloned();
         for (i, &k) in keys.iter().enumerate().skip(19) {
             assert!(matches!(t.remove(k, &s), Some(Value::Int(v)) if v == i as i64));
         }

@@ -11,7 +11,7 @@ impl Vm {
     pub(crate) fn clone_value(&mut self, v: Value) -> Result<Value, Fail> {
         match v {
             Value::Table(t) => {
-                let copy: Table = self.heap.table(t).cloned(&self.heap.strings);
+                let copy: Table = self.heap.table(t).cloned();
                 let n = Value::Table(self.heap.alloc_table(copy));
                 if let Some(mm) = self.meta_of(n, Meta::Cloned) {
                     self.call_own(mm, n, &[v])?;

@@ -195,7 +195,7 @@ fn obj_len(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
 fn obj_clear(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let this = args.this(vm);
     match this {
-        Value::Table(t) => vm.heap.tables.get_mut(t.0).clear(&vm.heap.strings),
+        Value::Table(t) => vm.heap.tables.get_mut(t.0).clear(),
         Value::Array(a) => vm.heap.array_mut(a).clear(),
         _ => return Err(vm.error("clear only works on table and array")),
     }
