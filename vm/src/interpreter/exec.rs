@@ -64,7 +64,8 @@ impl Vm {
                 (Profile::Imp, true) => self.execute::<Narrow, true>(),
             };
             let v = match r {
-                Ok(v) => return Ok(v),
+                // Word by word: `execute` wrote it so (see `Value::read_split`).
+                Ok(v) => return Ok(v.reload()),
                 Err(Fail::Error(v)) => v,
                 // Taken by `call_slow` and `call_at` where natives return them.
                 Err(Fail::Suspend(_) | Fail::Switch(_)) => self.string(CANNOT_SUSPEND),
