@@ -732,6 +732,10 @@ impl Vm {
                         let hit = match *reg_ref!(i.b) {
                             Value::Instance(o) => self.instance_member_hit(o, word!()),
                             Value::Table(t) => self.table_member_hit(t, konst!(i.d), word!()),
+                            // A method of strings (`s.slice`) or arrays, which have no
+                            // string-keyed slots of their own (see `fast` below).
+                            Value::Str(_) => self.table_member_hit(self.delegates.string, konst!(i.d), word!()),
+                            Value::Array(_) => self.table_member_hit(self.delegates.array, konst!(i.d), word!()),
                             _ => None,
                         };
                         if let Some(v) = hit {
@@ -753,6 +757,8 @@ impl Vm {
                                 None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc!() - 1),
                                 v => v,
                             },
+                            // A class's member (`base.constructor`, a static).
+                            (Value::Class(c), _) => self.class_get(c, key),
                             // Strings, arrays and numbers have no string-keyed slots of
                             // their own: the key names a method of the default delegate.
                             (Value::Str(_), Value::Str(_)) => {
