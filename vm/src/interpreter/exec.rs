@@ -20,7 +20,9 @@ use crate::heap::object::*;
 use crate::heap::table::Table;
 use crate::heap::value::*;
 use crate::interpreter::coroutine::{Turn, CANNOT_SUSPEND};
-use crate::interpreter::frame::{OpenOuter, Resumer, Trap, FRAME_CTOR, FRAME_ENTRY, FRAME_META};
+use crate::interpreter::frame::{
+    OpenOuter, Resumer, Trap, FRAME_CMP, FRAME_CTOR, FRAME_ENTRY, FRAME_GET, FRAME_META, FRAME_SET,
+};
 use crate::interpreter::ops::{float_order, int_bitwise, mixed_order, ArithOp, BitOp};
 
 /// Integer width of a profile.
@@ -63,44 +65,72 @@ impl Vm {
                 (Profile::Squirrel, true) => self.execute::<Wide, true>(),
                 (Profile::Imp, true) => self.execute::<Narrow, true>(),
             };
-            let v = match r {
+            let e = match r {
                 // Word by word: `execute` wrote it so (see `Value::read_split`).
                 Ok(v) => return Ok(v.reload()),
-                Err(Fail::Error(v)) => v,
-                // Taken by `call_slow` and `call_at` where natives return them.
-                Err(Fail::Suspend(_) | Fail::Switch(_)) => self.string(CANNOT_SUSPEND),
+                Err(e) => e,
             };
-            if !self.unwind(v, entry, depth) {
-                return Err(Fail::Error(v));
+            if !self.run_failed(e, entry, depth) {
+                return Err(Fail::Error(self.unwound));
             }
         }
     }
 
+    /// `unwind` for failure `e` of a run's pass of the loop, out of line: kept in
+    /// `run_from`, its setup costs every run (every callback) a few instructions.
+    #[cold]
+    #[inline(never)]
+    fn run_failed(&mut self, e: Fail, entry: usize, depth: usize) -> bool {
+        let v = match e {
+            Fail::Error(v) => v,
+            // Taken by `call_slow` and `call_at` where natives return them.
+            Fail::Suspend(_) | Fail::Switch(_) => self.string(CANNOT_SUSPEND),
+        };
+        self.unwind(v, entry, depth)
+    }
+
     /// Transfers control to the innermost handler for error `v` in this run (true), or
-    /// pops the run's frames (false). Coroutines the run switched to whose base frames
-    /// the error unwinds end their turns (see `coroutine_failed`), and the error goes
-    /// on in their resumers' contexts.
-    pub(crate) fn unwind(&mut self, v: Value, entry: usize, depth: usize) -> bool {
+    /// pops the run's frames (false), leaving the error that leaves the run in
+    /// `unwound` (another when a `_get` or `_set` frame turned `v` into one; a field,
+    /// not a returned value, which would cost every run a few instructions).
+    /// Coroutines the run switched to whose base frames the error unwinds end their
+    /// turns (see `coroutine_failed`), and the error goes on in their resumers' contexts.
+    pub(crate) fn unwind(&mut self, mut v: Value, entry: usize, depth: usize) -> bool {
         loop {
             debug_assert!(self.parked.len() >= depth);
             let entry = if self.parked.len() == depth { entry } else { 0 };
-            if let Some(trap) = self.ex.traps.last().copied() {
-                if trap.frame_depth as usize > entry {
-                    self.ex.traps.pop();
-                    let depth = trap.frame_depth as usize;
-                    let frame = &self.ex.frames[depth - 1];
-                    let slot = frame.base + trap.reg as u32;
-                    let top = frame.base + frame.proto().max_regs;
-                    self.close_outers(slot);
-                    self.drop_frames(depth);
-                    if let Some(f) = self.ex.frames.last_mut() {
-                        f.set_pc(trap.handler_pc);
+            let trap = self.ex.traps.last().copied().filter(|t| t.frame_depth as usize > entry);
+            if v.is_null() {
+                // "No such slot" from a `_get` or `_set` frame the error leaves before
+                // it reaches a handler: the read or write goes on without it.
+                if let Some(k) = self.slot_meta_frame(trap.map_or(entry, |t| t.frame_depth as usize)) {
+                    match self.slot_meta_missed(k) {
+                        Ok(()) => {
+                            self.error_caught();
+                            return true;
+                        }
+                        Err(e) => {
+                            v = e;
+                            continue;
+                        }
                     }
-                    self.ex.top = top;
-                    self.ex.stack[slot as usize] = v;
-                    self.error_caught();
-                    return true;
                 }
+            }
+            if let Some(trap) = trap {
+                self.ex.traps.pop();
+                let depth = trap.frame_depth as usize;
+                let frame = &self.ex.frames[depth - 1];
+                let slot = frame.base + trap.reg as u32;
+                let top = frame.base + frame.proto().max_regs;
+                self.close_outers(slot);
+                self.drop_frames(depth);
+                if let Some(f) = self.ex.frames.last_mut() {
+                    f.set_pc(trap.handler_pc);
+                }
+                self.ex.top = top;
+                self.ex.stack[slot as usize] = v;
+                self.error_caught();
+                return true;
             }
             if self.pending_trace.is_none() {
                 self.pending_trace = Some(self.call_stack());
@@ -108,10 +138,14 @@ impl Vm {
             self.pop_frames_to(entry);
             if !self.ex.frames.is_empty() || self.ex.ctx == CtxId::Main {
                 self.notify_error_once(v);
+                self.unwound = v;
                 return false;
             }
             match self.coroutine_failed(v) {
-                (Resumer::Rust, _) => return false,
+                (Resumer::Rust, _) => {
+                    self.unwound = v;
+                    return false;
+                }
                 (Resumer::Loop { ret, .. }, true) => {
                     self.ex.stack[ret as usize] = Value::Null;
                     self.error_caught();
@@ -120,6 +154,39 @@ impl Vm {
                 (Resumer::Loop { .. }, false) => {}
             }
         }
+    }
+
+    /// The innermost `_get` or `_set` frame of the running context from frame `from` up
+    /// (see `FRAME_GET`).
+    fn slot_meta_frame(&self, from: usize) -> Option<usize> {
+        let frames = self.ex.frames.get(from..)?;
+        frames.iter().rposition(|f| f.flags & (FRAME_GET | FRAME_SET) != 0).map(|k| from + k)
+    }
+
+    /// The `_get` or `_set` frame `k` let an error `null` out, which means "no such slot":
+    /// drops it with the frames above it and finishes the read or write as `get` and
+    /// `set` do after such a metamethod (the default delegate, the root table), into
+    /// the register the frame was to return to. `Err` with the error that raises.
+    #[cold]
+    #[inline(never)]
+    fn slot_meta_missed(&mut self, k: usize) -> Result<(), Value> {
+        let f = &self.ex.frames[k];
+        let (base, ret, is_set) = (f.base as usize, f.ret as usize, f.flags & FRAME_SET != 0);
+        let kept = if is_set { 4 } else { 3 };
+        let mut saved = [Value::Null; 4];
+        saved[..kept].copy_from_slice(&self.ex.stack[base - kept..base]);
+        let [obj, key, ..] = saved;
+        let root_fallback = saved[kept - 1].truthy();
+        self.pop_frames_to(k);
+        let r = if is_set {
+            self.set_beyond(key, saved[2], root_fallback)
+        } else {
+            self.get_beyond_meta(obj, key, root_fallback).map(|v| self.ex.stack[ret] = v)
+        };
+        r.map_err(|e| match e {
+            Fail::Error(e) => e,
+            Fail::Suspend(_) | Fail::Switch(_) => self.string(CANNOT_SUSPEND),
+        })
     }
 
     /// The error now propagating was handled: the next one starts afresh.
@@ -453,7 +520,7 @@ impl Vm {
                                 && (matches!(x, Value::Str(_)) || matches!(y, Value::Str(_)));
                             if !concat && matches!(x, Value::Instance(_)) {
                                 save_pc!();
-                                if self.enter_meta(x, ArithOp::$op.meta(), &[y], base + $i.a as usize) {
+                                if self.enter_meta(x, ArithOp::$op.meta(), [y], Some(base + $i.a as usize), 0, []) {
                                     continue 'frame;
                                 }
                             }
@@ -493,6 +560,14 @@ impl Vm {
                         (Value::Int(p), Value::Float(q)) => mixed_order(*p as f32, *q) $op 0,
                         _ => {
                             let (x, y) = (x.reload(), y.reload());
+                            // Two instances' `_cmp` runs as a frame of this loop (see
+                            // `finish_compare`).
+                            if matches!((x, y), (Value::Instance(_), Value::Instance(_))) {
+                                save_pc!();
+                                if self.enter_compare(x, y) {
+                                    continue 'frame;
+                                }
+                            }
                             attempt!(self.compare(x, y)) $op 0
                         }
                     }
@@ -661,6 +736,10 @@ impl Vm {
                         let hit = match *reg_ref!(i.b) {
                             Value::Instance(o) => self.instance_member_hit(o, word!()),
                             Value::Table(t) => self.table_member_hit(t, konst!(i.d), word!()),
+                            // A method of strings (`s.slice`) or arrays, which have no
+                            // string-keyed slots of their own (see `fast` below).
+                            Value::Str(_) => self.table_member_hit(self.delegates.string, konst!(i.d), word!()),
+                            Value::Array(_) => self.table_member_hit(self.delegates.array, konst!(i.d), word!()),
                             _ => None,
                         };
                         if let Some(v) = hit {
@@ -682,6 +761,8 @@ impl Vm {
                                 None if i.b == 0 => self.global_via_instance_cached(o, key, &proto.ic, pc!() - 1),
                                 v => v,
                             },
+                            // A class's member (`base.constructor`, a static).
+                            (Value::Class(c), _) => self.class_get(c, key),
                             // Strings, arrays and numbers have no string-keyed slots of
                             // their own: the key names a method of the default delegate.
                             (Value::Str(_), Value::Str(_)) => {
@@ -698,6 +779,15 @@ impl Vm {
                         match fast {
                             Some(v) => store!(i.a, self.heap.real(v)),
                             None => {
+                                if matches!(obj, Value::Instance(_)) {
+                                    save_pc!();
+                                    if self.enter_get(obj, key, i.b == 0, base + i.a as usize) {
+                                        if i.op == Op::PrepCallK {
+                                            reg!(i.a + 1) = obj;
+                                        }
+                                        continue 'frame;
+                                    }
+                                }
                                 let v = attempt!(self.get(obj, key, i.b == 0));
                                 put!(i.a, v);
                             }
@@ -724,9 +814,9 @@ impl Vm {
                             (Value::Table(t), Value::Int(k)) => self.heap.table(*t).get_int(*k),
                             (Value::Table(t), Value::Str(k)) => self.heap.table(*t).get_str(*k, &self.heap.strings),
                             (Value::Table(t), _) => self.heap.table(*t).get(*key, &self.heap.strings),
-                            // Integer keys (a blob's `b[i]`) go to `get`, which tries the
-                            // class's indexer right after the members.
-                            (Value::Instance(_), Value::Int(_)) => None,
+                            // Integer keys (a blob's `b[i]`): the members, then the
+                            // class's indexer, as `get` tries them.
+                            (Value::Instance(o), Value::Int(k)) => self.instance_index(*o, *k),
                             (Value::Instance(o), _) => self.instance_get(*o, *key),
                             (Value::Str(s), Value::Int(k)) => self.string_byte_at(*s, *k),
                             _ => None,
@@ -735,6 +825,12 @@ impl Vm {
                             Some(v) => store!(i.a, self.heap.real(v)),
                             None => {
                                 let (obj, key) = (*obj, *key);
+                                if matches!(obj, Value::Instance(_)) {
+                                    save_pc!();
+                                    if self.enter_get(obj, key, i.b == 0, base + i.a as usize) {
+                                        continue 'frame;
+                                    }
+                                }
                                 let v = attempt!(self.get(obj, key, i.b == 0));
                                 put!(i.a, v);
                             }
@@ -759,6 +855,12 @@ impl Vm {
                             _ => false,
                         };
                         if !done {
+                            if matches!(obj, Value::Instance(_)) {
+                                save_pc!();
+                                if self.enter_set(obj, key, val, i.a == 0) {
+                                    continue 'frame;
+                                }
+                            }
                             attempt!(self.set(obj, key, val, i.a == 0));
                         }
                     }
@@ -778,11 +880,20 @@ impl Vm {
                                 heap.tables.get_mut(t.0).set_str(*k, val, &heap.strings)
                             }
                             (Value::Table(t), _) => self.heap.tables.get_mut(t.0).set(*key, val, &self.heap.strings),
-                            (Value::Instance(o), _) => self.instance_set(*o, *key, val),
+                            // A field, else the class's indexer (a blob's `b[i] = v`).
+                            (Value::Instance(o), _) => {
+                                self.instance_set(*o, *key, val) || self.indexed_set(*o, *key, val)
+                            }
                             _ => false,
                         };
                         if !done {
                             let (obj, key) = (*obj, *key);
+                            if matches!(obj, Value::Instance(_)) {
+                                save_pc!();
+                                if self.enter_set(obj, key, val, i.a == 0) {
+                                    continue 'frame;
+                                }
+                            }
                             attempt!(self.set(obj, key, val, i.a == 0));
                         }
                     }
@@ -888,7 +999,7 @@ impl Vm {
                         let x = load!(i.b);
                         if matches!(x, Value::Instance(_)) {
                             save_pc!();
-                            if self.enter_meta(x, Meta::Unm, &[], base + i.a as usize) {
+                            if self.enter_meta(x, Meta::Unm, [], Some(base + i.a as usize), 0, []) {
                                 continue 'frame;
                             }
                         }
@@ -1039,15 +1150,20 @@ impl Vm {
                     }
                     Op::Return => {
                         let v = if i.b != 0 { load!(i.a) } else { Value::Null };
-                        if let Some(v) = self.do_return(v) {
+                        match self.do_return(v) {
+                            Ok(None) => {}
                             // A nested run's frame (the common case), or the end of a
                             // coroutine's turn.
-                            if !self.ex.frames.is_empty() {
-                                return Ok(v);
+                            Ok(Some(v)) => {
+                                if !self.ex.frames.is_empty() {
+                                    return Ok(v);
+                                }
+                                if let Some(v) = self.entry_returned(v) {
+                                    return Ok(v);
+                                }
                             }
-                            if let Some(v) = self.entry_returned(v) {
-                                return Ok(v);
-                            }
+                            // A `_cmp` frame's result that is no integer.
+                            Err(e) => return Err(e),
                         }
                         continue 'frame;
                     }
@@ -1152,7 +1268,7 @@ impl Vm {
     /// Pops the running frame delivering `v`; `Some` when it began a run (see
     /// `entry_returned`).
     #[inline(always)]
-    fn do_return(&mut self, v: Value) -> Option<Value> {
+    fn do_return(&mut self, v: Value) -> Result<Option<Value>, Fail> {
         debug_assert!(!self.ex.frames.is_empty());
         // SAFETY: only `execute` calls this, for its running frame (see there).
         let f = unsafe { self.ex.frames.pop().unwrap_unchecked() };
@@ -1165,43 +1281,149 @@ impl Vm {
             debug_assert!((f.ret as usize) < self.ex.stack.len());
             // SAFETY: as above.
             unsafe { *self.ex.stack.get_unchecked_mut(f.ret as usize) = v };
-            return None;
+            return Ok(None);
         }
         let v = if f.flags & FRAME_CTOR != 0 { self.ex.stack[f.base as usize] } else { v };
         if f.flags & FRAME_ENTRY != 0 {
-            return Some(v);
+            return Ok(Some(v));
         }
-        self.left_frame(f.flags);
-        self.ex.stack[f.ret as usize] = v;
-        None
+        self.deliver(f.flags, f.ret, v).map(|()| None)
+    }
+
+    /// Hands result `v` of a frame with `flags` that has just left the frame stack (not
+    /// a run's entry) to the frame beneath, now the running one: into stack slot `ret`,
+    /// or, from a `_cmp`, to the comparison that entered it.
+    #[inline(always)]
+    fn deliver(&mut self, flags: u8, ret: u32, v: Value) -> Result<(), Fail> {
+        self.left_frame(flags);
+        if flags & FRAME_CMP != 0 {
+            return self.finish_compare(v);
+        }
+        self.ex.stack[ret as usize] = v;
+        Ok(())
+    }
+
+    /// Finishes the comparison (the running frame's last instruction, one of those
+    /// `cmp!` serves) whose `_cmp` frame returned `v`: stores its boolean, or takes its
+    /// jump, charging a backward one as `jump!` does.
+    #[inline(never)]
+    fn finish_compare(&mut self, v: Value) -> Result<(), Fail> {
+        let Value::Int(c) = v else { return Err(self.error("_cmp must return an integer")) };
+        let f = self.ex.frames.last_mut().expect("the comparing frame");
+        let pc = f.pc() as usize;
+        let i = f.proto().code[pc - 1];
+        let holds = match i.op {
+            Op::Lt | Op::JLt | Op::JLtK | Op::StepJLt | Op::StepJLtK => c < 0,
+            Op::Le | Op::JLe | Op::JLeK | Op::StepJLe | Op::StepJLeK => c <= 0,
+            Op::Gt | Op::JGt | Op::JGtK | Op::StepJGt | Op::StepJGtK => c > 0,
+            Op::Ge | Op::JGe | Op::JGeK | Op::StepJGe | Op::StepJGeK => c >= 0,
+            // No other instruction enters `_cmp` as a frame.
+            _ => return Ok(()),
+        };
+        let jump = match i.op {
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                let slot = f.base as usize + i.a as usize;
+                self.ex.stack[slot] = Value::Bool(holds);
+                return Ok(());
+            }
+            Op::JLt | Op::JLe | Op::JGt | Op::JGe | Op::JLtK | Op::JLeK | Op::JGtK | Op::JGeK => holds == (i.c != 0),
+            _ => holds,
+        };
+        if !jump {
+            return Ok(());
+        }
+        f.set_pc(i.d as u32);
+        match (pc as u32).checked_sub(i.d as u32) {
+            Some(back) if back > 0 => self.charge_jump(back as u64),
+            _ => Ok(()),
+        }
+    }
+
+    /// What `tick!` does for a backward jump of `n` instructions taken outside the loop.
+    fn charge_jump(&mut self, n: u64) -> Result<(), Fail> {
+        if self.metering {
+            if n < self.countdown {
+                self.countdown -= n;
+            } else {
+                self.metered_tick(n)?;
+            }
+        }
+        self.safepoint();
+        Ok(())
     }
 
     /// Enters metamethod `m` of instance `x` (a script function of plain arity) with `args`, as a
-    /// frame over the running one whose result goes to stack slot `ret`, as a script
-    /// call would: no run of the loop nested in Rust, which costs more than the
-    /// metamethod's own work for the small ones (a vector's `_add`). The frame counts
-    /// as a nested run (see `FRAME_META`). False with nothing entered: the caller then
-    /// takes the general (nested) path, which also reports a nesting too deep. Cold:
-    /// off the loop's paths for numbers and strings.
+    /// frame over the running one whose result goes to stack slot `ret` (`None`: the
+    /// result is not stored), as a script call would: no run of the loop nested in Rust,
+    /// which costs more than the metamethod's own work for the small ones (a vector's
+    /// `_add`). The frame counts as a nested run (see `FRAME_META`); `kind` adds its
+    /// `FRAME_CMP`, `FRAME_GET` or `FRAME_SET`, and `kept` goes beneath its base (what
+    /// those need after it). False with nothing entered: the caller then takes the
+    /// general (nested) path, which also reports a nesting too deep. Cold: off the
+    /// loop's paths for numbers and strings.
     #[cold]
     #[inline(never)]
-    fn enter_meta(&mut self, x: Value, m: Meta, args: &[Value], ret: usize) -> bool {
-        let Some(Value::Closure(c)) = self.meta_of(x, m) else { return false };
+    fn enter_meta<const A: usize, const K: usize>(
+        &mut self,
+        x: Value,
+        m: Meta,
+        args: [Value; A],
+        ret: Option<usize>,
+        kind: u8,
+        kept: [Value; K],
+    ) -> bool {
+        let Value::Instance(i) = x else { return false };
+        // Read directly, not through `meta_of`: `x` is in a register, alive, and so is
+        // its class.
+        let class = self.heap.instances.get_live(i.0).class;
+        let Value::Closure(c) = self.heap.classes.get_live(class.0).metamethods[m as usize] else { return false };
         if self.nested_runs >= crate::api::vm::MAX_NATIVE_DEPTH {
             return false;
         }
-        let nb = self.ex.top as usize;
-        let n = args.len() + 1;
-        self.ex.ensure(nb + n + 1);
+        let nb = self.ex.top as usize + K;
+        self.ex.ensure(nb + A + 2);
         // Above the running frame's registers, as `call_own` puts them: copies of
         // live values, so no stale reference is left there should the entry fail.
-        self.ex.stack[nb] = x;
-        self.ex.stack[nb + 1..nb + n].copy_from_slice(args);
-        if self.enter_plain(c, nb as u32, n as u32, ret as u32, FRAME_META).is_none() {
+        let slots = &mut self.ex.stack[nb - K..=nb + A];
+        slots[..K].copy_from_slice(&kept);
+        slots[K] = x;
+        slots[K + 1..].copy_from_slice(&args);
+        let n = A as u32 + 1;
+        // A dropped result goes to the frame's own first slot, above the caller's.
+        let ret = ret.unwrap_or(nb) as u32;
+        if self.enter_plain(c, nb as u32, n, ret, FRAME_META | kind).is_none() {
             return false;
         }
         self.nested_runs += 1;
         true
+    }
+
+    /// Enters `_cmp` of instance `x` to compare it with instance `y` (see
+    /// `finish_compare`); false as `enter_meta`. An instance is equal to itself
+    /// without one (see `compare`).
+    #[cold]
+    #[inline(never)]
+    fn enter_compare(&mut self, x: Value, y: Value) -> bool {
+        !x.raw_eq(y) && self.enter_meta(x, Meta::Cmp, [y], None, FRAME_CMP, [])
+    }
+
+    /// Enters `_get` of instance `obj` for `key`, which the caller found no member for
+    /// (nor the class's indexer), its result going to stack slot `ret`; false as
+    /// `enter_meta`. `root_fallback` as for `get`.
+    #[cold]
+    #[inline(never)]
+    fn enter_get(&mut self, obj: Value, key: Value, root_fallback: bool, ret: usize) -> bool {
+        let kept = [obj, key, Value::Bool(root_fallback)];
+        self.enter_meta(obj, Meta::Get, [key], Some(ret), FRAME_GET, kept)
+    }
+
+    /// Enters `_set` of instance `obj` for `key`, which the caller found no field for
+    /// (nor the class's indexer), and `val`; false as `enter_meta`. `root_fallback` as for `set`.
+    #[cold]
+    #[inline(never)]
+    fn enter_set(&mut self, obj: Value, key: Value, val: Value, root_fallback: bool) -> bool {
+        let kept = [obj, key, val, Value::Bool(root_fallback)];
+        self.enter_meta(obj, Meta::Set, [key, val], None, FRAME_SET, kept)
     }
 
     /// Ends the nesting of a frame with `flags` that has left the frame stack, if it
@@ -1271,8 +1493,7 @@ impl Vm {
                 if old.flags & FRAME_ENTRY != 0 {
                     return Ok(Some(v));
                 }
-                self.left_frame(old.flags);
-                self.ex.stack[old.ret as usize] = v;
+                self.deliver(old.flags, old.ret, v)?;
                 Ok(None)
             }
             Err(e) => {

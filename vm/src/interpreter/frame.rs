@@ -21,6 +21,18 @@ pub const FRAME_CTOR: u8 = 2;
 /// exists, as the nested run would, so the reference's nesting limit and its ban on
 /// suspending beneath a metamethod hold the same.
 pub const FRAME_META: u8 = 4;
+/// With `FRAME_META`: an instance's `_cmp`, whose result the comparison that entered
+/// it still has to turn into its own (see `Vm::finish_compare`).
+pub const FRAME_CMP: u8 = 8;
+/// With `FRAME_META`: an instance's `_get` for a missing slot. An error `null` leaving
+/// it means "no such slot", and the read goes on where `_get` left it (see
+/// `Vm::slot_meta_missed`); `obj`, `key` and whether the root table is a fallback
+/// wait in the three stack slots beneath its base.
+pub const FRAME_GET: u8 = 16;
+/// With `FRAME_META`: an instance's `_set`, as `FRAME_GET` for a write (`obj`, `key`,
+/// the value and the root fallback wait in the four slots beneath its base); its
+/// result is dropped.
+pub const FRAME_SET: u8 = 32;
 
 pub struct Frame {
     pub closure: ClosureId,

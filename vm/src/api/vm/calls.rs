@@ -307,7 +307,7 @@ impl Vm {
     pub(crate) fn run_nested_at(&mut self, entry: usize, depth: usize, raise: Option<Value>) -> Result<Value, Fail> {
         self.nested_runs += 1;
         let r = match raise {
-            Some(v) if !self.unwind(v, entry, depth) => Err(Fail::Error(v)),
+            Some(v) if !self.unwind(v, entry, depth) => Err(Fail::Error(self.unwound)),
             _ => self.run_from(entry, depth),
         };
         self.nested_runs -= 1;

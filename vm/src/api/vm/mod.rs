@@ -117,6 +117,8 @@ pub struct Vm {
     /// The call stack captured where the error now propagating was raised.
     pub(crate) pending_trace: Option<Vec<StackEntry>>,
     pub(crate) error_notified: bool,
+    /// The error the last `unwind` that failed let out of its run (see there).
+    pub(crate) unwound: Value,
     /// Members added to instantiated classes and entries set in the instance default
     /// delegate: edits that can turn a name read through `this` from a global into a
     /// member (see `InlineCache::via_root`).
@@ -219,6 +221,7 @@ impl Vm {
             embed: Default::default(),
             native_depth: 0,
             nested_runs: 0,
+            unwound: Value::Null,
             nested_stack_base: 0,
             error_handler: Value::Null,
             debug_hook: Value::Null,

@@ -338,12 +338,12 @@ impl Vm {
             }
             _ => {}
         }
-        if let Some(d) = self.default_delegate(obj) {
-            if let Some(v) = self.heap.table(d).get(key, &self.heap.strings) {
-                return Ok(Some(v));
-            }
-        }
-        Ok(None)
+        Ok(self.default_delegate_get(obj, key))
+    }
+
+    /// `obj[key]` in the default delegate of `obj`'s type, the last place `get_opt` looks.
+    fn default_delegate_get(&self, obj: Value, key: Value) -> Option<Value> {
+        self.heap.table(self.default_delegate(obj)?).get(key, &self.heap.strings)
     }
 
     /// Byte `key` of string `s` (None past either end), or None when `key` is no index.
@@ -382,6 +382,21 @@ impl Vm {
         if let Some(v) = self.get_opt(obj, key, false)? {
             return Ok(v);
         }
+        self.get_from_root(key, root_fallback)
+    }
+
+    /// `get` of instance `obj` after its `_get` said it has no slot `key` (see
+    /// `FRAME_GET`): the rest of the way `get` goes.
+    pub(crate) fn get_beyond_meta(&mut self, obj: Value, key: Value, root_fallback: bool) -> Result<Value, Fail> {
+        match self.default_delegate_get(obj, key) {
+            Some(v) => Ok(v),
+            None => self.get_from_root(key, root_fallback),
+        }
+    }
+
+    /// The end of `get` for a key its object lacks: the root table (when a fallback),
+    /// else "does not exist".
+    fn get_from_root(&mut self, key: Value, root_fallback: bool) -> Result<Value, Fail> {
         if root_fallback {
             let root = self.current_root();
             if let Some(v) = self.get_opt(Value::Table(root), key, false)? {
@@ -481,7 +496,7 @@ impl Vm {
     /// in the order `get_opt` tries them: a blob's `b[i]`, which `get` takes first
     /// (with the integer key looked up inline), before the general path.
     #[inline(always)]
-    fn instance_index(&self, i: InstanceId, k: i64) -> Option<Value> {
+    pub(crate) fn instance_index(&self, i: InstanceId, k: i64) -> Option<Value> {
         let key = Value::Int(k);
         let class = self.heap.instance(i).class;
         let member = self.heap.class(class).members.get_int(k).and_then(|r| self.instance_member(i, r));
@@ -496,7 +511,7 @@ impl Vm {
     }
 
     /// `obj[key] = val` for an integer key through the class's indexer, if it takes it.
-    fn indexed_set(&mut self, i: InstanceId, key: Value, val: Value) -> bool {
+    pub(crate) fn indexed_set(&mut self, i: InstanceId, key: Value, val: Value) -> bool {
         let Value::Int(k) = key else { return false };
         let Some(indexer) = self.indexer(i, Meta::Set) else { return false };
         self.heap.instance_mut(i).user.as_deref_mut().is_some_and(|data| (indexer.set)(data, k, val))
@@ -518,6 +533,12 @@ impl Vm {
         if self.try_set(obj, key, val)? {
             return Ok(());
         }
+        self.set_beyond(key, val, root_fallback)
+    }
+
+    /// The end of `set` for a key its object took no value for (nor its `_set`, see
+    /// `FRAME_SET`): the root table (when a fallback), else "does not exist".
+    pub(crate) fn set_beyond(&mut self, key: Value, val: Value, root_fallback: bool) -> Result<(), Fail> {
         if root_fallback && self.heap.tables.get_mut(self.root.0).set(key, val, &self.heap.strings) {
             return Ok(());
         }
