@@ -35,6 +35,7 @@ impl<T: Copy> NodeArray<T> {
         // `layout` asserts it).
         let raw = unsafe { alloc(layout) }.cast::<T>();
         let Some(ptr) = NonNull::new(raw) else { handle_alloc_error(layout) };
+        debug_assert_eq!(raw as usize % layout.align(), 0, "the allocator honours the layout");
         for i in 0..len {
             // SAFETY: `i < len`, inside the allocation just made for `len` nodes.
             unsafe { ptr.add(i).write(node) };
