@@ -1,6 +1,6 @@
-//! Squirrel tables: a chained scatter table with the reference's node layout.
+//! Squirrel tables: a chained scatter table placing keys as the reference does.
 //!
-//! Keys are placed exactly as the reference places them (same hash functions, the same
+//! Keys go where the reference puts them (same hash functions, the same
 //! power-of-two node array, the same collision moves, free-node search and growth
 //! rules), so `foreach` over a table visits keys in the reference's order. Real
 //! libraries' tests depend on that order.
