@@ -1333,22 +1333,11 @@ impl Vm {
             return Ok(());
         }
         f.set_pc(i.d as u32);
-        match (pc as u32).checked_sub(i.d as u32) {
-            Some(back) if back > 0 => self.charge_jump(back as u64),
-            _ => Ok(()),
+        // What `tick!` does for a backward jump.
+        if let Some(back) = (pc as u32).checked_sub(i.d as u32).filter(|&b| b > 0) {
+            self.charge(back as u64)?;
+            self.safepoint();
         }
-    }
-
-    /// What `tick!` does for a backward jump of `n` instructions taken outside the loop.
-    fn charge_jump(&mut self, n: u64) -> Result<(), Fail> {
-        if self.metering {
-            if n < self.countdown {
-                self.countdown -= n;
-            } else {
-                self.metered_tick(n)?;
-            }
-        }
-        self.safepoint();
         Ok(())
     }
 
