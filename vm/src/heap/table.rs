@@ -10,10 +10,7 @@ mod node_array;
 use node_array::NodeArray;
 
 use crate::heap::string::Strings;
-use crate::heap::value::{
-    ArrayId, ClassId, ClosureId, GeneratorId, InstanceId, NativeId, StrId, TableId, ThreadId, UserDataId, Value,
-    WeakRefId,
-};
+use crate::heap::value::{StrId, TableId, UserDataId, Value};
 
 const NONE: u32 = u32::MAX;
 const MIN_SIZE: usize = 4;
@@ -35,7 +32,7 @@ const EMPTY: Node = Node { val: Value::Null, key_bits: 0, key_tag: NULL_TAG, nex
 const _: () = assert!(std::mem::size_of::<Node>() == 32);
 
 /// `Value::tag` of null, the key of a free node.
-const NULL_TAG: u32 = 0;
+const NULL_TAG: u32 = Value::Null.tag();
 
 /// A key as a node holds it: two keys are the same key (`Value::raw_eq`) exactly when
 /// their tags and bits are equal, so a chain compares every type of key alike. A
@@ -48,8 +45,10 @@ struct Key {
 }
 
 impl Key {
-    const INT_TAG: u32 = 2;
-    const STR_TAG: u32 = 4;
+    const BOOL_TAG: u32 = Value::Bool(false).tag();
+    const INT_TAG: u32 = Value::Int(0).tag();
+    const FLOAT_TAG: u32 = Value::Float(0.0).tag();
+    const STR_TAG: u32 = Value::Str(StrId(0)).tag();
 
     /// `v` as a key, a string's hash taken from `strings`.
     #[inline(always)]
@@ -87,8 +86,8 @@ impl Key {
     fn hash(self) -> u32 {
         match self.tag {
             Key::STR_TAG => (self.bits >> 32) as u32,
-            1 | Key::INT_TAG => self.bits as u32,
-            3 => f32::from_bits(self.bits as u32) as i64 as u32,
+            Key::BOOL_TAG | Key::INT_TAG => self.bits as u32,
+            Key::FLOAT_TAG => f32::from_bits(self.bits as u32) as i64 as u32,
             _ => ((self.bits | (self.tag as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 29) as u32,
         }
     }
@@ -125,27 +124,8 @@ impl Node {
     /// The key as a value (the inverse of `Key::of`).
     #[inline]
     fn key(&self) -> Value {
-        let (b, id) = (self.key_bits, self.key_bits as u32);
-        match self.key_tag {
-            1 => Value::Bool(b != 0),
-            2 => Value::Int(b as i64),
-            3 => Value::Float(f32::from_bits(b as u32)),
-            4 => Value::Str(StrId(id)),
-            5 => Value::Table(TableId(id)),
-            6 => Value::Array(ArrayId(id)),
-            7 => Value::Closure(ClosureId(id)),
-            8 => Value::Native(NativeId(id)),
-            9 => Value::Class(ClassId(id)),
-            10 => Value::Instance(InstanceId(id)),
-            11 => Value::Generator(GeneratorId(id)),
-            12 => Value::Thread(ThreadId(id)),
-            13 => Value::WeakRef(WeakRefId(id)),
-            14 => Value::UserData(UserDataId(id)),
-            tag => {
-                debug_assert_eq!(tag, NULL_TAG, "a node's tag is one `Value::tag` gives");
-                Value::Null
-            }
-        }
+        debug_assert!(self.key_tag <= Value::UserData(UserDataId(0)).tag(), "a tag `Value::tag` gives");
+        Value::from_tag(self.key_tag, self.key_bits)
     }
 }
 
@@ -612,6 +592,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::heap::value::{ArrayId, ClassId, ClosureId, GeneratorId, InstanceId, NativeId, ThreadId, WeakRefId};
 
     fn keys(t: &Table) -> Vec<i64> {
         t.entries()

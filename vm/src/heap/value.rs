@@ -243,8 +243,9 @@ impl Value {
         }
     }
 
-    /// A small integer identifying the variant, used to spread object hashes.
-    pub(crate) fn tag(self) -> u32 {
+    /// A small integer identifying the variant, used to spread object hashes and to pack
+    /// table keys (see `from_tag`).
+    pub(crate) const fn tag(self) -> u32 {
         match self {
             Value::Null => 0,
             Value::Bool(_) => 1,
@@ -261,6 +262,30 @@ impl Value {
             Value::Thread(_) => 12,
             Value::WeakRef(_) => 13,
             Value::UserData(_) => 14,
+        }
+    }
+
+    /// The value of variant `tag` (as `tag` numbers them) whose payload is `bits`: a
+    /// bool's 0 or 1, an integer's bits, a float's, or an id in the low 32 bits (what
+    /// is above them is ignored). Null for a tag `tag` never gives.
+    pub(crate) fn from_tag(tag: u32, bits: u64) -> Value {
+        let id = bits as u32;
+        match tag {
+            1 => Value::Bool(bits != 0),
+            2 => Value::Int(bits as i64),
+            3 => Value::Float(f32::from_bits(id)),
+            4 => Value::Str(StrId(id)),
+            5 => Value::Table(TableId(id)),
+            6 => Value::Array(ArrayId(id)),
+            7 => Value::Closure(ClosureId(id)),
+            8 => Value::Native(NativeId(id)),
+            9 => Value::Class(ClassId(id)),
+            10 => Value::Instance(InstanceId(id)),
+            11 => Value::Generator(GeneratorId(id)),
+            12 => Value::Thread(ThreadId(id)),
+            13 => Value::WeakRef(WeakRefId(id)),
+            14 => Value::UserData(UserDataId(id)),
+            _ => Value::Null,
         }
     }
 
@@ -347,6 +372,37 @@ mod tests {
         for v in values {
             assert_eq!(v.in_arena(), v.object_id().is_some() && !matches!(v, Value::Str(_)), "{v:?}");
         }
+    }
+
+    #[test]
+    fn from_tag_inverts_tag_for_every_variant() {
+        let values = [
+            Value::Null,
+            Value::Bool(true),
+            Value::Int(-7),
+            Value::Float(-0.5),
+            Value::Str(StrId(1)),
+            Value::Table(TableId(2)),
+            Value::Array(ArrayId(3)),
+            Value::Closure(ClosureId(4)),
+            Value::Native(NativeId(5)),
+            Value::Class(ClassId(6)),
+            Value::Instance(InstanceId(7)),
+            Value::Generator(GeneratorId(8)),
+            Value::Thread(ThreadId(9)),
+            Value::WeakRef(WeakRefId(10)),
+            Value::UserData(UserDataId(u32::MAX)),
+        ];
+        for v in values {
+            let bits = match v {
+                Value::Bool(b) => b as u64,
+                Value::Int(i) => i as u64,
+                Value::Float(f) => f.to_bits() as u64,
+                other => other.object_id().map_or(0, u64::from) | 0xABCD << 32,
+            };
+            assert!(Value::from_tag(v.tag(), bits).raw_eq(v), "{v:?}");
+        }
+        assert!(Value::from_tag(99, 1).is_null());
     }
 
     #[test]
