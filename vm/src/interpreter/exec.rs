@@ -240,12 +240,17 @@ impl Vm {
         }
         let id = self.heap.alloc_outer(Outer::Open { ctx: self.ex.ctx, slot });
         // A closure captures in the order its body names the variables, mostly a place
-        // or two off slot order: moved into place by swaps, not a `memmove` call.
+        // or two off slot order: the entries above move up one by one (not by a
+        // `memmove` call, nor by swaps, whose paired loads would read the entry just
+        // stored before it reached the cache).
         let open = &mut self.ex.open;
         open.push(OpenOuter { slot, id });
-        for k in (pos + 1..open.len()).rev() {
-            open.swap(k - 1, k);
+        let mut k = open.len() - 1;
+        while k > pos {
+            open[k] = open[k - 1];
+            k -= 1;
         }
+        open[pos] = OpenOuter { slot, id };
         id
     }
 
