@@ -55,9 +55,16 @@ impl Vm {
                 _ => proto.consts.get(w.d as usize).copied().unwrap_or(Value::Null),
             };
             if is_text {
-                // The running value is a string: `+` appends `v`'s text.
-                let v = self.as_text(v)?;
-                text.push(self, v, Value::Null)?;
+                // The running value is a string: `+` appends `v`'s text. Pushed apart
+                // from the `_tostring` case: joined, the two ways built `v` on the stack
+                // in halves and read it back whole (a failed store forward: strbuild.nut,
+                // a fifth of this function's time).
+                if needs_tostring(v) {
+                    let v = self.as_text(v)?;
+                    text.push(self, v, Value::Null)?;
+                } else {
+                    text.push(self, v, Value::Null)?;
+                }
             } else if matches!(acc, Value::Str(_)) || matches!(v, Value::Str(_)) {
                 let a = self.as_text(acc)?;
                 let b = self.as_text(v)?;
@@ -103,9 +110,9 @@ impl Vm {
     /// `v` itself when its text needs no metamethod, else the string `_tostring` gives.
     #[inline]
     fn as_text(&mut self, v: Value) -> Result<Value, Fail> {
-        match v {
-            Value::Table(_) | Value::Instance(_) | Value::UserData(_) => Ok(Value::Str(self.tostring(v)?)),
-            v => Ok(v),
+        match needs_tostring(v) {
+            true => Ok(Value::Str(self.tostring(v)?)),
+            false => Ok(v),
         }
     }
 
@@ -356,6 +363,12 @@ fn write_decimal(out: &mut [u8], mut n: u64) {
     } else if k >= 1 {
         out[k - 1] = b'0' + n as u8;
     }
+}
+
+/// Whether `v`'s text may come from a `_tostring` metamethod (see `Vm::as_text`).
+#[inline(always)]
+fn needs_tostring(v: Value) -> bool {
+    matches!(v, Value::Table(_) | Value::Instance(_) | Value::UserData(_))
 }
 
 #[cfg(test)]
