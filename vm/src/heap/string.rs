@@ -10,6 +10,7 @@
 use std::cell::Cell;
 
 use crate::heap::arena::with_room;
+use crate::heap::table::NodeArray;
 use crate::heap::value::StrId;
 
 /// What C sees of a byte string: the bytes before the first NUL. The reference hands
@@ -448,7 +449,10 @@ fn dangling() -> ! {
 pub struct Strings {
     store: Store,
     blocks: Blocks,
-    slots: Vec<u64>,
+    /// A `NodeArray`, not a `Vec`: made by writing every slot, as placing entries
+    /// would anyway (zeroed memory from the kernel faulted twice per page, once read
+    /// and once written), and on huge pages once large.
+    slots: NodeArray<u64>,
     /// Entries holding a string.
     used: usize,
     /// Strings made since the last collection: the table is sized for as many again.
@@ -485,11 +489,11 @@ fn entry_id(entry: u64) -> u32 {
 
 /// Moves the entries whose string `keep` accepts into a fresh table of `n` slots;
 /// returns how many it moved.
-fn rebuild(slots: &mut Vec<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize {
-    let old = std::mem::replace(slots, vec![0; n]);
+fn rebuild(slots: &mut NodeArray<u64>, n: usize, keep: impl Fn(u32) -> bool) -> usize {
+    let old = std::mem::replace(slots, NodeArray::filled(n, 0));
     let mask = n - 1;
     let mut used = 0;
-    for e in old {
+    for &e in old.iter() {
         if e != 0 && keep(entry_id(e)) {
             place(slots, e, mask);
             used += 1;
@@ -512,7 +516,7 @@ fn place(slots: &mut [u64], e: u64, mask: usize) {
 /// after an empty slot (so no probe path wraps into the part not yet visited) and
 /// moves each kept entry to the first free slot of its probe path: every entry stays
 /// reachable from its home. Returns how many it kept.
-fn purge(slots: &mut Vec<u64>, keep: impl Fn(u32) -> bool) -> usize {
+fn purge(slots: &mut NodeArray<u64>, keep: impl Fn(u32) -> bool) -> usize {
     let mask = slots.len() - 1;
     let Some(start) = slots.iter().position(|&e| e == 0) else {
         // Not reached (the table is at most half full), but rebuilding is always right.
@@ -547,7 +551,7 @@ impl Strings {
         Strings {
             store: Store::default(),
             blocks: Blocks::default(),
-            slots: vec![0; MIN_SLOTS],
+            slots: NodeArray::filled(MIN_SLOTS, 0),
             used: 0,
             made: 0,
             rule,
@@ -560,7 +564,7 @@ impl Strings {
         Strings {
             store: self.store.replica(),
             blocks: Blocks::default(),
-            slots: with_room(&self.slots),
+            slots: self.slots.clone(),
             used: self.used,
             made: self.made,
             rule: self.rule,
@@ -698,7 +702,7 @@ impl Strings {
             if n == self.slots.len() {
                 self.slots.fill(0);
             } else {
-                self.slots = vec![0; n];
+                self.slots = NodeArray::filled(n, 0);
             }
             for (id, s) in store.marked_strings() {
                 place(&mut self.slots, slot_entry(intern_hash(s.bytes()), id), n - 1);

@@ -7,7 +7,7 @@
 
 mod node_array;
 
-use node_array::NodeArray;
+pub(in crate::heap) use node_array::NodeArray;
 
 use crate::heap::string::Strings;
 use crate::heap::value::{StrId, TableId, UserDataId, Value};
