@@ -296,6 +296,14 @@ impl Value {
         self.tag() > 4
     }
 
+    /// Whether the value is of a kind that can carry metamethods (a table or userdata
+    /// through its delegate, an instance through its class): `Vm::meta_of` finds none
+    /// for any other, so callers test this first to keep scalars off that path.
+    #[inline(always)]
+    pub(crate) fn may_have_metamethods(self) -> bool {
+        matches!(self, Value::Table(_) | Value::Instance(_) | Value::UserData(_))
+    }
+
     /// The arena id of a heap value (for hashing and printing addresses).
     pub(crate) fn object_id(self) -> Option<u32> {
         match self {

@@ -125,7 +125,7 @@ impl Vm {
                 if a.raw_eq(b) {
                     return Ok(0);
                 }
-                if matches!(a, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
+                if a.may_have_metamethods() {
                     if let Some(mm) = self.meta_of(a, Meta::Cmp) {
                         return match self.call_own(mm, a, &[b])? {
                             Value::Int(i) => Ok(i),

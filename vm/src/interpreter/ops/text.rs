@@ -59,7 +59,7 @@ impl Vm {
                 // from the `_tostring` case: joined, the two ways built `v` on the stack
                 // in halves and read it back whole (a failed store forward: strbuild.nut,
                 // a fifth of this function's time).
-                if needs_tostring(v) {
+                if v.may_have_metamethods() {
                     let v = self.as_text(v)?;
                     text.push(self, v, Value::Null)?;
                 } else {
@@ -110,7 +110,7 @@ impl Vm {
     /// `v` itself when its text needs no metamethod, else the string `_tostring` gives.
     #[inline]
     fn as_text(&mut self, v: Value) -> Result<Value, Fail> {
-        match needs_tostring(v) {
+        match v.may_have_metamethods() {
             true => Ok(Value::Str(self.tostring(v)?)),
             false => Ok(v),
         }
@@ -177,7 +177,7 @@ impl Vm {
 
     /// `typeof v` (honours `_typeof`).
     pub(crate) fn type_of_value(&mut self, v: Value) -> Result<Value, Fail> {
-        if matches!(v, Value::Table(_) | Value::Instance(_) | Value::UserData(_)) {
+        if v.may_have_metamethods() {
             if let Some(mm) = self.meta_of(v, Meta::Typeof) {
                 return self.call_own(mm, v, &[]);
             }
@@ -363,12 +363,6 @@ fn write_decimal(out: &mut [u8], mut n: u64) {
     } else if k >= 1 {
         out[k - 1] = b'0' + n as u8;
     }
-}
-
-/// Whether `v`'s text may come from a `_tostring` metamethod (see `Vm::as_text`).
-#[inline(always)]
-fn needs_tostring(v: Value) -> bool {
-    matches!(v, Value::Table(_) | Value::Instance(_) | Value::UserData(_))
 }
 
 #[cfg(test)]
