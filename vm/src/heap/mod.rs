@@ -9,7 +9,7 @@ pub(crate) mod arena;
 pub mod footprint;
 pub mod memory;
 pub(crate) mod object;
-pub(crate) mod outer_pool;
+pub(crate) mod outer_list;
 pub(crate) mod recycle;
 pub(crate) mod string;
 pub(crate) mod table;
@@ -21,7 +21,7 @@ use std::rc::Rc;
 use crate::compiler::bytecode::Proto;
 use crate::heap::arena::{with_room, Arena, Vacant};
 use crate::heap::object::*;
-use crate::heap::outer_pool::OuterPool;
+use crate::heap::outer_list::OuterList;
 use crate::heap::recycle::Recycled;
 use crate::heap::string::Strings;
 use crate::heap::table::{Shape, SpareNodes, Table};
@@ -42,8 +42,6 @@ pub struct Heap {
     pub weakrefs: Arena<WeakRefObj>,
     pub userdata: Arena<UserData>,
     pub outers: Arena<Outer>,
-    /// Outer lists of dead closures, for the closures made next (see `OuterPool`).
-    outer_lists: OuterPool,
     /// Empty buffers of dead arrays with room for `FIRST_ARRAY_ROOM` values, for the
     /// first growth of arrays made empty (see `Recycled`).
     array_buffers: Recycled<Vec<Value>>,
@@ -162,7 +160,6 @@ impl Heap {
             weakrefs: Arena::default(),
             userdata: Arena::default(),
             outers: Arena::default(),
-            outer_lists: Default::default(),
             array_buffers: Recycled::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
@@ -214,7 +211,6 @@ impl Heap {
             weakrefs: self.weakrefs.replica(|w| *w),
             userdata: self.userdata.replica(UserData::clone),
             outers: self.outers.replica(|_| Outer::vacant()),
-            outer_lists: Default::default(),
             array_buffers: Recycled::default(),
             spare_nodes: SpareNodes::default(),
             record_shape: None,
@@ -250,7 +246,7 @@ impl Heap {
     pub fn new_closure(
         &mut self,
         proto: Rc<Proto>,
-        outers: Box<[OuterId]>,
+        outers: OuterList,
         defaults: Box<[Value]>,
         env: Option<WeakRefId>,
         root: TableId,
@@ -420,12 +416,12 @@ impl Heap {
         self.threshold = 0;
     }
 
-    /// Arena bytes that hold no object (see `Arena::reusable_bytes`), recycled outer
-    /// lists and spare table nodes: a memory limit does not count them, since new
+    /// Arena bytes that hold no object (see `Arena::reusable_bytes`), recycled array
+    /// buffers and spare table nodes: a memory limit does not count them, since new
     /// objects fill them first.
     pub fn reusable_bytes(&self) -> usize {
         let buffers = self.array_buffers.len() * FIRST_ARRAY_ROOM * std::mem::size_of::<Value>();
-        sum_over_arenas!(self, reusable_bytes) + self.outer_lists.bytes() + buffers + self.spare_nodes.bytes()
+        sum_over_arenas!(self, reusable_bytes) + buffers + self.spare_nodes.bytes()
     }
 
     /// Frees the recycled objects kept for new ones (spare table nodes).
@@ -491,12 +487,6 @@ impl Heap {
     #[inline]
     pub fn first_array_buffer(&mut self) -> Vec<Value> {
         self.array_buffers.take().unwrap_or_else(|| Vec::with_capacity(FIRST_ARRAY_ROOM))
-    }
-
-    /// A list for `n` outers (see `OuterPool::take`).
-    #[inline]
-    pub fn outer_list(&mut self, n: usize) -> Box<[OuterId]> {
-        self.outer_lists.take(n)
     }
 
     /// GC stress, for tests: a collection at every safepoint that follows an
@@ -678,7 +668,7 @@ impl Heap {
                     self.mark_proto(&c.proto, gray);
                     // Borrowed, not cloned: the outers arena is apart from the closures.
                     for o in c.outers.iter() {
-                        mark_outer(&mut self.outers, &mut self.strings, *o, gray);
+                        mark_outer(&mut self.outers, &mut self.strings, o, gray);
                     }
                 }
                 Value::Native(i) => {
@@ -795,9 +785,7 @@ impl Heap {
             }
         });
         buffers.trim();
-        let lists = &mut self.outer_lists;
-        self.closures.sweep(|_, c| lists.give(c.outers));
-        lists.trim();
+        self.closures.sweep(|_, _| {});
         self.natives.sweep(|_, _| {});
         self.classes.sweep(|_, _| {});
         self.instances.sweep(|_, _| {});

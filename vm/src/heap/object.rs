@@ -7,13 +7,14 @@ use std::rc::Rc;
 use crate::api::vm::{Args, Fail, Vm};
 use crate::compiler::bytecode::Proto;
 use crate::heap::arena::{with_room, Vacant};
+pub use crate::heap::outer_list::OuterList;
 use crate::heap::table::Table;
-use crate::heap::value::{ClassId, GeneratorId, OuterId, StrId, TableId, ThreadId, Type, Value, WeakRefId};
+use crate::heap::value::{ClassId, GeneratorId, StrId, TableId, ThreadId, Type, Value, WeakRefId};
 use crate::interpreter::frame::ExecState;
 
 pub struct Closure {
     pub proto: Rc<Proto>,
-    pub outers: Box<[OuterId]>,
+    pub outers: OuterList,
     /// Default parameter values, evaluated when the closure was created.
     pub defaults: Box<[Value]>,
     /// `bindenv` / `function[env]`: the fixed `this`, held weakly.
@@ -451,7 +452,7 @@ impl Vacant for Closure {
     fn vacant() -> Closure {
         Closure {
             proto: VACANT_PROTO.with(Rc::clone),
-            outers: Box::new([]),
+            outers: OuterList::default(),
             defaults: Box::new([]),
             env: None,
             root: TableId(u32::MAX),

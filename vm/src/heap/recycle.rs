@@ -1,4 +1,4 @@
-//! Parts of freed objects (outer lists, array buffers) kept for the objects made next,
+//! Parts of freed objects (array buffers) kept for the objects made next,
 //! so that objects made in a loop cost no allocator call: the collector frees garbage
 //! in bursts, which the allocator then serves slowly (its per-size caches overflow).
 //!

@@ -78,7 +78,7 @@ impl Vm {
     pub(crate) fn make_closure(&mut self, proto: Rc<Proto>) -> Value {
         Value::Closure(self.heap.alloc_closure(Closure {
             proto,
-            outers: Box::new([]),
+            outers: OuterList::default(),
             defaults: Box::new([]),
             env: None,
             root: self.root,
