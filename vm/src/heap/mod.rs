@@ -565,10 +565,10 @@ impl Heap {
     fn push_exec(&mut self, s: &ExecState, gray: &mut Vec<Value>) {
         // A running coroutine's object may be reachable from nowhere else; its turn
         // ends in it.
-        match s.ctx {
-            CtxId::Gen(g) => gray.push(Value::Generator(g)),
-            CtxId::Thread(t) => gray.push(Value::Thread(t)),
-            CtxId::Main => {}
+        match s.ctx.get() {
+            Ctx::Gen(g) => gray.push(Value::Generator(g)),
+            Ctx::Thread(t) => gray.push(Value::Thread(t)),
+            Ctx::Main => {}
         }
         gray.extend_from_slice(s.live());
         for f in &s.frames {
@@ -813,9 +813,11 @@ fn mark_outer(outers: &mut Arena<Outer>, strings: &mut Strings, o: OuterId, gray
     if outers.mark(o.0) {
         match *outers.get(o.0) {
             Outer::Closed(v) => queue(strings, gray, v),
-            Outer::Open { ctx: CtxId::Gen(g), .. } => gray.push(Value::Generator(g)),
-            Outer::Open { ctx: CtxId::Thread(t), .. } => gray.push(Value::Thread(t)),
-            Outer::Open { ctx: CtxId::Main, .. } => {}
+            Outer::Open { ctx, .. } => match ctx.get() {
+                Ctx::Gen(g) => gray.push(Value::Generator(g)),
+                Ctx::Thread(t) => gray.push(Value::Thread(t)),
+                Ctx::Main => {}
+            },
         }
     }
 }

@@ -25,12 +25,54 @@ pub struct Closure {
     pub base: Option<ClassId>,
 }
 
-/// Where a running context's stack lives; open outers name it.
+/// Where a running context's stack lives; open outers name it. One word, its kind
+/// above its id, so that comparing two (every read or write of an open outer does) is
+/// one comparison: as an enum, it took four instructions (maps.nut: 1.4% of them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CtxId(u64);
+
+/// A `CtxId` taken apart.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum CtxId {
+pub enum Ctx {
     Main,
     Gen(GeneratorId),
     Thread(ThreadId),
+}
+
+impl CtxId {
+    pub const MAIN: CtxId = CtxId(0);
+    const GEN: u64 = 1 << 32;
+    const THREAD: u64 = 2 << 32;
+
+    #[inline]
+    pub fn generator(g: GeneratorId) -> CtxId {
+        CtxId(CtxId::GEN | u64::from(g.0))
+    }
+
+    #[inline]
+    pub fn thread(t: ThreadId) -> CtxId {
+        CtxId(CtxId::THREAD | u64::from(t.0))
+    }
+
+    #[inline]
+    pub fn get(self) -> Ctx {
+        match self.0 & !u64::from(u32::MAX) {
+            CtxId::GEN => Ctx::Gen(GeneratorId(self.0 as u32)),
+            CtxId::THREAD => Ctx::Thread(ThreadId(self.0 as u32)),
+            _ => Ctx::Main,
+        }
+    }
+
+    #[inline]
+    pub fn is_generator(self) -> bool {
+        self.0 >> 32 == CtxId::GEN >> 32
+    }
+}
+
+impl std::fmt::Debug for CtxId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 /// A captured variable: open while its register is alive, closed (owning the value)
@@ -406,6 +448,25 @@ pub enum Wake {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_ids_keep_kind_and_id_apart() {
+        let ids = [0, 1, u32::MAX];
+        let mut all = vec![CtxId::MAIN];
+        all.extend(ids.iter().map(|&i| CtxId::generator(GeneratorId(i))));
+        all.extend(ids.iter().map(|&i| CtxId::thread(ThreadId(i))));
+        let parts: Vec<Ctx> = all.iter().map(|c| c.get()).collect();
+        let mut expected = vec![Ctx::Main];
+        expected.extend(ids.iter().map(|&i| Ctx::Gen(GeneratorId(i))));
+        expected.extend(ids.iter().map(|&i| Ctx::Thread(ThreadId(i))));
+        assert_eq!(parts, expected);
+        for (a, x) in all.iter().enumerate() {
+            for (b, y) in all.iter().enumerate() {
+                assert_eq!(x == y, a == b, "{x:?} against {y:?}");
+            }
+            assert_eq!(x.is_generator(), matches!(x.get(), Ctx::Gen(_)));
+        }
+    }
 
     #[test]
     fn fields_are_inline_up_to_the_limit_and_on_the_heap_beyond() {

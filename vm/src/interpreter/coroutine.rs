@@ -43,7 +43,7 @@ impl Vm {
         let mut stack = vec![Value::Null; proto.max_regs as usize + 1];
         stack[..nargs as usize].copy_from_slice(&self.ex.stack[base as usize..(base + nargs) as usize]);
         let id = self.heap.alloc_generator(Generator { state: GenState::Suspended, exec: None });
-        let mut ex = ExecState::new(CtxId::Gen(id), stack);
+        let mut ex = ExecState::new(CtxId::generator(id), stack);
         ex.top = proto.max_regs;
         // Most generators never call deeper: room for their own frame only (a million
         // nested ones stay in memory).
@@ -79,14 +79,14 @@ impl Vm {
     /// The coroutine of context `ctx` has finished (returned or failed): a generator is
     /// dead, a thread idle and ready for another `call`.
     fn retire(&mut self, ctx: CtxId) {
-        match ctx {
-            CtxId::Gen(g) => self.heap.generators.get_mut(g.0).state = GenState::Dead,
-            CtxId::Thread(t) => {
+        match ctx.get() {
+            Ctx::Gen(g) => self.heap.generators.get_mut(g.0).state = GenState::Dead,
+            Ctx::Thread(t) => {
                 let th = self.heap.threads.get_mut(t.0);
                 th.status = ThreadStatus::Idle;
                 th.wake_slot = None;
             }
-            CtxId::Main => {}
+            Ctx::Main => {}
         }
     }
 
@@ -137,8 +137,8 @@ impl Vm {
     pub(crate) fn yield_generator(&mut self, v: Value) {
         let own = self.switch_back();
         let (ctx, resumer) = (own.ctx, own.resumer);
-        debug_assert!(matches!((ctx, resumer), (CtxId::Gen(_), Resumer::Loop { .. })));
-        if let CtxId::Gen(g) = ctx {
+        debug_assert!(ctx.is_generator() && matches!(resumer, Resumer::Loop { .. }));
+        if let Ctx::Gen(g) = ctx.get() {
             let gen = self.heap.generators.get_mut(g.0);
             gen.state = GenState::Suspended;
             gen.exec = Some(own);
@@ -151,7 +151,7 @@ impl Vm {
     /// dead, the thread idle, and `v` goes to the resumer (see `hand_over`).
     #[inline(never)]
     pub(crate) fn entry_returned(&mut self, v: Value) -> Option<Value> {
-        if !self.ex.frames.is_empty() || self.ex.ctx == CtxId::Main {
+        if !self.ex.frames.is_empty() || self.ex.ctx == CtxId::MAIN {
             return Some(v);
         }
         let own = self.switch_back();
@@ -166,10 +166,10 @@ impl Vm {
     pub(crate) fn coroutine_failed(&mut self, v: Value) -> (Resumer, bool) {
         let own = self.switch_back();
         self.retire(own.ctx);
-        match own.ctx {
+        match own.ctx.get() {
             // A thread is a VM of its own in the reference: the error handler hears of
             // the error as it leaves the thread, and again if it leaves the waker's run.
-            CtxId::Thread(t) => {
+            Ctx::Thread(t) => {
                 self.notify_error_once(v);
                 self.error_notified = false;
                 (own.resumer, self.heap.threads.get(t.0).quiet)
@@ -191,7 +191,7 @@ impl Vm {
             self.heap.threads.get_mut(t.0).status = ThreadStatus::Idle;
             return r;
         }
-        let ex = ExecState::new(CtxId::Thread(t), args.to_vec());
+        let ex = ExecState::new(CtxId::thread(t), args.to_vec());
         let th = self.heap.threads.get_mut(t.0);
         th.exec = Some(Box::new(ex));
         th.wake = Some(Wake::Start);
@@ -309,16 +309,16 @@ impl Vm {
         std::iter::once(&self.ex)
             .chain(self.parked.iter().rev().map(|ex| &**ex))
             .map(|ex| ex.ctx)
-            .find(|ctx| !matches!(ctx, CtxId::Gen(_)))
-            .unwrap_or(CtxId::Main)
+            .find(|ctx| !ctx.is_generator())
+            .unwrap_or(CtxId::MAIN)
     }
 
     /// Whether `suspend`, a native that just returned to the dispatch loop, may suspend:
     /// it was called by its thread's (or the main program's) own run, not beneath a
     /// native or a metamethod. The reference's rule, for each VM: one run and one native.
     pub(crate) fn may_suspend(&self) -> bool {
-        let base = match self.suspender() {
-            CtxId::Thread(t) => self.heap.threads.get(t.0).base,
+        let base = match self.suspender().get() {
+            Ctx::Thread(t) => self.heap.threads.get(t.0).base,
             // The embedder's call, with no native on the Rust stack.
             _ => (0, 1),
         };
@@ -331,12 +331,12 @@ impl Vm {
     /// (`Some`), as `sq`'s main script ends when it suspends its VM.
     pub(crate) fn suspend(&mut self, v: Value, ret: u32) -> Option<Value> {
         self.ex.stack[ret as usize] = Value::Null;
-        let CtxId::Thread(t) = self.suspender() else {
+        let Ctx::Thread(t) = self.suspender().get() else {
             self.abandon_main();
             return Some(v);
         };
         let mut chain = Vec::new();
-        while let CtxId::Gen(g) = self.ex.ctx {
+        while let Ctx::Gen(g) = self.ex.ctx.get() {
             let own = self.switch_back();
             self.heap.generators.get_mut(g.0).exec = Some(own);
             chain.push(g);
@@ -356,7 +356,7 @@ impl Vm {
     /// The main program suspended: its run ends where it stands, its frames and the
     /// generators it was running in discarded.
     fn abandon_main(&mut self) {
-        while let CtxId::Gen(_) = self.ex.ctx {
+        while self.ex.ctx.is_generator() {
             self.pop_frames_to(0);
             let own = self.switch_back();
             self.retire(own.ctx);
@@ -371,7 +371,7 @@ impl Vm {
         let mut within = true;
         std::iter::once(&self.ex)
             .chain(self.parked.iter().rev().map(|ex| &**ex))
-            .take_while(move |ex| std::mem::replace(&mut within, matches!(ex.ctx, CtxId::Gen(_))))
+            .take_while(move |ex| std::mem::replace(&mut within, ex.ctx.is_generator()))
             .flat_map(|ex| ex.frames.iter().rev().map(move |f| (f, &ex.stack[..])))
     }
 

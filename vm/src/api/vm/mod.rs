@@ -209,7 +209,7 @@ impl Vm {
         Vm {
             heap,
             profile,
-            ex: ExecState::new(CtxId::Main, Vec::with_capacity(1024)),
+            ex: ExecState::new(CtxId::MAIN, Vec::with_capacity(1024)),
             parked: Vec::new(),
             root,
             consts,

@@ -30,7 +30,7 @@ pub(super) fn thread_call(vm: &mut Vm, args: Args) -> Result<Value, Fail> {
     let beneath = match vm.heap.threads.get(t.0).status {
         ThreadStatus::Idle => None,
         ThreadStatus::Suspended => Some(vm.heap.threads.get(t.0).suspended_with),
-        ThreadStatus::Running if vm.suspender() == CtxId::Thread(t) => Some(args.get(vm, args.len() - 1).type_of()),
+        ThreadStatus::Running if vm.suspender() == CtxId::thread(t) => Some(args.get(vm, args.len() - 1).type_of()),
         ThreadStatus::Running => Some(Type::Thread),
     };
     if let Some(t) = beneath {
