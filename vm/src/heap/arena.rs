@@ -33,11 +33,20 @@ pub struct Arena<T> {
     /// Whether freed slots are given to new objects. Off under GC stress, so a stale id
     /// keeps naming a vacant slot and its next checked use is caught.
     reuse: bool,
+    /// Set when the slots in use reach seven eighths of a large slot vector: the next
+    /// growth reallocates it whole, so the heap collects first, and the garbage's slots
+    /// serve instead (recursion.nut: a round's garbage took the table arena past 32,768
+    /// slots, and its peak 2.5 MB over the reference's). See `take_crowded`.
+    crowded: bool,
 }
+
+/// Slot vectors smaller than this grow without a collection first: their growth
+/// costs little, and a small program should not collect for it.
+const CROWDED_FROM: usize = 4096;
 
 impl<T> Default for Arena<T> {
     fn default() -> Self {
-        Arena { slots: Vec::new(), marks: Vec::new(), free: Vec::new(), end: 0, live: 0, reuse: true }
+        Arena { slots: Vec::new(), marks: Vec::new(), free: Vec::new(), end: 0, live: 0, reuse: true, crowded: false }
     }
 }
 
@@ -50,10 +59,30 @@ impl<T: Vacant> Arena<T> {
             i
         } else {
             self.slots.push(Slot { used: true, value });
-            self.marks.push(false);
-            self.end = self.slots.len();
-            (self.slots.len() - 1) as u32
+            self.grown()
         }
+    }
+
+    /// After a push of a new slot: its id, its mark, and whether the arena is crowded.
+    #[inline(always)]
+    fn grown(&mut self) -> u32 {
+        self.marks.push(false);
+        let (len, capacity) = (self.slots.len(), self.slots.capacity());
+        self.end = len;
+        if len == capacity - capacity / 8 && capacity >= CROWDED_FROM {
+            self.crowded = true;
+        }
+        (len - 1) as u32
+    }
+
+    /// Whether the arena became crowded since the last call (see `crowded`).
+    #[inline(always)]
+    pub fn take_crowded(&mut self) -> bool {
+        if !self.crowded {
+            return false;
+        }
+        self.crowded = false;
+        true
     }
 
     /// The lowest free slot, if the arena has one.
@@ -80,9 +109,7 @@ impl<T: Vacant> Arena<T> {
             Some(i) => i,
             None => {
                 self.slots.push(Slot { used: false, value: T::vacant() });
-                self.marks.push(false);
-                self.end = self.slots.len();
-                (self.slots.len() - 1) as u32
+                self.grown()
             }
         };
         let slot = &mut self.slots[i as usize];
@@ -217,6 +244,7 @@ impl<T: Vacant> Arena<T> {
             end: self.end,
             live: self.live,
             reuse: self.reuse,
+            crowded: self.crowded,
         }
     }
 
@@ -259,6 +287,32 @@ mod tests {
     impl Vacant for &'static str {
         fn vacant() -> Self {
             ""
+        }
+    }
+
+    #[test]
+    fn a_large_arena_is_crowded_once_per_growth() {
+        let mut a = Arena::default();
+        let mut crowded_at = vec![];
+        for i in 0..4 * CROWDED_FROM {
+            a.insert("x");
+            if a.take_crowded() {
+                crowded_at.push((i + 1, a.slots.capacity()));
+            }
+        }
+        assert!(!crowded_at.is_empty());
+        for &(len, capacity) in &crowded_at {
+            assert!(capacity >= CROWDED_FROM);
+            assert_eq!(len, capacity - capacity / 8, "at seven eighths of the slot vector");
+        }
+        let capacities: Vec<usize> = crowded_at.iter().map(|c| c.1).collect();
+        assert!(capacities.windows(2).all(|w| w[0] < w[1]), "once per capacity: {capacities:?}");
+        assert!(!a.take_crowded(), "taken");
+        // Slots freed by a collection serve new objects without crowding it again.
+        a.sweep(|_, _| {});
+        for _ in 0..a.slots.len() {
+            a.insert("y");
+            assert!(!a.take_crowded());
         }
     }
 

@@ -122,6 +122,16 @@ macro_rules! sum_over_arenas {
     };
 }
 
+/// Makes the next safepoint collect when `$arena` just became crowded (see
+/// `Arena::take_crowded`).
+macro_rules! collect_if_crowded {
+    ($heap:expr, $arena:ident) => {
+        if $heap.$arena.take_crowded() {
+            $heap.threshold = 0;
+        }
+    };
+}
+
 macro_rules! allocator {
     ($name:ident, $($rest:tt)*) => {
         allocator!(@ [] $name, $($rest)*);
@@ -133,7 +143,9 @@ macro_rules! allocator {
         $(#[$attr])?
         pub fn $name(&mut self, v: $ty) -> $id {
             self.note_allocs(1);
-            $id(self.$arena.insert(v))
+            let id = self.$arena.insert(v);
+            collect_if_crowded!(self, $arena);
+            $id(id)
         }
     };
 }
@@ -267,6 +279,7 @@ impl Heap {
         if env.is_some() {
             self.closures.get_live_mut(id).env = env;
         }
+        collect_if_crowded!(self, closures);
         ClosureId(id)
     }
 
@@ -278,12 +291,14 @@ impl Heap {
         let class = self.classes.get_mut(c.0);
         class.locked = true;
         let members: &[Member] = &class.fields;
-        InstanceId(self.instances.insert_with(|inst| {
+        let id = self.instances.insert_with(|inst| {
             // A vacant instance has no native data.
             debug_assert!(inst.user.is_none());
             inst.class = c;
             inst.fields.reset_to(members);
-        }))
+        });
+        collect_if_crowded!(self, instances);
+        InstanceId(id)
     }
 
     #[inline]
@@ -358,6 +373,7 @@ impl Heap {
         }
         self.note_allocs(1);
         let w = WeakRefId(self.weakrefs.insert(WeakRefObj { target }));
+        collect_if_crowded!(self, weakrefs);
         self.weak_cache.insert(key, w);
         w
     }
