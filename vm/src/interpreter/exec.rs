@@ -522,6 +522,11 @@ impl Vm {
                             }
                         },
                         (Value::Float(p), Value::Float(q)) => store!($i.a, Value::Float($float(*p, *q))),
+                        // An integer meets a float as `arith` converts it (`2 * PI`, `i / 8.0`):
+                        // through `arith`, its result came back through memory, and
+                        // reading it waited on the stores (floatdsp.nut: a tenth of its time).
+                        (Value::Int(p), Value::Float(q)) => store!($i.a, Value::Float($float(*p as f32, *q))),
+                        (Value::Float(p), Value::Int(q)) => store!($i.a, Value::Float($float(*p, *q as f32))),
                         _ => {
                             let (x, y) = (x.reload(), y.reload());
                             // A string added to anything is a concatenation, before any
