@@ -303,7 +303,8 @@ impl Vm {
     /// Outer `k` of the running closure.
     #[inline(always)]
     fn running_outer(&self, k: u8) -> OuterId {
-        // SAFETY: the frame stack is not empty while code runs.
+        debug_assert!(!self.ex.frames.is_empty(), "an outer read outside a frame");
+        // SAFETY: the frame stack is not empty while code runs (checked above).
         let c = unsafe { self.ex.frames.last().unwrap_unchecked().closure };
         // The running frame keeps its closure alive (the collector marks every frame's
         // closure), and the compiler only emits outer indices of the running closure's
