@@ -229,7 +229,7 @@ impl Compiler<'_> {
                 }
                 Resolved::Outer(o) => {
                     let t = self.alloc_reg(span)?;
-                    self.emit(Op::GetOuter, t, o, 0, 0);
+                    self.get_outer(t, o);
                     if let (Some(d), true) = (dst, post) {
                         self.emit(Op::Move, d, t, 0, 0);
                     }

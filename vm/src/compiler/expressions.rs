@@ -138,9 +138,7 @@ impl Compiler<'_> {
                         self.emit(Op::Move, dst, r, 0, 0);
                     }
                 }
-                Resolved::Outer(o) => {
-                    self.emit(Op::GetOuter, dst, o, 0, 0);
-                }
+                Resolved::Outer(o) => self.get_outer(dst, o),
                 Resolved::Const(v) => self.load_const(v, dst),
                 Resolved::Global => {
                     let k = self.name_value(name);

@@ -125,6 +125,9 @@ struct FuncState {
     varargs: bool,
     ndefaults: u32,
     generator: bool,
+    /// The latest pc handed out by `pc()`: every jump target comes from there, so
+    /// an instruction emitted at any other pc is reached only from the one before.
+    label: usize,
 }
 
 impl FuncState {
@@ -152,6 +155,7 @@ impl FuncState {
             varargs: false,
             ndefaults: 0,
             generator: false,
+            label: usize::MAX,
         }
     }
 }
@@ -220,7 +224,28 @@ impl<'a> Compiler<'a> {
     }
 
     fn pc(&mut self) -> usize {
-        self.fs().code.len()
+        let fs = self.fs();
+        fs.label = fs.code.len();
+        fs.label
+    }
+
+    /// Reads outer `o` into `dst`. Straight after `SetOuter o v` (`seed = f(seed);
+    /// return seed % n`), where no jump lands, the value is still in `v`: a `Move`,
+    /// or nothing, instead of reading back the outer just written (which waits on
+    /// that store).
+    fn get_outer(&mut self, dst: u8, o: u8) {
+        let fs = self.fs();
+        if fs.label != fs.code.len() {
+            if let Some(&Instr { op: Op::SetOuter, a, b: v, .. }) = fs.code.last() {
+                if a == o {
+                    if v != dst {
+                        self.emit(Op::Move, dst, v, 0, 0);
+                    }
+                    return;
+                }
+            }
+        }
+        self.emit(Op::GetOuter, dst, o, 0, 0);
     }
 
     fn emit(&mut self, op: Op, a: u8, b: u8, c: u8, d: i32) -> usize {
