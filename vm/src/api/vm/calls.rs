@@ -320,7 +320,8 @@ impl Vm {
     }
 
     /// The common script-to-script call, kept free of `Result` plumbing: exact arity,
-    /// no varargs, not a generator, no bound environment, and stack room already there.
+    /// no varargs, not a generator, and stack room already there. A bound environment
+    /// (`bindenv`, the imp's callbacks) becomes `this`, as in `enter_closure`.
     /// Pushes the frame and returns its prototype, or does nothing and returns `None`
     /// (the caller then takes `enter_closure`, which handles every case).
     #[inline(always)]
@@ -336,12 +337,11 @@ impl Vm {
         let p: &Proto = &cl.proto;
         let b = base as usize;
         let top = b + p.max_regs as usize;
-        if nargs != p.plain_arity
-            || cl.env.is_some()
-            || top >= self.ex.stack.len()
-            || self.ex.frames.len() >= self.max_frames
-        {
+        if nargs != p.plain_arity || top >= self.ex.stack.len() || self.ex.frames.len() >= self.max_frames {
             return None;
+        }
+        if let Some(env) = cl.env {
+            self.ex.stack[b] = self.heap.weak_target(env);
         }
         // The callee's other registers are not cleared: see `ExecState::clear_dead`.
         let saved_top = self.ex.top;
