@@ -792,7 +792,7 @@ impl Vm {
                                 None => None,
                             },
                             // A class's member (`base.constructor`, a static).
-                            (Value::Class(c), _) => self.class_get(c, key),
+                            (Value::Class(c), _) => self.class_get_cached(c, key, &proto.ic, pc!() - 1),
                             // Strings, arrays and numbers have no string-keyed slots of
                             // their own: the key names a method of the default delegate.
                             (Value::Str(_), Value::Str(_)) => {

@@ -34,7 +34,32 @@ impl Vm {
     #[inline]
     pub(crate) fn class_get(&self, c: ClassId, key: Value) -> Option<Value> {
         let class = self.heap.class(c);
-        let r = class.members.get(key, &self.heap.strings)?;
+        self.class_member(class, class.members.get(key, &self.heap.strings)?)
+    }
+
+    /// `class_get` for a constant key (`base.constructor(...)` in every derived
+    /// constructor), through the inline cache of instruction `pc`: the node of the
+    /// class's member table that held the key, which validates itself as a table's
+    /// entry does (so any class may use the word).
+    #[inline]
+    pub(crate) fn class_get_cached(&self, c: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
+        let Value::Str(k) = key else { return self.class_get(c, key) };
+        let class = self.heap.class(c);
+        let members = &class.members;
+        let r = match ic.table_node(pc).and_then(|n| members.value_at(n, k)) {
+            Some(r) => r,
+            None => {
+                let n = members.node_of(key, &self.heap.strings)?;
+                ic.set_table_node(pc, n);
+                members.value_at(n, k)?
+            }
+        };
+        self.class_member(class, r)
+    }
+
+    /// The value of `class`'s member whose slot in its member table holds `r`.
+    #[inline(always)]
+    fn class_member(&self, class: &Class, r: Value) -> Option<Value> {
         Some(match MemberRef::decode(r)? {
             MemberRef::Field(i) => self.heap.real(class.fields[i].value),
             MemberRef::Method(i) => class.methods[i].value,
