@@ -591,13 +591,12 @@ impl Vm {
                 }};
             }
 
-            // `==` with the integer and boolean cases inline (`(a >= 0) != (b >= 0)`).
+            // `==` with the integer case inline.
             macro_rules! eq {
                 ($x:expr, $y:expr) => {{
                     let (x, y): (&Value, &Value) = ($x, $y);
                     match (x, y) {
                         (Value::Int(p), Value::Int(q)) => p == q,
-                        (Value::Bool(p), Value::Bool(q)) => p == q,
                         _ => self.equals(x.reload(), y.reload()),
                     }
                 }};
