@@ -4,7 +4,8 @@
 use super::*;
 use crate::api::vm::{Fail, Vm};
 use crate::heap::object::*;
-use crate::heap::string::c_str;
+use crate::heap::string::{c_str, Strings};
+use crate::heap::table::Table;
 use crate::heap::value::*;
 use crate::interpreter::cache::{CacheWord, InlineCache};
 
@@ -45,16 +46,7 @@ impl Vm {
     pub(crate) fn class_get_cached(&self, c: ClassId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
         let Value::Str(k) = key else { return self.class_get(c, key) };
         let class = self.heap.class(c);
-        let members = &class.members;
-        let r = match ic.table_node(pc).and_then(|n| members.value_at(n, k)) {
-            Some(r) => r,
-            None => {
-                let n = members.node_of(key, &self.heap.strings)?;
-                ic.set_table_node(pc, n);
-                members.value_at(n, k)?
-            }
-        };
-        self.class_member(class, r)
+        self.class_member(class, cached_get(&class.members, k, &self.heap.strings, ic, pc)?)
     }
 
     /// The value of `class`'s member whose slot in its member table holds `r`.
@@ -86,23 +78,11 @@ impl Vm {
     /// `t[key]` (raw) for a constant key, through the inline cache of instruction `pc`.
     #[inline(always)]
     pub(crate) fn table_get_cached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
-        if let (Value::Str(k), Some(n)) = (key, ic.table_node(pc)) {
-            if let Some(v) = self.heap.table(t).value_at(n, k) {
-                return Some(v);
-            }
-        }
-        self.table_get_uncached(t, key, ic, pc)
-    }
-
-    /// `table_get_cached` when the cache misses: a lookup that refills it. Out of line,
-    /// so the interpreter inlines only the hit.
-    #[inline(never)]
-    fn table_get_uncached(&self, t: TableId, key: Value, ic: &InlineCache, pc: usize) -> Option<Value> {
         let table = self.heap.table(t);
-        let Value::Str(k) = key else { return table.get(key, &self.heap.strings) };
-        let n = table.node_of(key, &self.heap.strings)?;
-        ic.set_table_node(pc, n);
-        table.value_at(n, k)
+        match key {
+            Value::Str(k) => cached_get(table, k, &self.heap.strings, ic, pc),
+            _ => table.get(key, &self.heap.strings),
+        }
     }
 
     /// Overwrites an existing slot of `t` for a constant string key through the inline
@@ -175,13 +155,7 @@ impl Vm {
         {
             return None;
         }
-        let root = self.heap.table(self.current_root());
-        if let Some(v) = ic.table_node(pc).and_then(|n| root.value_at(n, k)) {
-            return Some(v);
-        }
-        let n = root.node_of(key, &self.heap.strings)?;
-        ic.set_table_node(pc, n);
-        root.value_at(n, k)
+        cached_get(self.heap.table(self.current_root()), k, &self.heap.strings, ic, pc)
     }
 
     /// The member `key` of instance `i`'s class, through the inline cache.
@@ -705,4 +679,23 @@ fn not_weak(v: Value) -> Option<Value> {
         Value::WeakRef(_) => None,
         v => Some(v),
     }
+}
+
+/// `table[k]` (raw) through the cache word of instruction `pc`: the node that held `k`
+/// last time, which validates itself by key, so any table may share the word.
+#[inline(always)]
+fn cached_get(table: &Table, k: StrId, strings: &Strings, ic: &InlineCache, pc: usize) -> Option<Value> {
+    match ic.table_node(pc).and_then(|n| table.value_at(n, k)) {
+        Some(v) => Some(v),
+        None => uncached_get(table, k, strings, ic, pc),
+    }
+}
+
+/// `cached_get` when the word misses: a lookup that refills it. Out of line, so the
+/// interpreter inlines only the hit.
+#[inline(never)]
+fn uncached_get(table: &Table, k: StrId, strings: &Strings, ic: &InlineCache, pc: usize) -> Option<Value> {
+    let n = table.node_of(Value::Str(k), strings)?;
+    ic.set_table_node(pc, n);
+    table.value_at(n, k)
 }
